@@ -1,0 +1,45 @@
+/**
+ * One checker per root cause (contract ids), one file each, registered in ./index.ts.
+ * A checker is synchronous and pure: it reads the request, the facts and the engine's layered
+ * decisions, and returns one of four results. It never re-implements policy evaluation.
+ */
+import type { AccessRequest, Confidence, Evidence, Fix, RequestFacts, RootCauseId } from '../model';
+import type { AuthorizationResult } from '../policy/types';
+import type { ActionNeed } from '../model';
+
+export interface NeedEvaluation {
+  readonly need: ActionNeed;
+  readonly result: AuthorizationResult;
+}
+
+export interface CheckerInput {
+  readonly request: AccessRequest;
+  readonly facts: RequestFacts;
+  /** The engine's decision for every (action, resource) the request needs, computed once. */
+  readonly evaluations: readonly NeedEvaluation[];
+}
+
+export type CheckResult =
+  | { readonly status: 'not-applicable'; readonly detail?: string }
+  | { readonly status: 'pass'; readonly detail?: string }
+  | {
+      readonly status: 'deny';
+      readonly confidence: Confidence;
+      readonly title: string;
+      readonly explanation: string;
+      readonly evidence: readonly Evidence[];
+      readonly fix: Fix;
+    }
+  | { readonly status: 'unknown'; readonly missing: readonly string[]; readonly detail?: string };
+
+export interface Checker {
+  /** Equals the file name; one of the contract's root-cause ids. */
+  readonly id: RootCauseId;
+  /** One line: what this cause means. */
+  readonly title: string;
+  /** How the checker detects it (for the generated root-cause table). */
+  readonly detection: string;
+  /** The usual fix (for the generated root-cause table). */
+  readonly fixSummary: string;
+  check(input: CheckerInput): CheckResult;
+}

@@ -1,0 +1,474 @@
+/**
+ * The shared data model of the analysis core. Pure types only.
+ *
+ * Flow: CloudTrail record -> AccessRequest (core/event) -> RequestFacts (an adapter:
+ * snapshot or live AWS) -> layered decisions (core/policy) -> checkers -> Finding -> renderers.
+ */
+
+// ---------------------------------------------------------------------------
+// Facts: every fact is either known or unknown with a reason. Unknown never means allowed.
+// ---------------------------------------------------------------------------
+
+export type UnknownReason =
+  | 'accessDenied' // the auditor was denied reading it (see `permission`)
+  | 'notFound' // the thing the fact is about does not exist or could not be found (e.g. deleted role)
+  | 'notCollected' // the snapshot / view does not carry it
+  | 'throttled' // AWS throttled the read after retries
+  | 'error'; // any other failure (see `detail`)
+
+export interface Known<T> {
+  readonly status: 'known';
+  readonly value: T;
+}
+export interface Unknown {
+  readonly status: 'unknown';
+  readonly reason: UnknownReason;
+  /** Human-readable detail, e.g. the AWS error message. */
+  readonly detail?: string;
+  /** For accessDenied: the IAM permission the auditor lacks, e.g. "s3:GetBucketPolicy". */
+  readonly permission?: string;
+}
+export type Fact<T> = Known<T> | Unknown;
+
+export const known = <T>(value: T): Known<T> => ({ status: 'known', value });
+export const unknown = (reason: UnknownReason, detail?: string, permission?: string): Unknown => ({
+  status: 'unknown',
+  reason,
+  ...(detail !== undefined ? { detail } : {}),
+  ...(permission !== undefined ? { permission } : {}),
+});
+export const isKnown = <T>(f: Fact<T>): f is Known<T> => f.status === 'known';
+
+// ---------------------------------------------------------------------------
+// The denied request, reconstructed from a CloudTrail record (core/event).
+// ---------------------------------------------------------------------------
+
+export type PrincipalType =
+  | 'IAMUser'
+  | 'AssumedRole'
+  | 'FederatedUser'
+  | 'Root'
+  | 'AWSAccount' // the bucket owner's copy of a cross-account call: only principalId, no ARN
+  | 'AWSService'
+  | 'Anonymous'
+  | 'WebIdentityUser'
+  | 'SAMLUser'
+  | 'IdentityCenterUser'
+  | 'Unknown';
+
+export interface Principal {
+  readonly type: PrincipalType;
+  /** The caller as CloudTrail names it (the session ARN for an assumed role). */
+  readonly arn: string | null;
+  /** The IAM identity whose policies apply: the user ARN, the role ARN of a session, the root ARN. */
+  readonly identityArn: string | null;
+  readonly accountId: string | null;
+  readonly sessionName: string | null;
+  /** Unique id: AIDA… for users, AROA…:session for role sessions. */
+  readonly principalId: string | null;
+  readonly accessKeyId: string | null;
+  /** The AWS service that made the call on the caller's behalf (userIdentity.invokedBy). */
+  readonly invokedBy: string | null;
+  /** IAM user name (aws:username), when the caller is an IAM user. */
+  readonly userName: string | null;
+  /** sessionContext.attributes.mfaAuthenticated, when recorded. */
+  readonly mfaAuthenticated: boolean | null;
+  /** Web identity / SAML provider, when recorded. */
+  readonly federatedProvider: string | null;
+}
+
+/** One IAM authorization the call needs: an action on a resource. */
+export interface ActionNeed {
+  readonly action: string; // e.g. "s3:GetObject"
+  readonly resource: string; // e.g. "arn:aws:s3:::bucket/key", or "*"
+  readonly resourceType: 'object' | 'bucket' | 'accesspoint' | 'account' | 'job' | 'other';
+  /** For copies: which side of the copy this need is for. */
+  readonly role?: 'source' | 'destination';
+  readonly bucket: string | null;
+  readonly key: string | null;
+}
+
+/**
+ * IAM condition context. Key names are matched case-insensitively by the engine.
+ * A key in `values` is present; a key in `absent` is known to be missing from the request;
+ * any other key is treated as `otherKeys` says ('unknown' for reconstructed CloudTrail requests,
+ * 'absent' for hypothetical requests in `simulate`).
+ */
+export interface ConditionContext {
+  readonly values: Readonly<Record<string, string | readonly string[]>>;
+  readonly absent: readonly string[];
+  readonly otherKeys: 'unknown' | 'absent';
+}
+
+export type EnhancedPolicyType =
+  | 'identity-based policy'
+  | 'resource-based policy'
+  | 'service control policy'
+  | 'resource control policy'
+  | 'VPC endpoint policy'
+  | 'permissions boundary'
+  | 'session policy'
+  | 'role trust policy';
+
+/** AWS's own error message, parsed (see shared/reference/ENHANCED-MESSAGES.md). */
+export interface EnhancedMessage {
+  readonly raw: string;
+  /** generic: "Access Denied" or no message; vpce: the network-activity VPCE message; bpa: an S3 BPA message. */
+  readonly kind: 'explicit-deny' | 'implicit-deny' | 'bpa' | 'vpce' | 'generic' | 'other';
+  readonly principalArn: string | null;
+  readonly action: string | null;
+  readonly resource: string | null;
+  readonly policyType: EnhancedPolicyType | null;
+  /** The ": <policy-arn>" suffix, when present. */
+  readonly policyArn: string | null;
+  /** "… transitively through a service control policy": the policy type it came through. */
+  readonly transitiveThrough: EnhancedPolicyType | null;
+  readonly bpaSetting: 'BlockPublicAcls' | 'BlockPublicPolicy' | null;
+  /** The message was cut (CloudTrail caps errorMessage at 1 KB). */
+  readonly truncated: boolean;
+}
+
+export interface AccessRequest {
+  readonly eventId: string;
+  readonly eventTime: string;
+  readonly region: string;
+  readonly eventSource: string; // s3.amazonaws.com | kms.amazonaws.com | s3-outposts.amazonaws.com …
+  readonly eventName: string;
+  /** IAM actions the call needs, in contract form (unique, in order). */
+  readonly actions: readonly string[];
+  /** Resource ARNs the call touches, in contract form (unique, in order). */
+  readonly resources: readonly string[];
+  /** Every (action, resource) pair the call needs. */
+  readonly needs: readonly ActionNeed[];
+  /** false when the eventName is not in the operation table (a finding still comes out, marked unmapped). */
+  readonly mapped: boolean;
+  readonly bucket: string | null;
+  readonly key: string | null;
+  readonly versionId: string | null;
+  /** The bucket owner's account, when the record tells it (recipientAccountId for S3 data events, resources[].accountId). */
+  readonly bucketAccountId: string | null;
+  /** null when the caller's or the bucket's account is not known. */
+  readonly crossAccount: boolean | null;
+  readonly principal: Principal;
+  readonly sourceIp: string | null;
+  readonly vpcEndpointId: string | null;
+  readonly vpcEndpointAccountId: string | null;
+  readonly accessPointArn: string | null;
+  readonly secureTransport: boolean | null;
+  readonly tlsVersion: string | null;
+  readonly userAgent: string | null;
+  readonly errorCode: string;
+  readonly errorMessage: string | null;
+  readonly enhancedMessage: EnhancedMessage;
+  readonly context: ConditionContext;
+  /** For KMS denials made on S3's behalf: the S3 object/bucket ARN from the encryption context, and the key ARN. */
+  readonly kms: { readonly keyArn: string | null; readonly s3Arn: string | null } | null;
+  /** SSE headers of the request, when recorded (PutObject etc.). */
+  readonly sse: { readonly algorithm: string | null; readonly kmsKeyId: string | null } | null;
+  /** The whole CloudTrail record, as read. */
+  readonly raw: Readonly<Record<string, unknown>>;
+}
+
+// ---------------------------------------------------------------------------
+// Facts about the account(s) that one request needs (built by an adapter, consumed by the core).
+// ---------------------------------------------------------------------------
+
+export type PolicySource =
+  | 'identity-inline'
+  | 'identity-managed'
+  | 'group-inline'
+  | 'group-managed'
+  | 'permissions-boundary'
+  | 'session'
+  | 'bucket-policy'
+  | 'access-point-policy'
+  | 'vpc-endpoint-policy'
+  | 'scp'
+  | 'rcp'
+  | 'kms-key-policy';
+
+/** A policy document as found, with where it came from. `document` is raw JSON (object or string). */
+export interface NamedPolicy {
+  readonly name: string;
+  readonly arn?: string;
+  readonly source: PolicySource;
+  readonly document: unknown;
+}
+
+export interface PrincipalFacts {
+  readonly identityArn: string;
+  readonly accountId: string;
+  readonly kind: 'user' | 'role' | 'root';
+  readonly uniqueId?: string; // AIDA… / AROA…
+  readonly identityPolicies: readonly NamedPolicy[]; // inline + managed + group policies
+  readonly permissionsBoundary: NamedPolicy | null;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly groups: readonly string[];
+}
+
+export interface PublicAccessBlock {
+  readonly BlockPublicAcls?: boolean;
+  readonly IgnorePublicAcls?: boolean;
+  readonly BlockPublicPolicy?: boolean;
+  readonly RestrictPublicBuckets?: boolean;
+}
+
+export interface AclGrant {
+  readonly Grantee: {
+    readonly Type?: string; // CanonicalUser | Group | AmazonCustomerByEmail
+    readonly ID?: string;
+    readonly URI?: string;
+    readonly DisplayName?: string;
+    readonly EmailAddress?: string;
+  };
+  readonly Permission: string; // FULL_CONTROL | READ | WRITE | READ_ACP | WRITE_ACP
+}
+export interface Acl {
+  readonly Owner?: { readonly ID?: string; readonly DisplayName?: string };
+  readonly Grants: readonly AclGrant[];
+}
+
+export type ObjectOwnership = 'BucketOwnerEnforced' | 'BucketOwnerPreferred' | 'ObjectWriter';
+
+export interface BucketEncryption {
+  readonly algorithm: string; // AES256 | aws:kms | aws:kms:dsse
+  readonly kmsKeyId: string | null;
+  readonly bucketKeyEnabled: boolean;
+}
+
+export interface ObjectFacts {
+  readonly exists: boolean;
+  readonly sseAlgorithm?: string;
+  readonly kmsKeyId?: string;
+  readonly ownerAccountId?: string;
+  readonly acl?: Acl;
+}
+
+export interface BucketFacts {
+  readonly name: string;
+  readonly accountId: Fact<string>;
+  readonly region: Fact<string>;
+  /** null = the bucket has no policy (NoSuchBucketPolicy). */
+  readonly policy: Fact<NamedPolicy | null>;
+  /** null = no bucket-level configuration. */
+  readonly publicAccessBlock: Fact<PublicAccessBlock | null>;
+  /** null = no ownership controls (ObjectWriter behaviour). */
+  readonly ownership: Fact<ObjectOwnership | null>;
+  /** null = no default encryption configuration. */
+  readonly encryption: Fact<BucketEncryption | null>;
+  readonly acl: Fact<Acl>;
+  /** Sparse: a key that is not here is notCollected. */
+  readonly objects: Readonly<Record<string, Fact<ObjectFacts>>>;
+}
+
+/** One level of the organization path (root, an OU, the account) and the policies attached to it. */
+export interface OrgLevel {
+  readonly target: string; // r-…, ou-…, or the account id
+  readonly policies: readonly NamedPolicy[];
+}
+
+export interface OrganizationFacts {
+  readonly id: string;
+  readonly managementAccountId: string | null;
+  readonly accountIds: readonly string[];
+}
+
+export interface VpcEndpointFacts {
+  readonly id: string;
+  readonly vpcId: string | null;
+  readonly serviceName: string | null;
+  readonly type: string | null; // Gateway | Interface
+  /** null = the default full-access policy. */
+  readonly policy: NamedPolicy | null;
+}
+
+export interface AccessPointFacts {
+  readonly arn: string;
+  readonly name: string;
+  readonly bucket: string;
+  readonly accountId: string;
+  readonly networkOrigin: 'Internet' | 'VPC' | null;
+  readonly vpcId: string | null;
+  readonly policy: Fact<NamedPolicy | null>;
+  readonly publicAccessBlock: PublicAccessBlock | null;
+}
+
+export interface KmsGrant {
+  readonly GranteePrincipal?: string;
+  readonly RetiringPrincipal?: string;
+  readonly Operations: readonly string[];
+  readonly Constraints?: {
+    readonly EncryptionContextEquals?: Readonly<Record<string, string>>;
+    readonly EncryptionContextSubset?: Readonly<Record<string, string>>;
+  };
+  readonly GrantId?: string;
+  readonly Name?: string;
+}
+
+export interface KmsKeyFacts {
+  readonly arn: string;
+  readonly accountId: string;
+  readonly keyPolicy: Fact<NamedPolicy>;
+  readonly grants: Fact<readonly KmsGrant[]>;
+  readonly keyManager: 'AWS' | 'CUSTOMER' | null;
+  readonly keyState: string | null; // Enabled | Disabled | PendingDeletion …
+  readonly aliases: readonly string[];
+}
+
+/** A management event that changed access control (CloudTrail LookupEvents shape, parsed). */
+export interface ChangeRecord {
+  readonly eventId: string;
+  readonly eventName: string;
+  readonly eventTime: string;
+  readonly username: string | null;
+  readonly resources: readonly { readonly type: string | null; readonly name: string | null }[];
+  /** The whole CloudTrail record, parsed, when available. */
+  readonly record: Readonly<Record<string, unknown>> | null;
+}
+
+/** Everything the analysis of one request may read. Built by an adapter; never fetched by the core. */
+export interface RequestFacts {
+  /** null = not applicable (anonymous caller, AWS service principal). */
+  readonly principal: Fact<PrincipalFacts> | null;
+  /** The organization the caller's account belongs to; null = not in an organization. */
+  readonly principalOrganization: Fact<OrganizationFacts | null>;
+  /** The organization the bucket's account belongs to; null = not in an organization. */
+  readonly resourceOrganization: Fact<OrganizationFacts | null>;
+  /** Every bucket the request touches (destination and copy source). */
+  readonly buckets: Readonly<Record<string, Fact<BucketFacts>>>;
+  /** Account-level Block Public Access, by account id; null = not configured. */
+  readonly accountPublicAccessBlock: Readonly<Record<string, Fact<PublicAccessBlock | null>>>;
+  /** SCPs on the caller's account path, root first; null = account not in an organization. */
+  readonly scpLevels: Fact<readonly OrgLevel[] | null>;
+  /** RCPs on the bucket account's path, root first; null = account not in an organization. */
+  readonly rcpLevels: Fact<readonly OrgLevel[] | null>;
+  /** null = the request did not go through a VPC endpoint. */
+  readonly vpcEndpoint: Fact<VpcEndpointFacts> | null;
+  /** null = the request did not go through an access point. */
+  readonly accessPoint: Fact<AccessPointFacts> | null;
+  /** KMS keys that the request involves, by key ARN. */
+  readonly kmsKeys: Readonly<Record<string, Fact<KmsKeyFacts>>>;
+  /** The session policy of an assumed-role / federated session; null = no session (not applicable). */
+  readonly sessionPolicy: Fact<NamedPolicy | null> | null;
+  /** Recent access-control changes (newest last). */
+  readonly recentChanges: Fact<readonly ChangeRecord[]>;
+}
+
+// ---------------------------------------------------------------------------
+// The finding (the outside contract: ../shared/contract/CLI-AND-FINDING.md).
+// ---------------------------------------------------------------------------
+
+export const ROOT_CAUSE_IDS = [
+  'block-public-access',
+  'bucket-policy-explicit-deny',
+  'identity-policy-explicit-deny',
+  'identity-policy-no-allow',
+  'resource-arn-mismatch',
+  'vpc-endpoint-policy',
+  'cross-account-no-bucket-grant',
+  'object-ownership-acl',
+  'kms-key-access',
+  'scp-deny',
+  'rcp-deny',
+  'permissions-boundary',
+  'session-policy',
+  'access-point-policy',
+  'missing-object-no-list',
+  'request-expired-or-invalid',
+] as const;
+export type RootCauseId = (typeof ROOT_CAUSE_IDS)[number];
+
+export type Confidence = 'confirmed' | 'likely' | 'possible';
+export type CheckStatus = 'pass' | 'deny' | 'not-applicable' | 'unknown';
+export type Verdict = 'explained' | 'partially-explained' | 'unexplained';
+
+export interface Evidence {
+  readonly layer: string;
+  readonly statement?: string; // Sid, or "#<index>" when the statement has no Sid
+  readonly policy?: string; // policy name or ARN
+  readonly detail: string;
+}
+
+export interface Fix {
+  readonly summary: string;
+  readonly commands: readonly string[];
+  /** The minimal change: e.g. { addStatement: {...} } or { policy: name, replaceStatement: {...} }. */
+  readonly policyPatch?: Readonly<Record<string, unknown>>;
+  /** true only when re-evaluating the request with the fix applied gives "allowed" on that layer. */
+  readonly verified: boolean;
+  /** What would still deny after the fix, when re-evaluation shows it. */
+  readonly stillDeniedBy?: readonly string[];
+}
+
+export interface ChangeAttribution {
+  readonly eventId: string;
+  readonly eventName: string;
+  readonly eventTime: string;
+  readonly principal: string | null;
+  readonly summary: string;
+  readonly diff?: string;
+}
+
+export interface RootCause {
+  readonly id: RootCauseId;
+  readonly confidence: Confidence;
+  readonly title: string;
+  readonly explanation: string;
+  readonly evidence: readonly Evidence[];
+  readonly fix: Fix;
+  readonly change: ChangeAttribution | null;
+}
+
+export interface Check {
+  readonly layer: RootCauseId;
+  readonly status: CheckStatus;
+  readonly detail?: string;
+  /** For unknown: the facts that could not be read (and the permission the auditor lacks, if any). */
+  readonly missing?: readonly string[];
+}
+
+export interface FindingRequest {
+  readonly eventSource: string;
+  readonly eventName: string;
+  readonly actions: readonly string[];
+  readonly resources: readonly string[];
+  readonly bucket: string | null;
+  readonly key: string | null;
+  readonly bucketAccountId: string | null;
+  readonly crossAccount: boolean | null;
+  readonly principal: {
+    readonly type: PrincipalType;
+    readonly arn: string | null;
+    readonly identityArn: string | null;
+    readonly accountId: string | null;
+    readonly sessionName: string | null;
+    readonly principalId: string | null;
+  };
+  readonly sourceIp: string | null;
+  readonly vpcEndpointId: string | null;
+  readonly accessPointArn: string | null;
+  readonly secureTransport: boolean | null;
+  readonly errorCode: string;
+  readonly errorMessage: string | null;
+  readonly mapped: boolean;
+}
+
+export interface Finding {
+  readonly eventId: string;
+  readonly eventTime: string;
+  readonly region: string;
+  readonly request: FindingRequest;
+  readonly verdict: Verdict;
+  readonly rootCauses: readonly RootCause[];
+  readonly checks: readonly Check[];
+  /** What AWS's own message says, parsed; and whether our evaluation agrees with it. */
+  readonly awsMessage: {
+    readonly kind: EnhancedMessage['kind'];
+    readonly policyType: EnhancedPolicyType | null;
+    readonly policyArn: string | null;
+    readonly agreesWithEvaluation: boolean | null;
+    readonly note?: string;
+  };
+  /** Set when the analysis itself failed: the alert still goes out with what is known. */
+  readonly error?: string;
+}

@@ -1,0 +1,211 @@
+/**
+ * The public API of the IAM policy engine (lambdas/core/policy). Pure types only.
+ *
+ * Two levels:
+ *  - policy level: `parsePolicy` + `evaluatePolicy` decide one policy document against one request;
+ *  - request level: `authorize` runs every layer of AWS's evaluation logic for S3 (and `authorizeKms`
+ *    for the KMS call S3 makes on the caller's behalf) and returns the decision per layer.
+ */
+import type {
+  Acl,
+  ConditionContext,
+  Fact,
+  NamedPolicy,
+  ObjectOwnership,
+  OrgLevel,
+  PrincipalType,
+  PublicAccessBlock,
+  KmsGrant,
+} from '../model';
+
+// ---------------------------------------------------------------------------
+// Request as the engine sees it
+// ---------------------------------------------------------------------------
+
+export interface EnginePrincipal {
+  readonly type: PrincipalType;
+  /** Caller ARN (session ARN for assumed roles); null for anonymous. */
+  readonly arn: string | null;
+  /** IAM identity ARN (role ARN for sessions); aws:PrincipalArn. */
+  readonly identityArn: string | null;
+  readonly accountId: string | null;
+  /** AWS service principal name (e.g. "cloudtrail.amazonaws.com") for AWSService callers. */
+  readonly serviceName?: string | null;
+  /** Canonical user id of the caller's account, when known (for ACL grants). */
+  readonly canonicalId?: string | null;
+}
+
+export interface EngineRequest {
+  readonly principal: EnginePrincipal;
+  readonly action: string; // "s3:GetObject"
+  readonly resource: string; // ARN or "*"
+  /** The account that owns the resource; unknown when the facts do not tell. */
+  readonly resourceAccountId: string | null;
+  readonly context: ConditionContext;
+}
+
+// ---------------------------------------------------------------------------
+// Parsed policies
+// ---------------------------------------------------------------------------
+
+/** Thrown by parsePolicy for a malformed document; the message names the policy and the statement. */
+export class PolicyParseError extends Error {
+  constructor(
+    message: string,
+    readonly policyName: string,
+    readonly statementIndex: number | null,
+  ) {
+    super(message);
+    this.name = 'PolicyParseError';
+  }
+}
+
+/** Opaque-ish compiled policy: parse once, evaluate many times. */
+export interface ParsedPolicy {
+  readonly name: string;
+  readonly arn?: string;
+  readonly source: NamedPolicy['source'];
+  readonly statements: readonly ParsedStatement[];
+}
+
+export interface ParsedStatement {
+  readonly index: number; // 1-based
+  readonly sid: string | null;
+  readonly effect: 'Allow' | 'Deny';
+  /** The statement as written (JSON), for display and patches. */
+  readonly raw: Readonly<Record<string, unknown>>;
+}
+
+// ---------------------------------------------------------------------------
+// Traces: the reasons, as data
+// ---------------------------------------------------------------------------
+
+export type Tri = true | false | 'unknown';
+
+export interface ConditionTrace {
+  readonly operator: string; // as written, e.g. "ForAnyValue:StringLikeIfExists"
+  readonly key: string;
+  /** The request's value(s); null when the key is absent; 'unknown' when the request does not tell. */
+  readonly requestValues: readonly string[] | null | 'unknown';
+  /** The policy's values, after policy-variable substitution. */
+  readonly policyValues: readonly string[];
+  readonly result: Tri;
+  /** One line, e.g. "aws:SourceIp 198.51.100.7 is not in 203.0.113.0/24". */
+  readonly detail: string;
+}
+
+export interface StatementTrace {
+  readonly index: number; // 1-based
+  readonly sid: string | null;
+  readonly effect: 'Allow' | 'Deny';
+  readonly actionMatched: boolean;
+  readonly resourceMatched: boolean;
+  /** undefined for policies without a Principal element (identity policies, SCPs). */
+  readonly principalMatched?: Tri;
+  readonly conditions: readonly ConditionTrace[];
+  /** All of action, resource, principal and conditions matched (unknown if any is unknown). */
+  readonly matched: Tri;
+  readonly detail: string;
+}
+
+export interface PolicyEvaluation {
+  readonly policy: { readonly name: string; readonly arn?: string; readonly source: NamedPolicy['source'] };
+  /** deny: a Deny statement matched; allow: an Allow matched and no Deny; none: nothing matched. */
+  readonly decision: 'allow' | 'deny' | 'none' | 'unknown';
+  /** Every statement that matched or might match (matched !== false), plus near misses
+   * (statements whose action matched but resource, principal or a condition did not). */
+  readonly statements: readonly StatementTrace[];
+}
+
+// ---------------------------------------------------------------------------
+// Request-level authorization
+// ---------------------------------------------------------------------------
+
+export type LayerId =
+  | 'rcp'
+  | 'scp'
+  | 'vpc-endpoint-policy'
+  | 'access-point-policy'
+  | 'bucket-policy'
+  | 'acl'
+  | 'block-public-access'
+  | 'object-ownership'
+  | 'identity-policy'
+  | 'permissions-boundary'
+  | 'session-policy'
+  | 'kms-key-policy'
+  | 'kms-grants';
+
+export type LayerOutcome = 'allowed' | 'explicitly-denied' | 'implicitly-denied' | 'not-applicable' | 'unknown';
+
+export interface LayerResult {
+  readonly layer: LayerId;
+  readonly result: LayerOutcome;
+  /** The policies of the layer that decided (for SCP/RCP: one entry per organization level). */
+  readonly policies: readonly PolicyEvaluation[];
+  /** For unknown: which facts were missing. */
+  readonly missing?: readonly string[];
+  /** One line explaining the layer's result (e.g. "RestrictPublicBuckets ignores the public grant to *"). */
+  readonly note?: string;
+}
+
+export type Decision = 'allowed' | 'explicitly-denied' | 'implicitly-denied';
+
+export interface AuthorizationResult {
+  /** 'unknown' when a layer that could change the outcome could not be evaluated. */
+  readonly decision: Decision | 'unknown';
+  readonly layers: readonly LayerResult[];
+}
+
+/**
+ * Everything `authorize` needs. For each layer: `null` = the layer does not apply to this request
+ * (e.g. no VPC endpoint), a Fact = it applies and is known or unknown.
+ */
+export interface AuthorizationInput {
+  readonly request: EngineRequest;
+  /** null for anonymous callers and service principals (no identity policies). */
+  readonly identityPolicies: Fact<readonly NamedPolicy[]> | null;
+  readonly permissionsBoundary: Fact<NamedPolicy | null> | null;
+  readonly sessionPolicy: Fact<NamedPolicy | null> | null;
+  /** The bucket policy (null inside the Fact = bucket has no policy). */
+  readonly bucketPolicy: Fact<NamedPolicy | null>;
+  readonly accessPointPolicy: Fact<NamedPolicy | null> | null;
+  /** null = not through a VPC endpoint; Fact(null) = through one with the default full-access policy. */
+  readonly vpcEndpointPolicy: Fact<NamedPolicy | null> | null;
+  /** Root first. Fact(null) = the account is not in an organization. */
+  readonly scpLevels: Fact<readonly OrgLevel[] | null>;
+  readonly rcpLevels: Fact<readonly OrgLevel[] | null>;
+  /** Whether the caller's account is the organization's management account (SCPs do not apply). */
+  readonly principalIsManagementAccount?: boolean;
+  /** Whether the bucket's account is the organization's management account (RCPs do not apply). */
+  readonly resourceIsManagementAccount?: boolean;
+  readonly s3: {
+    /** Effective BPA settings from account, bucket and access point (the engine combines them). */
+    readonly accountPublicAccessBlock: Fact<PublicAccessBlock | null>;
+    readonly bucketPublicAccessBlock: Fact<PublicAccessBlock | null>;
+    readonly accessPointPublicAccessBlock: PublicAccessBlock | null;
+    readonly bucketAcl: Fact<Acl>;
+    /** For object requests: the object's ACL (when known). null = bucket-level request. */
+    readonly objectAcl: Fact<Acl> | null;
+    readonly ownership: Fact<ObjectOwnership | null>;
+    /** For object requests: the account that owns the object, when known. */
+    readonly objectOwnerAccountId: Fact<string> | null;
+    /** The canonical user id of the bucket owner, when known. */
+    readonly bucketOwnerCanonicalId: string | null;
+  } | null;
+}
+
+export interface KmsAuthorizationInput {
+  readonly request: EngineRequest; // action kms:Decrypt / kms:GenerateDataKey, resource = key ARN
+  readonly keyPolicy: Fact<NamedPolicy>;
+  readonly grants: Fact<readonly KmsGrant[]>;
+  readonly identityPolicies: Fact<readonly NamedPolicy[]> | null;
+  readonly permissionsBoundary: Fact<NamedPolicy | null> | null;
+  readonly sessionPolicy: Fact<NamedPolicy | null> | null;
+  readonly scpLevels: Fact<readonly OrgLevel[] | null>;
+  readonly rcpLevels: Fact<readonly OrgLevel[] | null>;
+  /** The encryption context S3 uses: { "aws:s3:arn": "arn:aws:s3:::bucket/key" or bucket ARN with bucket keys }. */
+  readonly encryptionContext: Readonly<Record<string, string>>;
+  readonly keyManager: 'AWS' | 'CUSTOMER' | null;
+  readonly keyState: string | null;
+}
