@@ -1,0 +1,32 @@
+/**
+ * `npm run bench`: prints the performance figures the issues ask for. Each part lives in scripts/bench/<part>.ts
+ * and can also run alone (`npx tsx scripts/bench/engine.ts`). Figures are printed, never asserted in tests.
+ */
+import { benchEngine } from './bench/engine';
+import { benchExplain } from './bench/explain';
+import { benchLive } from './bench/live';
+import { benchHandler } from './bench/handler';
+
+const parts: [string, () => Promise<Record<string, number>>][] = [
+  ['policy engine (issue 3)', benchEngine],
+  ['explain on a large snapshot (issue 4)', benchExplain],
+  ['live account view, mocked AWS at 50 ms per call (issue 5)', benchLive],
+  ['Lambda handler and bundle (issue 6)', benchHandler],
+];
+
+async function main(): Promise<void> {
+  const only = process.argv[2];
+  const summary: Record<string, Record<string, number>> = {};
+  for (const [name, run] of parts) {
+    if (only && !name.includes(only)) continue;
+    console.log(`\n=== ${name} ===`);
+    summary[name] = await run();
+  }
+  console.log('\n=== summary (JSON) ===');
+  console.log(JSON.stringify(summary, null, 2));
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+});
