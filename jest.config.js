@@ -6,7 +6,18 @@ module.exports = {
   setupFiles: ['<rootDir>/test/setup-env.js'],
   transform: {
     // Type checking is done once by `tsc --noEmit` in `npm test`; jest only transpiles.
-    '^.+\\.[tj]s$': ['ts-jest', { isolatedModules: true, tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node10', verbatimModuleSyntax: false } }],
+    '^.+\\.[tj]s$': [
+      'ts-jest',
+      {
+        tsconfig: {
+          isolatedModules: true,
+          allowJs: true,
+          module: 'commonjs',
+          moduleResolution: 'node10',
+          verbatimModuleSyntax: false,
+        },
+      },
+    ],
   },
   // ESM-only dependencies (middy) are transpiled to CommonJS for jest.
   transformIgnorePatterns: ['/node_modules/(?!(@middy)/)'],

@@ -13,24 +13,34 @@ function tsFiles(dir: string): string[] {
 
 function importsOf(source: string): string[] {
   const specs: string[] = [];
-  const re = /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+  const re =
+    /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)|import\(\s*['"]([^'"]+)['"]\s*\)/g;
   for (const m of source.matchAll(re)) specs.push((m[1] ?? m[2] ?? m[3]) as string);
   return specs;
 }
 
 describe('the analysis core is pure (ARCHITECTURE.md property 2)', () => {
   const coreFiles = tsFiles(join(root, 'lambdas/core'));
-  const forbidden = [/^@aws-sdk\//, /^@smithy\//, /^@aws-lambda-powertools\//, /^@middy\//, /^(node:)?(fs|fs\/promises|http|https|net|child_process|dgram|tls)$/];
+  const forbidden = [
+    /^@aws-sdk\//,
+    /^@smithy\//,
+    /^@aws-lambda-powertools\//,
+    /^@middy\//,
+    /^(node:)?(fs|fs\/promises|http|https|net|child_process|dgram|tls)$/,
+  ];
 
   it('has source files to check', () => {
     expect(coreFiles.length).toBeGreaterThan(0);
   });
 
-  it.each(coreFiles.map((f) => [relative(root, f), f]))('%s imports no AWS SDK, Lambda runtime or I/O module', (_name, file) => {
-    const specs = importsOf(readFileSync(file, 'utf8'));
-    const bad = specs.filter((s) => forbidden.some((re) => re.test(s)));
-    expect(bad).toEqual([]);
-  });
+  it.each(coreFiles.map((f) => [relative(root, f), f]))(
+    '%s imports no AWS SDK, Lambda runtime or I/O module',
+    (_name, file) => {
+      const specs = importsOf(readFileSync(file, 'utf8'));
+      const bad = specs.filter((s) => forbidden.some((re) => re.test(s)));
+      expect(bad).toEqual([]);
+    },
+  );
 
   it.each(coreFiles.map((f) => [relative(root, f), f]))('%s does not read the environment', (_name, file) => {
     const code = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');

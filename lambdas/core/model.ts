@@ -469,6 +469,12 @@ export interface Finding {
     readonly agreesWithEvaluation: boolean | null;
     readonly note?: string;
   };
+  /** Whether the access-control change history was searched for the cause (issue 9). */
+  readonly changeLookup?: {
+    readonly status: 'checked' | 'unknown';
+    readonly windowDays: number;
+    readonly detail?: string;
+  };
   /** Set when the analysis itself failed: the alert still goes out with what is known. */
   readonly error?: string;
 }

@@ -1,0 +1,388 @@
+import {
+  attachChanges,
+  attributeChange,
+  statementDiff,
+  ALL_CHANGE_EVENT_NAMES,
+} from '../../../lambdas/core/changes';
+import {
+  known,
+  unknown,
+  type AccessRequest,
+  type ChangeRecord,
+  type Finding,
+  type RequestFacts,
+  type RootCause,
+} from '../../../lambdas/core/model';
+
+const ACCOUNT = '111122223333';
+
+function request(over: Partial<AccessRequest> = {}): AccessRequest {
+  return {
+    eventId: 'e-1',
+    eventTime: '2026-11-20T10:00:00Z',
+    region: 'us-east-1',
+    eventSource: 's3.amazonaws.com',
+    eventName: 'GetObject',
+    actions: ['s3:GetObject'],
+    resources: ['arn:aws:s3:::corp-data/reports/q3.csv'],
+    needs: [],
+    mapped: true,
+    bucket: 'corp-data',
+    key: 'reports/q3.csv',
+    versionId: null,
+    bucketAccountId: ACCOUNT,
+    crossAccount: false,
+    principal: {
+      type: 'AssumedRole',
+      arn: `arn:aws:sts::${ACCOUNT}:assumed-role/AppRole/s1`,
+      identityArn: `arn:aws:iam::${ACCOUNT}:role/AppRole`,
+      accountId: ACCOUNT,
+      sessionName: 's1',
+      principalId: 'AROAEXAMPLE:s1',
+      accessKeyId: null,
+      invokedBy: null,
+      userName: null,
+      mfaAuthenticated: null,
+      federatedProvider: null,
+    },
+    sourceIp: '198.51.100.7',
+    vpcEndpointId: null,
+    vpcEndpointAccountId: null,
+    accessPointArn: null,
+    secureTransport: true,
+    tlsVersion: 'TLSv1.3',
+    userAgent: null,
+    errorCode: 'AccessDenied',
+    errorMessage: 'Access Denied',
+    enhancedMessage: {
+      raw: 'Access Denied',
+      kind: 'generic',
+      principalArn: null,
+      action: null,
+      resource: null,
+      policyType: null,
+      policyArn: null,
+      transitiveThrough: null,
+      bpaSetting: null,
+      truncated: false,
+    },
+    context: { values: {}, absent: [], otherKeys: 'unknown' },
+    kms: null,
+    sse: null,
+    raw: {},
+    ...over,
+  };
+}
+
+function facts(changes: RequestFacts['recentChanges'], over: Partial<RequestFacts> = {}): RequestFacts {
+  return {
+    principal: known({
+      identityArn: `arn:aws:iam::${ACCOUNT}:role/AppRole`,
+      accountId: ACCOUNT,
+      kind: 'role',
+      identityPolicies: [
+        {
+          name: 'AppRead',
+          arn: `arn:aws:iam::${ACCOUNT}:policy/AppRead`,
+          source: 'identity-managed',
+          document: {},
+        },
+      ],
+      permissionsBoundary: null,
+      tags: {},
+      groups: [],
+    }),
+    principalOrganization: known(null),
+    resourceOrganization: known(null),
+    buckets: {},
+    accountPublicAccessBlock: {},
+    scpLevels: known(null),
+    rcpLevels: known(null),
+    vpcEndpoint: null,
+    accessPoint: null,
+    kmsKeys: {},
+    sessionPolicy: null,
+    recentChanges: changes,
+    ...over,
+  };
+}
+
+function change(
+  eventName: string,
+  eventTime: string,
+  requestParameters: Record<string, unknown>,
+  who = `arn:aws:iam::${ACCOUNT}:user/bob`,
+): ChangeRecord {
+  return {
+    eventId: `${eventName}-${eventTime}`,
+    eventName,
+    eventTime,
+    username: who.split('/').pop() ?? null,
+    resources: [],
+    record: { eventName, eventTime, userIdentity: { arn: who }, requestParameters },
+  };
+}
+
+function cause(id: RootCause['id'], statement?: string): RootCause {
+  return {
+    id,
+    confidence: 'confirmed',
+    title: 't',
+    explanation: 'e',
+    evidence: statement ? [{ layer: 'bucket-policy', statement, detail: 'd' }] : [],
+    fix: { summary: 's', commands: [], verified: false },
+    change: null,
+  };
+}
+
+const allowAll = {
+  Sid: 'AllowApp',
+  Effect: 'Allow',
+  Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/AppRole` },
+  Action: 's3:GetObject',
+  Resource: 'arn:aws:s3:::corp-data/*',
+};
+const denyIp = {
+  Sid: 'DenyNonOfficeIPs',
+  Effect: 'Deny',
+  Principal: '*',
+  Action: 's3:*',
+  Resource: 'arn:aws:s3:::corp-data/*',
+  Condition: { NotIpAddress: { 'aws:SourceIp': '203.0.113.0/24' } },
+};
+
+describe('attributeChange: which change started the denial (issue 9)', () => {
+  it('blames the latest PutBucketPolicy on the denying bucket before the denial and diffs it against the previous one', () => {
+    const changes = [
+      change('PutBucketPolicy', '2026-11-18T09:00:00Z', {
+        bucketName: 'corp-data',
+        bucketPolicy: { Version: '2012-10-17', Statement: [allowAll] },
+      }),
+      change('PutBucketPolicy', '2026-11-20T08:12:31Z', {
+        bucketName: 'corp-data',
+        bucketPolicy: { Version: '2012-10-17', Statement: [allowAll, denyIp] },
+      }),
+    ];
+    const c = attributeChange(
+      cause('bucket-policy-explicit-deny', 'DenyNonOfficeIPs'),
+      request(),
+      facts(known(changes)),
+      changes,
+    );
+    expect(c).not.toBeNull();
+    expect(c?.eventName).toBe('PutBucketPolicy');
+    expect(c?.eventTime).toBe('2026-11-20T08:12:31Z');
+    expect(c?.principal).toBe(`arn:aws:iam::${ACCOUNT}:user/bob`);
+    expect(c?.summary).toMatch(
+      /^started after arn:aws:iam::111122223333:user\/bob ran PutBucketPolicy on corp-data at 2026-11-20T08:12:31Z/,
+    );
+    // Exactly the added statement, nothing else.
+    expect(c?.diff?.split('\n')).toEqual([`+ ${JSON.stringify(denyIp)}`]);
+  });
+
+  it('names the deciding statement in the policy a change set when no earlier version is in the window', () => {
+    const changes = [
+      change('PutBucketPolicy', '2026-11-20T08:00:00Z', {
+        bucketName: 'corp-data',
+        bucketPolicy: JSON.stringify({ Statement: [denyIp] }),
+      }),
+    ];
+    const c = attributeChange(
+      cause('bucket-policy-explicit-deny', 'DenyNonOfficeIPs'),
+      request(),
+      facts(known(changes)),
+      changes,
+    );
+    expect(c?.summary).toContain('the policy it set contains "DenyNonOfficeIPs"');
+  });
+
+  it('does not blame a change that predates the window', () => {
+    const changes = [
+      change('PutBucketPolicy', '2026-10-01T08:00:00Z', {
+        bucketName: 'corp-data',
+        bucketPolicy: { Statement: [denyIp] },
+      }),
+    ];
+    expect(
+      attributeChange(cause('bucket-policy-explicit-deny'), request(), facts(known(changes)), changes),
+    ).toBeNull();
+    expect(
+      attributeChange(cause('bucket-policy-explicit-deny'), request(), facts(known(changes)), changes, {
+        windowDays: 60,
+      }),
+    ).not.toBeNull();
+  });
+
+  it('does not blame a change made after the denial', () => {
+    const changes = [
+      change('PutBucketPolicy', '2026-11-20T10:05:00Z', {
+        bucketName: 'corp-data',
+        bucketPolicy: { Statement: [denyIp] },
+      }),
+    ];
+    expect(
+      attributeChange(cause('bucket-policy-explicit-deny'), request(), facts(known(changes)), changes),
+    ).toBeNull();
+  });
+
+  it('does not blame a change to another bucket, or a failed change', () => {
+    const other = change('PutBucketPolicy', '2026-11-20T08:00:00Z', {
+      bucketName: 'other-bucket',
+      bucketPolicy: { Statement: [denyIp] },
+    });
+    const failedChange = {
+      ...change('PutBucketPolicy', '2026-11-20T09:00:00Z', { bucketName: 'corp-data' }),
+    };
+    const failedRecord = { ...failedChange, record: { ...failedChange.record, errorCode: 'AccessDenied' } };
+    const changes = [other, failedRecord];
+    expect(
+      attributeChange(cause('bucket-policy-explicit-deny'), request(), facts(known(changes)), changes),
+    ).toBeNull();
+  });
+
+  it('does not blame a change to another layer (a role policy change for a bucket-policy deny)', () => {
+    const changes = [
+      change('PutRolePolicy', '2026-11-20T08:00:00Z', {
+        roleName: 'AppRole',
+        policyName: 'p',
+        policyDocument: '{}',
+      }),
+    ];
+    expect(
+      attributeChange(cause('bucket-policy-explicit-deny'), request(), facts(known(changes)), changes),
+    ).toBeNull();
+    expect(
+      attributeChange(cause('identity-policy-no-allow'), request(), facts(known(changes)), changes)
+        ?.eventName,
+    ).toBe('PutRolePolicy');
+  });
+
+  it('blames detaching a managed policy from the caller role, and a new version of an attached policy', () => {
+    const detach = change('DetachRolePolicy', '2026-11-20T07:00:00Z', {
+      roleName: 'AppRole',
+      policyArn: `arn:aws:iam::${ACCOUNT}:policy/Read`,
+    });
+    const version = change('CreatePolicyVersion', '2026-11-20T09:00:00Z', {
+      policyArn: `arn:aws:iam::${ACCOUNT}:policy/AppRead`,
+      setAsDefault: true,
+      policyDocument: JSON.stringify({ Statement: [] }),
+    });
+    const unrelatedVersion = change('CreatePolicyVersion', '2026-11-20T09:30:00Z', {
+      policyArn: `arn:aws:iam::${ACCOUNT}:policy/Unrelated`,
+    });
+    const changes = [detach, version, unrelatedVersion];
+    const c = attributeChange(cause('identity-policy-no-allow'), request(), facts(known(changes)), changes);
+    expect(c?.eventName).toBe('CreatePolicyVersion');
+    expect(
+      attributeChange(cause('identity-policy-no-allow'), request(), facts(known([detach])), [detach])
+        ?.summary,
+    ).toContain('it removed access');
+  });
+
+  it('matches a VPC endpoint change by endpoint id and a key policy change by key id', () => {
+    const vpce = change('ModifyVpcEndpoint', '2026-11-20T08:00:00Z', {
+      ModifyVpcEndpointRequest: { VpcEndpointId: 'vpce-0abc', PolicyDocument: '{"Statement":[]}' },
+    });
+    const key = change('PutKeyPolicy', '2026-11-20T08:00:00Z', {
+      keyId: '1234abcd-12ab-34cd-56ef-1234567890ab',
+      policyName: 'default',
+      policy: '{"Statement":[]}',
+    });
+    const req = request({
+      vpcEndpointId: 'vpce-0abc',
+      kms: {
+        keyArn: `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+        s3Arn: null,
+      },
+    });
+    expect(attributeChange(cause('vpc-endpoint-policy'), req, facts(known([vpce])), [vpce])?.eventName).toBe(
+      'ModifyVpcEndpoint',
+    );
+    expect(
+      attributeChange(
+        cause('vpc-endpoint-policy'),
+        request({ vpcEndpointId: 'vpce-other' }),
+        facts(known([vpce])),
+        [vpce],
+      ),
+    ).toBeNull();
+    expect(attributeChange(cause('kms-key-access'), req, facts(known([key])), [key])?.eventName).toBe(
+      'PutKeyPolicy',
+    );
+  });
+
+  it('tells SCP changes from RCP changes when the record says which', () => {
+    const rcp = change('AttachPolicy', '2026-11-20T08:00:00Z', {
+      policyId: 'p-1',
+      targetId: 'ou-1',
+      policyType: 'RESOURCE_CONTROL_POLICY',
+    });
+    expect(attributeChange(cause('scp-deny'), request(), facts(known([rcp])), [rcp])).toBeNull();
+    expect(attributeChange(cause('rcp-deny'), request(), facts(known([rcp])), [rcp])?.eventName).toBe(
+      'AttachPolicy',
+    );
+  });
+});
+
+describe('attachChanges', () => {
+  const finding = { rootCauses: [cause('bucket-policy-explicit-deny')] } as unknown as Finding;
+
+  it('records that the history was checked and fills change (null when nothing was found)', () => {
+    const out = attachChanges(finding, request(), facts(known([])));
+    expect(out.changeLookup).toEqual({ status: 'checked', windowDays: 7 });
+    expect(out.rootCauses[0]?.change).toBeNull();
+  });
+
+  it('says the history is unknown instead of guessing when it could not be read', () => {
+    const out = attachChanges(
+      finding,
+      request(),
+      facts(unknown('accessDenied', 'not allowed', 'cloudtrail:LookupEvents')),
+    );
+    expect(out.changeLookup?.status).toBe('unknown');
+    expect(out.changeLookup?.detail).toBe('not allowed');
+  });
+});
+
+describe('statementDiff', () => {
+  it('ignores key order and formatting and lists removed then added statements', () => {
+    const before = { Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }, denyIp] };
+    const after = { Statement: [{ Resource: '*', Action: 's3:GetObject', Effect: 'Allow' }, allowAll] };
+    expect(statementDiff(before, after).split('\n')).toEqual([
+      `- ${JSON.stringify(denyIp)}`,
+      `+ ${JSON.stringify(allowAll)}`,
+    ]);
+  });
+
+  it('treats a single Statement object like a one-element list', () => {
+    expect(statementDiff({ Statement: denyIp }, { Statement: [denyIp] })).toBe('');
+  });
+});
+
+it('knows the management events the issue lists', () => {
+  for (const name of [
+    'PutBucketPolicy',
+    'DeleteBucketPolicy',
+    'PutPublicAccessBlock',
+    'PutRolePolicy',
+    'AttachRolePolicy',
+    'DetachRolePolicy',
+    'DeleteRolePolicy',
+    'CreatePolicyVersion',
+    'SetDefaultPolicyVersion',
+    'PutRolePermissionsBoundary',
+    'ModifyVpcEndpoint',
+    'PutKeyPolicy',
+    'RevokeGrant',
+    'RetireGrant',
+    'DisableKey',
+    'PutBucketOwnershipControls',
+    'PutBucketEncryption',
+    'AttachPolicy',
+    'DetachPolicy',
+    'UpdatePolicy',
+    'PutAccessPointPolicy',
+  ]) {
+    expect(ALL_CHANGE_EVENT_NAMES).toContain(name);
+  }
+});
