@@ -16,6 +16,7 @@ import { policyFromChange, statementDiff } from './diff';
 
 export { ALL_CHANGE_EVENT_NAMES, CHANGE_EVENTS } from './layers';
 export { statementDiff } from './diff';
+export { changeRecordFromLookupEvent } from './lookup-event';
 
 export const DEFAULT_CHANGE_WINDOW_DAYS = 7;
 
@@ -155,4 +156,49 @@ export function attachChanges(
     })),
     changeLookup: { status: 'checked', windowDays },
   };
+}
+
+/**
+ * The resource names worth looking up in CloudTrail for this finding's root causes (LookupEvents filters by one
+ * resource name per call, so only the layers that denied are searched).
+ */
+export function changeLookupNames(finding: Finding, request: AccessRequest, facts: RequestFacts): string[] {
+  const t = blameTarget(request, facts);
+  const names = new Set<string>();
+  for (const c of finding.rootCauses) {
+    switch (c.id) {
+      case 'bucket-policy-explicit-deny':
+      case 'cross-account-no-bucket-grant':
+      case 'block-public-access':
+      case 'object-ownership-acl':
+        if (t.bucket) names.add(t.bucket);
+        break;
+      case 'identity-policy-explicit-deny':
+      case 'identity-policy-no-allow':
+      case 'resource-arn-mismatch':
+      case 'missing-object-no-list':
+        if (t.principalName) names.add(t.principalName);
+        t.groups.forEach((g) => names.add(g));
+        t.policyArns.forEach((a) => names.add(a));
+        if (c.id === 'missing-object-no-list' && t.bucket) names.add(t.bucket);
+        break;
+      case 'permissions-boundary':
+        if (t.principalName) names.add(t.principalName);
+        if (t.boundaryArn) names.add(t.boundaryArn);
+        break;
+      case 'vpc-endpoint-policy':
+        if (t.vpcEndpointId) names.add(t.vpcEndpointId);
+        break;
+      case 'kms-key-access':
+        t.kmsKeyIds.filter((k) => !k.startsWith('arn:')).forEach((k) => names.add(k));
+        if (t.bucket) names.add(t.bucket);
+        break;
+      case 'access-point-policy':
+        if (t.accessPointName) names.add(t.accessPointName);
+        break;
+      default:
+        break;
+    }
+  }
+  return [...names];
 }

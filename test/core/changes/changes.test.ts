@@ -386,3 +386,58 @@ it('knows the management events the issue lists', () => {
     expect(ALL_CHANGE_EVENT_NAMES).toContain(name);
   }
 });
+
+describe('changeRecordFromLookupEvent (the LookupEvents / snapshot recentChanges shape)', () => {
+  const { changeRecordFromLookupEvent } = jest.requireActual<typeof import('../../../lambdas/core/changes')>(
+    '../../../lambdas/core/changes',
+  );
+
+  it('parses the CloudTrailEvent JSON string and the resources', () => {
+    const c = changeRecordFromLookupEvent({
+      EventId: 'ev-1',
+      EventName: 'PutBucketPolicy',
+      EventTime: new Date('2026-11-20T08:12:31Z'),
+      Username: 'bob',
+      Resources: [{ ResourceType: 'AWS::S3::Bucket', ResourceName: 'corp-data' }],
+      CloudTrailEvent: JSON.stringify({ eventID: 'ev-1', requestParameters: { bucketName: 'corp-data' } }),
+    });
+    expect(c).toEqual({
+      eventId: 'ev-1',
+      eventName: 'PutBucketPolicy',
+      eventTime: '2026-11-20T08:12:31.000Z',
+      username: 'bob',
+      resources: [{ type: 'AWS::S3::Bucket', name: 'corp-data' }],
+      record: { eventID: 'ev-1', requestParameters: { bucketName: 'corp-data' } },
+    });
+  });
+
+  it('keeps an entry whose CloudTrailEvent is not JSON, without the record, and rejects unusable entries', () => {
+    expect(
+      changeRecordFromLookupEvent({
+        EventName: 'PutKeyPolicy',
+        EventTime: '2026-11-20T08:00:00Z',
+        CloudTrailEvent: '{oops',
+      })?.record,
+    ).toBeNull();
+    expect(changeRecordFromLookupEvent({ EventName: 'PutKeyPolicy' })).toBeNull();
+    expect(changeRecordFromLookupEvent('nope')).toBeNull();
+    expect(changeRecordFromLookupEvent(null)).toBeNull();
+  });
+});
+
+describe('changeLookupNames', () => {
+  const { changeLookupNames } = jest.requireActual<typeof import('../../../lambdas/core/changes')>(
+    '../../../lambdas/core/changes',
+  );
+  it('searches only the resources behind the causes found', () => {
+    const f = (ids: RootCause['id'][]) => ({ rootCauses: ids.map((id) => cause(id)) }) as unknown as Finding;
+    expect(changeLookupNames(f(['bucket-policy-explicit-deny']), request(), facts(known([])))).toEqual([
+      'corp-data',
+    ]);
+    expect(changeLookupNames(f(['identity-policy-no-allow']), request(), facts(known([])))).toEqual([
+      'AppRole',
+      `arn:aws:iam::${ACCOUNT}:policy/AppRead`,
+    ]);
+    expect(changeLookupNames(f([]), request(), facts(known([])))).toEqual([]);
+  });
+});

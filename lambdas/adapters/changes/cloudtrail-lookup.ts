@@ -1,0 +1,103 @@
+/**
+ * Live "what changed" (issue 9): CloudTrail LookupEvents for the management events that changed the
+ * denying layer. LookupEvents allows 2 requests per second per account and region, so calls are spaced
+ * per client, results are cached, pages are bounded and the look-back window is bounded (default 7 days).
+ */
+import { CloudTrailClient, LookupEventsCommand, type Event } from '@aws-sdk/client-cloudtrail';
+import { LRUCache } from 'lru-cache';
+import { ALL_CHANGE_EVENT_NAMES, changeRecordFromLookupEvent } from '../../core/changes';
+import { known, unknown, type ChangeRecord, type Fact } from '../../core/model';
+
+export interface ChangeLookupOptions {
+  /** Resource names to look up (bucket name, role or user name, key id, VPC endpoint id, access point name). */
+  readonly resourceNames: readonly string[];
+  /** The denial time: changes after it are not looked up. */
+  readonly until: Date;
+  readonly windowDays?: number;
+  /** Pages of 50 events per resource name (default 4). */
+  readonly maxPages?: number;
+}
+
+const MIN_SPACING_MS = 500; // 2 requests per second per account and region
+const lastCall = new WeakMap<CloudTrailClient, Promise<void>>();
+
+/** Serialises calls on one client so that they start at least MIN_SPACING_MS apart. */
+function paced<T>(client: CloudTrailClient, call: () => Promise<T>, spacingMs: number): Promise<T> {
+  const previous = lastCall.get(client) ?? Promise.resolve();
+  const slot = previous.then(() => new Promise<void>((r) => setTimeout(r, spacingMs)));
+  lastCall.set(
+    client,
+    slot.catch(() => undefined),
+  );
+  return previous.then(call);
+}
+
+const cache = new LRUCache<string, ChangeRecord[]>({ max: 500, ttl: 5 * 60_000 });
+
+export class CloudTrailChangeLookup {
+  constructor(
+    private readonly client: CloudTrailClient,
+    private readonly opts: { spacingMs?: number } = {},
+  ) {}
+
+  async recentChanges(o: ChangeLookupOptions): Promise<Fact<readonly ChangeRecord[]>> {
+    const windowMs = (o.windowDays ?? 7) * 86_400_000;
+    const start = new Date(o.until.getTime() - windowMs);
+    const names = [...new Set(o.resourceNames.filter((n) => n))];
+    const wanted = new Set(ALL_CHANGE_EVENT_NAMES);
+    try {
+      const lists = await Promise.all(names.map((n) => this.byResource(n, start, o.until, o.maxPages ?? 4)));
+      const seen = new Set<string>();
+      const all = lists
+        .flat()
+        .filter((c) => wanted.has(c.eventName) && !seen.has(c.eventId) && seen.add(c.eventId))
+        .sort((a, b) => Date.parse(a.eventTime) - Date.parse(b.eventTime));
+      return known(all);
+    } catch (err) {
+      const e = err as { name?: string; message?: string };
+      if (e.name === 'AccessDeniedException' || e.name === 'AccessDenied') {
+        return unknown('accessDenied', e.message, 'cloudtrail:LookupEvents');
+      }
+      if (e.name === 'ThrottlingException') return unknown('throttled', e.message);
+      return unknown('error', e.message ?? String(err));
+    }
+  }
+
+  private async byResource(name: string, start: Date, end: Date, maxPages: number): Promise<ChangeRecord[]> {
+    // Cache by the hour so that a burst of the same denial makes one lookup.
+    const key = `${name}|${Math.floor(end.getTime() / 3_600_000)}|${start.getTime() - end.getTime()}`;
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const out: ChangeRecord[] = [];
+    let token: string | undefined;
+    for (let page = 0; page < maxPages; page++) {
+      const res = await paced(
+        this.client,
+        () =>
+          this.client.send(
+            new LookupEventsCommand({
+              LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: name }],
+              StartTime: start,
+              EndTime: end,
+              MaxResults: 50,
+              ...(token ? { NextToken: token } : {}),
+            }),
+          ),
+        this.opts.spacingMs ?? MIN_SPACING_MS,
+      );
+      for (const e of res.Events ?? ([] as Event[])) {
+        const c = changeRecordFromLookupEvent(e);
+        if (c) out.push(c);
+      }
+      token = res.NextToken;
+      if (!token) break;
+    }
+    cache.set(key, out);
+    return out;
+  }
+}
+
+/** For tests: forget cached lookups. */
+export function clearChangeLookupCache(): void {
+  cache.clear();
+}

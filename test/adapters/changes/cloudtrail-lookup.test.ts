@@ -1,0 +1,101 @@
+import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { mockClient } from 'aws-sdk-client-mock';
+import {
+  CloudTrailChangeLookup,
+  clearChangeLookupCache,
+} from '../../../lambdas/adapters/changes/cloudtrail-lookup';
+
+// LookupEvents response shape: https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_LookupEvents.html
+const ev = (id: string, name: string, time: string, params: Record<string, unknown>) => ({
+  EventId: id,
+  EventName: name,
+  EventTime: new Date(time),
+  Username: 'bob',
+  Resources: [{ ResourceType: 'AWS::S3::Bucket', ResourceName: 'corp-data' }],
+  CloudTrailEvent: JSON.stringify({
+    eventID: id,
+    eventName: name,
+    requestParameters: params,
+    userIdentity: { arn: 'arn:aws:iam::111122223333:user/bob' },
+  }),
+});
+
+describe('CloudTrailChangeLookup (LookupEvents, issue 9)', () => {
+  const ct = mockClient(CloudTrailClient);
+  beforeEach(() => {
+    ct.reset();
+    clearChangeLookupCache();
+  });
+
+  it('follows NextToken pages, keeps only access-control changes, in time order, within the window', async () => {
+    ct.on(LookupEventsCommand)
+      .resolvesOnce({
+        Events: [
+          ev('2', 'PutBucketPolicy', '2026-11-20T08:00:00Z', {
+            bucketName: 'corp-data',
+            bucketPolicy: '{"Statement":[]}',
+          }),
+          ev('x', 'GetBucketPolicy', '2026-11-20T08:30:00Z', {}),
+        ],
+        NextToken: 't1',
+      })
+      .resolvesOnce({
+        Events: [ev('1', 'PutBucketPolicy', '2026-11-19T08:00:00Z', { bucketName: 'corp-data' })],
+      });
+    const client = new CloudTrailClient({});
+    const lookup = new CloudTrailChangeLookup(client, { spacingMs: 1 });
+    const until = new Date('2026-11-20T10:00:00Z');
+    const res = await lookup.recentChanges({ resourceNames: ['corp-data'], until });
+    expect(res.status).toBe('known');
+    expect(res.status === 'known' && res.value.map((c) => c.eventId)).toEqual(['1', '2']);
+    const calls = ct.commandCalls(LookupEventsCommand);
+    expect(calls).toHaveLength(2);
+    expect(calls[1]?.args[0].input.NextToken).toBe('t1');
+    expect(calls[0]?.args[0].input.LookupAttributes).toEqual([
+      { AttributeKey: 'ResourceName', AttributeValue: 'corp-data' },
+    ]);
+    expect(calls[0]?.args[0].input.StartTime).toEqual(new Date('2026-11-13T10:00:00Z'));
+    expect(calls[0]?.args[0].input.EndTime).toEqual(until);
+  });
+
+  it('caches a lookup so that a burst of the same denial calls CloudTrail once', async () => {
+    ct.on(LookupEventsCommand).resolves({ Events: [] });
+    const lookup = new CloudTrailChangeLookup(new CloudTrailClient({}), { spacingMs: 1 });
+    const until = new Date('2026-11-20T10:00:00Z');
+    await lookup.recentChanges({ resourceNames: ['corp-data'], until });
+    await lookup.recentChanges({ resourceNames: ['corp-data'], until });
+    expect(ct.commandCalls(LookupEventsCommand)).toHaveLength(1);
+  });
+
+  it('spaces calls on one client to respect 2 requests per second', async () => {
+    ct.on(LookupEventsCommand).resolves({ Events: [] });
+    const lookup = new CloudTrailChangeLookup(new CloudTrailClient({}), { spacingMs: 100 });
+    const t0 = Date.now();
+    await lookup.recentChanges({ resourceNames: ['a', 'b', 'c'], until: new Date('2026-11-20T10:00:00Z') });
+    expect(ct.commandCalls(LookupEventsCommand)).toHaveLength(3);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(200); // three calls need two gaps
+  });
+
+  it('reports the auditor lacking cloudtrail:LookupEvents as unknown, naming the permission', async () => {
+    ct.on(LookupEventsCommand).rejects(
+      Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }),
+    );
+    const lookup = new CloudTrailChangeLookup(new CloudTrailClient({}), { spacingMs: 1 });
+    const res = await lookup.recentChanges({ resourceNames: ['corp-data'], until: new Date() });
+    expect(res).toEqual({
+      status: 'unknown',
+      reason: 'accessDenied',
+      detail: 'not authorized',
+      permission: 'cloudtrail:LookupEvents',
+    });
+  });
+
+  it('reports throttling after the SDK retries as unknown(throttled)', async () => {
+    ct.on(LookupEventsCommand).rejects(
+      Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }),
+    );
+    const lookup = new CloudTrailChangeLookup(new CloudTrailClient({}), { spacingMs: 1 });
+    const res = await lookup.recentChanges({ resourceNames: ['corp-data'], until: new Date() });
+    expect(res.status === 'unknown' && res.reason).toBe('throttled');
+  });
+});
