@@ -1,0 +1,341 @@
+/**
+ * One bucket's facts, read live. Everything is read concurrently in the region the event names (CloudTrail
+ * records S3 data events in the bucket's region; the S3 client also follows region redirects), the region is
+ * confirmed by GetBucketLocation, and a read that still hit the wrong region is redone there. Object ACLs are
+ * read (second round trip) only when ACLs are in effect, i.e. Object Ownership is not BucketOwnerEnforced.
+ */
+import {
+  GetBucketAclCommand,
+  GetBucketEncryptionCommand,
+  GetBucketLocationCommand,
+  GetBucketOwnershipControlsCommand,
+  GetBucketPolicyCommand,
+  GetObjectAclCommand,
+  GetPublicAccessBlockCommand,
+  HeadObjectCommand,
+  type GetBucketAclCommandOutput,
+} from '@aws-sdk/client-s3';
+import {
+  known,
+  unknown,
+  type Acl,
+  type AclGrant,
+  type BucketEncryption,
+  type BucketFacts,
+  type Fact,
+  type ObjectFacts,
+  type ObjectOwnership,
+  type PublicAccessBlock,
+} from '../../core/model';
+import type { Scope } from './accounts';
+import { regionFromLocation } from './clients';
+import { policyDocument } from './documents';
+import type { Outcome } from './errors';
+import { factOf, factOrNone, unknownOf } from './facts';
+import { PERMISSION } from './permissions';
+import type { CachedReader } from './reader';
+
+export interface BucketTarget {
+  readonly name: string;
+  /** The bucket owner, when the event records it. */
+  readonly accountId: string | null;
+  readonly regionHint: string;
+  readonly objects: readonly { readonly key: string; readonly versionId: string | null }[];
+}
+
+export interface BucketRead {
+  readonly fact: Fact<BucketFacts>;
+  /** The region the bucket is in (the hint when GetBucketLocation could not be read). */
+  readonly region: string;
+  /** The KMS key of the bucket's default encryption, when it is SSE-KMS. */
+  readonly defaultKmsKey: string | null;
+}
+
+type Reads = {
+  policy: Outcome<{ Policy?: string | undefined }>;
+  pab: Outcome<{ PublicAccessBlockConfiguration?: PublicAccessBlock | undefined }>;
+  ownership: Outcome<{
+    OwnershipControls?: { Rules?: { ObjectOwnership?: string | undefined }[] | undefined } | undefined;
+  }>;
+  encryption: Outcome<{
+    ServerSideEncryptionConfiguration?:
+      | {
+          Rules?:
+            | {
+                ApplyServerSideEncryptionByDefault?:
+                  { SSEAlgorithm?: string | undefined; KMSMasterKeyID?: string | undefined } | undefined;
+                BucketKeyEnabled?: boolean | undefined;
+              }[]
+            | undefined;
+        }
+      | undefined;
+  }>;
+  acl: Outcome<GetBucketAclCommandOutput>;
+};
+
+export function aclOf(out: {
+  Owner?: { ID?: string | undefined; DisplayName?: string | undefined } | undefined;
+  Grants?:
+    readonly { Grantee?: AclGrant['Grantee'] | undefined; Permission?: string | undefined }[] | undefined;
+}): Acl {
+  const grants: AclGrant[] = [];
+  for (const g of out.Grants ?? []) {
+    if (!g.Grantee || !g.Permission) continue;
+    const { Type, ID, URI, DisplayName, EmailAddress } = g.Grantee;
+    grants.push({
+      Grantee: {
+        ...(Type ? { Type } : {}),
+        ...(ID ? { ID } : {}),
+        ...(URI ? { URI } : {}),
+        ...(DisplayName ? { DisplayName } : {}),
+        ...(EmailAddress ? { EmailAddress } : {}),
+      },
+      Permission: g.Permission,
+    });
+  }
+  const owner = out.Owner
+    ? {
+        ...(out.Owner.ID ? { ID: out.Owner.ID } : {}),
+        ...(out.Owner.DisplayName ? { DisplayName: out.Owner.DisplayName } : {}),
+      }
+    : undefined;
+  return { ...(owner ? { Owner: owner } : {}), Grants: grants };
+}
+
+function pabOf(p: PublicAccessBlock | undefined): PublicAccessBlock | null {
+  if (!p) return null;
+  const out: { -readonly [K in keyof PublicAccessBlock]: PublicAccessBlock[K] } = {};
+  for (const k of [
+    'BlockPublicAcls',
+    'IgnorePublicAcls',
+    'BlockPublicPolicy',
+    'RestrictPublicBuckets',
+  ] as const) {
+    if (typeof p[k] === 'boolean') out[k] = p[k];
+  }
+  return out;
+}
+export { pabOf };
+
+const OWNERSHIP = new Set(['BucketOwnerEnforced', 'BucketOwnerPreferred', 'ObjectWriter']);
+
+class BucketReader {
+  constructor(
+    private readonly reader: CachedReader,
+    private readonly scope: Scope,
+    private readonly bucket: string,
+  ) {}
+
+  private read<T>(
+    region: string,
+    api: string,
+    permission: string,
+    send: () => Promise<T>,
+    ...params: string[]
+  ): Promise<Outcome<T>> {
+    return this.reader.read(
+      [this.scope.label, region, 's3', api, this.bucket, ...params].join('|'),
+      permission,
+      send,
+    );
+  }
+
+  location(region: string) {
+    const s3 = this.scope.clients(region).s3;
+    return this.read(region, 'GetBucketLocation', PERMISSION.GetBucketLocation, () =>
+      s3.send(new GetBucketLocationCommand({ Bucket: this.bucket })),
+    );
+  }
+
+  reads(region: string): Promise<Reads> {
+    const s3 = this.scope.clients(region).s3;
+    const Bucket = this.bucket;
+    return Promise.all([
+      this.read(region, 'GetBucketPolicy', PERMISSION.GetBucketPolicy, () =>
+        s3.send(new GetBucketPolicyCommand({ Bucket })),
+      ),
+      this.read(region, 'GetPublicAccessBlock', PERMISSION.GetBucketPublicAccessBlock, () =>
+        s3.send(new GetPublicAccessBlockCommand({ Bucket })),
+      ),
+      this.read(region, 'GetBucketOwnershipControls', PERMISSION.GetBucketOwnershipControls, () =>
+        s3.send(new GetBucketOwnershipControlsCommand({ Bucket })),
+      ),
+      this.read(region, 'GetBucketEncryption', PERMISSION.GetBucketEncryption, () =>
+        s3.send(new GetBucketEncryptionCommand({ Bucket })),
+      ),
+      this.read(region, 'GetBucketAcl', PERMISSION.GetBucketAcl, () =>
+        s3.send(new GetBucketAclCommand({ Bucket })),
+      ),
+    ]).then(([policy, pab, ownership, encryption, acl]) => ({ policy, pab, ownership, encryption, acl }));
+  }
+
+  head(region: string, key: string, versionId: string | null) {
+    const s3 = this.scope.clients(region).s3;
+    const permission = versionId ? PERMISSION.HeadObjectVersion : PERMISSION.HeadObject;
+    return this.read(
+      region,
+      'HeadObject',
+      permission,
+      () =>
+        s3.send(
+          new HeadObjectCommand({
+            Bucket: this.bucket,
+            Key: key,
+            ...(versionId ? { VersionId: versionId } : {}),
+          }),
+        ),
+      key,
+      versionId ?? '',
+    );
+  }
+
+  objectAcl(region: string, key: string, versionId: string | null) {
+    const s3 = this.scope.clients(region).s3;
+    const permission = versionId ? PERMISSION.GetObjectVersionAcl : PERMISSION.GetObjectAcl;
+    return this.read(
+      region,
+      'GetObjectAcl',
+      permission,
+      () =>
+        s3.send(
+          new GetObjectAclCommand({
+            Bucket: this.bucket,
+            Key: key,
+            ...(versionId ? { VersionId: versionId } : {}),
+          }),
+        ),
+      key,
+      versionId ?? '',
+    );
+  }
+}
+
+/** Redoes, in the bucket's real region, the reads that failed because they went to another region. */
+async function redoWrongRegion(br: BucketReader, reads: Reads, region: string): Promise<Reads> {
+  const wrong = Object.values(reads).some((o) => !o.ok && o.failure.kind === 'wrongRegion');
+  return wrong ? br.reads(region) : reads;
+}
+
+function encryptionOf(
+  out: NonNullable<Extract<Reads['encryption'], { ok: true }>['value']>,
+): BucketEncryption | null {
+  const rule = out.ServerSideEncryptionConfiguration?.Rules?.[0];
+  const def = rule?.ApplyServerSideEncryptionByDefault;
+  if (!def?.SSEAlgorithm) return null;
+  return {
+    algorithm: def.SSEAlgorithm,
+    kmsKeyId: def.KMSMasterKeyID ?? null,
+    bucketKeyEnabled: rule?.BucketKeyEnabled ?? false,
+  };
+}
+
+export async function readBucket(
+  reader: CachedReader,
+  scope: Scope,
+  target: BucketTarget,
+): Promise<BucketRead> {
+  const br = new BucketReader(reader, scope, target.name);
+  const hint = target.regionHint;
+  const [location, first, heads] = await Promise.all([
+    br.location(hint),
+    br.reads(hint),
+    Promise.all(target.objects.map((o) => br.head(hint, o.key, o.versionId))),
+  ]);
+  if (!location.ok && location.failure.kind === 'notFound') {
+    return { fact: unknownOf(location.failure, `bucket ${target.name}`), region: hint, defaultKmsKey: null };
+  }
+  const region = location.ok ? regionFromLocation(location.value.LocationConstraint) : hint;
+  const reads = region !== hint ? await redoWrongRegion(br, first, region) : first;
+  const headsHere =
+    region !== hint && heads.some((h) => !h.ok && h.failure.kind === 'wrongRegion')
+      ? await Promise.all(target.objects.map((o) => br.head(region, o.key, o.versionId)))
+      : heads;
+
+  const ownership = factOrNone(reads.ownership, (o) => {
+    const v = o.OwnershipControls?.Rules?.[0]?.ObjectOwnership;
+    return v && OWNERSHIP.has(v) ? (v as ObjectOwnership) : null;
+  });
+  const acl = factOf(reads.acl, aclOf, `bucket ${target.name} ACL`);
+  const aclsInEffect = !(ownership.status === 'known' && ownership.value === 'BucketOwnerEnforced');
+  const objects: Record<string, Fact<ObjectFacts>> = {};
+  await Promise.all(
+    target.objects.map(async (o, i) => {
+      objects[o.key] = await objectFact(br, region, o, headsHere[i], aclsInEffect, acl, target.accountId);
+    }),
+  );
+  const encryption = factOrNone(reads.encryption, encryptionOf, `bucket ${target.name} encryption`);
+  const defaultKmsKey =
+    encryption.status === 'known' && encryption.value?.algorithm.startsWith('aws:kms')
+      ? encryption.value.kmsKeyId
+      : null;
+  const fact: BucketFacts = {
+    name: target.name,
+    accountId:
+      target.accountId !== null
+        ? known(target.accountId)
+        : unknown('notCollected', `the event does not record the owner account of bucket ${target.name}`),
+    region: location.ok ? known(region) : unknownOf(location.failure, `bucket ${target.name} location`),
+    policy: factOrNone(
+      reads.policy,
+      (p) =>
+        p.Policy
+          ? {
+              name: target.name,
+              arn: `arn:aws:s3:::${target.name}`,
+              source: 'bucket-policy' as const,
+              document: policyDocument(p.Policy),
+            }
+          : null,
+      `bucket ${target.name} policy`,
+    ),
+    publicAccessBlock: factOrNone(
+      reads.pab,
+      (p) => pabOf(p.PublicAccessBlockConfiguration),
+      `bucket ${target.name} Block Public Access`,
+    ),
+    ownership,
+    encryption,
+    acl,
+    objects,
+  };
+  return { fact: known(fact), region, defaultKmsKey };
+}
+
+async function objectFact(
+  br: BucketReader,
+  region: string,
+  o: BucketTarget['objects'][number],
+  head: Outcome<{ ServerSideEncryption?: string | undefined; SSEKMSKeyId?: string | undefined }> | undefined,
+  aclsInEffect: boolean,
+  bucketAcl: Fact<Acl>,
+  bucketAccount: string | null,
+): Promise<Fact<ObjectFacts>> {
+  if (!head) return unknown('notCollected', `object ${o.key} was not read`);
+  if (!head.ok)
+    return head.failure.kind === 'notFound'
+      ? known({ exists: false })
+      : unknownOf(head.failure, `object ${o.key}`);
+  const base: { -readonly [K in keyof ObjectFacts]: ObjectFacts[K] } = { exists: true };
+  if (head.value.ServerSideEncryption) base.sseAlgorithm = head.value.ServerSideEncryption;
+  if (head.value.SSEKMSKeyId) base.kmsKeyId = head.value.SSEKMSKeyId;
+  if (!aclsInEffect) {
+    // BucketOwnerEnforced: ACLs are disabled and the bucket owner owns every object
+    // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html).
+    if (bucketAccount !== null) base.ownerAccountId = bucketAccount;
+    return known(base);
+  }
+  const aclOut = await br.objectAcl(region, o.key, o.versionId);
+  if (aclOut.ok) {
+    base.acl = aclOf(aclOut.value);
+    const ownerId = aclOut.value.Owner?.ID;
+    // The object owner is known as an account only when it is the bucket owner (same canonical id).
+    if (
+      ownerId &&
+      bucketAccount !== null &&
+      bucketAcl.status === 'known' &&
+      bucketAcl.value.Owner?.ID === ownerId
+    )
+      base.ownerAccountId = bucketAccount;
+  }
+  return known(base);
+}

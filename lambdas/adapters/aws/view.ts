@@ -1,0 +1,319 @@
+/**
+ * AwsAccountView: the AccountView over a live AWS account (or several, with a member role). It reads only what
+ * the request needs, concurrently, through an in-memory TTL cache shared by every gather of this instance —
+ * construct it once per process (outside the Lambda handler) so that warm invocations reuse the cache.
+ *
+ * Round trips on the critical path of a same-account denial by a role session:
+ *   1. GetRole | ListAttachedRolePolicies | ListRolePolicies | all bucket reads | HeadObject | account BPA |
+ *      DescribeOrganization | DescribeVpcEndpoints | GetAccessPoint(Policy) | the event's KMS key
+ *   2. GetRolePolicy | GetPolicy | GetObjectAcl (only if ACLs are in effect) | the object's KMS key | ListParents
+ *   3. GetPolicyVersion
+ * (plus one AssumeRole round trip for another account, and the organization walk when the account is in one).
+ */
+import { GetPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
+import {
+  unknown,
+  type AccessRequest,
+  type BucketFacts,
+  type Fact,
+  type KmsKeyFacts,
+  type NamedPolicy,
+  type PublicAccessBlock,
+  type RequestFacts,
+} from '../../core/model';
+import type { AccountView } from '../types';
+import { AccountAccess, type ScopeResult } from './accounts';
+import { readBucket, pabOf, type BucketRead, type BucketTarget } from './bucket';
+import { baseRegion, partitionOf, type AwsClients, type ClientFactory } from './clients';
+import { factOrNone } from './facts';
+import { keyRef, readKmsKey } from './kms';
+import { parseAccessPointArn, readAccessPoint, readVpcEndpoint } from './network';
+import { OrgReader } from './org';
+import { PERMISSION } from './permissions';
+import { parseIdentityArn, principalFacts } from './principal';
+import { CachedReader } from './reader';
+
+export interface AwsAccountViewOptions {
+  readonly region?: string;
+  readonly profile?: string;
+  /** Clients for the auditor's own credentials (any region); the rest are default-constructed. */
+  readonly clients?: Partial<AwsClients>;
+  /** Builds clients per account (null = the auditor's own credentials) and region. */
+  readonly clientFactory?: ClientFactory;
+  /** Default 300000 (5 minutes). */
+  readonly cacheTtlMs?: number;
+  /** Default 5000 cached reads. */
+  readonly cacheMaxEntries?: number;
+  /** Organization mode: the role assumed in other accounts (arn:aws:iam::<account>:role/<memberRoleName>). */
+  readonly memberRoleName?: string;
+  readonly externalId?: string;
+  /** The auditor's own account; read with STS GetCallerIdentity when needed and not given. */
+  readonly auditorAccountId?: string;
+  /** Clock (ms) for the cache TTL and credential expiry; tests inject one. */
+  readonly now?: () => number;
+}
+
+export const DEFAULT_CACHE_TTL_MS = 300_000;
+export const DEFAULT_CACHE_MAX_ENTRIES = 5_000;
+/** At most this many objects per bucket are inspected (DeleteObjects can name a thousand). */
+const MAX_OBJECTS_PER_BUCKET = 10;
+const SESSION_TYPES = new Set([
+  'AssumedRole',
+  'FederatedUser',
+  'WebIdentityUser',
+  'SAMLUser',
+  'IdentityCenterUser',
+]);
+
+/** The buckets a request touches, with the keys to inspect. */
+export function bucketTargets(request: AccessRequest): BucketTarget[] {
+  const byName = new Map<string, { key: string; versionId: string | null }[]>();
+  const add = (bucket: string | null, key: string | null) => {
+    if (bucket === null || bucket === '') return;
+    const objects = byName.get(bucket) ?? [];
+    byName.set(bucket, objects);
+    if (
+      key === null ||
+      key === '' ||
+      objects.length >= MAX_OBJECTS_PER_BUCKET ||
+      objects.some((o) => o.key === key)
+    )
+      return;
+    objects.push({
+      key,
+      versionId: bucket === request.bucket && key === request.key ? request.versionId : null,
+    });
+  };
+  add(request.bucket, request.key);
+  for (const n of request.needs) add(n.bucket, n.resourceType === 'object' ? n.key : null);
+  return [...byName].map(([name, objects]) => ({
+    name,
+    accountId: name === request.bucket ? request.bucketAccountId : null,
+    regionHint: request.region,
+    objects,
+  }));
+}
+
+function sessionPolicyOf(request: AccessRequest): Fact<NamedPolicy | null> | null {
+  const p = request.principal;
+  const session =
+    SESSION_TYPES.has(p.type) ||
+    /:(assumed-role|federated-user)\//.test(p.arn ?? '') ||
+    (p.type === 'AWSAccount' && p.principalId !== null && /^AROA[^:]*:/.test(p.principalId));
+  if (!session) return null;
+  return unknown(
+    'notCollected',
+    'a session policy is passed when the session is created and cannot be read through the AWS API',
+  );
+}
+
+export class AwsAccountView implements AccountView {
+  private readonly reader: CachedReader;
+  private readonly access: AccountAccess;
+  private readonly region: string;
+  private readonly org: OrgReader;
+
+  constructor(opts: AwsAccountViewOptions = {}) {
+    const now = opts.now ?? Date.now;
+    const ttl = opts.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS;
+    this.region = baseRegion(opts.region);
+    this.reader = new CachedReader({
+      ttlMs: ttl,
+      maxEntries: opts.cacheMaxEntries ?? DEFAULT_CACHE_MAX_ENTRIES,
+      now,
+    });
+    this.access = new AccountAccess({
+      reader: this.reader,
+      region: this.region,
+      cacheTtlMs: ttl,
+      now,
+      ...(opts.profile ? { profile: opts.profile } : {}),
+      ...(opts.clients ? { clients: opts.clients } : {}),
+      ...(opts.clientFactory ? { clientFactory: opts.clientFactory } : {}),
+      ...(opts.memberRoleName ? { memberRoleName: opts.memberRoleName } : {}),
+      ...(opts.externalId ? { externalId: opts.externalId } : {}),
+      ...(opts.auditorAccountId ? { auditorAccountId: opts.auditorAccountId } : {}),
+    });
+    this.org = new OrgReader(this.reader, this.access.self, this.region);
+  }
+
+  /** Forgets every cached read (not the assumed-role credentials). */
+  clearCache(): void {
+    this.reader.clear();
+  }
+
+  async gather(request: AccessRequest): Promise<RequestFacts> {
+    const scopes = new Map<string, Promise<ScopeResult>>();
+    const scopeFor = (accountId: string | null): Promise<ScopeResult> => {
+      const k = accountId ?? '';
+      let s = scopes.get(k);
+      if (!s) {
+        s = this.access.scopeFor(accountId);
+        scopes.set(k, s);
+      }
+      return s;
+    };
+    const callerAccount =
+      request.principal.accountId ??
+      parseIdentityArn(request.principal.identityArn ?? request.principal.arn ?? '')?.accountId ??
+      null;
+    const bucketAccount = request.bucketAccountId;
+    const targets = bucketTargets(request);
+
+    const principalP = principalFacts({ reader: this.reader, region: this.region, scopeFor }, request);
+    const bucketsP = Promise.all(
+      targets.map(async (t) => this.bucket(t, await scopeFor(t.accountId ?? bucketAccount))),
+    );
+    const accountPabP = this.accountPab(bucketAccount, request.region, scopeFor);
+    const noCaller = ['Anonymous', 'AWSService'].includes(request.principal.type);
+    const principalOrgP = noCaller
+      ? Promise.resolve(null)
+      : scopeFor(callerAccount).then((s) => this.org.organizationOf(s, callerAccount));
+    const resourceOrgP = scopeFor(bucketAccount).then((s) => this.org.organizationOf(s, bucketAccount));
+    const scpP = principalOrgP.then((o) => (o === null ? null : this.org.levels(callerAccount, o, 'scp')));
+    const rcpP = resourceOrgP.then((o) => this.org.levels(bucketAccount, o, 'rcp'));
+    const vpceId = request.vpcEndpointId;
+    const vpceP = vpceId
+      ? scopeFor(request.vpcEndpointAccountId ?? callerAccount).then((s) =>
+          readVpcEndpoint(this.reader, s, request.region, vpceId),
+        )
+      : Promise.resolve(null);
+    const apArn = request.accessPointArn;
+    const apP = apArn
+      ? scopeFor(parseAccessPointArn(apArn)?.accountId ?? bucketAccount).then((s) =>
+          readAccessPoint(this.reader, s, apArn),
+        )
+      : Promise.resolve(null);
+    const eventKeys = [request.kms?.keyArn, request.sse?.kmsKeyId].filter(
+      (k): k is string => typeof k === 'string' && k !== '',
+    );
+    const defaults = {
+      region: request.region,
+      accountId: bucketAccount,
+      partition: partitionOf(request.region),
+    };
+    const eventKmsP = this.kmsKeys(eventKeys, defaults, scopeFor);
+    const bucketReads = await bucketsP;
+    const laterKeys = this.bucketKeyRefs(request, targets, bucketReads).filter(
+      (k) => !eventKeys.includes(k.ref),
+    );
+    const [
+      principal,
+      principalOrganization,
+      resourceOrganization,
+      accountPab,
+      scpLevels,
+      rcpLevels,
+      vpcEndpoint,
+      accessPoint,
+      eventKms,
+      laterKms,
+    ] = await Promise.all([
+      principalP,
+      principalOrgP,
+      resourceOrgP,
+      accountPabP,
+      scpP,
+      rcpP,
+      vpceP,
+      apP,
+      eventKmsP,
+      Promise.all(laterKeys.map(async (k) => this.kmsKeys([k.ref], k.defaults, scopeFor))),
+    ]);
+    const buckets: Record<string, Fact<BucketFacts>> = {};
+    targets.forEach((t, i) => {
+      const r = bucketReads[i];
+      if (r) buckets[t.name] = r.fact;
+    });
+    return {
+      principal,
+      principalOrganization: principalOrganization ?? { status: 'known', value: null },
+      resourceOrganization,
+      buckets,
+      accountPublicAccessBlock: accountPab,
+      scpLevels: scpLevels ?? { status: 'known', value: null },
+      rcpLevels,
+      vpcEndpoint,
+      accessPoint,
+      kmsKeys: Object.assign({}, eventKms, ...laterKms) as Record<string, Fact<KmsKeyFacts>>,
+      sessionPolicy: sessionPolicyOf(request),
+      recentChanges: unknown(
+        'notCollected',
+        'the live view does not look up change history (see adapters/changes)',
+      ),
+    };
+  }
+
+  private async bucket(t: BucketTarget, scoped: ScopeResult): Promise<BucketRead> {
+    if (!scoped.ok) return { fact: scoped.fact, region: t.regionHint, defaultKmsKey: null };
+    return readBucket(this.reader, scoped.scope, t);
+  }
+
+  private async accountPab(
+    accountId: string | null,
+    region: string,
+    scopeFor: (a: string | null) => Promise<ScopeResult>,
+  ): Promise<Record<string, Fact<PublicAccessBlock | null>>> {
+    if (accountId === null) return {};
+    const scoped = await scopeFor(accountId);
+    if (!scoped.ok) return { [accountId]: scoped.fact };
+    const { scope } = scoped;
+    const s3control = scope.clients(region).s3control;
+    const o = await this.reader.read(
+      `${scope.label}|${region}|s3control|GetPublicAccessBlock|${accountId}`,
+      PERMISSION.GetAccountPublicAccessBlock,
+      () => s3control.send(new GetPublicAccessBlockCommand({ AccountId: accountId })),
+    );
+    return {
+      [accountId]: factOrNone(
+        o,
+        (v) => pabOf(v.PublicAccessBlockConfiguration),
+        `account ${accountId} Block Public Access`,
+      ),
+    };
+  }
+
+  /** KMS keys learnt from the buckets: the objects' keys, and the default key for writes. */
+  private bucketKeyRefs(
+    request: AccessRequest,
+    targets: readonly BucketTarget[],
+    reads: readonly BucketRead[],
+  ) {
+    const out: { ref: string; defaults: { region: string; accountId: string | null; partition: string } }[] =
+      [];
+    const writes =
+      request.needs.some((n) => n.action === 's3:PutObject') || request.actions.includes('s3:PutObject');
+    targets.forEach((t, i) => {
+      const r = reads[i];
+      if (!r) return;
+      const defaults = {
+        region: r.region,
+        accountId: t.accountId ?? request.bucketAccountId,
+        partition: partitionOf(r.region),
+      };
+      const add = (ref: string | null | undefined) => {
+        if (ref && !out.some((o) => o.ref === ref)) out.push({ ref, defaults });
+      };
+      if (r.fact.status === 'known')
+        for (const o of Object.values(r.fact.value.objects)) if (o.status === 'known') add(o.value.kmsKeyId);
+      if (writes && t.name === request.bucket) add(r.defaultKmsKey);
+    });
+    return out;
+  }
+
+  private async kmsKeys(
+    refs: readonly string[],
+    defaults: { region: string; accountId: string | null; partition: string },
+    scopeFor: (a: string | null) => Promise<ScopeResult>,
+  ): Promise<Record<string, Fact<KmsKeyFacts>>> {
+    const out: Record<string, Fact<KmsKeyFacts>> = {};
+    await Promise.all(
+      [...new Set(refs)].map(async (r) => {
+        const ref = keyRef(r, defaults);
+        const { arn, fact } = await readKmsKey(this.reader, await scopeFor(ref.accountId), ref);
+        out[arn] = fact;
+      }),
+    );
+    return out;
+  }
+}
