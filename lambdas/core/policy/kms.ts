@@ -1,0 +1,251 @@
+/**
+ * Request-level authorization for the KMS call S3 makes on the caller's behalf (kms:Decrypt, kms:GenerateDataKey).
+ *
+ * - The key policy must allow: directly (naming the principal) or by trusting the account (root principal),
+ *   in which case the IAM identity policy decides.
+ *   https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam
+ * - Grants can allow: grantee principal, operation and encryption-context constraints.
+ *   https://docs.aws.amazon.com/kms/latest/developerguide/grants.html
+ * - Cross account: the key policy AND the caller's identity policy must allow.
+ *   https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html
+ * - AWS managed keys (aws/s3) cannot be used from another account, and RCPs do not apply to them.
+ *   https://docs.aws.amazon.com/kms/latest/developerguide/resource-control-policies.html
+ * - Grants are treated as usable without an IAM policy in the grantee's account (inferred from the grants page).
+ */
+import type { KmsGrant } from '../model';
+import type { AuthorizationResult, EngineRequest, KmsAuthorizationInput, LayerResult, Tri } from './types';
+import {
+  boundaryCalc,
+  callerKind,
+  chainOf,
+  finalDecision,
+  identityCalc,
+  rcpCalc,
+  scpCalc,
+  sessionCalc,
+} from './s3/chain';
+import { factMissing, layer, type LayerCalc } from './s3/evaluate';
+import { addGrant, emptyGrants, keySideGrant, type CallerMode, type Chain } from './s3/grants';
+import { grantLayer, resourcePolicy, type ResourcePolicy } from './s3/resource-policy';
+import { and3, merge3, or3 } from './s3/tri';
+
+const sameAccountOf = (req: EngineRequest): Tri => {
+  const a = req.principal.accountId;
+  const b = req.resourceAccountId;
+  return a === null || b === null ? 'unknown' : a === b;
+};
+
+function contextMatches(grant: KmsGrant, ec: Readonly<Record<string, string>>): boolean {
+  const eq = grant.Constraints?.EncryptionContextEquals;
+  if (eq) {
+    const keys = Object.keys(eq);
+    if (keys.length !== Object.keys(ec).length) return false;
+    if (!keys.every((k) => ec[k] === eq[k])) return false;
+  }
+  const sub = grant.Constraints?.EncryptionContextSubset;
+  if (sub && !Object.entries(sub).every(([k, v]) => ec[k] === v)) return false;
+  return true;
+}
+
+interface GrantMatch {
+  readonly grant: KmsGrant;
+  readonly category: 'direct' | 'account';
+  readonly label: string;
+}
+
+function matchGrants(
+  grants: readonly KmsGrant[],
+  input: KmsAuthorizationInput,
+): { matches: GrantMatch[]; nearMiss: string | null } {
+  const req = input.request;
+  const p = req.principal;
+  const op = req.action.replace(/^kms:/i, '').toLowerCase();
+  const direct = new Set([p.arn, p.identityArn, p.serviceName].filter((x): x is string => !!x));
+  const account = p.accountId
+    ? new Set([p.accountId, `arn:aws:iam::${p.accountId}:root`])
+    : new Set<string>();
+  const matches: GrantMatch[] = [];
+  let nearMiss: string | null = null;
+  grants.forEach((g, i) => {
+    const label = `grant ${g.Name ?? g.GrantId ?? `#${i + 1}`}`;
+    const grantee = g.GranteePrincipal ?? '';
+    const category = direct.has(grantee) ? 'direct' : account.has(grantee) ? 'account' : null;
+    if (category === null) return;
+    if (!g.Operations.some((o) => o.toLowerCase() === op)) {
+      nearMiss ??= `${label} to ${grantee} does not include ${req.action.replace(/^kms:/i, '')}`;
+      return;
+    }
+    if (!contextMatches(g, input.encryptionContext)) {
+      nearMiss ??= `${label} to ${grantee}: its encryption-context constraint does not match ${JSON.stringify(input.encryptionContext)}`;
+      return;
+    }
+    matches.push({ grant: g, category, label });
+  });
+  return { matches, nearMiss };
+}
+
+function grantsLayer(
+  input: KmsAuthorizationInput,
+  usable: boolean,
+  chain: Chain,
+): { calc: LayerCalc; grant: Tri } {
+  const f = input.grants;
+  if (f.status === 'unknown') {
+    const missing = factMissing('the grants of the KMS key', f);
+    return {
+      calc: {
+        result: layer('kms-grants', 'unknown', [], `could not read ${missing}`, [missing]),
+        permit: 'unknown',
+        deny: false,
+      },
+      grant: usable ? 'unknown' : false,
+    };
+  }
+  if (!usable)
+    return {
+      calc: {
+        result: layer('kms-grants', 'not-applicable', [], 'the key cannot be used by this caller'),
+        permit: false,
+        deny: false,
+      },
+      grant: false,
+    };
+  const { matches, nearMiss } = matchGrants(f.value, input);
+  const full = and3(chain.identity, chain.boundary, chain.session);
+  const grant = or3(
+    matches.some((m) => m.category === 'direct'),
+    matches.some((m) => m.category === 'account') ? full : false,
+  );
+  if (grant === true) {
+    const m = matches[0] as GrantMatch;
+    return {
+      calc: {
+        result: layer(
+          'kms-grants',
+          'allowed',
+          [],
+          `${m.label} gives ${m.grant.GranteePrincipal} ${input.request.action}`,
+        ),
+        permit: true,
+        deny: false,
+      },
+      grant,
+    };
+  }
+  if (grant === 'unknown') {
+    return {
+      calc: {
+        result: layer(
+          'kms-grants',
+          'unknown',
+          [],
+          'a grant to the account needs its IAM policies to allow too',
+          ['the identity-based policies, boundary or session policy'],
+        ),
+        permit: 'unknown',
+        deny: false,
+      },
+      grant,
+    };
+  }
+  const note =
+    f.value.length === 0
+      ? 'the key has no grants'
+      : (nearMiss ??
+        `no grant names ${input.request.principal.identityArn ?? input.request.principal.arn ?? 'the caller'}`);
+  return {
+    calc: { result: layer('kms-grants', 'implicitly-denied', [], note), permit: false, deny: false },
+    grant,
+  };
+}
+
+function keyStateCalc(state: string | null): { permit: Tri; note: string | null } {
+  if (state === null) return { permit: 'unknown', note: null };
+  if (state === 'Enabled') return { permit: true, note: null };
+  return { permit: false, note: `the key is ${state}: KMS refuses cryptographic operations with it` };
+}
+
+export function authorizeKms(input: KmsAuthorizationInput): AuthorizationResult {
+  const req = input.request;
+  const kind = callerKind(req.principal);
+  const awsManaged = input.keyManager === 'AWS';
+  const hasBoundary =
+    input.permissionsBoundary?.status === 'known' && input.permissionsBoundary.value !== null;
+
+  const rcp = rcpCalc(input, awsManaged ? 'RCPs do not apply to AWS managed keys' : null);
+  const scp = scpCalc(input);
+  const identity = identityCalc(input);
+  const boundary = boundaryCalc(input);
+  const session = sessionCalc(input);
+  const chain = chainOf(identity, boundary, session);
+
+  const inAccount = kind === 'anonymous' || kind === 'service' ? false : sameAccountOf(req);
+  const modeOf = (same: boolean): CallerMode =>
+    kind === 'anonymous' || kind === 'service' ? 'no-identity' : same ? 'same-account' : 'cross-account';
+  const alternatives: boolean[] = inAccount === 'unknown' ? [true, false] : [inAccount];
+  const crossAwsManaged: Tri = awsManaged ? (inAccount === 'unknown' ? 'unknown' : !inAccount) : false;
+
+  const pol: ResourcePolicy = resourcePolicy(input.keyPolicy, req, hasBoundary);
+  const keyGrant = merge3(
+    alternatives.map((same) => {
+      if (awsManaged && !same) return false;
+      const g = emptyGrants();
+      for (const x of pol.grants) addGrant(g, x.category, x.matched);
+      return keySideGrant(g, modeOf(same), chain);
+    }),
+  );
+  const ownAllow = merge3(
+    alternatives.map((same) => {
+      if (awsManaged && !same) return false;
+      return or3(...pol.grants.map((x) => x.matched));
+    }),
+  );
+  const state = keyStateCalc(input.keyState);
+
+  let key: LayerCalc;
+  if (state.permit === false) {
+    key = {
+      result: layer(
+        'kms-key-policy',
+        'explicitly-denied',
+        pol.evaluated ? [pol.evaluated.ev] : [],
+        state.note ?? 'key unusable',
+      ),
+      permit: false,
+      deny: true,
+    };
+  } else if (crossAwsManaged === true) {
+    key = {
+      result: layer(
+        'kms-key-policy',
+        'implicitly-denied',
+        pol.evaluated ? [pol.evaluated.ev] : [],
+        'an AWS managed key cannot be used from another account',
+      ),
+      permit: false,
+      deny: pol.deny,
+    };
+  } else {
+    key = grantLayer(
+      'kms-key-policy',
+      pol,
+      input.keyPolicy,
+      'key policy',
+      ownAllow,
+      null,
+      req,
+      inAccount === true,
+    );
+    if (state.permit === 'unknown')
+      key = { ...key, result: { ...key.result, missing: [...(key.result.missing ?? []), 'the key state'] } };
+  }
+
+  const usable = state.permit !== false && crossAwsManaged !== true;
+  const grants = grantsLayer(input, usable, chain);
+
+  const allow = and3(rcp.permit, scp.permit, state.permit, or3(keyGrant, grants.grant));
+  const ordered = [rcp, scp, key, grants.calc, identity, boundary, session];
+  const decision = finalDecision(ordered, allow);
+  const layers: LayerResult[] = ordered.map((c) => c.result);
+  return { decision, layers };
+}

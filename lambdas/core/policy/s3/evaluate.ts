@@ -1,0 +1,323 @@
+/**
+ * Policy-level building blocks for the request-level engine: cached parsing, three-valued deny / allow of a
+ * PolicyEvaluation, guardrail layers (VPC endpoint, boundary, session) and organization levels (SCP, RCP).
+ */
+import type { Fact, NamedPolicy, OrgLevel } from '../../model';
+import { parsePolicy } from '../parse';
+import { evaluatePolicy } from '../evaluate-policy';
+import type {
+  EngineRequest,
+  LayerId,
+  LayerOutcome,
+  LayerResult,
+  ParsedPolicy,
+  PolicyEvaluation,
+  StatementTrace,
+  Tri,
+} from '../types';
+import { and3 } from './tri';
+
+export interface Evaluated {
+  readonly ev: PolicyEvaluation;
+  /** Set when the policy could not be parsed or evaluated: the layer is then unknown. */
+  readonly error: string | null;
+  readonly parsed: ParsedPolicy | null;
+}
+
+/** What one layer contributes to the decision. */
+export interface LayerCalc {
+  readonly result: LayerResult;
+  /** Whether the layer lets the request through (guardrails) or grants it (grant layers). */
+  readonly permit: Tri;
+  /** Whether an explicit Deny of the layer matches. */
+  readonly deny: Tri;
+}
+
+const parsedCache = new WeakMap<NamedPolicy, ParsedPolicy | Error>();
+
+function parseOnce(p: NamedPolicy): ParsedPolicy | Error {
+  try {
+    return parsePolicy(p);
+  } catch (e) {
+    return e instanceof Error ? e : new Error(String(e));
+  }
+}
+
+function parsedOf(p: NamedPolicy): ParsedPolicy | Error {
+  const hit = parsedCache.get(p);
+  if (hit !== undefined) return hit;
+  const parsed = parseOnce(p);
+  parsedCache.set(p, parsed);
+  return parsed;
+}
+
+const policyRef = (p: NamedPolicy): PolicyEvaluation['policy'] =>
+  p.arn !== undefined ? { name: p.name, arn: p.arn, source: p.source } : { name: p.name, source: p.source };
+
+/** Parse (once per NamedPolicy object) and evaluate; a malformed policy gives an unknown evaluation. */
+export function evaluate(p: NamedPolicy, req: EngineRequest): Evaluated {
+  const parsed = parsedOf(p);
+  if (parsed instanceof Error) {
+    return {
+      ev: { policy: policyRef(p), decision: 'unknown', statements: [] },
+      error: `${p.name}: ${parsed.message}`,
+      parsed: null,
+    };
+  }
+  try {
+    return { ev: evaluatePolicy(parsed, req), error: null, parsed };
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    return {
+      ev: { policy: policyRef(p), decision: 'unknown', statements: [] },
+      error: `${p.name}: ${msg}`,
+      parsed,
+    };
+  }
+}
+
+export function denyTri(e: Evaluated): Tri {
+  if (e.error !== null) return 'unknown';
+  if (e.ev.decision === 'deny') return true;
+  let unknown = false;
+  for (const s of e.ev.statements) {
+    if (s.effect !== 'Deny') continue;
+    if (s.matched === true) return true;
+    if (s.matched === 'unknown') unknown = true;
+  }
+  return unknown ? 'unknown' : false;
+}
+
+/** Whether an Allow statement matches (regardless of Deny statements). */
+export function allowTri(e: Evaluated): Tri {
+  // index 0 marks the evaluator's own failure report: nothing is known about the policy then
+  if (e.error !== null || e.ev.statements.some((s) => s.index === 0)) return 'unknown';
+  if (e.ev.decision === 'allow') return true;
+  let unknown = e.ev.decision === 'unknown';
+  for (const s of e.ev.statements) {
+    if (s.effect !== 'Allow') continue;
+    if (s.matched === true) return true;
+    if (s.matched === 'unknown') unknown = true;
+  }
+  if (unknown && e.ev.decision === 'unknown') {
+    // unknown only because of a Deny that might match: the Allow side is then known not to match
+    const denyOnly = e.ev.statements.every((s) => s.effect === 'Deny' || s.matched === false);
+    const someDenyUnknown = e.ev.statements.some((s) => s.effect === 'Deny' && s.matched === 'unknown');
+    if (denyOnly && someDenyUnknown) return false;
+  }
+  return unknown ? 'unknown' : false;
+}
+
+/** The facts a layer lacked: unreadable policies and condition keys whose request value is unknown. */
+export function missingOf(evals: readonly Evaluated[]): string[] {
+  const out = new Set<string>();
+  for (const e of evals) {
+    if (e.error !== null) out.add(`policy ${e.error}`);
+    for (const s of e.ev.statements) {
+      if (s.matched !== 'unknown') continue;
+      for (const c of s.conditions) {
+        if (c.result === 'unknown') out.add(`condition key ${c.key} (${e.ev.policy.name} ${stmtLabel(s)})`);
+      }
+      if (s.principalMatched === 'unknown') out.add(`principal of ${e.ev.policy.name} ${stmtLabel(s)}`);
+    }
+  }
+  return [...out];
+}
+
+export function factMissing(what: string, f: Fact<unknown>): string {
+  if (f.status === 'known') return what;
+  const why = f.permission
+    ? `${f.reason}, needs ${f.permission}`
+    : f.detail
+      ? `${f.reason}: ${f.detail}`
+      : f.reason;
+  return `${what} (${why})`;
+}
+
+export const stmtLabel = (s: StatementTrace): string => (s.sid ? `#${s.index} (${s.sid})` : `#${s.index}`);
+
+export function firstMatching(evals: readonly Evaluated[], effect: 'Allow' | 'Deny'): string {
+  for (const e of evals) {
+    for (const s of e.ev.statements) {
+      if (s.effect === effect && s.matched === true) return `${e.ev.policy.name} ${stmtLabel(s)}`;
+    }
+  }
+  return evals.map((e) => e.ev.policy.name).join(', ');
+}
+
+export function layer(
+  id: LayerId,
+  result: LayerOutcome,
+  policies: readonly PolicyEvaluation[],
+  note: string,
+  missing?: readonly string[],
+): LayerResult {
+  if (missing && missing.length > 0) return { layer: id, result, policies, note, missing };
+  // an unknown layer always says what it lacked
+  if (result === 'unknown')
+    return { layer: id, result, policies, note, missing: [`a fact the layer needs (${note})`] };
+  return { layer: id, result, policies, note };
+}
+
+export const notApplicable = (id: LayerId, note: string): LayerCalc => ({
+  result: layer(id, 'not-applicable', [], note),
+  permit: true,
+  deny: false,
+});
+
+export const unknownFact = (id: LayerId, missing: string, permit: Tri = 'unknown'): LayerCalc => ({
+  result: layer(id, 'unknown', [], `could not read ${missing}`, [missing]),
+  permit,
+  deny: 'unknown',
+});
+
+const denying = (evals: readonly Evaluated[]) => evals.filter((e) => denyTri(e) === true).map((e) => e.ev);
+const allowing = (evals: readonly Evaluated[]) => evals.filter((e) => allowTri(e) === true).map((e) => e.ev);
+const uncertain = (evals: readonly Evaluated[]) =>
+  evals.filter((e) => denyTri(e) === 'unknown' || allowTri(e) === 'unknown').map((e) => e.ev);
+
+/**
+ * A guardrail layer (VPC endpoint policy, permissions boundary, session policy, one organization level):
+ * the request passes when no Deny matches and at least one Allow matches.
+ */
+export function guardrail(id: LayerId, evals: readonly Evaluated[], what: string, action: string): LayerCalc {
+  let deny: Tri = false;
+  let allow: Tri = false;
+  for (const e of evals) {
+    const d = denyTri(e);
+    if (d === true) deny = true;
+    else if (d === 'unknown' && deny === false) deny = 'unknown';
+    const a = allowTri(e);
+    if (a === true) allow = true;
+    else if (a === 'unknown' && allow === false) allow = 'unknown';
+  }
+  const permit = and3(deny === true ? false : deny === 'unknown' ? 'unknown' : true, allow);
+  const all = evals.map((e) => e.ev);
+  if (deny === true) {
+    return {
+      result: layer(
+        id,
+        'explicitly-denied',
+        denying(evals),
+        `${firstMatching(evals, 'Deny')} denies ${action}`,
+      ),
+      permit: false,
+      deny,
+    };
+  }
+  if (allow === false) {
+    return {
+      result: layer(id, 'implicitly-denied', all, `no statement of the ${what} allows ${action}`),
+      permit: false,
+      deny,
+    };
+  }
+  if (permit === 'unknown') {
+    return {
+      result: layer(
+        id,
+        'unknown',
+        uncertain(evals),
+        `the ${what} may or may not allow ${action}`,
+        missingOf(evals),
+      ),
+      permit,
+      deny,
+    };
+  }
+  return {
+    result: layer(id, 'allowed', allowing(evals), `${firstMatching(evals, 'Allow')} allows ${action}`),
+    permit,
+    deny,
+  };
+}
+
+/** Evaluate one guardrail layer given as Fact<NamedPolicy | null> | null. */
+export function policyGuardrail(
+  id: LayerId,
+  fact: Fact<NamedPolicy | null> | null,
+  req: EngineRequest,
+  what: string,
+  absentNote: string,
+  nullNote: string,
+): LayerCalc {
+  if (fact === null) return notApplicable(id, absentNote);
+  if (fact.status === 'unknown') return unknownFact(id, factMissing(`the ${what}`, fact));
+  if (fact.value === null) return notApplicable(id, nullNote);
+  return guardrail(id, [evaluate(fact.value, req)], what, req.action);
+}
+
+/**
+ * SCPs or RCPs: every level of the organization path (root, each OU, the account) must allow on its own;
+ * a Deny at any level denies. https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_inheritance_auth.html
+ */
+export function orgLayer(id: 'scp' | 'rcp', levels: readonly OrgLevel[], req: EngineRequest): LayerCalc {
+  const label = id === 'scp' ? 'SCP' : 'RCP';
+  const perLevel = levels.map((lvl) => {
+    const evals = lvl.policies.map((p) => evaluate(p, req));
+    const calc = evals.length === 0 ? null : guardrail(id, evals, `${label}s at ${lvl.target}`, req.action);
+    return { lvl, evals, calc };
+  });
+  const denied = perLevel.find((l) => l.calc?.deny === true);
+  if (denied?.calc) {
+    return {
+      result: layer(
+        id,
+        'explicitly-denied',
+        denied.calc.result.policies,
+        `${label} ${firstMatching(denied.evals, 'Deny')} at ${denied.lvl.target} denies ${req.action}`,
+      ),
+      permit: false,
+      deny: true,
+    };
+  }
+  const blocked = perLevel.find((l) => l.calc === null || l.calc.permit === false);
+  const deny: Tri = perLevel.some((l) => l.calc?.deny === 'unknown') ? 'unknown' : false;
+  if (blocked) {
+    const policies: PolicyEvaluation[] = blocked.evals.length
+      ? blocked.evals.map((e) => e.ev)
+      : [
+          {
+            policy: { name: `${blocked.lvl.target} (no ${label} attached)`, source: id },
+            decision: 'none',
+            statements: [],
+          },
+        ];
+    return {
+      result: layer(
+        id,
+        'implicitly-denied',
+        policies,
+        `no ${label} at ${blocked.lvl.target} allows ${req.action} (each level must allow)`,
+      ),
+      permit: false,
+      deny,
+    };
+  }
+  const unsure = perLevel.filter((l) => l.calc?.permit === 'unknown');
+  if (unsure.length > 0) {
+    const evals = unsure.flatMap((l) => l.evals);
+    return {
+      result: layer(
+        id,
+        'unknown',
+        evals.map((e) => e.ev),
+        `${label}s at ${unsure.map((l) => l.lvl.target).join(', ')} may not allow ${req.action}`,
+        missingOf(evals),
+      ),
+      permit: 'unknown',
+      deny,
+    };
+  }
+  const evals = perLevel.flatMap((l) => l.evals);
+  return {
+    result: layer(
+      id,
+      'allowed',
+      allowing(evals),
+      `${label}s allow ${req.action} at every level (${levels.map((l) => l.target).join(' > ')})`,
+    ),
+    permit: true,
+    deny: false,
+  };
+}
