@@ -1,0 +1,96 @@
+/**
+ * The Lambda entry point: a middy handler with the Powertools logger (structured JSON logs, Lambda
+ * context, correlation id = CloudTrail eventID per record). It accepts an EventBridge event directly
+ * and SQS batches of them (partial batch failure reporting).
+ *
+ * The configuration is validated at cold start. A bad configuration is logged once, in one line,
+ * and every invocation then fails with that line, so events are retried and end in the dead-letter
+ * queue instead of being lost.
+ *
+ * `createHandler(deps)` builds the same middy handler around injected dependencies (tests, local run).
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { AwsAccountView } from '../adapters/aws';
+import { CloudTrailChangeLookup } from '../adapters/changes/cloudtrail-lookup';
+import { explainRequest } from '../adapters/explain';
+import { DynamoDedupStore } from '../delivery/dedup';
+import { WebhookSlackSender, webhookUrlFromSecret } from '../delivery/slack';
+import { publishFinding } from '../delivery/sns';
+import type { AppDeps } from './app';
+import { ConfigError, loadConfig, type Config } from './config';
+import { wrap } from './create';
+
+export { createApp, type AppDeps } from './app';
+export { createHandler } from './create';
+
+/** Secrets are cached by Powertools Parameters for this long (seconds). */
+const SECRET_MAX_AGE = 300;
+
+const secretText = (value: unknown): unknown =>
+  value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : value;
+
+/** The production dependencies, built once per execution environment. */
+export async function productionDeps(config: Config, logger: Logger): Promise<AppDeps> {
+  let externalId: string | undefined;
+  if (config.externalIdSecretName) {
+    const value = secretText(await getSecret(config.externalIdSecretName, { maxAge: SECRET_MAX_AGE }));
+    if (typeof value !== 'string' || value.trim() === '') {
+      throw new ConfigError(
+        `Invalid Lambda configuration: secret EXTERNAL_ID_PARAM (${config.externalIdSecretName}) is empty`,
+      );
+    }
+    externalId = value.trim();
+  }
+  const view = new AwsAccountView({
+    cacheTtlMs: config.cacheTtlSeconds * 1000,
+    memberRoleName: config.memberRoleName,
+    externalId,
+    auditorAccountId: config.auditorAccountId,
+  });
+  const changes = config.changeLookup ? new CloudTrailChangeLookup(new CloudTrailClient({})) : undefined;
+  const sns = new SNSClient({});
+  const slackSecret = config.slackSecretName;
+  return {
+    explain: (request) => explainRequest(request, view, changes ? { changes } : {}),
+    publish: (finding, opts) => publishFinding(sns, config.snsTopicArn, finding, opts),
+    slack: slackSecret
+      ? new WebhookSlackSender({
+          // The URL never leaves this closure: not logged, not in an error, not in the environment.
+          url: async () =>
+            webhookUrlFromSecret(secretText(await getSecret(slackSecret, { maxAge: SECRET_MAX_AGE }))),
+          maxRetryAfterSeconds: config.slackMaxRetryAfterSeconds,
+        })
+      : null,
+    dedup: new DynamoDedupStore(new DynamoDBClient({}), {
+      tableName: config.dedupTableName,
+      windowSeconds: config.dedupWindowSeconds,
+    }),
+    logger,
+    options: {
+      redactKeys: config.redactKeys,
+      auditorRoleArn: config.auditorRoleArn,
+      memberRoleName: config.memberRoleName,
+    },
+  };
+}
+
+const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME || 's3-403' });
+
+let config: Config | ConfigError;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  config =
+    error instanceof ConfigError ? error : new ConfigError(`Invalid Lambda configuration: ${String(error)}`);
+  // Only the Lambda runtime runs this module with a real configuration; elsewhere it is just imported.
+  if (process.env.AWS_LAMBDA_FUNCTION_NAME) logger.error(config.message);
+}
+
+export const handler = wrap(async () => {
+  if (config instanceof ConfigError) throw config;
+  return productionDeps(config, logger);
+}, logger);

@@ -1,0 +1,223 @@
+/**
+ * Benchmark of the Lambda (issue 6): handler throughput on a burst of 10,000 events, the bundle's size and
+ * the cold-start module load time of that bundle.
+ *
+ * - Throughput: the real middy handler (createHandler) with the snapshot view, the dedup table on dynalite
+ *   (a DynamoDB API on loopback), SNS through an in-process fake, Slack through a loopback webhook; the
+ *   events (10 distinct problems) arrive as SQS batches of 10, as the stack's event source delivers them,
+ *   with 20 batches in flight (concurrent invocations). Target: 500 events/s or more.
+ * - Bundle: esbuild of lambdas/handler/index.ts, minified, node22, CommonJS, with `@aws-sdk/*` external
+ *   exactly as CDK's NodejsFunction bundles it for Node 22 (the runtime provides the SDK v3). Target < 1.5 MB.
+ *   The size with the SDK inlined is printed too.
+ * - Cold start: `require()` of that bundle in a fresh node process. Target < 300 ms.
+ *
+ * Run alone with `npx tsx scripts/bench/handler.ts`, or through `npm run bench`.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { explainRequest } from '../../lambdas/adapters/explain';
+import { DynamoDedupStore } from '../../lambdas/delivery/dedup';
+import { WebhookSlackSender } from '../../lambdas/delivery/slack';
+import { publishFinding } from '../../lambdas/delivery/sns';
+import type { BatchResponse } from '../../lambdas/handler/app';
+import { createHandler } from '../../lambdas/handler/create';
+import { startDynalite } from '../../test/delivery/dynalite';
+import { startFakeSlack } from '../../test/delivery/slack-server';
+import {
+  cloudTrailRecord,
+  eventBridgeEvent,
+  lambdaContext,
+  snapshotView,
+  sqsEvent,
+} from '../../test/handler/fixtures';
+
+const ROOT = resolve(__dirname, '..', '..');
+const EVENTS = 10_000;
+const PROBLEMS = 10;
+const BATCH = 10;
+const IN_FLIGHT = 20;
+
+interface Throughput {
+  eventsPerSecond: number;
+  /** Events per second of CPU used by this process (handler and the in-process dynalite): the rate on an idle core. */
+  eventsPerCpuSecond: number;
+  alerts: number;
+  failures: number;
+  seconds: number;
+}
+
+async function throughput(): Promise<Throughput> {
+  const dynamo = await startDynalite('dedup-bench');
+  const slack = await startFakeSlack();
+  const sns = mockClient(SNSClient);
+  sns.on(PublishCommand).resolves({ MessageId: 'bench' });
+  try {
+    const view = snapshotView();
+    const client = new SNSClient({ region: 'us-east-1' });
+    const handler = createHandler({
+      explain: (request) => explainRequest(request, view),
+      publish: (finding, opts) =>
+        publishFinding(client, 'arn:aws:sns:us-east-1:111122223333:bench', finding, opts),
+      slack: new WebhookSlackSender({ url: async () => slack.url }),
+      dedup: new DynamoDedupStore(dynamo.client, { tableName: 'dedup-bench', windowSeconds: 900 }),
+      logger: new Logger({ serviceName: 's3-403-bench', logLevel: 'SILENT' }),
+      options: { redactKeys: false },
+    });
+    const batches: ReturnType<typeof sqsEvent>[] = [];
+    for (let i = 0; i < EVENTS; i += BATCH) {
+      const bodies = Array.from({ length: BATCH }, (_, j) =>
+        eventBridgeEvent(
+          cloudTrailRecord({
+            eventId: `bench-${i + j}`,
+            role: `App${(i + j) % PROBLEMS}`,
+            key: `k/${i + j}`,
+          }),
+        ),
+      );
+      batches.push(sqsEvent(bodies));
+    }
+    let next = 0;
+    let failures = 0;
+    const started = process.hrtime.bigint();
+    const cpu = process.cpuUsage();
+    const worker = async (): Promise<void> => {
+      while (next < batches.length) {
+        const batch = batches[next++]!;
+        const out = (await handler(batch, lambdaContext())) as BatchResponse;
+        failures += out.batchItemFailures.length;
+      }
+    };
+    await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const used = process.cpuUsage(cpu);
+    const cpuSeconds = (used.user + used.system) / 1e6;
+    return {
+      eventsPerSecond: EVENTS / seconds,
+      eventsPerCpuSecond: EVENTS / cpuSeconds,
+      alerts: sns.commandCalls(PublishCommand).length,
+      failures,
+      seconds,
+    };
+  } finally {
+    sns.restore();
+    await slack.close();
+    await dynamo.close();
+  }
+}
+
+async function bundle(dir: string, external: string[]): Promise<string> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const esbuild = require('esbuild') as typeof import('esbuild');
+  const outfile = join(dir, external.length > 0 ? 'deployed' : 'inlined', 'index.js');
+  await esbuild.build({
+    entryPoints: [join(ROOT, 'lambdas', 'handler', 'index.ts')],
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    external,
+    outfile,
+    logLevel: 'silent',
+  });
+  return outfile;
+}
+
+/**
+ * Median over `runs` fresh node processes of the wall and CPU time of require() of the bundle. With
+ * `preloadSdk`, the @aws-sdk packages the bundle requires are loaded first, untimed: what remains is the
+ * load time of the bundle's own code.
+ */
+function loadMs(file: string, runs = 5, preloadSdk = false): { wall: number; cpu: number } {
+  const preload = preloadSdk
+    ? `for(const m of new Set(require('fs').readFileSync(${JSON.stringify(file)},'utf8').match(/require\\("@aws-sdk\\/[a-z0-9-]+"\\)/g)||[]))require(m.slice(9,-2));`
+    : '';
+  const script =
+    `${preload}const t=process.hrtime.bigint(),c=process.cpuUsage();require(${JSON.stringify(file)});` +
+    `const u=process.cpuUsage(c);process.stdout.write(JSON.stringify([Number(process.hrtime.bigint()-t)/1e6,(u.user+u.system)/1e3]))`;
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const out = execFileSync(process.execPath, ['-e', script], {
+      // The deployed bundle finds @aws-sdk/* where the Lambda runtime provides it; here, the project's node_modules.
+      env: {
+        ...process.env,
+        NODE_PATH: join(ROOT, 'node_modules'),
+        SNS_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:bench',
+        DEDUP_TABLE_NAME: 'dedup-bench',
+        AWS_REGION: 'us-east-1',
+      },
+      encoding: 'utf8',
+    });
+    const [wall, cpu] = JSON.parse(out) as [number, number];
+    walls.push(wall);
+    cpus.push(cpu);
+  }
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return { wall: median(walls), cpu: median(cpus) };
+}
+
+export async function benchHandler(): Promise<Record<string, number>> {
+  const load = loadAverage();
+  const t = await throughput();
+  console.log(
+    `handler: ${EVENTS} events (${PROBLEMS} problems, SQS batches of ${BATCH}, ${IN_FLIGHT} in flight) in ${t.seconds.toFixed(2)} s` +
+      ` = ${t.eventsPerSecond.toFixed(0)} events/s wall, ${t.eventsPerCpuSecond.toFixed(0)} events per CPU second (target >= 500);` +
+      ` ${t.alerts} alerts, ${t.failures} failed records`,
+  );
+  const dir = mkdtempSync(join(tmpdir(), 's3-403-bundle-'));
+  try {
+    const deployed = await bundle(dir, ['@aws-sdk/*']);
+    const inlined = await bundle(dir, []);
+    const deployedBytes = statSync(deployed).size;
+    const inlinedBytes = statSync(inlined).size;
+    const deployedLoad = loadMs(deployed);
+    const inlinedLoad = loadMs(inlined);
+    const ownLoad = loadMs(deployed, 5, true);
+    const mb = (n: number): string => (n / 1024 / 1024).toFixed(2);
+    console.log(
+      `bundle: ${mb(deployedBytes)} MB minified with @aws-sdk/* external as CDK deploys it (target < 1.5 MB); ` +
+        `${mb(inlinedBytes)} MB with the SDK inlined`,
+    );
+    console.log(
+      `cold start: require() of the bundle ${deployedLoad.wall.toFixed(0)} ms wall, ${deployedLoad.cpu.toFixed(0)} ms CPU (target < 300 ms); ` +
+        `SDK inlined: ${inlinedLoad.wall.toFixed(0)} ms wall, ${inlinedLoad.cpu.toFixed(0)} ms CPU; ` +
+        `the bundle's own code, SDK already loaded: ${ownLoad.wall.toFixed(0)} ms wall, ${ownLoad.cpu.toFixed(0)} ms CPU`,
+    );
+    console.log(
+      `machine load average at start: ${load.toFixed(1)} on ${cpus().length} CPUs (wall times grow with it; CPU times much less)`,
+    );
+    return {
+      eventsPerSecond: Math.round(t.eventsPerSecond),
+      eventsPerCpuSecond: Math.round(t.eventsPerCpuSecond),
+      burstSeconds: Number(t.seconds.toFixed(3)),
+      alerts: t.alerts,
+      failedRecords: t.failures,
+      bundleBytes: deployedBytes,
+      bundleBytesSdkInlined: inlinedBytes,
+      coldStartLoadMs: Number(deployedLoad.wall.toFixed(1)),
+      coldStartLoadCpuMs: Number(deployedLoad.cpu.toFixed(1)),
+      coldStartLoadMsSdkInlined: Number(inlinedLoad.wall.toFixed(1)),
+      coldStartOwnCodeCpuMs: Number(ownLoad.cpu.toFixed(1)),
+      loadAverage: Number(load.toFixed(2)),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const loadAverage = (): number => loadavg()[0] ?? 0;
+
+if (require.main === module) {
+  benchHandler()
+    .then((r) => console.log(JSON.stringify(r, null, 2)))
+    .catch((error: unknown) => {
+      console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
+      process.exitCode = 1;
+    });
+}

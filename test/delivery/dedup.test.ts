@@ -1,0 +1,193 @@
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDedupStore,
+  keyOf,
+  MemoryDedupStore,
+  problemKey,
+  type DedupStore,
+  type ProblemKey,
+} from '../../lambdas/delivery/dedup';
+import { startDynalite, type LocalDynamo } from './dynalite';
+import { makeFinding } from './fixtures';
+
+const problemOf = (i: number): ProblemKey => ({
+  principal: `arn:aws:iam::111122223333:role/App${i}`,
+  bucket: 'corp-data',
+  action: 's3:GetObject',
+  rootCause: 'bucket-policy-explicit-deny',
+  statement: '#DenyNonOfficeIPs',
+});
+const WINDOW = 900;
+const T0 = Date.UTC(2026, 10, 28, 1, 0, 0);
+
+let dynamo: LocalDynamo;
+beforeAll(async () => {
+  dynamo = await startDynalite('dedup');
+});
+afterAll(async () => {
+  await dynamo.close();
+});
+
+describe('problemKey', () => {
+  it('keys by identity ARN, bucket, action, root cause and deciding statement', () => {
+    expect(problemKey(makeFinding())).toEqual({
+      principal: 'arn:aws:iam::111122223333:role/AppRole',
+      bucket: 'corp-data',
+      action: 's3:GetObject',
+      rootCause: 'bucket-policy-explicit-deny',
+      statement: 'corp-data bucket policy#DenyNonOfficeIPs',
+    });
+  });
+
+  it('treats two sessions of one role as one problem, and another statement as another problem', () => {
+    const a = makeFinding();
+    const b = makeFinding({
+      request: {
+        ...a.request,
+        principal: { ...a.request.principal, arn: 'arn:aws:sts::111122223333:assumed-role/AppRole/s2' },
+      },
+    });
+    expect(keyOf(problemKey(a))).toBe(keyOf(problemKey(b)));
+    const c = makeFinding({
+      rootCauses: [
+        { ...a.rootCauses[0]!, evidence: [{ layer: 'bucket-policy', statement: 'Other', detail: '' }] },
+      ],
+    });
+    expect(keyOf(problemKey(a))).not.toBe(keyOf(problemKey(c)));
+  });
+
+  it('falls back to the principal id, and keys analysis failures separately', () => {
+    const a = makeFinding();
+    const f = makeFinding({
+      error: 'boom',
+      rootCauses: [],
+      request: {
+        ...a.request,
+        principal: { ...a.request.principal, arn: null, identityArn: null, principalId: 'AIDAX' },
+      },
+    });
+    expect(problemKey(f)).toMatchObject({ principal: 'AIDAX', rootCause: 'analysis-failed', statement: '' });
+  });
+});
+
+function sharedBehaviour(name: string, make: () => DedupStore, offset: number): void {
+  const fresh = make;
+  const problem = (i: number): ProblemKey => problemOf(offset + i);
+
+  describe(name, () => {
+    it('alerts on the first occurrence, counts repeats in the window, then alerts with the count', async () => {
+      const store = fresh();
+      const first = await store.claim(problem(1), T0);
+      expect(first).toMatchObject({ alert: true, repeatCount: 0, since: null });
+      expect(await store.claim(problem(1), T0 + 1000)).toMatchObject({ alert: false, repeatCount: 1 });
+      expect(await store.claim(problem(1), T0 + 2000)).toMatchObject({ alert: false, repeatCount: 2 });
+      const next = await store.claim(problem(1), T0 + WINDOW * 1000);
+      expect(next).toMatchObject({ alert: true, repeatCount: 2, since: new Date(T0).toISOString() });
+      expect(await store.claim(problem(1), T0 + WINDOW * 1000 + 1)).toMatchObject({
+        alert: false,
+        repeatCount: 1,
+      });
+    });
+
+    it('alerts without a count when the window closed with no repeats', async () => {
+      const store = fresh();
+      await store.claim(problem(2), T0);
+      expect(await store.claim(problem(2), T0 + 2 * WINDOW * 1000)).toMatchObject({
+        alert: true,
+        repeatCount: 0,
+        since: null,
+      });
+    });
+
+    it('keeps distinct problems apart', async () => {
+      const store = fresh();
+      expect((await store.claim(problem(3), T0)).alert).toBe(true);
+      expect((await store.claim(problem(4), T0)).alert).toBe(true);
+      expect((await store.claim(problem(3), T0 + 1)).alert).toBe(false);
+    });
+
+    it('releasing a failed alert lets the retried record alert again, keeping the counts', async () => {
+      const store = fresh();
+      await store.claim(problem(5), T0);
+      await store.claim(problem(5), T0 + 1);
+      const second = await store.claim(problem(5), T0 + WINDOW * 1000);
+      expect(second).toMatchObject({ alert: true, repeatCount: 1 });
+      await store.claim(problem(5), T0 + WINDOW * 1000 + 5); // a repeat lands before the release
+      await store.release(second);
+      const retried = await store.claim(problem(5), T0 + WINDOW * 1000 + 10);
+      expect(retried).toMatchObject({ alert: true, repeatCount: 2, since: new Date(T0).toISOString() });
+    });
+
+    it('release of a first alert lets the retry alert as a first alert', async () => {
+      const store = fresh();
+      const first = await store.claim(problem(6), T0);
+      await store.release(first);
+      expect(await store.claim(problem(6), T0 + 1)).toMatchObject({ alert: true, repeatCount: 0 });
+    });
+  });
+}
+
+sharedBehaviour('MemoryDedupStore', () => new MemoryDedupStore(WINDOW), 0);
+sharedBehaviour(
+  'DynamoDedupStore on dynalite',
+  () => new DynamoDedupStore(dynamo.client, { tableName: 'dedup', windowSeconds: WINDOW }),
+  100,
+);
+sharedBehaviour(
+  'DynamoDedupStore on dynalite, without coalescing',
+  () => new DynamoDedupStore(dynamo.client, { tableName: 'dedup', windowSeconds: WINDOW, coalesce: false }),
+  200,
+);
+
+describe('DynamoDedupStore under concurrency (dynalite, a real DynamoDB API on loopback)', () => {
+  const problem = problemOf;
+  // Several store instances stand for concurrent Lambda instances: only the conditional writes keep them apart.
+  it.each([
+    ['one instance, coalescing', 1, true],
+    ['8 instances (concurrent invocations), coalescing', 8, true],
+    ['8 instances, one write per event', 8, false],
+  ])(
+    '%s: 1,000 concurrent events of 10 problems give exactly 10 alerts and 990 counted repeats',
+    async (_name, instances, coalesce) => {
+      const stores = Array.from(
+        { length: instances },
+        () => new DynamoDedupStore(dynamo.client, { tableName: 'dedup', windowSeconds: WINDOW, coalesce }),
+      );
+      const base = 1000 + Math.floor(Math.random() * 1e9); // fresh problems for this case
+      const events = Array.from({ length: 1000 }, (_, i) => problem(base + (i % 10)));
+      const claims = await Promise.all(events.map((p, i) => stores[i % instances]!.claim(p, T0)));
+      const alerts = claims.filter((c) => c.alert);
+      expect(alerts).toHaveLength(10);
+      expect(new Set(alerts.map((c) => c.key)).size).toBe(10);
+      for (let i = 0; i < 10; i++) {
+        const item = await dynamo.client.send(
+          new GetItemCommand({ TableName: 'dedup', Key: { pk: { S: keyOf(problem(base + i)) } } }),
+        );
+        expect(item.Item?.repeats?.N).toBe('99');
+        expect(Number(item.Item?.expiresAt?.N)).toBeGreaterThan((T0 + WINDOW * 1000) / 1000);
+      }
+      // Every repeat got its own count: per problem, the repeat counts are exactly 1..99.
+      const perKey = new Map<string, number[]>();
+      for (const c of claims) if (!c.alert) perKey.set(c.key, [...(perKey.get(c.key) ?? []), c.repeatCount]);
+      for (const counts of perKey.values())
+        expect(counts.sort((a, b) => a - b)).toEqual(Array.from({ length: 99 }, (_, i) => i + 1));
+      // After the window: exactly one of 100 concurrent events per problem alerts, with the count 99.
+      const later = await Promise.all(
+        events.map((p, i) => stores[i % instances]!.claim(p, T0 + WINDOW * 1000 + 1)),
+      );
+      const digests = later.filter((c) => c.alert);
+      expect(digests).toHaveLength(10);
+      expect(digests.every((d) => d.repeatCount === 99 && d.since === new Date(T0).toISOString())).toBe(true);
+    },
+    120_000,
+  );
+
+  it('a failed write rejects every coalesced claim (nothing is silently counted)', async () => {
+    const store = new DynamoDedupStore(dynamo.client, { tableName: 'no-such-table', windowSeconds: WINDOW });
+    const results = await Promise.allSettled(Array.from({ length: 5 }, () => store.claim(problem(42), T0)));
+    expect(results.every((r) => r.status === 'rejected')).toBe(true);
+    expect(String((results[0] as PromiseRejectedResult).reason)).toContain(
+      'dedup: counting in table no-such-table failed: ResourceNotFoundException',
+    );
+  });
+});

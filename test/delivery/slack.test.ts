@@ -1,0 +1,153 @@
+import { renderSlack } from '../../lambdas/core/render/slack';
+import {
+  retryAfterSeconds,
+  SlackDeliveryError,
+  webhookUrlFromSecret,
+  WebhookSlackSender,
+} from '../../lambdas/delivery/slack';
+import { makeFinding } from './fixtures';
+import { startFakeSlack, type FakeSlack } from './slack-server';
+
+let slack: FakeSlack;
+beforeEach(async () => {
+  slack = await startFakeSlack();
+});
+afterEach(async () => {
+  await slack.close();
+});
+
+const message = renderSlack(makeFinding());
+
+describe('WebhookSlackSender (loopback webhook server)', () => {
+  it('posts the Block Kit payload as JSON', async () => {
+    await new WebhookSlackSender({ url: async () => slack.url }).send(message);
+    expect(slack.received).toHaveLength(1);
+    expect(slack.received[0]!.headers['content-type']).toBe('application/json');
+    expect(slack.received[0]!.body).toEqual({ text: message.text, blocks: message.blocks });
+  });
+
+  // Slack answers 429 with Retry-After in seconds: https://api.slack.com/docs/rate-limits
+  it('honours a 429 Retry-After and then delivers', async () => {
+    slack.replies.push({ status: 429, body: 'rate_limited', headers: { 'retry-after': '1' } });
+    const started = Date.now();
+    await new WebhookSlackSender({ url: async () => slack.url }).send(message);
+    expect(slack.received).toHaveLength(2);
+    expect(slack.received[1]!.at - slack.received[0]!.at).toBeGreaterThanOrEqual(950);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+  });
+
+  it('fails without waiting when Retry-After is longer than the budget', async () => {
+    slack.replies.push({ status: 429, body: 'rate_limited', headers: { 'retry-after': '120' } });
+    const sleeps: number[] = [];
+    const sender = new WebhookSlackSender({
+      url: async () => slack.url,
+      maxRetryAfterSeconds: 10,
+      sleep: async (ms) => void sleeps.push(ms),
+    });
+    await expect(sender.send(message)).rejects.toThrow(
+      'Slack webhook rate-limited (HTTP 429, Retry-After 120s) after 1 attempt(s)',
+    );
+    expect(sleeps).toEqual([]);
+    expect(slack.received).toHaveLength(1);
+  });
+
+  it('gives up after maxAttempts rate-limited answers', async () => {
+    for (let i = 0; i < 5; i++) slack.replies.push({ status: 429, headers: { 'retry-after': '2' } });
+    const sleeps: number[] = [];
+    const sender = new WebhookSlackSender({
+      url: async () => slack.url,
+      maxAttempts: 3,
+      sleep: async (ms) => void sleeps.push(ms),
+    });
+    await expect(sender.send(message)).rejects.toBeInstanceOf(SlackDeliveryError);
+    expect(sleeps).toEqual([2000, 2000]);
+    expect(slack.received).toHaveLength(3);
+  });
+
+  // Treat only 200 as success: https://api.slack.com/changelog/2016-05-17-changes-to-errors-for-incoming-webhooks
+  it.each([
+    [500, 'rollup_error'],
+    [400, 'invalid_payload'],
+    [403, 'action_prohibited'],
+    [404, 'channel_not_found'],
+    [410, 'channel_is_archived'],
+  ])('fails on HTTP %i %s, naming the status and Slack error', async (status, body) => {
+    slack.replies.push({ status, body });
+    const err = await new WebhookSlackSender({ url: async () => slack.url })
+      .send(message)
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SlackDeliveryError);
+    expect((err as SlackDeliveryError).status).toBe(status);
+    expect((err as Error).message).toBe(`Slack webhook answered HTTP ${status}: ${body}`);
+    expect((err as Error).message).not.toContain(slack.url);
+    expect(slack.received).toHaveLength(1); // no silent retry inside one invocation
+  });
+
+  it('fails on a 2xx other than 200', async () => {
+    slack.replies.push({ status: 204 });
+    await expect(new WebhookSlackSender({ url: async () => slack.url }).send(message)).rejects.toThrow(
+      'HTTP 204, not 200',
+    );
+  });
+
+  it('fails with a URL-free message when nothing answers', async () => {
+    const url = slack.url;
+    await slack.close();
+    slack = await startFakeSlack();
+    const err = await new WebhookSlackSender({ url: async () => url, timeoutMs: 2000 })
+      .send(message)
+      .catch((e: unknown) => e);
+    expect((err as Error).message).toBe(
+      'Slack webhook request failed: no response (network error or timeout)',
+    );
+    expect(JSON.stringify(err)).not.toContain('XXXX');
+  });
+
+  it('keeps concurrent sends apart: one 500 fails only its own send', async () => {
+    slack.replies.push({ status: 500, body: 'rollup_error' });
+    const sender = new WebhookSlackSender({ url: async () => slack.url });
+    const results = await Promise.allSettled([
+      sender.send(message),
+      sender.send(message),
+      sender.send(message),
+    ]);
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
+  });
+});
+
+describe('retryAfterSeconds', () => {
+  it.each([
+    ['30', 30],
+    [' 5 ', 5],
+    ['', null],
+    ['soon', null],
+  ])('reads %j as %j', (header, expected) => {
+    expect(retryAfterSeconds(header)).toBe(expected);
+  });
+  it('reads an HTTP date', () => {
+    const now = Date.UTC(2026, 0, 1, 0, 0, 0);
+    expect(retryAfterSeconds('Thu, 01 Jan 2026 00:00:07 GMT', now)).toBe(7);
+  });
+  it('is null when absent', () => expect(retryAfterSeconds(null)).toBeNull());
+});
+
+describe('webhookUrlFromSecret', () => {
+  it('accepts the URL itself or JSON with url / webhookUrl', () => {
+    expect(webhookUrlFromSecret(' https://hooks.slack.com/services/A/B/C\n')).toBe(
+      'https://hooks.slack.com/services/A/B/C',
+    );
+    expect(webhookUrlFromSecret('{"url":"https://hooks.slack.com/x"}')).toBe('https://hooks.slack.com/x');
+    expect(webhookUrlFromSecret('{"webhookUrl":"https://hooks.slack.com/y"}')).toBe(
+      'https://hooks.slack.com/y',
+    );
+  });
+  it('rejects anything else without echoing the value', () => {
+    expect(() => webhookUrlFromSecret('s3cr3t-token')).toThrow('Slack secret does not hold a webhook URL');
+    expect(() => webhookUrlFromSecret('{bad json')).toThrow('Slack secret is not valid JSON and not a URL');
+    try {
+      webhookUrlFromSecret('s3cr3t-token');
+    } catch (e) {
+      expect((e as Error).message).not.toContain('s3cr3t');
+    }
+  });
+});
