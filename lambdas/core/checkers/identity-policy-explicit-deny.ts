@@ -1,0 +1,104 @@
+import { known } from '../model';
+import { requestSideAdvice } from '../fix/advice';
+import { identityPolicyCommands } from '../fix/commands';
+import { findPolicy, identityPolicies } from '../fix/find';
+import { callerIdentityArn } from '../fix/input';
+import { denyEvidence, denyStatements, statementDetail, statementLabel } from '../fix/layers';
+import { viewLayer } from '../fix/layer-check';
+import {
+  exemptPrincipal,
+  statementAt,
+  withoutActions,
+  withoutStatement,
+  withReplacedStatement,
+} from '../fix/patch';
+import { needsOf, verifyS3 } from '../fix/verify';
+import type { Checker, CheckResult } from './types';
+
+export const checker: Checker = {
+  id: 'identity-policy-explicit-deny',
+  title: "A Deny statement in the principal's identity policies matches the request",
+  detection:
+    'The engine evaluates every inline, managed and group policy of the caller (the role of a session); a matching Deny statement is an explicit deny.',
+  fixSummary:
+    'Make the request satisfy the statement, or remove the action from the Deny (inline policy) / add an aws:PrincipalArn exception (shared managed policy); verified by re-evaluation.',
+  check({ request, facts, evaluations }): CheckResult {
+    const view = viewLayer(evaluations, 'identity-policy', { implicitDenies: false });
+    if (view.kind === 'unknown') return { status: 'unknown', missing: view.missing };
+    if (view.kind !== 'deny') return { status: view.kind, detail: view.detail };
+    const first = view.explicit[0]!;
+    const deny = denyStatements(first.layer)[0];
+    const principalArn = callerIdentityArn(request, facts);
+    const policies = identityPolicies(facts);
+    const target = deny ? findPolicy(policies, deny.policy.policy) : null;
+    const label = deny ? statementLabel(deny.statement) : 'the Deny statement';
+    const original = target && deny ? statementAt(target, deny.statement.index) : null;
+    const shared = target !== null && target.source !== 'identity-inline';
+    // An inline policy belongs to this principal alone: drop the denied action from the statement.
+    // A managed or group policy is shared: exempt this principal only.
+    const deniedActions = needsOf(view.explicit.map((h) => h.evaluation)).map((n) => n.action);
+    const changed = original
+      ? shared && principalArn
+        ? exemptPrincipal(original, principalArn)
+        : withoutActions(original, deniedActions)
+      : null;
+    // No listed action to remove (the Deny matches through a wildcard): the patch removes the statement.
+    const remove = target !== null && deny !== undefined && original !== null && changed === null && !shared;
+    const patched =
+      target && deny
+        ? changed
+          ? withReplacedStatement(target, deny.statement.index, changed)
+          : remove
+            ? withoutStatement(target, deny.statement.index)
+            : null
+        : null;
+    const outcome =
+      patched && target
+        ? verifyS3(
+            { request, facts, evaluations },
+            needsOf(view.explicit.map((h) => h.evaluation)),
+            'identity-policy',
+            (base) => ({
+              ...base,
+              identityPolicies: known(policies.map((p) => (p === target ? patched : p))),
+            }),
+            'not-denied',
+          )
+        : { verified: false };
+    const advice = deny ? requestSideAdvice(deny.statement) : null;
+    const policyName = target?.arn ?? target?.name ?? deny?.policy.policy.name ?? 'an identity policy';
+    const change = shared
+      ? `add an aws:PrincipalArn exception for ${principalArn ?? 'this principal'}`
+      : remove
+        ? 'remove the Deny statement (its Action matches through a wildcard)'
+        : `remove ${deniedActions.join(', ')} from the Action list`;
+    return {
+      status: 'deny',
+      confidence: 'confirmed',
+      title: `Identity policy ${policyName} explicitly denies ${first.evaluation.need.action} (statement ${label})`,
+      explanation: `Statement ${label} of ${policyName}, attached to ${principalArn ?? 'the caller'}, is a Deny that matches this request${
+        deny ? `: ${statementDetail(deny.statement)}` : ''
+      }. An explicit Deny overrides every Allow, in any policy.`,
+      evidence: denyEvidence(view.explicit, 'identity-policy'),
+      fix: {
+        summary: advice
+          ? `To stay within the policy, ${advice}; or ${change} in statement ${label} of ${policyName}.`
+          : `${change[0]!.toUpperCase()}${change.slice(1)} in statement ${label} of ${policyName}.`,
+        commands: identityPolicyCommands(principalArn, target),
+        ...(patched
+          ? {
+              policyPatch: remove
+                ? { layer: 'identity-policy', policy: policyName, removeStatement: label }
+                : {
+                    layer: 'identity-policy',
+                    policy: policyName,
+                    statement: label,
+                    replaceStatement: changed,
+                  },
+            }
+          : {}),
+        ...outcome,
+      },
+    };
+  },
+};

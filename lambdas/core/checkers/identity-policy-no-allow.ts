@@ -1,0 +1,47 @@
+import { identityAllowFix } from '../fix/grants';
+import { callerIdentityArn } from '../fix/input';
+import { noAllowEvidence } from '../fix/layers';
+import { describeNeeds, viewLayer } from '../fix/layer-check';
+import { needsOf } from '../fix/verify';
+import type { Checker, CheckResult } from './types';
+
+export const checker: Checker = {
+  id: 'identity-policy-no-allow',
+  title: 'No identity policy allows the action on the resource',
+  detection:
+    "The engine finds no Allow for the action and resource in the caller's identity policies, and no resource-based policy or ACL grants the request instead.",
+  fixSummary:
+    "Add an Allow for exactly this action and resource to the caller's identity (aws iam put-role-policy / put-user-policy); verified by re-evaluation.",
+  check(input): CheckResult {
+    const { request, facts, evaluations } = input;
+    const view = viewLayer(evaluations, 'identity-policy');
+    if (view.kind === 'unknown') return { status: 'unknown', missing: view.missing };
+    if (view.kind !== 'deny') return { status: view.kind, detail: view.detail };
+    if (view.implicit.length === 0) {
+      return {
+        status: 'pass',
+        detail: 'the identity policies deny explicitly (see identity-policy-explicit-deny)',
+      };
+    }
+    const needs = needsOf(view.implicit.map((h) => h.evaluation));
+    const principalArn = callerIdentityArn(request, facts) ?? 'the caller';
+    const what = describeNeeds(view.implicit);
+    const crossAccount = request.crossAccount === true;
+    return {
+      status: 'deny',
+      confidence: view.certain ? 'confirmed' : 'likely',
+      title: `No identity policy of ${principalArn} allows ${what}`,
+      explanation: crossAccount
+        ? `${principalArn} has no identity policy statement that allows ${what}. For a cross-account request the caller's own identity policy must allow it, whatever the bucket policy grants.`
+        : view.certain
+          ? `${principalArn} has no identity policy statement that allows ${what}, and no bucket policy, access point policy or ACL grants it either, so the request is implicitly denied.`
+          : `${principalArn} has no identity policy statement that allows ${what}. A resource-side grant (bucket policy, access point policy or ACL) could not be ruled out, so this is likely but not confirmed.`,
+      evidence: noAllowEvidence(view.implicit, 'identity-policy'),
+      fix: identityAllowFix(
+        input,
+        needs,
+        `Allow ${needs.map((n) => `${n.action} on ${n.resource}`).join(', ')} in an inline policy of ${principalArn}.`,
+      ),
+    };
+  },
+};

@@ -1,0 +1,215 @@
+import type { Evidence, Fix, NamedPolicy } from '../model';
+import { known } from '../model';
+import { identityPolicyCommands, keyPolicyCommands, kmsGrantCommand } from '../fix/commands';
+import { identityPolicies } from '../fix/find';
+import { FIX_POLICY_NAME } from '../fix/grants';
+import { buildKmsInput, callerIdentityArn, findKmsKey, type KmsNeed } from '../fix/input';
+import { AWS_S3_KEY, kmsNeeds } from '../fix/kms';
+import { isKmsNeed, layerEvidence, layerOf } from '../fix/layers';
+import { allowStatement, sidFor, withStatement } from '../fix/patch';
+import { verifyKms } from '../fix/verify';
+import type { NeedEvaluation } from './types';
+import type { Checker, CheckerInput, CheckResult } from './types';
+
+const KMS_LAYERS = [
+  'kms-key-policy',
+  'kms-grants',
+  'identity-policy',
+  'permissions-boundary',
+  'session-policy',
+  'scp',
+  'rcp',
+] as const;
+
+function pair(input: CheckerInput): { k: KmsNeed; e: NeedEvaluation }[] {
+  const evals = input.evaluations.filter(isKmsNeed);
+  return kmsNeeds(input.request, input.facts).flatMap((k) => {
+    const arn = findKmsKey(input.facts, k.keyId)?.arn ?? k.keyId;
+    const e = evals.find((x) => x.need.action === k.action && x.need.resource === arn);
+    return e ? [{ k, e }] : [];
+  });
+}
+
+function evidenceOf(e: NeedEvaluation): Evidence[] {
+  const out: Evidence[] = [];
+  for (const id of KMS_LAYERS) {
+    const l = layerOf(e, id);
+    if (l && (l.result === 'explicitly-denied' || l.result === 'implicitly-denied'))
+      out.push(layerEvidence({ evaluation: e, layer: l }, id));
+  }
+  return out.length > 0
+    ? out
+    : [{ layer: 'kms-key-policy', detail: `${e.need.action} on ${e.need.resource} is ${e.result.decision}` }];
+}
+
+function keyFix(input: CheckerInput, k: KmsNeed, e: NeedEvaluation): Fix {
+  const { request, facts } = input;
+  const principalArn = callerIdentityArn(request, facts);
+  const keyArn = e.need.resource;
+  const found = findKmsKey(facts, k.keyId);
+  const key = found?.fact.status === 'known' ? found.fact.value : null;
+  if (key && key.keyState && key.keyState !== 'Enabled') {
+    const cmd =
+      key.keyState === 'PendingDeletion'
+        ? `aws kms cancel-key-deletion --key-id ${keyArn}`
+        : `aws kms enable-key --key-id ${keyArn}`;
+    return {
+      summary: `The key is ${key.keyState}: ${key.keyState === 'PendingDeletion' ? 'cancel its deletion and enable it' : 'enable it'}.`,
+      commands: [cmd],
+      verified: false,
+    };
+  }
+  const base = buildKmsInput(request, k, facts);
+  const identityDenied = ['explicitly-denied', 'implicitly-denied'].includes(
+    layerOf(e, 'identity-policy')?.result ?? '',
+  );
+  const keyDenied =
+    ['explicitly-denied', 'implicitly-denied'].includes(layerOf(e, 'kms-key-policy')?.result ?? '') ||
+    !identityDenied;
+  const via = { StringEquals: { 'kms:ViaService': `s3.${request.region}.amazonaws.com` } };
+  const summary: string[] = [];
+  const commands: string[] = [];
+  let patched = base;
+  const patch: Record<string, unknown> = { layer: 'kms' };
+  if (keyDenied && base.keyPolicy.status === 'known' && principalArn) {
+    const stmt = allowStatement({
+      sid: sidFor('Allow', k.action.replace('kms:', ''), 'via S3'),
+      actions: [k.action],
+      resources: [keyArn],
+      principalArn,
+      condition: via,
+    });
+    patched = {
+      ...patched,
+      keyPolicy: known(withStatement(base.keyPolicy.value, stmt, base.keyPolicy.value)),
+    };
+    patch['keyPolicy'] = { addStatement: stmt };
+    summary.push(`allow ${principalArn} to call ${k.action} on the key through S3 in the key policy`);
+    commands.push(...keyPolicyCommands(keyArn), kmsGrantCommand(keyArn, principalArn, k.action, k.s3Arn));
+  }
+  if (identityDenied && base.identityPolicies?.status === 'known') {
+    const stmt = allowStatement({
+      sid: sidFor('Allow', k.action.replace('kms:', ''), 'key'),
+      actions: [k.action],
+      resources: [keyArn],
+      condition: via,
+    });
+    const inline: NamedPolicy = {
+      name: FIX_POLICY_NAME,
+      source: 'identity-inline',
+      document: { Version: '2012-10-17', Statement: [stmt] },
+    };
+    patched = { ...patched, identityPolicies: known([...identityPolicies(facts), inline]) };
+    patch['identityPolicy'] = {
+      principal: principalArn,
+      newInlinePolicy: FIX_POLICY_NAME,
+      addStatement: stmt,
+    };
+    summary.push(`allow ${k.action} on ${keyArn} in an identity policy of ${principalArn ?? 'the caller'}`);
+    commands.push(...identityPolicyCommands(principalArn, null, FIX_POLICY_NAME));
+  }
+  if (summary.length === 0) {
+    return {
+      summary: `Allow ${principalArn ?? 'the caller'} to use ${keyArn} for ${k.action} (key policy, grant or IAM policy).`,
+      commands: keyPolicyCommands(keyArn),
+      verified: false,
+    };
+  }
+  const outcome = verifyKms(patched, ['kms-key-policy', 'kms-grants', 'identity-policy']);
+  const text = summary.join('; and ');
+  return { summary: `${text[0]!.toUpperCase()}${text.slice(1)}.`, commands, policyPatch: patch, ...outcome };
+}
+
+function awsManagedCrossAccount(input: CheckerInput, k: KmsNeed): boolean {
+  const found = findKmsKey(input.facts, k.keyId);
+  const managed =
+    k.keyId === AWS_S3_KEY || (found?.fact.status === 'known' && found.fact.value.keyManager === 'AWS');
+  return managed && input.request.crossAccount === true;
+}
+
+export const checker: Checker = {
+  id: 'kms-key-access',
+  title: 'SSE-KMS: the principal may not use the key (key policy, grants or identity policy)',
+  detection:
+    'For SSE-KMS objects and uploads (object SSEKMSKeyId, request headers, bucket default encryption, or a KMS denial record), the engine evaluates the KMS call S3 makes for the caller: kms:Decrypt to read, kms:GenerateDataKey to write, with kms:ViaService and the aws:s3:arn encryption context.',
+  fixSummary:
+    'Allow the principal kms:Decrypt / kms:GenerateDataKey on the key (aws kms put-key-policy or aws kms create-grant; plus an IAM policy when cross-account); the aws/s3 managed key cannot be shared across accounts.',
+  check(input): CheckResult {
+    const pairs = pair(input);
+    if (pairs.length === 0) {
+      const kmsInvolved =
+        input.request.eventSource === 'kms.amazonaws.com' ||
+        input.request.enhancedMessage.action?.startsWith('kms:');
+      return kmsInvolved
+        ? { status: 'unknown', missing: ['the KMS key of the denied call'] }
+        : { status: 'not-applicable', detail: 'no SSE-KMS key is involved' };
+    }
+    const managed = pairs.find(({ k }) => awsManagedCrossAccount(input, k));
+    const sameAccountAwsKey = pairs.filter(
+      ({ k }) => k.keyId === AWS_S3_KEY && input.request.crossAccount === false,
+    );
+    if (!managed && sameAccountAwsKey.length === pairs.length) {
+      // The aws/s3 key policy allows every principal of the account to use it through S3 (kms:CallerAccount + kms:ViaService).
+      return {
+        status: 'pass',
+        detail: 'the AWS managed key aws/s3 allows every principal of the bucket account through S3',
+      };
+    }
+    if (managed) {
+      const bucket = managed.k.bucket ?? 'BUCKET';
+      return {
+        status: 'deny',
+        confidence: managed.k.source === 'bucket-default' ? 'likely' : 'confirmed',
+        title: `The object is encrypted with the AWS managed key aws/s3, which cannot be used from another account`,
+        explanation: `${managed.k.action} on the AWS managed key aws/s3 of the bucket account is only possible for principals of that account; its key policy cannot be changed.`,
+        evidence: [
+          {
+            layer: 'kms-key-policy',
+            detail: `key ${managed.k.keyId} (from ${managed.k.source}) is AWS managed; caller ${input.request.principal.accountId ?? '?'} is cross-account`,
+          },
+        ],
+        fix: {
+          summary:
+            'Encrypt the bucket with a customer managed key whose key policy allows the other account, and re-encrypt the objects (copy in place).',
+          commands: [
+            `aws s3api put-bucket-encryption --bucket ${bucket} --server-side-encryption-configuration '{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms","KMSMasterKeyID":"CUSTOMER_MANAGED_KEY_ARN"},"BucketKeyEnabled":true}]}'`,
+          ],
+          verified: false,
+        },
+      };
+    }
+    const denied = pairs.filter(
+      ({ e }) => e.result.decision === 'explicitly-denied' || e.result.decision === 'implicitly-denied',
+    );
+    if (denied.length === 0) {
+      const unknown = pairs.filter(({ e }) => e.result.decision === 'unknown');
+      if (unknown.length > 0) {
+        const missing = unknown.flatMap(({ e }) =>
+          e.result.layers
+            .filter((l) => l.result === 'unknown')
+            .flatMap((l) => l.missing ?? [l.note ?? l.layer]),
+        );
+        return {
+          status: 'unknown',
+          missing: [...new Set(missing.length > 0 ? missing : ['KMS key policy'])],
+        };
+      }
+      return {
+        status: 'pass',
+        detail: `the caller may use ${pairs.map(({ e }) => `${e.need.action} on ${e.need.resource}`).join(', ')}`,
+      };
+    }
+    const { k, e } = denied[0]!;
+    const likely = k.source === 'bucket-default';
+    return {
+      status: 'deny',
+      confidence: likely ? 'likely' : 'confirmed',
+      title: `${callerIdentityArn(input.request, input.facts) ?? 'The caller'} may not call ${k.action} on KMS key ${e.need.resource}`,
+      explanation: `The ${k.action === 'kms:Decrypt' ? 'object' : 'upload'}${k.s3Arn ? ` ${k.s3Arn}` : ''} is encrypted with SSE-KMS, so S3 calls ${k.action} on ${e.need.resource} for the caller, and that call is ${
+        e.result.decision === 'explicitly-denied' ? 'explicitly denied' : 'not allowed'
+      }. S3 reports it as Access Denied.${likely ? " The key comes from the bucket's default encryption; the object itself was not inspected." : ''}`,
+      evidence: denied.flatMap(({ e: x }) => evidenceOf(x)),
+      fix: keyFix(input, k, e),
+    };
+  },
+};

@@ -1,0 +1,99 @@
+import type { ActionNeed, Fix } from '../model';
+import { authorize } from '../policy';
+import { identityAllowFix } from '../fix/grants';
+import { buildAuthorizationInput, callerIdentityArn, objectFact } from '../fix/input';
+import { isKmsNeed, layerEvidence } from '../fix/layers';
+import type { Checker, CheckResult } from './types';
+
+/** Reads that S3 answers with 404 (s3:ListBucket allowed) or 403 (not allowed) when the key is missing. */
+const READS = new Set([
+  's3:getobject',
+  's3:getobjectversion',
+  's3:getobjectattributes',
+  's3:getobjectversionattributes',
+  's3:getobjectacl',
+  's3:getobjecttagging',
+]);
+
+export const checker: Checker = {
+  id: 'missing-object-no-list',
+  title: 'The key does not exist and the caller lacks s3:ListBucket, so S3 answers 403 instead of 404',
+  detection:
+    'For object reads, the facts (head-object) say the key does not exist, and the engine finds s3:ListBucket on the bucket not allowed for the caller: S3 then hides the missing key behind Access Denied.',
+  fixSummary:
+    'Check the key (typo, prefix, deleted object, wrong bucket); optionally allow s3:ListBucket on the bucket so that callers get 404 NoSuchKey instead of 403.',
+  check(input): CheckResult {
+    const { request, facts, evaluations } = input;
+    const reads = evaluations.filter(
+      (e) => !isKmsNeed(e) && READS.has(e.need.action.toLowerCase()) && e.need.key !== null,
+    );
+    if (reads.length === 0) return { status: 'not-applicable', detail: 'not an object read' };
+    const read = reads[0]!;
+    const obj = objectFact(facts, read.need.bucket, read.need.key);
+    if (!obj || obj.status === 'unknown') {
+      return {
+        status: 'unknown',
+        missing: [
+          `head-object s3://${read.need.bucket}/${read.need.key}${obj?.status === 'unknown' && obj.permission ? ` (needs ${obj.permission})` : ''}`,
+        ],
+      };
+    }
+    if (obj.value.exists)
+      return { status: 'pass', detail: `s3://${read.need.bucket}/${read.need.key} exists` };
+    const list: ActionNeed = {
+      action: 's3:ListBucket',
+      resource: `arn:aws:s3:::${read.need.bucket}`,
+      resourceType: 'bucket',
+      bucket: read.need.bucket,
+      key: null,
+    };
+    const listing = authorize(buildAuthorizationInput(request, list, facts));
+    if (listing.decision === 'allowed') {
+      return {
+        status: 'pass',
+        detail: `the key is missing, but s3:ListBucket is allowed, so S3 would answer 404 NoSuchKey, not 403`,
+      };
+    }
+    if (listing.decision === 'unknown') {
+      return {
+        status: 'unknown',
+        missing: listing.layers.filter((l) => l.result === 'unknown').flatMap((l) => l.missing ?? [l.layer]),
+      };
+    }
+    const readAllowed = read.result.decision === 'allowed';
+    const principalArn = callerIdentityArn(request, facts) ?? 'the caller';
+    const listLayers = listing.layers.filter(
+      (l) => l.result === 'explicitly-denied' || l.result === 'implicitly-denied',
+    );
+    return {
+      status: 'deny',
+      confidence: readAllowed ? 'confirmed' : 'likely',
+      title: `s3://${read.need.bucket}/${read.need.key} does not exist, and without s3:ListBucket S3 reports that as Access Denied`,
+      explanation: `The key does not exist. Because ${principalArn} may not list ${read.need.bucket}, S3 answers 403 AccessDenied instead of 404 NoSuchKey (GetObject/HeadObject documentation).${
+        readAllowed
+          ? ` ${read.need.action} itself is allowed: the 403 is really a 404.`
+          : ` ${read.need.action} is also denied by policy, see the other causes.`
+      }`,
+      evidence: [
+        { layer: 'object', detail: `head-object: s3://${read.need.bucket}/${read.need.key} does not exist` },
+        ...listLayers.map((l) =>
+          layerEvidence({ evaluation: { need: list, result: listing }, layer: l }, l.layer),
+        ),
+      ],
+      fix: withListCommand(
+        identityAllowFix(
+          input,
+          [list],
+          `Check the key name (typo, prefix, deleted or not yet written); to get 404 NoSuchKey instead of 403, allow s3:ListBucket on arn:aws:s3:::${read.need.bucket} for ${principalArn}.`,
+        ),
+        read.need,
+      ),
+    };
+  },
+};
+
+function withListCommand(fix: Fix, need: ActionNeed): Fix {
+  const prefix = (need.key ?? '').split('/').slice(0, -1).join('/');
+  const list = `aws s3api list-objects-v2 --bucket ${need.bucket} --prefix '${prefix ? `${prefix}/` : need.key}' --max-items 20`;
+  return { ...fix, commands: [list, ...fix.commands] };
+}

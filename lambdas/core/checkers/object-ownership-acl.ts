@@ -1,0 +1,93 @@
+import type { Fix } from '../model';
+import { known } from '../model';
+import { ownershipCommand } from '../fix/commands';
+import { bucketAccountId, objectFact } from '../fix/input';
+import { layerEvidence } from '../fix/layers';
+import { viewLayer } from '../fix/layer-check';
+import { needsOf, verifyS3 } from '../fix/verify';
+import type { Checker, CheckerInput, CheckResult } from './types';
+
+function ownershipFix(input: CheckerInput, evaluations: CheckerInput['evaluations'], bucket: string): Fix {
+  const owner = bucketAccountId(input.request, input.facts, bucket);
+  const outcome = verifyS3(
+    input,
+    needsOf(evaluations),
+    'object-ownership',
+    (base) => ({
+      ...base,
+      s3: base.s3
+        ? {
+            ...base.s3,
+            ownership: known('BucketOwnerEnforced' as const),
+            ...(owner && base.s3.objectOwnerAccountId ? { objectOwnerAccountId: known(owner) } : {}),
+          }
+        : base.s3,
+    }),
+    'not-denied',
+  );
+  return {
+    summary: `Set Object Ownership of ${bucket} to BucketOwnerEnforced: the bucket owner then owns every object (existing ones included) and ACLs stop mattering; grant access with the bucket policy.`,
+    commands: [ownershipCommand(bucket)],
+    policyPatch: {
+      layer: 'object-ownership',
+      bucket,
+      ownershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+    },
+    ...outcome,
+  };
+}
+
+export const checker: Checker = {
+  id: 'object-ownership-acl',
+  title:
+    'ACL-related: object owned by another account, ACLs disabled by BucketOwnerEnforced, or an ACL grant that no longer applies',
+  detection:
+    "The engine's object-ownership layer: a bucket-policy Allow does not cover an object uploaded (and still owned) by another account, which only its ACL can grant; and AccessControlListNotSupported when a request sets an ACL on a BucketOwnerEnforced bucket.",
+  fixSummary:
+    'Set Object Ownership to BucketOwnerEnforced (aws s3api put-bucket-ownership-controls) so the bucket owner owns every object; stop sending ACLs and grant through the bucket policy.',
+  check(input): CheckResult {
+    const { request, facts } = input;
+    if (request.errorCode === 'AccessControlListNotSupported') {
+      return {
+        status: 'deny',
+        confidence: 'confirmed',
+        title: `ACLs are disabled on ${request.bucket ?? 'the bucket'} (Object Ownership BucketOwnerEnforced), and the request set one`,
+        explanation:
+          'With BucketOwnerEnforced, S3 rejects any request that sets an ACL other than bucket-owner-full-control (400 AccessControlListNotSupported); access is controlled by policies only.',
+        evidence: [
+          { layer: 'object-ownership', detail: `${request.errorCode}: ${request.errorMessage ?? ''}`.trim() },
+        ],
+        fix: {
+          summary:
+            'Send the request without an ACL (or with bucket-owner-full-control) and grant access through the bucket policy.',
+          commands: [],
+          verified: false,
+        },
+      };
+    }
+    const view = viewLayer(input.evaluations, 'object-ownership', { implicitDenies: true });
+    if (view.kind === 'deny') {
+      const list = [...view.explicit, ...view.implicit];
+      const first = list[0]!;
+      const bucket = first.evaluation.need.bucket ?? request.bucket ?? 'BUCKET';
+      const obj = objectFact(facts, bucket, first.evaluation.need.key);
+      const foreign = obj?.status === 'known' ? obj.value.ownerAccountId : undefined;
+      return {
+        status: 'deny',
+        confidence: 'confirmed',
+        title: `s3://${bucket}/${first.evaluation.need.key ?? ''} is owned by ${foreign ? `account ${foreign}` : 'another account'}, so the bucket policy cannot grant it`,
+        explanation: `${sentence(first.layer.note ?? 'the object is owned by another account')} A bucket policy Allow only covers objects the bucket owner owns; an object written by another account without BucketOwnerEnforced stays owned by it and is granted only through its ACL.`,
+        evidence: list.map((h) => layerEvidence(h, 'object-ownership')),
+        fix: ownershipFix(
+          input,
+          list.map((h) => h.evaluation),
+          bucket,
+        ),
+      };
+    }
+    if (view.kind === 'unknown') return { status: 'unknown', missing: view.missing };
+    return { status: view.kind, detail: view.detail };
+  },
+};
+
+const sentence = (s: string): string => `${s[0]!.toUpperCase()}${s.slice(1)}${/[.!?]$/.test(s) ? '' : '.'}`;

@@ -1,0 +1,25 @@
+import { guardrailDeny } from '../fix/guardrail';
+import { viewLayer } from '../fix/layer-check';
+import { orgTarget } from '../fix/org';
+import type { Checker, CheckResult } from './types';
+
+export const checker: Checker = {
+  id: 'rcp-deny',
+  title: 'A resource control policy denies the request',
+  detection:
+    "The engine evaluates the RCPs at every level of the bucket account's organization path; a matching Deny (typically on aws:PrincipalOrgID or aws:SecureTransport) denies. RCPs do not apply to the management account.",
+  fixSummary:
+    'Make the request satisfy the RCP (e.g. call from inside the organization, over TLS), or add an exception for this principal to the RCP statement (aws organizations update-policy).',
+  check(input): CheckResult {
+    const view = viewLayer(input.evaluations, 'rcp', { implicitDenies: true });
+    if (view.kind === 'unknown') return { status: 'unknown', missing: view.missing };
+    if (view.kind !== 'deny') return { status: view.kind, detail: view.detail };
+    return guardrailDeny(input, view, {
+      layer: 'rcp',
+      name: 'resource control policy',
+      implicitWhy:
+        'Every level of the organization path must allow the action through an RCP (RCPFullAWSAccess is attached by default).',
+      locate: (ref) => orgTarget(input.facts, 'rcp', ref),
+    });
+  },
+};

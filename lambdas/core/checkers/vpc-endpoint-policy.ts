@@ -1,0 +1,63 @@
+import { known } from '../model';
+import { vpcEndpointCommands } from '../fix/commands';
+import { guardrailDeny } from '../fix/guardrail';
+import { viewLayer } from '../fix/layer-check';
+import type { Checker, CheckResult } from './types';
+
+export const checker: Checker = {
+  id: 'vpc-endpoint-policy',
+  title: 'The VPC endpoint policy the request went through does not allow it, or denies it',
+  detection:
+    'For requests with a vpcEndpointId, the engine evaluates the endpoint policy (absent = full access); a matching Deny, or no matching Allow, stops the request. A VpceAccessDenied network-activity record alone makes it likely.',
+  fixSummary:
+    'Add an Allow for this principal, action and resource to the endpoint policy (aws ec2 modify-vpc-endpoint --policy-document), or exempt the principal from the Deny.',
+  check(input): CheckResult {
+    const { request, facts, evaluations } = input;
+    const endpointId =
+      request.vpcEndpointId ?? (facts.vpcEndpoint?.status === 'known' ? facts.vpcEndpoint.value.id : null);
+    const view = viewLayer(evaluations, 'vpc-endpoint-policy', { implicitDenies: true });
+    const saysVpce = request.errorCode === 'VpceAccessDenied' || request.enhancedMessage.kind === 'vpce';
+    if (view.kind === 'deny') {
+      const vpce = facts.vpcEndpoint?.status === 'known' ? facts.vpcEndpoint.value : null;
+      return guardrailDeny(input, view, {
+        layer: 'vpc-endpoint-policy',
+        name: `VPC endpoint policy of ${endpointId ?? 'the endpoint'}`,
+        implicitWhy:
+          'A request through a VPC endpoint must be allowed by the endpoint policy as well as by IAM and the bucket.',
+        locate: () => ({
+          policy: vpce?.policy ?? null,
+          fallback: { name: `${endpointId ?? 'vpce'} policy`, source: 'vpc-endpoint-policy' },
+          commands: endpointId ? vpcEndpointCommands(endpointId) : [],
+          principalElement: true,
+          apply: (base, patched) => ({ ...base, vpcEndpointPolicy: known(patched) }),
+        }),
+      });
+    }
+    if (saysVpce && view.kind !== 'pass') {
+      return {
+        status: 'deny',
+        confidence: 'likely',
+        title: `AWS reports that the VPC endpoint policy of ${endpointId ?? 'the endpoint'} denied the request`,
+        explanation: `The record says "${request.errorMessage ?? request.errorCode}". The endpoint policy itself could not be evaluated${
+          view.kind === 'unknown' ? ` (${view.missing.join('; ')})` : ''
+        }, so the statement is not known.`,
+        evidence: [
+          {
+            layer: 'vpc-endpoint-policy',
+            detail: `${request.errorCode}: ${request.errorMessage ?? ''}`.trim(),
+          },
+        ],
+        fix: {
+          summary: `Allow ${request.actions.join(', ')} on ${request.resources.join(', ')} in the endpoint policy of ${endpointId ?? 'the VPC endpoint'}.`,
+          commands: endpointId ? vpcEndpointCommands(endpointId) : [],
+          verified: false,
+        },
+      };
+    }
+    if (view.kind === 'unknown') return { status: 'unknown', missing: view.missing };
+    return {
+      status: view.kind,
+      detail: view.kind === 'not-applicable' ? 'the request did not go through a VPC endpoint' : view.detail,
+    };
+  },
+};

@@ -1,0 +1,41 @@
+/**
+ * Request-side advice: when a Deny matched because of a condition on how the request was made
+ * (network, TLS, encryption headers, MFA), the right fix is usually to change the request, not the policy.
+ */
+import type { StatementTrace } from '../policy/types';
+
+const ADVICE: readonly [RegExp, string][] = [
+  [/^aws:securetransport$/i, 'send the request over HTTPS'],
+  [/^s3:tlsversion$/i, 'use a newer TLS version'],
+  [/^aws:sourceip$/i, 'send the request from a network address the statement allows'],
+  [
+    /^aws:(sourcevpce|sourcevpc|vpcsourceip)$/i,
+    'send the request through the VPC endpoint or VPC the statement names',
+  ],
+  [
+    /^aws:principalorgid$|^aws:principalorgpaths$/i,
+    'call as a principal of the organization the statement allows',
+  ],
+  [/^aws:resourceorgid$|^aws:resourceorgpaths$/i, 'use a bucket of the organization the statement allows'],
+  [/^s3:x-amz-server-side-encryption/i, 'send the server-side encryption headers the statement requires'],
+  [/^s3:x-amz-acl$|^s3:x-amz-grant/i, 'send the ACL header the statement requires (or none)'],
+  [/^aws:multifactorauth/i, 'authenticate with MFA'],
+  [/^aws:requestedregion$/i, 'call the Region the statement allows'],
+  [
+    /^(aws:principaltag|aws:requesttag|s3:existingobjecttag|s3:requestobjecttag|aws:resourcetag)\//i,
+    'set the tag the statement requires',
+  ],
+  [
+    /^s3:signatureage$|^s3:authtype$|^s3:signatureversion$/i,
+    'sign the request the way the statement requires',
+  ],
+];
+
+/** The advice for the conditions that made a Deny statement match, one line, or null. */
+export function requestSideAdvice(statement: StatementTrace): string | null {
+  const matched = statement.conditions.filter((c) => c.result === true);
+  for (const c of matched) {
+    for (const [re, text] of ADVICE) if (re.test(c.key)) return `${text} (${c.detail})`;
+  }
+  return null;
+}

@@ -1,0 +1,123 @@
+/**
+ * The deny result of a guardrail-style layer (VPC endpoint policy, SCP, RCP, permissions boundary, session
+ * policy, access point policy): for an explicit Deny, exempt this principal in the denying statement; for a
+ * missing Allow, add one scoped to this principal, action and resource. Either way, verified by re-evaluation.
+ */
+import type { CheckerInput, CheckResult } from '../checkers/types';
+import type { Confidence, Fix, NamedPolicy } from '../model';
+import type { AuthorizationInput, LayerId } from '../policy/types';
+import { requestSideAdvice } from './advice';
+import { allowStatements } from './grants';
+import { callerIdentityArn } from './input';
+import { denyEvidence, denyStatements, noAllowEvidence, statementDetail, statementLabel } from './layers';
+import type { LayerView } from './layer-check';
+import { describeNeeds } from './layer-check';
+import { exemptPrincipal, type Json, statementAt, withReplacedStatement, withStatement } from './patch';
+import { needsOf, verifyS3 } from './verify';
+import type { PolicyEvaluation } from '../policy/types';
+
+export interface GuardrailTarget {
+  /** The policy document to patch, when known. */
+  readonly policy: NamedPolicy | null;
+  /** Name and source for a policy that does not exist yet (a new statement in a new document). */
+  readonly fallback: Omit<NamedPolicy, 'document'>;
+  readonly commands: readonly string[];
+  /** Whether the policy takes a Principal element (resource-side policies). */
+  readonly principalElement: boolean;
+  readonly apply: (base: AuthorizationInput, patched: NamedPolicy) => AuthorizationInput;
+}
+
+export interface GuardrailSpec {
+  readonly layer: LayerId;
+  /** Human name, e.g. "VPC endpoint policy vpce-0abc". */
+  readonly name: string;
+  /** Why this layer's implicit deny matters, one sentence. */
+  readonly implicitWhy: string;
+  readonly locate: (policy: PolicyEvaluation['policy'] | null) => GuardrailTarget;
+  readonly confidence?: Confidence;
+  /** Extra advice put first in the fix summary. */
+  readonly advice?: string;
+}
+
+export function guardrailDeny(
+  input: CheckerInput,
+  view: Extract<LayerView, { kind: 'deny' }>,
+  spec: GuardrailSpec,
+): CheckResult {
+  const principalArn = callerIdentityArn(input.request, input.facts);
+  if (view.explicit.length > 0) {
+    const first = view.explicit[0]!;
+    const deny = denyStatements(first.layer)[0];
+    const target = spec.locate(deny?.policy.policy ?? null);
+    const label = deny ? statementLabel(deny.statement) : 'the Deny statement';
+    const original = target.policy && deny ? statementAt(target.policy, deny.statement.index) : null;
+    const changed = original && principalArn ? exemptPrincipal(original, principalArn) : null;
+    const needs = needsOf(view.explicit.map((h) => h.evaluation));
+    const outcome =
+      changed && target.policy && deny
+        ? verifyS3(
+            input,
+            needs,
+            spec.layer,
+            (base) =>
+              target.apply(base, withReplacedStatement(target.policy!, deny.statement.index, changed)),
+            // a resource policy need not allow (the identity policy may grant); a guardrail must
+            spec.layer === 'access-point-policy' ? 'not-denied' : 'allowed',
+          )
+        : { verified: false };
+    const advice = deny ? requestSideAdvice(deny.statement) : null;
+    const fix: Fix = {
+      summary: `${spec.advice ? `${spec.advice} ` : ''}${advice ? `To stay within the policy, ${advice}; or a` : 'A'}dd an aws:PrincipalArn exception for ${principalArn ?? 'this principal'} to statement ${label} of the ${spec.name}.`,
+      commands: target.commands,
+      ...(changed
+        ? {
+            policyPatch: {
+              layer: spec.layer,
+              policy: target.policy?.arn ?? target.policy?.name,
+              statement: label,
+              replaceStatement: changed,
+            },
+          }
+        : {}),
+      ...outcome,
+    };
+    return {
+      status: 'deny',
+      confidence: spec.confidence ?? (view.certain ? 'confirmed' : 'likely'),
+      title: `The ${spec.name} explicitly denies ${first.evaluation.need.action} (statement ${label})`,
+      explanation: `Statement ${label} of the ${spec.name} is a Deny that matches this request${
+        deny ? `: ${statementDetail(deny.statement)}` : ''
+      }. An explicit Deny overrides every Allow.`,
+      evidence: denyEvidence(view.explicit, spec.layer),
+      fix,
+    };
+  }
+  const needs = needsOf(view.implicit.map((h) => h.evaluation));
+  const first = view.implicit[0]!;
+  const target = spec.locate(first.layer.policies[0]?.policy ?? null);
+  const statements: Json[] = allowStatements(needs, target.principalElement ? principalArn : null);
+  let patched: NamedPolicy | null = target.policy;
+  for (const s of statements) patched = withStatement(patched, s, target.fallback);
+  const outcome = patched
+    ? verifyS3(input, needs, spec.layer, (base) => target.apply(base, patched!))
+    : { verified: false };
+  return {
+    status: 'deny',
+    confidence: spec.confidence ?? (view.certain ? 'confirmed' : 'likely'),
+    title: `The ${spec.name} does not allow ${describeNeeds(view.implicit)}`,
+    explanation: `No statement of the ${spec.name} allows ${describeNeeds(view.implicit)}. ${spec.implicitWhy}`,
+    evidence: noAllowEvidence(view.implicit, spec.layer),
+    fix: {
+      summary: `${spec.advice ? `${spec.advice} ` : ''}Add an Allow for ${needs.map((n) => `${n.action} on ${n.resource}`).join(', ')}${
+        target.principalElement && principalArn ? ` to ${principalArn}` : ''
+      } in the ${spec.name}.`,
+      commands: target.commands,
+      policyPatch: {
+        layer: spec.layer,
+        policy: target.policy?.arn ?? target.policy?.name ?? target.fallback.name,
+        addStatement: statements.length === 1 ? statements[0] : statements,
+      },
+      ...outcome,
+    },
+  };
+}

@@ -1,0 +1,343 @@
+/**
+ * Maps a reconstructed request plus the facts an adapter gathered to the policy engine's input.
+ * Shared by analyze (the evaluation of every need) and by the fixes (re-evaluation with a patch applied).
+ */
+import type {
+  AccessRequest,
+  Acl,
+  ActionNeed,
+  BucketFacts,
+  ConditionContext,
+  Fact,
+  KmsKeyFacts,
+  NamedPolicy,
+  ObjectFacts,
+  RequestFacts,
+} from '../model';
+import { known, unknown } from '../model';
+import { REQUEST_POLICY_KEY } from '../policy/s3/bpa';
+import type { AuthorizationInput, EnginePrincipal, KmsAuthorizationInput } from '../policy/types';
+
+const notCollected = (what: string): Fact<never> => unknown('notCollected', `${what} is not in the facts`);
+
+/** The facts of the bucket a need touches, or an unknown fact when the adapter did not gather it. */
+export function bucketFact(facts: RequestFacts, bucket: string | null): Fact<BucketFacts> | null {
+  if (bucket === null) return null;
+  return facts.buckets[bucket] ?? notCollected(`bucket ${bucket}`);
+}
+
+/** The head-object facts of a key, or an unknown fact. */
+export function objectFact(
+  facts: RequestFacts,
+  bucket: string | null,
+  key: string | null,
+): Fact<ObjectFacts> | null {
+  if (bucket === null || key === null) return null;
+  const b = bucketFact(facts, bucket);
+  if (b === null || b.status === 'unknown') return b ?? null;
+  return b.value.objects[key] ?? notCollected(`object s3://${bucket}/${key}`);
+}
+
+/** The account that owns the bucket: from the facts first, then from the record. */
+export function bucketAccountId(
+  request: AccessRequest,
+  facts: RequestFacts,
+  bucket: string | null,
+): string | null {
+  const b = bucketFact(facts, bucket);
+  if (b?.status === 'known' && b.value.accountId.status === 'known') return b.value.accountId.value;
+  return request.bucketAccountId;
+}
+
+/** The caller's identity ARN: from the record, else from the facts (a caller seen only by unique id). */
+export function callerIdentityArn(request: AccessRequest, facts: RequestFacts): string | null {
+  if (request.principal.identityArn) return request.principal.identityArn;
+  return facts.principal?.status === 'known' ? facts.principal.value.identityArn : null;
+}
+
+export function callerAccountId(request: AccessRequest, facts: RequestFacts): string | null {
+  if (request.principal.accountId) return request.principal.accountId;
+  return facts.principal?.status === 'known' ? facts.principal.value.accountId : null;
+}
+
+/** Session ARN of a role session seen only by unique id ("AROA…:session"), rebuilt from the role ARN. */
+function callerArn(request: AccessRequest, identityArn: string | null): string | null {
+  if (request.principal.arn) return request.principal.arn;
+  const role = identityArn
+    ? /^arn:(aws[\w-]*):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(identityArn)
+    : null;
+  const session = request.principal.principalId?.split(':')[1];
+  if (role && session) return `arn:${role[1]}:sts::${role[2]}:assumed-role/${role[3]}/${session}`;
+  return identityArn;
+}
+
+export function enginePrincipal(request: AccessRequest, facts: RequestFacts): EnginePrincipal {
+  const identityArn = callerIdentityArn(request, facts);
+  const p = request.principal;
+  const type = p.type === 'AWSAccount' && facts.principal?.status === 'known' ? roleOrUser(facts) : p.type;
+  return {
+    type,
+    arn: callerArn(request, identityArn),
+    identityArn,
+    accountId: callerAccountId(request, facts),
+    serviceName: p.type === 'AWSService' ? (p.invokedBy ?? p.arn) : null,
+    canonicalId: null,
+  };
+}
+
+function roleOrUser(facts: RequestFacts): EnginePrincipal['type'] {
+  const kind = facts.principal?.status === 'known' ? facts.principal.value.kind : null;
+  if (kind === 'role') return 'AssumedRole';
+  if (kind === 'user') return 'IAMUser';
+  if (kind === 'root') return 'Root';
+  return 'AWSAccount';
+}
+
+/**
+ * The request's condition context plus the keys the facts determine (organization ids, principal tags,
+ * the resource account), when the record did not carry them.
+ */
+export function enrichContext(
+  request: AccessRequest,
+  facts: RequestFacts,
+  resourceAccount: string | null,
+  extra: Readonly<Record<string, string>> = {},
+): ConditionContext {
+  const values: Record<string, string | readonly string[]> = { ...request.context.values };
+  const absent = [...request.context.absent];
+  const present = new Set(Object.keys(values).map((k) => k.toLowerCase()));
+  const hasKey = (key: string): boolean => present.has(key.toLowerCase());
+  const put = (key: string, value: string | null | undefined): void => {
+    if (value === null || value === undefined || hasKey(key)) return;
+    values[key] = value;
+    present.add(key.toLowerCase());
+  };
+  const identityArn = callerIdentityArn(request, facts);
+  put('aws:PrincipalArn', identityArn);
+  put('aws:PrincipalAccount', callerAccountId(request, facts));
+  put('aws:ResourceAccount', resourceAccount);
+  put('s3:ResourceAccount', resourceAccount);
+  const porg = facts.principalOrganization;
+  if (porg.status === 'known') {
+    if (porg.value) put('aws:PrincipalOrgID', porg.value.id);
+    else if (!hasKey('aws:PrincipalOrgID')) absent.push('aws:PrincipalOrgID');
+  }
+  const rorg = facts.resourceOrganization;
+  if (rorg.status === 'known') {
+    if (rorg.value) put('aws:ResourceOrgID', rorg.value.id);
+    else if (!hasKey('aws:ResourceOrgID')) absent.push('aws:ResourceOrgID');
+  }
+  if (facts.principal?.status === 'known') {
+    for (const [k, v] of Object.entries(facts.principal.value.tags)) put(`aws:PrincipalTag/${k}`, v);
+    if (facts.principal.value.kind === 'user') put('aws:username', identityArn?.split('/').pop());
+  }
+  const ap = facts.accessPoint?.status === 'known' ? facts.accessPoint.value : null;
+  if (ap?.networkOrigin) put('s3:AccessPointNetworkOrigin', ap.networkOrigin);
+  const requested = requestedPolicy(request);
+  if (requested !== null) put(REQUEST_POLICY_KEY, requested);
+  for (const [k, v] of Object.entries(extra)) put(k, v);
+  return { values, absent, otherKeys: request.context.otherKeys };
+}
+
+/** The policy a PutBucketPolicy / PutAccessPointPolicy record carries (requestParameters.bucketPolicy / policy), as JSON text. */
+function requestedPolicy(request: AccessRequest): string | null {
+  if (!/^Put(Bucket|AccessPoint)Policy$/.test(request.eventName)) return null;
+  const params = request.raw['requestParameters'];
+  if (!params || typeof params !== 'object') return null;
+  const p = params as Record<string, unknown>;
+  const doc = p['bucketPolicy'] ?? p['policy'] ?? p['Policy'];
+  if (doc === undefined || doc === null) return null;
+  return typeof doc === 'string' ? doc : JSON.stringify(doc);
+}
+
+function isManagementAccount(org: RequestFacts['principalOrganization'], account: string | null): boolean {
+  return (
+    org.status === 'known' &&
+    org.value !== null &&
+    account !== null &&
+    org.value.managementAccountId === account
+  );
+}
+
+function principalPolicies(
+  facts: RequestFacts,
+): Pick<AuthorizationInput, 'identityPolicies' | 'permissionsBoundary'> {
+  const p = facts.principal;
+  if (p === null) return { identityPolicies: null, permissionsBoundary: null };
+  if (p.status === 'unknown') return { identityPolicies: p, permissionsBoundary: p };
+  return {
+    identityPolicies: known(p.value.identityPolicies),
+    permissionsBoundary: known(p.value.permissionsBoundary),
+  };
+}
+
+function s3Input(need: ActionNeed, facts: RequestFacts, account: string | null): AuthorizationInput['s3'] {
+  const b = bucketFact(facts, need.bucket);
+  if (b === null) return null;
+  const ap = facts.accessPoint?.status === 'known' ? facts.accessPoint.value : null;
+  const accountBpa = account
+    ? (facts.accountPublicAccessBlock[account] ?? notCollected(`account ${account} Block Public Access`))
+    : notCollected('the bucket account');
+  // Writes and deletes are decided at the bucket: the object's owner and ACL take no part.
+  const found = BUCKET_DECIDED.has(need.action.toLowerCase())
+    ? null
+    : objectFact(facts, need.bucket, need.key);
+  // A key that does not exist has no owner and no ACL: the request is decided as for a bucket-owned object.
+  const obj = found?.status === 'known' && !found.value.exists ? null : found;
+  const objectAcl: Fact<Acl> | null =
+    obj === null
+      ? null
+      : obj.status === 'unknown'
+        ? obj
+        : obj.value.acl
+          ? known(obj.value.acl)
+          : notCollected('object ACL');
+  const objectOwner: Fact<string> | null =
+    obj === null
+      ? null
+      : obj.status === 'unknown'
+        ? obj
+        : obj.value.ownerAccountId
+          ? known(obj.value.ownerAccountId)
+          : notCollected('object owner');
+  if (b.status === 'unknown') {
+    return {
+      accountPublicAccessBlock: accountBpa,
+      bucketPublicAccessBlock: b,
+      accessPointPublicAccessBlock: ap?.publicAccessBlock ?? null,
+      bucketAcl: b,
+      objectAcl,
+      ownership: b,
+      objectOwnerAccountId: objectOwner,
+      bucketOwnerCanonicalId: null,
+    };
+  }
+  const bucket = b.value;
+  return {
+    accountPublicAccessBlock: accountBpa,
+    bucketPublicAccessBlock: bucket.publicAccessBlock,
+    accessPointPublicAccessBlock: ap?.publicAccessBlock ?? null,
+    bucketAcl: bucket.acl,
+    objectAcl,
+    ownership: bucket.ownership,
+    objectOwnerAccountId: objectOwner,
+    bucketOwnerCanonicalId: bucket.acl.status === 'known' ? (bucket.acl.value.Owner?.ID ?? null) : null,
+  };
+}
+
+/** Object actions whose ACL permission is the bucket's (WRITE), so the object's owner does not matter. */
+const BUCKET_DECIDED: ReadonlySet<string> = new Set([
+  's3:putobject',
+  's3:deleteobject',
+  's3:deleteobjectversion',
+  's3:abortmultipartupload',
+]);
+
+function bucketPolicyFact(facts: RequestFacts, bucket: string | null): Fact<NamedPolicy | null> {
+  const b = bucketFact(facts, bucket);
+  if (b === null) return known(null); // account-level request: no bucket policy takes part
+  return b.status === 'unknown' ? b : b.value.policy;
+}
+
+/** Maps the facts to the engine's input for one (action, resource) the request needs. */
+export function buildAuthorizationInput(
+  request: AccessRequest,
+  need: ActionNeed,
+  facts: RequestFacts,
+): AuthorizationInput {
+  const account = bucketAccountId(request, facts, need.bucket);
+  const principal = enginePrincipal(request, facts);
+  const ap = facts.accessPoint;
+  return {
+    request: {
+      principal,
+      action: need.action,
+      resource: need.resource,
+      resourceAccountId: account,
+      context: enrichContext(request, facts, account),
+    },
+    ...principalPolicies(facts),
+    sessionPolicy: facts.sessionPolicy,
+    bucketPolicy: bucketPolicyFact(facts, need.bucket),
+    accessPointPolicy: ap === null ? null : ap.status === 'unknown' ? ap : ap.value.policy,
+    vpcEndpointPolicy:
+      facts.vpcEndpoint === null
+        ? null
+        : facts.vpcEndpoint.status === 'unknown'
+          ? facts.vpcEndpoint
+          : known(facts.vpcEndpoint.value.policy),
+    scpLevels: facts.scpLevels,
+    rcpLevels: facts.rcpLevels,
+    principalIsManagementAccount: isManagementAccount(facts.principalOrganization, principal.accountId),
+    resourceIsManagementAccount: isManagementAccount(facts.resourceOrganization, account),
+    s3: s3Input(need, facts, account),
+  };
+}
+
+/** Finds the facts of a KMS key named by ARN, key id or alias. */
+export function findKmsKey(
+  facts: RequestFacts,
+  keyId: string,
+): { arn: string; fact: Fact<KmsKeyFacts> } | null {
+  const direct = facts.kmsKeys[keyId];
+  if (direct) return { arn: keyId, fact: direct };
+  const bare = keyId.replace(/^arn:[^:]+:kms:[^:]*:\d*:/, '');
+  for (const [arn, fact] of Object.entries(facts.kmsKeys)) {
+    if (arn.endsWith(`:${bare}`) || arn.endsWith(`/${bare}`)) return { arn, fact };
+    if (
+      fact.status === 'known' &&
+      fact.value.aliases.some((a) => a === bare || a === keyId || `alias/${a}` === bare)
+    ) {
+      return { arn, fact };
+    }
+  }
+  return null;
+}
+
+/** The KMS call S3 makes for the caller: the key, the operation and the encryption context. */
+export interface KmsNeed {
+  readonly action: 'kms:Decrypt' | 'kms:GenerateDataKey';
+  readonly keyId: string;
+  /** Where the key id came from: the object, the request headers, the bucket default, or a KMS denial record. */
+  readonly source: 'object' | 'request' | 'bucket-default' | 'kms-record';
+  readonly s3Arn: string;
+  readonly bucket: string | null;
+}
+
+export function buildKmsInput(
+  request: AccessRequest,
+  kms: KmsNeed,
+  facts: RequestFacts,
+): KmsAuthorizationInput {
+  const found = findKmsKey(facts, kms.keyId);
+  const keyArn = found?.arn ?? kms.keyId;
+  const keyFact: Fact<KmsKeyFacts> = found?.fact ?? notCollected(`KMS key ${kms.keyId}`);
+  const keyAccount = /^arn:[^:]+:kms:[^:]*:(\d{12}):/.exec(keyArn)?.[1] ?? null;
+  const extra: Record<string, string> = {
+    'kms:ViaService': `s3.${request.region}.amazonaws.com`,
+    'kms:EncryptionContext:aws:s3:arn': kms.s3Arn,
+  };
+  const account = callerAccountId(request, facts);
+  if (account) extra['kms:CallerAccount'] = account;
+  const { identityPolicies, permissionsBoundary } = principalPolicies(facts);
+  const key = keyFact.status === 'known' ? keyFact.value : null;
+  return {
+    request: {
+      principal: enginePrincipal(request, facts),
+      action: kms.action,
+      resource: keyArn,
+      resourceAccountId: key?.accountId ?? keyAccount,
+      context: enrichContext(request, facts, key?.accountId ?? keyAccount, extra),
+    },
+    keyPolicy: keyFact.status === 'known' ? keyFact.value.keyPolicy : keyFact,
+    grants: keyFact.status === 'known' ? keyFact.value.grants : keyFact,
+    identityPolicies,
+    permissionsBoundary,
+    sessionPolicy: facts.sessionPolicy,
+    scpLevels: facts.scpLevels,
+    rcpLevels: facts.rcpLevels,
+    encryptionContext: { 'aws:s3:arn': kms.s3Arn },
+    keyManager: key?.keyManager ?? null,
+    keyState: key?.keyState ?? null,
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * Which KMS calls S3 makes for a request (SSE-KMS): kms:Decrypt to read (and for multipart part uploads),
+ * kms:GenerateDataKey to write. The key comes from a KMS denial record, the object's head-object facts,
+ * the request's SSE headers, or the bucket's default encryption, in that order of certainty.
+ * https://repost.aws/knowledge-center/s3-large-file-encryption-kms-key
+ */
+import type { AccessRequest, ActionNeed, BucketEncryption, RequestFacts } from '../model';
+import { bucketFact, type KmsNeed, objectFact } from './input';
+
+/** The AWS managed key S3 uses when SSE-KMS names no key. */
+export const AWS_S3_KEY = 'alias/aws/s3';
+
+const READS = new Set([
+  's3:getobject',
+  's3:getobjectversion',
+  's3:getobjectattributes',
+  's3:getobjectversionattributes',
+]);
+const WRITES = new Set(['s3:putobject']);
+const MULTIPART_PARTS = new Set(['UploadPart', 'UploadPartCopy', 'CompleteMultipartUpload']);
+
+const isKms = (algorithm: string | null | undefined): boolean =>
+  !!algorithm && algorithm.toLowerCase().startsWith('aws:kms');
+
+function defaultKey(
+  facts: RequestFacts,
+  bucket: string | null,
+): { enc: BucketEncryption; keyId: string } | null {
+  const b = bucketFact(facts, bucket);
+  if (b?.status !== 'known' || b.value.encryption.status !== 'known') return null;
+  const enc = b.value.encryption.value;
+  if (!enc || !isKms(enc.algorithm)) return null;
+  return { enc, keyId: enc.kmsKeyId ?? AWS_S3_KEY };
+}
+
+function s3ArnFor(need: ActionNeed, bucketKey: boolean): string {
+  return bucketKey && need.bucket ? `arn:aws:s3:::${need.bucket}` : need.resource;
+}
+
+function kmsRecordNeed(request: AccessRequest): KmsNeed | null {
+  if (!request.kms || !request.kms.keyArn) return null;
+  const action = /^GenerateDataKey/i.test(request.eventName) ? 'kms:GenerateDataKey' : 'kms:Decrypt';
+  const bucket = request.kms.s3Arn
+    ? (/^arn:aws[\w-]*:s3:::([^/]+)/.exec(request.kms.s3Arn)?.[1] ?? null)
+    : request.bucket;
+  return { action, keyId: request.kms.keyArn, source: 'kms-record', s3Arn: request.kms.s3Arn ?? '', bucket };
+}
+
+function readNeed(facts: RequestFacts, need: ActionNeed): KmsNeed | null {
+  const obj = objectFact(facts, need.bucket, need.key);
+  if (obj?.status === 'known') {
+    if (!obj.value.exists || !isKms(obj.value.sseAlgorithm)) return null;
+    const dk = defaultKey(facts, need.bucket);
+    const keyId = obj.value.kmsKeyId ?? AWS_S3_KEY;
+    return {
+      action: 'kms:Decrypt',
+      keyId,
+      source: 'object',
+      s3Arn: s3ArnFor(need, dk?.enc.bucketKeyEnabled ?? false),
+      bucket: need.bucket,
+    };
+  }
+  const dk = defaultKey(facts, need.bucket);
+  if (!dk) return null;
+  return {
+    action: 'kms:Decrypt',
+    keyId: dk.keyId,
+    source: 'bucket-default',
+    s3Arn: s3ArnFor(need, dk.enc.bucketKeyEnabled),
+    bucket: need.bucket,
+  };
+}
+
+function writeNeeds(request: AccessRequest, facts: RequestFacts, need: ActionNeed): KmsNeed[] {
+  const dk = defaultKey(facts, need.bucket);
+  const headerKms = isKms(request.sse?.algorithm) || !!request.sse?.kmsKeyId;
+  const keyId = headerKms ? (request.sse?.kmsKeyId ?? dk?.keyId ?? AWS_S3_KEY) : dk?.keyId;
+  if (!keyId) return [];
+  const source = headerKms ? 'request' : 'bucket-default';
+  const s3Arn = s3ArnFor(need, dk?.enc.bucketKeyEnabled ?? false);
+  const action = MULTIPART_PARTS.has(request.eventName) ? 'kms:Decrypt' : 'kms:GenerateDataKey';
+  return [{ action, keyId, source, s3Arn, bucket: need.bucket }];
+}
+
+/** Every KMS call the request involves, deduplicated by action and key. */
+export function kmsNeeds(request: AccessRequest, facts: RequestFacts): KmsNeed[] {
+  const out: KmsNeed[] = [];
+  const add = (k: KmsNeed | null): void => {
+    if (k && !out.some((o) => o.action === k.action && o.keyId === k.keyId)) out.push(k);
+  };
+  add(kmsRecordNeed(request));
+  if (request.eventSource === 'kms.amazonaws.com') return out;
+  for (const need of request.needs) {
+    const action = need.action.toLowerCase();
+    if (need.resourceType !== 'object') continue;
+    if (READS.has(action) || need.role === 'source') add(readNeed(facts, need));
+    else if (WRITES.has(action)) for (const k of writeNeeds(request, facts, need)) add(k);
+  }
+  return out;
+}
+
+/** The ActionNeed form of a KMS call, as stored in CheckerInput.evaluations. */
+export function kmsActionNeed(k: KmsNeed, keyArn: string): ActionNeed {
+  const key = k.s3Arn.includes('/') ? k.s3Arn.slice(k.s3Arn.indexOf('/') + 1) : null;
+  return { action: k.action, resource: keyArn, resourceType: 'other', bucket: k.bucket, key };
+}

@@ -1,0 +1,44 @@
+/** Locating and patching one organization policy (SCP or RCP) at one level of the organization path. */
+import type { NamedPolicy, OrgLevel, RequestFacts } from '../model';
+import { known } from '../model';
+import type { PolicyEvaluation } from '../policy/types';
+import { orgPolicyCommands } from './commands';
+import { findOrgPolicy, orgLevels } from './find';
+import type { GuardrailTarget } from './guardrail';
+
+export function orgTarget(
+  facts: RequestFacts,
+  kind: 'scp' | 'rcp',
+  ref: PolicyEvaluation['policy'] | null,
+): GuardrailTarget {
+  const levels = orgLevels(facts, kind);
+  const found = ref ? findOrgPolicy(levels, ref) : null;
+  const file = kind === 'scp' ? 'scp.json' : 'rcp.json';
+  const type = kind === 'scp' ? 'SERVICE_CONTROL_POLICY' : 'RESOURCE_CONTROL_POLICY';
+  const policy = found?.policy ?? null;
+  const levelTarget = found?.level.target ?? 'TARGET_ID';
+  const apply = (patched: NamedPolicy): readonly OrgLevel[] =>
+    levels.map((l, i) =>
+      i !== found?.levelIndex
+        ? l
+        : {
+            ...l,
+            policies: policy ? l.policies.map((p) => (p === policy ? patched : p)) : [...l.policies, patched],
+          },
+    );
+  return {
+    policy,
+    fallback: { name: `s3-403-fix-${kind}`, source: kind },
+    commands: policy
+      ? orgPolicyCommands(policy, file)
+      : [
+          `aws organizations create-policy --type ${type} --name s3-403-fix-${kind} --description 's3-403 fix' --content file://${file}`,
+          `aws organizations attach-policy --policy-id NEW_POLICY_ID --target-id ${levelTarget}`,
+        ],
+    principalElement: kind === 'rcp',
+    apply: (base, patched) =>
+      kind === 'scp'
+        ? { ...base, scpLevels: known(apply(patched)) }
+        : { ...base, rcpLevels: known(apply(patched)) },
+  };
+}

@@ -1,0 +1,175 @@
+/**
+ * Plain-text rendering for people (the CLI's `--format text`): for each denial, the cause first, then the
+ * evidence, then the fix; what AWS's own message says; and a summary of every check. Colour only when asked.
+ */
+import { createColors } from 'picocolors';
+import type { Check, Finding, RootCause } from '../model';
+
+export interface TextOptions {
+  readonly color: boolean;
+}
+
+type Colors = ReturnType<typeof createColors>;
+
+const STATUS_MARK: Readonly<Record<Check['status'], string>> = {
+  deny: '✖',
+  pass: '✓',
+  unknown: '?',
+  'not-applicable': '-',
+};
+
+function statusColor(c: Colors, status: Check['status']): (s: string) => string {
+  switch (status) {
+    case 'deny':
+      return c.red;
+    case 'pass':
+      return c.green;
+    case 'unknown':
+      return c.yellow;
+    default:
+      return c.dim;
+  }
+}
+
+const indent = (text: string, pad: string): string =>
+  text
+    .split('\n')
+    .map((l) => (l ? pad + l : l))
+    .join('\n');
+
+function header(f: Finding, c: Colors): string[] {
+  const r = f.request;
+  const what = `${r.actions.join(', ') || r.eventName} on ${r.resources.join(', ') || r.bucket || '(no resource)'}`;
+  const verdict =
+    f.verdict === 'explained'
+      ? c.green(f.verdict)
+      : f.verdict === 'partially-explained'
+        ? c.yellow(f.verdict)
+        : c.red(f.verdict);
+  const caller = r.principal.arn ?? r.principal.identityArn ?? r.principal.principalId ?? 'an unknown caller';
+  const via = [
+    r.vpcEndpointId ? `via ${r.vpcEndpointId}` : null,
+    r.accessPointArn ? `through ${r.accessPointArn}` : null,
+  ]
+    .filter(Boolean)
+    .join(' ');
+  const lines = [
+    c.bold(`${c.red('✖')} ${r.eventName} denied: ${what}`) + `  [${verdict}]`,
+    `  caller   ${caller} (${r.principal.type}${r.principal.accountId ? `, account ${r.principal.accountId}` : ''})${
+      r.crossAccount ? c.yellow(` cross-account, bucket account ${r.bucketAccountId ?? '?'}`) : ''
+    }`,
+    `  from     ${r.sourceIp ?? 'unknown address'}${via ? ` ${via}` : ''}${r.secureTransport === false ? ' over plain HTTP' : ''}`,
+    `  error    ${r.errorCode}${r.errorMessage ? `: ${r.errorMessage}` : ''}`,
+    c.dim(
+      `  event    ${f.eventId} at ${f.eventTime} (${f.region})${r.mapped ? '' : ' - operation not in the action table'}`,
+    ),
+  ];
+  return lines;
+}
+
+function cause(rc: RootCause, n: number, c: Colors): string[] {
+  const conf =
+    rc.confidence === 'confirmed'
+      ? c.green(rc.confidence)
+      : rc.confidence === 'likely'
+        ? c.yellow(rc.confidence)
+        : c.dim(rc.confidence);
+  const out = [
+    c.bold(`Cause ${n}: ${rc.title}`),
+    `  ${c.cyan(rc.id)} (${conf})`,
+    indent(rc.explanation, '  '),
+  ];
+  if (rc.evidence.length > 0) {
+    out.push('  Evidence:');
+    for (const e of rc.evidence) {
+      const where = [
+        e.layer,
+        e.policy ? `policy ${e.policy}` : null,
+        e.statement ? `statement ${e.statement}` : null,
+      ]
+        .filter(Boolean)
+        .join(', ');
+      out.push(`    - [${where}] ${e.detail}`);
+    }
+  }
+  const fix = rc.fix;
+  const check = fix.verified
+    ? c.green('verified: the engine allows the request on this layer with the change')
+    : c.dim('not verified');
+  out.push(`  Fix: ${fix.summary}`, `       ${check}`);
+  for (const cmd of fix.commands) out.push(`    ${c.dim('$')} ${cmd}`);
+  if (fix.policyPatch) {
+    out.push('    Policy change:');
+    out.push(indent(JSON.stringify(fix.policyPatch, null, 2), '      '));
+  }
+  if (fix.stillDeniedBy && fix.stillDeniedBy.length > 0)
+    out.push(`    ${c.yellow('Still denied by')}: ${fix.stillDeniedBy.join('; ')}`);
+  if (rc.change) {
+    out.push(`  Changed: ${rc.change.summary}`);
+    if (rc.change.diff) out.push(indent(rc.change.diff, '    '));
+  }
+  return out;
+}
+
+function checks(f: Finding, c: Colors): string[] {
+  if (f.checks.length === 0) return [];
+  const counts = new Map<Check['status'], number>();
+  for (const k of f.checks) counts.set(k.status, (counts.get(k.status) ?? 0) + 1);
+  const order: Check['status'][] = ['deny', 'unknown', 'pass', 'not-applicable'];
+  const summary = order.filter((s) => counts.has(s)).map((s) => statusColor(c, s)(`${counts.get(s)} ${s}`));
+  const width = Math.max(...f.checks.map((k) => k.layer.length));
+  const out = [`Checks: ${summary.join(' · ')}`];
+  for (const k of [...f.checks].sort((a, b) => order.indexOf(a.status) - order.indexOf(b.status))) {
+    const color = statusColor(c, k.status);
+    const note =
+      k.status === 'unknown' && k.missing?.length
+        ? `could not read: ${k.missing.join('; ')}`
+        : (k.detail ?? '');
+    out.push(
+      `  ${color(STATUS_MARK[k.status])} ${k.layer.padEnd(width)}  ${color(k.status)}${note ? c.dim(`  ${note}`) : ''}`,
+    );
+  }
+  return out;
+}
+
+function renderOne(f: Finding, c: Colors): string {
+  const out: string[] = [...header(f, c), ''];
+  if (f.error)
+    out.push(c.red(/^analysis failed/i.test(f.error) ? f.error : `Analysis failed: ${f.error}`), '');
+  const definite = f.rootCauses.filter((r) => r.confidence !== 'possible');
+  const possible = f.rootCauses.filter((r) => r.confidence === 'possible');
+  if (definite.length === 0 && !f.error) {
+    out.push(
+      possible.length > 0
+        ? c.yellow(
+            'No cause could be confirmed: the layers below could not be read, and any of them may have denied the request.',
+          )
+        : c.yellow('No cause found: every layer that could be read allows this request.'),
+      '',
+    );
+  }
+  definite.forEach((rc, i) => out.push(...cause(rc, i + 1, c), ''));
+  if (possible.length > 0) {
+    out.push(c.bold('Possible causes (layers that could not be checked):'));
+    for (const rc of possible) {
+      const missing = rc.evidence.map((e) => e.detail.replace(/^not read: /, '')).join('; ');
+      out.push(`  ? ${c.cyan(rc.id)}${missing ? c.dim(`  missing: ${missing}`) : ''}`);
+    }
+    out.push('');
+  }
+  const m = f.awsMessage;
+  if (m.note || m.agreesWithEvaluation === false) {
+    const mark = m.agreesWithEvaluation === false ? c.red('AWS message disagrees') : 'AWS message';
+    out.push(`${mark}: ${m.note ?? `${m.kind}${m.policyType ? ` (${m.policyType})` : ''}`}`, '');
+  }
+  out.push(...checks(f, c));
+  return out.join('\n').trimEnd();
+}
+
+/** Renders findings for a terminal or a log; colour only when `opts.color`. */
+export function renderText(findings: readonly Finding[], opts: TextOptions): string {
+  const c = createColors(opts.color);
+  if (findings.length === 0) return 'No S3 access denial found in the input.\n';
+  const rule = c.dim('─'.repeat(72));
+  return `${findings.map((f) => renderOne(f, c)).join(`\n\n${rule}\n\n`)}\n`;
+}

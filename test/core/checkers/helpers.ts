@@ -1,0 +1,50 @@
+/** Helpers for checker and analyze tests: the example snapshot and the scenario events, by name. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadSnapshot, SnapshotView } from '../../../lambdas/adapters/snapshot';
+import { analyze } from '../../../lambdas/core/analyze';
+import { readDenials } from '../../../lambdas/core/event';
+import type {
+  AccessRequest,
+  Finding,
+  RequestFacts,
+  RootCause,
+  RootCauseId,
+} from '../../../lambdas/core/model';
+import { scenarioFiles } from '../../scenarios/load';
+
+export const ROOT = join(__dirname, '..', '..', '..');
+export const exampleView = new SnapshotView(
+  loadSnapshot(readFileSync(join(ROOT, 'examples', 'snapshot.json'), 'utf8'), 'examples/snapshot.json'),
+);
+export const emptyView = new SnapshotView(loadSnapshot('{"snapshotVersion":1}', 'empty'));
+
+/** The CloudTrail record of a scenario case, by its exact name. */
+export function scenarioEvent(name: string): Record<string, unknown> {
+  for (const f of scenarioFiles()) {
+    const c = f.cases.find((x) => x.name === name);
+    if (c) return JSON.parse(JSON.stringify(c.event)) as Record<string, unknown>;
+  }
+  throw new Error(`no scenario named "${name}"`);
+}
+
+export function requestOf(event: Record<string, unknown>): AccessRequest {
+  const [request] = readDenials(JSON.stringify(event), 'test');
+  if (!request) throw new Error('not a denial');
+  return request;
+}
+
+export function explain(
+  event: Record<string, unknown>,
+  view: SnapshotView = exampleView,
+): { request: AccessRequest; facts: RequestFacts; finding: Finding } {
+  const request = requestOf(event);
+  const facts = view.gatherSync(request);
+  return { request, facts, finding: analyze(request, facts) };
+}
+
+export function causeOf(finding: Finding, id: RootCauseId): RootCause {
+  const cause = finding.rootCauses.find((c) => c.id === id);
+  if (!cause) throw new Error(`${id} is not a cause: ${finding.rootCauses.map((c) => c.id).join(', ')}`);
+  return cause;
+}
