@@ -1,0 +1,73 @@
+/**
+ * The EventBridge patterns that select S3 denials (and KMS denials made on S3's behalf).
+ *
+ * Written as raw EventBridge JSON (the keys EventBridge sees, e.g. "detail-type"), so the same objects are
+ * deployed and fed to the matcher in test/infra/event-pattern.ts.
+ * Operators: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
+ */
+
+/** S3 error codes of a denied request (403 AccessDenied/AccountProblem/AllAccessDisabled; 400 ACLs disabled). */
+export const S3_DENIAL_ERROR_CODES: readonly string[] = [
+  'AccessDenied',
+  'AllAccessDisabled',
+  'AccountProblem',
+  'AccessControlListNotSupported',
+];
+
+/** KMS error codes of a denied Decrypt/GenerateDataKey (CloudTrail records both spellings). */
+export const KMS_DENIAL_ERROR_CODES: readonly string[] = ['AccessDenied', 'AccessDeniedException'];
+
+export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
+
+/** A raw EventBridge pattern. */
+export type RawEventPattern = Record<string, unknown>;
+
+/**
+ * Loop guard: drop calls made by the auditor's own roles (its denials would re-trigger it).
+ * `anything-but` alone does not match an event that lacks the field (IAM users and root have no
+ * sessionIssuer), so the array also accepts a missing field: the matchers of a value array are ORed, and any
+ * mix of them is allowed (EventBridge's matcher, aws/event-ruler, JsonRuleCompiler.writeRules, compiles each
+ * array element, `exists` included, as one alternative).
+ */
+export function loopGuard(excludedRoleArns: readonly string[]): RawEventPattern {
+  return {
+    userIdentity: {
+      sessionContext: {
+        sessionIssuer: { arn: [{ exists: false }, { 'anything-but': [...excludedRoleArns] }] },
+      },
+    },
+  };
+}
+
+/** S3 API calls that S3 denied. */
+export function s3DenialPattern(excludedRoleArns: readonly string[]): RawEventPattern {
+  return {
+    source: ['aws.s3'],
+    'detail-type': [CLOUDTRAIL_DETAIL_TYPE],
+    detail: {
+      eventSource: ['s3.amazonaws.com'],
+      errorCode: [...S3_DENIAL_ERROR_CODES],
+      ...loopGuard(excludedRoleArns),
+    },
+  };
+}
+
+/**
+ * KMS calls that S3 made for a caller (SSE-KMS) and KMS denied: S3 puts the bucket/object ARN in the
+ * encryption context under "aws:s3:arn".
+ */
+export function kmsDenialPattern(excludedRoleArns: readonly string[]): RawEventPattern {
+  return {
+    source: ['aws.kms'],
+    'detail-type': [CLOUDTRAIL_DETAIL_TYPE],
+    detail: {
+      eventSource: ['kms.amazonaws.com'],
+      errorCode: [...KMS_DENIAL_ERROR_CODES],
+      requestParameters: { encryptionContext: { 'aws:s3:arn': [{ exists: true }] } },
+      ...loopGuard(excludedRoleArns),
+    },
+  };
+}
+
+/** Rule state that also delivers read-only management events (GetBucketPolicy, ListBuckets, kms:Decrypt…). */
+export const RULE_STATE_ALL_MANAGEMENT = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';

