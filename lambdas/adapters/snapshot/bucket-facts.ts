@@ -1,0 +1,101 @@
+/**
+ * Bucket facts from a snapshot. An absent field is unknown('notCollected'); `null` is a known "none".
+ */
+import {
+  known,
+  unknown,
+  type Acl,
+  type BucketEncryption,
+  type BucketFacts,
+  type Fact,
+  type ObjectFacts,
+  type ObjectOwnership,
+  type PublicAccessBlock,
+} from '../../core/model';
+import type { SnapshotAcl, SnapshotBucket, SnapshotObject } from './schema';
+
+const NOT_COLLECTED = (what: string): Fact<never> =>
+  unknown('notCollected', `the snapshot does not carry ${what}`);
+
+export function aclOf(acl: SnapshotAcl): Acl {
+  return { ...(acl.Owner ? { Owner: acl.Owner } : {}), Grants: acl.Grants ?? [] };
+}
+
+/** A field that may be absent (unknown), null (known none) or a value to convert. */
+function field<S, T>(value: S | null | undefined, what: string, convert: (v: S) => T | null): Fact<T | null> {
+  if (value === undefined) return NOT_COLLECTED(what);
+  if (value === null) return known(null);
+  return known(convert(value));
+}
+
+export function pabOf(p: PublicAccessBlock): PublicAccessBlock {
+  const out: { -readonly [K in keyof PublicAccessBlock]: PublicAccessBlock[K] } = {};
+  if (p.BlockPublicAcls !== undefined) out.BlockPublicAcls = p.BlockPublicAcls;
+  if (p.IgnorePublicAcls !== undefined) out.IgnorePublicAcls = p.IgnorePublicAcls;
+  if (p.BlockPublicPolicy !== undefined) out.BlockPublicPolicy = p.BlockPublicPolicy;
+  if (p.RestrictPublicBuckets !== undefined) out.RestrictPublicBuckets = p.RestrictPublicBuckets;
+  return out;
+}
+
+function encryptionOf(e: NonNullable<SnapshotBucket['encryption']>): BucketEncryption | null {
+  const rule = e.Rules[0];
+  const def = rule?.ApplyServerSideEncryptionByDefault;
+  if (!rule || !def) return null;
+  return {
+    algorithm: def.SSEAlgorithm,
+    kmsKeyId: def.KMSMasterKeyID ?? null,
+    bucketKeyEnabled: rule.BucketKeyEnabled ?? false,
+  };
+}
+
+export function objectFactsOf(o: SnapshotObject): ObjectFacts {
+  if (o.exists === false) return { exists: false };
+  return {
+    exists: true,
+    ...(o.ServerSideEncryption !== undefined ? { sseAlgorithm: o.ServerSideEncryption } : {}),
+    ...(o.SSEKMSKeyId !== undefined ? { kmsKeyId: o.SSEKMSKeyId } : {}),
+    ...(o.ownerAccountId !== undefined ? { ownerAccountId: o.ownerAccountId } : {}),
+    ...(o.acl !== undefined ? { acl: aclOf(o.acl) } : {}),
+  };
+}
+
+/** Bucket-level facts (without objects), built once per bucket. */
+export function bucketFacts(name: string, b: SnapshotBucket): BucketFacts {
+  const where = (f: string): string => `buckets.${name}.${f}`;
+  return {
+    name,
+    accountId: b.accountId !== undefined ? known(b.accountId) : NOT_COLLECTED(where('accountId')),
+    region: b.region !== undefined ? known(b.region ?? 'us-east-1') : NOT_COLLECTED(where('region')),
+    policy: field(b.policy, where('policy'), (doc) => ({
+      name,
+      arn: `arn:aws:s3:::${name}`,
+      source: 'bucket-policy' as const,
+      document: doc,
+    })),
+    publicAccessBlock: field(b.publicAccessBlock, where('publicAccessBlock'), pabOf),
+    ownership: field(
+      b.ownershipControls,
+      where('ownershipControls'),
+      (o): ObjectOwnership | null => o.Rules[0]?.ObjectOwnership ?? null,
+    ),
+    encryption: field(b.encryption, where('encryption'), encryptionOf),
+    acl: b.acl !== undefined ? known(aclOf(b.acl)) : NOT_COLLECTED(where('acl')),
+    objects: {},
+  };
+}
+
+/** The object facts for the keys a request touches; keys the snapshot does not list are notCollected. */
+export function objectsFor(
+  name: string,
+  b: SnapshotBucket,
+  keys: readonly string[],
+): Record<string, Fact<ObjectFacts>> {
+  const out: Record<string, Fact<ObjectFacts>> = {};
+  for (const key of keys) {
+    const entry = b.objects?.[key];
+    out[key] = entry
+      ? known(objectFactsOf(entry))
+      : NOT_COLLECTED(`buckets.${name}.objects[${JSON.stringify(key)}]`);
+  }
+  return out;
+}

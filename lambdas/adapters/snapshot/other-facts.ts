@@ -1,0 +1,166 @@
+/**
+ * The remaining snapshot facts: KMS keys, VPC endpoint, access point, session policy, recent changes.
+ */
+import {
+  known,
+  unknown,
+  type AccessPointFacts,
+  type AccessRequest,
+  type ChangeRecord,
+  type Fact,
+  type KmsKeyFacts,
+  type NamedPolicy,
+  type VpcEndpointFacts,
+} from '../../core/model';
+import { pabOf } from './bucket-facts';
+import type { Snapshot, SnapshotKmsKey } from './schema';
+import type { SnapshotIndex } from './snapshot-index';
+
+const notCollected = (what: string): Fact<never> =>
+  unknown('notCollected', `the snapshot does not carry ${what}`);
+
+export function kmsKeyFacts(arn: string, entry: SnapshotKmsKey): KmsKeyFacts {
+  const accountId = /^arn:aws[a-z-]*:kms:[^:]*:(\d{12}):/.exec(arn)?.[1] ?? '';
+  return {
+    arn,
+    accountId,
+    keyPolicy:
+      entry.KeyPolicy !== undefined
+        ? known({ name: 'default', arn, source: 'kms-key-policy', document: entry.KeyPolicy })
+        : notCollected(`kmsKeys[${arn}].KeyPolicy`),
+    grants: entry.Grants !== undefined ? known(entry.Grants) : notCollected(`kmsKeys[${arn}].Grants`),
+    keyManager: entry.KeyManager ?? entry.KeyMetadata?.KeyManager ?? null,
+    keyState: entry.KeyState ?? entry.KeyMetadata?.KeyState ?? null,
+    aliases: entry.Aliases ?? [],
+  };
+}
+
+/** Key references a request involves: the KMS denial's key, the request's SSE key, the objects' and buckets' keys. */
+export function kmsKeyRefs(request: AccessRequest, snapshot: Snapshot): string[] {
+  const refs: (string | null | undefined)[] = [request.kms?.keyArn, request.sse?.kmsKeyId];
+  const objectNeeds = request.needs.filter((n) => n.resourceType === 'object' && n.bucket !== null);
+  for (const need of objectNeeds) {
+    const bucket = snapshot.buckets?.[need.bucket ?? ''];
+    if (need.key !== null) refs.push(bucket?.objects?.[need.key]?.SSEKMSKeyId);
+    const def = bucket?.encryption?.Rules[0]?.ApplyServerSideEncryptionByDefault;
+    if (def && def.SSEAlgorithm.startsWith('aws:kms')) refs.push(def.KMSMasterKeyID);
+  }
+  return [...new Set(refs.filter((r): r is string => typeof r === 'string' && r !== ''))];
+}
+
+export function kmsKeysFor(
+  index: SnapshotIndex,
+  request: AccessRequest,
+  cache: Map<string, KmsKeyFacts>,
+): Record<string, Fact<KmsKeyFacts>> {
+  const out: Record<string, Fact<KmsKeyFacts>> = {};
+  for (const ref of kmsKeyRefs(request, index.snapshot)) {
+    const found = index.kmsKeys.get(ref);
+    if (!found) {
+      out[ref] = notCollected(`KMS key ${ref}`);
+      continue;
+    }
+    let facts = cache.get(found.arn);
+    if (!facts) {
+      facts = kmsKeyFacts(found.arn, found.entry);
+      cache.set(found.arn, facts);
+    }
+    out[found.arn] = known(facts);
+  }
+  return out;
+}
+
+export function vpcEndpointFor(snapshot: Snapshot, id: string | null): Fact<VpcEndpointFacts> | null {
+  if (id === null) return null;
+  const e = snapshot.vpcEndpoints?.[id];
+  if (!e) return notCollected(`VPC endpoint ${id}`);
+  if (e.PolicyDocument === undefined) return notCollected(`the policy of VPC endpoint ${id}`);
+  const policy: NamedPolicy | null =
+    e.PolicyDocument === null
+      ? null
+      : { name: id, source: 'vpc-endpoint-policy', document: e.PolicyDocument };
+  return known({
+    id,
+    vpcId: e.VpcId ?? null,
+    serviceName: e.ServiceName ?? null,
+    type: e.VpcEndpointType ?? null,
+    policy,
+  });
+}
+
+export function accessPointFor(snapshot: Snapshot, arn: string | null): Fact<AccessPointFacts> | null {
+  if (arn === null) return null;
+  const ap = snapshot.accessPoints?.[arn];
+  if (!ap) return notCollected(`access point ${arn}`);
+  const m = /^arn:aws[a-z-]*:s3:[^:]*:(\d{12}):accesspoint\/([^/]+)/.exec(arn);
+  const name = ap.Name ?? m?.[2] ?? arn;
+  if (ap.Bucket === undefined) return notCollected(`the bucket of access point ${arn}`);
+  return known({
+    arn,
+    name,
+    bucket: ap.Bucket,
+    accountId: m?.[1] ?? ap.BucketAccountId ?? '',
+    networkOrigin: ap.NetworkOrigin ?? null,
+    vpcId: ap.VpcConfiguration?.VpcId ?? null,
+    policy:
+      ap.Policy === undefined
+        ? notCollected(`the policy of access point ${arn}`)
+        : known(
+            ap.Policy === null ? null : { name, arn, source: 'access-point-policy', document: ap.Policy },
+          ),
+    publicAccessBlock: ap.PublicAccessBlockConfiguration ? pabOf(ap.PublicAccessBlockConfiguration) : null,
+  });
+}
+
+const SESSION_TYPES = new Set([
+  'AssumedRole',
+  'FederatedUser',
+  'WebIdentityUser',
+  'SAMLUser',
+  'IdentityCenterUser',
+]);
+
+/** null for callers without a session; the snapshot's `sessions` entry (by session ARN or access key id), else unknown. */
+export function sessionPolicyFor(
+  snapshot: Snapshot,
+  request: AccessRequest,
+): Fact<NamedPolicy | null> | null {
+  const p = request.principal;
+  const roleSessionById =
+    p.type === 'AWSAccount' && p.principalId !== null && /^AROA[^:]*:/.test(p.principalId);
+  if (!SESSION_TYPES.has(p.type) && !roleSessionById) return null;
+  const entry =
+    (p.arn !== null ? snapshot.sessions?.[p.arn] : undefined) ??
+    (p.accessKeyId !== null ? snapshot.sessions?.[p.accessKeyId] : undefined);
+  if (!entry || entry.Policy === undefined) return notCollected('the session policy of this session');
+  return known(
+    entry.Policy === null ? null : { name: 'session policy', source: 'session', document: entry.Policy },
+  );
+}
+
+function parseRecord(text: string | undefined): Record<string, unknown> | null {
+  if (text === undefined) return null;
+  try {
+    const v: unknown = JSON.parse(text);
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function recentChangesOf(snapshot: Snapshot): Fact<readonly ChangeRecord[]> {
+  if (snapshot.recentChanges === undefined) return notCollected('recentChanges');
+  return known(
+    snapshot.recentChanges.map((c) => ({
+      eventId: c.EventId,
+      eventName: c.EventName,
+      eventTime: c.EventTime,
+      username: c.Username ?? null,
+      resources: (c.Resources ?? []).map((r) => ({
+        type: r.ResourceType ?? null,
+        name: r.ResourceName ?? null,
+      })),
+      record: parseRecord(c.CloudTrailEvent),
+    })),
+  );
+}

@@ -1,0 +1,156 @@
+/**
+ * SnapshotView: the AccountView over a snapshot file. The snapshot is indexed once at construction; gathering
+ * the facts of one request only does map lookups (and caches what it built), so it is O(request).
+ */
+import {
+  known,
+  unknown,
+  type AccessRequest,
+  type BucketFacts,
+  type ChangeRecord,
+  type Fact,
+  type KmsKeyFacts,
+  type OrganizationFacts,
+  type OrgLevel,
+  type PrincipalFacts,
+  type PublicAccessBlock,
+  type RequestFacts,
+  type AccessPointFacts,
+  type VpcEndpointFacts,
+} from '../../core/model';
+import type { AccountView } from '../types';
+import { bucketFacts, objectsFor, pabOf } from './bucket-facts';
+import { organizationFacts, orgLevels } from './org-facts';
+import { accessPointFor, kmsKeysFor, recentChangesOf, sessionPolicyFor, vpcEndpointFor } from './other-facts';
+import { principalFacts } from './principal-facts';
+import type { Snapshot } from './schema';
+import { SnapshotIndex } from './snapshot-index';
+
+export class SnapshotView implements AccountView {
+  readonly index: SnapshotIndex;
+  private readonly principals = new Map<string, Fact<PrincipalFacts>>();
+  private readonly buckets = new Map<string, BucketFacts>();
+  private readonly kms = new Map<string, KmsKeyFacts>();
+  private readonly orgs = new Map<string, Fact<OrganizationFacts | null>>();
+  private readonly levels = new Map<string, Fact<readonly OrgLevel[] | null>>();
+  private readonly endpoints = new Map<string, Fact<VpcEndpointFacts> | null>();
+  private readonly accessPoints = new Map<string, Fact<AccessPointFacts> | null>();
+  private readonly changes: Fact<readonly ChangeRecord[]>;
+
+  constructor(readonly snapshot: Snapshot) {
+    this.index = new SnapshotIndex(snapshot);
+    this.changes = recentChangesOf(snapshot);
+  }
+
+  gather(request: AccessRequest): Promise<RequestFacts> {
+    return Promise.resolve(this.gatherSync(request));
+  }
+
+  gatherSync(request: AccessRequest): RequestFacts {
+    const principal = principalFacts(this.index, request.principal, this.principals);
+    const callerAccount =
+      principal?.status === 'known' ? principal.value.accountId : request.principal.accountId;
+    const buckets = this.bucketsFor(request);
+    const mainBucket = request.bucket !== null ? buckets[request.bucket] : undefined;
+    const bucketAccount =
+      mainBucket?.status === 'known' && mainBucket.value.accountId.status === 'known'
+        ? mainBucket.value.accountId.value
+        : request.bucketAccountId;
+    return {
+      principal,
+      principalOrganization: principal === null ? known(null) : this.organization(callerAccount),
+      resourceOrganization: this.organization(bucketAccount),
+      buckets,
+      accountPublicAccessBlock: this.accountPabs(buckets, bucketAccount),
+      scpLevels: principal === null ? known(null) : this.orgLevels(callerAccount, 'scp'),
+      rcpLevels: this.orgLevels(bucketAccount, 'rcp'),
+      vpcEndpoint: memo(this.endpoints, request.vpcEndpointId, (id) => vpcEndpointFor(this.snapshot, id)),
+      accessPoint: memo(this.accessPoints, request.accessPointArn, (arn) =>
+        accessPointFor(this.snapshot, arn),
+      ),
+      kmsKeys: kmsKeysFor(this.index, request, this.kms),
+      sessionPolicy: sessionPolicyFor(this.snapshot, request),
+      recentChanges: this.changes,
+    };
+  }
+
+  private bucketsFor(request: AccessRequest): Record<string, Fact<BucketFacts>> {
+    const keysByBucket = new Map<string, string[]>();
+    if (request.bucket !== null) keysByBucket.set(request.bucket, request.key !== null ? [request.key] : []);
+    for (const need of request.needs) {
+      if (need.bucket === null) continue;
+      const keys = keysByBucket.get(need.bucket) ?? [];
+      if (need.key !== null && !keys.includes(need.key)) keys.push(need.key);
+      keysByBucket.set(need.bucket, keys);
+    }
+    const out: Record<string, Fact<BucketFacts>> = {};
+    for (const [name, keys] of keysByBucket) {
+      const entry = this.snapshot.buckets?.[name];
+      if (!entry) {
+        out[name] = unknown('notCollected', `the snapshot does not carry bucket ${name}`);
+        continue;
+      }
+      let base = this.buckets.get(name);
+      if (!base) {
+        base = bucketFacts(name, entry);
+        this.buckets.set(name, base);
+      }
+      out[name] = known(keys.length === 0 ? base : { ...base, objects: objectsFor(name, entry, keys) });
+    }
+    return out;
+  }
+
+  private accountPabs(
+    buckets: Record<string, Fact<BucketFacts>>,
+    bucketAccount: string | null,
+  ): Record<string, Fact<PublicAccessBlock | null>> {
+    const ids = new Set<string>();
+    if (bucketAccount !== null) ids.add(bucketAccount);
+    for (const b of Object.values(buckets))
+      if (b.status === 'known' && b.value.accountId.status === 'known') ids.add(b.value.accountId.value);
+    const out: Record<string, Fact<PublicAccessBlock | null>> = {};
+    for (const id of ids) {
+      const pab = this.index.accounts.get(id)?.account.publicAccessBlock;
+      out[id] =
+        pab === undefined
+          ? unknown('notCollected', `the snapshot does not carry accounts.${id}.publicAccessBlock`)
+          : known(pab === null ? null : pabOf(pab));
+    }
+    return out;
+  }
+
+  private organization(accountId: string | null): Fact<OrganizationFacts | null> {
+    const key = accountId ?? '';
+    let f = this.orgs.get(key);
+    if (!f) {
+      f = organizationFacts(this.index, accountId);
+      this.orgs.set(key, f);
+    }
+    return f;
+  }
+
+  private orgLevels(accountId: string | null, kind: 'scp' | 'rcp'): Fact<readonly OrgLevel[] | null> {
+    const key = `${kind}:${accountId ?? ''}`;
+    let f = this.levels.get(key);
+    if (!f) {
+      f = orgLevels(this.index, accountId, kind);
+      this.levels.set(key, f);
+    }
+    return f;
+  }
+}
+
+/** null keys (no endpoint, no access point) are not cached: they are null facts. */
+function memo<T>(
+  cache: Map<string, T | null>,
+  key: string | null,
+  build: (key: string) => T | null,
+): T | null {
+  if (key === null) return null;
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = build(key);
+    cache.set(key, value);
+  }
+  return value;
+}

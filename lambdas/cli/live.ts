@@ -1,0 +1,64 @@
+/**
+ * The live AWS side of the command line (explain without --snapshot, snapshot). The AWS adapter is loaded
+ * only when a command needs it, so offline commands start fast.
+ */
+import type { ChangeSource } from '../adapters/explain';
+import type { AccountView } from '../adapters/types';
+import { UsageError } from './errors';
+import type { CliIo } from './io';
+
+export interface LiveOptions {
+  readonly region?: string;
+  readonly profile?: string;
+}
+
+export interface CaptureOptions extends LiveOptions {
+  readonly buckets: string[];
+  readonly principals: string[];
+  readonly allIam: boolean;
+  readonly onProgress?: (done: number, total: number, label: string) => void;
+}
+
+export interface LiveAws {
+  checkCredentials(opts: LiveOptions): Promise<void>;
+  AwsAccountView: new (opts: LiveOptions) => AccountView;
+  captureSnapshot(opts: CaptureOptions): Promise<{ snapshot: unknown; problems: string[] }>;
+  /** CloudTrail LookupEvents for "what changed" (optional: without it, changes are not attributed). */
+  changeSource?(opts: LiveOptions): ChangeSource;
+}
+
+export async function loadLiveAws(io: CliIo): Promise<LiveAws> {
+  if (io.aws) return io.aws;
+  // Loaded on demand (CommonJS require): the AWS SDK is not needed, nor loaded, for offline commands.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const mod = require('../adapters/aws') as typeof import('../adapters/aws');
+  const changes =
+    require('../adapters/changes/cloudtrail-lookup') as typeof import('../adapters/changes/cloudtrail-lookup');
+  const cloudtrail = require('@aws-sdk/client-cloudtrail') as typeof import('@aws-sdk/client-cloudtrail');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return Promise.resolve({
+    checkCredentials: (o) => mod.checkCredentials(o),
+    AwsAccountView: mod.AwsAccountView,
+    captureSnapshot: (o) => mod.captureSnapshot(o),
+    changeSource: (o) => new changes.CloudTrailChangeLookup(new cloudtrail.CloudTrailClient({ ...o })),
+  });
+}
+
+/** --profile / --region, else AWS_PROFILE / AWS_REGION / AWS_DEFAULT_REGION (the AWS CLI's meaning). */
+export function liveOptions(opts: { profile?: string; region?: string }, env: CliIo['env']): LiveOptions {
+  const profile = opts.profile ?? env['AWS_PROFILE'];
+  const region = opts.region ?? env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'];
+  return { ...(profile ? { profile } : {}), ...(region ? { region } : {}) };
+}
+
+/** Fails fast, as one line, when there are no usable credentials. */
+export async function requireCredentials(aws: LiveAws, opts: LiveOptions): Promise<void> {
+  try {
+    await aws.checkCredentials(opts);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new UsageError(
+      message.replace(/\s+/g, ' ').trim() || 'no AWS credentials (configure them or use --snapshot FILE)',
+    );
+  }
+}

@@ -1,0 +1,43 @@
+/** `simulate --format text`: the decision first, then each layer and the statements that decided, then the causes. */
+import pc from 'picocolors';
+import type { Simulation } from '../core/simulate';
+
+export function renderSimulationText(sim: Simulation, color: boolean): string {
+  const c = pc.createColors(color);
+  const paint = sim.decision === 'allowed' ? c.green : sim.decision === 'unknown' ? c.yellow : c.red;
+  const lines = [
+    `${paint(c.bold(sim.decision.toUpperCase()))}  ${sim.request.principal}  ${sim.request.action}  ${sim.request.resource}`,
+  ];
+  const context = Object.entries(sim.request.context);
+  if (context.length > 0)
+    lines.push(
+      `  context: ${context.map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`).join(' ')}`,
+    );
+  lines.push('', c.bold('Layers:'));
+  for (const layer of sim.layers) {
+    const result =
+      layer.result === 'allowed'
+        ? c.green(layer.result)
+        : layer.result.endsWith('denied')
+          ? c.red(layer.result)
+          : c.dim(layer.result);
+    lines.push(`  ${layer.layer.padEnd(22)} ${result}${layer.note ? `  ${c.dim(layer.note)}` : ''}`);
+    if (layer.missing && layer.missing.length > 0) lines.push(`      missing: ${layer.missing.join(', ')}`);
+    const seen = new Set<string>(); // SCP / RCP levels often repeat the same policy (e.g. FullAWSAccess)
+    for (const s of layer.statements) {
+      const name = s.sid ?? `#${s.index}`;
+      const matched = s.matched === true ? 'matched' : s.matched === false ? 'did not match' : 'may match';
+      const line = `      ${s.effect} ${name} (statement ${s.index} of ${s.policy}) ${matched}: ${s.detail}`;
+      if (!seen.has(line)) lines.push(line);
+      seen.add(line);
+    }
+  }
+  if (sim.rootCauses.length > 0) {
+    lines.push('', c.bold('Root causes:'));
+    for (const cause of sim.rootCauses) {
+      lines.push(`  ${c.red(cause.id)} (${cause.confidence}): ${cause.title}`);
+      lines.push(`      fix: ${cause.fix.summary}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

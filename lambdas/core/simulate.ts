@@ -1,0 +1,395 @@
+/**
+ * `simulate`: would this request be allowed, and why? The same engine as `explain`, with a hypothetical request
+ * (principal ARN, action, resource, condition context) instead of a CloudTrail record.
+ *
+ * Context: the keys given by the caller, plus the keys the snapshot determines (principal ARN / account / tags /
+ * org id, resource account, ...) and the keys every authenticated HTTPS request carries (aws:SecureTransport=true,
+ * aws:CurrentTime, ...). Given keys win. Any other key is absent (otherKeys 'absent').
+ * KMS: for an SSE-KMS object the KMS call S3 makes on the caller's behalf is evaluated too.
+ * A session whose session policy the snapshot does not carry is simulated without a session policy.
+ */
+import { analyze, evaluateNeeds } from './analyze';
+import {
+  isKnown,
+  known,
+  type AccessRequest,
+  type ActionNeed,
+  type Principal,
+  type PrincipalType,
+  type RequestFacts,
+  type RootCause,
+} from './model';
+import type { AuthorizationResult, Decision, LayerId, LayerOutcome, Tri } from './policy/types';
+
+export interface SimulationRequest {
+  readonly principal: string;
+  readonly action: string;
+  readonly resource: string;
+  readonly context: Readonly<Record<string, string | readonly string[]>>;
+}
+
+export interface SimulationStatement {
+  readonly sid: string | null;
+  readonly index: number; // 1-based
+  readonly effect: 'Allow' | 'Deny';
+  readonly matched: Tri;
+  readonly detail: string;
+  /** The policy the statement belongs to (its name), and its ARN when it has one. */
+  readonly policy: string;
+  readonly policyArn?: string;
+}
+
+export interface SimulationLayer {
+  readonly layer: LayerId;
+  readonly result: LayerOutcome;
+  readonly statements: readonly SimulationStatement[];
+  /** The resource ARN this layer was evaluated for (requests through an access point need two). */
+  readonly resource: string;
+  readonly note?: string;
+  readonly missing?: readonly string[];
+}
+
+export interface Simulation {
+  readonly request: SimulationRequest;
+  /** 'unknown' when a layer that could change the outcome could not be read from the snapshot. */
+  readonly decision: Decision | 'unknown';
+  readonly layers: readonly SimulationLayer[];
+  readonly rootCauses: readonly RootCause[];
+}
+
+export interface SimulationView {
+  gatherSync(request: AccessRequest): RequestFacts;
+}
+
+/** A hypothetical request the simulator cannot understand (exit 2 in the CLI). */
+export class SimulationInputError extends Error {
+  override readonly name = 'SimulationInputError';
+}
+
+const SESSION_NAME = 's3-403-simulate';
+const ACTION = /^s3:[A-Za-z0-9]+$/;
+
+interface ParsedResource {
+  readonly bucket: string | null;
+  readonly key: string | null;
+  readonly accessPointArn: string | null;
+  readonly accessPointAccount: string | null;
+}
+
+function parseResource(resource: string): ParsedResource {
+  const s3 = /^arn:aws[a-z-]*:s3:::([^/]+)(?:\/(.*))?$/.exec(resource);
+  if (s3)
+    return { bucket: s3[1] ?? null, key: s3[2] ?? null, accessPointArn: null, accessPointAccount: null };
+  const ap = /^(arn:aws[a-z-]*:s3:[a-z0-9-]+:(\d{12}):accesspoint\/[^/]+)(?:\/object\/(.+))?$/.exec(resource);
+  if (ap)
+    return {
+      bucket: null,
+      key: ap[3] ?? null,
+      accessPointArn: ap[1] ?? null,
+      accessPointAccount: ap[2] ?? null,
+    };
+  throw new SimulationInputError(
+    `resource "${resource}" is not an S3 bucket, object or access point ARN (e.g. arn:aws:s3:::my-bucket/key)`,
+  );
+}
+
+const BASE_PRINCIPAL: Principal = {
+  type: 'Unknown',
+  arn: null,
+  identityArn: null,
+  accountId: null,
+  sessionName: null,
+  principalId: null,
+  accessKeyId: null,
+  invokedBy: null,
+  userName: null,
+  mfaAuthenticated: null,
+  federatedProvider: null,
+};
+
+/** The principal of a hypothetical request, from an ARN (or account id, `*`, a service principal). */
+export function parsePrincipal(text: string): Principal {
+  const p = (type: PrincipalType, rest: Partial<Principal>): Principal => ({
+    ...BASE_PRINCIPAL,
+    type,
+    ...rest,
+  });
+  if (text === '*' || text.toLowerCase() === 'anonymous') return p('Anonymous', {});
+  if (/^\d{12}$/.test(text))
+    return p('Root', {
+      arn: `arn:aws:iam::${text}:root`,
+      identityArn: `arn:aws:iam::${text}:root`,
+      accountId: text,
+    });
+  if (/^[a-z0-9.-]+\.amazonaws\.com$/.test(text)) return p('AWSService', { invokedBy: text });
+  const iam = /^arn:(aws[a-z-]*):iam::(\d{12}):(root|user|role)(?:\/(?:.*\/)?([^/]+))?$/.exec(text);
+  if (iam) {
+    const [, partition, accountId, kind, name] = iam;
+    if (kind === 'root') return p('Root', { arn: text, identityArn: text, accountId: accountId ?? null });
+    if (kind === 'user' && name)
+      return p('IAMUser', { arn: text, identityArn: text, accountId: accountId ?? null, userName: name });
+    if (kind === 'role' && name) {
+      const arn = `arn:${partition ?? 'aws'}:sts::${accountId ?? ''}:assumed-role/${name}/${SESSION_NAME}`;
+      return p('AssumedRole', {
+        arn,
+        identityArn: text,
+        accountId: accountId ?? null,
+        sessionName: SESSION_NAME,
+      });
+    }
+  }
+  const session = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/(.+)$/.exec(text);
+  if (session) {
+    const [, partition, accountId, role, name] = session;
+    return p('AssumedRole', {
+      arn: text,
+      identityArn: `arn:${partition ?? 'aws'}:iam::${accountId ?? ''}:role/${role ?? ''}`,
+      accountId: accountId ?? null,
+      sessionName: name ?? null,
+    });
+  }
+  const federated = /^arn:aws[a-z-]*:sts::(\d{12}):federated-user\/(.+)$/.exec(text);
+  if (federated)
+    return p('FederatedUser', {
+      arn: text,
+      accountId: federated[1] ?? null,
+      sessionName: federated[2] ?? null,
+    });
+  throw new SimulationInputError(
+    `principal "${text}" is not an IAM user, role, assumed-role session or federated-user ARN, an account id, a root ARN, a service principal or "*"`,
+  );
+}
+
+function needsFor(action: string, resource: string, r: ParsedResource, bucket: string | null): ActionNeed[] {
+  const bucketLevel = r.key === null;
+  const type = bucketLevel ? 'bucket' : 'object';
+  if (r.accessPointArn === null) return [{ action, resource, resourceType: type, bucket, key: r.key }];
+  const needs: ActionNeed[] = [];
+  if (bucket !== null) {
+    const arn = bucketLevel ? `arn:aws:s3:::${bucket}` : `arn:aws:s3:::${bucket}/${r.key ?? ''}`;
+    needs.push({ action, resource: arn, resourceType: type, bucket, key: r.key });
+  }
+  needs.push({ action, resource, resourceType: 'accesspoint', bucket, key: r.key });
+  return needs;
+}
+
+function contextValue(context: SimulationRequest['context'], key: string): string | null {
+  const wanted = key.toLowerCase();
+  for (const [k, v] of Object.entries(context)) {
+    if (k.toLowerCase() === wanted) return typeof v === 'string' ? v : (v[0] ?? null);
+  }
+  return null;
+}
+
+function baseRequest(
+  req: SimulationRequest,
+  principal: Principal,
+  r: ParsedResource,
+  bucket: string | null,
+  now: Date,
+): AccessRequest {
+  const needs = needsFor(req.action, req.resource, r, bucket);
+  const secure = contextValue(req.context, 'aws:SecureTransport');
+  return {
+    eventId: 'simulation',
+    eventTime: now.toISOString(),
+    region: contextValue(req.context, 'aws:RequestedRegion') ?? 'us-east-1',
+    eventSource: 's3.amazonaws.com',
+    eventName: req.action.slice(3),
+    actions: [req.action],
+    resources: [...new Set(needs.map((n) => n.resource))],
+    needs,
+    mapped: true,
+    bucket,
+    key: r.key,
+    versionId: contextValue(req.context, 's3:VersionId'),
+    bucketAccountId: null,
+    crossAccount: null,
+    principal,
+    sourceIp: contextValue(req.context, 'aws:SourceIp'),
+    vpcEndpointId: contextValue(req.context, 'aws:SourceVpce'),
+    vpcEndpointAccountId: null,
+    accessPointArn: r.accessPointArn,
+    secureTransport: secure === null ? true : secure.toLowerCase() === 'true',
+    tlsVersion: contextValue(req.context, 's3:TlsVersion'),
+    userAgent: null,
+    errorCode: 'AccessDenied',
+    errorMessage: null,
+    enhancedMessage: {
+      raw: '',
+      kind: 'generic',
+      principalArn: null,
+      action: null,
+      resource: null,
+      policyType: null,
+      policyArn: null,
+      transitiveThrough: null,
+      bpaSetting: null,
+      truncated: false,
+    },
+    context: { values: {}, absent: [], otherKeys: 'absent' },
+    kms: null,
+    sse: null,
+    raw: {},
+  };
+}
+
+/** aws:PrincipalType values: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principaltype */
+const PRINCIPAL_TYPE_KEY: Partial<Record<PrincipalType, string>> = {
+  AssumedRole: 'AssumedRole',
+  IAMUser: 'User',
+  Root: 'Account',
+  FederatedUser: 'FederatedUser',
+  Anonymous: 'Anonymous',
+};
+
+/** The keys the request and the snapshot determine, overridden by the keys the caller gave. */
+function contextFor(
+  req: SimulationRequest,
+  request: AccessRequest,
+  facts: RequestFacts,
+  now: Date,
+): Record<string, string | readonly string[]> {
+  const v: Record<string, string | readonly string[]> = {
+    'aws:SecureTransport': 'true',
+    'aws:CurrentTime': now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    'aws:EpochTime': String(Math.floor(now.getTime() / 1000)),
+    'aws:RequestedRegion': request.region,
+    'aws:ViaAWSService': 'false',
+    'aws:PrincipalIsAWSService': request.principal.type === 'AWSService' ? 'true' : 'false',
+    's3:authType': 'REST-HEADER',
+    's3:signatureversion': 'AWS4-HMAC-SHA256',
+  };
+  const p = request.principal;
+  const type = PRINCIPAL_TYPE_KEY[p.type];
+  if (type) v['aws:PrincipalType'] = type;
+  if (p.identityArn) v['aws:PrincipalArn'] = p.identityArn;
+  if (p.accountId) v['aws:PrincipalAccount'] = p.accountId;
+  if (p.userName) v['aws:username'] = p.userName;
+  if (p.type === 'Root' && p.accountId) v['aws:userid'] = p.accountId;
+  else if (p.principalId) v['aws:userid'] = p.principalId;
+  if (p.type === 'AWSService' && p.invokedBy) v['aws:PrincipalServiceName'] = p.invokedBy;
+  if (facts.principal && isKnown(facts.principal)) {
+    for (const [k, value] of Object.entries(facts.principal.value.tags)) v[`aws:PrincipalTag/${k}`] = value;
+  }
+  if (isKnown(facts.principalOrganization) && facts.principalOrganization.value)
+    v['aws:PrincipalOrgID'] = facts.principalOrganization.value.id;
+  if (isKnown(facts.resourceOrganization) && facts.resourceOrganization.value)
+    v['aws:ResourceOrgID'] = facts.resourceOrganization.value.id;
+  if (request.bucketAccountId) {
+    v['aws:ResourceAccount'] = request.bucketAccountId;
+    v['s3:ResourceAccount'] = request.bucketAccountId;
+  }
+  if (request.accessPointArn) {
+    v['s3:DataAccessPointArn'] = request.accessPointArn;
+    const account = /:(\d{12}):accesspoint\//.exec(request.accessPointArn)?.[1];
+    if (account) v['s3:DataAccessPointAccount'] = account;
+  }
+  const given = new Map(Object.keys(req.context).map((k) => [k.toLowerCase(), k]));
+  for (const k of Object.keys(v)) if (given.has(k.toLowerCase())) delete v[k];
+  return { ...v, ...req.context };
+}
+
+/** Fills what the snapshot knows about the principal (path-ful role ARN, unique id) into the request's principal. */
+function withPrincipalFacts(principal: Principal, facts: RequestFacts): Principal {
+  if (!facts.principal || !isKnown(facts.principal)) return principal;
+  const f = facts.principal.value;
+  const principalId = f.uniqueId
+    ? f.kind === 'role'
+      ? `${f.uniqueId}:${principal.sessionName ?? SESSION_NAME}`
+      : f.uniqueId
+    : principal.principalId;
+  return { ...principal, identityArn: f.identityArn, accountId: f.accountId, principalId };
+}
+
+function combine(results: readonly AuthorizationResult[]): Decision | 'unknown' {
+  const decisions = results.map((r) => r.decision);
+  if (decisions.includes('explicitly-denied')) return 'explicitly-denied';
+  if (decisions.includes('implicitly-denied')) return 'implicitly-denied';
+  if (decisions.includes('unknown') || decisions.length === 0) return 'unknown';
+  return 'allowed';
+}
+
+function layersOf(result: AuthorizationResult, resource: string): SimulationLayer[] {
+  return result.layers.map((l) => ({
+    layer: l.layer,
+    result: l.result,
+    resource,
+    statements: l.policies.flatMap((p) =>
+      p.statements.map((s) => ({
+        sid: s.sid,
+        index: s.index,
+        effect: s.effect,
+        matched: s.matched,
+        detail: s.detail,
+        policy: p.policy.name,
+        ...(p.policy.arn !== undefined ? { policyArn: p.policy.arn } : {}),
+      })),
+    ),
+    ...(l.note !== undefined ? { note: l.note } : {}),
+    ...(l.missing !== undefined ? { missing: l.missing } : {}),
+  }));
+}
+
+/** Builds the hypothetical AccessRequest and the facts it is evaluated with. */
+export function hypothetical(
+  req: SimulationRequest,
+  view: SimulationView,
+  now: Date = new Date(),
+): { request: AccessRequest; facts: RequestFacts } {
+  if (!ACTION.test(req.action))
+    throw new SimulationInputError(`action "${req.action}" is not an S3 action (e.g. s3:GetObject)`);
+  const r = parseResource(req.resource);
+  let principal = parsePrincipal(req.principal);
+  let bucket = r.bucket;
+  let request = baseRequest(req, principal, r, bucket, now);
+  let facts = view.gatherSync(request);
+  if (r.accessPointArn !== null && facts.accessPoint && isKnown(facts.accessPoint)) {
+    bucket = facts.accessPoint.value.bucket;
+    request = baseRequest(req, principal, r, bucket, now);
+    facts = view.gatherSync(request);
+  }
+  principal = withPrincipalFacts(principal, facts);
+  const bucketFacts = bucket !== null ? facts.buckets[bucket] : undefined;
+  const bucketAccountId =
+    bucketFacts && isKnown(bucketFacts) && isKnown(bucketFacts.value.accountId)
+      ? bucketFacts.value.accountId.value
+      : (r.accessPointAccount ?? null);
+  const region =
+    bucketFacts && isKnown(bucketFacts) && isKnown(bucketFacts.value.region)
+      ? bucketFacts.value.region.value
+      : request.region;
+  request = {
+    ...request,
+    principal,
+    bucketAccountId,
+    region: contextValue(req.context, 'aws:RequestedRegion') ?? region,
+    crossAccount:
+      bucketAccountId !== null && principal.accountId !== null
+        ? bucketAccountId !== principal.accountId
+        : null,
+  };
+  request = {
+    ...request,
+    context: { values: contextFor(req, request, facts, now), absent: [], otherKeys: 'absent' },
+  };
+  // A hypothetical session has no session policy unless the snapshot says otherwise.
+  const session = facts.sessionPolicy;
+  if (session && !isKnown(session) && session.reason === 'notCollected')
+    facts = { ...facts, sessionPolicy: known(null) };
+  return { request, facts };
+}
+
+export function simulate(
+  req: SimulationRequest,
+  view: SimulationView,
+  opts: { now?: Date } = {},
+): Simulation {
+  const { request, facts } = hypothetical(req, view, opts.now ?? new Date());
+  // Every S3 need, plus the KMS calls S3 would make for the caller (SSE-KMS objects), as in `explain`.
+  const results = evaluateNeeds(request, facts);
+  const decision = combine(results.map((r) => r.result));
+  const layers = results.flatMap((r) => layersOf(r.result, r.need.resource));
+  const rootCauses = decision === 'allowed' ? [] : analyze(request, facts).rootCauses;
+  return { request: req, decision, layers, rootCauses };
+}
