@@ -18,13 +18,45 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@aws-sdk/*', '@smithy/*', '@aws-lambda-powertools/*', '@middy/*'], message: 'lambdas/core is pure: no AWS SDK or Lambda runtime.' },
-            { group: ['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'child_process', 'node:child_process', 'http', 'https', 'node:http', 'node:https', 'net', 'node:net'], message: 'lambdas/core is pure: no I/O.' },
-            { group: ['../adapters/*', '../../adapters/*', '../delivery/*', '../../delivery/*', '../handler/*', '../cli/*'], message: 'lambdas/core must not import the edges.' },
+            {
+              group: ['@aws-sdk/*', '@smithy/*', '@aws-lambda-powertools/*', '@middy/*'],
+              message: 'lambdas/core is pure: no AWS SDK or Lambda runtime.',
+            },
+            {
+              group: [
+                'fs',
+                'node:fs',
+                'fs/promises',
+                'node:fs/promises',
+                'child_process',
+                'node:child_process',
+                'http',
+                'https',
+                'node:http',
+                'node:https',
+                'net',
+                'node:net',
+              ],
+              message: 'lambdas/core is pure: no I/O.',
+            },
+            {
+              group: [
+                '../adapters/*',
+                '../../adapters/*',
+                '../delivery/*',
+                '../../delivery/*',
+                '../handler/*',
+                '../cli/*',
+              ],
+              message: 'lambdas/core must not import the edges.',
+            },
           ],
         },
       ],
-      'no-restricted-globals': ['error', { name: 'process', message: 'lambdas/core is pure: no process/environment.' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'lambdas/core is pure: no process/environment.' },
+      ],
     },
   },
 );

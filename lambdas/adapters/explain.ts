@@ -20,12 +20,21 @@ export interface ExplainOptions {
   readonly windowDays?: number;
 }
 
-export async function explainRequest(request: AccessRequest, view: AccountView, opts: ExplainOptions = {}): Promise<Finding> {
+export async function explainRequest(
+  request: AccessRequest,
+  view: AccountView,
+  opts: ExplainOptions = {},
+): Promise<Finding> {
   try {
     const facts = await view.gather(request);
     const finding = analyze(request, facts);
     let history = facts.recentChanges;
-    if (history.status !== 'known' && history.reason === 'notCollected' && opts.changes && finding.rootCauses.length > 0) {
+    if (
+      history.status !== 'known' &&
+      history.reason === 'notCollected' &&
+      opts.changes &&
+      finding.rootCauses.length > 0
+    ) {
       const names = changeLookupNames(finding, request, facts);
       const until = new Date(request.eventTime);
       if (names.length > 0 && !Number.isNaN(until.getTime())) {
@@ -36,7 +45,12 @@ export async function explainRequest(request: AccessRequest, view: AccountView, 
         });
       }
     }
-    return attachChanges(finding, request, { ...facts, recentChanges: history }, { windowDays: opts.windowDays });
+    return attachChanges(
+      finding,
+      request,
+      { ...facts, recentChanges: history },
+      { windowDays: opts.windowDays },
+    );
   } catch (err) {
     return failedFinding(request, err);
   }

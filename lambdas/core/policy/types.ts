@@ -102,6 +102,15 @@ export interface StatementTrace {
   readonly resourceMatched: boolean;
   /** undefined for policies without a Principal element (identity policies, SCPs). */
   readonly principalMatched?: Tri;
+  /**
+   * How the Principal element matched the caller (only when principalMatched is true and the statement
+   * has a Principal, not a NotPrincipal): "*" (wildcard), an account id / account root ARN (account:
+   * delegation to that account's IAM), the caller's user or role ARN (identity), the caller's
+   * assumed-role session ARN (session), a service principal (service), a canonical user id (canonical).
+   * When several entries match, the most specific wins: session > identity > service > wildcard >
+   * canonical > account.
+   */
+  readonly principalMatchKind?: 'wildcard' | 'account' | 'identity' | 'session' | 'service' | 'canonical';
   readonly conditions: readonly ConditionTrace[];
   /** All of action, resource, principal and conditions matched (unknown if any is unknown). */
   readonly matched: Tri;
@@ -136,7 +145,8 @@ export type LayerId =
   | 'kms-key-policy'
   | 'kms-grants';
 
-export type LayerOutcome = 'allowed' | 'explicitly-denied' | 'implicitly-denied' | 'not-applicable' | 'unknown';
+export type LayerOutcome =
+  'allowed' | 'explicitly-denied' | 'implicitly-denied' | 'not-applicable' | 'unknown';
 
 export interface LayerResult {
   readonly layer: LayerId;

@@ -1,0 +1,306 @@
+/**
+ * evaluatePolicy: one compiled policy against one request -> decision + the statements that decided.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+ *  - a statement applies when its action, resource, principal (if any) and every condition match;
+ *  - deny: an applying Deny; allow: an applying Allow and no Deny; none: nothing applies;
+ *  - unknown: a statement that might apply (an unknown key or principal) could change that outcome.
+ * Traced: every statement whose Action / NotAction covers the request's action (matched, unknown, or
+ * near misses on resource, principal or a condition). Statements for other actions are skipped cheaply.
+ */
+import { compiledOf, type CompiledPolicy, type CompiledResource, type CompiledStatement } from './parse';
+import { conditionResult, evaluateCondition } from './conditions/evaluate-condition';
+import { arnMatchEncoded, arnTest, decodeWildcards, globTest } from './match';
+import { matchNotPrincipal, matchPrincipal, principalDetail, type PrincipalResult } from './principal';
+import { PolicyParseError } from './types';
+import type {
+  ConditionTrace,
+  EngineRequest,
+  ParsedPolicy,
+  PolicyEvaluation,
+  StatementTrace,
+  Tri,
+} from './types';
+import { ABSENT, ContextView, UNKNOWN, resolveTemplate } from './variables';
+
+interface RequestState {
+  readonly actionLower: string;
+  readonly ctx: ContextView;
+  /** " applies to s3:GetObject on arn:…", the tail of every matching statement's detail. */
+  readonly appliesTail: string;
+}
+
+const stateCache = new WeakMap<EngineRequest, RequestState>();
+
+function stateOf(request: EngineRequest): RequestState {
+  let s = stateCache.get(request);
+  if (s === undefined) {
+    s = {
+      actionLower: request.action.toLowerCase(),
+      ctx: new ContextView(request),
+      appliesTail: ` applies to ${request.action} on ${request.resource}`,
+    };
+    stateCache.set(request, s);
+  }
+  return s;
+}
+
+/**
+ * Per statement list (shared by every policy with the same document) and per lower-cased action, the
+ * statements whose Action / NotAction covers the action, in order. Actions repeat (S3 has a few hundred),
+ * so action matching runs once per (document, action), not per evaluation.
+ */
+const applicableCache = new WeakMap<
+  readonly CompiledStatement[],
+  Map<string, readonly CompiledStatement[]>
+>();
+const APPLICABLE_MAX = 1024;
+
+function actionApplies(st: CompiledStatement, actionLower: string): boolean {
+  let listed = false;
+  for (const a of st.actions) {
+    if (globTest(a, actionLower)) {
+      listed = true;
+      break;
+    }
+  }
+  return st.notAction ? !listed : listed;
+}
+
+function applicable(
+  statements: readonly CompiledStatement[],
+  actionLower: string,
+): readonly CompiledStatement[] {
+  let byAction = applicableCache.get(statements);
+  if (byAction === undefined) {
+    byAction = new Map();
+    applicableCache.set(statements, byAction);
+  }
+  let list = byAction.get(actionLower);
+  if (list === undefined) {
+    list = statements.filter((st) => actionApplies(st, actionLower));
+    if (byAction.size >= APPLICABLE_MAX) byAction.clear();
+    byAction.set(actionLower, list);
+  }
+  return list;
+}
+
+function resourceListed(r: CompiledResource, resource: string, ctx: ContextView): Tri {
+  if (r.pattern !== null) return arnTest(r.pattern, resource);
+  if (r.template === null) return false;
+  const v = resolveTemplate(r.template, ctx);
+  if (v === ABSENT) return false;
+  if (v === UNKNOWN) return 'unknown';
+  return arnMatchEncoded(v, resource, true);
+}
+
+function resourceApplies(st: CompiledStatement, resource: string, ctx: ContextView): Tri {
+  let listed: Tri = false;
+  for (const r of st.resources) {
+    const m = resourceListed(r, resource, ctx);
+    if (m === true) {
+      listed = true;
+      break;
+    }
+    if (m === 'unknown') listed = 'unknown';
+  }
+  if (!st.notResource) return listed;
+  return listed === 'unknown' ? 'unknown' : !listed;
+}
+
+const and = (a: Tri, b: Tri): Tri =>
+  a === false || b === false ? false : a === 'unknown' || b === 'unknown' ? 'unknown' : true;
+
+function shownResource(r: CompiledResource, ctx: ContextView): string {
+  if (r.template === null) return r.text;
+  const v = resolveTemplate(r.template, ctx);
+  if (v === ABSENT) return `${r.text} (a variable has no value)`;
+  if (v === UNKNOWN) return `${r.text} (a variable is unknown)`;
+  return `${r.text} (= ${decodeWildcards(v)})`;
+}
+
+/** The Resource values for display; values with variables show what they became for this request. */
+function resourceValues(st: CompiledStatement, ctx: ContextView): string {
+  if (!st.resourceVariables) return st.resourceText;
+  if (st.resources.length === 1) return shownResource(st.resources[0] as CompiledResource, ctx);
+  let out = '';
+  for (const r of st.resources) out = out === '' ? shownResource(r, ctx) : `${out}, ${shownResource(r, ctx)}`;
+  return `[${out}]`;
+}
+
+function resourceDetail(st: CompiledStatement, resource: string, m: Tri, ctx: ContextView): string {
+  const values = resourceValues(st, ctx);
+  if (m === 'unknown')
+    return `${st.notResource ? 'NotResource' : 'Resource'} ${values} depends on an unknown key`;
+  if (st.notResource)
+    return m ? `${resource} is outside NotResource ${values}` : `${resource} is in NotResource ${values}`;
+  return m ? `${resource} matches Resource ${values}` : `${resource} does not match Resource ${values}`;
+}
+
+function statementDetail(
+  st: CompiledStatement,
+  request: EngineRequest,
+  resource: Tri,
+  principal: PrincipalResult | null,
+  conditions: readonly ConditionTrace[],
+  matched: Tri,
+): string {
+  if (matched === true) return st.label + stateOf(request).appliesTail;
+  let reasons = resource === true ? '' : resourceDetail(st, request.resource, resource, stateOf(request).ctx);
+  if (principal !== null && st.principal !== null && principal.matched !== true) {
+    const why = principalDetail(st.principal, principal, request.principal);
+    reasons = reasons === '' ? why : `${reasons}; ${why}`;
+  }
+  for (const c of conditions) {
+    if (c.result === true) continue;
+    const r = `${c.operator}: ${c.detail}`;
+    reasons = reasons === '' ? r : `${reasons}; ${r}`;
+  }
+  return `${st.label} ${matched === false ? 'does not apply' : 'might apply'}: ${reasons}`;
+}
+
+/** Shared by the traces of statements without a Condition element. */
+const NO_CONDITIONS: readonly ConditionTrace[] = Object.freeze([]);
+
+function traceStatement(st: CompiledStatement, request: EngineRequest, ctx: ContextView): StatementTrace {
+  const resource = resourceApplies(st, request.resource, ctx);
+  let principal: PrincipalResult | null = null;
+  if (st.principal !== null)
+    principal = st.notPrincipal
+      ? matchNotPrincipal(st.principal, request.principal, ctx)
+      : matchPrincipal(st.principal, request.principal, ctx);
+  let matched: Tri = resource;
+  if (principal !== null) matched = and(matched, principal.matched);
+  let conditions: readonly ConditionTrace[] = NO_CONDITIONS;
+  if (st.conditions.length > 0) {
+    const list: ConditionTrace[] = [];
+    for (const c of st.conditions) {
+      const t = evaluateCondition(c, ctx);
+      list.push(t);
+      matched = and(matched, t.result);
+    }
+    conditions = list;
+  }
+  const detail = statementDetail(st, request, resource, principal, conditions, matched);
+  // true when the resource matched or might match (an unknown variable); `matched` carries the Tri.
+  const resourceMatched = resource !== false;
+  // Three literal shapes (no principal / principal / principal with a kind) keep the objects monomorphic.
+  if (principal === null)
+    return {
+      index: st.index,
+      sid: st.sid,
+      effect: st.effect,
+      actionMatched: true,
+      resourceMatched,
+      conditions,
+      matched,
+      detail,
+    };
+  if (principal.kind === undefined)
+    return {
+      index: st.index,
+      sid: st.sid,
+      effect: st.effect,
+      actionMatched: true,
+      resourceMatched,
+      principalMatched: principal.matched,
+      conditions,
+      matched,
+      detail,
+    };
+  return {
+    index: st.index,
+    sid: st.sid,
+    effect: st.effect,
+    actionMatched: true,
+    resourceMatched,
+    principalMatched: principal.matched,
+    principalMatchKind: principal.kind,
+    conditions,
+    matched,
+    detail,
+  };
+}
+
+function decide(traces: readonly StatementTrace[]): PolicyEvaluation['decision'] {
+  let denyUnknown = false;
+  let allow = false;
+  let allowUnknown = false;
+  for (const t of traces) {
+    if (t.effect === 'Deny') {
+      if (t.matched === true) return 'deny';
+      if (t.matched === 'unknown') denyUnknown = true;
+    } else if (t.matched === true) allow = true;
+    else if (t.matched === 'unknown') allowUnknown = true;
+  }
+  if (denyUnknown) return 'unknown';
+  if (allow) return 'allow';
+  return allowUnknown ? 'unknown' : 'none';
+}
+
+/** Could the statement apply? A cheap test without traces (stops at the first element that fails). */
+function mightApply(st: CompiledStatement, request: EngineRequest, ctx: ContextView): boolean {
+  if (resourceApplies(st, request.resource, ctx) === false) return false;
+  if (st.principal !== null) {
+    const p = st.notPrincipal
+      ? matchNotPrincipal(st.principal, request.principal, ctx)
+      : matchPrincipal(st.principal, request.principal, ctx);
+    if (p.matched === false) return false;
+  }
+  for (const c of st.conditions) if (conditionResult(c, ctx) === false) return false;
+  return true;
+}
+
+export interface EvaluateOptions {
+  /**
+   * Trace near misses (statements for the request's action that do not apply): default true. With false,
+   * only statements that apply or might apply are traced — the same decision, much less work; use it on
+   * hot paths and re-evaluate with near misses when an explanation is needed.
+   */
+  readonly nearMisses?: boolean;
+}
+
+/** Evaluates one policy against one request. Never throws: an internal failure gives decision 'unknown'. */
+export function evaluatePolicy(
+  policy: ParsedPolicy,
+  request: EngineRequest,
+  options?: EvaluateOptions,
+): PolicyEvaluation {
+  const nearMisses = options?.nearMisses !== false;
+  let meta = (policy as Partial<CompiledPolicy>).meta;
+  try {
+    const compiled = compiledOf(policy);
+    meta = compiled.meta;
+    const { actionLower, ctx } = stateOf(request);
+    const statements: StatementTrace[] = [];
+    for (const st of applicable(compiled.statements, actionLower)) {
+      if (!nearMisses && !mightApply(st, request, ctx)) continue;
+      statements.push(traceStatement(st, request, ctx));
+    }
+    return { policy: meta, decision: decide(statements), statements };
+  } catch (e) {
+    const detail =
+      e instanceof PolicyParseError
+        ? `cannot evaluate: ${e.message}`
+        : `internal error while evaluating ${policy.name}: ${e instanceof Error ? e.message : String(e)}`;
+    return {
+      policy: meta ?? {
+        name: policy.name,
+        ...(policy.arn !== undefined ? { arn: policy.arn } : {}),
+        source: policy.source,
+      },
+      decision: 'unknown',
+      statements: [
+        {
+          index: 0,
+          sid: null,
+          effect: 'Deny',
+          actionMatched: false,
+          resourceMatched: false,
+          conditions: [],
+          matched: 'unknown',
+          detail,
+        },
+      ],
+    };
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * Policy variables and the request's condition context.
+ *
+ * Variables (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html):
+ *  - `${key}` is replaced by the value of the context key `key` (any key; names are case-insensitive);
+ *  - `${key, 'default'}` uses 'default' when the key is absent from the request;
+ *  - `${*}`, `${?}`, `${$}` are the literal characters `*`, `?`, `$` (so they are never wildcards);
+ *  - a key that has no value (and no default) leaves "no equal or like value": the Resource or the
+ *    condition value matches nothing;
+ *  - only policies with "Version": "2012-10-17" substitute variables; without it (2008-10-17) the
+ *    text is literal: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html
+ *  - a multivalued key cannot be a variable: such a key resolves to no value (assumption, documented).
+ *
+ * Context: key names are case-insensitive; `values` are present, `absent` are known missing, anything else
+ * is 'unknown' or absent as `otherKeys` says. A few keys AWS always sets are derived from the request's
+ * principal when the context does not mention them (aws:PrincipalArn — the role ARN for a role session —,
+ * aws:PrincipalAccount, aws:username for IAM users, aws:PrincipalServiceName, aws:ResourceAccount /
+ * s3:ResourceAccount): https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+ */
+import type { ConditionContext } from '../model';
+import type { EngineRequest } from './types';
+import { encodeWildcards } from './match';
+
+export const ABSENT: unique symbol = Symbol('absent');
+export const UNKNOWN: unique symbol = Symbol('unknown');
+export type Absent = typeof ABSENT;
+export type Unknown = typeof UNKNOWN;
+
+// ---------------------------------------------------------------------------
+// Templates
+// ---------------------------------------------------------------------------
+
+export interface VariableRef {
+  /** Lower-cased context key. */
+  readonly key: string;
+  /** As written, for display: "${aws:username}". */
+  readonly text: string;
+  readonly defaultValue: string | null;
+}
+
+/** A policy string, compiled: static (no variables) or parts (literal text already encoded). */
+export interface Template {
+  /** The policy text as written. */
+  readonly text: string;
+  /** Encoded value when there is no variable; null otherwise. */
+  readonly value: string | null;
+  readonly parts: readonly (string | VariableRef)[] | null;
+}
+
+const LITERAL_ESCAPES: ReadonlyMap<string, string> = new Map([
+  ['*', '*'],
+  ['?', '?'],
+  ['$', '$'],
+]);
+
+function parseVariable(inner: string, text: string): VariableRef | string | null {
+  const escape = LITERAL_ESCAPES.get(inner);
+  if (escape !== undefined) return escape;
+  const comma = inner.indexOf(',');
+  if (comma < 0) {
+    const key = inner.trim();
+    return key === '' ? null : { key: key.toLowerCase(), text, defaultValue: null };
+  }
+  const key = inner.slice(0, comma).trim();
+  const rest = inner.slice(comma + 1).trim();
+  if (key === '' || rest.length < 2 || !rest.startsWith("'") || !rest.endsWith("'")) return null;
+  return { key: key.toLowerCase(), text, defaultValue: rest.slice(1, -1) };
+}
+
+/**
+ * Compiles a policy string. `variables`: the policy version substitutes variables; `wildcards`: `*` and
+ * `?` in the literal text are wildcards (encoded as sentinels). A malformed `${…}` stays literal text.
+ */
+export function compileTemplate(text: string, variables: boolean, wildcards: boolean): Template {
+  const enc = (t: string): string => (wildcards ? encodeWildcards(t) : t);
+  if (!variables || text.indexOf('${') < 0) return { text, value: enc(text), parts: null };
+  const parts: (string | VariableRef)[] = [];
+  let literal = '';
+  let i = 0;
+  while (i < text.length) {
+    const start = text.indexOf('${', i);
+    const end = start < 0 ? -1 : text.indexOf('}', start + 2);
+    if (start < 0 || end < 0) {
+      literal += enc(text.slice(i));
+      break;
+    }
+    literal += enc(text.slice(i, start));
+    const v = parseVariable(text.slice(start + 2, end), text.slice(start, end + 1));
+    if (v === null) literal += enc(text.slice(start, end + 1));
+    else if (typeof v === 'string') literal += v;
+    else {
+      if (literal !== '') parts.push(literal);
+      literal = '';
+      parts.push(v);
+    }
+    i = end + 1;
+  }
+  if (!parts.some((p) => typeof p !== 'string')) return { text, value: literal, parts: null };
+  if (literal !== '') parts.push(literal);
+  return { text, value: null, parts };
+}
+
+/** Substitutes variables: the encoded string, ABSENT (a key without value and no default) or UNKNOWN. */
+export function resolveTemplate(t: Template, ctx: ContextView): string | Absent | Unknown {
+  if (t.parts === null) return t.value as string;
+  let out = '';
+  let unknown = false;
+  for (const part of t.parts) {
+    if (typeof part === 'string') {
+      out += part;
+      continue;
+    }
+    const v = ctx.single(part.key);
+    if (typeof v === 'string') out += v;
+    else if (v === UNKNOWN) unknown = true;
+    else if (part.defaultValue !== null) out += part.defaultValue;
+    else return ABSENT;
+  }
+  return unknown ? UNKNOWN : out;
+}
+
+// ---------------------------------------------------------------------------
+// Context view
+// ---------------------------------------------------------------------------
+
+export type ContextValue = readonly string[] | Absent | Unknown;
+
+interface LoweredContext {
+  readonly values: ReadonlyMap<string, readonly string[]>;
+  readonly absent: ReadonlySet<string>;
+}
+
+const loweredCache = new WeakMap<ConditionContext, LoweredContext>();
+
+const isScalar = (x: unknown): boolean =>
+  typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean';
+
+function lower(ctx: ConditionContext): LoweredContext {
+  let l = loweredCache.get(ctx);
+  if (l !== undefined) return l;
+  const values = new Map<string, readonly string[]>();
+  for (const [k, v] of Object.entries(ctx.values ?? {})) {
+    const key = k.toLowerCase();
+    if (typeof v === 'string') values.set(key, [v]);
+    else if (typeof v === 'number' || typeof v === 'boolean') values.set(key, [String(v)]);
+    else if (Array.isArray(v)) values.set(key, (v as readonly unknown[]).filter(isScalar).map(String));
+  }
+  const absent = new Set<string>();
+  for (const k of ctx.absent ?? []) if (typeof k === 'string') absent.add(k.toLowerCase());
+  l = { values, absent };
+  loweredCache.set(ctx, l);
+  return l;
+}
+
+/** The request's condition keys, looked up case-insensitively (keys passed in are already lower-case). */
+export class ContextView {
+  private readonly lowered: LoweredContext;
+  private readonly otherUnknown: boolean;
+  private derivedCache: Map<string, ContextValue> | null = null;
+  constructor(private readonly request: EngineRequest) {
+    this.lowered = lower(request.context);
+    this.otherUnknown = request.context.otherKeys !== 'absent';
+  }
+
+  /** Values of a key: a non-empty list, ABSENT, or UNKNOWN. An empty list counts as absent. */
+  get(key: string): ContextValue {
+    const v = this.lowered.values.get(key);
+    if (v !== undefined) return v.length === 0 ? ABSENT : v;
+    if (this.lowered.absent.has(key)) return ABSENT;
+    if (this.derivedCache === null) this.derivedCache = new Map();
+    let derived = this.derivedCache.get(key);
+    if (derived === undefined) {
+      derived = this.derived(key) ?? (this.otherUnknown ? UNKNOWN : ABSENT);
+      this.derivedCache.set(key, derived);
+    }
+    return derived;
+  }
+
+  /** A single value for a variable: multivalued keys give ABSENT. */
+  single(key: string): string | Absent | Unknown {
+    const v = this.get(key);
+    if (v === ABSENT || v === UNKNOWN) return v;
+    return v.length === 1 ? (v[0] as string) : ABSENT;
+  }
+
+  private derived(key: string): ContextValue | undefined {
+    const p = this.request.principal;
+    const anonymous = p.type === 'Anonymous';
+    switch (key) {
+      case 'aws:principalarn':
+        return p.identityArn ? [p.identityArn] : anonymous ? ABSENT : undefined;
+      case 'aws:principalaccount':
+        return p.accountId && p.type !== 'AWSService' ? [p.accountId] : anonymous ? ABSENT : undefined;
+      case 'aws:username': {
+        if (p.type === 'IAMUser' && p.identityArn)
+          return [p.identityArn.slice(p.identityArn.lastIndexOf('/') + 1)];
+        return p.type === 'Unknown' || p.type === 'AWSAccount' ? undefined : ABSENT;
+      }
+      case 'aws:principalservicename':
+        return p.type === 'AWSService' && p.serviceName ? [p.serviceName] : undefined;
+      case 'aws:resourceaccount':
+      case 's3:resourceaccount':
+        return this.request.resourceAccountId ? [this.request.resourceAccountId] : undefined;
+      default:
+        return undefined;
+    }
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * Action and Resource matching.
+ * Actions: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html
+ *   ("action names are not case-sensitive"; `*` and `?` wildcards).
+ * Resources: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
+ *   ("Using wildcards in resource ARNs": wildcards within the colon-separated segments; `*` can replace
+ *   "/" inside a segment; "If the * wildcard is the last character of a resource ARN segment, it can
+ *   expand to match beyond the colon boundaries"). Resource ARNs are case-sensitive.
+ */
+import {
+  arnMatchEncoded,
+  compileArnPattern,
+  arnTest,
+  compileGlob,
+  encodeWildcards,
+  globTest,
+} from '../../../../lambdas/core/policy/match';
+import { evaluatePolicy } from '../../../../lambdas/core/policy/evaluate-policy';
+import { parsePolicy } from '../../../../lambdas/core/policy/parse';
+import { evaluate, request, statementDoc } from './helpers';
+
+const actionMatches = (pattern: string, action: string): boolean =>
+  evaluate(statementDoc({ Effect: 'Allow', Action: pattern, Resource: '*' }), request({ action }))
+    .decision === 'allow';
+
+const resourceMatches = (pattern: string, resource: string): boolean =>
+  evaluate(statementDoc({ Effect: 'Allow', Action: '*', Resource: pattern }), request({ resource }))
+    .decision === 'allow';
+
+describe('Action matching (reference_policies_elements_action.html)', () => {
+  it.each([
+    ['s3:GetObject', 's3:GetObject', true],
+    ['s3:getobject', 's3:GetObject', true], // case-insensitive
+    ['S3:GETOBJECT', 's3:GetObject', true],
+    ['s3:Get*', 's3:GetObjectVersion', true],
+    ['s3:Get*', 's3:PutObject', false],
+    ['s3:*Object', 's3:DeleteObject', true],
+    ['s3:*Object', 's3:DeleteObjectVersion', false],
+    ['s3:?etObject', 's3:GetObject', true],
+    ['s3:?etObject', 's3:GGetObject', false],
+    ['*', 's3:GetObject', true],
+    ['s3:*', 's3:ListBucket', true],
+    ['s3:*', 's3-object-lambda:GetObject', false],
+    ['kms:Decrypt', 's3:GetObject', false],
+  ])('%s vs %s -> %s', (pattern, action, expected) => {
+    expect(actionMatches(pattern, action)).toBe(expected);
+  });
+});
+
+describe('Resource matching (reference_policies_elements_resource.html#reference_policies_elements_resource_wildcards)', () => {
+  it.each([
+    ['arn:aws:s3:::amzn-s3-demo-bucket/*', 'arn:aws:s3:::amzn-s3-demo-bucket/a/b/c.txt', true],
+    ['arn:aws:s3:::amzn-s3-demo-bucket/*', 'arn:aws:s3:::amzn-s3-demo-bucket', false],
+    ['arn:aws:s3:::amzn-s3-demo-bucket', 'arn:aws:s3:::amzn-s3-demo-bucket', true],
+    ['arn:aws:s3:::AMZN-s3-demo-bucket/*', 'arn:aws:s3:::amzn-s3-demo-bucket/k', false], // case-sensitive
+    // "*" may replace "/" inside a segment: the doc's own example
+    [
+      'arn:aws:s3:::amzn-s3-demo-bucket/*/test/*',
+      'arn:aws:s3:::amzn-s3-demo-bucket/1/2/test/3/object.jpg',
+      true,
+    ],
+    ['arn:aws:s3:::amzn-s3-demo-bucket/*/test/*', 'arn:aws:s3:::amzn-s3-demo-bucket//test/object.jpg', true],
+    [
+      'arn:aws:s3:::amzn-s3-demo-bucket/*/test/*',
+      'arn:aws:s3:::amzn-s3-demo-bucket/1-test/object.jpg',
+      false,
+    ],
+    ['arn:aws:s3:::example?bucket/*', 'arn:aws:s3:::example1bucket/k', true],
+    ['arn:aws:s3:::example?bucket/*', 'arn:aws:s3:::example12bucket/k', false],
+    ['arn:aws:s3:::bucket*', 'arn:aws:s3:::bucket-logs/key', true],
+    // a bucket pattern never reaches into the region / account segments of another ARN
+    ['arn:aws:s3:::bucket*', 'arn:aws:s3:us-east-1:111122223333:accesspoint/bucket-ap', false],
+    ['arn:aws:s3:::*', 'arn:aws:s3:us-east-1:111122223333:accesspoint/ap', false],
+    ['arn:aws:s3:::*', 'arn:aws:s3:::any-bucket/any/key', true],
+    // object keys may contain ':' — the resource part is one segment
+    ['arn:aws:s3:::b/*', 'arn:aws:s3:::b/a:b:c', true],
+    ['*', 'arn:aws:s3:::b/k', true],
+    ['*', '*', true],
+    ['arn:aws:s3:::*', '*', false],
+    // head segments: a wildcard inside a segment never crosses ':'
+    ['arn:aws:s3:us-*-1:*:accesspoint/ap', 'arn:aws:s3:us-east-1:111122223333:accesspoint/ap', true],
+    ['arn:aws:s3:us-*-1:*:accesspoint/ap', 'arn:aws:s3:us-east:1-1:111122223333:accesspoint/ap', false],
+    ['arn:aws:s3:*:111122223333:accesspoint/*', 'arn:aws:s3:us-east-1:444455556666:accesspoint/ap', false],
+    ['arn:aws:s3:*:*:accesspoint/*', 'arn:aws:s3:us-east-1:444455556666:accesspoint/ap', true],
+    ['arn:aws:s3:::bucket', 'arn:aws:s3:::bucket:extra', false],
+    ['arn:aws:s3*:::bucket/*', 'arn:aws:s3-object-lambda:::bucket/k', true],
+    ['arn:aws:s3?:::bucket/*', 'arn:aws:s3:::bucket/k', false],
+    // a trailing "*" of the pattern's last segment expands beyond the colon boundaries (doc sentence)
+    ['arn:aws:s3:*', 'arn:aws:s3:::bucket/key', true],
+    ['arn:aws:s3:*', 'arn:aws:s3:us-east-1:111122223333:accesspoint/ap', true],
+    ['arn:aws:s3*', 'arn:aws:s3:::bucket/key', true],
+    ['arn:aws:s3:*', 'arn:aws:sqs:us-east-1:111122223333:q', false],
+    ['arn:aws:s3:us-east-1', 'arn:aws:s3:us-east-1:111122223333:accesspoint/ap', false],
+  ])('%s vs %s -> %s', (pattern, resource, expected) => {
+    expect(resourceMatches(pattern, resource)).toBe(expected);
+  });
+});
+
+describe('compiled patterns agree with the generic matcher', () => {
+  it.each([
+    ['arn:aws:s3:::b/*', 'arn:aws:s3:::b/x'],
+    ['arn:aws:s3:::b/*.txt', 'arn:aws:s3:::b/a/b.txt'],
+    ['arn:aws:s3:::b/?', 'arn:aws:s3:::b/xy'],
+    ['arn:aws:s3:::b', 'arn:aws:s3:::b'],
+    ['arn:aws:*:*:*:*', 'arn:aws:s3:::b'],
+  ])('%s vs %s', (pattern, s) => {
+    const enc = encodeWildcards(pattern);
+    expect(arnTest(compileArnPattern(enc, true), s)).toBe(arnMatchEncoded(enc, s, true));
+  });
+
+  it('globs: exact, prefix, any and general shapes', () => {
+    expect(compileGlob(encodeWildcards('abc')).kind).toBe('exact');
+    expect(compileGlob(encodeWildcards('ab*')).kind).toBe('prefix');
+    expect(compileGlob(encodeWildcards('*')).kind).toBe('any');
+    expect(compileGlob(encodeWildcards('a*b?')).kind).toBe('glob');
+    expect(globTest(compileGlob(encodeWildcards('a*b?')), 'axxbz')).toBe(true);
+    expect(globTest(compileGlob(encodeWildcards('a*b?')), 'axxb')).toBe(false);
+    expect(globTest(compileGlob(encodeWildcards('*a*a*a*')), 'aaa')).toBe(true);
+    expect(globTest(compileGlob(encodeWildcards('*a*a*a*')), 'aa')).toBe(false);
+  });
+});
+
+describe('no regular expression is built while evaluating (issue 3: precompile patterns at parse time)', () => {
+  it('evaluatePolicy never calls the RegExp constructor', () => {
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html (wildcards)
+    const doc = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: ['s3:Get*', 's3:?ut*'],
+          Resource: ['arn:aws:s3:::b/*/x?', 'arn:aws:s3:*:*:accesspoint/*'],
+        },
+        {
+          Effect: 'Deny',
+          Action: '*',
+          Resource: 'arn:aws:s3:::b/${aws:username}/*',
+          Condition: {
+            StringLike: { 's3:prefix': 'a*${aws:username}?' },
+            ArnLike: { 'aws:SourceArn': 'arn:aws:*:*:*:*' },
+          },
+        },
+      ],
+    };
+    const parsed = parsePolicy({ name: 'p', source: 'bucket-policy', document: doc });
+    const original = global.RegExp;
+    let built = 0;
+    global.RegExp = new Proxy(original, {
+      construct(target, args) {
+        built++;
+        return Reflect.construct(target, args) as object;
+      },
+      apply(target, self, args) {
+        built++;
+        return Reflect.apply(target, self, args) as unknown;
+      },
+    });
+    try {
+      for (const resource of [
+        'arn:aws:s3:::b/1/xy',
+        'arn:aws:s3:::b/alice/k',
+        'arn:aws:s3:us-east-1:1:accesspoint/a',
+      ])
+        evaluatePolicy(
+          parsed,
+          request({
+            resource,
+            values: {
+              'aws:username': 'alice',
+              's3:prefix': 'abalicex',
+              'aws:SourceArn': 'arn:aws:sns:us-east-1:1:t',
+            },
+          }),
+        );
+    } finally {
+      global.RegExp = original;
+    }
+    expect(built).toBe(0);
+  });
+});
