@@ -1,5 +1,10 @@
 /** `s3-403 explain`: every denial in the input, explained from a snapshot or the live account. */
-import { explainRequest, type ChangeSource } from '../adapters/explain';
+import {
+  explainRequest,
+  type ChangeSource,
+  type ExplainOptions as ExplainRequestOptions,
+  type KmsDenialSource,
+} from '../adapters/explain';
 import type { AccountView } from '../adapters/types';
 import { readDenials } from '../core/event';
 import type { Finding } from '../core/model';
@@ -49,12 +54,20 @@ export function renderFindings(findings: readonly Finding[], format: ExplainForm
 async function liveView(
   io: CliIo,
   opts: ExplainOptions,
-): Promise<{ view: AccountView; changes?: ChangeSource }> {
+): Promise<{ view: AccountView; explain: ExplainRequestOptions }> {
   const aws = await loadLiveAws(io);
   const live = liveOptions(opts, io.env);
   await requireCredentials(aws, live);
   const changes = aws.changeSource?.(live);
-  return { view: new aws.AwsAccountView(live), ...(changes ? { changes } : {}) };
+  const simulator = aws.simulator?.(live);
+  return {
+    view: new aws.AwsAccountView(live),
+    explain: {
+      ...(changes ? { changes } : {}),
+      ...(changes && 'kmsDenial' in changes ? { kmsDenials: changes as ChangeSource & KmsDenialSource } : {}),
+      ...(simulator ? { simulator } : {}),
+    },
+  };
 }
 
 export async function explainCommand(opts: ExplainOptions, io: CliIo): Promise<number> {
@@ -70,13 +83,7 @@ export async function explainCommand(opts: ExplainOptions, io: CliIo): Promise<n
         ? { view: await loadSnapshotView(io, opts.snapshot) }
         : await liveView(io, opts);
     for (const request of requests)
-      findings.push(
-        await explainRequest(
-          request,
-          source.view,
-          'changes' in source && source.changes ? { changes: source.changes } : {},
-        ),
-      );
+      findings.push(await explainRequest(request, source.view, 'explain' in source ? source.explain : {}));
   }
   io.stdout(renderFindings(findings, opts.format, useColor(io)));
   return EXIT.ok;

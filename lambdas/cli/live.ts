@@ -2,7 +2,7 @@
  * The live AWS side of the command line (explain without --snapshot, snapshot). The AWS adapter is loaded
  * only when a command needs it, so offline commands start fast.
  */
-import type { ChangeSource } from '../adapters/explain';
+import type { ChangeSource, KmsDenialSource, SimulatorCheck } from '../adapters/explain';
 import type { AccountView } from '../adapters/types';
 import { UsageError } from './errors';
 import type { CliIo } from './io';
@@ -24,7 +24,9 @@ export interface LiveAws {
   AwsAccountView: new (opts: LiveOptions) => AccountView;
   captureSnapshot(opts: CaptureOptions): Promise<{ snapshot: unknown; problems: string[] }>;
   /** CloudTrail LookupEvents for "what changed" (optional: without it, changes are not attributed). */
-  changeSource?(opts: LiveOptions): ChangeSource;
+  changeSource?(opts: LiveOptions): ChangeSource & Partial<KmsDenialSource>;
+  /** AWS's policy simulator as a second opinion on same-account identity decisions (optional). */
+  simulator?(opts: LiveOptions): SimulatorCheck;
 }
 
 export async function loadLiveAws(io: CliIo): Promise<LiveAws> {
@@ -41,6 +43,10 @@ export async function loadLiveAws(io: CliIo): Promise<LiveAws> {
     AwsAccountView: mod.AwsAccountView,
     captureSnapshot: (o) => mod.captureSnapshot(o),
     changeSource: (o) => new changes.CloudTrailChangeLookup(new cloudtrail.CloudTrailClient({ ...o })),
+    simulator: (o) => {
+      const clients = mod.defaultClients(o.region ?? 'us-east-1', o.profile ? { profile: o.profile } : {});
+      return (r) => mod.crossCheckWithSimulator(r, { iam: clients.iam });
+    },
   });
 }
 

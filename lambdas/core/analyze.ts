@@ -398,6 +398,6 @@ export function failedFinding(request: AccessRequest, error: unknown): Finding {
       policyArn: msg.policyArn ?? null,
       agreesWithEvaluation: null,
     },
-    error: `analysis failed: ${errorText(error)}`,
+    error: errorText(error),
   };
 }

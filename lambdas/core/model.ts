@@ -475,6 +475,26 @@ export interface Finding {
     readonly windowDays: number;
     readonly detail?: string;
   };
+  /**
+   * Live mode: AWS's own policy simulator (iam:SimulatePrincipalPolicy) on the same-account identity decision,
+   * and whether it agrees with our evaluation. Disagreement is reported, never hidden.
+   */
+  readonly awsSimulator?: {
+    readonly decision: 'allowed' | 'explicitDeny' | 'implicitDeny';
+    readonly ours: 'allowed' | 'explicitDeny' | 'implicitDeny' | null;
+    readonly agrees: boolean | null;
+    readonly matchedStatements: readonly string[];
+    readonly note: string;
+  };
   /** Set when the analysis itself failed: the alert still goes out with what is known. */
   readonly error?: string;
+}
+
+/** A KMS call that S3 made for the caller and that KMS denied, as CloudTrail recorded it. */
+export interface KmsDenialRecord {
+  readonly eventId: string;
+  readonly eventTime: string;
+  readonly action: string; // kms:Decrypt | kms:GenerateDataKey
+  readonly keyArn: string | null;
+  readonly errorMessage: string | null;
 }

@@ -13,10 +13,11 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { AwsAccountView } from '../adapters/aws';
+import { AwsAccountView, crossCheckWithSimulator } from '../adapters/aws';
 import { CloudTrailChangeLookup } from '../adapters/changes/cloudtrail-lookup';
-import { explainRequest } from '../adapters/explain';
+import { explainRequest, memoizeSimulator } from '../adapters/explain';
 import { DynamoDedupStore } from '../delivery/dedup';
 import { WebhookSlackSender, webhookUrlFromSecret } from '../delivery/slack';
 import { publishFinding } from '../delivery/sns';
@@ -52,10 +53,17 @@ export async function productionDeps(config: Config, logger: Logger): Promise<Ap
     auditorAccountId: config.auditorAccountId,
   });
   const changes = config.changeLookup ? new CloudTrailChangeLookup(new CloudTrailClient({})) : undefined;
+  // AWS's policy simulator as a second opinion on same-account identity decisions (memoised per problem).
+  const iam = new IAMClient({ maxAttempts: 4, retryMode: 'adaptive' });
+  const simulator = memoizeSimulator(
+    (r) => crossCheckWithSimulator(r, { iam }),
+    config.cacheTtlSeconds * 1000,
+  );
   const sns = new SNSClient({});
   const slackSecret = config.slackSecretName;
   return {
-    explain: (request) => explainRequest(request, view, changes ? { changes } : {}),
+    explain: (request) =>
+      explainRequest(request, view, { ...(changes ? { changes, kmsDenials: changes } : {}), simulator }),
     publish: (finding, opts) => publishFinding(sns, config.snsTopicArn, finding, opts),
     slack: slackSecret
       ? new WebhookSlackSender({

@@ -6,7 +6,14 @@
 import { CloudTrailClient, LookupEventsCommand, type Event } from '@aws-sdk/client-cloudtrail';
 import { LRUCache } from 'lru-cache';
 import { ALL_CHANGE_EVENT_NAMES, changeRecordFromLookupEvent } from '../../core/changes';
-import { known, unknown, type ChangeRecord, type Fact } from '../../core/model';
+import {
+  known,
+  unknown,
+  type AccessRequest,
+  type ChangeRecord,
+  type Fact,
+  type KmsDenialRecord,
+} from '../../core/model';
 
 export interface ChangeLookupOptions {
   /** Resource names to look up (bucket name, role or user name, key id, VPC endpoint id, access point name). */
@@ -61,6 +68,69 @@ export class CloudTrailChangeLookup {
       if (e.name === 'ThrottlingException') return unknown('throttled', e.message);
       return unknown('error', e.message ?? String(err));
     }
+  }
+
+  /**
+   * The KMS call S3 made for this request, if CloudTrail recorded it as denied: kms:Decrypt (reads) or
+   * kms:GenerateDataKey (writes) within a minute of the S3 denial, with the object (or, with S3 Bucket Keys,
+   * the bucket) as `aws:s3:arn` encryption context, by the same caller. KMS calls are management events, so
+   * LookupEvents sees them. Null when none is found or the lookup fails (it only ever confirms).
+   */
+  async kmsDenial(request: AccessRequest): Promise<KmsDenialRecord | null> {
+    const at = Date.parse(request.eventTime);
+    if (Number.isNaN(at) || !request.bucket) return null;
+    const targets = new Set([
+      `arn:aws:s3:::${request.bucket}`,
+      ...(request.key ? [`arn:aws:s3:::${request.bucket}/${request.key}`] : []),
+    ]);
+    const caller = [request.principal.arn, request.principal.principalId].filter((x): x is string => !!x);
+    try {
+      for (const eventName of ['Decrypt', 'GenerateDataKey']) {
+        const res = await paced(
+          this.client,
+          () =>
+            this.client.send(
+              new LookupEventsCommand({
+                LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: eventName }],
+                StartTime: new Date(at - 60_000),
+                EndTime: new Date(at + 60_000),
+                MaxResults: 50,
+              }),
+            ),
+          this.opts.spacingMs ?? MIN_SPACING_MS,
+        );
+        for (const e of res.Events ?? []) {
+          const c = changeRecordFromLookupEvent(e);
+          const r = c?.record;
+          if (!c || !r) continue;
+          const code = r['errorCode'];
+          if (code !== 'AccessDenied' && code !== 'AccessDeniedException') continue;
+          const params = (r['requestParameters'] ?? {}) as Record<string, unknown>;
+          const ctx = (params['encryptionContext'] ?? {}) as Record<string, unknown>;
+          const s3Arn = ctx['aws:s3:arn'];
+          if (typeof s3Arn !== 'string' || !targets.has(s3Arn)) continue;
+          const id = (r['userIdentity'] ?? {}) as Record<string, unknown>;
+          const who = [id['arn'], id['principalId']].filter((x): x is string => typeof x === 'string');
+          if (caller.length > 0 && who.length > 0 && !who.some((w) => caller.includes(w))) continue;
+          const resources = Array.isArray(r['resources'])
+            ? (r['resources'] as Record<string, unknown>[])
+            : [];
+          const keyArn =
+            resources.map((x) => x['ARN']).find((x): x is string => typeof x === 'string') ??
+            (typeof params['keyId'] === 'string' ? params['keyId'] : null);
+          return {
+            eventId: c.eventId,
+            eventTime: c.eventTime,
+            action: `kms:${eventName}`,
+            keyArn,
+            errorMessage: typeof r['errorMessage'] === 'string' ? r['errorMessage'] : null,
+          };
+        }
+      }
+    } catch {
+      return null;
+    }
+    return null;
   }
 
   private async byResource(name: string, start: Date, end: Date, maxPages: number): Promise<ChangeRecord[]> {

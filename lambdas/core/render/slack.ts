@@ -12,6 +12,7 @@
  */
 import type { Finding, RootCause } from '../model';
 import { checksSummary, clip, findingCause, headline, principalName, type RenderOptions } from './sns';
+import { changeLine, simulatorLine } from './second-lines';
 
 export const SLACK_LIMITS = {
   blocks: 50,
@@ -79,7 +80,7 @@ const e = escapeMrkdwn;
 /** Inline code cannot hold a backtick; long values are cut before escaping. */
 const code = (text: string, max = 300): string => `\`${e(clip(text.replace(/`/g, "'"), max, '…'))}\``;
 
-function causeBlocks(cause: RootCause, index: number): SlackBlock[] {
+function causeBlocks(finding: Finding, cause: RootCause, index: number): SlackBlock[] {
   const verified = cause.fix.verified ? ':white_check_mark: verified by re-evaluation' : 'not verified';
   const blocks: SlackBlock[] = [
     section(
@@ -106,17 +107,12 @@ function causeBlocks(cause: RootCause, index: number): SlackBlock[] {
     fix += `\nStill denied after this fix by: ${e(cause.fix.stillDeniedBy.join(', '))}`;
   }
   blocks.push(section(fix));
-  if (cause.change) {
-    const ch = cause.change;
-    blocks.push({
-      type: 'context',
-      elements: [
-        mrkdwn(
-          `:clock3: Recent change: *${e(ch.eventName)}* at ${e(ch.eventTime)} by ${e(ch.principal ?? 'unknown')} — ${e(ch.summary)}`,
-          SLACK_LIMITS.contextText,
-        ),
-      ],
-    });
+  const changed = changeLine(finding, cause);
+  if (changed) {
+    const diff = cause.change?.diff
+      ? `\n\`\`\`${e(clip(cause.change.diff.replace(/```/g, "'''"), 1500, '…'))}\`\`\``
+      : '';
+    blocks.push(section(`:clock3: ${e(changed)}${diff}`));
   }
   return blocks;
 }
@@ -168,6 +164,8 @@ function footer(finding: Finding, opts: RenderOptions): SlackBlock {
   ];
   if (finding.awsMessage.note)
     elements.push(mrkdwn(`AWS message: ${e(finding.awsMessage.note)}`, SLACK_LIMITS.contextText));
+  const sim = simulatorLine(finding);
+  if (sim) elements.push(mrkdwn(e(sim), SLACK_LIMITS.contextText));
   if (opts.repeatCount && opts.repeatCount > 0) {
     elements.push(
       mrkdwn(
@@ -216,7 +214,7 @@ export function renderSlack(finding: Finding, opts: RenderOptions = {}): SlackMe
     );
   }
   const causes: SlackBlock[] = [];
-  finding.rootCauses.slice(0, MAX_CAUSES).forEach((c, i) => causes.push(...causeBlocks(c, i)));
+  finding.rootCauses.slice(0, MAX_CAUSES).forEach((c, i) => causes.push(...causeBlocks(finding, c, i)));
   const others = finding.rootCauses.slice(MAX_CAUSES);
   if (others.length > 0) {
     causes.push(section(`*Also possible:* ${others.map((c) => `${e(c.title)} (\`${c.id}\`)`).join('; ')}`));

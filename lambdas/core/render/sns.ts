@@ -10,6 +10,7 @@
  * so the subject is kept to printable ASCII: "-" stands in for the em dash.
  */
 import type { Finding, RootCause, RootCauseId } from '../model';
+import { changeLine, simulatorLine } from './second-lines';
 
 export interface RenderOptions {
   /** How many more times the same problem happened since `since` (dedup digest). */
@@ -131,7 +132,7 @@ function requestLines(finding: Finding): string[] {
   return lines.filter((l): l is string => l !== null);
 }
 
-function causeLines(cause: RootCause, index: number): string[] {
+function causeLines(finding: Finding, cause: RootCause, index: number): string[] {
   const out = [`${index + 1}. ${cause.title} [${cause.id}, ${cause.confidence}]`, `   ${cause.explanation}`];
   if (cause.evidence.length > 0) {
     out.push('   Evidence:');
@@ -146,12 +147,9 @@ function causeLines(cause: RootCause, index: number): string[] {
   if (cause.fix.stillDeniedBy && cause.fix.stillDeniedBy.length > 0) {
     out.push(`     Still denied after this fix by: ${cause.fix.stillDeniedBy.join(', ')}`);
   }
-  if (cause.change) {
-    const ch = cause.change;
-    out.push(
-      `   Recent change: ${ch.eventName} at ${ch.eventTime} by ${ch.principal ?? 'unknown'} - ${ch.summary}`,
-    );
-  }
+  const changed = changeLine(finding, cause);
+  if (changed) out.push(`   ${changed}`);
+  if (cause.change?.diff) for (const line of cause.change.diff.split('\n')) out.push(`     ${line}`);
   return out;
 }
 
@@ -199,8 +197,10 @@ export function renderSnsMessage(finding: Finding, opts: RenderOptions = {}): st
   if (finding.rootCauses.length === 0 && finding.error === undefined) {
     out.push('No layer could be shown to deny this request; see the unchecked layers below.');
   }
-  finding.rootCauses.forEach((c, i) => out.push('', ...causeLines(c, i)));
+  finding.rootCauses.forEach((c, i) => out.push('', ...causeLines(finding, c, i)));
   if (finding.awsMessage.note) out.push('', `AWS message: ${finding.awsMessage.note}`);
+  const sim = simulatorLine(finding);
+  if (sim) out.push(sim);
   out.push('', 'Request:', ...requestLines(finding));
   out.push('', `Checks: ${checksSummary(finding) || 'none'}`);
   const unknowns = unknownLines(finding);

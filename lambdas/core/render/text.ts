@@ -4,6 +4,7 @@
  */
 import { createColors } from 'picocolors';
 import type { Check, Finding, RootCause } from '../model';
+import { changeLine, simulatorLine } from './second-lines';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -67,7 +68,7 @@ function header(f: Finding, c: Colors): string[] {
   return lines;
 }
 
-function cause(rc: RootCause, n: number, c: Colors): string[] {
+function cause(f: Finding, rc: RootCause, n: number, c: Colors): string[] {
   const conf =
     rc.confidence === 'confirmed'
       ? c.green(rc.confidence)
@@ -104,10 +105,9 @@ function cause(rc: RootCause, n: number, c: Colors): string[] {
   }
   if (fix.stillDeniedBy && fix.stillDeniedBy.length > 0)
     out.push(`    ${c.yellow('Still denied by')}: ${fix.stillDeniedBy.join('; ')}`);
-  if (rc.change) {
-    out.push(`  Changed: ${rc.change.summary}`);
-    if (rc.change.diff) out.push(indent(rc.change.diff, '    '));
-  }
+  const changed = changeLine(f, rc);
+  if (changed) out.push(`  ${changed}`);
+  if (rc.change?.diff) out.push(indent(rc.change.diff, '    '));
   return out;
 }
 
@@ -148,7 +148,7 @@ function renderOne(f: Finding, c: Colors): string {
       '',
     );
   }
-  definite.forEach((rc, i) => out.push(...cause(rc, i + 1, c), ''));
+  definite.forEach((rc, i) => out.push(...cause(f, rc, i + 1, c), ''));
   if (possible.length > 0) {
     out.push(c.bold('Possible causes (layers that could not be checked):'));
     for (const rc of possible) {
@@ -162,6 +162,8 @@ function renderOne(f: Finding, c: Colors): string {
     const mark = m.agreesWithEvaluation === false ? c.red('AWS message disagrees') : 'AWS message';
     out.push(`${mark}: ${m.note ?? `${m.kind}${m.policyType ? ` (${m.policyType})` : ''}`}`, '');
   }
+  const sim = simulatorLine(f);
+  if (sim) out.push(f.awsSimulator?.agrees === false ? c.red(sim) : sim, '');
   out.push(...checks(f, c));
   return out.join('\n').trimEnd();
 }

@@ -99,3 +99,88 @@ describe('CloudTrailChangeLookup (LookupEvents, issue 9)', () => {
     expect(res.status === 'unknown' && res.reason).toBe('throttled');
   });
 });
+
+describe('CloudTrailChangeLookup.kmsDenial (the KMS call S3 made for the caller, issue 5)', () => {
+  const ct = mockClient(CloudTrailClient);
+  beforeEach(() => ct.reset());
+
+  const request = {
+    eventTime: '2026-11-20T10:15:00Z',
+    bucket: 'secure-bucket',
+    key: 'finance/ledger.csv',
+    principal: {
+      arn: 'arn:aws:sts::111122223333:assumed-role/KmsReader/reader',
+      principalId: 'AROAKMS:reader',
+    },
+  } as unknown as import('../../../lambdas/core/model').AccessRequest;
+
+  // A kms:Decrypt management event as KMS records it for S3 (encryption context aws:s3:arn).
+  const kmsEvent = (id: string, s3Arn: string, who: string, errorCode = 'AccessDenied') => ({
+    EventId: id,
+    EventName: 'Decrypt',
+    EventTime: new Date('2026-11-20T10:15:01Z'),
+    CloudTrailEvent: JSON.stringify({
+      eventID: id,
+      eventSource: 'kms.amazonaws.com',
+      eventName: 'Decrypt',
+      errorCode,
+      errorMessage: 'User is not authorized to perform: kms:Decrypt',
+      userIdentity: { arn: who },
+      requestParameters: { encryptionContext: { 'aws:s3:arn': s3Arn } },
+      resources: [{ ARN: 'arn:aws:kms:us-east-1:111122223333:key/1111', type: 'AWS::KMS::Key' }],
+    }),
+  });
+
+  it('finds the denied kms:Decrypt for this object and caller within a minute of the S3 denial', async () => {
+    ct.on(LookupEventsCommand).resolves({
+      Events: [
+        kmsEvent(
+          'other-object',
+          'arn:aws:s3:::secure-bucket/other.csv',
+          'arn:aws:sts::111122223333:assumed-role/KmsReader/reader',
+        ),
+        kmsEvent(
+          'other-caller',
+          'arn:aws:s3:::secure-bucket/finance/ledger.csv',
+          'arn:aws:sts::111122223333:assumed-role/Other/x',
+        ),
+        kmsEvent(
+          'allowed',
+          'arn:aws:s3:::secure-bucket/finance/ledger.csv',
+          'arn:aws:sts::111122223333:assumed-role/KmsReader/reader',
+          '',
+        ),
+        kmsEvent(
+          'the-one',
+          'arn:aws:s3:::secure-bucket/finance/ledger.csv',
+          'arn:aws:sts::111122223333:assumed-role/KmsReader/reader',
+        ),
+      ],
+    });
+    const found = await new CloudTrailChangeLookup(new CloudTrailClient({}), { spacingMs: 1 }).kmsDenial(
+      request,
+    );
+    expect(found).toEqual({
+      eventId: 'the-one',
+      eventTime: '2026-11-20T10:15:01.000Z',
+      action: 'kms:Decrypt',
+      keyArn: 'arn:aws:kms:us-east-1:111122223333:key/1111',
+      errorMessage: 'User is not authorized to perform: kms:Decrypt',
+    });
+    const input = ct.commandCalls(LookupEventsCommand)[0]?.args[0].input;
+    expect(input?.StartTime).toEqual(new Date('2026-11-20T10:14:00Z'));
+    expect(input?.EndTime).toEqual(new Date('2026-11-20T10:16:00Z'));
+  });
+
+  it('returns null when nothing matches or the lookup fails', async () => {
+    ct.on(LookupEventsCommand).resolves({ Events: [] });
+    expect(
+      await new CloudTrailChangeLookup(new CloudTrailClient({}), { spacingMs: 1 }).kmsDenial(request),
+    ).toBeNull();
+    ct.reset();
+    ct.on(LookupEventsCommand).rejects(Object.assign(new Error('no'), { name: 'AccessDeniedException' }));
+    expect(
+      await new CloudTrailChangeLookup(new CloudTrailClient({}), { spacingMs: 1 }).kmsDenial(request),
+    ).toBeNull();
+  });
+});

@@ -62,7 +62,7 @@ describe('renderSlack', () => {
       '```aws s3api put-bucket-policy --bucket corp-data --policy file://policy.json```',
     );
     expect(msg.blocks.some((b) => b.type === 'divider')).toBe(true);
-    expect(allText(msg)).toContain('Recent change: *PutBucketPolicy*');
+    expect(allText(msg)).toContain(':clock3: What changed: added DenyNonOfficeIPs');
     expect(allText(msg)).toContain('*Checks* — deny: bucket-policy-explicit-deny; unknown: scp-deny');
     expect(msg.text).toBe('S3 403: AppRole GetObject on corp-data - bucket policy Deny DenyNonOfficeIPs');
     expect(limitViolations(msg)).toEqual([]);

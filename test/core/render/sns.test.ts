@@ -90,9 +90,7 @@ describe('renderSns', () => {
     );
     expect(message).toContain('Fix (verified by re-evaluation)');
     expect(message).toContain('$ aws s3api put-bucket-policy --bucket corp-data');
-    expect(message).toContain(
-      'Recent change: PutBucketPolicy at 2026-11-27T10:00:00Z by arn:aws:iam::111122223333:user/bob',
-    );
+    expect(message).toContain('What changed: added DenyNonOfficeIPs');
     expect(message).toContain(
       'Checks: deny: bucket-policy-explicit-deny; unknown: scp-deny; pass: identity-policy-no-allow',
     );

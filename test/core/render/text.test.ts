@@ -76,7 +76,7 @@ describe('renderText', () => {
     const text = renderText([withChange], { color: false });
     expect(text).toContain('Still denied by: bucket-policy (explicit deny)');
     expect(text).toContain(
-      'Changed: started after bob ran PutRolePolicy on CleanupRole at 2026-11-20T08:00:00Z',
+      'What changed: started after bob ran PutRolePolicy on CleanupRole at 2026-11-20T08:00:00Z',
     );
     expect(text).toContain('    + NoDeletes');
   });
@@ -86,6 +86,6 @@ describe('renderText', () => {
       requestOf(scenarioEvent('NoS3Role has no S3 permissions at all')),
       new Error('boom'),
     );
-    expect(renderText([failed], { color: false })).toContain('analysis failed: boom');
+    expect(renderText([failed], { color: false })).toContain('Analysis failed: boom');
   });
 });

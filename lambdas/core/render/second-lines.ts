@@ -1,0 +1,37 @@
+/** Lines every renderer shows the same way: what changed (issue 9) and AWS's simulator verdict (issue 5). */
+import type { Finding, RootCause } from '../model';
+
+const LAYER_WORD: Partial<Record<RootCause['id'], string>> = {
+  'bucket-policy-explicit-deny': 'the bucket policy',
+  'cross-account-no-bucket-grant': 'the bucket policy or ACL',
+  'block-public-access': 'Block Public Access or the bucket policy',
+  'identity-policy-explicit-deny': "the caller's identity policies",
+  'identity-policy-no-allow': "the caller's identity policies",
+  'resource-arn-mismatch': "the caller's identity policies",
+  'missing-object-no-list': "the caller's identity policies or the bucket policy",
+  'permissions-boundary': 'the permissions boundary',
+  'vpc-endpoint-policy': 'the VPC endpoint policy',
+  'kms-key-access': 'the KMS key or the bucket encryption',
+  'object-ownership-acl': 'Object Ownership or the ACLs',
+  'scp-deny': 'the SCPs',
+  'rcp-deny': 'the RCPs',
+  'access-point-policy': 'the access point policy',
+};
+
+/**
+ * "started after bob ran PutBucketPolicy on b at t" when a change was found; when the history was searched and
+ * nothing was found, says so; when it could not be searched, says why. null for causes no change can explain.
+ */
+export function changeLine(finding: Finding, cause: RootCause): string | null {
+  if (cause.change) return `What changed: ${cause.change.summary}`;
+  const layer = LAYER_WORD[cause.id];
+  const lookup = finding.changeLookup;
+  if (!layer || !lookup) return null;
+  if (lookup.status === 'checked')
+    return `What changed: no change to ${layer} was found in the ${lookup.windowDays} days before the denial.`;
+  return `What changed: not checked (${lookup.detail ?? 'change history unavailable'}).`;
+}
+
+export function simulatorLine(finding: Finding): string | null {
+  return finding.awsSimulator ? `AWS simulator: ${finding.awsSimulator.note}` : null;
+}
