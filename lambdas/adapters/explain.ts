@@ -6,7 +6,7 @@
  * Nothing is dropped: if anything fails, the finding still comes out with the request and the error.
  */
 import { analyze, evaluateNeeds, failedFinding } from '../core/analyze';
-import { attachChanges, changeLookupNames, DEFAULT_CHANGE_WINDOW_DAYS } from '../core/changes';
+import { attachChanges, changeLookupTargets, DEFAULT_CHANGE_WINDOW_DAYS } from '../core/changes';
 import type { AccessRequest, ChangeRecord, Fact, Finding, KmsDenialRecord } from '../core/model';
 import {
   identitySideDecision,
@@ -75,11 +75,11 @@ export async function explainRequest(
       opts.changes &&
       finding.rootCauses.length > 0
     ) {
-      const names = changeLookupNames(finding, request, facts);
+      const targets = changeLookupTargets(finding, request, facts);
       const until = new Date(request.eventTime);
-      if (names.length > 0 && !Number.isNaN(until.getTime())) {
+      if (targets.length > 0 && !Number.isNaN(until.getTime())) {
         history = await opts.changes.recentChanges({
-          resourceNames: names,
+          targets,
           until,
           windowDays: opts.windowDays ?? DEFAULT_CHANGE_WINDOW_DAYS,
         });

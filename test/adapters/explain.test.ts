@@ -60,7 +60,10 @@ describe('explainRequest: one analysis for the CLI and the Lambda', () => {
     };
     const f = await explainRequest(request, noHistory, { changes: { recentChanges } });
     expect(recentChanges).toHaveBeenCalledWith(
-      expect.objectContaining({ resourceNames: ['reports-bucket'], windowDays: 7 }),
+      expect.objectContaining({
+        targets: [{ name: 'reports-bucket', accountId: '111122223333', region: 'us-east-1' }],
+        windowDays: 7,
+      }),
     );
     expect(f.changeLookup).toEqual({ status: 'checked', windowDays: 7 });
   });

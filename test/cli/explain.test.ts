@@ -319,8 +319,8 @@ describe('explain without --snapshot (live account)', () => {
     const aws = {
       ...fakeAws({ gather }),
       changeSource: (o: unknown) => ({
-        recentChanges: (q: { resourceNames: readonly string[] }) => {
-          lookups.push([o, q.resourceNames]);
+        recentChanges: (q: { targets: readonly { name: string }[] }) => {
+          lookups.push([o, q.targets.map((t) => t.name)]);
           return snapshotView.gather(request0()).then((f) => f.recentChanges);
         },
       }),

@@ -5,7 +5,7 @@
  */
 import { CloudTrailClient, LookupEventsCommand, type Event } from '@aws-sdk/client-cloudtrail';
 import { LRUCache } from 'lru-cache';
-import { ALL_CHANGE_EVENT_NAMES, changeRecordFromLookupEvent } from '../../core/changes';
+import { ALL_CHANGE_EVENT_NAMES, changeRecordFromLookupEvent, type ChangeTarget } from '../../core/changes';
 import {
   known,
   unknown,
@@ -16,8 +16,9 @@ import {
 } from '../../core/model';
 
 export interface ChangeLookupOptions {
-  /** Resource names to look up (bucket name, role or user name, key id, VPC endpoint id, access point name). */
-  readonly resourceNames: readonly string[];
+  /** Resource names to look up (bucket name, role or user name, key id, VPC endpoint id, access point name),
+   * each in the account and region whose CloudTrail history records its changes. */
+  readonly targets: readonly ChangeTarget[];
   /** The denial time: changes after it are not looked up. */
   readonly until: Date;
   readonly windowDays?: number;
@@ -39,21 +40,34 @@ function paced<T>(client: CloudTrailClient, call: () => Promise<T>, spacingMs: n
   return previous.then(call);
 }
 
-const cache = new LRUCache<string, ChangeRecord[]>({ max: 500, ttl: 5 * 60_000 });
+// In-flight lookups are cached too, so that the events of one burst share a single LookupEvents call.
+const cache = new LRUCache<string, { records: Promise<ChangeRecord[]> }>({ max: 500, ttl: 5 * 60_000 });
+
+/**
+ * The CloudTrail client to search an account's history with (null = the auditor's own account). In organization
+ * mode this assumes the member role: LookupEvents only ever returns the calling account's own events.
+ * Throws when the account cannot be entered.
+ */
+export type CloudTrailResolver = (accountId: string | null, region: string) => Promise<CloudTrailClient>;
 
 export class CloudTrailChangeLookup {
+  private readonly resolve: CloudTrailResolver;
+
   constructor(
-    private readonly client: CloudTrailClient,
+    client: CloudTrailClient | CloudTrailResolver,
     private readonly opts: { spacingMs?: number } = {},
-  ) {}
+  ) {
+    this.resolve = typeof client === 'function' ? client : () => Promise.resolve(client);
+  }
 
   async recentChanges(o: ChangeLookupOptions): Promise<Fact<readonly ChangeRecord[]>> {
     const windowMs = (o.windowDays ?? 7) * 86_400_000;
     const start = new Date(o.until.getTime() - windowMs);
-    const names = [...new Set(o.resourceNames.filter((n) => n))];
     const wanted = new Set(ALL_CHANGE_EVENT_NAMES);
     try {
-      const lists = await Promise.all(names.map((n) => this.byResource(n, start, o.until, o.maxPages ?? 4)));
+      const lists = await Promise.all(
+        o.targets.filter((t) => t.name).map((t) => this.byResource(t, start, o.until, o.maxPages ?? 4)),
+      );
       const seen = new Set<string>();
       const all = lists
         .flat()
@@ -65,6 +79,7 @@ export class CloudTrailChangeLookup {
       if (e.name === 'AccessDeniedException' || e.name === 'AccessDenied') {
         return unknown('accessDenied', e.message, 'cloudtrail:LookupEvents');
       }
+      if (e.name === 'CannotEnterAccount') return unknown('accessDenied', e.message, 'sts:AssumeRole');
       if (e.name === 'ThrottlingException') return unknown('throttled', e.message);
       return unknown('error', e.message ?? String(err));
     }
@@ -85,11 +100,12 @@ export class CloudTrailChangeLookup {
     ]);
     const caller = [request.principal.arn, request.principal.principalId].filter((x): x is string => !!x);
     try {
+      const client = await this.resolve(request.principal.accountId, request.region);
       for (const eventName of ['Decrypt', 'GenerateDataKey']) {
         const res = await paced(
-          this.client,
+          client,
           () =>
-            this.client.send(
+            client.send(
               new LookupEventsCommand({
                 LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: eventName }],
                 StartTime: new Date(at - 60_000),
@@ -133,20 +149,29 @@ export class CloudTrailChangeLookup {
     return null;
   }
 
-  private async byResource(name: string, start: Date, end: Date, maxPages: number): Promise<ChangeRecord[]> {
-    // Cache by the hour so that a burst of the same denial makes one lookup.
-    const key = `${name}|${Math.floor(end.getTime() / 3_600_000)}|${start.getTime() - end.getTime()}`;
+  private byResource(t: ChangeTarget, start: Date, end: Date, maxPages: number): Promise<ChangeRecord[]> {
+    // Keyed by account, region and name (a role name repeats across accounts), and by the hour, so that a
+    // burst of the same denial makes one lookup.
+    const key = `${t.accountId ?? 'self'}|${t.region}|${t.name}|${Math.floor(end.getTime() / 3_600_000)}|${end.getTime() - start.getTime()}`;
     const hit = cache.get(key);
-    if (hit) return hit;
+    if (hit) return hit.records;
+    const records = this.fetch(t, start, end, maxPages);
+    cache.set(key, { records });
+    records.catch(() => cache.delete(key));
+    return records;
+  }
+
+  private async fetch(t: ChangeTarget, start: Date, end: Date, maxPages: number): Promise<ChangeRecord[]> {
+    const client = await this.resolve(t.accountId, t.region);
     const out: ChangeRecord[] = [];
     let token: string | undefined;
     for (let page = 0; page < maxPages; page++) {
       const res = await paced(
-        this.client,
+        client,
         () =>
-          this.client.send(
+          client.send(
             new LookupEventsCommand({
-              LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: name }],
+              LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: t.name }],
               StartTime: start,
               EndTime: end,
               MaxResults: 50,
@@ -162,7 +187,6 @@ export class CloudTrailChangeLookup {
       token = res.NextToken;
       if (!token) break;
     }
-    cache.set(key, out);
     return out;
   }
 }

@@ -158,47 +158,78 @@ export function attachChanges(
   };
 }
 
+/** One CloudTrail LookupEvents search: a resource name, in the account and region whose history records it. */
+export interface ChangeTarget {
+  readonly name: string;
+  /** null = the auditor's own account. */
+  readonly accountId: string | null;
+  readonly region: string;
+}
+
+/** IAM and Organizations are global services: CloudTrail records their events in us-east-1. */
+const GLOBAL_EVENTS_REGION = 'us-east-1';
+
 /**
- * The resource names worth looking up in CloudTrail for this finding's root causes (LookupEvents filters by one
- * resource name per call, so only the layers that denied are searched).
+ * Where to look for the change behind each root cause of this finding: LookupEvents filters by one resource name
+ * per call, and returns only the history of the account (and region) it is called in, so each name comes with the
+ * account that owns the layer (the bucket's, the caller's, the endpoint's, the key's) and the region that records
+ * it (us-east-1 for IAM; the request's region otherwise). Only the layers that denied are searched.
  */
-export function changeLookupNames(finding: Finding, request: AccessRequest, facts: RequestFacts): string[] {
+export function changeLookupTargets(
+  finding: Finding,
+  request: AccessRequest,
+  facts: RequestFacts,
+): ChangeTarget[] {
   const t = blameTarget(request, facts);
-  const names = new Set<string>();
+  const bucketAccount = request.bucketAccountId;
+  const callerAccount = request.principal.accountId;
+  const out = new Map<string, ChangeTarget>();
+  const add = (name: string | null, accountId: string | null, region: string): void => {
+    if (name) out.set(`${accountId ?? ''}|${region}|${name}`, { name, accountId, region });
+  };
+  const identity = (): void => {
+    add(t.principalName, callerAccount, GLOBAL_EVENTS_REGION);
+    t.groups.forEach((g) => add(g, callerAccount, GLOBAL_EVENTS_REGION));
+    t.policyArns.forEach((a) => add(a, callerAccount, GLOBAL_EVENTS_REGION));
+  };
   for (const c of finding.rootCauses) {
     switch (c.id) {
       case 'bucket-policy-explicit-deny':
       case 'cross-account-no-bucket-grant':
       case 'block-public-access':
       case 'object-ownership-acl':
-        if (t.bucket) names.add(t.bucket);
+        add(t.bucket, bucketAccount, request.region);
         break;
       case 'identity-policy-explicit-deny':
       case 'identity-policy-no-allow':
       case 'resource-arn-mismatch':
+        identity();
+        break;
       case 'missing-object-no-list':
-        if (t.principalName) names.add(t.principalName);
-        t.groups.forEach((g) => names.add(g));
-        t.policyArns.forEach((a) => names.add(a));
-        if (c.id === 'missing-object-no-list' && t.bucket) names.add(t.bucket);
+        identity();
+        add(t.bucket, bucketAccount, request.region);
         break;
       case 'permissions-boundary':
-        if (t.principalName) names.add(t.principalName);
-        if (t.boundaryArn) names.add(t.boundaryArn);
+        add(t.principalName, callerAccount, GLOBAL_EVENTS_REGION);
+        add(t.boundaryArn, callerAccount, GLOBAL_EVENTS_REGION);
         break;
       case 'vpc-endpoint-policy':
-        if (t.vpcEndpointId) names.add(t.vpcEndpointId);
+        add(t.vpcEndpointId, request.vpcEndpointAccountId ?? callerAccount, request.region);
         break;
       case 'kms-key-access':
-        t.kmsKeyIds.filter((k) => !k.startsWith('arn:')).forEach((k) => names.add(k));
-        if (t.bucket) names.add(t.bucket);
+        for (const k of t.kmsKeyIds) {
+          if (k.startsWith('arn:')) continue;
+          const owner = t.kmsKeyIds.find((a) => a.startsWith('arn:') && a.endsWith(`/${k}`))?.split(':')[4];
+          add(k, owner ?? bucketAccount, request.region);
+        }
+        add(t.bucket, bucketAccount, request.region);
         break;
       case 'access-point-policy':
-        if (t.accessPointName) names.add(t.accessPointName);
+        add(t.accessPointName, request.accessPointArn?.split(':')[4] ?? bucketAccount, request.region);
         break;
       default:
         break;
     }
   }
-  return [...names];
+  return [...out.values()];
 }

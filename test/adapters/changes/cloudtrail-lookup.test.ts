@@ -5,6 +5,12 @@ import {
   clearChangeLookupCache,
 } from '../../../lambdas/adapters/changes/cloudtrail-lookup';
 
+const T = (name: string, accountId: string | null = null, region = 'us-east-1') => ({
+  name,
+  accountId,
+  region,
+});
+
 // LookupEvents response shape: https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_LookupEvents.html
 const ev = (id: string, name: string, time: string, params: Record<string, unknown>) => ({
   EventId: id,
@@ -45,7 +51,7 @@ describe('CloudTrailChangeLookup (LookupEvents, issue 9)', () => {
     const client = new CloudTrailClient({});
     const lookup = new CloudTrailChangeLookup(client, { spacingMs: 1 });
     const until = new Date('2026-11-20T10:00:00Z');
-    const res = await lookup.recentChanges({ resourceNames: ['corp-data'], until });
+    const res = await lookup.recentChanges({ targets: [T('corp-data')], until });
     expect(res.status).toBe('known');
     expect(res.status === 'known' && res.value.map((c) => c.eventId)).toEqual(['1', '2']);
     const calls = ct.commandCalls(LookupEventsCommand);
@@ -62,8 +68,8 @@ describe('CloudTrailChangeLookup (LookupEvents, issue 9)', () => {
     ct.on(LookupEventsCommand).resolves({ Events: [] });
     const lookup = new CloudTrailChangeLookup(new CloudTrailClient({}), { spacingMs: 1 });
     const until = new Date('2026-11-20T10:00:00Z');
-    await lookup.recentChanges({ resourceNames: ['corp-data'], until });
-    await lookup.recentChanges({ resourceNames: ['corp-data'], until });
+    await lookup.recentChanges({ targets: [T('corp-data')], until });
+    await lookup.recentChanges({ targets: [T('corp-data')], until });
     expect(ct.commandCalls(LookupEventsCommand)).toHaveLength(1);
   });
 
@@ -71,7 +77,10 @@ describe('CloudTrailChangeLookup (LookupEvents, issue 9)', () => {
     ct.on(LookupEventsCommand).resolves({ Events: [] });
     const lookup = new CloudTrailChangeLookup(new CloudTrailClient({}), { spacingMs: 100 });
     const t0 = Date.now();
-    await lookup.recentChanges({ resourceNames: ['a', 'b', 'c'], until: new Date('2026-11-20T10:00:00Z') });
+    await lookup.recentChanges({
+      targets: [T('a'), T('b'), T('c')],
+      until: new Date('2026-11-20T10:00:00Z'),
+    });
     expect(ct.commandCalls(LookupEventsCommand)).toHaveLength(3);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(200); // three calls need two gaps
   });
@@ -81,7 +90,7 @@ describe('CloudTrailChangeLookup (LookupEvents, issue 9)', () => {
       Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }),
     );
     const lookup = new CloudTrailChangeLookup(new CloudTrailClient({}), { spacingMs: 1 });
-    const res = await lookup.recentChanges({ resourceNames: ['corp-data'], until: new Date() });
+    const res = await lookup.recentChanges({ targets: [T('corp-data')], until: new Date() });
     expect(res).toEqual({
       status: 'unknown',
       reason: 'accessDenied',
@@ -95,7 +104,7 @@ describe('CloudTrailChangeLookup (LookupEvents, issue 9)', () => {
       Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }),
     );
     const lookup = new CloudTrailChangeLookup(new CloudTrailClient({}), { spacingMs: 1 });
-    const res = await lookup.recentChanges({ resourceNames: ['corp-data'], until: new Date() });
+    const res = await lookup.recentChanges({ targets: [T('corp-data')], until: new Date() });
     expect(res.status === 'unknown' && res.reason).toBe('throttled');
   });
 });
@@ -182,5 +191,59 @@ describe('CloudTrailChangeLookup.kmsDenial (the KMS call S3 made for the caller,
     expect(
       await new CloudTrailChangeLookup(new CloudTrailClient({}), { spacingMs: 1 }).kmsDenial(request),
     ).toBeNull();
+  });
+});
+
+describe('CloudTrailChangeLookup across accounts (organization mode)', () => {
+  const ct = mockClient(CloudTrailClient);
+  beforeEach(() => {
+    ct.reset();
+    clearChangeLookupCache();
+  });
+
+  it("searches each target in its own account's history, and never serves one account's result to another", async () => {
+    ct.on(LookupEventsCommand).resolves({ Events: [] });
+    const clients = new Map<string, CloudTrailClient>();
+    const resolve = jest.fn(async (accountId: string | null, region: string) => {
+      const k = `${accountId}|${region}`;
+      if (!clients.has(k)) clients.set(k, new CloudTrailClient({ region }));
+      return clients.get(k)!;
+    });
+    const lookup = new CloudTrailChangeLookup(resolve, { spacingMs: 1 });
+    const until = new Date('2026-11-20T10:00:00Z');
+    await lookup.recentChanges({ targets: [T('app-role', '111111111111', 'us-east-1')], until });
+    await lookup.recentChanges({ targets: [T('app-role', '222222222222', 'us-east-1')], until });
+    expect(resolve.mock.calls).toEqual([
+      ['111111111111', 'us-east-1'],
+      ['222222222222', 'us-east-1'],
+    ]);
+    expect(ct.commandCalls(LookupEventsCommand)).toHaveLength(2);
+  });
+
+  it('makes one LookupEvents call for the concurrent events of one burst', async () => {
+    ct.on(LookupEventsCommand).callsFake(async () => {
+      await new Promise((r) => setTimeout(r, 20));
+      return { Events: [] };
+    });
+    const lookup = new CloudTrailChangeLookup(new CloudTrailClient({}), { spacingMs: 1 });
+    const until = new Date('2026-11-20T10:00:00Z');
+    await Promise.all(
+      Array.from({ length: 10 }, () => lookup.recentChanges({ targets: [T('corp-data')], until })),
+    );
+    expect(ct.commandCalls(LookupEventsCommand)).toHaveLength(1);
+  });
+
+  it('reports an account it cannot enter as unknown, naming sts:AssumeRole', async () => {
+    const lookup = new CloudTrailChangeLookup(
+      () =>
+        Promise.reject(
+          Object.assign(new Error('cannot assume arn:aws:iam::222222222222:role/r'), {
+            name: 'CannotEnterAccount',
+          }),
+        ),
+      { spacingMs: 1 },
+    );
+    const res = await lookup.recentChanges({ targets: [T('b', '222222222222')], until: new Date() });
+    expect(res).toMatchObject({ status: 'unknown', reason: 'accessDenied', permission: 'sts:AssumeRole' });
   });
 });

@@ -425,19 +425,43 @@ describe('changeRecordFromLookupEvent (the LookupEvents / snapshot recentChanges
   });
 });
 
-describe('changeLookupNames', () => {
-  const { changeLookupNames } = jest.requireActual<typeof import('../../../lambdas/core/changes')>(
+describe('changeLookupTargets: where the change history of each cause is recorded', () => {
+  const { changeLookupTargets } = jest.requireActual<typeof import('../../../lambdas/core/changes')>(
     '../../../lambdas/core/changes',
   );
-  it('searches only the resources behind the causes found', () => {
-    const f = (ids: RootCause['id'][]) => ({ rootCauses: ids.map((id) => cause(id)) }) as unknown as Finding;
-    expect(changeLookupNames(f(['bucket-policy-explicit-deny']), request(), facts(known([])))).toEqual([
-      'corp-data',
+  const f = (ids: RootCause['id'][]) => ({ rootCauses: ids.map((id) => cause(id)) }) as unknown as Finding;
+
+  it("searches a bucket's changes in the bucket's account and region", () => {
+    expect(
+      changeLookupTargets(
+        f(['bucket-policy-explicit-deny']),
+        request({ region: 'eu-west-1' }),
+        facts(known([])),
+      ),
+    ).toEqual([{ name: 'corp-data', accountId: ACCOUNT, region: 'eu-west-1' }]);
+  });
+
+  it("searches IAM changes in the caller's account, in us-east-1 where CloudTrail records global IAM events", () => {
+    // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-concepts.html#cloudtrail-concepts-global-service-events
+    const caller = {
+      ...request().principal,
+      accountId: '444455556666',
+      identityArn: 'arn:aws:iam::444455556666:role/AppRole',
+    };
+    expect(
+      changeLookupTargets(
+        f(['identity-policy-no-allow']),
+        request({ region: 'eu-west-1', principal: caller }),
+        facts(known([])),
+      ),
+    ).toEqual([
+      { name: 'AppRole', accountId: '444455556666', region: 'us-east-1' },
+      { name: `arn:aws:iam::${ACCOUNT}:policy/AppRead`, accountId: '444455556666', region: 'us-east-1' },
     ]);
-    expect(changeLookupNames(f(['identity-policy-no-allow']), request(), facts(known([])))).toEqual([
-      'AppRole',
-      `arn:aws:iam::${ACCOUNT}:policy/AppRead`,
-    ]);
-    expect(changeLookupNames(f([]), request(), facts(known([])))).toEqual([]);
+  });
+
+  it('searches nothing for causes no change explains', () => {
+    expect(changeLookupTargets(f(['request-expired-or-invalid']), request(), facts(known([])))).toEqual([]);
+    expect(changeLookupTargets(f([]), request(), facts(known([])))).toEqual([]);
   });
 });
