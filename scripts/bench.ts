@@ -6,12 +6,14 @@ import { benchEngine } from './bench/engine';
 import { benchExplain } from './bench/explain';
 import { benchLive } from './bench/live';
 import { benchHandler } from './bench/handler';
+import { benchOrg } from './bench/org';
 
 const parts: [string, () => Promise<Record<string, number>>][] = [
   ['policy engine (issue 3)', benchEngine],
   ['explain on a large snapshot (issue 4)', benchExplain],
   ['live account view, mocked AWS at 50 ms per call (issue 5)', benchLive],
   ['Lambda handler and bundle (issue 6)', benchHandler],
+  ['organization burst: 50 accounts x 5 regions, mocked AWS, dedup on dynalite (issue 8)', () => benchOrg()],
 ];
 
 async function main(): Promise<void> {
