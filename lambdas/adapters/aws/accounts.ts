@@ -9,6 +9,8 @@ import { unknown, type Unknown } from '../../core/model';
 import {
   defaultClients,
   partitionOf,
+  releaseClients,
+  withInjected,
   type AwsClients,
   type ClientFactory,
   type TemporaryCredentials,
@@ -79,7 +81,7 @@ export class AccountAccess {
         : this.opts.clientFactory
           ? this.opts.clientFactory(null, region)
           : defaultClients(region, this.opts.profile ? { profile: this.opts.profile } : {});
-      c = { ...base, ...injected } as AwsClients;
+      c = withInjected(base, injected);
       this.ownByRegion.set(region, c);
     }
     return c;
@@ -91,8 +93,7 @@ export class AccountAccess {
     const hit = this.memberByKey.get(key);
     if (hit && hit.accessKeyId === creds.accessKeyId) return hit.clients;
     // Clients this class built itself are released; a factory's clients belong to the factory.
-    if (hit && !this.opts.clientFactory)
-      for (const client of Object.values(hit.clients)) (client as { destroy(): void }).destroy();
+    if (hit && !this.opts.clientFactory) releaseClients(hit.clients);
     const clients = this.opts.clientFactory
       ? this.opts.clientFactory(accountId, region, creds)
       : defaultClients(region, { credentials: creds });

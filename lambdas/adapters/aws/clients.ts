@@ -1,11 +1,19 @@
 /**
  * The AWS SDK v3 clients the live view uses, and how they are built: retry mode 'adaptive' (client-side rate
  * limiting plus exponential backoff on throttling), a few attempts, S3 following region redirects.
+ *
+ * Cold start (issue 6): the packages of the rarely needed clients are loaded on first use only — EC2
+ * (~180 ms of CPU to load, about half of the Lambda's cold start; only a request through a VPC endpoint or a
+ * snapshot needs it), KMS (only SSE-KMS objects or buckets) and CloudTrail (not read by the view). The
+ * default clients build them when first read; their commands come from `ec2Sdk()` / `kmsSdk()`.
  */
-import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { EC2Client } from '@aws-sdk/client-ec2';
+import type * as CloudTrailSdk from '@aws-sdk/client-cloudtrail';
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type * as Ec2Sdk from '@aws-sdk/client-ec2';
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
-import { KMSClient } from '@aws-sdk/client-kms';
+import type * as KmsSdk from '@aws-sdk/client-kms';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
@@ -50,25 +58,76 @@ export interface DefaultClientOptions {
   readonly credentials?: TemporaryCredentials;
 }
 
-export function defaultClients(region: string, opts: DefaultClientOptions = {}): AwsClients {
+/*
+ * The lazily loaded SDK packages: loaded (synchronously, once: `require` caches them) on the first call. A
+ * synchronous `require` rather than `import()`: a getter can use it, and every caller, test mocks included
+ * (aws-sdk-client-mock patches the CommonJS classes), sees the same classes. esbuild keeps a `require` of an
+ * external package where it is, so the Lambda bundle loads the package only when one of these runs.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports -- deliberate lazy loads (see above) */
+export const ec2Sdk = (): typeof Ec2Sdk => require('@aws-sdk/client-ec2') as typeof Ec2Sdk;
+export const kmsSdk = (): typeof KmsSdk => require('@aws-sdk/client-kms') as typeof KmsSdk;
+const cloudTrailSdk = (): typeof CloudTrailSdk =>
+  require('@aws-sdk/client-cloudtrail') as typeof CloudTrailSdk;
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+function clientConfig(region: string, opts: DefaultClientOptions) {
   const credentials =
     opts.credentials ?? (opts.profile ? fromNodeProviderChain({ profile: opts.profile }) : undefined);
-  const config = {
+  return {
     region,
     maxAttempts: MAX_ATTEMPTS,
     retryMode: RETRY_MODE,
     ...(credentials ? { credentials } : {}),
   };
-  return {
+}
+type ClientConfig = ReturnType<typeof clientConfig>;
+
+/** The clients whose package is loaded when the client is first read. */
+const LAZY: { [K in 'ec2' | 'kms' | 'cloudtrail']: (config: ClientConfig) => AwsClients[K] } = {
+  ec2: (config) => new (ec2Sdk().EC2Client)(config),
+  kms: (config) => new (kmsSdk().KMSClient)(config),
+  cloudtrail: (config) => new (cloudTrailSdk().CloudTrailClient)(config),
+};
+
+export function defaultClients(region: string, opts: DefaultClientOptions = {}): AwsClients {
+  const config = clientConfig(region, opts);
+  const clients = {
     s3: new S3Client({ ...config, followRegionRedirects: true }),
     s3control: new S3ControlClient(config),
     iam: new IAMClient(config),
-    ec2: new EC2Client(config),
-    kms: new KMSClient(config),
     organizations: new OrganizationsClient(config),
     sts: new STSClient(config),
-    cloudtrail: new CloudTrailClient(config),
   };
+  for (const [name, build] of Object.entries(LAZY))
+    // Built on first read, then a plain property (so `releaseClients` can tell it was built).
+    Object.defineProperty(clients, name, {
+      configurable: true,
+      enumerable: true,
+      get(this: object) {
+        const client = build(config);
+        Object.defineProperty(this, name, { value: client, enumerable: true });
+        return client;
+      },
+    });
+  return clients as typeof clients & Pick<AwsClients, keyof typeof LAZY>;
+}
+
+/**
+ * `base` with the properties of `injected` over it. Unlike a spread, it does not read `base`'s lazy clients
+ * (which would load their SDK packages): a lazy client is copied as the getter it is.
+ */
+export function withInjected(base: Partial<AwsClients>, injected: Partial<AwsClients>): AwsClients {
+  return Object.defineProperties(
+    Object.defineProperties({}, Object.getOwnPropertyDescriptors(base)),
+    Object.getOwnPropertyDescriptors(injected),
+  ) as AwsClients;
+}
+
+/** Destroys the clients that were built; a lazy client never read is not built just to be destroyed. */
+export function releaseClients(clients: AwsClients): void {
+  for (const d of Object.values(Object.getOwnPropertyDescriptors(clients)))
+    if ('value' in d) (d.value as { destroy(): void }).destroy();
 }
 
 /** The region the view starts from: the option, then AWS_REGION / AWS_DEFAULT_REGION, then us-east-1. */

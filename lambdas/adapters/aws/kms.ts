@@ -3,17 +3,10 @@
  * account and region (GetKeyPolicy and ListAliases do not work across accounts:
  * https://docs.aws.amazon.com/kms/latest/APIReference/API_GetKeyPolicy.html).
  */
-import {
-  DescribeKeyCommand,
-  GetKeyPolicyCommand,
-  ListAliasesCommand,
-  ListGrantsCommand,
-  type AliasListEntry,
-  type GrantListEntry,
-  type KeyMetadata,
-} from '@aws-sdk/client-kms';
+import type { AliasListEntry, GrantListEntry, KeyMetadata } from '@aws-sdk/client-kms';
 import { known, unknown, type Fact, type KmsGrant, type KmsKeyFacts } from '../../core/model';
 import type { ScopeResult } from './accounts';
+import { kmsSdk } from './clients';
 import { policyDocument } from './documents';
 import { factOf, unknownOf } from './facts';
 import { PERMISSION } from './permissions';
@@ -87,6 +80,7 @@ export async function readKmsKey(
   if (!scoped.ok) return { arn: ref.ref, fact: scoped.fact };
   const { scope } = scoped;
   const kms = scope.clients(ref.region).kms;
+  const { DescribeKeyCommand, GetKeyPolicyCommand, ListAliasesCommand, ListGrantsCommand } = kmsSdk();
   const key = (api: string, id: string) => `${scope.label}|${ref.region}|kms|${api}|${id}`;
   const describe = reader.read(key('DescribeKey', ref.keyId), PERMISSION.DescribeKey, () =>
     kms.send(new DescribeKeyCommand({ KeyId: ref.keyId })),

@@ -2,11 +2,11 @@
  * The VPC endpoint (EC2 DescribeVpcEndpoints) and the access point (S3 Control GetAccessPoint +
  * GetAccessPointPolicy) a request went through.
  */
-import { DescribeVpcEndpointsCommand } from '@aws-sdk/client-ec2';
 import { GetAccessPointCommand, GetAccessPointPolicyCommand } from '@aws-sdk/client-s3-control';
 import { known, unknown, type AccessPointFacts, type Fact, type VpcEndpointFacts } from '../../core/model';
 import type { ScopeResult } from './accounts';
 import { pabOf } from './bucket';
+import { ec2Sdk } from './clients';
 import { policyDocument } from './documents';
 import { factOrNone, unknownOf } from './facts';
 import { PERMISSION } from './permissions';
@@ -24,7 +24,7 @@ export async function readVpcEndpoint(
   const o = await reader.read(
     `${scope.label}|${region}|ec2|DescribeVpcEndpoints|${id}`,
     PERMISSION.DescribeVpcEndpoints,
-    () => ec2.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [id] })),
+    () => ec2.send(new (ec2Sdk().DescribeVpcEndpointsCommand)({ VpcEndpointIds: [id] })),
   );
   if (!o.ok) return unknownOf(o.failure, `VPC endpoint ${id}`);
   const e = o.value.VpcEndpoints?.find((v) => v.VpcEndpointId === id) ?? o.value.VpcEndpoints?.[0];

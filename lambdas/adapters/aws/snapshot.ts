@@ -14,7 +14,6 @@ import {
   type Account,
   type PolicySummary,
 } from '@aws-sdk/client-organizations';
-import { DescribeVpcEndpointsCommand } from '@aws-sdk/client-ec2';
 import {
   GetAccountAuthorizationDetailsCommand,
   GetGroupPolicyCommand,
@@ -37,13 +36,7 @@ import {
   type RoleDetail,
   type UserDetail,
 } from '@aws-sdk/client-iam';
-import {
-  DescribeKeyCommand,
-  GetKeyPolicyCommand,
-  ListAliasesCommand,
-  ListGrantsCommand,
-  type GrantListEntry,
-} from '@aws-sdk/client-kms';
+import type { GrantListEntry } from '@aws-sdk/client-kms';
 import {
   GetBucketAclCommand,
   GetBucketEncryptionCommand,
@@ -54,7 +47,16 @@ import {
 } from '@aws-sdk/client-s3';
 import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { baseRegion, defaultClients, partitionOf, regionFromLocation, type AwsClients } from './clients';
+import {
+  baseRegion,
+  defaultClients,
+  ec2Sdk,
+  kmsSdk,
+  partitionOf,
+  regionFromLocation,
+  withInjected,
+  type AwsClients,
+} from './clients';
 import { policyDocument } from './documents';
 import { classifyError, type Outcome } from './errors';
 import { keyRef } from './kms';
@@ -101,7 +103,7 @@ class Capture {
       const base = complete
         ? {}
         : defaultClients(region, this.opts.profile ? { profile: this.opts.profile } : {});
-      c = { ...base, ...injected } as AwsClients;
+      c = withInjected(base, injected);
       this.byRegion.set(region, c);
     }
     return c;
@@ -624,7 +626,7 @@ function vpceIdsIn(doc: unknown): string[] {
 
 async function captureVpce(c: Capture, region: string, id: string): Promise<Json | undefined> {
   const r = await c.read(`VPC endpoint ${id} (${region})`, PERMISSION.DescribeVpcEndpoints, () =>
-    c.clients(region).ec2.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [id] })),
+    c.clients(region).ec2.send(new (ec2Sdk().DescribeVpcEndpointsCommand)({ VpcEndpointIds: [id] })),
   );
   const e = r.ok ? r.value.VpcEndpoints?.[0] : undefined;
   if (r.ok && !e)
@@ -640,6 +642,7 @@ async function captureKey(
 ): Promise<[string, Json] | undefined> {
   const k = keyRef(ref, { region, accountId, partition: partitionOf(region) });
   const kms = c.clients(k.region).kms;
+  const { DescribeKeyCommand, GetKeyPolicyCommand, ListAliasesCommand, ListGrantsCommand } = kmsSdk();
   const d = await c.read(`KMS key ${ref}`, PERMISSION.DescribeKey, () =>
     kms.send(new DescribeKeyCommand({ KeyId: k.keyId })),
   );
