@@ -42,7 +42,15 @@ export async function loadLiveAws(io: CliIo): Promise<LiveAws> {
     checkCredentials: (o) => mod.checkCredentials(o),
     AwsAccountView: mod.AwsAccountView,
     captureSnapshot: (o) => mod.captureSnapshot(o),
-    changeSource: (o) => new changes.CloudTrailChangeLookup(new cloudtrail.CloudTrailClient({ ...o })),
+    changeSource: (o) => {
+      // One client per region: IAM changes are recorded in us-east-1, bucket changes in the bucket's region.
+      const byRegion = new Map<string, InstanceType<typeof cloudtrail.CloudTrailClient>>();
+      return new changes.CloudTrailChangeLookup(async (_account, region) => {
+        let c = byRegion.get(region);
+        if (!c) byRegion.set(region, (c = new cloudtrail.CloudTrailClient({ ...o, region })));
+        return c;
+      });
+    },
     simulator: (o) => {
       const clients = mod.defaultClients(o.region ?? 'us-east-1', o.profile ? { profile: o.profile } : {});
       return (r) => mod.crossCheckWithSimulator(r, { iam: clients.iam });

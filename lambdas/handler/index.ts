@@ -11,7 +11,6 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -52,7 +51,10 @@ export async function productionDeps(config: Config, logger: Logger): Promise<Ap
     externalId,
     auditorAccountId: config.auditorAccountId,
   });
-  const changes = config.changeLookup ? new CloudTrailChangeLookup(new CloudTrailClient({})) : undefined;
+  // Each change is looked up in the history of the account that owns the layer (member role in organization mode).
+  const changes = config.changeLookup
+    ? new CloudTrailChangeLookup((account, region) => view.cloudTrailFor(account, region))
+    : undefined;
   // AWS's policy simulator as a second opinion on same-account identity decisions (memoised per problem).
   const iam = new IAMClient({ maxAttempts: 4, retryMode: 'adaptive' });
   const simulator = memoizeSimulator(

@@ -1,3 +1,4 @@
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 /**
  * AwsAccountView: the AccountView over a live AWS account (or several, with a member role). It reads only what
  * the request needs, concurrently, through an in-memory TTL cache shared by every gather of this instance —
@@ -135,6 +136,21 @@ export class AwsAccountView implements AccountView {
       ...(opts.auditorAccountId ? { auditorAccountId: opts.auditorAccountId } : {}),
     });
     this.org = new OrgReader(this.reader, this.access.self, this.region);
+  }
+
+  /**
+   * The CloudTrail client that reads `accountId`'s own event history (LookupEvents only ever returns the calling
+   * account's events): the auditor's, or the member role's in organization mode. Throws an error named
+   * CannotEnterAccount, with the reason, when the account cannot be entered.
+   */
+  async cloudTrailFor(accountId: string | null, region: string): Promise<CloudTrailClient> {
+    const scoped = await this.access.scopeFor(accountId);
+    if (!scoped.ok) {
+      throw Object.assign(new Error(scoped.fact.detail ?? `cannot read account ${accountId}`), {
+        name: 'CannotEnterAccount',
+      });
+    }
+    return scoped.scope.clients(region).cloudtrail;
   }
 
   /** Forgets every cached read (not the assumed-role credentials). */

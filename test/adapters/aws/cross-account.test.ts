@@ -351,3 +351,24 @@ describe('without a member role', () => {
     expect(aws.stubs.sts.commandCalls(AssumeRoleCommand)).toHaveLength(0);
   });
 });
+
+describe('cloudTrailFor: whose event history the change lookup reads', () => {
+  it("returns the member account's CloudTrail client (LookupEvents only sees the calling account's history)", async () => {
+    const w = world();
+    expect(await w.view.cloudTrailFor(OWNER, 'eu-west-1')).toBe(w.owner.clients.cloudtrail);
+    expect(await w.view.cloudTrailFor(null, 'us-east-1')).toBe(w.auditor.clients.cloudtrail);
+    expect(w.factoryCalls).toEqual(
+      expect.arrayContaining([expect.objectContaining({ accountId: OWNER, region: 'eu-west-1' })]),
+    );
+  });
+
+  it('names the account it cannot enter, and why', async () => {
+    const w = world({ assumeFails: OWNER });
+    await expect(w.view.cloudTrailFor(OWNER, 'us-east-1')).rejects.toMatchObject({
+      name: 'CannotEnterAccount',
+      message: expect.stringMatching(
+        new RegExp(`^cannot assume arn:aws:iam::${OWNER}:role/.* to read account ${OWNER}: AccessDenied`),
+      ),
+    });
+  });
+});
