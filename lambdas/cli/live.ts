@@ -3,6 +3,9 @@
  * only when a command needs it, so offline commands start fast.
  */
 import type { ChangeSource, KmsDenialSource, SimulatorCheck } from '../adapters/explain';
+import type { CloudTrailChangeLookup } from '../adapters/changes/cloudtrail-lookup';
+
+type SnapshotChangeSource = Pick<CloudTrailChangeLookup, 'snapshotChanges'>;
 import type { AccountView } from '../adapters/types';
 import { UsageError } from './errors';
 import type { CliIo } from './io';
@@ -24,7 +27,7 @@ export interface LiveAws {
   AwsAccountView: new (opts: LiveOptions) => AccountView;
   captureSnapshot(opts: CaptureOptions): Promise<{ snapshot: unknown; problems: string[] }>;
   /** CloudTrail LookupEvents for "what changed" (optional: without it, changes are not attributed). */
-  changeSource?(opts: LiveOptions): ChangeSource & Partial<KmsDenialSource>;
+  changeSource?(opts: LiveOptions): ChangeSource & Partial<KmsDenialSource> & Partial<SnapshotChangeSource>;
   /** AWS's policy simulator as a second opinion on same-account identity decisions (optional). */
   simulator?(opts: LiveOptions): SimulatorCheck;
 }

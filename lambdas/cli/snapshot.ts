@@ -3,7 +3,7 @@ import cliProgress from 'cli-progress';
 import { EXIT, UsageError } from './errors';
 import { writeOutput } from './files';
 import type { CliIo } from './io';
-import { liveOptions, loadLiveAws, requireCredentials } from './live';
+import { liveOptions, loadLiveAws, requireCredentials, type LiveAws, type LiveOptions } from './live';
 
 export interface SnapshotOptions {
   readonly bucket: string[];
@@ -57,6 +57,41 @@ function summary(out: string, opts: SnapshotOptions, problems: readonly string[]
   return `${head}; ${problems.length} item${problems.length === 1 ? '' : 's'} could not be read (unknown in the snapshot):\n${problems.map((p) => `  - ${p}`).join('\n')}\n`;
 }
 
+/** IAM names of the principals (roles and users), whose changes CloudTrail records in us-east-1. */
+function principalName(arn: string): string | null {
+  return (
+    /^arn:[^:]+:(?:iam|sts)::\d{12}:(?:role|user|assumed-role)\/(?:.*\/)?([^/]+?)(?:\/[^/]+)?$/.exec(
+      arn,
+    )?.[1] ?? null
+  );
+}
+
+/**
+ * Adds the access-control changes of the last 7 days (issue 9) for the captured buckets and principals, as
+ * `recentChanges` in the LookupEvents shape, so that `explain --snapshot` can say what changed, offline.
+ */
+async function withRecentChanges(
+  aws: LiveAws,
+  live: LiveOptions,
+  opts: SnapshotOptions,
+  result: { snapshot: unknown; problems: string[] },
+): Promise<unknown> {
+  const source = aws.changeSource?.(live);
+  if (!source?.snapshotChanges || !result.snapshot || typeof result.snapshot !== 'object')
+    return result.snapshot;
+  const region = live.region ?? 'us-east-1';
+  const targets = [
+    ...opts.bucket.map((name) => ({ name, accountId: null, region })),
+    ...opts.principal.flatMap((arn) => {
+      const name = principalName(arn);
+      return name ? [{ name, accountId: null, region: 'us-east-1' }] : [];
+    }),
+  ];
+  const { events, problems } = await source.snapshotChanges({ targets, until: new Date() });
+  result.problems.push(...problems);
+  return { ...(result.snapshot as Record<string, unknown>), recentChanges: events };
+}
+
 export async function snapshotCommand(opts: SnapshotOptions, io: CliIo): Promise<number> {
   if (opts.bucket.length === 0 && opts.principal.length === 0 && !opts.allIam) {
     throw new UsageError('snapshot needs at least one --bucket NAME (or --principal ARN, or --all-iam)');
@@ -79,7 +114,8 @@ export async function snapshotCommand(opts: SnapshotOptions, io: CliIo): Promise
   } finally {
     bar?.stop();
   }
-  await writeOutput(io, opts.out, `${JSON.stringify(result.snapshot, null, 2)}\n`);
+  const snapshot = await withRecentChanges(aws, live, opts, result);
+  await writeOutput(io, opts.out, `${JSON.stringify(snapshot, null, 2)}\n`);
   io.stderr(summary(opts.out, opts, result.problems));
   return EXIT.ok;
 }

@@ -197,3 +197,44 @@ describe('snapshot', () => {
     expect(io.stderrText()).toBe('s3-403: internal error: boom\n');
   });
 });
+
+describe('snapshot: recent access-control changes (issue 9)', () => {
+  it('records the changes of the captured buckets and principals as recentChanges, in the LookupEvents shape', async () => {
+    const targets: unknown[] = [];
+    const change = {
+      EventId: 'ev-1',
+      EventName: 'PutBucketPolicy',
+      EventTime: new Date('2026-11-20T08:12:31Z'),
+      Username: 'bob',
+      Resources: [{ ResourceType: 'AWS::S3::Bucket', ResourceName: 'my-bucket' }],
+      CloudTrailEvent: JSON.stringify({ eventID: 'ev-1', requestParameters: { bucketName: 'my-bucket' } }),
+    };
+    const aws: LiveAws = {
+      ...fakeAws(),
+      changeSource: () => ({
+        recentChanges: () => Promise.reject(new Error('not used')),
+        snapshotChanges: (o) => {
+          targets.push(...o.targets);
+          return Promise.resolve({
+            events: [change],
+            problems: ['recent changes of App (us-east-1): AccessDenied'],
+          });
+        },
+      }),
+    };
+    const io = memoryIo({ aws });
+    const argv = ['snapshot', '--bucket', 'my-bucket', '--principal', 'arn:aws:iam::111122223333:role/App'];
+    expect(await run([...argv, '--out', 'snap.json', '--region', 'eu-west-1'], io)).toBe(0);
+    expect(targets).toEqual([
+      { name: 'my-bucket', accountId: null, region: 'eu-west-1' },
+      { name: 'App', accountId: null, region: 'us-east-1' },
+    ]);
+    const snap = loadSnapshot(io.written.get('snap.json') ?? '', 'snap.json');
+    expect(snap.recentChanges?.[0]).toMatchObject({
+      EventId: 'ev-1',
+      EventName: 'PutBucketPolicy',
+      EventTime: '2026-11-20T08:12:31.000Z',
+    });
+    expect(io.stderrText()).toContain('  - recent changes of App (us-east-1): AccessDenied');
+  });
+});

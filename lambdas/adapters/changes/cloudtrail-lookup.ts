@@ -162,8 +162,14 @@ export class CloudTrailChangeLookup {
   }
 
   private async fetch(t: ChangeTarget, start: Date, end: Date, maxPages: number): Promise<ChangeRecord[]> {
+    const events = await this.raw(t, start, end, maxPages);
+    return events.flatMap((e) => changeRecordFromLookupEvent(e) ?? []);
+  }
+
+  /** LookupEvents `Events[]`, verbatim, for one resource name (paged, paced). */
+  private async raw(t: ChangeTarget, start: Date, end: Date, maxPages: number): Promise<Event[]> {
     const client = await this.resolve(t.accountId, t.region);
-    const out: ChangeRecord[] = [];
+    const out: Event[] = [];
     let token: string | undefined;
     for (let page = 0; page < maxPages; page++) {
       const res = await paced(
@@ -180,14 +186,40 @@ export class CloudTrailChangeLookup {
           ),
         this.opts.spacingMs ?? MIN_SPACING_MS,
       );
-      for (const e of res.Events ?? ([] as Event[])) {
-        const c = changeRecordFromLookupEvent(e);
-        if (c) out.push(c);
-      }
+      out.push(...(res.Events ?? []));
       token = res.NextToken;
       if (!token) break;
     }
     return out;
+  }
+
+  /**
+   * For `s3-403 snapshot`: the access-control changes of the window before `until`, verbatim in the LookupEvents
+   * shape (SNAPSHOT.md `recentChanges`, oldest first), and one line per target that could not be read.
+   */
+  async snapshotChanges(o: ChangeLookupOptions): Promise<{ events: Event[]; problems: string[] }> {
+    const start = new Date(o.until.getTime() - (o.windowDays ?? 7) * 86_400_000);
+    const wanted = new Set(ALL_CHANGE_EVENT_NAMES);
+    const problems: string[] = [];
+    const seen = new Set<string>();
+    const events: Event[] = [];
+    for (const t of o.targets) {
+      try {
+        for (const e of await this.raw(t, start, o.until, o.maxPages ?? 4)) {
+          if (!e.EventName || !wanted.has(e.EventName) || seen.has(e.EventId ?? '')) continue;
+          seen.add(e.EventId ?? '');
+          events.push(e);
+        }
+      } catch (err) {
+        const e = err as { name?: string; message?: string };
+        const permission = e.name === 'CannotEnterAccount' ? 'sts:AssumeRole' : 'cloudtrail:LookupEvents';
+        problems.push(
+          `recent changes of ${t.name} (${t.region}): ${e.name ?? 'Error'}: ${e.message ?? String(err)} (needs ${permission})`,
+        );
+      }
+    }
+    events.sort((a, b) => (a.EventTime?.getTime() ?? 0) - (b.EventTime?.getTime() ?? 0));
+    return { events, problems };
   }
 }
 

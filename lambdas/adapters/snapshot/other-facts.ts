@@ -12,6 +12,7 @@ import {
   type NamedPolicy,
   type VpcEndpointFacts,
 } from '../../core/model';
+import { changeRecordFromLookupEvent } from '../../core/changes';
 import { pabOf } from './bucket-facts';
 import type { Snapshot, SnapshotKmsKey } from './schema';
 import type { SnapshotIndex } from './snapshot-index';
@@ -138,29 +139,7 @@ export function sessionPolicyFor(
   );
 }
 
-function parseRecord(text: string | undefined): Record<string, unknown> | null {
-  if (text === undefined) return null;
-  try {
-    const v: unknown = JSON.parse(text);
-    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
-}
-
 export function recentChangesOf(snapshot: Snapshot): Fact<readonly ChangeRecord[]> {
   if (snapshot.recentChanges === undefined) return notCollected('recentChanges');
-  return known(
-    snapshot.recentChanges.map((c) => ({
-      eventId: c.EventId,
-      eventName: c.EventName,
-      eventTime: c.EventTime,
-      username: c.Username ?? null,
-      resources: (c.Resources ?? []).map((r) => ({
-        type: r.ResourceType ?? null,
-        name: r.ResourceName ?? null,
-      })),
-      record: parseRecord(c.CloudTrailEvent),
-    })),
-  );
+  return known(snapshot.recentChanges.flatMap((c) => changeRecordFromLookupEvent(c) ?? []));
 }

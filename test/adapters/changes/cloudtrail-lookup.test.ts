@@ -247,3 +247,38 @@ describe('CloudTrailChangeLookup across accounts (organization mode)', () => {
     expect(res).toMatchObject({ status: 'unknown', reason: 'accessDenied', permission: 'sts:AssumeRole' });
   });
 });
+
+describe('CloudTrailChangeLookup.snapshotChanges (s3-403 snapshot)', () => {
+  const ct = mockClient(CloudTrailClient);
+  beforeEach(() => {
+    ct.reset();
+    clearChangeLookupCache();
+  });
+
+  it('keeps the access-control changes verbatim, oldest first, and names the targets it could not read', async () => {
+    ct.on(LookupEventsCommand, {
+      LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: 'corp-data' }],
+    })
+      .resolves({
+        Events: [
+          ev('2', 'PutBucketPolicy', '2026-11-20T08:00:00Z', { bucketName: 'corp-data' }),
+          ev('x', 'GetBucketPolicy', '2026-11-20T08:30:00Z', {}),
+          ev('1', 'DeleteBucketPolicy', '2026-11-19T08:00:00Z', { bucketName: 'corp-data' }),
+        ],
+      })
+      .on(LookupEventsCommand, {
+        LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: 'App' }],
+      })
+      .rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }));
+    const lookup = new CloudTrailChangeLookup(new CloudTrailClient({}), { spacingMs: 1 });
+    const out = await lookup.snapshotChanges({
+      targets: [T('corp-data'), T('App')],
+      until: new Date('2026-11-20T10:00:00Z'),
+    });
+    expect(out.events.map((e) => e.EventId)).toEqual(['1', '2']);
+    expect(out.events[1]).toHaveProperty('CloudTrailEvent');
+    expect(out.problems).toEqual([
+      'recent changes of App (us-east-1): AccessDeniedException: not authorized (needs cloudtrail:LookupEvents)',
+    ]);
+  });
+});
