@@ -6,6 +6,11 @@
  * Block Public Access, Object Ownership, identity-based policies, permissions boundary, session policy.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/how-s3-evaluates-access-control.html
+ *
+ * Fast path (decision first): every policy is evaluated without near misses, the layer logic reads only the
+ * statements that match or might match, and the policies a layer result shows trace their near misses and
+ * details when first read (see Evaluated in ./s3/evaluate.ts). `authorizeReference` is the same engine with
+ * every policy traced in full, eagerly; test/core/policy/authorize/equivalence.test.ts proves them deep-equal.
  */
 import type { Acl, Fact } from '../model';
 import type {
@@ -36,7 +41,7 @@ import {
   scpCalc,
   sessionCalc,
 } from './s3/chain';
-import { notApplicable, policyGuardrail, type LayerCalc } from './s3/evaluate';
+import { notApplicable, policyGuardrail, withReferenceEvaluation, type LayerCalc } from './s3/evaluate';
 import { anyGrant, emptyGrants } from './s3/grants';
 import { grantLayer, resourcePolicy, type ResourcePolicy } from './s3/resource-policy';
 import { aclLayer, bpaLayer, bpaPutCheck, ownershipLayer, ownershipPutReject } from './s3/s3-layers';
@@ -335,4 +340,12 @@ export function authorize(input: AuthorizationInput): AuthorizationResult {
   ];
   const layers: LayerResult[] = ordered.map((c) => c.result);
   return { decision: finalDecision(ordered, and3(guards, grant)), layers };
+}
+
+/**
+ * The reference engine: `authorize` with every policy traced in full, eagerly (no fast path). Same result,
+ * deep-equal; kept for the equivalence tests and for debugging the fast path.
+ */
+export function authorizeReference(input: AuthorizationInput): AuthorizationResult {
+  return withReferenceEvaluation(() => authorize(input));
 }

@@ -29,18 +29,28 @@ interface RequestState {
   readonly appliesTail: string;
 }
 
-const stateCache = new WeakMap<EngineRequest, RequestState>();
+/**
+ * Per-request state, cached for the last two requests (authorize evaluates every policy of a decision against
+ * the same request object, or two: the bucket's and the access point's). Recomputing it is cheap and gives the
+ * same values; a WeakMap per request cost more in garbage collection than it saved.
+ */
+let cachedA: EngineRequest | null = null;
+let stateA: RequestState | null = null;
+let cachedB: EngineRequest | null = null;
+let stateB: RequestState | null = null;
 
 function stateOf(request: EngineRequest): RequestState {
-  let s = stateCache.get(request);
-  if (s === undefined) {
-    s = {
-      actionLower: request.action.toLowerCase(),
-      ctx: new ContextView(request),
-      appliesTail: ` applies to ${request.action} on ${request.resource}`,
-    };
-    stateCache.set(request, s);
-  }
+  if (request === cachedA && stateA !== null) return stateA;
+  if (request === cachedB && stateB !== null) return stateB;
+  const s: RequestState = {
+    actionLower: request.action.toLowerCase(),
+    ctx: new ContextView(request),
+    appliesTail: ` applies to ${request.action} on ${request.resource}`,
+  };
+  cachedB = cachedA;
+  stateB = stateA;
+  cachedA = request;
+  stateA = s;
   return s;
 }
 
@@ -49,10 +59,11 @@ function stateOf(request: EngineRequest): RequestState {
  * statements whose Action / NotAction covers the action, in order. Actions repeat (S3 has a few hundred),
  * so action matching runs once per (document, action), not per evaluation.
  */
-const applicableCache = new WeakMap<
-  readonly CompiledStatement[],
-  Map<string, readonly CompiledStatement[]>
->();
+const BY_ACTION = Symbol('statements by action');
+/** The cache lives on the compiled statement list itself (a non-enumerable symbol: a plain property read). */
+type StatementList = readonly CompiledStatement[] & {
+  [BY_ACTION]?: Map<string, readonly CompiledStatement[]>;
+};
 const APPLICABLE_MAX = 1024;
 
 function actionApplies(st: CompiledStatement, actionLower: string): boolean {
@@ -70,10 +81,10 @@ function applicable(
   statements: readonly CompiledStatement[],
   actionLower: string,
 ): readonly CompiledStatement[] {
-  let byAction = applicableCache.get(statements);
+  let byAction = (statements as StatementList)[BY_ACTION];
   if (byAction === undefined) {
-    byAction = new Map();
-    applicableCache.set(statements, byAction);
+    byAction = new Map<string, readonly CompiledStatement[]>();
+    Object.defineProperty(statements, BY_ACTION, { value: byAction });
   }
   let list = byAction.get(actionLower);
   if (list === undefined) {
@@ -237,9 +248,21 @@ function decide(traces: readonly StatementTrace[]): PolicyEvaluation['decision']
   return allowUnknown ? 'unknown' : 'none';
 }
 
+/** resourceApplies(…) !== false, stopping at the first Resource value that matches or might match. */
+function resourceMightApply(st: CompiledStatement, resource: string, ctx: ContextView): boolean {
+  if (st.notResource) return resourceApplies(st, resource, ctx) !== false;
+  const rs = st.resources;
+  for (let i = 0; i < rs.length; i++) {
+    const r = rs[i] as CompiledResource;
+    if (r.pattern !== null ? arnTest(r.pattern, resource) : resourceListed(r, resource, ctx) !== false)
+      return true;
+  }
+  return false;
+}
+
 /** Could the statement apply? A cheap test without traces (stops at the first element that fails). */
 function mightApply(st: CompiledStatement, request: EngineRequest, ctx: ContextView): boolean {
-  if (resourceApplies(st, request.resource, ctx) === false) return false;
+  if (!resourceMightApply(st, request.resource, ctx)) return false;
   if (st.principal !== null) {
     const p = st.notPrincipal
       ? matchNotPrincipal(st.principal, request.principal, ctx)
@@ -259,6 +282,15 @@ export interface EvaluateOptions {
   readonly nearMisses?: boolean;
 }
 
+/** Near misses left out by the last evaluation with `nearMisses: false` (0: its statements are complete). */
+let lastSkipped = 0;
+
+/**
+ * How many near misses the last `evaluatePolicy(…, { nearMisses: false })` left out: 0 means its statements
+ * are exactly those of the full evaluation (same traces, same order). Module scratch, read right after the call.
+ */
+export const nearMissesSkipped = (): number => lastSkipped;
+
 /** Evaluates one policy against one request. Never throws: an internal failure gives decision 'unknown'. */
 export function evaluatePolicy(
   policy: ParsedPolicy,
@@ -271,13 +303,20 @@ export function evaluatePolicy(
     const compiled = compiledOf(policy);
     meta = compiled.meta;
     const { actionLower, ctx } = stateOf(request);
-    const statements: StatementTrace[] = [];
+    let statements: StatementTrace[] | null = null;
+    lastSkipped = 0;
     for (const st of applicable(compiled.statements, actionLower)) {
-      if (!nearMisses && !mightApply(st, request, ctx)) continue;
+      if (!nearMisses && !mightApply(st, request, ctx)) {
+        lastSkipped++;
+        continue;
+      }
+      if (statements === null) statements = [];
       statements.push(traceStatement(st, request, ctx));
     }
+    if (statements === null) return { policy: meta, decision: 'none', statements: [] };
     return { policy: meta, decision: decide(statements), statements };
   } catch (e) {
+    lastSkipped = 1; // a failure: never reuse this evaluation as the full one
     const detail =
       e instanceof PolicyParseError
         ? `cannot evaluate: ${e.message}`

@@ -24,7 +24,7 @@ import {
   scpCalc,
   sessionCalc,
 } from './s3/chain';
-import { factMissing, layer, type LayerCalc } from './s3/evaluate';
+import { factMissing, layer, withReferenceEvaluation, type LayerCalc } from './s3/evaluate';
 import { addGrant, emptyGrants, keySideGrant, type CallerMode, type Chain } from './s3/grants';
 import { grantLayer, resourcePolicy, type ResourcePolicy } from './s3/resource-policy';
 import { and3, merge3, or3 } from './s3/tri';
@@ -248,4 +248,9 @@ export function authorizeKms(input: KmsAuthorizationInput): AuthorizationResult 
   const decision = finalDecision(ordered, allow);
   const layers: LayerResult[] = ordered.map((c) => c.result);
   return { decision, layers };
+}
+
+/** The reference engine for KMS (see authorizeReference): every policy traced in full, eagerly. */
+export function authorizeKmsReference(input: KmsAuthorizationInput): AuthorizationResult {
+  return withReferenceEvaluation(() => authorizeKms(input));
 }

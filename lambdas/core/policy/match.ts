@@ -190,9 +190,19 @@ export function compileArnPattern(encoded: string, expandTrailing: boolean): Arn
   return { encoded: flat(encoded), expandTrailing, head: null, rest: null };
 }
 
+/** The last head test (most patterns of a policy share the head "arn:aws:s3:::", and startsWith is a call). */
+let lastHead: string | null = null;
+let lastSubject: string | null = null;
+let lastHeadMatches = false;
+
 export function arnTest(a: ArnPattern, s: string): boolean {
   if (a.head !== null && a.rest !== null) {
-    if (!s.startsWith(a.head)) return false;
+    if (a.head !== lastHead || s !== lastSubject) {
+      lastHead = a.head;
+      lastSubject = s;
+      lastHeadMatches = s.startsWith(a.head);
+    }
+    if (!lastHeadMatches) return false;
     return globTest(a.rest, s, a.head.length);
   }
   return arnMatchEncoded(a.encoded, s, a.expandTrailing);

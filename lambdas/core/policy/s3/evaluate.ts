@@ -4,7 +4,7 @@
  */
 import type { Fact, NamedPolicy, OrgLevel } from '../../model';
 import { parsePolicy } from '../parse';
-import { evaluatePolicy } from '../evaluate-policy';
+import { evaluatePolicy, nearMissesSkipped } from '../evaluate-policy';
 import type {
   EngineRequest,
   LayerId,
@@ -18,7 +18,21 @@ import type {
 import { and3 } from './tri';
 
 export interface Evaluated {
+  /**
+   * The evaluation as displayed in layer results: every statement for the request's action, near misses
+   * included. On the fast path its `statements` are built on first read (a memoised getter), so that only the
+   * evaluations a reader actually opens pay for their traces and detail strings.
+   */
   readonly ev: PolicyEvaluation;
+  /**
+   * The statements the layer logic reads: those that match or might match (matched !== false). The decision
+   * logic never looks at near misses (matched === false), except the NotPrincipal + boundary rule, which reads
+   * `ev`. In reference mode this is `ev.statements` itself (near misses included).
+   */
+  readonly applying: readonly StatementTrace[];
+  /** `ev.decision` and `ev.policy`, readable without making the displayed evaluation. */
+  readonly decision: PolicyEvaluation['decision'];
+  readonly policy: PolicyEvaluation['policy'];
   /** Set when the policy could not be parsed or evaluated: the layer is then unknown. */
   readonly error: string | null;
   readonly parsed: ParsedPolicy | null;
@@ -51,6 +65,97 @@ function parsedOf(p: NamedPolicy): ParsedPolicy | Error {
   return parsed;
 }
 
+/**
+ * Reference mode: every policy traced in full, eagerly, and the layer logic reading the full traces — the
+ * engine as it was before the fast path. Kept callable so that tests can prove the fast path returns
+ * deep-equal results (test/core/policy/authorize/equivalence.test.ts).
+ */
+let referenceMode = false;
+
+/** Runs `fn` (synchronous) with the reference evaluation. */
+export function withReferenceEvaluation<T>(fn: () => T): T {
+  const previous = referenceMode;
+  referenceMode = true;
+  try {
+    return fn();
+  } finally {
+    referenceMode = previous;
+  }
+}
+
+/** Where a lazily traced evaluation keeps what it needs (a non-enumerable symbol: invisible to JSON and equality). */
+const LAZY = Symbol('lazy statements');
+
+interface LazyState {
+  readonly parsed: ParsedPolicy;
+  readonly req: EngineRequest;
+  statements: readonly StatementTrace[] | null;
+}
+
+/** The shared getter: traces the policy in full (near misses included) on first read, then memoises. */
+function lazyStatements(this: { [LAZY]: LazyState }): readonly StatementTrace[] {
+  const state = this[LAZY];
+  if (state.statements === null) state.statements = evaluatePolicy(state.parsed, state.req).statements;
+  return state.statements;
+}
+
+const STATEMENTS_DESCRIPTOR: PropertyDescriptor = {
+  get: lazyStatements,
+  enumerable: true,
+  configurable: true,
+};
+
+/**
+ * The displayed evaluation of the fast path: same policy and decision as the full evaluation (near misses
+ * never change a decision), statements traced in full on first read and memoised. `statements` is an own,
+ * enumerable accessor, so JSON, spreads and deep equality see a plain { policy, decision, statements } object.
+ * (A shared descriptor: an object literal with a getter costs several times more to create.)
+ */
+function lazyEvaluation(fast: PolicyEvaluation, parsed: ParsedPolicy, req: EngineRequest): PolicyEvaluation {
+  const ev = { policy: fast.policy, decision: fast.decision };
+  Object.defineProperty(ev, 'statements', STATEMENTS_DESCRIPTOR);
+  const state: LazyState = { parsed, req, statements: null };
+  Object.defineProperty(ev, LAZY, { value: state });
+  return ev as unknown as PolicyEvaluation;
+}
+
+/**
+ * A policy evaluated on the fast path: the layer logic reads `applying`; the displayed evaluation `ev` is
+ * made only when a layer result shows it (most evaluations are never shown), and traces its near misses
+ * only when read.
+ */
+class FastEvaluated implements Evaluated {
+  readonly error = null;
+  private shown: PolicyEvaluation | null = null;
+  constructor(
+    private readonly fast: PolicyEvaluation,
+    /** The fast evaluation left no near miss out: it is the full one. */
+    private readonly complete: boolean,
+    readonly parsed: ParsedPolicy,
+    private readonly req: EngineRequest,
+  ) {}
+
+  get applying(): readonly StatementTrace[] {
+    return this.fast.statements;
+  }
+
+  get decision(): PolicyEvaluation['decision'] {
+    return this.fast.decision;
+  }
+
+  get policy(): PolicyEvaluation['policy'] {
+    return this.fast.policy;
+  }
+
+  get ev(): PolicyEvaluation {
+    if (this.shown === null)
+      this.shown = this.complete ? this.fast : lazyEvaluation(this.fast, this.parsed, this.req);
+    return this.shown;
+  }
+}
+
+const FAST = { nearMisses: false } as const;
+
 const policyRef = (p: NamedPolicy): PolicyEvaluation['policy'] =>
   p.arn !== undefined ? { name: p.name, arn: p.arn, source: p.source } : { name: p.name, source: p.source };
 
@@ -58,18 +163,31 @@ const policyRef = (p: NamedPolicy): PolicyEvaluation['policy'] =>
 export function evaluate(p: NamedPolicy, req: EngineRequest): Evaluated {
   const parsed = parsedOf(p);
   if (parsed instanceof Error) {
+    const policy = policyRef(p);
     return {
-      ev: { policy: policyRef(p), decision: 'unknown', statements: [] },
+      ev: { policy, decision: 'unknown', statements: [] },
+      applying: [],
+      decision: 'unknown',
+      policy,
       error: `${p.name}: ${parsed.message}`,
       parsed: null,
     };
   }
   try {
-    return { ev: evaluatePolicy(parsed, req), error: null, parsed };
+    if (referenceMode) {
+      const ev = evaluatePolicy(parsed, req);
+      return { ev, applying: ev.statements, decision: ev.decision, policy: ev.policy, error: null, parsed };
+    }
+    const fast = evaluatePolicy(parsed, req, FAST);
+    return new FastEvaluated(fast, nearMissesSkipped() === 0, parsed, req);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
+    const policy = policyRef(p);
     return {
-      ev: { policy: policyRef(p), decision: 'unknown', statements: [] },
+      ev: { policy, decision: 'unknown', statements: [] },
+      applying: [],
+      decision: 'unknown',
+      policy,
       error: `${p.name}: ${msg}`,
       parsed,
     };
@@ -78,9 +196,9 @@ export function evaluate(p: NamedPolicy, req: EngineRequest): Evaluated {
 
 export function denyTri(e: Evaluated): Tri {
   if (e.error !== null) return 'unknown';
-  if (e.ev.decision === 'deny') return true;
+  if (e.decision === 'deny') return true;
   let unknown = false;
-  for (const s of e.ev.statements) {
+  for (const s of e.applying) {
     if (s.effect !== 'Deny') continue;
     if (s.matched === true) return true;
     if (s.matched === 'unknown') unknown = true;
@@ -91,18 +209,18 @@ export function denyTri(e: Evaluated): Tri {
 /** Whether an Allow statement matches (regardless of Deny statements). */
 export function allowTri(e: Evaluated): Tri {
   // index 0 marks the evaluator's own failure report: nothing is known about the policy then
-  if (e.error !== null || e.ev.statements.some((s) => s.index === 0)) return 'unknown';
-  if (e.ev.decision === 'allow') return true;
-  let unknown = e.ev.decision === 'unknown';
-  for (const s of e.ev.statements) {
+  if (e.error !== null || e.applying.some((s) => s.index === 0)) return 'unknown';
+  if (e.decision === 'allow') return true;
+  let unknown = e.decision === 'unknown';
+  for (const s of e.applying) {
     if (s.effect !== 'Allow') continue;
     if (s.matched === true) return true;
     if (s.matched === 'unknown') unknown = true;
   }
-  if (unknown && e.ev.decision === 'unknown') {
+  if (unknown && e.decision === 'unknown') {
     // unknown only because of a Deny that might match: the Allow side is then known not to match
-    const denyOnly = e.ev.statements.every((s) => s.effect === 'Deny' || s.matched === false);
-    const someDenyUnknown = e.ev.statements.some((s) => s.effect === 'Deny' && s.matched === 'unknown');
+    const denyOnly = e.applying.every((s) => s.effect === 'Deny' || s.matched === false);
+    const someDenyUnknown = e.applying.some((s) => s.effect === 'Deny' && s.matched === 'unknown');
     if (denyOnly && someDenyUnknown) return false;
   }
   return unknown ? 'unknown' : false;
@@ -113,12 +231,12 @@ export function missingOf(evals: readonly Evaluated[]): string[] {
   const out = new Set<string>();
   for (const e of evals) {
     if (e.error !== null) out.add(`policy ${e.error}`);
-    for (const s of e.ev.statements) {
+    for (const s of e.applying) {
       if (s.matched !== 'unknown') continue;
       for (const c of s.conditions) {
-        if (c.result === 'unknown') out.add(`condition key ${c.key} (${e.ev.policy.name} ${stmtLabel(s)})`);
+        if (c.result === 'unknown') out.add(`condition key ${c.key} (${e.policy.name} ${stmtLabel(s)})`);
       }
-      if (s.principalMatched === 'unknown') out.add(`principal of ${e.ev.policy.name} ${stmtLabel(s)}`);
+      if (s.principalMatched === 'unknown') out.add(`principal of ${e.policy.name} ${stmtLabel(s)}`);
     }
   }
   return [...out];
@@ -138,11 +256,11 @@ export const stmtLabel = (s: StatementTrace): string => (s.sid ? `#${s.index} ($
 
 export function firstMatching(evals: readonly Evaluated[], effect: 'Allow' | 'Deny'): string {
   for (const e of evals) {
-    for (const s of e.ev.statements) {
-      if (s.effect === effect && s.matched === true) return `${e.ev.policy.name} ${stmtLabel(s)}`;
+    for (const s of e.applying) {
+      if (s.effect === effect && s.matched === true) return `${e.policy.name} ${stmtLabel(s)}`;
     }
   }
-  return evals.map((e) => e.ev.policy.name).join(', ');
+  return evals.map((e) => e.policy.name).join(', ');
 }
 
 export function layer(
@@ -180,7 +298,8 @@ const uncertain = (evals: readonly Evaluated[]) =>
  * A guardrail layer (VPC endpoint policy, permissions boundary, session policy, one organization level):
  * the request passes when no Deny matches and at least one Allow matches.
  */
-export function guardrail(id: LayerId, evals: readonly Evaluated[], what: string, action: string): LayerCalc {
+/** A guardrail's outcome alone (no result, no notes): whether a Deny matches, an Allow matches, it lets through. */
+function guardTri(evals: readonly Evaluated[]): { deny: Tri; allow: Tri; permit: Tri } {
   let deny: Tri = false;
   let allow: Tri = false;
   for (const e of evals) {
@@ -192,7 +311,11 @@ export function guardrail(id: LayerId, evals: readonly Evaluated[], what: string
     else if (a === 'unknown' && allow === false) allow = 'unknown';
   }
   const permit = and3(deny === true ? false : deny === 'unknown' ? 'unknown' : true, allow);
-  const all = evals.map((e) => e.ev);
+  return { deny, allow, permit };
+}
+
+export function guardrail(id: LayerId, evals: readonly Evaluated[], what: string, action: string): LayerCalc {
+  const { deny, allow, permit } = guardTri(evals);
   if (deny === true) {
     return {
       result: layer(
@@ -207,7 +330,12 @@ export function guardrail(id: LayerId, evals: readonly Evaluated[], what: string
   }
   if (allow === false) {
     return {
-      result: layer(id, 'implicitly-denied', all, `no statement of the ${what} allows ${action}`),
+      result: layer(
+        id,
+        'implicitly-denied',
+        evals.map((e) => e.ev),
+        `no statement of the ${what} allows ${action}`,
+      ),
       permit: false,
       deny,
     };
@@ -253,18 +381,20 @@ export function policyGuardrail(
  */
 export function orgLayer(id: 'scp' | 'rcp', levels: readonly OrgLevel[], req: EngineRequest): LayerCalc {
   const label = id === 'scp' ? 'SCP' : 'RCP';
+  // per level, the outcome alone; the guardrail's result (policies, notes) only for a level that denies
   const perLevel = levels.map((lvl) => {
     const evals = lvl.policies.map((p) => evaluate(p, req));
-    const calc = evals.length === 0 ? null : guardrail(id, evals, `${label}s at ${lvl.target}`, req.action);
+    const calc = evals.length === 0 ? null : guardTri(evals);
     return { lvl, evals, calc };
   });
   const denied = perLevel.find((l) => l.calc?.deny === true);
   if (denied?.calc) {
+    const deniedCalc = guardrail(id, denied.evals, `${label}s at ${denied.lvl.target}`, req.action);
     return {
       result: layer(
         id,
         'explicitly-denied',
-        denied.calc.result.policies,
+        deniedCalc.result.policies,
         `${label} ${firstMatching(denied.evals, 'Deny')} at ${denied.lvl.target} denies ${req.action}`,
       ),
       permit: false,
@@ -309,7 +439,8 @@ export function orgLayer(id: 'scp' | 'rcp', levels: readonly OrgLevel[], req: En
       deny,
     };
   }
-  const evals = perLevel.flatMap((l) => l.evals);
+  const evals: Evaluated[] = []; // flatMap is slow in V8
+  for (const l of perLevel) for (const e of l.evals) evals.push(e);
   return {
     result: layer(
       id,

@@ -47,6 +47,8 @@ const UNKNOWN_GRANTS: readonly PolicyGrant[] = (['direct', 'role', 'account'] as
  */
 function notPrincipalBoundaryDeny(e: Evaluated, hasBoundary: boolean): Tri {
   if (!hasBoundary || e.parsed === null) return false;
+  // near misses are read below (a NotPrincipal that does not match): open the full traces only when needed
+  if (!e.parsed.statements.some((st) => st.effect === 'Deny' && 'NotPrincipal' in st.raw)) return false;
   let result: Tri = false;
   for (const s of e.ev.statements) {
     if (s.effect !== 'Deny' || s.matched === true || !s.actionMatched || !s.resourceMatched) continue;
@@ -72,12 +74,12 @@ export function resourcePolicy(
   if (e.error !== null)
     return { state: 'present', evaluated: e, isPublic: true, grants: UNKNOWN_GRANTS, deny: 'unknown' };
   const grants: PolicyGrant[] = [];
-  for (const s of e.ev.statements) {
+  for (const s of e.applying) {
     if (s.effect !== 'Allow' || s.matched === false) continue;
     grants.push({
       category: categoryOf(matchKindOf(s), req.principal),
       matched: s.matched,
-      label: `${e.ev.policy.name} ${stmtLabel(s)}`,
+      label: `${e.policy.name} ${stmtLabel(s)}`,
     });
   }
   const deny = or3(denyTri(e), notPrincipalBoundaryDeny(e, hasBoundary));
@@ -109,13 +111,13 @@ export function grantLayer(
     const note =
       denyTri(e) === true
         ? `${firstMatching([e], 'Deny')} denies ${req.action}`
-        : `a Deny with NotPrincipal always denies a principal that has a permissions boundary (${e.ev.policy.name})`;
+        : `a Deny with NotPrincipal always denies a principal that has a permissions boundary (${e.policy.name})`;
     return { result: layer(id, 'explicitly-denied', evs, note), permit: false, deny: true };
   }
   if (effective === true) {
     const onlyAccount =
       sameAccount && pol.grants.filter((g) => g.matched === true).every((g) => g.category === 'account');
-    const label = pol.grants.find((g) => g.matched === true)?.label ?? e.ev.policy.name;
+    const label = pol.grants.find((g) => g.matched === true)?.label ?? e.policy.name;
     const note = onlyAccount
       ? `${label} names the account: it only delegates to the account's IAM policies`
       : `${label} allows ${req.action}`;
