@@ -244,11 +244,9 @@ export function missingOf(evals: readonly Evaluated[]): string[] {
 
 export function factMissing(what: string, f: Fact<unknown>): string {
   if (f.status === 'known') return what;
-  const why = f.permission
-    ? `${f.reason}, needs ${f.permission}`
-    : f.detail
-      ? `${f.reason}: ${f.detail}`
-      : f.reason;
+  // The reason, the permission the auditor lacks, and the detail (e.g. which account could not be entered, why).
+  const detail = f.detail ? `: ${f.detail.length > 240 ? `${f.detail.slice(0, 239)}…` : f.detail}` : '';
+  const why = f.permission ? `${f.reason}, needs ${f.permission}${detail}` : `${f.reason}${detail}`;
   return `${what} (${why})`;
 }
 
