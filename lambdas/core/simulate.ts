@@ -9,6 +9,7 @@
  * A session whose session policy the snapshot does not carry is simulated without a session policy.
  */
 import { analyze, evaluateNeeds } from './analyze';
+import { parseEnhancedMessage } from './event';
 import {
   isKnown,
   known,
@@ -215,18 +216,7 @@ function baseRequest(
     userAgent: null,
     errorCode: 'AccessDenied',
     errorMessage: null,
-    enhancedMessage: {
-      raw: '',
-      kind: 'generic',
-      principalArn: null,
-      action: null,
-      resource: null,
-      policyType: null,
-      policyArn: null,
-      transitiveThrough: null,
-      bpaSetting: null,
-      truncated: false,
-    },
+    enhancedMessage: parseEnhancedMessage('AccessDenied', null),
     context: { values: {}, absent: [], otherKeys: 'absent' },
     kms: null,
     sse: null,

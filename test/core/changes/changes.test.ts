@@ -1,3 +1,4 @@
+import { request as buildRequest } from '../../adapters/snapshot/request-builder';
 import {
   attachChanges,
   attributeChange,
@@ -16,62 +17,22 @@ import {
 
 const ACCOUNT = '111122223333';
 
+const CALLER = {
+  type: 'AssumedRole' as const,
+  arn: `arn:aws:sts::${ACCOUNT}:assumed-role/AppRole/s1`,
+  identityArn: `arn:aws:iam::${ACCOUNT}:role/AppRole`,
+  accountId: ACCOUNT,
+  sessionName: 's1',
+  principalId: 'AROAEXAMPLE:s1',
+};
+
 function request(over: Partial<AccessRequest> = {}): AccessRequest {
-  return {
-    eventId: 'e-1',
-    eventTime: '2026-11-20T10:00:00Z',
-    region: 'us-east-1',
-    eventSource: 's3.amazonaws.com',
-    eventName: 'GetObject',
-    actions: ['s3:GetObject'],
-    resources: ['arn:aws:s3:::corp-data/reports/q3.csv'],
-    needs: [],
-    mapped: true,
+  return buildRequest(CALLER, {
     bucket: 'corp-data',
     key: 'reports/q3.csv',
-    versionId: null,
     bucketAccountId: ACCOUNT,
-    crossAccount: false,
-    principal: {
-      type: 'AssumedRole',
-      arn: `arn:aws:sts::${ACCOUNT}:assumed-role/AppRole/s1`,
-      identityArn: `arn:aws:iam::${ACCOUNT}:role/AppRole`,
-      accountId: ACCOUNT,
-      sessionName: 's1',
-      principalId: 'AROAEXAMPLE:s1',
-      accessKeyId: null,
-      invokedBy: null,
-      userName: null,
-      mfaAuthenticated: null,
-      federatedProvider: null,
-    },
-    sourceIp: '198.51.100.7',
-    vpcEndpointId: null,
-    vpcEndpointAccountId: null,
-    accessPointArn: null,
-    secureTransport: true,
-    tlsVersion: 'TLSv1.3',
-    userAgent: null,
-    errorCode: 'AccessDenied',
-    errorMessage: 'Access Denied',
-    enhancedMessage: {
-      raw: 'Access Denied',
-      kind: 'generic',
-      principalArn: null,
-      action: null,
-      resource: null,
-      policyType: null,
-      policyArn: null,
-      transitiveThrough: null,
-      bpaSetting: null,
-      truncated: false,
-    },
-    context: { values: {}, absent: [], otherKeys: 'unknown' },
-    kms: null,
-    sse: null,
-    raw: {},
     ...over,
-  };
+  });
 }
 
 function facts(changes: RequestFacts['recentChanges'], over: Partial<RequestFacts> = {}): RequestFacts {
