@@ -31,13 +31,7 @@ import {
   RULE_STATE_ALL_MANAGEMENT,
   s3DenialPattern,
 } from './event-patterns';
-import {
-  AUDITOR_PERMISSIONS,
-  CHANGE_LOOKUP_PERMISSIONS,
-  readStatements,
-  ReadScope,
-  wildcardSuppressions,
-} from './read-permissions';
+import { lambdaReadActions, readStatements, ReadScope, wildcardSuppressions } from './read-permissions';
 
 /** Central (organization) mode: a custom bus that accepts events from every account of the organization. */
 export interface CentralBusOptions {
@@ -151,6 +145,15 @@ export interface S3AccessDeniedAuditorProps {
    * @default 5
    */
   readonly maxReceiveCount?: number;
+  /**
+   * Let the Lambda read each denied object's own encryption (HeadObject: the exact SSE-KMS key) instead of
+   * assuming the bucket's default encryption. Grants s3:GetObject and s3:GetObjectVersion on the audited
+   * buckets' objects, which also allow reading object CONTENT, and sets OBJECT_METADATA=true. Without it the
+   * Lambda checks existence by listing (s3:ListBucket) and can read no object content.
+   * Context key `readObjectMetadata`.
+   * @default false
+   */
+  readonly readObjectMetadata?: boolean;
   /**
    * Redact object keys (which may hold personal data) in alerts.
    * @default false
@@ -405,6 +408,7 @@ export class S3AccessDeniedAuditor extends Construct {
       DEDUP_WINDOW_SECONDS: String((props.dedupWindow ?? AUDITOR_DEFAULTS.dedupWindow).toSeconds()),
       CACHE_TTL_SECONDS: String((props.cacheTtl ?? AUDITOR_DEFAULTS.cacheTtl).toSeconds()),
       REDACT_KEYS: String(props.redactKeys ?? false),
+      OBJECT_METADATA: String(props.readObjectMetadata ?? false),
       AUDITOR_ROLE_ARN: this.role.roleArn,
       POWERTOOLS_SERVICE_NAME: 's3-403',
       POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
@@ -423,7 +427,8 @@ export class S3AccessDeniedAuditor extends Construct {
 
   /** Everything the function may do beyond consuming its queue and writing its logs. */
   private grantRuntimePermissions(props: S3AccessDeniedAuditorProps): void {
-    const readActions = [...AUDITOR_PERMISSIONS, ...CHANGE_LOOKUP_PERMISSIONS];
+    // Exactly what the Lambda calls: no snapshot-only action, no object content unless readObjectMetadata.
+    const readActions = lambdaReadActions(props.readObjectMetadata ?? false);
     const where: ReadScope = { buckets: props.buckets, organizationId: props.centralBus?.organizationId };
     const statements = [
       ...readStatements(readActions, where),

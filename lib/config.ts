@@ -65,6 +65,7 @@ export function readSettings(get: ContextReader): DeploySettings {
     logRetention: retention(get, 'logRetentionDays'),
     reservedConcurrency: int(get, 'reservedConcurrency'),
     redactKeys: bool(get, 'redactKeys'),
+    readObjectMetadata: bool(get, 'readObjectMetadata'),
     auditorRoleName: str(get, 'auditorRoleName'),
     centralBus:
       mode === 'central'
@@ -120,6 +121,11 @@ function list(get: ContextReader, key: string): string[] | undefined {
   }
   const names = (items as string[]).map((i) => i.trim()).filter((i) => i.length > 0);
   return names.length > 0 ? names : undefined;
+}
+
+/** A true/false context value (`"true"`/`"false"` or a JSON boolean); undefined when not set. */
+export function readFlag(get: ContextReader, key: string): boolean | undefined {
+  return bool(get, key);
 }
 
 function bool(get: ContextReader, key: string): boolean | undefined {

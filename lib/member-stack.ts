@@ -28,12 +28,8 @@ import {
   RULE_STATE_ALL_MANAGEMENT,
   s3DenialPattern,
 } from './event-patterns';
-import {
-  AUDITOR_PERMISSIONS,
-  CHANGE_LOOKUP_PERMISSIONS,
-  readStatements,
-  wildcardSuppressions,
-} from './read-permissions';
+import { readFlag } from './config';
+import { lambdaReadActions, readStatements, wildcardSuppressions } from './read-permissions';
 
 export interface MemberStackProps extends StackProps {
   /**
@@ -62,6 +58,13 @@ export interface MemberStackProps extends StackProps {
    * @default false
    */
   readonly createTrail?: boolean;
+  /**
+   * Grant the central auditor s3:GetObject / s3:GetObjectVersion (HeadObject: each denied object's own SSE-KMS
+   * key) on this account's buckets. These also allow reading object content: set it only when the central
+   * auditor sets readObjectMetadata too. Context key `readObjectMetadata`.
+   * @default - the context value `readObjectMetadata`, else false
+   */
+  readonly readObjectMetadata?: boolean;
   /**
    * Trail settings when createTrail is true.
    * @default - all buckets, this Region
@@ -123,8 +126,13 @@ export class MemberStack extends Stack {
       }),
     });
     const readScope = { buckets: props.trail?.buckets };
-    // The same reads as the central function's own account view, including the change lookup (issue 9).
-    const readActions = [...AUDITOR_PERMISSIONS, ...CHANGE_LOOKUP_PERMISSIONS];
+    // The same reads as the central function's own account view, including the change lookup (issue 9): no
+    // snapshot-only action, and no object content unless readObjectMetadata.
+    const objectMetadata =
+      props.readObjectMetadata ??
+      readFlag((key) => this.node.tryGetContext(key) as unknown, 'readObjectMetadata') ??
+      false;
+    const readActions = lambdaReadActions(objectMetadata);
     const readPolicy = new iam.Policy(this, 'ReadPolicy', {
       statements: readStatements(readActions, readScope),
     });

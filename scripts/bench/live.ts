@@ -27,6 +27,7 @@ import {
   GetObjectAclCommand,
   GetPublicAccessBlockCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   S3Client,
 } from '@aws-sdk/client-s3';
 import {
@@ -219,6 +220,13 @@ export function sameAccountScenario(aws: MockedAws): void {
     Owner: { ID: 'c0ffee' },
     Grants: [{ Grantee: { Type: 'CanonicalUser', ID: 'c0ffee' }, Permission: 'FULL_CONTROL' }],
   }));
+  // Every key asked for exists: ListObjectsV2 (Prefix = key, MaxKeys 1) lists the key itself first.
+  aws.on('s3', ListObjectsV2Command, (input: { Prefix?: string }) => ({
+    Contents: [{ Key: input.Prefix, Size: 42 }],
+    KeyCount: 1,
+    IsTruncated: false,
+  }));
+  // Called only by a view with objectMetadata.
   aws.on('s3', HeadObjectCommand, () => ({ ContentLength: 42, ServerSideEncryption: 'AES256' }));
   // Read only when ACLs are in effect (Object Ownership is not BucketOwnerEnforced).
   aws.on('s3', GetObjectAclCommand, () => ({

@@ -164,6 +164,13 @@ function memberAnswers(account: string): Record<string, Answer> {
       Owner: { ID: `owner-${account}` },
       Grants: [{ Grantee: { Type: 'CanonicalUser', ID: `owner-${account}` }, Permission: 'FULL_CONTROL' }],
     }),
+    // Object existence (ListObjectsV2, Prefix = key, MaxKeys 1): every key asked for exists.
+    's3:ListObjectsV2': (i: { Prefix?: string }) => ({
+      Contents: [{ Key: i.Prefix, Size: 1024 }],
+      KeyCount: 1,
+      IsTruncated: false,
+    }),
+    // Only a view with objectMetadata calls HeadObject.
     's3:HeadObject': () => ({ ContentLength: 1024, ServerSideEncryption: 'AES256' }),
     's3control:GetPublicAccessBlock': () => ({ PublicAccessBlockConfiguration: PAB_ON }),
     'organizations:DescribeOrganization': () => ({
@@ -501,6 +508,11 @@ export interface RigOptions extends FakeOrgOptions {
   readonly tableName?: string;
   /** The view's cache (default: the Lambda's defaults, 300 s and 5,000 entries). */
   readonly cacheMaxEntries?: number;
+  /**
+   * The view's objectMetadata (HeadObject besides the ListObjectsV2 existence check). Default true here: the
+   * bench measures the most reads the view can make per object (the deployed default, false, makes fewer).
+   */
+  readonly objectMetadata?: boolean;
 }
 
 /** The central auditor Lambda (the real middy handler) wired to the fake organization. */
@@ -519,6 +531,7 @@ export async function orgRig(opts: RigOptions = {}): Promise<OrgRig> {
     externalId: org.externalId,
     auditorAccountId: AUDITOR_ACCOUNT,
     clientFactory: org.clientFactory,
+    objectMetadata: opts.objectMetadata ?? true,
     ...(opts.cacheMaxEntries ? { cacheMaxEntries: opts.cacheMaxEntries } : {}),
   });
   // LookupEvents is paced at 2 rps per client in production; the fake answers at once.

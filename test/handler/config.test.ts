@@ -16,7 +16,7 @@ function errorOf(env: Record<string, string | undefined>): string {
 }
 
 describe('loadConfig', () => {
-  it('applies the defaults: 15-minute dedup window, 5-minute cache, no redaction, change lookup on', () => {
+  it('applies the defaults: 15-minute dedup window, 5-minute cache, no redaction, change lookup on, no object metadata', () => {
     expect(loadConfig(good)).toEqual({
       snsTopicArn: good.SNS_TOPIC_ARN,
       slackSecretName: undefined,
@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       dedupWindowSeconds: 900,
       cacheTtlSeconds: 300,
       redactKeys: false,
+      objectMetadata: false,
       memberRoleName: undefined,
       externalIdSecretName: undefined,
       auditorRoleArn: undefined,
@@ -41,6 +42,7 @@ describe('loadConfig', () => {
       DEDUP_WINDOW_SECONDS: '60',
       CACHE_TTL_SECONDS: '0',
       REDACT_KEYS: 'true',
+      OBJECT_METADATA: 'true',
       MEMBER_ROLE_NAME: 'S3403AuditRole',
       EXTERNAL_ID_PARAM: 's3-403/external-id',
       AUDITOR_ROLE_ARN: 'arn:aws:iam::999988887777:role/s3-403-fn',
@@ -52,6 +54,7 @@ describe('loadConfig', () => {
       dedupWindowSeconds: 60,
       cacheTtlSeconds: 0,
       redactKeys: true,
+      objectMetadata: true,
       memberRoleName: 'S3403AuditRole',
       externalIdSecretName: 's3-403/external-id',
       auditorRoleArn: 'arn:aws:iam::999988887777:role/s3-403-fn',
@@ -59,6 +62,15 @@ describe('loadConfig', () => {
       changeLookup: false,
       serviceName: 'auditor',
     });
+  });
+
+  it.each([
+    ['true', true],
+    ['false', false],
+    ['', false],
+    [undefined, false],
+  ])('OBJECT_METADATA=%j -> objectMetadata %s', (value, expected) => {
+    expect(loadConfig({ ...good, OBJECT_METADATA: value }).objectMetadata).toBe(expected);
   });
 
   it('names a missing required variable in one line', () => {
@@ -75,6 +87,7 @@ describe('loadConfig', () => {
     [{ DEDUP_WINDOW_SECONDS: '0' }, 'DEDUP_WINDOW_SECONDS must be a whole number'],
     [{ CACHE_TTL_SECONDS: '-5' }, 'CACHE_TTL_SECONDS must be a whole number'],
     [{ REDACT_KEYS: 'maybe' }, 'REDACT_KEYS'],
+    [{ OBJECT_METADATA: 'on' }, 'OBJECT_METADATA'],
     [{ AUDITOR_ROLE_ARN: 'arn:aws:iam::1:user/x' }, 'AUDITOR_ROLE_ARN must be an IAM role ARN'],
     [{ MEMBER_ROLE_NAME: 'bad name!' }, 'MEMBER_ROLE_NAME must be an IAM role name'],
   ])('rejects %j with a message naming the variable', (override, expected) => {

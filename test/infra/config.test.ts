@@ -108,6 +108,7 @@ describe('readSettings', () => {
       'context "organizationId": is required with -c mode=central (the o-… id of your organization)',
     ],
     [{ existingTrail: 'yes' }, 'context "existingTrail": expected true or false, got "yes"'],
+    [{ readObjectMetadata: 'on' }, 'context "readObjectMetadata": expected true or false, got "on"'],
     [{ reservedConcurrency: 'many' }, 'context "reservedConcurrency": expected a whole number, got "many"'],
     [
       { logRetentionDays: '42' },
@@ -141,6 +142,25 @@ describe('AuditorStack reads its settings from context', () => {
       Environment: { Variables: Match.objectLike({ SLACK_SECRET_NAME: 'ctx/slack' }) },
     });
     expect(JSON.stringify(template.toJSON())).toContain(':s3:::ctx-bucket/');
+  });
+
+  it('-c readObjectMetadata=true grants object metadata reads and sets OBJECT_METADATA=true; unset = false', () => {
+    expect(readSettings(reader({ readObjectMetadata: 'true' })).auditor).toEqual({
+      readObjectMetadata: true,
+    });
+    expect(readSettings(reader({ readObjectMetadata: false })).auditor).toEqual({
+      readObjectMetadata: false,
+    });
+    const on = auditorStack({}, { readObjectMetadata: 'true' }).template;
+    on.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ OBJECT_METADATA: 'true' }) },
+    });
+    expect(JSON.stringify(on.toJSON())).toContain('"s3:GetObject"');
+    const off = auditorStack().template;
+    off.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ OBJECT_METADATA: 'false' }) },
+    });
+    expect(JSON.stringify(off.toJSON())).not.toContain('"s3:GetObject"');
   });
 
   it('props given in code win over context', () => {

@@ -35,8 +35,11 @@ export function auditorStack(
   return { stack, template: Template.fromStack(stack) };
 }
 
-export function memberStack(props: MemberStackProps = {}): { stack: MemberStack; template: Template } {
-  const app = newApp();
+export function memberStack(
+  props: MemberStackProps = {},
+  context: Record<string, unknown> = {},
+): { stack: MemberStack; template: Template } {
+  const app = newApp(context);
   const stack = new MemberStack(app, 'Member', props);
   Aspects.of(app).add(new AwsSolutionsChecks());
   return { stack, template: Template.fromStack(stack) };

@@ -1,10 +1,11 @@
 /**
- * Least privilege: the function role reads exactly the live view's AUDITOR_READ_PERMISSIONS (plus the change
- * lookup's cloudtrail:LookupEvents), publishes to its topic, uses its table, reads its secrets, and nothing else.
+ * Least privilege: the function role reads exactly what the Lambda calls (LAMBDA_READ_PERMISSIONS: the live view,
+ * the simulator and the change lookup; no snapshot-only action, no object content unless readObjectMetadata),
+ * publishes to its topic, uses its table, reads its secrets, and nothing else.
  * No policy anywhere in any stack has a "*" (or "service:*") action.
  */
-import { AUDITOR_READ_PERMISSIONS } from '../../lambdas/adapters/aws/permissions';
-import { ACTION_SCOPES, CHANGE_LOOKUP_PERMISSIONS } from '../../lib/read-permissions';
+import { LAMBDA_READ_PERMISSIONS, OBJECT_METADATA_PERMISSIONS } from '../../lambdas/adapters/aws/permissions';
+import { ACTION_SCOPES } from '../../lib/read-permissions';
 import { allStatements, asArray, auditorStack, logicalId, memberStack, resolveIntrinsics } from './helpers';
 
 type Json = Parameters<typeof resolveIntrinsics>[0];
@@ -62,6 +63,81 @@ describe('no wildcard action anywhere', () => {
   );
 });
 
+const SNAPSHOT_ONLY = [
+  'organizations:ListAccounts',
+  'organizations:ListPolicies',
+  'organizations:ListTargetsForPolicy',
+];
+
+function lambdaEnvironment(template: ReturnType<typeof auditorStack>['template']): Record<string, string> {
+  const fns = Object.values(template.findResources('AWS::Lambda::Function')).filter(
+    (f) => f.Properties?.Environment?.Variables?.SNS_TOPIC_ARN !== undefined,
+  );
+  expect(fns).toHaveLength(1);
+  return fns[0]!.Properties.Environment.Variables as Record<string, string>;
+}
+
+describe('object content and snapshot-only reads', () => {
+  it.each([
+    ['single, every bucket', {}],
+    ['single, two buckets', { buckets: ['alpha-data', 'beta-data'] }],
+    ['central', { centralBus: { organizationId: 'o-abcdefghij' } }],
+  ])(
+    '%s: by default no s3:GetObject/GetObjectVersion and no snapshot-only organizations action; OBJECT_METADATA=false',
+    (_name, props) => {
+      const { template } = auditorStack(props);
+      const actions = actionsOf(functionPolicyStatements(template));
+      for (const a of [...OBJECT_METADATA_PERMISSIONS, ...SNAPSHOT_ONLY]) expect(actions).not.toContain(a);
+      expect(actions).toEqual(expect.arrayContaining(['s3:ListBucket', 's3:ListBucketVersions']));
+      expect(lambdaEnvironment(template).OBJECT_METADATA).toBe('false');
+    },
+  );
+
+  it("readObjectMetadata: s3:GetObject and s3:GetObjectVersion on the audited buckets' objects only, OBJECT_METADATA=true", () => {
+    const { template } = auditorStack({ buckets: ['alpha-data'], readObjectMetadata: true });
+    const statements = functionPolicyStatements(template);
+    const withGet = statements.filter((s) => asArray(s.Action as string[]).includes('s3:GetObject'));
+    expect(withGet).toHaveLength(1);
+    expect(asArray(withGet[0]!.Action as string[])).toEqual(
+      expect.arrayContaining(['s3:GetObject', 's3:GetObjectVersion']),
+    );
+    expect(withGet[0]!.Resource).toBe('arn:aws:s3:::alpha-data/*');
+    expect(actionsOf(statements).sort()).toEqual(
+      [
+        ...LAMBDA_READ_PERMISSIONS,
+        ...OBJECT_METADATA_PERMISSIONS,
+        'sns:Publish',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+      ].sort(),
+    );
+    for (const a of SNAPSHOT_ONLY) expect(actionsOf(statements)).not.toContain(a);
+    expect(lambdaEnvironment(template).OBJECT_METADATA).toBe('true');
+  });
+
+  it('the listings for object existence are scoped to the audited buckets', () => {
+    const statements = functionPolicyStatements(auditorStack({ buckets: ['alpha-data'] }).template);
+    const list = statements.find((s) => asArray(s.Action as string[]).includes('s3:ListBucket'))!;
+    expect(asArray(list.Action as string[])).toContain('s3:ListBucketVersions');
+    expect(list.Resource).toBe('arn:aws:s3:::alpha-data');
+  });
+
+  it('member read role: no object content or snapshot-only action by default; object metadata with readObjectMetadata (prop or context)', () => {
+    const readPolicyActions = (template: ReturnType<typeof memberStack>['template']) => {
+      const id = logicalId(template, 'AWS::IAM::Policy', 'ReadPolicy');
+      const doc = template.toJSON().Resources[id].Properties.PolicyDocument;
+      return actionsOf(resolveIntrinsics(doc.Statement as Json) as Statement[]);
+    };
+    const plain = readPolicyActions(memberStack({}).template);
+    for (const a of [...OBJECT_METADATA_PERMISSIONS, ...SNAPSHOT_ONLY]) expect(plain).not.toContain(a);
+    expect(plain.sort()).toEqual([...LAMBDA_READ_PERMISSIONS].sort());
+    const withProp = readPolicyActions(memberStack({ readObjectMetadata: true }).template);
+    expect(withProp.sort()).toEqual([...LAMBDA_READ_PERMISSIONS, ...OBJECT_METADATA_PERMISSIONS].sort());
+    const withContext = readPolicyActions(memberStack({}, { readObjectMetadata: 'true' }).template);
+    expect(withContext).toEqual(expect.arrayContaining(OBJECT_METADATA_PERMISSIONS));
+  });
+});
+
 describe('function role permissions', () => {
   const { template } = auditorStack({
     buckets: ['alpha-data', 'beta-data'],
@@ -69,11 +145,11 @@ describe('function role permissions', () => {
   });
   const statements = functionPolicyStatements(template);
 
-  it('grants exactly AUDITOR_READ_PERMISSIONS + cloudtrail:LookupEvents + publish, table and secret actions', () => {
+  it('grants exactly LAMBDA_READ_PERMISSIONS (incl. cloudtrail:LookupEvents) + publish, table and secret actions', () => {
+    expect(LAMBDA_READ_PERMISSIONS).toContain('cloudtrail:LookupEvents');
     expect(actionsOf(statements).sort()).toEqual(
       [
-        ...AUDITOR_READ_PERMISSIONS,
-        ...CHANGE_LOOKUP_PERMISSIONS,
+        ...LAMBDA_READ_PERMISSIONS,
         'sns:Publish',
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',

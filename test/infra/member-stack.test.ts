@@ -3,7 +3,7 @@
  * read-only role behind an external id, and has no trail unless asked (organization trails).
  */
 import * as path from 'node:path';
-import { AUDITOR_READ_PERMISSIONS } from '../../lambdas/adapters/aws/permissions';
+import { LAMBDA_READ_PERMISSIONS } from '../../lambdas/adapters/aws/permissions';
 import { RULE_STATE_ALL_MANAGEMENT } from '../../lib/event-patterns';
 import { CHANGE_LOOKUP_PERMISSIONS } from '../../lib/read-permissions';
 import { matches } from './event-pattern';
@@ -75,13 +75,15 @@ describe('MemberStack', () => {
     });
   });
 
-  it('read role may do exactly the live view reads (and the change lookup), and nothing else', () => {
+  it('read role may do exactly the Lambda reads (live view, simulator, change lookup), and nothing else', () => {
     const id = logicalId(template, 'AWS::IAM::Policy', 'ReadPolicy');
     const statements = template.toJSON().Resources[id].Properties.PolicyDocument.Statement as Array<
       Record<string, Json>
     >;
     const actions = statements.flatMap((s) => asArray(s.Action as string | string[]));
-    expect(actions.sort()).toEqual([...AUDITOR_READ_PERMISSIONS, ...CHANGE_LOOKUP_PERMISSIONS].sort());
+    expect(actions.sort()).toEqual([...LAMBDA_READ_PERMISSIONS].sort());
+    expect(actions).toContain(CHANGE_LOOKUP_PERMISSIONS[0]);
+    expect(actions).not.toContain('s3:GetObject');
     expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
   });
 

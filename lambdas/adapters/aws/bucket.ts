@@ -3,6 +3,11 @@
  * records S3 data events in the bucket's region; the S3 client also follows region redirects), the region is
  * confirmed by GetBucketLocation, and a read that still hit the wrong region is redone there. Object ACLs are
  * read (second round trip) only when ACLs are in effect, i.e. Object Ownership is not BucketOwnerEnforced.
+ *
+ * Least privilege: whether an object exists is read by listing (ListObjectsV2 with Prefix = the key, MaxKeys 1:
+ * s3:ListBucket; ListObjectVersions for a version id: s3:ListBucketVersions), never by HeadObject, whose
+ * permission (s3:GetObject / s3:GetObjectVersion) also reads object content. HeadObject (the object's exact
+ * SSE algorithm and KMS key) is called only with `objectMetadata`.
  */
 import {
   GetBucketAclCommand,
@@ -13,6 +18,8 @@ import {
   GetObjectAclCommand,
   GetPublicAccessBlockCommand,
   HeadObjectCommand,
+  ListObjectVersionsCommand,
+  ListObjectsV2Command,
   type GetBucketAclCommandOutput,
 } from '@aws-sdk/client-s3';
 import {
@@ -41,6 +48,25 @@ export interface BucketTarget {
   readonly accountId: string | null;
   readonly regionHint: string;
   readonly objects: readonly { readonly key: string; readonly versionId: string | null }[];
+}
+
+export interface ReadBucketOptions {
+  /** Also call HeadObject for the object's SSE algorithm and KMS key (needs s3:GetObject / s3:GetObjectVersion). */
+  readonly objectMetadata?: boolean;
+}
+
+/** What a listing says about one object (version): present, absent, or present only as a delete marker. */
+export type Presence = 'present' | 'absent' | 'deleteMarker' | 'beyondPages';
+
+/** At most this many ListObjectVersions pages are read for one key (1000 versions each). */
+export const MAX_VERSION_PAGES = 5;
+
+type Head = Outcome<{ ServerSideEncryption?: string | undefined; SSEKMSKeyId?: string | undefined }>;
+
+interface ObjectReads {
+  readonly presence: Outcome<Presence>;
+  /** Only with `objectMetadata`. */
+  readonly head: Head | null;
 }
 
 export interface BucketRead {
@@ -169,7 +195,64 @@ class BucketReader {
     ]).then(([policy, pab, ownership, encryption, acl]) => ({ policy, pab, ownership, encryption, acl }));
   }
 
-  head(region: string, key: string, versionId: string | null) {
+  /**
+   * Does the key exist? ListObjectsV2 lists keys in ascending UTF-8 binary order, so with Prefix = key the key
+   * itself, when present, is the first one returned; a longer key sharing the prefix ("ab" for "a") is not it
+   * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html). An object whose current version is
+   * a delete marker is not listed, as HeadObject would answer 404.
+   */
+  presence(region: string, key: string, versionId: string | null): Promise<Outcome<Presence>> {
+    return versionId === null ? this.listKey(region, key) : this.listVersion(region, key, versionId);
+  }
+
+  private async listKey(region: string, key: string): Promise<Outcome<Presence>> {
+    const s3 = this.scope.clients(region).s3;
+    const o = await this.read(
+      region,
+      'ListObjectsV2',
+      PERMISSION.ListObjectsV2,
+      () => s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: key, MaxKeys: 1 })),
+      key,
+    );
+    if (!o.ok) return o;
+    return { ok: true, value: o.value.Contents?.[0]?.Key === key ? 'present' : 'absent' };
+  }
+
+  /**
+   * Is this version of the key there? ListObjectVersions returns the versions of a key together, newest first,
+   * before any longer key (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectVersions.html), so the
+   * pages are read only while they are still about this key.
+   */
+  private async listVersion(region: string, key: string, versionId: string): Promise<Outcome<Presence>> {
+    const s3 = this.scope.clients(region).s3;
+    let markers: { KeyMarker?: string; VersionIdMarker?: string } = {};
+    for (let page = 0; page < MAX_VERSION_PAGES; page++) {
+      const input = { Bucket: this.bucket, Prefix: key, ...markers };
+      const o = await this.read(
+        region,
+        'ListObjectVersions',
+        PERMISSION.ListObjectVersions,
+        () => s3.send(new ListObjectVersionsCommand(input)),
+        key,
+        markers.KeyMarker ?? '',
+        markers.VersionIdMarker ?? '',
+      );
+      if (!o.ok) return o;
+      const same = (v: { Key?: string | undefined; VersionId?: string | undefined }) =>
+        v.Key === key && v.VersionId === versionId;
+      if ((o.value.Versions ?? []).some(same)) return { ok: true, value: 'present' };
+      if ((o.value.DeleteMarkers ?? []).some(same)) return { ok: true, value: 'deleteMarker' };
+      const nextKey = o.value.NextKeyMarker;
+      if (!o.value.IsTruncated || nextKey !== key) return { ok: true, value: 'absent' };
+      markers = {
+        KeyMarker: nextKey,
+        ...(o.value.NextVersionIdMarker ? { VersionIdMarker: o.value.NextVersionIdMarker } : {}),
+      };
+    }
+    return { ok: true, value: 'beyondPages' };
+  }
+
+  head(region: string, key: string, versionId: string | null): Promise<Head> {
     const s3 = this.scope.clients(region).s3;
     const permission = versionId ? PERMISSION.HeadObjectVersion : PERMISSION.HeadObject;
     return this.read(
@@ -187,6 +270,19 @@ class BucketReader {
       key,
       versionId ?? '',
     );
+  }
+
+  /** The object reads of the first round trip: the listing, and HeadObject only with `objectMetadata`. */
+  async objectReads(
+    region: string,
+    o: BucketTarget['objects'][number],
+    objectMetadata: boolean,
+  ): Promise<ObjectReads> {
+    const [presence, head] = await Promise.all([
+      this.presence(region, o.key, o.versionId),
+      objectMetadata ? this.head(region, o.key, o.versionId) : Promise.resolve(null),
+    ]);
+    return { presence, head };
   }
 
   objectAcl(region: string, key: string, versionId: string | null) {
@@ -233,23 +329,25 @@ export async function readBucket(
   reader: CachedReader,
   scope: Scope,
   target: BucketTarget,
+  options: ReadBucketOptions = {},
 ): Promise<BucketRead> {
   const br = new BucketReader(reader, scope, target.name);
   const hint = target.regionHint;
-  const [location, first, heads] = await Promise.all([
+  const metadata = options.objectMetadata === true;
+  const readObjects = (region: string) =>
+    Promise.all(target.objects.map((o) => br.objectReads(region, o, metadata)));
+  const [location, first, objectsFirst] = await Promise.all([
     br.location(hint),
     br.reads(hint),
-    Promise.all(target.objects.map((o) => br.head(hint, o.key, o.versionId))),
+    readObjects(hint),
   ]);
   if (!location.ok && location.failure.kind === 'notFound') {
     return { fact: unknownOf(location.failure, `bucket ${target.name}`), region: hint, defaultKmsKey: null };
   }
   const region = location.ok ? regionFromLocation(location.value.LocationConstraint) : hint;
   const reads = region !== hint ? await redoWrongRegion(br, first, region) : first;
-  const headsHere =
-    region !== hint && heads.some((h) => !h.ok && h.failure.kind === 'wrongRegion')
-      ? await Promise.all(target.objects.map((o) => br.head(region, o.key, o.versionId)))
-      : heads;
+  const objectsHere =
+    region !== hint && objectsFirst.some(wentToWrongRegion) ? await readObjects(region) : objectsFirst;
 
   const ownership = factOrNone(reads.ownership, (o) => {
     const v = o.OwnershipControls?.Rules?.[0]?.ObjectOwnership;
@@ -260,7 +358,7 @@ export async function readBucket(
   const objects: Record<string, Fact<ObjectFacts>> = {};
   await Promise.all(
     target.objects.map(async (o, i) => {
-      objects[o.key] = await objectFact(br, region, o, headsHere[i], aclsInEffect, acl, target.accountId);
+      objects[o.key] = await objectFact(br, region, o, objectsHere[i], aclsInEffect, acl, target.accountId);
     }),
   );
   const encryption = factOrNone(reads.encryption, encryptionOf, `bucket ${target.name} encryption`);
@@ -301,23 +399,51 @@ export async function readBucket(
   return { fact: known(fact), region, defaultKmsKey };
 }
 
+function wentToWrongRegion(r: ObjectReads): boolean {
+  return [r.presence, r.head].some((o) => o !== null && !o.ok && o.failure.kind === 'wrongRegion');
+}
+
+/**
+ * Whether the object exists, from the listing; when the listing failed, a HeadObject answer (objectMetadata)
+ * still tells: 200 = it exists, 404 = it does not (S3 answers 404 rather than 403 only to a caller allowed to
+ * list: https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html).
+ */
+function existence(o: BucketTarget['objects'][number], r: ObjectReads): Fact<boolean> {
+  const what = `object ${o.key}${o.versionId ? ` version ${o.versionId}` : ''}`;
+  if (r.presence.ok) {
+    if (r.presence.value === 'beyondPages')
+      return unknown(
+        'notCollected',
+        `${what}: more than ${MAX_VERSION_PAGES} pages of versions of the key; the version was not found in them`,
+      );
+    // A delete marker has no content: GetObject on its version id fails (405), like a missing object.
+    return known(r.presence.value === 'present');
+  }
+  if (r.head?.ok) return known(true);
+  if (r.head && !r.head.ok && r.head.failure.kind === 'notFound') return known(false);
+  return r.presence.failure.kind === 'notFound' ? known(false) : unknownOf(r.presence.failure, what);
+}
+
 async function objectFact(
   br: BucketReader,
   region: string,
   o: BucketTarget['objects'][number],
-  head: Outcome<{ ServerSideEncryption?: string | undefined; SSEKMSKeyId?: string | undefined }> | undefined,
+  r: ObjectReads | undefined,
   aclsInEffect: boolean,
   bucketAcl: Fact<Acl>,
   bucketAccount: string | null,
 ): Promise<Fact<ObjectFacts>> {
-  if (!head) return unknown('notCollected', `object ${o.key} was not read`);
-  if (!head.ok)
-    return head.failure.kind === 'notFound'
-      ? known({ exists: false })
-      : unknownOf(head.failure, `object ${o.key}`);
+  if (!r) return unknown('notCollected', `object ${o.key} was not read`);
+  const exists = existence(o, r);
+  if (exists.status === 'unknown') return exists;
+  if (!exists.value) return known({ exists: false });
   const base: { -readonly [K in keyof ObjectFacts]: ObjectFacts[K] } = { exists: true };
-  if (head.value.ServerSideEncryption) base.sseAlgorithm = head.value.ServerSideEncryption;
-  if (head.value.SSEKMSKeyId) base.kmsKeyId = head.value.SSEKMSKeyId;
+  // Without objectMetadata (or when HeadObject failed) the object's own encryption is not collected: the
+  // analysis falls back to the bucket's default encryption.
+  if (r.head?.ok) {
+    if (r.head.value.ServerSideEncryption) base.sseAlgorithm = r.head.value.ServerSideEncryption;
+    if (r.head.value.SSEKMSKeyId) base.kmsKeyId = r.head.value.SSEKMSKeyId;
+  } else base.sseNotCollected = true;
   if (!aclsInEffect) {
     // BucketOwnerEnforced: ACLs are disabled and the bucket owner owns every object
     // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html).

@@ -12,4 +12,10 @@ export { defaultClients, type AwsClients, type ClientFactory, type TemporaryCred
 export { checkCredentials, NO_CREDENTIALS_MESSAGE, CREDENTIALS_TIMEOUT_MS } from './credentials';
 export { captureSnapshot, type CaptureOptions } from './snapshot';
 export { crossCheckWithSimulator, type SimulatorDecision, type SimulatorVerdict } from './simulator';
-export { AUDITOR_READ_PERMISSIONS, PERMISSION } from './permissions';
+export {
+  AUDITOR_READ_PERMISSIONS,
+  LAMBDA_READ_PERMISSIONS,
+  OBJECT_METADATA_PERMISSIONS,
+  SNAPSHOT_ONLY_PERMISSIONS,
+  PERMISSION,
+} from './permissions';

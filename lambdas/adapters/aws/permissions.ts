@@ -12,7 +12,17 @@ export const PERMISSION = {
   GetBucketEncryption: 's3:GetEncryptionConfiguration',
   GetBucketAcl: 's3:GetBucketAcl',
   GetBucketLocation: 's3:GetBucketLocation',
-  /** HeadObject needs s3:GetObject (s3:GetObjectVersion with a version id). */
+  /**
+   * Object existence: ListObjectsV2 needs s3:ListBucket, ListObjectVersions needs s3:ListBucketVersions
+   * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html,
+   * https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectVersions.html). Neither reads content.
+   */
+  ListObjectsV2: 's3:ListBucket',
+  ListObjectVersions: 's3:ListBucketVersions',
+  /**
+   * HeadObject needs s3:GetObject (s3:GetObjectVersion with a version id), which also allow reading the
+   * content: called only with the view option `objectMetadata`.
+   */
   HeadObject: 's3:GetObject',
   HeadObjectVersion: 's3:GetObjectVersion',
   GetObjectAcl: 's3:GetObjectAcl',
@@ -53,20 +63,61 @@ export const PERMISSION = {
   ListAccounts: 'organizations:ListAccounts',
   ListPolicies: 'organizations:ListPolicies',
   ListTargetsForPolicy: 'organizations:ListTargetsForPolicy',
+  // CloudTrail: the change lookup (lambdas/adapters/changes) reads the event history.
+  LookupEvents: 'cloudtrail:LookupEvents',
   // STS: GetCallerIdentity needs no permission; AssumeRole is granted on the member role only.
   GetCallerIdentity: 'sts:GetCallerIdentity',
   AssumeRole: 'sts:AssumeRole',
 } as const;
 
+const NOT_GRANTED_AS_READS: ReadonlySet<string> = new Set([
+  PERMISSION.AssumeRole,
+  PERMISSION.GetCallerIdentity,
+]);
+
+const sorted = (actions: Iterable<string>): string[] => [...new Set(actions)].sort();
+
 /**
- * Every IAM action the live view, the snapshot capture and the simulator cross-check call (Resource "*").
- * sts:AssumeRole is not in this list: grant it only on the member role ARN (organization mode).
- * Note: HeadObject requires s3:GetObject / s3:GetObjectVersion, which also allow reading object content.
+ * Called only by `s3-403 snapshot` (captureSnapshot), never by the Lambda: listing every account of the
+ * organization, every SCP/RCP and their targets.
  */
-export const AUDITOR_READ_PERMISSIONS: string[] = [
-  ...new Set(
-    Object.values(PERMISSION).filter(
-      (p) => p !== PERMISSION.AssumeRole && p !== PERMISSION.GetCallerIdentity,
-    ),
+export const SNAPSHOT_ONLY_PERMISSIONS: string[] = sorted([
+  PERMISSION.ListAccounts,
+  PERMISSION.ListPolicies,
+  PERMISSION.ListTargetsForPolicy,
+]);
+
+/**
+ * Object metadata (HeadObject: the object's own SSE algorithm and KMS key). Granted only with the view option
+ * `objectMetadata` (stack prop `readObjectMetadata`): these permissions also allow reading object content.
+ */
+export const OBJECT_METADATA_PERMISSIONS: string[] = sorted([
+  PERMISSION.HeadObject,
+  PERMISSION.HeadObjectVersion,
+]);
+
+/**
+ * Exactly what the Lambda calls by default: the live view's gather(), crossCheckWithSimulator
+ * (iam:SimulatePrincipalPolicy) and the change lookup (cloudtrail:LookupEvents). No snapshot-only action and no
+ * permission that reads object content. sts:AssumeRole is not in it: grant it only on the member role ARN.
+ */
+export const LAMBDA_READ_PERMISSIONS: string[] = sorted(
+  Object.values(PERMISSION).filter(
+    (p) =>
+      !NOT_GRANTED_AS_READS.has(p) &&
+      !SNAPSHOT_ONLY_PERMISSIONS.includes(p) &&
+      !OBJECT_METADATA_PERMISSIONS.includes(p),
   ),
-].sort();
+);
+
+/**
+ * Every IAM action the live view (with `objectMetadata`), the snapshot capture, the simulator cross-check and the
+ * change lookup call (Resource "*"): the policy of a person running `s3-403 snapshot` / `s3-403 explain --live`.
+ * sts:AssumeRole is not in this list: grant it only on the member role ARN (organization mode).
+ * Note: s3:GetObject / s3:GetObjectVersion (OBJECT_METADATA_PERMISSIONS) also allow reading object content.
+ */
+export const AUDITOR_READ_PERMISSIONS: string[] = sorted([
+  ...LAMBDA_READ_PERMISSIONS,
+  ...OBJECT_METADATA_PERMISSIONS,
+  ...SNAPSHOT_ONLY_PERMISSIONS,
+]);

@@ -5,7 +5,8 @@ import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
  * construct it once per process (outside the Lambda handler) so that warm invocations reuse the cache.
  *
  * Round trips on the critical path of a same-account denial by a role session:
- *   1. GetRole | ListAttachedRolePolicies | ListRolePolicies | all bucket reads | HeadObject | account BPA |
+ *   1. GetRole | ListAttachedRolePolicies | ListRolePolicies | all bucket reads | ListObjectsV2 (existence;
+ *      HeadObject too with objectMetadata) | account BPA |
  *      DescribeOrganization | DescribeVpcEndpoints | GetAccessPoint(Policy) | the event's KMS key
  *   2. GetRolePolicy | GetPolicy | GetObjectAcl (only if ACLs are in effect) | the object's KMS key | ListParents
  *   3. GetPolicyVersion
@@ -52,6 +53,13 @@ export interface AwsAccountViewOptions {
   readonly auditorAccountId?: string;
   /** Clock (ms) for the cache TTL and credential expiry; tests inject one. */
   readonly now?: () => number;
+  /**
+   * Also read each object's own encryption (HeadObject: SSE algorithm and KMS key). HeadObject needs
+   * s3:GetObject / s3:GetObjectVersion, which also allow reading object content, so it is off by default:
+   * existence is then read by listing (s3:ListBucket / s3:ListBucketVersions) and the analysis uses the
+   * bucket's default encryption. Default false.
+   */
+  readonly objectMetadata?: boolean;
 }
 
 export const DEFAULT_CACHE_TTL_MS = 300_000;
@@ -113,11 +121,13 @@ export class AwsAccountView implements AccountView {
   private readonly access: AccountAccess;
   private readonly region: string;
   private readonly org: OrgReader;
+  private readonly objectMetadata: boolean;
 
   constructor(opts: AwsAccountViewOptions = {}) {
     const now = opts.now ?? Date.now;
     const ttl = opts.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS;
     this.region = baseRegion(opts.region);
+    this.objectMetadata = opts.objectMetadata === true;
     this.reader = new CachedReader({
       ttlMs: ttl,
       maxEntries: opts.cacheMaxEntries ?? DEFAULT_CACHE_MAX_ENTRIES,
@@ -262,7 +272,7 @@ export class AwsAccountView implements AccountView {
 
   private async bucket(t: BucketTarget, scoped: ScopeResult): Promise<BucketRead> {
     if (!scoped.ok) return { fact: scoped.fact, region: t.regionHint, defaultKmsKey: null };
-    return readBucket(this.reader, scoped.scope, t);
+    return readBucket(this.reader, scoped.scope, t, { objectMetadata: this.objectMetadata });
   }
 
   private async accountPab(
@@ -289,7 +299,10 @@ export class AwsAccountView implements AccountView {
     };
   }
 
-  /** KMS keys learnt from the buckets: the objects' keys, and the default key for writes. */
+  /**
+   * KMS keys learnt from the buckets: the objects' keys, and the default key for writes and for existing objects
+   * whose own encryption was not read.
+   */
   private bucketKeyRefs(
     request: AccessRequest,
     targets: readonly BucketTarget[],
@@ -310,9 +323,14 @@ export class AwsAccountView implements AccountView {
       const add = (ref: string | null | undefined) => {
         if (ref && !out.some((o) => o.ref === ref)) out.push({ ref, defaults });
       };
-      if (r.fact.status === 'known')
-        for (const o of Object.values(r.fact.value.objects)) if (o.status === 'known') add(o.value.kmsKeyId);
-      if (writes && t.name === request.bucket) add(r.defaultKmsKey);
+      const objects = r.fact.status === 'known' ? Object.values(r.fact.value.objects) : [];
+      for (const o of objects) if (o.status === 'known') add(o.value.kmsKeyId);
+      // An existing object whose own encryption was not read (no objectMetadata): the analysis uses the bucket
+      // default key in its place, so that key is read as for a write.
+      const sseNotRead = objects.some(
+        (o) => o.status === 'known' && o.value.exists && o.value.sseNotCollected,
+      );
+      if ((writes && t.name === request.bucket) || sseNotRead) add(r.defaultKmsKey);
     });
     return out;
   }

@@ -69,7 +69,7 @@ describe('cache across invocations', () => {
       ],
     });
     await view.gather(other);
-    expect(aws.calls.map((c) => c.command)).toEqual(['HeadObject']);
+    expect(aws.calls.map((c) => c.command)).toEqual(['ListObjectsV2']);
   });
 
   it('concurrent gathers of the same denial share the calls', async () => {

@@ -47,7 +47,8 @@ describe('an auditor without any read permission (default-constructed clients)',
     if (b?.status !== 'known') return;
     expect(b.value.policy).toMatchObject({ reason: 'accessDenied', permission: 's3:GetBucketPolicy' });
     expect(b.value.region).toMatchObject({ reason: 'accessDenied', permission: 's3:GetBucketLocation' });
-    expect(b.value.objects[KEY]).toMatchObject({ reason: 'accessDenied', permission: 's3:GetObject' });
+    // Existence is read by listing (ListObjectsV2 needs s3:ListBucket), never with s3:GetObject.
+    expect(b.value.objects[KEY]).toMatchObject({ reason: 'accessDenied', permission: 's3:ListBucket' });
     expect(facts.accountPublicAccessBlock[ACCOUNT]).toMatchObject({
       reason: 'accessDenied',
       permission: 's3:GetAccountPublicAccessBlock',

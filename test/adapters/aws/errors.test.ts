@@ -7,7 +7,7 @@ import {
   GetBucketOwnershipControlsCommand,
   GetBucketPolicyCommand,
   GetPublicAccessBlockCommand,
-  HeadObjectCommand,
+  ListObjectsV2Command,
 } from '@aws-sdk/client-s3';
 import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
 import type { BucketFacts, RequestFacts } from '../../../lambdas/core/model';
@@ -93,14 +93,15 @@ describe("the auditor's own AccessDenied is unknown(accessDenied) naming the per
     });
   });
 
-  it('HeadObject 403 (no body, SDK name "Forbidden") -> object unknown, s3:GetObject', async () => {
+  // ListObjectsV2 needs s3:ListBucket: https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html
+  it('ListObjectsV2 AccessDenied -> object unknown, s3:ListBucket', async () => {
     const { facts } = await gatherWith((aws) =>
-      aws.on('s3', HeadObjectCommand, fail('Forbidden', 'Forbidden', 403)),
+      aws.on('s3', ListObjectsV2Command, fail('AccessDenied', 'Access Denied', 403)),
     );
     expect(bucketOf(facts).objects[KEY]).toMatchObject({
       status: 'unknown',
       reason: 'accessDenied',
-      permission: 's3:GetObject',
+      permission: 's3:ListBucket',
     });
   });
 
@@ -156,9 +157,9 @@ describe("the auditor's own AccessDenied is unknown(accessDenied) naming the per
 });
 
 describe('missing things', () => {
-  it('HeadObject 404 (NotFound) -> the object is known not to exist', async () => {
+  it('ListObjectsV2 (Prefix = key) lists no key -> the object is known not to exist', async () => {
     const { facts } = await gatherWith((aws) =>
-      aws.on('s3', HeadObjectCommand, fail('NotFound', 'Not Found', 404)),
+      aws.on('s3', ListObjectsV2Command, () => ({ KeyCount: 0, IsTruncated: false })),
     );
     expect(bucketOf(facts).objects[KEY]).toEqual({ status: 'known', value: { exists: false } });
   });

@@ -1,5 +1,9 @@
 import { DescribeVpcEndpointsCommand } from '@aws-sdk/client-ec2';
-import { GetBucketOwnershipControlsCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import {
+  GetBucketOwnershipControlsCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+} from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { AwsAccountView, captureSnapshot } from '../../../lambdas/adapters/aws';
 import { explainRequest } from '../../../lambdas/adapters/explain';
@@ -78,6 +82,8 @@ describe('one analysis, two sources of facts', () => {
 
   it('a missing object without s3:ListBucket: the same finding', async () => {
     const { live, offline } = await bothWays(sampleRequest(), (aws) => {
+      // Live: the listing (Prefix = key) finds no such key. Offline: the head-object fact the user adds.
+      aws.on('s3', ListObjectsV2Command, () => ({ KeyCount: 0, IsTruncated: false }));
       aws.on('s3', HeadObjectCommand, () => {
         throw awsError('NotFound', 'Not Found', 404);
       });

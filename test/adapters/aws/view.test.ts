@@ -3,7 +3,12 @@ import {
   GetPolicyVersionCommand,
   GetRoleCommand,
 } from '@aws-sdk/client-iam';
-import { HeadObjectCommand, GetBucketLocationCommand } from '@aws-sdk/client-s3';
+import {
+  GetBucketLocationCommand,
+  HeadObjectCommand,
+  ListObjectVersionsCommand,
+  ListObjectsV2Command,
+} from '@aws-sdk/client-s3';
 import { AwsAccountView, bucketTargets } from '../../../lambdas/adapters/aws';
 import {
   ACCOUNT,
@@ -98,10 +103,11 @@ describe('AwsAccountView.gather, same-account role session', () => {
         Grants: [{ Grantee: { Type: 'CanonicalUser', ID: 'c0ffee' }, Permission: 'FULL_CONTROL' }],
       },
     });
-    // BucketOwnerEnforced: the bucket owner owns every object, no object ACL read is needed.
+    // BucketOwnerEnforced: the bucket owner owns every object, no object ACL read is needed. Without
+    // objectMetadata the object's own encryption is not read (the bucket default stands for it).
     expect(b.value.objects[KEY]).toEqual({
       status: 'known',
-      value: { exists: true, sseAlgorithm: 'AES256', ownerAccountId: ACCOUNT },
+      value: { exists: true, sseNotCollected: true, ownerAccountId: ACCOUNT },
     });
   });
 
@@ -230,8 +236,42 @@ describe('AwsAccountView.gather, same-account role session', () => {
     expect(facts.principal).toMatchObject({ status: 'unknown', reason: 'notCollected' });
   });
 
-  it('uses the object version id from the request for HeadObject', async () => {
+  it('a versioned request: ListObjectVersions (Prefix = key) finds that version id; no ListObjectsV2, no HeadObject', async () => {
     const { aws, view } = setup();
+    aws.on('s3', ListObjectVersionsCommand, () => ({
+      Versions: [
+        { Key: KEY, VersionId: 'v-456', IsLatest: true },
+        { Key: KEY, VersionId: 'v-123', IsLatest: false },
+      ],
+      IsTruncated: false,
+    }));
+    const facts = await view.gather(sampleRequest({ versionId: 'v-123' }));
+    expect(aws.stubs.s3.commandCalls(ListObjectVersionsCommand)[0]?.args[0].input).toEqual({
+      Bucket: BUCKET,
+      Prefix: KEY,
+    });
+    expect(aws.stubs.s3.commandCalls(ListObjectsV2Command)).toHaveLength(0);
+    expect(aws.stubs.s3.commandCalls(HeadObjectCommand)).toHaveLength(0);
+    const b = facts.buckets[BUCKET];
+    expect(b?.status === 'known' && b.value.objects[KEY]).toEqual({
+      status: 'known',
+      value: { exists: true, sseNotCollected: true, ownerAccountId: ACCOUNT },
+    });
+  });
+
+  it('with objectMetadata, HeadObject is sent with the version id from the request', async () => {
+    const aws = mockedAws(0);
+    sameAccountScenario(aws);
+    aws.on('s3', ListObjectVersionsCommand, () => ({
+      Versions: [{ Key: KEY, VersionId: 'v-123', IsLatest: true }],
+      IsTruncated: false,
+    }));
+    const view = new AwsAccountView({
+      clients: aws.clients,
+      auditorAccountId: ACCOUNT,
+      region: 'us-east-1',
+      objectMetadata: true,
+    });
     await view.gather(sampleRequest({ versionId: 'v-123' }));
     expect(aws.stubs.s3.commandCalls(HeadObjectCommand)[0]?.args[0].input).toEqual({
       Bucket: BUCKET,
