@@ -509,8 +509,7 @@ export interface RigOptions extends FakeOrgOptions {
   /** The view's cache (default: the Lambda's defaults, 300 s and 5,000 entries). */
   readonly cacheMaxEntries?: number;
   /**
-   * The view's objectMetadata (HeadObject besides the ListObjectsV2 existence check). Default true here: the
-   * bench measures the most reads the view can make per object (the deployed default, false, makes fewer).
+   * The view's objectMetadata (HeadObject besides the ListObjectsV2 existence check). Default false, as deployed.
    */
   readonly objectMetadata?: boolean;
 }
@@ -531,7 +530,7 @@ export async function orgRig(opts: RigOptions = {}): Promise<OrgRig> {
     externalId: org.externalId,
     auditorAccountId: AUDITOR_ACCOUNT,
     clientFactory: org.clientFactory,
-    objectMetadata: opts.objectMetadata ?? true,
+    objectMetadata: opts.objectMetadata ?? false,
     ...(opts.cacheMaxEntries ? { cacheMaxEntries: opts.cacheMaxEntries } : {}),
   });
   // LookupEvents is paced at 2 rps per client in production; the fake answers at once.

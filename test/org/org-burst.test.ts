@@ -94,7 +94,8 @@ describe('organization burst: 50 accounts × 5 regions through the real handler'
     expect(reads(rig)).toBeLessThan(EVENTS / 2);
     // Concurrent reads of one key share one call, so each read happens exactly once per thing read.
     expect(org.calls('s3:GetBucketPolicy')).toBe(new Set(set.map((p) => p.bucket)).size);
-    expect(org.calls('s3:HeadObject')).toBe(new Set(set.map((p) => `${p.bucket}/${p.key}`)).size);
+    expect(org.calls('s3:ListObjectsV2')).toBe(new Set(set.map((p) => `${p.bucket}/${p.key}`)).size);
+    expect(org.calls('s3:HeadObject')).toBe(0); // object content is never readable by default
     expect(org.calls('iam:GetRole')).toBe(new Set(set.map((p) => `${p.callerAccount}|${p.role}`)).size);
     expect(org.calls('organizations:DescribeOrganization')).toBe(50);
     for (const account of org.accounts)

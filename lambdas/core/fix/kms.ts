@@ -48,7 +48,9 @@ function kmsRecordNeed(request: AccessRequest): KmsNeed | null {
 
 function readNeed(facts: RequestFacts, need: ActionNeed): KmsNeed | null {
   const obj = objectFact(facts, need.bucket, need.key);
-  if (obj?.status === 'known') {
+  // An object whose own encryption was not read (no s3:GetObject for HeadObject) falls through to the bucket's
+  // default key, which makes a KMS cause 'likely' rather than missing it.
+  if (obj?.status === 'known' && !(obj.value.exists && obj.value.sseNotCollected)) {
     if (!obj.value.exists || !isKms(obj.value.sseAlgorithm)) return null;
     const dk = defaultKey(facts, need.bucket);
     const keyId = obj.value.kmsKeyId ?? AWS_S3_KEY;
