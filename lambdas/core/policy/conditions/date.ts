@@ -4,7 +4,7 @@
  * ("you must specify a date value that conforms to the W3C implementation of the ISO 8601 date formats
  * … or in epoch (UNIX) time"). A date-time without a zone is read as UTC. Unparsable values never match.
  */
-import { INVALID, operator, type ConditionOperator, type Invalid } from './operator';
+import { comparisons, INVALID, type ConditionOperator, type Invalid } from './operator';
 
 const EPOCH = /^\s*-?\d+(\.\d+)?\s*$/;
 const ISO =
@@ -34,21 +34,7 @@ export function parseDate(v: string): number | Invalid {
   return ms - sign * offset * 60_000;
 }
 
-const date = (
-  name: string,
-  negated: boolean,
-  relation: readonly [string, string],
-  cmp: (r: number, p: number) => boolean,
-): ConditionOperator<number, number> =>
-  operator({
-    name,
-    negated,
-    wildcards: false,
-    relation,
-    preparePolicy: parseDate,
-    prepareRequest: parseDate,
-    matches: cmp,
-  });
+const date = comparisons(parseDate);
 
 export const DATE_OPERATORS: readonly ConditionOperator[] = [
   date('DateEquals', false, ['equals', 'does not equal'], (r, p) => r === p),

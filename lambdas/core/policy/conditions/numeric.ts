@@ -3,7 +3,7 @@
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_Numeric
  * A value that is not a number never matches (so NumericNotEquals is true for it).
  */
-import { INVALID, operator, type ConditionOperator, type Invalid } from './operator';
+import { comparisons, INVALID, type ConditionOperator, type Invalid } from './operator';
 
 const NUMBER = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/;
 
@@ -11,21 +11,7 @@ export function parseNumber(v: string): number | Invalid {
   return NUMBER.test(v) ? Number(v) : INVALID;
 }
 
-const numeric = (
-  name: string,
-  negated: boolean,
-  relation: readonly [string, string],
-  cmp: (r: number, p: number) => boolean,
-): ConditionOperator<number, number> =>
-  operator({
-    name,
-    negated,
-    wildcards: false,
-    relation,
-    preparePolicy: parseNumber,
-    prepareRequest: parseNumber,
-    matches: cmp,
-  });
+const numeric = comparisons(parseNumber);
 
 export const NUMERIC_OPERATORS: readonly ConditionOperator[] = [
   numeric('NumericEquals', false, ['equals', 'does not equal'], (r, p) => r === p),

@@ -35,3 +35,24 @@ export function operator<R, P>(op: ConditionOperator<R, P>): ConditionOperator<R
 }
 
 export const identity = (v: string): string => v;
+
+/** A family of ordered comparisons (numbers, dates) that share one value parser for policy and request values. */
+export function comparisons(
+  parse: (v: string) => number | Invalid,
+): (
+  name: string,
+  negated: boolean,
+  relation: readonly [string, string],
+  cmp: (r: number, p: number) => boolean,
+) => ConditionOperator<number, number> {
+  return (name, negated, relation, cmp) =>
+    operator({
+      name,
+      negated,
+      wildcards: false,
+      relation,
+      preparePolicy: parse,
+      prepareRequest: parse,
+      matches: cmp,
+    });
+}
