@@ -15,6 +15,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { AwsAccountView } from '../../../lambdas/adapters/aws';
 import { defaultClients, releaseClients, withInjected } from '../../../lambdas/adapters/aws/clients';
 import type { AccessRequest } from '../../../lambdas/core/model';
+import { request as buildRequest } from '../snapshot/request-builder';
 
 type Ec2Sdk = typeof import('@aws-sdk/client-ec2');
 type KmsSdk = typeof import('@aws-sdk/client-kms');
@@ -38,23 +39,8 @@ const BUCKET = 'corp-reports';
 const KEY = 'q3/summary.csv';
 
 function request(vpcEndpointId: string | null, kmsKeyArn: string | null = null): AccessRequest {
-  const resource = `arn:aws:s3:::${BUCKET}/${KEY}`;
-  return {
-    eventId: 'e-lazy',
-    eventTime: '2026-11-20T10:00:00Z',
-    region: 'us-east-1',
-    eventSource: 's3.amazonaws.com',
-    eventName: 'GetObject',
-    actions: ['s3:GetObject'],
-    resources: [resource],
-    needs: [{ action: 's3:GetObject', resource, resourceType: 'object', bucket: BUCKET, key: KEY }],
-    mapped: true,
-    bucket: BUCKET,
-    key: KEY,
-    versionId: null,
-    bucketAccountId: ACCOUNT,
-    crossAccount: false,
-    principal: {
+  return buildRequest(
+    {
       type: 'AssumedRole',
       arn: `arn:aws:sts::${ACCOUNT}:assumed-role/app-role/alice`,
       identityArn: `arn:aws:iam::${ACCOUNT}:role/app-role`,
@@ -62,37 +48,22 @@ function request(vpcEndpointId: string | null, kmsKeyArn: string | null = null):
       sessionName: 'alice',
       principalId: 'AROAEXAMPLEROLEID1234:alice',
       accessKeyId: 'ASIAEXAMPLE',
-      invokedBy: null,
-      userName: null,
       mfaAuthenticated: false,
-      federatedProvider: null,
     },
-    sourceIp: '10.0.0.5',
-    vpcEndpointId,
-    vpcEndpointAccountId: vpcEndpointId ? ACCOUNT : null,
-    accessPointArn: null,
-    secureTransport: true,
-    tlsVersion: 'TLSv1.3',
-    userAgent: 'aws-cli/2',
-    errorCode: 'AccessDenied',
-    errorMessage: 'Access Denied',
-    enhancedMessage: {
-      raw: 'Access Denied',
-      kind: 'generic',
-      principalArn: null,
-      action: null,
-      resource: null,
-      policyType: null,
-      policyArn: null,
-      transitiveThrough: null,
-      bpaSetting: null,
-      truncated: false,
+    {
+      eventId: 'e-lazy',
+      bucket: BUCKET,
+      key: KEY,
+      bucketAccountId: ACCOUNT,
+      sourceIp: '10.0.0.5',
+      vpcEndpointId,
+      vpcEndpointAccountId: vpcEndpointId ? ACCOUNT : null,
+      tlsVersion: 'TLSv1.3',
+      userAgent: 'aws-cli/2',
+      context: { values: { 'aws:SecureTransport': 'true' }, absent: [], otherKeys: 'unknown' },
+      kms: kmsKeyArn ? { keyArn: kmsKeyArn, s3Arn: `arn:aws:s3:::${BUCKET}/${KEY}` } : null,
     },
-    context: { values: { 'aws:SecureTransport': 'true' }, absent: [], otherKeys: 'unknown' },
-    kms: kmsKeyArn ? { keyArn: kmsKeyArn, s3Arn: `arn:aws:s3:::${BUCKET}/${KEY}` } : null,
-    sse: null,
-    raw: {},
-  };
+  );
 }
 
 const denied = (): Error =>
