@@ -5,7 +5,8 @@
  * AWS's policy simulator and CloudTrail's record of the KMS call give second opinions.
  * Nothing is dropped: if anything fails, the finding still comes out with the request and the error.
  */
-import { analyze, evaluateNeeds, failedFinding } from '../core/analyze';
+import { analyzeWithEvaluations, failedFinding } from '../core/analyze';
+import type { NeedEvaluation } from '../core/checkers/types';
 import { attachChanges, changeLookupTargets, DEFAULT_CHANGE_WINDOW_DAYS } from '../core/changes';
 import type { AccessRequest, ChangeRecord, Fact, Finding, KmsDenialRecord } from '../core/model';
 import {
@@ -43,7 +44,7 @@ export interface ExplainOptions {
 async function secondOpinions(
   finding: Finding,
   request: AccessRequest,
-  facts: Parameters<typeof analyze>[1],
+  evaluations: readonly NeedEvaluation[],
   opts: ExplainOptions,
 ): Promise<Finding> {
   let out = finding;
@@ -54,7 +55,7 @@ async function secondOpinions(
   }
   if (opts.simulator && request.crossAccount === false) {
     const verdict = await opts.simulator(request).catch(() => null);
-    const first = evaluateNeeds(request, facts)[0];
+    const first = evaluations[0];
     if (verdict && first) out = withSimulatorVerdict(out, identitySideDecision(first.result), verdict);
   }
   return out;
@@ -67,7 +68,8 @@ export async function explainRequest(
 ): Promise<Finding> {
   try {
     const facts = await view.gather(request);
-    const finding = await secondOpinions(analyze(request, facts), request, facts, opts);
+    const analysed = analyzeWithEvaluations(request, facts);
+    const finding = await secondOpinions(analysed.finding, request, analysed.evaluations, opts);
     let history = facts.recentChanges;
     if (
       history.status !== 'known' &&

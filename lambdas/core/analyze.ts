@@ -266,15 +266,24 @@ function verdictOf(causes: readonly RootCause[]): Verdict {
 }
 
 export function analyze(request: AccessRequest, facts: RequestFacts): Finding {
+  return analyzeWithEvaluations(request, facts).finding;
+}
+
+/** analyze, also returning the engine's decision per need (computed once), for callers that need both. */
+export function analyzeWithEvaluations(
+  request: AccessRequest,
+  facts: RequestFacts,
+): { finding: Finding; evaluations: readonly NeedEvaluation[] } {
+  let evaluations: NeedEvaluation[] = [];
   try {
-    return analyzeUnsafe(request, facts);
+    evaluations = evaluateNeeds(request, facts);
+    return { finding: analyzeUnsafe(request, facts, evaluations), evaluations };
   } catch (err) {
-    return failedFinding(request, err);
+    return { finding: failedFinding(request, err), evaluations };
   }
 }
 
-function analyzeUnsafe(request: AccessRequest, facts: RequestFacts): Finding {
-  const evaluations = evaluateNeeds(request, facts);
+function analyzeUnsafe(request: AccessRequest, facts: RequestFacts, evaluations: NeedEvaluation[]): Finding {
   const input: CheckerInput = { request, facts, evaluations };
   const checks: Check[] = [];
   let causes: RootCause[] = [];
