@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The `s3-403` command line: real process I/O around lambdas/cli (see ../shared/contract/CLI-AND-FINDING.md). */
+/** The `s3-403` command line: real process I/O around lambdas/cli (see docs/CLI.md). */
 import { readFile, writeFile } from 'node:fs/promises';
 import { run } from '../lambdas/cli';
 

@@ -58,3 +58,28 @@ describe('toolchain', () => {
     expect(Number(process.versions.node.split('.')[0])).toBe(22);
   });
 });
+
+describe('the repository stands on its own', () => {
+  // Every file the tests, scripts and code read lives in the repository: a fresh clone with nothing beside it
+  // passes `npm test`. Comments may cite outside documents; code may not open them.
+  const code = ['test', 'scripts', 'lambdas', 'lib', 'bin'].flatMap((d) =>
+    tsFiles(join(root, d))
+      .filter((f) => f !== __filename) // this file names the patterns it looks for
+      .map((f) => [relative(root, f), f] as const),
+  );
+  const outside = [
+    /['"`](?:\.\.\/)+shared\//,
+    /['"`]\/(?:work|home|root|tmp)\//,
+    /\(\s*__dirname\s*,\s*['"`](?:\.\.\/){4,}/,
+  ];
+
+  it.each(code)('%s opens no path outside the repository', (_name, file) => {
+    const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, '');
+    expect(outside.filter((re) => re.test(text)).map(String)).toEqual([]);
+  });
+
+  it('recognises a path outside the repository when one is present', () => {
+    expect(outside.some((re) => re.test("join(__dirname, '../../../../shared/corpus')"))).toBe(true);
+    expect(outside.some((re) => re.test("readFileSync('/work/shared/contract/CLI.md')"))).toBe(true);
+  });
+});

@@ -1,5 +1,5 @@
 /**
- * Exit statuses (../shared/contract/CLI-AND-FINDING.md): 0 input read; 2 unusable input or arguments;
+ * Exit statuses (docs/CLI.md): 0 input read; 2 unusable input or arguments;
  * 1 internal failure; 3 `simulate --expect` mismatch.
  */
 import { InputError } from '../core/event/errors';

@@ -1,5 +1,5 @@
 /**
- * The `s3-403` command line (../shared/contract/CLI-AND-FINDING.md): explain, simulate, snapshot.
+ * The `s3-403` command line (docs/CLI.md): explain, simulate, snapshot.
  * `run` parses argv, runs one command and returns the exit status; every failure is one line on stderr.
  */
 import { Command, CommanderError, Option } from 'commander';

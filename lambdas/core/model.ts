@@ -110,7 +110,7 @@ export type EnhancedPolicyType =
   | 'session policy'
   | 'role trust policy';
 
-/** AWS's own error message, parsed (see shared/reference/ENHANCED-MESSAGES.md). */
+/** AWS's own error message, parsed (see docs/reference/ENHANCED-MESSAGES.md). */
 export interface EnhancedMessage {
   readonly raw: string;
   /** generic: "Access Denied" or no message; vpce: the network-activity VPCE message; bpa: an S3 BPA message. */
@@ -361,7 +361,7 @@ export interface RequestFacts {
 }
 
 // ---------------------------------------------------------------------------
-// The finding (the outside contract: ../shared/contract/CLI-AND-FINDING.md).
+// The finding (the outside contract: docs/CLI.md).
 // ---------------------------------------------------------------------------
 
 export const ROOT_CAUSE_IDS = [

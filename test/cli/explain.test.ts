@@ -1,4 +1,4 @@
-/** `s3-403 explain` through run() with in-memory I/O (../shared/contract/CLI-AND-FINDING.md). */
+/** `s3-403 explain` through run() with in-memory I/O (docs/CLI.md). */
 import { readFileSync } from 'node:fs';
 import { loadSnapshot, SnapshotView } from '../../lambdas/adapters/snapshot';
 import { run } from '../../lambdas/cli';

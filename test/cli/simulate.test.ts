@@ -1,4 +1,4 @@
-/** `s3-403 simulate` through run() with in-memory I/O (../shared/contract/CLI-AND-FINDING.md, "Simulation"). */
+/** `s3-403 simulate` through run() with in-memory I/O (docs/CLI.md, "Simulation"). */
 import { readFileSync } from 'node:fs';
 import { run } from '../../lambdas/cli';
 import type { Simulation } from '../../lambdas/core/simulate';

@@ -9,6 +9,7 @@ import { CHECKERS } from '../../lambdas/core/checkers';
 import { parseEnhancedMessage, readDenials } from '../../lambdas/core/event';
 import { ROOT_CAUSE_IDS } from '../../lambdas/core/model';
 import { emptyView, explain, requestOf, scenarioEvent } from './checkers/helpers';
+import { CORPUS_DIR } from '../fixtures/corpus';
 
 const ids = (f: { rootCauses: readonly { id: string }[] }) => f.rootCauses.map((c) => c.id);
 
@@ -123,7 +124,7 @@ describe('messageCauses', () => {
     ['with an explicit deny in an identity-based policy', 'identity-policy-explicit-deny'],
     ['because no identity-based policy allows the s3:GetObject action', 'identity-policy-no-allow'],
     ['with an explicit deny in a resource-based policy', 'bucket-policy-explicit-deny'],
-  ])('maps "%s" (shared/reference/ENHANCED-MESSAGES.md) to %s first', (context, id) => {
+  ])('maps "%s" (docs/reference/ENHANCED-MESSAGES.md) to %s first', (context, id) => {
     const msg = parseEnhancedMessage(
       'AccessDenied',
       `User: arn:aws:iam::111122223333:user/u is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::b/k" ${context}`,
@@ -187,7 +188,7 @@ describe('failedFinding and toFindingRequest', () => {
 });
 
 describe('the real corpus against an empty snapshot', () => {
-  const dir = '/work/shared/corpus/cloudtrail';
+  const dir = CORPUS_DIR;
   const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
   const denials = files.flatMap((f) =>
     readDenials(readFileSync(join(dir, f), 'utf8'), f).map((r) => [f, r] as const),

@@ -110,7 +110,7 @@ export function asArray<T>(value: T | T[] | undefined): T[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
-export const CORPUS_DIR = '/work/shared/corpus/cloudtrail';
+export { CORPUS_DIR } from '../fixtures/corpus';
 export const EXAMPLES_DIR = path.join(__dirname, '..', '..', 'examples', 'events');
 
 export function jsonFiles(dir: string): string[] {

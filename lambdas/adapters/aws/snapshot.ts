@@ -1,6 +1,6 @@
 /**
  * `s3-403 snapshot`: captures an account's access-control configuration in the snapshot format
- * (../shared/contract/SNAPSHOT.md). Every leaf is the output shape of the AWS API call named next to it there;
+ * (docs/SNAPSHOT.md). Every leaf is the output shape of the AWS API call named next to it there;
  * policy documents are decoded into JSON objects (one of the three forms the format accepts). What could not be
  * read is left out (absent = unknown) and listed in `problems`, one line each, naming the missing permission.
  */

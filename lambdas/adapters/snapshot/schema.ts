@@ -1,5 +1,5 @@
 /**
- * zod schema of the account snapshot, version 1 (../shared/contract/SNAPSHOT.md).
+ * zod schema of the account snapshot, version 1 (docs/SNAPSHOT.md).
  *
  * Tolerant: every object keeps unknown keys (looseObject), every field is optional (absent = not known).
  * Where a field may be `null`, null is a known "none" (no bucket policy, no ownership controls, ...).

@@ -1,5 +1,5 @@
 /**
- * AWS's own access-denied message, parsed. Phrases: shared/reference/ENHANCED-MESSAGES.md, from
+ * AWS's own access-denied message, parsed. Phrases: docs/reference/ENHANCED-MESSAGES.md, from
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html and
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html
  *

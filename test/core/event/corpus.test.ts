@@ -1,13 +1,14 @@
 /**
- * Every record of the shared corpus (../shared/corpus/cloudtrail, provenance in ../shared/corpus/SOURCES.md)
+ * Every record of the shared corpus (test/fixtures/corpus/cloudtrail, provenance in test/fixtures/corpus/SOURCES.md)
  * parses; for each: whether it is a denial, and the principal, bucket, key and IAM actions reconstructed.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDenial, readDenials, readRecords, toAccessRequest } from '../../../lambdas/core/event';
 import type { PrincipalType } from '../../../lambdas/core/model';
+import { CORPUS_DIR } from '../../fixtures/corpus';
 
-const CORPUS = join(__dirname, '../../../../shared/corpus/cloudtrail');
+const CORPUS = CORPUS_DIR;
 
 interface Expected {
   denial: boolean;

@@ -1,5 +1,5 @@
 /**
- * AWS's own access-denied message, one case per phrase of shared/reference/ENHANCED-MESSAGES.md.
+ * AWS's own access-denied message, one case per phrase of docs/reference/ENHANCED-MESSAGES.md.
  * Phrases: https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html
  * S3 forms: https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html
  * Policy ARNs: https://aws.amazon.com/blogs/security/enhanced-access-denied-error-messages-with-policy-arns

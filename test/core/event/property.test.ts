@@ -8,8 +8,9 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { InputError, readDenials, readRecords, toAccessRequest } from '../../../lambdas/core/event';
 import type { AccessRequest } from '../../../lambdas/core/model';
+import { CORPUS_DIR } from '../../fixtures/corpus';
 
-const CORPUS = join(__dirname, '../../../../shared/corpus/cloudtrail');
+const CORPUS = CORPUS_DIR;
 const FIXTURES = join(__dirname, '../../fixtures/events');
 const load = (dir: string) =>
   readdirSync(dir)
@@ -103,8 +104,10 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
     node = node[part] as Record<string, unknown>;
   }
   const last = path[path.length - 1]!;
+  // A fresh copy every time: a value shared between mutations (the constants above) could otherwise be set
+  // inside itself and make the record cyclic.
   if (value === undefined) delete node[last];
-  else node[last] = value;
+  else node[last] = structuredClone(value);
 }
 
 const mutatedRecord = fc

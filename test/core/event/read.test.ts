@@ -8,8 +8,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { InputError, readDenials, readRecords } from '../../../lambdas/core/event';
+import { CORPUS_DIR } from '../../fixtures/corpus';
 
-const CORPUS = join(__dirname, '../../../../shared/corpus/cloudtrail');
+const CORPUS = CORPUS_DIR;
 const FIXTURES = join(__dirname, '../../fixtures/events');
 const corpusRecord = (file: string) =>
   JSON.parse(readFileSync(join(CORPUS, file), 'utf8')) as Record<string, unknown>;
