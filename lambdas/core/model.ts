@@ -484,6 +484,14 @@ export interface ChangeAttribution {
   readonly principal: string | null;
   readonly summary: string;
   readonly diff?: string;
+  /**
+   * How the change relates to what denies (issue 13): it added / altered the denying statement, removed an Allow
+   * (implicit denies), turned on the denying setting, or 'unverified' (CloudTrail did not record the document, or
+   * the version before it is older than the window: the summary then says "may have started").
+   */
+  readonly relation?: 'added' | 'altered' | 'removed' | 'setting' | 'unverified';
+  /** The statements (Sid or #index) it added, altered or removed. */
+  readonly statements?: readonly string[];
 }
 
 export interface RootCause {
@@ -494,6 +502,11 @@ export interface RootCause {
   readonly evidence: readonly Evidence[];
   readonly fix: Fix;
   readonly change: ChangeAttribution | null;
+  /**
+   * When `change` is null after the history was checked: why no change is blamed, e.g. the denying statement
+   * predates every change found in the window.
+   */
+  readonly changeNote?: string;
 }
 
 export interface Check {
