@@ -262,7 +262,9 @@ export function membershipVerdict(cs: CauseStatements, c: ChangeRecord): ChangeR
   if (id !== null) {
     const known = cs.refs.filter((r) => r.policy !== null);
     if (known.length === 0) return 'unverified';
-    return known.some((r) => samePolicy(r, id, null)) ? 'added' : 'unchanged';
+    if (!known.some((r) => samePolicy(r, id, null))) return 'unchanged';
+    // Attaching the policy brings its statements in; a new default version may or may not have added this one.
+    return c.eventName === 'SetDefaultPolicyVersion' ? 'unverified' : 'added';
   }
   return 'unverified'; // AddUserToGroup: the group's policies are not in the record
 }
