@@ -138,9 +138,10 @@ function verdictOf(
   c: ChangeRecord,
   earlier: readonly ChangeRecord[],
   target: BlameTarget,
+  errorCode: string,
 ): Verdict {
   if (SETTING_EVENT.test(c.eventName))
-    return { relation: settingVerdict(cause, c, target.kmsKeyIds), statements: [] };
+    return { relation: settingVerdict(cause, c, target.kmsKeyIds, errorCode), statements: [] };
   // A bucket policy or ACL change behind a Block Public Access or ACL cause: the setting, not a statement, denies.
   if (cause.id === 'block-public-access' || cause.id === 'object-ownership-acl')
     return { relation: 'unverified', statements: [] };
@@ -240,7 +241,7 @@ export function explainChange(
   const cleared: ChangeRecord[] = [];
   for (let i = history.length - 1; first >= 0 && i >= first; i--) {
     const c = history[i]!;
-    const v = verdictOf(cause, cs, c, history.slice(0, i), target);
+    const v = verdictOf(cause, cs, c, history.slice(0, i), target, request.errorCode);
     if (v.relation === 'unchanged') {
       cleared.push(c);
       continue;

@@ -211,6 +211,7 @@ export function settingVerdict(
   cause: RootCause,
   c: ChangeRecord,
   kmsKeyIds: readonly string[],
+  errorCode = '',
 ): ChangeRelation {
   const p = obj(c.record?.['requestParameters']);
   const id: RootCauseId = cause.id;
@@ -228,7 +229,10 @@ export function settingVerdict(
     const set =
       str(rule['ObjectOwnership']) ?? str(obj(Array.isArray(rule) ? rule[0] : {})['ObjectOwnership']);
     if (set === null) return 'unverified';
-    const aclsDisabled = [cause.title, cause.explanation].join(' ').includes('BucketOwnerEnforced');
+    // ACLs disabled (AccessControlListNotSupported) is what BucketOwnerEnforced causes; an object owned by another
+    // account is what the other settings allow (enforcing ownership would fix that one).
+    const aclsDisabled =
+      errorCode === 'AccessControlListNotSupported' || /ACLs are disabled/i.test(cause.title);
     return (set === 'BucketOwnerEnforced') === aclsDisabled ? 'setting' : 'unchanged';
   }
   if (c.eventName === 'PutBucketEncryption') {

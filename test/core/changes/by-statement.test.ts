@@ -443,6 +443,15 @@ describe('settings: blamed only for turning on the setting that denies', () => {
       own('2026-11-20T08:00:00Z', 'ObjectWriter'),
     ]);
     expect(v.change).toMatchObject({ eventTime: '2026-11-20T07:00:00Z', relation: 'setting' });
+    // An object owned by another account is not caused by enforcing ownership (that would fix it).
+    const foreign = cause('object-ownership-acl', undefined, 'bucket-policy', {
+      title: 's3://b/k is owned by account 444455556666, so the bucket policy cannot grant it',
+      explanation: 'an object written by another account without BucketOwnerEnforced stays owned by it',
+    });
+    const w = explainChange(foreign, request(), facts(null), [
+      own('2026-11-20T07:00:00Z', 'BucketOwnerEnforced'),
+    ]);
+    expect(w.change).toBeNull();
   });
 });
 
