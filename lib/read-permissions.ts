@@ -40,7 +40,11 @@ export const LAMBDA_PERMISSIONS: readonly string[] = LAMBDA_READ_PERMISSIONS;
 /** Added on the audited buckets' objects only with `readObjectMetadata` (these also read object content). */
 export const OBJECT_METADATA_READS: readonly string[] = OBJECT_METADATA_PERMISSIONS;
 
-/** The change lookup (lambdas/adapters/changes, issue 9) reads CloudTrail event history (in LAMBDA_PERMISSIONS). */
+/**
+ * The change lookup (lambdas/adapters/changes, issue 9) reads CloudTrail event history (in LAMBDA_PERMISSIONS); so
+ * does the live session-policy lookup (issue 13: the STS event that issued the caller's session, in the session's
+ * account). Its managed session policies are read with iam:GetPolicy / iam:GetPolicyVersion, already granted.
+ */
 export const CHANGE_LOOKUP_PERMISSIONS: readonly string[] = ['cloudtrail:LookupEvents'];
 
 /** The read actions to grant the Lambda or a member read role. */

@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHECKERS } from '../lambdas/core/checkers';
+import { ERROR_CODES } from '../lambdas/core/event/evidence';
 
 const cell = (s: string): string => s.replace(/([|*_])/g, '\\$1').replace(/\n/g, ' ');
 
@@ -31,8 +32,47 @@ export function rootCausesMarkdown(): string {
       CHECKERS.map((c) => [`\`${c.id}\``, cell(c.title), cell(c.detection), cell(c.fixSummary)]),
     ),
     '',
+    ...evidenceSection(),
   ];
   return lines.join('\n');
+}
+
+/** Evidence from the record (issue 13): what the error code alone says, from lambdas/core/event/evidence.ts. */
+function evidenceSection(): string[] {
+  return [
+    '## Evidence from the record',
+    '',
+    '<!-- Generated from ERROR_CODES in lambdas/core/event/evidence.ts. -->',
+    '',
+    'Before any AWS read, the CloudTrail record is evidence (`request.evidence`, each item with the record fields it',
+    'comes from). A decisive error code names the cause and rules out every other one:',
+    '',
+    ...table(
+      ['error code', 'layer', 'decisive', 'root cause', 'meaning'],
+      // Codes unquoted: only the root-cause table's rows start with "| `" (root-causes-doc.test.ts counts them).
+      Object.entries(ERROR_CODES).map(([code, e]) => [
+        code,
+        e.layer,
+        e.decisive ? 'yes' : 'no',
+        e.pointsAt.map((id) => `\`${id}\``).join(', ') ||
+          (e.decisive ? '(none: not access control)' : '(any: the evaluation decides)'),
+        cell(e.meaning),
+      ]),
+    ),
+    '',
+    'AccessDenied with the message "Request has expired", "There were headers present in the request which were not',
+    'signed" or "Invalid according to Policy" is an authentication failure too. AWS\'s enhanced message points at the',
+    'causes of the policy type it names. An S3 API call record of eventVersion 1.08 or later, made by a caller (not',
+    "an AWS service, not invokedBy) from an IP address, that carries S3's request details but neither `tlsDetails`",
+    'nor a `CipherSuite` most likely came over plain HTTP: `aws:SecureTransport` "false" is then an inferred, likely',
+    'value (`context.inferred`), never a recorded one.',
+    '',
+    'What changed: a change is blamed only when it added or altered the denying statement (by Sid, else by its',
+    'content), removed an Allow (implicit denies) or turned on the denying setting; one whose document CloudTrail did',
+    'not record, or whose previous version is not known, "may have started" it; otherwise the cause says that the',
+    'denying statement predates every change found in the window (`changeNote`).',
+    '',
+  ];
 }
 
 export const ROOT_CAUSES_DOC = join(__dirname, '..', 'docs', 'ROOT-CAUSES.md');

@@ -98,6 +98,72 @@ export interface ConditionContext {
   readonly values: Readonly<Record<string, string | readonly string[]>>;
   readonly absent: readonly string[];
   readonly otherKeys: 'unknown' | 'absent';
+  /**
+   * Where each key of `values` came from in the record (e.g. "sourceIPAddress", "tlsDetails.tlsVersion"),
+   * for explanations. Optional: hypothetical requests (simulate) have none.
+   */
+  readonly provenance?: Readonly<Record<string, string>>;
+  /**
+   * Values the record implies but does not state (e.g. aws:SecureTransport "false" when a recent S3 record made
+   * by a caller carries no TLS details). NOT in `values`: an engine that ignores this field treats the key as
+   * unknown (as before). An engine that reads it may evaluate with the value, but any decision that depends on
+   * it is at most 'likely' (see lambdas/core/event/evidence.ts).
+   */
+  readonly inferred?: Readonly<Record<string, InferredValue>>;
+}
+
+/** A condition-key value inferred from the record, with why. */
+export interface InferredValue {
+  readonly value: string | readonly string[];
+  readonly confidence: 'likely';
+  /** Human-readable: what in the record implies it. */
+  readonly reason: string;
+  /** The record fields it was inferred from (their absence counts). */
+  readonly from: readonly string[];
+}
+
+/** One fact the CloudTrail record itself establishes, before any AWS read (issue 13, lambdas/core/event/evidence.ts). */
+export interface RecordEvidenceItem {
+  readonly kind: 'error-code' | 'aws-message' | 'transport' | 'network' | 'authentication' | 'header';
+  /** 'confirmed' = the record states it; 'likely' = inferred from what the record lacks. */
+  readonly confidence: 'confirmed' | 'likely';
+  /** The root causes this evidence points at (empty = it only describes the request). */
+  readonly pointsAt: readonly RootCauseId[];
+  /** The root causes this evidence rules out (e.g. every policy cause when authentication failed). */
+  readonly rulesOut: readonly RootCauseId[];
+  /** The condition key it sets or infers, when it is one. */
+  readonly conditionKey?: string;
+  readonly value?: string;
+  /** The record fields it comes from, e.g. ["errorCode"], ["tlsDetails", "additionalEventData.CipherSuite"]. */
+  readonly source: readonly string[];
+  readonly detail: string;
+  /** The AWS documentation the meaning comes from. */
+  readonly url?: string;
+}
+
+/** What the error code alone says (lambdas/core/event/evidence.ts ERROR_CODES). */
+export interface ErrorCodeEvidence {
+  readonly code: string;
+  /** The layer (or non-policy condition) the code points at. */
+  readonly layer:
+    | 'object-ownership'
+    | 'vpc-endpoint-policy'
+    | 'kms-key'
+    | 'authentication'
+    | 'account-or-resource-suspended'
+    | 'object-state'
+    | 'authorization';
+  /** true = the code alone names the cause: no other layer needs to be considered. */
+  readonly decisive: boolean;
+  /** The root causes it points at; empty for non-policy conditions with no root-cause id (AllAccessDisabled …). */
+  readonly pointsAt: readonly RootCauseId[];
+  readonly meaning: string;
+  readonly url: string;
+}
+
+export interface RecordEvidence {
+  readonly errorCode: ErrorCodeEvidence;
+  readonly items: readonly RecordEvidenceItem[];
 }
 
 export type EnhancedPolicyType =
@@ -167,6 +233,11 @@ export interface AccessRequest {
   readonly sse: { readonly algorithm: string | null; readonly kmsKeyId: string | null } | null;
   /** The whole CloudTrail record, as read. */
   readonly raw: Readonly<Record<string, unknown>>;
+  /**
+   * What the record itself establishes (error code, AWS message, transport, network, headers), with provenance.
+   * Set by toAccessRequest; absent on hand-built (simulated) requests.
+   */
+  readonly evidence?: RecordEvidence;
 }
 
 // ---------------------------------------------------------------------------
@@ -413,6 +484,14 @@ export interface ChangeAttribution {
   readonly principal: string | null;
   readonly summary: string;
   readonly diff?: string;
+  /**
+   * How the change relates to what denies (issue 13): it added / altered the denying statement, removed an Allow
+   * (implicit denies), turned on the denying setting, or 'unverified' (CloudTrail did not record the document, or
+   * the version before it is older than the window: the summary then says "may have started").
+   */
+  readonly relation?: 'added' | 'altered' | 'removed' | 'setting' | 'unverified';
+  /** The statements (Sid or #index) it added, altered or removed. */
+  readonly statements?: readonly string[];
 }
 
 export interface RootCause {
@@ -423,6 +502,11 @@ export interface RootCause {
   readonly evidence: readonly Evidence[];
   readonly fix: Fix;
   readonly change: ChangeAttribution | null;
+  /**
+   * When `change` is null after the history was checked: why no change is blamed, e.g. the denying statement
+   * predates every change found in the window.
+   */
+  readonly changeNote?: string;
 }
 
 export interface Check {

@@ -409,6 +409,28 @@ export async function principalFacts(
   }
 }
 
+/**
+ * Managed policies by ARN, read in `accountId` (iam:GetPolicy + iam:GetPolicyVersion, cached like the caller's
+ * own managed policies): the managed session policies (PolicyArns) a session was created with (issue 13).
+ * Any failure makes the whole set unknown: a missing part could change the session's permissions.
+ */
+export async function managedPoliciesByArn(
+  ctx: PrincipalContext,
+  accountId: string,
+  arns: readonly string[],
+  source: PolicySource,
+): Promise<Fact<NamedPolicy[]>> {
+  const scoped = await ctx.scopeFor(accountId);
+  if (!scoped.ok) return scoped.fact;
+  const reader = new PrincipalReader(ctx, scoped.scope);
+  try {
+    return known(await Promise.all(arns.map((arn) => reader.managed(arn, undefined, source))));
+  } catch (err) {
+    if (err instanceof ReadFailed) return unknownOf(err.failure, `managed session policy in ${accountId}`);
+    return unknown('error', err instanceof Error ? err.message : String(err));
+  }
+}
+
 function rootFacts(accountId: string, partition: string): PrincipalFacts {
   return {
     identityArn: `arn:${partition}:iam::${accountId}:root`,

@@ -13,7 +13,9 @@ import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
  * (plus one AssumeRole round trip for another account, and the organization walk when the account is in one).
  */
 import { GetPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
+import { sessionOf, sessionPolicyDocument } from '../../core/changes/session-issuance';
 import {
+  known,
   unknown,
   type AccessRequest,
   type BucketFacts,
@@ -32,7 +34,8 @@ import { keyRef, readKmsKey } from './kms';
 import { parseAccessPointArn, readAccessPoint, readVpcEndpoint } from './network';
 import { OrgReader } from './org';
 import { PERMISSION } from './permissions';
-import { parseIdentityArn, principalFacts } from './principal';
+import { managedPoliciesByArn, parseIdentityArn, principalFacts, type PrincipalContext } from './principal';
+import type { SessionLookupOptions, SessionSearch } from '../changes/cloudtrail-lookup';
 import { CachedReader } from './reader';
 
 export interface AwsAccountViewOptions {
@@ -60,6 +63,20 @@ export interface AwsAccountViewOptions {
    * bucket's default encryption. Default false.
    */
   readonly objectMetadata?: boolean;
+  /**
+   * Session policies (issue 13): find the STS event that issued the caller's session (CloudTrail LookupEvents in
+   * the session's account: the request's Region, us-east-1 for the global STS endpoint, and this view's Region)
+   * and evaluate the session policy it recorded (inline `policy`, managed `policyArns` read with
+   * iam:GetPolicy/GetPolicyVersion). true = search with this view's own CloudTrail clients (member role in
+   * organization mode); or a lookup to share (tests, the change lookup). Needs cloudtrail:LookupEvents. Default
+   * off: the session policy stays unknown ("cannot be read through the AWS API").
+   */
+  readonly sessionPolicies?: boolean | SessionIssuanceSource;
+}
+
+/** Finds a session's issuing event (CloudTrailChangeLookup.sessionIssuance). */
+export interface SessionIssuanceSource {
+  sessionIssuance(o: SessionLookupOptions): Promise<SessionSearch>;
 }
 
 export const DEFAULT_CACHE_TTL_MS = 300_000;
@@ -122,12 +139,17 @@ export class AwsAccountView implements AccountView {
   private readonly region: string;
   private readonly org: OrgReader;
   private readonly objectMetadata: boolean;
+  private readonly sessionOption: boolean | SessionIssuanceSource;
+  private sessionSource: SessionIssuanceSource | null = null;
+  private readonly now: () => number;
 
   constructor(opts: AwsAccountViewOptions = {}) {
     const now = opts.now ?? Date.now;
+    this.now = now;
     const ttl = opts.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS;
     this.region = baseRegion(opts.region);
     this.objectMetadata = opts.objectMetadata === true;
+    this.sessionOption = opts.sessionPolicies ?? false;
     this.reader = new CachedReader({
       ttlMs: ttl,
       maxEntries: opts.cacheMaxEntries ?? DEFAULT_CACHE_MAX_ENTRIES,
@@ -186,7 +208,9 @@ export class AwsAccountView implements AccountView {
     const bucketAccount = request.bucketAccountId;
     const targets = bucketTargets(request);
 
-    const principalP = principalFacts({ reader: this.reader, region: this.region, scopeFor }, request);
+    const principalCtx: PrincipalContext = { reader: this.reader, region: this.region, scopeFor };
+    const principalP = principalFacts(principalCtx, request);
+    const sessionP = this.sessionPolicy(request, principalCtx);
     const bucketsP = Promise.all(
       targets.map(async (t) => this.bucket(t, await scopeFor(t.accountId ?? bucketAccount))),
     );
@@ -234,6 +258,7 @@ export class AwsAccountView implements AccountView {
       accessPoint,
       eventKms,
       laterKms,
+      sessionPolicy,
     ] = await Promise.all([
       principalP,
       principalOrgP,
@@ -245,6 +270,7 @@ export class AwsAccountView implements AccountView {
       apP,
       eventKmsP,
       Promise.all(laterKeys.map(async (k) => this.kmsKeys([k.ref], k.defaults, scopeFor))),
+      sessionP,
     ]);
     const buckets: Record<string, Fact<BucketFacts>> = {};
     targets.forEach((t, i) => {
@@ -262,12 +288,74 @@ export class AwsAccountView implements AccountView {
       vpcEndpoint,
       accessPoint,
       kmsKeys: Object.assign({}, eventKms, ...laterKms) as Record<string, Fact<KmsKeyFacts>>,
-      sessionPolicy: sessionPolicyOf(request),
+      sessionPolicy,
       recentChanges: unknown(
         'notCollected',
         'the live view does not look up change history (see adapters/changes)',
       ),
     };
+  }
+
+  /** The lookup that finds issuing events: injected, or built on first use over this view's CloudTrail clients. */
+  private sessions(): SessionIssuanceSource | null {
+    if (this.sessionOption === false) return null;
+    if (this.sessionOption !== true) return this.sessionOption;
+    if (this.sessionSource === null) {
+      // Loaded on first use, like the CloudTrail SDK itself (clients.ts): the view's cold start stays without it.
+      /* eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberate lazy load */
+      const mod = require('../changes/cloudtrail-lookup') as typeof import('../changes/cloudtrail-lookup');
+      this.sessionSource = new mod.CloudTrailChangeLookup((account, region) =>
+        this.cloudTrailFor(account, region),
+      );
+    }
+    return this.sessionSource;
+  }
+
+  /**
+   * The session policy fact (issue 13 item 3): null when the caller is not a session; known(null) when the issuing
+   * event passed none; known(policy) with the inline and managed session policies; unknown with the reason when
+   * the event was not found (regions searched named), could not be read, or recorded a policy that cannot be read.
+   */
+  private async sessionPolicy(
+    request: AccessRequest,
+    ctx: PrincipalContext,
+  ): Promise<Fact<NamedPolicy | null> | null> {
+    const base = sessionPolicyOf(request);
+    const source = base === null ? null : this.sessions();
+    if (base === null || source === null) return base;
+    const session = sessionOf(request);
+    if (session === null)
+      return unknown(
+        'notCollected',
+        'the record does not carry the session’s temporary access key id (ASIA…) and account, so the event that created the session cannot be looked up',
+      );
+    const regions = [...new Set([request.region, 'us-east-1', this.region].filter((r) => r !== ''))];
+    const found = await source
+      .sessionIssuance({ session, regions, now: this.now() })
+      .catch((err: unknown): SessionSearch => ({
+        status: 'failed',
+        searched: [],
+        reason: 'error',
+        detail: err instanceof Error ? err.message : String(err),
+      }));
+    if (found.status === 'notFound') return unknown('notFound', found.detail);
+    if (found.status === 'failed') return unknown(found.reason, found.detail, found.permission);
+    const issuance = found.issuance;
+    const what = `${issuance.eventName} at ${issuance.eventTime} (${issuance.region ?? 'unknown Region'}, event ${issuance.eventId})`;
+    if (issuance.policy.status === 'unreadable')
+      return unknown('notCollected', `${what} passed a session policy, but ${issuance.policy.detail}`);
+    const inline = issuance.policy.status === 'document' ? issuance.policy.document : null;
+    if (inline === null && issuance.policyArns.length === 0) return known(null);
+    const managed =
+      issuance.policyArns.length === 0
+        ? known([])
+        : await managedPoliciesByArn(ctx, session.accountId, issuance.policyArns, 'session');
+    if (managed.status === 'unknown')
+      return {
+        ...managed,
+        detail: `${what} passed managed session policies: ${managed.detail ?? managed.reason}`,
+      };
+    return known(sessionPolicyDocument(issuance, inline, managed.value));
   }
 
   private async bucket(t: BucketTarget, scoped: ScopeResult): Promise<BucketRead> {

@@ -7,6 +7,12 @@ import { CloudTrailClient, LookupEventsCommand, type Event } from '@aws-sdk/clie
 import { LRUCache } from 'lru-cache';
 import { ALL_CHANGE_EVENT_NAMES, changeRecordFromLookupEvent, type ChangeTarget } from '../../core/changes';
 import {
+  parseIssuance,
+  SESSION_ISSUING_EVENTS,
+  type SessionIssuance,
+  type SessionRef,
+} from '../../core/changes/session-issuance';
+import {
   known,
   unknown,
   type AccessRequest,
@@ -42,6 +48,32 @@ function paced<T>(client: CloudTrailClient, call: () => Promise<T>, spacingMs: n
 
 // In-flight lookups are cached too, so that the events of one burst share a single LookupEvents call.
 const cache = new LRUCache<string, { records: Promise<ChangeRecord[]> }>({ max: 500, ttl: 5 * 60_000 });
+// Session issuance lookups, by account and access key: every denial of one session shares one search.
+const sessions = new LRUCache<string, { found: Promise<SessionSearch> }>({ max: 500, ttl: 5 * 60_000 });
+
+/** CloudTrail event history covers the last 90 days (LookupEvents). */
+export const EVENT_HISTORY_DAYS = 90;
+
+/** The outcome of searching for the event that issued a session's credentials. */
+export type SessionSearch =
+  | { readonly status: 'found'; readonly issuance: SessionIssuance; readonly searched: readonly string[] }
+  | { readonly status: 'notFound'; readonly searched: readonly string[]; readonly detail: string }
+  | {
+      readonly status: 'failed';
+      readonly searched: readonly string[];
+      readonly reason: 'accessDenied' | 'throttled' | 'error';
+      readonly detail: string;
+      readonly permission?: string;
+    };
+
+export interface SessionLookupOptions {
+  readonly session: SessionRef;
+  /** Regions to search, in order: STS records an issuing call in the Region of the endpoint it was sent to
+   * (us-east-1 for the global endpoint, sts.amazonaws.com). */
+  readonly regions: readonly string[];
+  /** Clock, for the 90-day history limit (tests inject one). */
+  readonly now?: number;
+}
 
 /**
  * The CloudTrail client to search an account's history with (null = the auditor's own account). In organization
@@ -149,6 +181,109 @@ export class CloudTrailChangeLookup {
     return null;
   }
 
+  /**
+   * The STS event that issued a session's temporary credentials (AssumeRole, AssumeRoleWithSAML,
+   * AssumeRoleWithWebIdentity or GetFederationToken), found in the session's own account: LookupEvents by the
+   * role ARN (issuing events list the role in their resources; GetFederationToken by event name), in the window
+   * around the session's creation time, matched on responseElements.credentials.accessKeyId. LookupEvents'
+   * AccessKeyId attribute is not used: it selects the events SIGNED with a key (the session's own calls), not the
+   * one that issued it (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_Event.html).
+   * Regions are searched in the order given; each searched one is reported. Never throws.
+   */
+  sessionIssuance(o: SessionLookupOptions): Promise<SessionSearch> {
+    const s = o.session;
+    const key = `session|${s.accountId}|${s.accessKeyId}|${o.regions.join(',')}`;
+    const hit = sessions.get(key);
+    if (hit) return hit.found;
+    const found = this.searchSession(o);
+    sessions.set(key, { found });
+    void found.then((r) => {
+      if (r.status === 'failed' && r.reason !== 'accessDenied') sessions.delete(key);
+    });
+    return found;
+  }
+
+  private async searchSession(o: SessionLookupOptions): Promise<SessionSearch> {
+    const s = o.session;
+    const now = o.now ?? Date.now();
+    const regions = [...new Set(o.regions)];
+    if (s.to.getTime() < now - EVENT_HISTORY_DAYS * 86_400_000) {
+      return {
+        status: 'notFound',
+        searched: [],
+        detail: `the session was created more than ${EVENT_HISTORY_DAYS} days ago, beyond CloudTrail's event history`,
+      };
+    }
+    const attribute =
+      s.kind === 'role' && s.roleArn !== null
+        ? { AttributeKey: 'ResourceName' as const, AttributeValue: s.roleArn }
+        : { AttributeKey: 'EventName' as const, AttributeValue: 'GetFederationToken' };
+    const searched: string[] = [];
+    for (const region of regions) {
+      try {
+        const client = await this.resolve(s.accountId, region);
+        searched.push(region);
+        let token: string | undefined;
+        for (let page = 0; page < 4; page++) {
+          const res = await paced(
+            client,
+            () =>
+              client.send(
+                new LookupEventsCommand({
+                  LookupAttributes: [attribute],
+                  StartTime: s.from,
+                  EndTime: s.to,
+                  MaxResults: 50,
+                  ...(token ? { NextToken: token } : {}),
+                }),
+              ),
+            this.opts.spacingMs ?? MIN_SPACING_MS,
+          );
+          for (const e of res.Events ?? []) {
+            if (!e.EventName || !SESSION_ISSUING_EVENTS.includes(e.EventName)) continue;
+            const record = changeRecordFromLookupEvent(e)?.record;
+            const issuance = record ? parseIssuance(record) : null;
+            if (issuance?.accessKeyId === s.accessKeyId) return { status: 'found', issuance, searched };
+          }
+          token = res.NextToken;
+          if (!token) break;
+        }
+      } catch (err) {
+        const e = err as { name?: string; message?: string };
+        const where = `searching account ${s.accountId} in ${region}`;
+        if (e.name === 'AccessDeniedException' || e.name === 'AccessDenied')
+          return {
+            status: 'failed',
+            searched,
+            reason: 'accessDenied',
+            detail: `${where}: ${e.message ?? e.name}`,
+            permission: 'cloudtrail:LookupEvents',
+          };
+        if (e.name === 'CannotEnterAccount')
+          return {
+            status: 'failed',
+            searched,
+            reason: 'accessDenied',
+            detail: `${where}: ${e.message ?? e.name}`,
+            permission: 'sts:AssumeRole',
+          };
+        return {
+          status: 'failed',
+          searched,
+          reason: e.name === 'ThrottlingException' ? 'throttled' : 'error',
+          detail: `${where}: ${e.name ?? 'Error'}: ${e.message ?? String(err)}`,
+        };
+      }
+    }
+    const by =
+      attribute.AttributeKey === 'ResourceName' ? `role ${attribute.AttributeValue}` : 'GetFederationToken';
+    return {
+      status: 'notFound',
+      searched,
+      detail: `no ${SESSION_ISSUING_EVENTS.join('/')} event issuing ${s.accessKeyId} (${by}, ${s.from.toISOString()} to ${s.to.toISOString()}) in account ${s.accountId}, regions searched: ${searched.join(', ') || 'none'}; STS records the call in the Region of the endpoint used, which may be another one`,
+    };
+  }
+
   private byResource(t: ChangeTarget, start: Date, end: Date, maxPages: number): Promise<ChangeRecord[]> {
     // Keyed by account, region and name (a role name repeats across accounts), and by the hour, so that a
     // burst of the same denial makes one lookup.
@@ -226,4 +361,5 @@ export class CloudTrailChangeLookup {
 /** For tests: forget cached lookups. */
 export function clearChangeLookupCache(): void {
   cache.clear();
+  sessions.clear();
 }

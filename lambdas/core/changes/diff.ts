@@ -1,7 +1,8 @@
 /** Statement-level diff of two policy documents, for "what changed" (issue 9). */
 import type { ChangeRecord } from '../model';
 
-function parseDoc(v: unknown): unknown {
+/** A policy document: an object, or JSON text (possibly URL-encoded, as IAM returns it). undefined = unreadable. */
+export function parseDoc(v: unknown): unknown {
   if (typeof v !== 'string') return v;
   for (const text of [v, safeDecode(v)]) {
     try {
@@ -36,7 +37,8 @@ export function policyFromChange(c: ChangeRecord): unknown {
   return raw === undefined ? undefined : parseDoc(raw);
 }
 
-function canonical(v: unknown): string {
+/** Canonical JSON: object keys sorted, so key order and formatting do not count. */
+export function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (v && typeof v === 'object') {
     const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) =>
@@ -47,7 +49,8 @@ function canonical(v: unknown): string {
   return JSON.stringify(v);
 }
 
-function statements(doc: unknown): unknown[] {
+/** The Statement list of a document (a single statement object counts as a list of one). */
+export function statementsOf(doc: unknown): unknown[] {
   if (!doc || typeof doc !== 'object') return [];
   const s = (doc as Record<string, unknown>)['Statement'];
   return Array.isArray(s) ? s : s === undefined ? [] : [s];
@@ -58,8 +61,8 @@ function statements(doc: unknown): unknown[] {
  * so key order and formatting do not count). `before` null = there was no policy.
  */
 export function statementDiff(before: unknown, after: unknown): string {
-  const b = new Map(statements(before).map((s) => [canonical(s), s]));
-  const a = new Map(statements(after).map((s) => [canonical(s), s]));
+  const b = new Map(statementsOf(before).map((s) => [canonical(s), s]));
+  const a = new Map(statementsOf(after).map((s) => [canonical(s), s]));
   const lines: string[] = [];
   for (const [k, s] of b) if (!a.has(k)) lines.push(`- ${JSON.stringify(s)}`);
   for (const [k, s] of a) if (!b.has(k)) lines.push(`+ ${JSON.stringify(s)}`);

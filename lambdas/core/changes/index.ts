@@ -13,6 +13,16 @@ import type {
 } from '../model';
 import { blameTarget, CHANGE_EVENTS, orgPolicyType, type BlameTarget } from './layers';
 import { policyFromChange, statementDiff } from './diff';
+import {
+  causeStatements,
+  changedPolicyId,
+  documentVerdict,
+  membershipVerdict,
+  samePolicy,
+  settingVerdict,
+  type CauseStatements,
+  type ChangeRelation,
+} from './statements';
 
 export { ALL_CHANGE_EVENT_NAMES, CHANGE_EVENTS } from './layers';
 export { statementDiff } from './diff';
@@ -76,7 +86,217 @@ function describeTarget(c: ChangeRecord): string {
   );
 }
 
-/** The most recent change before the denial, within the window, that touched this cause's layer and resource. */
+/** Events that set (or delete) a policy document, and the key of the document they set. */
+function documentStream(c: ChangeRecord): string | null {
+  const p = paramsOf(c);
+  const s = (k: string): string => (typeof p[k] === 'string' ? (p[k] as string) : '');
+  switch (c.eventName) {
+    case 'PutBucketPolicy':
+    case 'DeleteBucketPolicy':
+      return `bucket|${s('bucketName')}`;
+    case 'PutRolePolicy':
+    case 'DeleteRolePolicy':
+      return `role|${s('roleName')}|${s('policyName')}`;
+    case 'PutUserPolicy':
+    case 'DeleteUserPolicy':
+      return `user|${s('userName')}|${s('policyName')}`;
+    case 'PutGroupPolicy':
+    case 'DeleteGroupPolicy':
+      return `group|${s('groupName')}|${s('policyName')}`;
+    case 'CreatePolicyVersion':
+      return `managed|${s('policyArn')}`;
+    case 'PutKeyPolicy':
+      return `key|${s('keyId')}`;
+    case 'ModifyVpcEndpoint':
+      return `vpce|${describeTarget(c)}`;
+    case 'PutAccessPointPolicy':
+    case 'DeleteAccessPointPolicy':
+      return `ap|${s('name')}`;
+    case 'UpdatePolicy':
+      return `org|${s('policyId')}`;
+    default:
+      return null;
+  }
+}
+
+const SETTING_EVENT =
+  /PublicAccessBlock$|^PutBucketOwnershipControls$|^PutBucketEncryption$|^DisableKey$|^ScheduleKeyDeletion$|^RevokeGrant$|^RetireGrant$|PermissionsBoundary$/;
+const MEMBERSHIP_EVENT =
+  /^(Attach|Detach)(Role|User|Group)?Policy$|^(AddUserToGroup|RemoveUserFromGroup|SetDefaultPolicyVersion)$/;
+
+interface Verdict {
+  readonly relation: ChangeRelation;
+  readonly statements: readonly string[];
+  readonly before?: unknown;
+  readonly after?: unknown;
+}
+
+/** How one relevant change relates to what denies. `earlier` are the relevant changes before it, oldest first. */
+function verdictOf(
+  cause: RootCause,
+  cs: CauseStatements,
+  c: ChangeRecord,
+  earlier: readonly ChangeRecord[],
+  target: BlameTarget,
+  errorCode: string,
+): Verdict {
+  if (SETTING_EVENT.test(c.eventName))
+    return { relation: settingVerdict(cause, c, target.kmsKeyIds, errorCode), statements: [] };
+  // A bucket policy or ACL change behind a Block Public Access or ACL cause: the setting, not a statement, denies.
+  if (cause.id === 'block-public-access' || cause.id === 'object-ownership-acl')
+    return { relation: 'unverified', statements: [] };
+  const stream = documentStream(c);
+  if (stream !== null) {
+    const id = changedPolicyId(c);
+    const group = typeof paramsOf(c)['groupName'] === 'string' ? (paramsOf(c)['groupName'] as string) : null;
+    const scoped =
+      cs.mode === 'deny' &&
+      /^(Put|Delete)(Role|User|Group)Policy$|^CreatePolicyVersion$|^UpdatePolicy$/.test(c.eventName)
+        ? { ...cs, refs: cs.refs.filter((r) => samePolicy(r, id, group)) }
+        : cs;
+    if (cs.mode === 'deny' && scoped.refs.length === 0) return { relation: 'unchanged', statements: [] };
+    const after = c.eventName.startsWith('Delete') ? null : policyFromChange(c);
+    const previous = [...earlier].reverse().find((e) => documentStream(e) === stream);
+    const before = previous
+      ? previous.eventName.startsWith('Delete')
+        ? null
+        : policyFromChange(previous)
+      : undefined;
+    return { ...documentVerdict(scoped, after, before), before, after };
+  }
+  if (MEMBERSHIP_EVENT.test(c.eventName)) return { relation: membershipVerdict(cs, c), statements: [] };
+  return { relation: 'unverified', statements: [] };
+}
+
+const quoted = (names: readonly string[]): string => names.map((n) => `"${n}"`).join(', ');
+
+function settingWords(c: ChangeRecord): string {
+  if (/PublicAccessBlock$/.test(c.eventName))
+    return 'it turned on the Block Public Access setting that denies';
+  if (c.eventName === 'PutBucketOwnershipControls') return 'it set the Object Ownership that denies';
+  if (c.eventName === 'PutBucketEncryption') return 'it made SSE-KMS the default encryption';
+  if (c.eventName === 'DisableKey') return 'it disabled the KMS key';
+  if (c.eventName === 'ScheduleKeyDeletion') return 'it scheduled the KMS key for deletion';
+  return 'it set the permissions boundary';
+}
+
+function relationWords(v: Verdict, c: ChangeRecord, cs: CauseStatements): string {
+  switch (v.relation) {
+    case 'added':
+      return `: it added statement${v.statements.length > 1 ? 's' : ''} ${quoted(v.statements)}`;
+    case 'altered':
+      return `: it changed statement${v.statements.length > 1 ? 's' : ''} ${quoted(v.statements)}`;
+    case 'removed':
+      return v.statements.length > 0
+        ? `: it removed access (statement${v.statements.length > 1 ? 's' : ''} ${quoted(v.statements)} removed or narrowed)`
+        : '; it removed access';
+    case 'setting':
+      return `: ${settingWords(c)}`;
+    default: {
+      if (v.after === undefined && documentStream(c) !== null && !c.eventName.startsWith('Delete'))
+        return ' (CloudTrail did not record the document it set, so whether it added the denying statement is not known)';
+      if (v.statements.length > 0)
+        return `; the policy it set contains ${quoted(v.statements)} (no earlier version in the window to compare with)`;
+      if (cs.mode === 'deny' && cs.refs.length > 0)
+        return ` (whether it added ${quoted(cs.refs.map((r) => r.label))} is not known from the record)`;
+      return '';
+    }
+  }
+}
+
+export interface ChangeVerdict {
+  readonly change: ChangeAttribution | null;
+  /** Set when no change is blamed: why (e.g. the denying statement predates every change in the window). */
+  readonly note?: string;
+}
+
+/**
+ * The change that started this cause: the most recent change before the denial, within the window, that touched
+ * the cause's layer and resource AND added or altered the statement (or setting) that denies — or, for an implicit
+ * deny, removed an Allow. Changes whose documents CloudTrail did not record are named as "may have started".
+ * When every change found left the denying statement as it was, none is blamed and the note says so.
+ */
+export function explainChange(
+  cause: RootCause,
+  request: AccessRequest,
+  facts: RequestFacts,
+  changes: readonly ChangeRecord[],
+  opts: ChangeOptions = {},
+): ChangeVerdict {
+  const deniedAt = Date.parse(request.eventTime);
+  if (Number.isNaN(deniedAt)) return { change: null };
+  const windowDays = opts.windowDays ?? DEFAULT_CHANGE_WINDOW_DAYS;
+  const windowMs = windowDays * 86_400_000;
+  const target = blameTarget(request, facts);
+  // Every recorded change to the layer before the denial; only those in the window may be blamed, but an older
+  // one still tells what the document was before (a snapshot may carry more history than the window).
+  const history = [...changes]
+    .filter((c) => {
+      const t = Date.parse(c.eventTime);
+      return !Number.isNaN(t) && t <= deniedAt && touches(cause.id, c, target);
+    })
+    .sort((a, b) => Date.parse(a.eventTime) - Date.parse(b.eventTime));
+  const first = history.findIndex((c) => Date.parse(c.eventTime) >= deniedAt - windowMs);
+  const cs = causeStatements(cause, facts);
+  const cleared: ChangeRecord[] = [];
+  for (let i = history.length - 1; first >= 0 && i >= first; i--) {
+    const c = history[i]!;
+    const v = verdictOf(cause, cs, c, history.slice(0, i), target, request.errorCode);
+    if (v.relation === 'unchanged') {
+      cleared.push(c);
+      continue;
+    }
+    return { change: attribution(c, v, cs) };
+  }
+  if (Object.keys(CHANGE_EVENTS[cause.id]).length === 0) return { change: null };
+  return { change: null, note: predatesNote(cs, cleared, windowDays) };
+}
+
+function attribution(c: ChangeRecord, v: Verdict, cs: CauseStatements): ChangeAttribution {
+  const who = principalOf(c);
+  const what = describeTarget(c);
+  let diff: string | undefined;
+  if (v.after !== undefined && v.after !== null) diff = statementDiff(v.before ?? null, v.after);
+  else if (v.after === null && v.before !== undefined && v.before !== null)
+    diff = statementDiff(v.before, null);
+  const relation = v.relation === 'unchanged' ? 'unverified' : v.relation;
+  const lead = relation === 'unverified' ? 'may have started' : 'started';
+  return {
+    eventId: c.eventId,
+    eventName: c.eventName,
+    eventTime: c.eventTime,
+    principal: who,
+    summary: `${lead} after ${who ?? 'an unknown principal'} ran ${c.eventName} on ${what} at ${c.eventTime}${relationWords(v, c, cs)}`,
+    ...(diff ? { diff } : {}),
+    relation,
+    ...(v.statements.length > 0 ? { statements: v.statements } : {}),
+  };
+}
+
+function predatesNote(cs: CauseStatements, cleared: readonly ChangeRecord[], windowDays: number): string {
+  const named = cs.mode === 'deny' && cs.refs.length > 0;
+  const plural = named && cs.refs.length > 1;
+  const what = named
+    ? `the denying statement${plural ? 's' : ''} ${quoted(cs.refs.map((r) => r.label))}`
+    : cs.mode === 'no-allow'
+      ? 'the missing Allow'
+      : 'what denies';
+  if (cleared.length === 0)
+    return `no change to this layer was found in the last ${windowDays} days: ${what} predate${plural ? '' : 's'} the window`;
+  const listed = cleared
+    .slice(0, 3)
+    .map((c) => `${c.eventName} by ${principalOf(c) ?? 'an unknown principal'} at ${c.eventTime}`)
+    .join('; ');
+  const more = cleared.length > 3 ? ` and ${cleared.length - 3} more` : '';
+  const didNot = named
+    ? `add or alter ${plural ? 'them' : 'it'}`
+    : cs.mode === 'no-allow'
+      ? 'remove or narrow an Allow'
+      : 'change it';
+  return `${what} predate${plural ? '' : 's'} every change found in the last ${windowDays} days (${listed}${more} did not ${didNot})`;
+}
+
+/** The change that started this cause, or null (see explainChange for the reason when null). */
 export function attributeChange(
   cause: RootCause,
   request: AccessRequest,
@@ -84,52 +304,10 @@ export function attributeChange(
   changes: readonly ChangeRecord[],
   opts: ChangeOptions = {},
 ): ChangeAttribution | null {
-  const deniedAt = Date.parse(request.eventTime);
-  if (Number.isNaN(deniedAt)) return null;
-  const windowMs = (opts.windowDays ?? DEFAULT_CHANGE_WINDOW_DAYS) * 86_400_000;
-  const target = blameTarget(request, facts);
-  const ordered = [...changes]
-    .filter((c) => {
-      const t = Date.parse(c.eventTime);
-      return !Number.isNaN(t) && t <= deniedAt && t >= deniedAt - windowMs;
-    })
-    .sort((a, b) => Date.parse(a.eventTime) - Date.parse(b.eventTime));
-  const relevant = ordered.filter((c) => touches(cause.id, c, target));
-  const change = relevant.at(-1);
-  if (!change) return null;
-
-  const who = principalOf(change);
-  const what = describeTarget(change);
-  const after = policyFromChange(change);
-  const previous = relevant
-    .slice(0, -1)
-    .reverse()
-    .find((c) => c.eventName === change.eventName && describeTarget(c) === what);
-  const before = previous ? policyFromChange(previous) : undefined;
-  let diff: string | undefined;
-  let detail = '';
-  if (after !== undefined && before !== undefined) {
-    diff = statementDiff(before, after);
-  } else if (after !== undefined) {
-    const sids = cause.evidence.map((e) => e.statement).filter((s): s is string => !!s);
-    const present = sids.filter((s) => JSON.stringify(after).includes(`"${s}"`));
-    if (present.length > 0)
-      detail = `; the policy it set contains ${present.map((s) => `"${s}"`).join(', ')}`;
-    diff = statementDiff(null, after);
-  } else if (/^Delete|^Detach|^Remove|^Revoke|^Retire|^Disable|^Schedule/.test(change.eventName)) {
-    detail = '; it removed access';
-  }
-  return {
-    eventId: change.eventId,
-    eventName: change.eventName,
-    eventTime: change.eventTime,
-    principal: who,
-    summary: `started after ${who ?? 'an unknown principal'} ran ${change.eventName} on ${what} at ${change.eventTime}${detail}`,
-    ...(diff ? { diff } : {}),
-  };
+  return explainChange(cause, request, facts, changes, opts).change;
 }
 
-/** Fills `change` on every root cause and records whether the change history was checked. */
+/** Fills `change` (and, when none is blamed, `changeNote`) on every root cause and records the history check. */
 export function attachChanges(
   finding: Finding,
   request: AccessRequest,
@@ -150,10 +328,11 @@ export function attachChanges(
   }
   return {
     ...finding,
-    rootCauses: finding.rootCauses.map((c) => ({
-      ...c,
-      change: attributeChange(c, request, facts, history.value, opts),
-    })),
+    rootCauses: finding.rootCauses.map((c) => {
+      const { change, note } = explainChange(c, request, facts, history.value, opts);
+      const { changeNote: _old, ...rest } = c;
+      return { ...rest, change, ...(change === null && note ? { changeNote: note } : {}) };
+    }),
     changeLookup: { status: 'checked', windowDays },
   };
 }

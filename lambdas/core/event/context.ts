@@ -6,7 +6,7 @@
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
  */
 import { S3_OPERATIONS } from '../actions';
-import type { ConditionContext, Principal } from '../model';
+import type { ConditionContext, InferredValue, Principal } from '../model';
 import { asObject, field, str, text, textField, type JsonObject } from './fields';
 import type { Location } from './resources';
 import type { Network } from './network';
@@ -25,20 +25,38 @@ type Values = Record<string, string | readonly string[]>;
 class ContextBuilder {
   readonly values: Values = {};
   readonly absent: string[] = [];
-  set(key: string, value: string | readonly string[] | null | undefined): this {
-    if (value !== null && value !== undefined) this.values[key] = value;
+  readonly provenance: Record<string, string> = {};
+  readonly inferred: Record<string, InferredValue> = {};
+  /** Present with `value` (when not null), recorded as coming from the record field(s) `from`. */
+  set(key: string, value: string | readonly string[] | null | undefined, from: string): this {
+    if (value !== null && value !== undefined) {
+      this.values[key] = value;
+      this.provenance[key] = from;
+    }
     return this;
   }
   /** Present with `value`, or known-absent when `value` is null. */
-  setOrAbsent(key: string, value: string | null): this {
-    return value === null ? this.none(key) : this.set(key, value);
+  setOrAbsent(key: string, value: string | null, from: string): this {
+    return value === null ? this.none(key) : this.set(key, value, from);
   }
   none(...keys: string[]): this {
     for (const key of keys) if (!(key in this.values) && !this.absent.includes(key)) this.absent.push(key);
     return this;
   }
+  /** A likely value, kept out of `values` (see ConditionContext.inferred). */
+  infer(key: string, value: string, reason: string, from: readonly string[]): this {
+    if (!(key in this.values) && !this.absent.includes(key))
+      this.inferred[key] = { value, confidence: 'likely', reason, from };
+    return this;
+  }
   build(): ConditionContext {
-    return { values: this.values, absent: this.absent, otherKeys: 'unknown' };
+    return {
+      values: this.values,
+      absent: this.absent,
+      otherKeys: 'unknown',
+      provenance: this.provenance,
+      ...(Object.keys(this.inferred).length > 0 ? { inferred: this.inferred } : {}),
+    };
   }
 }
 
@@ -56,25 +74,38 @@ export function buildContext(input: ContextInput): ConditionContext {
 function requestKeys(b: ContextBuilder, record: JsonObject): void {
   const time = text(record['eventTime']);
   const epoch = time === null ? NaN : Date.parse(time);
-  b.set('aws:CurrentTime', time);
-  if (!Number.isNaN(epoch)) b.set('aws:EpochTime', String(Math.floor(epoch / 1000)));
-  b.set('aws:RequestedRegion', text(record['awsRegion']));
+  b.set('aws:CurrentTime', time, 'eventTime');
+  if (!Number.isNaN(epoch)) b.set('aws:EpochTime', String(Math.floor(epoch / 1000)), 'eventTime');
+  b.set('aws:RequestedRegion', text(record['awsRegion']), 'awsRegion');
 }
 
 /**
  * Through a VPC endpoint, aws:SourceIp is not in the request and aws:SourceVpce / aws:VpcSourceIp are
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceip).
  * A service name in sourceIPAddress ("AWS Internal") tells nothing about the network: those keys stay unknown.
+ * aws:SecureTransport is true when the record shows TLS; when its silence points at plain HTTP (network.ts
+ * plainHttpInference) "false" is only inferred, never a recorded value.
  */
 function networkKeys(b: ContextBuilder, { network }: ContextInput): void {
   if (network.vpcEndpointId !== null) {
-    b.set('aws:SourceVpce', network.vpcEndpointId)
-      .set('aws:VpcSourceIp', network.sourceIp)
+    b.set('aws:SourceVpce', network.vpcEndpointId, 'vpcEndpointId')
+      .set('aws:VpcSourceIp', network.sourceIp, 'sourceIPAddress')
       .none('aws:SourceIp');
   } else if (network.sourceIp !== null) {
-    b.set('aws:SourceIp', network.sourceIp).none('aws:SourceVpce', 'aws:SourceVpc', 'aws:VpcSourceIp');
+    b.set('aws:SourceIp', network.sourceIp, 'sourceIPAddress').none(
+      'aws:SourceVpce',
+      'aws:SourceVpc',
+      'aws:VpcSourceIp',
+    );
   }
-  if (network.secureTransport !== null) b.set('aws:SecureTransport', String(network.secureTransport));
+  if (network.secureTransport !== null)
+    b.set(
+      'aws:SecureTransport',
+      String(network.secureTransport),
+      network.tlsVersion !== null ? 'tlsDetails' : 'additionalEventData.CipherSuite',
+    );
+  else if (network.plainHttp !== null)
+    b.infer('aws:SecureTransport', 'false', network.plainHttp.reason, network.plainHttp.from);
 }
 
 /** aws:PrincipalType values: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#principaltable */
@@ -84,35 +115,47 @@ function principalKeys(b: ContextBuilder, p: Principal, record: JsonObject): voi
     asObject(asObject(asObject(record['userIdentity'])['sessionContext'])['sessionIssuer']),
     'arn',
   );
+  const ui = 'userIdentity';
   switch (p.type) {
     case 'IAMUser':
-      b.set('aws:PrincipalArn', p.identityArn).set('aws:username', p.userName);
-      if (p.identityArn !== null) b.set('aws:PrincipalType', 'User').set('aws:userid', p.principalId);
+      b.set('aws:PrincipalArn', p.identityArn, `${ui}.arn`).set('aws:username', p.userName, `${ui}.userName`);
+      if (p.identityArn !== null)
+        b.set('aws:PrincipalType', 'User', `${ui}.type`).set(
+          'aws:userid',
+          p.principalId,
+          `${ui}.principalId`,
+        );
       break;
     case 'AssumedRole':
       // The role ARN (with its path) is known only from the session issuer.
-      b.set('aws:PrincipalArn', issuerArn)
-        .set('aws:PrincipalType', 'AssumedRole')
-        .set('aws:userid', p.principalId);
+      b.set('aws:PrincipalArn', issuerArn, `${ui}.sessionContext.sessionIssuer.arn`)
+        .set('aws:PrincipalType', 'AssumedRole', `${ui}.type`)
+        .set('aws:userid', p.principalId, `${ui}.principalId`);
       b.none('aws:username');
       break;
     case 'FederatedUser':
-      b.set('aws:PrincipalArn', p.arn)
-        .set('aws:PrincipalType', 'FederatedUser')
-        .set('aws:userid', p.principalId);
+      b.set('aws:PrincipalArn', p.arn, `${ui}.arn`)
+        .set('aws:PrincipalType', 'FederatedUser', `${ui}.type`)
+        .set('aws:userid', p.principalId, `${ui}.principalId`);
       b.none('aws:username');
       break;
     case 'Root':
-      b.set('aws:PrincipalArn', p.arn).set('aws:PrincipalType', 'Account').set('aws:userid', p.accountId);
+      b.set('aws:PrincipalArn', p.arn, `${ui}.arn`)
+        .set('aws:PrincipalType', 'Account', `${ui}.type`)
+        .set('aws:userid', p.accountId, `${ui}.accountId`);
       b.none('aws:username');
       break;
     case 'Anonymous':
-      b.set('aws:PrincipalType', 'Anonymous').set('aws:userid', 'anonymous');
+      b.set('aws:PrincipalType', 'Anonymous', `${ui}.accountId`).set(
+        'aws:userid',
+        'anonymous',
+        `${ui}.accountId`,
+      );
       b.none('aws:PrincipalArn', 'aws:PrincipalAccount', 'aws:username', 'aws:MultiFactorAuthPresent');
       break;
     case 'AWSService':
       // Whether aws:PrincipalArn / aws:PrincipalAccount exist for a service principal is left unknown.
-      b.set('aws:PrincipalServiceName', p.invokedBy).none('aws:username');
+      b.set('aws:PrincipalServiceName', p.invokedBy, `${ui}.invokedBy`).none('aws:username');
       break;
     case 'AWSAccount':
       awsAccountKeys(b, p);
@@ -120,17 +163,19 @@ function principalKeys(b: ContextBuilder, p: Principal, record: JsonObject): voi
     default:
       break;
   }
-  if (p.type !== 'Anonymous' && p.type !== 'AWSService') b.set('aws:PrincipalAccount', p.accountId);
-  if (p.type !== 'Unknown') b.set('aws:PrincipalIsAWSService', String(p.type === 'AWSService'));
+  if (p.type !== 'Anonymous' && p.type !== 'AWSService')
+    b.set('aws:PrincipalAccount', p.accountId, `${ui}.accountId`);
+  if (p.type !== 'Unknown') b.set('aws:PrincipalIsAWSService', String(p.type === 'AWSService'), `${ui}.type`);
   mfaKeys(b, p, attributes);
 }
 
 /** The bucket owner's copy of a cross-account call: the unique id tells user (AIDA) or role session (AROA). */
 function awsAccountKeys(b: ContextBuilder, p: Principal): void {
   const id = p.principalId ?? '';
-  b.set('aws:userid', p.principalId);
-  if (id.startsWith('AROA')) b.set('aws:PrincipalType', 'AssumedRole').none('aws:username');
-  else if (id.startsWith('AIDA')) b.set('aws:PrincipalType', 'User');
+  const from = 'userIdentity.principalId';
+  b.set('aws:userid', p.principalId, from);
+  if (id.startsWith('AROA')) b.set('aws:PrincipalType', 'AssumedRole', from).none('aws:username');
+  else if (id.startsWith('AIDA')) b.set('aws:PrincipalType', 'User', from);
 }
 
 /**
@@ -138,9 +183,10 @@ function awsAccountKeys(b: ContextBuilder, p: Principal): void {
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent).
  */
 function mfaKeys(b: ContextBuilder, p: Principal, attributes: JsonObject): void {
+  const from = 'userIdentity.sessionContext.attributes';
   if (p.mfaAuthenticated !== null) {
-    b.set('aws:MultiFactorAuthPresent', String(p.mfaAuthenticated));
-    b.set('aws:TokenIssueTime', textField(attributes, 'creationDate'));
+    b.set('aws:MultiFactorAuthPresent', String(p.mfaAuthenticated), `${from}.mfaAuthenticated`);
+    b.set('aws:TokenIssueTime', textField(attributes, 'creationDate'), `${from}.creationDate`);
   } else if (p.accessKeyId?.startsWith('AKIA')) {
     b.none('aws:MultiFactorAuthPresent', 'aws:MultiFactorAuthAge', 'aws:TokenIssueTime');
   }
@@ -156,9 +202,13 @@ function serviceKeys(b: ContextBuilder, p: Principal, network: Network): void {
   if (p.type === 'AWSService') return;
   const via = p.invokedBy;
   if (via !== null && /\.amazonaws\.com$/.test(via)) {
-    b.set('aws:ViaAWSService', 'true');
+    b.set('aws:ViaAWSService', 'true', 'userIdentity.invokedBy');
   } else if (via === null && network.sourceIp !== null) {
-    b.set('aws:ViaAWSService', 'false').none('aws:CalledVia', 'aws:CalledViaFirst', 'aws:CalledViaLast');
+    b.set('aws:ViaAWSService', 'false', 'userIdentity.invokedBy, sourceIPAddress').none(
+      'aws:CalledVia',
+      'aws:CalledViaFirst',
+      'aws:CalledViaLast',
+    );
   }
 }
 
@@ -184,7 +234,7 @@ const ACL_CALLS: ReadonlySet<string> = new Set([
   'PutBucketAcl',
   'CreateBucket',
 ]);
-const OBJECT_WRITES: ReadonlySet<string> = new Set([
+export const OBJECT_WRITES: ReadonlySet<string> = new Set([
   'PutObject',
   'PostObject',
   'CopyObject',
@@ -192,6 +242,25 @@ const OBJECT_WRITES: ReadonlySet<string> = new Set([
   'InitiateMultipartUpload',
 ]);
 const COPY_CALLS: ReadonlySet<string> = new Set(['CopyObject', 'UploadPartCopy']);
+/** Request headers that are S3 condition keys of the same name, set only when the record shows them. */
+const ACL_GRANT_HEADERS = [
+  'x-amz-grant-full-control',
+  'x-amz-grant-read',
+  'x-amz-grant-read-acp',
+  'x-amz-grant-write',
+  'x-amz-grant-write-acp',
+] as const;
+const WRITE_HEADERS = [
+  'x-amz-storage-class',
+  'x-amz-server-side-encryption-customer-algorithm',
+  'x-amz-website-redirect-location',
+] as const;
+/** Object Lock headers -> their condition keys (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-managing.html). */
+const OBJECT_LOCK_HEADERS: readonly (readonly [string, string])[] = [
+  ['x-amz-object-lock-mode', 's3:object-lock-mode'],
+  ['x-amz-object-lock-retain-until-date', 's3:object-lock-retain-until-date'],
+  ['x-amz-object-lock-legal-hold', 's3:object-lock-legal-hold'],
+];
 
 /** Own-property lookup, case-insensitive key (never reaches Object.prototype). */
 const lookup = (table: Readonly<Record<string, string>>, key: string | null): string | null => {
@@ -204,29 +273,115 @@ function s3Keys(b: ContextBuilder, input: ContextInput): void {
   const eventName = text(record['eventName']) ?? '';
   const params = asObject(record['requestParameters']);
   const param = (name: string): string | null => str(field(params, name));
+  const rp = (name: string): string => `requestParameters.${name}`;
   // Browser-based uploads (PostObject) authenticate with a signed POST form.
+  if (eventName === 'PostObject') b.set('s3:authType', 'POST', 'eventName');
+  else
+    b.set(
+      's3:authType',
+      lookup(AUTH_TYPES, network.authenticationMethod),
+      'additionalEventData.AuthenticationMethod',
+    );
   b.set(
-    's3:authType',
-    eventName === 'PostObject' ? 'POST' : lookup(AUTH_TYPES, network.authenticationMethod),
+    's3:signatureversion',
+    lookup(SIGNATURE_VERSIONS, network.signatureVersion),
+    'additionalEventData.SignatureVersion',
   );
-  b.set('s3:signatureversion', lookup(SIGNATURE_VERSIONS, network.signatureVersion));
-  b.set('s3:TlsVersion', network.tlsVersion?.replace(/^TLSv?/i, '') ?? null);
-  b.set('s3:ResourceAccount', input.bucketAccountId);
+  b.set('s3:TlsVersion', network.tlsVersion?.replace(/^TLSv?/i, '') ?? null, 'tlsDetails.tlsVersion');
+  b.set('s3:ResourceAccount', input.bucketAccountId, 'resources[].accountId / recipientAccountId');
+  signatureAgeKey(b, record, network);
   if (LIST_CALLS.has(eventName)) {
-    for (const key of ['prefix', 'delimiter', 'max-keys']) b.setOrAbsent(`s3:${key}`, param(key));
+    for (const key of ['prefix', 'delimiter', 'max-keys']) b.setOrAbsent(`s3:${key}`, param(key), rp(key));
   }
-  if (ACL_CALLS.has(eventName)) b.setOrAbsent('s3:x-amz-acl', param('x-amz-acl'));
+  if (ACL_CALLS.has(eventName)) {
+    b.setOrAbsent('s3:x-amz-acl', param('x-amz-acl'), rp('x-amz-acl'));
+    for (const h of ACL_GRANT_HEADERS) b.set(`s3:${h}`, param(h), rp(h));
+  }
   if (OBJECT_WRITES.has(eventName)) {
-    b.setOrAbsent('s3:x-amz-server-side-encryption', param('x-amz-server-side-encryption'));
+    b.setOrAbsent(
+      's3:x-amz-server-side-encryption',
+      param('x-amz-server-side-encryption'),
+      rp('x-amz-server-side-encryption'),
+    );
     b.setOrAbsent(
       's3:x-amz-server-side-encryption-aws-kms-key-id',
       param('x-amz-server-side-encryption-aws-kms-key-id'),
+      rp('x-amz-server-side-encryption-aws-kms-key-id'),
     );
+    for (const h of WRITE_HEADERS) b.set(`s3:${h}`, param(h), rp(h));
+    for (const [h, key] of OBJECT_LOCK_HEADERS) b.set(key, param(h), rp(h));
+    requestTagKeys(b, param('x-amz-tagging'), rp('x-amz-tagging'));
   }
-  if (COPY_CALLS.has(eventName)) b.set('s3:x-amz-copy-source', param('x-amz-copy-source'));
+  if (eventName === 'PutObjectTagging') requestTagKeys(b, tagSetQuery(params), rp('Tagging.TagSet'));
+  if (eventName === 'CopyObject')
+    b.set('s3:x-amz-metadata-directive', param('x-amz-metadata-directive'), rp('x-amz-metadata-directive'));
+  if (eventName === 'CreateBucket')
+    b.set('s3:x-amz-object-ownership', param('x-amz-object-ownership'), rp('x-amz-object-ownership'));
+  if (COPY_CALLS.has(eventName))
+    b.set('s3:x-amz-copy-source', param('x-amz-copy-source'), rp('x-amz-copy-source'));
   if (Object.hasOwn(S3_OPERATIONS, eventName) && S3_OPERATIONS[eventName]?.scope === 'object')
-    b.setOrAbsent('s3:VersionId', location.versionId);
+    b.setOrAbsent('s3:VersionId', location.versionId, rp('versionId'));
   accessPointKeys(b, location);
+}
+
+/**
+ * s3:signatureAge (milliseconds since the request was signed) for a presigned (query-string) request whose
+ * X-Amz-Date CloudTrail recorded: eventTime - X-Amz-Date, to the second (eventTime has no milliseconds).
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/bucket-policy-s3-sigv4-conditions.html
+ */
+function signatureAgeKey(b: ContextBuilder, record: JsonObject, network: Network): void {
+  if (network.authenticationMethod?.toLowerCase() !== 'querystring') return;
+  const signed = amzDate(str(field(asObject(record['requestParameters']), 'X-Amz-Date')));
+  const at = Date.parse(text(record['eventTime']) ?? '');
+  if (signed === null || Number.isNaN(at) || at < signed) return;
+  b.set('s3:signatureAge', String(at - signed), 'eventTime - requestParameters.X-Amz-Date');
+}
+
+/** "20261120T101500Z" -> epoch ms. */
+function amzDate(v: string | null): number | null {
+  const m = v ? /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(v.trim()) : null;
+  return m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : null;
+}
+
+/**
+ * s3:RequestObjectTagKeys and s3:RequestObjectTag/<key> from the tags the request sets (the x-amz-tagging header,
+ * a URL query string "k1=v1&k2=v2"), when recorded: https://docs.aws.amazon.com/AmazonS3/latest/userguide/tagging-and-policies.html
+ * At most 50 tags (S3's limit per object); a malformed header is ignored (the keys stay unknown).
+ */
+function requestTagKeys(b: ContextBuilder, query: string | null, from: string): void {
+  if (query === null) return;
+  const tags = new Map<string, string>();
+  for (const part of query.split('&')) {
+    if (part === '') continue;
+    const i = part.indexOf('=');
+    const k = decode(i < 0 ? part : part.slice(0, i));
+    const v = decode(i < 0 ? '' : part.slice(i + 1));
+    if (k === null || v === null || k === '') return;
+    tags.set(k, v);
+  }
+  if (tags.size === 0 || tags.size > 50) return;
+  b.set('s3:RequestObjectTagKeys', [...tags.keys()], from);
+  for (const [k, v] of tags) b.set(`s3:RequestObjectTag/${k}`, v, from);
+}
+
+function decode(s: string): string | null {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return null;
+  }
+}
+
+/** PutObjectTagging's body, as CloudTrail records it (Tagging.TagSet.Tag: one object or a list), as a query string. */
+function tagSetQuery(params: JsonObject): string | null {
+  const tag = field(asObject(field(asObject(field(params, 'Tagging')), 'TagSet')), 'Tag');
+  const list = Array.isArray(tag) ? tag : tag === undefined ? [] : [tag];
+  const pairs = list.flatMap((t) => {
+    const k = str(field(t, 'Key'));
+    const v = str(field(t, 'Value')) ?? '';
+    return k === null ? [] : [`${encodeURIComponent(k)}=${encodeURIComponent(v)}`];
+  });
+  return pairs.length > 0 ? pairs.join('&') : null;
 }
 
 /**
@@ -240,16 +395,18 @@ function accessPointKeys(b: ContextBuilder, location: Location): void {
     b.none('s3:DataAccessPointArn', 's3:DataAccessPointAccount', 's3:AccessPointNetworkOrigin');
     return;
   }
-  b.set('s3:DataAccessPointArn', ap.arn).set('s3:DataAccessPointAccount', ap.accountId);
+  const from = 'resources[].ARN / requestParameters (access point)';
+  b.set('s3:DataAccessPointArn', ap.arn, from).set('s3:DataAccessPointAccount', ap.accountId, from);
 }
 
 /** A KMS call S3 made for the caller: kms:ViaService and the S3 encryption context. */
 function kmsKeys(b: ContextBuilder, input: ContextInput): void {
   const region = text(input.record['awsRegion']);
   const context = asObject(field(asObject(input.record['requestParameters']), 'encryptionContext'));
-  for (const [k, v] of Object.entries(context)) b.set(`kms:EncryptionContext:${k}`, str(v));
+  for (const [k, v] of Object.entries(context))
+    b.set(`kms:EncryptionContext:${k}`, str(v), `requestParameters.encryptionContext.${k}`);
   if (input.principal.invokedBy === 's3.amazonaws.com' && region !== null) {
-    b.set('kms:ViaService', `s3.${region}.amazonaws.com`);
+    b.set('kms:ViaService', `s3.${region}.amazonaws.com`, 'userIdentity.invokedBy, awsRegion');
   }
-  b.set('kms:CallerAccount', input.principal.accountId);
+  b.set('kms:CallerAccount', input.principal.accountId, 'userIdentity.accountId');
 }

@@ -12,6 +12,7 @@ export { isDenial, madeOnBehalfOfS3, S3_DENIAL_CODES, KMS_DENIAL_CODES, S3_EVENT
 export { toAccessRequest } from './request';
 export { toPrincipal } from './principal';
 export { parseEnhancedMessage } from './enhanced-message';
+export { recordEvidence, errorCodeEvidence, enhancedMessageCauses, ERROR_CODES } from './evidence';
 
 /** Every denial in `data`, in input order, as an AccessRequest. Throws InputError for unusable input. */
 export function readDenials(data: Uint8Array | string, source: string): AccessRequest[] {

@@ -6,6 +6,7 @@ import type { AccessRequest, Principal } from '../model';
 import { buildContext } from './context';
 import { KMS_EVENT_SOURCE, s3EncryptionContextArn } from './denial';
 import { parseEnhancedMessage } from './enhanced-message';
+import { recordEvidence } from './evidence';
 import { asArray, asObject, isObject, str, text, textField, unique, type JsonObject } from './fields';
 import { readNetwork } from './network';
 import { toPrincipal } from './principal';
@@ -36,6 +37,8 @@ export function toAccessRequest(record: Record<string, unknown>): AccessRequest 
     accessPoint: location.accessPoint,
     kmsKeyArn,
   });
+  const enhancedMessage = parseEnhancedMessage(errorCode, errorMessage);
+  const context = buildContext({ record: r, principal, network, location, bucketAccountId });
   return {
     eventId: text(r['eventID']) ?? '',
     eventTime: text(r['eventTime']) ?? '',
@@ -61,11 +64,22 @@ export function toAccessRequest(record: Record<string, unknown>): AccessRequest 
     userAgent: text(r['userAgent']),
     errorCode,
     errorMessage,
-    enhancedMessage: parseEnhancedMessage(errorCode, errorMessage),
-    context: buildContext({ record: r, principal, network, location, bucketAccountId }),
+    enhancedMessage,
+    context,
     kms: isKms ? { keyArn: kmsKeyArn, s3Arn: s3EncryptionContextArn(r) } : null,
     sse: isKms ? null : sseOf(r),
     raw: r,
+    evidence: recordEvidence({
+      record: r,
+      eventSource,
+      errorCode,
+      errorMessage,
+      enhancedMessage,
+      principal,
+      network,
+      location,
+      context,
+    }),
   };
 }
 

@@ -282,3 +282,72 @@ describe('CloudTrailChangeLookup.snapshotChanges (s3-403 snapshot)', () => {
     ]);
   });
 });
+
+describe('CloudTrailChangeLookup.sessionIssuance (issue 13: the STS event that issued a session)', () => {
+  // STS records a call in the Region of the endpoint it was sent to (us-east-1 for sts.amazonaws.com):
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html
+  const ct = mockClient(CloudTrailClient);
+  beforeEach(() => {
+    ct.reset();
+    clearChangeLookupCache();
+  });
+  const federated = {
+    accessKeyId: 'ASIAFED',
+    accountId: '111122223333',
+    kind: 'federated' as const,
+    roleArn: null,
+    createdAt: null,
+    from: new Date('2026-11-19T00:00:00Z'),
+    to: new Date('2026-11-20T10:00:00Z'),
+  };
+  const token = (key: string) => ({
+    EventId: `ev-${key}`,
+    EventName: 'GetFederationToken',
+    EventTime: new Date('2026-11-19T12:00:00Z'),
+    CloudTrailEvent: JSON.stringify({
+      eventID: `ev-${key}`,
+      eventName: 'GetFederationToken',
+      eventTime: '2026-11-19T12:00:00Z',
+      awsRegion: 'eu-west-1',
+      requestParameters: { name: 'bob', policy: '{"Statement":[]}' },
+      responseElements: { credentials: { accessKeyId: key } },
+    }),
+  });
+
+  it('a federated user: by event name, Region by Region, stopping at the one that recorded it', async () => {
+    const clients = new Map<string, CloudTrailClient>();
+    const resolve = (_account: string | null, region: string) => {
+      if (!clients.has(region)) clients.set(region, new CloudTrailClient({ region }));
+      return Promise.resolve(clients.get(region)!);
+    };
+    ct.on(LookupEventsCommand)
+      .resolvesOnce({ Events: [] })
+      .resolvesOnce({ Events: [token('ASIAFED')] });
+    const lookup = new CloudTrailChangeLookup(resolve, { spacingMs: 1 });
+    const r = await lookup.sessionIssuance({
+      session: federated,
+      regions: ['eu-west-1', 'us-east-1', 'eu-central-1'],
+      now: Date.parse('2026-11-21T00:00:00Z'),
+    });
+    expect(r).toMatchObject({ status: 'found', searched: ['eu-west-1', 'us-east-1'] });
+    expect(r.status === 'found' && r.issuance.policy).toEqual({
+      status: 'document',
+      document: { Statement: [] },
+    });
+    const calls = ct.commandCalls(LookupEventsCommand);
+    expect(calls).toHaveLength(2);
+    expect(calls[0]?.args[0].input.LookupAttributes).toEqual([
+      { AttributeKey: 'EventName', AttributeValue: 'GetFederationToken' },
+    ]);
+  });
+
+  it('a throttled search is reported and not cached (the next denial searches again)', async () => {
+    ct.on(LookupEventsCommand)
+      .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }))
+      .resolves({ Events: [token('ASIAFED')] });
+    const lookup = new CloudTrailChangeLookup(new CloudTrailClient({}), { spacingMs: 1 });
+    const o = { session: federated, regions: ['us-east-1'], now: Date.parse('2026-11-21T00:00:00Z') };
+    expect(await lookup.sessionIssuance(o)).toMatchObject({ status: 'failed', reason: 'throttled' });
+    expect(await lookup.sessionIssuance(o)).toMatchObject({ status: 'found' });
+  });
+});

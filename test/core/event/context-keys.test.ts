@@ -22,19 +22,48 @@ const extra = ['Root', 'FederatedUser', 'AWSService', 'AWSAccount', 'SAMLUser'].
   userIdentity: { type, accountId: '111122223333', principalId: 'AIDAX', invokedBy: 'x.amazonaws.com' },
   requestParameters: { bucketName: 'b', prefix: 'p' },
 }));
+/** The request headers the reader turns into keys (issue 13): tags, storage class, grants, Object Lock, presigning. */
+const headers = ['PutObject', 'CopyObject', 'CreateBucket', 'PutObjectTagging'].map((eventName) => ({
+  eventVersion: '1.10',
+  eventType: 'AwsApiCall',
+  eventSource: 's3.amazonaws.com',
+  eventName,
+  eventTime: '2026-11-20T10:00:00Z',
+  sourceIPAddress: '192.0.2.1',
+  userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/u', accountId: '111122223333' },
+  additionalEventData: { AuthenticationMethod: 'QueryString', SignatureVersion: 'SigV4' },
+  requestParameters: {
+    bucketName: 'b',
+    key: 'k',
+    'x-amz-tagging': 'team=data',
+    Tagging: { TagSet: { Tag: { Key: 'class', Value: 'c' } } },
+    'x-amz-storage-class': 'STANDARD_IA',
+    'x-amz-grant-read': 'id="x"',
+    'x-amz-grant-full-control': 'id="x"',
+    'x-amz-object-lock-mode': 'GOVERNANCE',
+    'x-amz-object-lock-retain-until-date': '2027-01-01T00:00:00Z',
+    'x-amz-object-lock-legal-hold': 'ON',
+    'x-amz-metadata-directive': 'REPLACE',
+    'x-amz-object-ownership': 'BucketOwnerEnforced',
+    'x-amz-server-side-encryption-customer-algorithm': 'AES256',
+    'X-Amz-Date': '20261120T095000Z',
+  },
+}));
 
 const keys = [
   ...new Set(
-    [...records, ...extra].flatMap((r) => {
+    [...records, ...extra, ...headers].flatMap((r) => {
       const { context } = toAccessRequest(r);
-      return [...Object.keys(context.values), ...context.absent];
+      return [...Object.keys(context.values), ...context.absent, ...Object.keys(context.inferred ?? {})];
     }),
   ),
 ].sort();
 
 /** kms:EncryptionContext:<key> is the documented family kms:EncryptionContext:${EncryptionContextKey}. */
 const familyOf = (key: string) =>
-  key.replace(/^kms:EncryptionContext:.+$/, 'kms:EncryptionContext:${EncryptionContextKey}');
+  key
+    .replace(/^kms:EncryptionContext:.+$/, 'kms:EncryptionContext:${EncryptionContextKey}')
+    .replace(/^s3:RequestObjectTag\/.+$/, 's3:RequestObjectTag/<key>');
 
 describe('condition keys set by the reader', () => {
   it('covers a broad set of keys', () => {

@@ -1,0 +1,164 @@
+/**
+ * The event that issued a session's credentials, read (issue 13 item 3). Session policies are passed to
+ * AssumeRole / AssumeRoleWithSAML / AssumeRoleWithWebIdentity / GetFederationToken (`Policy`, `PolicyArns`):
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session
+ * Session duration limits (12 h for roles, 36 h for federation tokens): STS API reference, DurationSeconds.
+ */
+import {
+  parseIssuance,
+  sessionOf,
+  sessionPolicyDocument,
+  SESSION_ISSUING_EVENTS,
+} from '../../../lambdas/core/changes/session-issuance';
+import { toAccessRequest } from '../../../lambdas/core/event';
+
+const record = (over: Record<string, unknown> = {}) => ({
+  eventName: 'AssumeRole',
+  eventTime: '2026-11-20T09:00:00Z',
+  eventID: 'e1',
+  awsRegion: 'eu-west-1',
+  requestParameters: { roleArn: 'arn:aws:iam::111122223333:role/R', roleSessionName: 's' },
+  responseElements: { credentials: { accessKeyId: 'ASIAKEY' } },
+  ...over,
+});
+
+describe('parseIssuance', () => {
+  it.each(SESSION_ISSUING_EVENTS)('reads %s: the key it issued and no policy', (eventName) => {
+    expect(parseIssuance(record({ eventName }))).toMatchObject({
+      eventName,
+      accessKeyId: 'ASIAKEY',
+      region: 'eu-west-1',
+      policy: { status: 'none' },
+      policyArns: [],
+    });
+  });
+
+  it('reads the inline policy (JSON text or object) and the managed policy ARNs', () => {
+    const doc = { Version: '2012-10-17', Statement: [] };
+    const p = parseIssuance(
+      record({
+        requestParameters: {
+          policy: JSON.stringify(doc),
+          policyArns: [
+            { arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' },
+            'arn:aws:iam::111122223333:policy/P',
+            { arn: 'nope' },
+          ],
+        },
+      }),
+    );
+    expect(p?.policy).toEqual({ status: 'document', document: doc });
+    expect(p?.policyArns).toEqual([
+      'arn:aws:iam::aws:policy/ReadOnlyAccess',
+      'arn:aws:iam::111122223333:policy/P',
+    ]);
+    expect(parseIssuance(record({ requestParameters: { policy: doc } }))?.policy.status).toBe('document');
+  });
+
+  it('a failed call, another event or an event without credentials is not an issuance', () => {
+    expect(parseIssuance(record({ errorCode: 'AccessDenied' }))).toBeNull();
+    expect(parseIssuance(record({ eventName: 'GetSessionToken' }))).toBeNull();
+    expect(parseIssuance(record({ responseElements: null }))).toBeNull();
+  });
+
+  it('a truncated record (omitted: true) without the policy is unreadable, not "no policy"', () => {
+    expect(parseIssuance(record({ omitted: true }))?.policy.status).toBe('unreadable');
+  });
+});
+
+describe('sessionOf: the session a request ran under', () => {
+  const s3 = (identity: Record<string, unknown>) =>
+    toAccessRequest({
+      eventSource: 's3.amazonaws.com',
+      eventName: 'GetObject',
+      eventTime: '2026-11-20T10:00:00Z',
+      awsRegion: 'us-east-1',
+      errorCode: 'AccessDenied',
+      requestParameters: { bucketName: 'b', key: 'k' },
+      userIdentity: identity,
+    });
+
+  it('a role session: the role ARN, and ±5 minutes around its creation time', () => {
+    const s = sessionOf(
+      s3({
+        type: 'AssumedRole',
+        arn: 'arn:aws:sts::111122223333:assumed-role/R/s',
+        accountId: '111122223333',
+        accessKeyId: 'ASIAKEY',
+        sessionContext: {
+          sessionIssuer: { arn: 'arn:aws:iam::111122223333:role/path/R' },
+          attributes: { creationDate: '2026-11-20T09:00:00Z' },
+        },
+      }),
+    );
+    expect(s).toMatchObject({
+      kind: 'role',
+      roleArn: 'arn:aws:iam::111122223333:role/path/R',
+      accountId: '111122223333',
+      from: new Date('2026-11-20T08:55:00Z'),
+      to: new Date('2026-11-20T09:05:00Z'),
+    });
+  });
+
+  it('a federated user without a creation time: the 36 hours a federation token can live', () => {
+    const s = sessionOf(
+      s3({
+        type: 'FederatedUser',
+        arn: 'arn:aws:sts::111122223333:federated-user/bob',
+        accountId: '111122223333',
+        accessKeyId: 'ASIAKEY',
+      }),
+    );
+    expect(s).toMatchObject({ kind: 'federated', roleArn: null, from: new Date('2026-11-18T22:00:00Z') });
+  });
+
+  it('long-term keys and callers without an account have no session to look up', () => {
+    expect(
+      sessionOf(
+        s3({
+          type: 'IAMUser',
+          arn: 'arn:aws:iam::111122223333:user/u',
+          accountId: '111122223333',
+          accessKeyId: 'AKIAKEY',
+        }),
+      ),
+    ).toBeNull();
+    expect(sessionOf(s3({ type: 'AssumedRole', accessKeyId: 'ASIAKEY' }))).toBeNull();
+  });
+});
+
+describe('sessionPolicyDocument', () => {
+  const issuance = parseIssuance(record())!;
+
+  it('one managed session policy keeps its ARN', () => {
+    const p = sessionPolicyDocument(issuance, null, [
+      { name: 'P', arn: 'arn:aws:iam::aws:policy/P', source: 'session', document: { Statement: [] } },
+    ]);
+    expect(p).toMatchObject({
+      arn: 'arn:aws:iam::aws:policy/P',
+      source: 'session',
+      document: { Statement: [] },
+    });
+  });
+
+  it('several parts become one document whose statements are all of theirs (one session-policy layer)', () => {
+    const p = sessionPolicyDocument(
+      issuance,
+      { Version: '2012-10-17', Statement: { Effect: 'Allow', Action: 'a', Resource: '*' } },
+      [
+        {
+          name: 'P',
+          source: 'session',
+          document: JSON.stringify({ Statement: [{ Effect: 'Deny', Action: 'b', Resource: '*' }] }),
+        },
+      ],
+    );
+    expect(p.document).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: 'a', Resource: '*' },
+        { Effect: 'Deny', Action: 'b', Resource: '*' },
+      ],
+    });
+  });
+});
