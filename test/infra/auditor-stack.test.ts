@@ -72,6 +72,19 @@ describe('AuditorStack, single-account defaults', () => {
     const writes = statements.filter((s) => s.Action === 's3:PutObject' && s.Effect === 'Allow');
     expect(writes).toHaveLength(1);
     expect(writes[0]!.Principal).toEqual({ Service: 'cloudtrail.amazonaws.com' });
+    // Both CloudTrail statements name this trail (aws:SourceArn), built from the trail's name, which is the
+    // real trail's name: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html
+    const trail = Object.values(template.findResources('AWS::CloudTrail::Trail'))[0]!.Properties;
+    const trailArn = `arn:aws:cloudtrail:us-east-1:111122223333:trail/${String(resolveIntrinsics(trail.TrailName))}`;
+    const cloudTrail = (resolveIntrinsics(statements as Json) as Array<Record<string, Json>>).filter(
+      (s) => JSON.stringify(s.Principal) === JSON.stringify({ Service: 'cloudtrail.amazonaws.com' }),
+    );
+    expect(cloudTrail.map((s) => s.Action).sort()).toEqual(['s3:GetBucketAcl', 's3:PutObject']);
+    for (const s of cloudTrail) {
+      expect((s.Condition as Record<string, Record<string, Json>>).StringEquals!['aws:SourceArn']).toBe(
+        trailArn,
+      );
+    }
   });
 
   it('two rules on the default bus, both ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS, targeting the queue with a DLQ', () => {

@@ -37,7 +37,11 @@ const SHAPES: Record<string, Build> = {
     }),
   member: (app) => new MemberStack(app, 'Member'),
   'member with trail and customer managed key': (app) =>
-    new MemberStack(app, 'Member', { createTrail: true, encryptionKey: 'customer', vpcEndpointDenials: true }),
+    new MemberStack(app, 'Member', {
+      createTrail: true,
+      encryptionKey: 'customer',
+      vpcEndpointDenials: true,
+    }),
   'regional forwarder': (app) =>
     new RegionalForwarderStack(app, 'Forwarder', {
       env: { region: 'eu-west-1' },
@@ -75,7 +79,11 @@ afterAll(() => {
 });
 
 /** Synthesizes one shape with the guard plugin registered; returns the report and the template file. */
-function synthWithGuard(build: Build): { report: Violation[][]; acknowledged: Violation[]; templateFile: string } {
+function synthWithGuard(build: Build): {
+  report: Violation[][];
+  acknowledged: Violation[];
+  templateFile: string;
+} {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 's3-403-guard-'));
   tempDirs.push(outdir);
   const app = new App({
@@ -143,7 +151,9 @@ describe('the guard plugin itself, offline', () => {
     const file = path.join(dir, 'bad.template.json');
     fs.writeFileSync(
       file,
-      JSON.stringify({ Resources: { Q: { Type: 'AWS::SQS::Queue', Properties: { SqsManagedSseEnabled: true } } } }),
+      JSON.stringify({
+        Resources: { Q: { Type: 'AWS::SQS::Queue', Properties: { SqsManagedSseEnabled: true } } },
+      }),
     );
     const result = plugin.validate({ templatePaths: [file] });
     expect(result.success).toBe(false);
