@@ -108,7 +108,7 @@ function synthWithGuard(build: Build): {
 
 /** The rule names the plugin reports on a template, without any acknowledgement. */
 function failingRules(templateFile: string): string[] {
-  const result = new CfnGuardValidator().validate({ templatePaths: [templateFile] });
+  const result = new CfnGuardValidator().validate({ templatePaths: [templateFile], appConstruct: new App() });
   return [...new Set(result.violations.map((v) => v.ruleName))].sort();
 }
 
@@ -155,7 +155,7 @@ describe('the guard plugin itself, offline', () => {
         Resources: { Q: { Type: 'AWS::SQS::Queue', Properties: { SqsManagedSseEnabled: true } } },
       }),
     );
-    const result = plugin.validate({ templatePaths: [file] });
+    const result = plugin.validate({ templatePaths: [file], appConstruct: new App() });
     expect(result.success).toBe(false);
     expect(result.violations.map((v) => v.ruleName)).toContain('sqs_dlq_check');
   });
