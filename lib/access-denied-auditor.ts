@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -24,13 +25,19 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { AuditTrail, DEFAULT_TRAIL_LOG_EXPIRATION } from './audit-trail';
+import { AuditTrail, DEFAULT_TRAIL_LOG_EXPIRATION, trailArn } from './audit-trail';
+import { allowCloudWatchAlarms } from './denial-forwarder';
 import {
+  forwardedAlarmPattern,
   kmsDenialPattern,
   RawEventPattern,
   RULE_STATE_ALL_MANAGEMENT,
   s3DenialPattern,
+  toCdkPattern,
+  vpceDenialPattern,
 } from './event-patterns';
+import { acknowledgeGuard } from './guard';
+import { createKey, dataKeyStatements, topicPublishersStatements } from './keys';
 import { lambdaReadActions, readStatements, ReadScope, wildcardSuppressions } from './read-permissions';
 
 /** Central (organization) mode: a custom bus that accepts events from every account of the organization. */
@@ -180,10 +187,40 @@ export interface S3AccessDeniedAuditorProps {
    */
   readonly memberAccess?: MemberAccessOptions;
   /**
-   * Alarm actions for the dead-letter-queue alarm.
-   * @default - none (the alarm is visible in CloudWatch)
+   * Alarm actions for every alarm of the auditor (replaces the default topic action).
+   * @default - notify `alarmTopicArn`, else the alert topic
    */
   readonly alarmActions?: cloudwatch.IAlarmAction[];
+  /**
+   * SNS topic (in the stack's Region) notified by every alarm, and by the forwarded alarms of forwarder and
+   * member stacks. Its policy (and key policy, if encrypted) must let CloudWatch and EventBridge publish.
+   * Context key `alarmTopicArn`.
+   * @default - the alert topic
+   */
+  readonly alarmTopicArn?: string;
+  /**
+   * 'customer': one customer managed key (rotation on) encrypts the trail's log files and log bucket, the
+   * queues, the dedup table and the function's log group; its key policy follows each service's documented
+   * requirements (lib/keys.ts). 'aws': AWS owned/managed keys (SSE-S3, SQS-managed SSE, DynamoDB owned key, the
+   * CloudWatch Logs default). The alert topic always uses its own customer managed key. Context key
+   * `encryptionKey`.
+   * @default 'aws'
+   */
+  readonly encryptionKey?: 'aws' | 'customer';
+  /**
+   * Also log and explain S3 requests that a VPC endpoint policy denied: the trail selects the network activity
+   * events of S3 with errorCode VpceAccessDenied (only denials are logged and billed) and a rule matches them.
+   * Context key `vpcEndpointDenials`.
+   * @default false
+   */
+  readonly vpcEndpointDenials?: boolean;
+  /**
+   * Regions whose forwarder stacks (RegionalForwarderStack) send their denials to this stack's default bus. The
+   * created trail becomes multi-Region (EventBridge sees a data event only in the bucket's Region, and only if a
+   * trail logs it there), and the forwarders' dead-letter alarms are routed to the alarm topic.
+   * @default - none: only this Region is covered
+   */
+  readonly forwardedRegions?: string[];
   /**
    * Path of the Lambda entry (exports `handler`).
    * @default lambdas/handler/index.ts of this project
@@ -223,12 +260,18 @@ export class S3AccessDeniedAuditor extends Construct {
   public readonly deadLetterQueue: sqs.Queue;
   /** Alarm on a non-empty dead-letter queue. */
   public readonly deadLetterAlarm: cloudwatch.Alarm;
+  /** The topic every alarm notifies (`alarmTopicArn`, else the alert topic). */
+  public readonly alarmTopic: sns.ITopic;
+  /** The customer managed key of the data at rest (encryptionKey 'customer'). */
+  public readonly dataKey?: kms.CfnKey;
+  /** A small dashboard: dead letters, queue, function and dedup table. */
+  public readonly dashboard: cloudwatch.Dashboard;
   /** The dedup table. */
   public readonly table: dynamodb.Table;
   /** The rules selecting denials (default bus, and the central bus in central mode). */
   public readonly rules: events.Rule[] = [];
   /** The trail, unless an existing trail is reused. */
-  public readonly trail?: cloudtrail.Trail;
+  public readonly trail?: cloudtrail.CfnTrail;
   /** The trail's log bucket, unless an existing trail is reused. */
   public readonly logBucket?: s3.Bucket;
   /** The organization bus (central mode). */
@@ -241,32 +284,65 @@ export class S3AccessDeniedAuditor extends Construct {
       input.centralBus && !input.memberAccess ? { ...input, memberAccess: {} } : input;
 
     this.role = this.createRole(props);
+    if (props.encryptionKey === 'customer') {
+      this.dataKey = createKey(
+        this,
+        'DataKey',
+        's3-403 data at rest: trail logs, queues, dedup table, log group',
+        dataKeyStatements({
+          ...(props.existingTrail ? {} : { trailArn: trailArn(this) }),
+          queueConsumerArns: [this.role.roleArn],
+          table: true,
+          logGroups: true,
+        }),
+      );
+    }
+    const dataKey = this.dataKey ? kms.Key.fromKeyArn(this, 'DataKeyRef', this.dataKey.attrArn) : undefined;
     if (!props.existingTrail) {
-      const auditTrail = new AuditTrail(this, 'AuditTrail', props);
+      const { encryptionKey: _choice, ...trailProps } = props;
+      const auditTrail = new AuditTrail(this, 'AuditTrail', {
+        ...trailProps,
+        multiRegionTrail: props.multiRegionTrail || (props.forwardedRegions ?? []).length > 0,
+        ...(dataKey ? { kmsKey: dataKey } : {}),
+      });
       this.trail = auditTrail.trail;
       this.logBucket = auditTrail.logBucket;
     }
     this.topicKey = this.createTopicKey();
     this.topic = this.createTopic(props);
-    this.table = this.createTable();
-    this.deadLetterQueue = this.createDeadLetterQueue();
-    this.queue = this.createQueue(props);
+    this.alarmTopic = props.alarmTopicArn
+      ? sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn)
+      : this.topic;
+    if (!props.alarmTopicArn) allowCloudWatchAlarms(this.topic);
+    this.table = this.createTable(dataKey);
+    this.deadLetterQueue = this.createDeadLetterQueue(dataKey);
+    this.queue = this.createQueue(props, dataKey);
     this.deadLetterAlarm = this.createAlarm(props);
-    this.function = this.createFunction(props);
+    this.function = this.createFunction(props, dataKey);
     this.grantRuntimePermissions(props);
 
     const excluded = this.loopGuardArns(props);
-    this.addRules('Default', undefined, excluded);
+    this.addRules('Default', undefined, excluded, props);
     if (props.centralBus) {
       this.eventBus = this.createCentralBus(props.centralBus);
-      this.addRules('Central', this.eventBus, excluded);
+      this.addRules('Central', this.eventBus, excluded, props);
     }
+    // Forwarder and member stacks send their dead-letter alarms' state changes here.
+    if ((props.forwardedRegions ?? []).length > 0) this.routeForwardedAlarms('Default', undefined);
+    if (this.eventBus) this.routeForwardedAlarms('Central', this.eventBus);
+    this.dashboard = this.createDashboard();
     this.addNagSuppressions();
+    this.acknowledgeGuardRules(props);
   }
 
   private createRole(props: S3AccessDeniedAuditorProps): iam.Role {
     const roleName =
-      props.auditorRoleName ?? (props.centralBus ? AUDITOR_DEFAULTS.centralRoleName : undefined);
+      props.auditorRoleName ??
+      (props.centralBus
+        ? AUDITOR_DEFAULTS.centralRoleName
+        : (props.forwardedRegions ?? []).length > 0
+          ? auditorRoleNameForRegions()
+          : undefined);
     return new iam.Role(this, 'FunctionRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 's3-403 auditor: reads the access configuration that explains an S3 denial',
@@ -275,29 +351,17 @@ export class S3AccessDeniedAuditor extends Construct {
   }
 
   private createTopicKey(): kms.CfnKey {
-    const account = new iam.AccountRootPrincipal();
-    const policy = new iam.PolicyDocument({
-      statements: [
-        new iam.PolicyStatement({
-          sid: 'KeyAdministrationByAccount',
-          principals: [account],
-          actions: KEY_ADMIN_ACTIONS,
-          resources: ['*'],
-        }),
-        new iam.PolicyStatement({
-          sid: 'AuditorPublishesThroughSns',
-          principals: [new iam.ArnPrincipal(this.role.roleArn)],
-          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          resources: ['*'],
-          conditions: { StringEquals: { 'kms:ViaService': `sns.${Aws.REGION}.amazonaws.com` } },
-        }),
-      ],
-    });
-    return new kms.CfnKey(this, 'TopicKey', {
-      description: 's3-403 alert topic encryption',
-      enableKeyRotation: true,
-      keyPolicy: policy,
-    });
+    return createKey(this, 'TopicKey', 's3-403 alert topic encryption', [
+      new iam.PolicyStatement({
+        sid: 'AuditorPublishesThroughSns',
+        principals: [new iam.ArnPrincipal(this.role.roleArn)],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'kms:ViaService': `sns.${Aws.REGION}.amazonaws.com` } },
+      }),
+      // Alarms (and the rule routing forwarded alarms) publish to the alert topic.
+      ...topicPublishersStatements(),
+    ]);
   }
 
   private createTopic(props: S3AccessDeniedAuditorProps): sns.Topic {
@@ -310,30 +374,35 @@ export class S3AccessDeniedAuditor extends Construct {
     return topic;
   }
 
-  private createTable(): dynamodb.Table {
+  private createTable(key: kms.IKey | undefined): dynamodb.Table {
     return new dynamodb.Table(this, 'DedupTable', {
       partitionKey: { name: AUDITOR_DEFAULTS.dedupPartitionKey, type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       timeToLiveAttribute: AUDITOR_DEFAULTS.dedupTtlAttribute,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      ...(key
+        ? { encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: key }
+        : { encryption: dynamodb.TableEncryption.AWS_MANAGED }),
       // Short-lived dedup markers only: nothing worth keeping after the stack is deleted.
       removalPolicy: RemovalPolicy.DESTROY,
     });
   }
 
-  private createDeadLetterQueue(): sqs.Queue {
+  private createDeadLetterQueue(key: kms.IKey | undefined): sqs.Queue {
     return new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      ...queueEncryption(key),
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+      // SQS's default, declared (Control Tower CT.SQS.PR.1 wants a dead-letter queue to say it takes redrives).
+      // byQueue would have to name EventQueue, whose RedrivePolicy names this queue: a cycle.
+      redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
     });
   }
 
-  private createQueue(props: S3AccessDeniedAuditorProps): sqs.Queue {
+  private createQueue(props: S3AccessDeniedAuditorProps, key: kms.IKey | undefined): sqs.Queue {
     const timeout = props.timeout ?? AUDITOR_DEFAULTS.timeout;
     return new sqs.Queue(this, 'EventQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      ...queueEncryption(key),
       enforceSSL: true,
       // AWS guidance: at least six times the function timeout, so retries of a batch do not overlap.
       visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
@@ -357,14 +426,20 @@ export class S3AccessDeniedAuditor extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    for (const action of props.alarmActions ?? []) alarm.addAlarmAction(action);
+    for (const action of props.alarmActions ?? [new cwActions.SnsAction(this.alarmTopic)]) {
+      alarm.addAlarmAction(action);
+    }
     return alarm;
   }
 
-  private createFunction(props: S3AccessDeniedAuditorProps): nodejs.NodejsFunction {
+  private createFunction(
+    props: S3AccessDeniedAuditorProps,
+    key: kms.IKey | undefined,
+  ): nodejs.NodejsFunction {
     const logGroup = new logs.LogGroup(this, 'FunctionLogs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
+      ...(key ? { encryptionKey: key } : {}),
     });
     const reserved = props.reservedConcurrency ?? AUDITOR_DEFAULTS.reservedConcurrency;
     const fn = new nodejs.NodejsFunction(this, 'Function', {
@@ -454,7 +529,9 @@ export class S3AccessDeniedAuditor extends Construct {
         }),
       );
     }
-    if (props.memberAccess) statements.push(...this.memberAccessStatements(props.memberAccess));
+    if (props.memberAccess) {
+      statements.push(...this.memberAccessStatements(props.memberAccess, props.centralBus?.organizationId));
+    }
     const policy = new iam.Policy(this, 'FunctionPolicy', { statements });
     policy.attachToRole(this.role);
     const suppressions = wildcardSuppressions(readActions, where);
@@ -463,22 +540,28 @@ export class S3AccessDeniedAuditor extends Construct {
       suppressions.push({
         id: 'AwsSolutions-IAM5',
         reason:
-          'sts:AssumeRole on the member read-only role (one fixed name) in any account of the organization: the ' +
-          "bucket's and the caller's accounts are known only at run time; each member role trusts only this role " +
-          'and requires the external id.',
+          'sts:AssumeRole on the member read-only role (one fixed name) in the accounts of the organization ' +
+          "(aws:ResourceOrgID in central mode): the bucket's and the caller's accounts are known only at run " +
+          'time; each member role trusts only this role and requires the external id.',
         appliesTo: [`Resource::arn:<AWS::Partition>:iam::*:role/${name}`],
       });
     }
     NagSuppressions.addResourceSuppressions(policy, suppressions);
   }
 
-  private memberAccessStatements(options: MemberAccessOptions): iam.PolicyStatement[] {
+  private memberAccessStatements(
+    options: MemberAccessOptions,
+    organizationId: string | undefined,
+  ): iam.PolicyStatement[] {
     const name = options.memberRoleName ?? AUDITOR_DEFAULTS.memberRoleName;
     const statements = [
       new iam.PolicyStatement({
         sid: 'AssumeMemberReadRole',
         actions: ['sts:AssumeRole'],
         resources: [`arn:${Aws.PARTITION}:iam::*:role/${name}`],
+        // Only roles of accounts in the configured organization (the role is the resource of AssumeRole):
+        // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceorgid
+        ...(organizationId ? { conditions: { StringEquals: { 'aws:ResourceOrgID': organizationId } } } : {}),
       }),
     ];
     if (options.externalIdSecretName) {
@@ -523,11 +606,23 @@ export class S3AccessDeniedAuditor extends Construct {
     return bus;
   }
 
-  private addRules(prefix: string, bus: events.IEventBus | undefined, excluded: string[]): void {
+  private addRules(
+    prefix: string,
+    bus: events.IEventBus | undefined,
+    excluded: string[],
+    props: S3AccessDeniedAuditorProps,
+  ): void {
     const patterns: Array<[string, RawEventPattern, string]> = [
       [`${prefix}S3DenialRule`, s3DenialPattern(excluded), 'S3 requests that S3 denied'],
       [`${prefix}KmsDenialRule`, kmsDenialPattern(excluded), 'KMS calls S3 made for a caller and KMS denied'],
     ];
+    if (props.vpcEndpointDenials) {
+      patterns.push([
+        `${prefix}VpceDenialRule`,
+        vpceDenialPattern(),
+        'S3 requests a VPC endpoint policy denied',
+      ]);
+    }
     for (const [id, pattern, description] of patterns) {
       const rule = new events.Rule(this, id, {
         description: `s3-403: ${description}`,
@@ -537,6 +632,112 @@ export class S3AccessDeniedAuditor extends Construct {
       rule.addTarget(new targets.SqsQueue(this.queue, { deadLetterQueue: this.deadLetterQueue }));
       (rule.node.defaultChild as events.CfnRule).state = RULE_STATE_ALL_MANAGEMENT;
       this.rules.push(rule);
+    }
+  }
+
+  /** Forwarded dead-letter alarms (other Regions, member accounts) notify the alarm topic, as text. */
+  private routeForwardedAlarms(prefix: string, bus: events.IEventBus | undefined): void {
+    const rule = new events.Rule(this, `${prefix}ForwardedAlarmRule`, {
+      description: 's3-403: dead-letter alarms of forwarder and member stacks, to the alarm topic',
+      eventPattern: toCdkPattern(forwardedAlarmPattern()),
+      ...(bus ? { eventBus: bus } : {}),
+    });
+    const field = (p: string) => events.EventField.fromPath(p);
+    const message = events.RuleTargetInput.fromText(
+      `s3-403: alarm ${field('$.detail.alarmName')} is ${field('$.detail.state.value')} in account ` +
+        `${field('$.account')}, Region ${field('$.region')}: ${field('$.detail.state.reason')} ` +
+        "Denials that could not be forwarded wait in that Region's dead-letter queue (14 days).",
+    );
+    // The CDK's SnsTopic target would let any EventBridge rule publish; the topic policy names this rule.
+    const topic = this.alarmTopic;
+    const deadLetterQueue = this.deadLetterQueue;
+    rule.addTarget({
+      bind: (_rule, _id) => ({
+        arn: topic.topicArn,
+        input: message,
+        deadLetterConfig: { arn: deadLetterQueue.queueArn },
+      }),
+    });
+    targets.addToDeadLetterQueueResourcePolicy(rule, deadLetterQueue);
+    topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: `${prefix}ForwardedAlarmRulePublishes`,
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: { ArnEquals: { 'aws:SourceArn': rule.ruleArn } },
+      }),
+    );
+  }
+
+  private createDashboard(): cloudwatch.Dashboard {
+    const period = Duration.minutes(5);
+    const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      defaultInterval: Duration.days(7),
+    });
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Dead letters (alarm at 1) and queued denials',
+        left: [
+          this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+          this.queue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+        ],
+        right: [this.queue.metricApproximateAgeOfOldestMessage({ period, statistic: 'Maximum' })],
+        leftAnnotations: [{ value: 1, label: 'dead-letter alarm' }],
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Explanations: invocations and errors',
+        left: [
+          this.function.metricInvocations({ period, statistic: 'Sum' }),
+          this.function.metricErrors({ period, statistic: 'Sum' }),
+          this.function.metricThrottles({ period, statistic: 'Sum' }),
+        ],
+        right: [this.function.metricDuration({ period, statistic: 'p99' })],
+        width: 12,
+      }),
+    );
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Dedup table: writes, repeats (conditional check failed), throttled writes',
+        left: [
+          this.table.metricConsumedWriteCapacityUnits({ period, statistic: 'Sum' }),
+          this.table.metricConditionalCheckFailedRequests({ period, statistic: 'Sum' }),
+        ],
+        right: ['PutItem', 'UpdateItem'].map((op) =>
+          this.table.metricThrottledRequestsForOperation(op, { period, statistic: 'Sum' }),
+        ),
+        width: 24,
+      }),
+    );
+    return dashboard;
+  }
+
+  private acknowledgeGuardRules(props: S3AccessDeniedAuditorProps): void {
+    acknowledgeGuard(
+      this.function,
+      'lambda_inside_vpc_check',
+      'The function only calls AWS APIs (S3, IAM, STS, KMS, Organizations, CloudTrail, SNS, DynamoDB) and ' +
+        'optionally Slack; it accepts no inbound traffic. A VPC would need a NAT gateway or one interface ' +
+        'endpoint per service, for no reduction of what the role may do.',
+    );
+    const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    const logGroup = this.node.findChild('FunctionLogs');
+    if (retention !== logs.RetentionDays.INFINITE && retention < 365) {
+      acknowledgeGuard(
+        logGroup,
+        'cloudwatch_log_group_retention_period_check',
+        `Diagnostic logs of the function, which may name objects; the alerts themselves are the record. Kept ` +
+          `${retention} days to limit cost and exposure; -c logRetentionDays=365 keeps them a year.`,
+      );
+    }
+    if (props.encryptionKey !== 'customer') {
+      acknowledgeGuard(
+        logGroup,
+        'cloudwatch_log_group_encrypted_check',
+        'Encrypted at rest by CloudWatch Logs by default; deploy with -c encryptionKey=customer to use a ' +
+          'customer managed key with rotation for the log group, trail logs, queues and table.',
+      );
     }
   }
 
@@ -552,24 +753,21 @@ export class S3AccessDeniedAuditor extends Construct {
   }
 }
 
-/** Key administration for the account (IAM decides who), without any use of the key and without `kms:*`. */
-const KEY_ADMIN_ACTIONS = [
-  'kms:DescribeKey',
-  'kms:GetKeyPolicy',
-  'kms:PutKeyPolicy',
-  'kms:GetKeyRotationStatus',
-  'kms:EnableKeyRotation',
-  'kms:DisableKeyRotation',
-  'kms:ListKeyPolicies',
-  'kms:ListResourceTags',
-  'kms:TagResource',
-  'kms:UntagResource',
-  'kms:UpdateKeyDescription',
-  'kms:EnableKey',
-  'kms:DisableKey',
-  'kms:ScheduleKeyDeletion',
-  'kms:CancelKeyDeletion',
-];
+/**
+ * The function role's name when forwarder stacks of other Regions exist: they exclude it by its exact ARN (loop
+ * guard), and a stack of another Region cannot reference a generated name.
+ */
+export function auditorRoleNameForRegions(): string {
+  return 's3-403-auditor';
+}
+
+function queueEncryption(
+  key: kms.IKey | undefined,
+): Pick<sqs.QueueProps, 'encryption' | 'encryptionMasterKey'> {
+  return key
+    ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key }
+    : { encryption: sqs.QueueEncryption.SQS_MANAGED };
+}
 
 function validateProps(props: S3AccessDeniedAuditorProps): void {
   for (const bucket of props.buckets ?? []) {
@@ -595,12 +793,4 @@ function validateProps(props: S3AccessDeniedAuditorProps): void {
  */
 function secretArnForPolicies(secret: secretsmanager.ISecret): string {
   return `${secret.secretArn}-??????`;
-}
-
-function toCdkPattern(raw: RawEventPattern): events.EventPattern {
-  return {
-    source: raw.source as string[],
-    detailType: raw['detail-type'] as string[],
-    detail: raw.detail as Record<string, unknown>,
-  };
 }

@@ -1,13 +1,23 @@
 /**
- * AuditTrail: a CloudTrail trail that logs S3 data events with ADVANCED event selectors (the L2 Trail has no
- * API for them: escape hatch on CfnTrail), scoped to chosen buckets or to all, and never to its own log bucket.
+ * AuditTrail: a CloudTrail trail that logs S3 data events with ADVANCED event selectors, scoped to chosen
+ * buckets or to all, and never to its own log bucket; optionally the VPC endpoint denials of S3 (network
+ * activity events) and a customer managed key.
  * https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_AdvancedEventSelector.html
+ *
+ * The trail is the L1 CfnTrail: the L2 Trail writes its own log-bucket policy statements, without the
+ * `aws:SourceArn` condition CloudTrail recommends. Here the bucket policy names this trail exactly, by an ARN
+ * built from the trail's name (Stack.formatArn), so the policy does not reference the trail resource: the trail
+ * depends on the policy (CloudTrail checks it on creation) and a reference back would be a cycle.
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html
  */
-import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { acknowledgeGuard } from './guard';
 
 export interface AuditTrailProps {
   /**
@@ -26,6 +36,11 @@ export interface AuditTrailProps {
    */
   readonly includeManagementEvents?: boolean;
   /**
+   * Also log S3 requests denied by a VPC endpoint policy (network activity events, errorCode VpceAccessDenied).
+   * @default false
+   */
+  readonly vpcEndpointDenials?: boolean;
+  /**
    * Expiry of trail log files.
    * @default Duration.days(90)
    */
@@ -40,18 +55,39 @@ export interface AuditTrailProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly logBucketRemovalPolicy?: RemovalPolicy;
+  /**
+   * Customer managed key for the log files (trail SSE-KMS and the bucket's default encryption). Its key policy
+   * must let CloudTrail use it for this trail (see trailKeyStatements).
+   * @default - SSE-S3
+   */
+  readonly kmsKey?: kms.IKey;
 }
 
 export const DEFAULT_TRAIL_LOG_EXPIRATION = Duration.days(90);
 
+/** The trail's name: the stack name (unique per account and Region) and a fixed suffix. */
+export function trailName(): string {
+  return `${Aws.STACK_NAME}-s3-denials`;
+}
+
+/** The trail's ARN, built from its name (no reference to the trail resource). */
+export function trailArn(scope: IConstruct): string {
+  return Stack.of(scope).formatArn({ service: 'cloudtrail', resource: 'trail', resourceName: trailName() });
+}
+
 export class AuditTrail extends Construct {
-  public readonly trail: cloudtrail.Trail;
+  public readonly trail: cloudtrail.CfnTrail;
   public readonly logBucket: s3.Bucket;
+  /** The trail's ARN (from its name), as the bucket and key policies name it. */
+  public readonly trailArn: string;
 
   constructor(scope: Construct, id: string, props: AuditTrailProps = {}) {
     super(scope, id);
+    this.trailArn = trailArn(this);
     this.logBucket = new s3.Bucket(this, 'LogBucket', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
+      ...(props.kmsKey
+        ? { encryption: s3.BucketEncryption.KMS, encryptionKey: props.kmsKey }
+        : { encryption: s3.BucketEncryption.S3_MANAGED }),
       enforceSSL: true,
       minimumTLSVersion: 1.2,
       versioned: true,
@@ -70,33 +106,84 @@ export class AuditTrail extends Construct {
         },
       ],
     });
-    if (!props.accessLogsBucket) {
-      NagSuppressions.addResourceSuppressions(this.logBucket, [
-        {
-          id: 'AwsSolutions-S1',
-          reason:
-            'Holds only CloudTrail log files written by CloudTrail. Access logs would need a second bucket that ' +
-            'is itself unlogged; bucket configuration changes are recorded as management events. ' +
-            'Pass accessLogsBucket to enable server access logs.',
-        },
-      ]);
-    }
-    this.trail = new cloudtrail.Trail(this, 'Trail', {
-      bucket: this.logBucket,
+    const cloudTrail = new iam.ServicePrincipal('cloudtrail.amazonaws.com');
+    const fromThisTrail = { 'aws:SourceArn': this.trailArn };
+    this.logBucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudTrailAclCheck',
+        principals: [cloudTrail],
+        actions: ['s3:GetBucketAcl'],
+        resources: [this.logBucket.bucketArn],
+        conditions: { StringEquals: fromThisTrail },
+      }),
+    );
+    this.logBucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudTrailWrite',
+        principals: [cloudTrail],
+        actions: ['s3:PutObject'],
+        resources: [this.logBucket.arnForObjects(`AWSLogs/${Aws.ACCOUNT_ID}/*`)],
+        conditions: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', ...fromThisTrail } },
+      }),
+    );
+    this.trail = new cloudtrail.CfnTrail(this, 'Trail', {
+      trailName: trailName(),
+      isLogging: true,
+      s3BucketName: this.logBucket.bucketName,
       isMultiRegionTrail: props.multiRegionTrail ?? false,
       includeGlobalServiceEvents: true,
-      enableFileValidation: true,
+      enableLogFileValidation: true,
+      ...(props.kmsKey ? { kmsKeyId: props.kmsKey.keyArn } : {}),
+      advancedEventSelectors: advancedEventSelectors(props, this.logBucket.bucketArn),
     });
-    const cfnTrail = this.trail.node.defaultChild as cloudtrail.CfnTrail;
-    cfnTrail.advancedEventSelectors = advancedEventSelectors(props, this.logBucket.bucketArn);
-    // A trail has either basic or advanced selectors, never both.
-    cfnTrail.addPropertyDeletionOverride('EventSelectors');
+    // CloudTrail checks the bucket policy when the trail is created.
+    this.trail.node.addDependency(this.logBucket.policy!);
+    this.suppressions(props);
+  }
+
+  private suppressions(props: AuditTrailProps): void {
+    if (!props.accessLogsBucket) {
+      const reason =
+        'Holds only CloudTrail log files written by CloudTrail. Access logs would need a second bucket that ' +
+        'is itself unlogged; bucket configuration changes are recorded as management events. ' +
+        'Pass accessLogsBucket to enable server access logs.';
+      NagSuppressions.addResourceSuppressions(this.logBucket, [{ id: 'AwsSolutions-S1', reason }]);
+      acknowledgeGuard(this.logBucket, 's3_bucket_logging_enabled_check', reason);
+    }
+    acknowledgeGuard(
+      this.logBucket,
+      's3_event_notifications_enabled_check',
+      'Nothing consumes the arrival of a trail log file: CloudTrail delivers the S3 denials to EventBridge ' +
+        'itself, and a notification per log file would only add events no rule wants.',
+    );
+    acknowledgeGuard(
+      this.logBucket,
+      's3_bucket_object_lock_enabled_check',
+      'The log files expire by lifecycle (trailLogExpirationDays) to bound cost, which Object Lock retention ' +
+        'would block; tampering is detected by CloudTrail log file integrity validation (digest files, on).',
+    );
+    acknowledgeGuard(
+      this.trail,
+      'cloud_trail_cloud_watch_logs_enabled_check',
+      'The trail feeds EventBridge, which selects the denials; sending every data event to CloudWatch Logs as ' +
+        'well would bill each one a second time ($0.50 per GB ingested) for a copy nothing reads.',
+    );
+    if (!props.kmsKey) {
+      const reason =
+        'Encrypted at rest with SSE-S3 (AWS owned keys) by default; deploy with -c encryptionKey=customer to ' +
+        'use a customer managed key with rotation for the trail logs, queues, table and log group.';
+      acknowledgeGuard(this.trail, 'cloud_trail_encryption_enabled_check', reason);
+      acknowledgeGuard(this.logBucket, 's3_bucket_default_encryption_kms_check', reason);
+    }
   }
 }
 
-/** S3 object data events (chosen buckets or all), never the trail's own bucket; management events optional. */
+/**
+ * S3 object data events (chosen buckets or all), never the trail's own bucket; management events optional;
+ * S3's VPC endpoint denials (network activity) optional.
+ */
 export function advancedEventSelectors(
-  props: Pick<AuditTrailProps, 'buckets' | 'includeManagementEvents'>,
+  props: Pick<AuditTrailProps, 'buckets' | 'includeManagementEvents' | 'vpcEndpointDenials'>,
   logBucketArn: string,
 ): cloudtrail.CfnTrail.AdvancedEventSelectorProperty[] {
   const buckets = props.buckets ?? [];
@@ -121,5 +208,23 @@ export function advancedEventSelectors(
       arnSelector,
     ],
   });
+  if (props.vpcEndpointDenials) selectors.push(vpcEndpointDenialSelector());
   return selectors;
+}
+
+/**
+ * Network activity events of S3 that a VPC endpoint policy denied: only the denials are logged (errorCode
+ * VpceAccessDenied is the one value the field accepts), so only they are billed. Fields: eventCategory and
+ * eventSource (required), errorCode
+ * (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_AdvancedEventSelector.html).
+ */
+export function vpcEndpointDenialSelector(): cloudtrail.CfnTrail.AdvancedEventSelectorProperty {
+  return {
+    name: 'S3 requests denied by a VPC endpoint policy (network activity)',
+    fieldSelectors: [
+      { field: 'eventCategory', equalTo: ['NetworkActivity'] },
+      { field: 'eventSource', equalTo: ['s3.amazonaws.com'] },
+      { field: 'errorCode', equalTo: ['VpceAccessDenied'] },
+    ],
+  };
 }

@@ -2,7 +2,7 @@
  * AuditorStack: the stack `cdk deploy` installs (single-account or central mode).
  * Env-agnostic (no account/region lookups), so `cdk synth` works offline without credentials.
  */
-import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, StackProps, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { S3AccessDeniedAuditor, S3AccessDeniedAuditorProps } from './access-denied-auditor';
 import { ContextReader, readSettings } from './config';
@@ -24,7 +24,8 @@ export class AuditorStack extends Stack {
         's3-403: explains every Amazon S3 AccessDenied (CloudTrail -> EventBridge -> Lambda -> SNS/Slack)',
       ...props,
     });
-    const fromContext = readSettings((key) => this.node.tryGetContext(key) as unknown).auditor;
+    const region = Token.isUnresolved(this.region) ? undefined : this.region;
+    const fromContext = readSettings((key) => this.node.tryGetContext(key) as unknown, region).auditor;
     this.auditor = new S3AccessDeniedAuditor(this, 'Auditor', { ...fromContext, ...props.auditor });
 
     new CfnOutput(this, 'AlertTopicArn', {
@@ -36,6 +37,7 @@ export class AuditorStack extends Stack {
       description: 'Member stacks trust this role (parameter AuditorRoleArn)',
     });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.auditor.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'DashboardName', { value: this.auditor.dashboard.dashboardName });
     if (this.auditor.eventBus) {
       new CfnOutput(this, 'CentralEventBusArn', {
         value: this.auditor.eventBus.eventBusArn,

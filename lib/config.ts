@@ -18,11 +18,23 @@ export interface MemberSettings {
   readonly buckets?: string[];
 }
 
+/** Which Regions are covered: the home Region (the auditor) and one forwarder stack per other Region. */
+export interface RegionSettings {
+  /**
+   * The auditor's Region: `-c homeRegion`, else the CLI's default Region (CDK_DEFAULT_REGION, from AWS_REGION or
+   * the profile; no credentials needed). Undefined when neither is known (the stack stays environment-agnostic).
+   */
+  readonly home?: string;
+  /** The other Regions (`-c regions`, the home Region removed), each getting a forwarder stack. */
+  readonly forwarded: string[];
+}
+
 export interface DeploySettings {
   readonly mode: DeployMode;
   readonly stackName: string;
   readonly auditor: S3AccessDeniedAuditorProps;
   readonly member: MemberSettings;
+  readonly regions: RegionSettings;
 }
 
 /** A context reader (`node.tryGetContext`). */
@@ -40,8 +52,15 @@ const RETENTION_DAYS = new Set<number>(
   Object.values(logs.RetentionDays).filter((v): v is number => typeof v === 'number'),
 );
 
-export function readSettings(get: ContextReader): DeploySettings {
+/** An AWS Region name (us-east-1, eu-central-2, us-gov-west-1, ap-southeast-4…). */
+export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+/** Values of `-c encryptionKey`. */
+export const ENCRYPTION_KEY_CHOICES = ['aws', 'customer'] as const;
+
+export function readSettings(get: ContextReader, defaultRegion?: string): DeploySettings {
   const mode = readMode(get);
+  const regions = readRegions(get, defaultRegion);
   const buckets = list(get, 'buckets');
   const organizationId = str(get, 'organizationId');
   const memberRoleName = str(get, 'memberRoleName');
@@ -67,6 +86,10 @@ export function readSettings(get: ContextReader): DeploySettings {
     redactKeys: bool(get, 'redactKeys'),
     readObjectMetadata: bool(get, 'readObjectMetadata'),
     auditorRoleName: str(get, 'auditorRoleName'),
+    alarmTopicArn: arn(get, 'alarmTopicArn', 'sns'),
+    encryptionKey: encryptionKey(get),
+    vpcEndpointDenials: bool(get, 'vpcEndpointDenials'),
+    forwardedRegions: regions.forwarded.length > 0 ? regions.forwarded : undefined,
     centralBus:
       mode === 'central'
         ? compact({ organizationId: organizationId!, eventBusName: str(get, 'eventBusName') })
@@ -88,7 +111,48 @@ export function readSettings(get: ContextReader): DeploySettings {
       createTrail: bool(get, 'memberTrail') ?? false,
       buckets,
     }),
+    regions,
   };
+}
+
+function readRegions(get: ContextReader, defaultRegion: string | undefined): RegionSettings {
+  const listed = list(get, 'regions') ?? [];
+  for (const region of listed) {
+    if (!REGION_PATTERN.test(region))
+      throw new ConfigError('regions', `"${region}" is not an AWS Region name`);
+  }
+  const home = str(get, 'homeRegion') ?? (defaultRegion || undefined);
+  if (home !== undefined && !REGION_PATTERN.test(home)) {
+    throw new ConfigError('homeRegion', `"${home}" is not an AWS Region name`);
+  }
+  const forwarded = [...new Set(listed.filter((r) => r !== home))];
+  if (forwarded.length > 0 && home === undefined) {
+    throw new ConfigError(
+      'homeRegion',
+      'is required with -c regions=… when no default Region is configured (AWS_REGION or the profile)',
+    );
+  }
+  return compact({ home, forwarded });
+}
+
+function encryptionKey(get: ContextReader): 'aws' | 'customer' | undefined {
+  const value = str(get, 'encryptionKey');
+  if (value === undefined) return undefined;
+  if (value !== 'aws' && value !== 'customer') {
+    throw new ConfigError('encryptionKey', `"${value}" is not one of ${ENCRYPTION_KEY_CHOICES.join(', ')}`);
+  }
+  return value;
+}
+
+function arn(get: ContextReader, key: string, service: string): string | undefined {
+  const value = str(get, key);
+  if (
+    value !== undefined &&
+    !new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]+:\\d{12}:[A-Za-z0-9._-]+$`).test(value)
+  ) {
+    throw new ConfigError(key, `"${value}" is not an ${service.toUpperCase()} ARN`);
+  }
+  return value;
 }
 
 function readMode(get: ContextReader): DeployMode {
@@ -168,4 +232,16 @@ function retention(get: ContextReader, key: string): logs.RetentionDays | undefi
 /** Drops undefined values, so "not set" means "use the construct default". */
 function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** One line: which Regions the deployment covers. */
+export function coverage(settings: DeploySettings): string {
+  const { home, forwarded } = settings.regions;
+  if (forwarded.length === 0) {
+    return (
+      `Regions covered: ${home ?? 'the deployment Region'} only. Denials on buckets in other Regions are not ` +
+      'seen: list them with -c regions=… or `npm run regions` (docs/DEPLOY.md#regions).'
+    );
+  }
+  return `Regions covered: ${home} (auditor), ${forwarded.join(', ')} (forwarders to ${home}).`;
 }

@@ -15,20 +15,15 @@ import {
   Stack,
   StackProps,
 } from 'aws-cdk-lib';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { AUDITOR_DEFAULTS } from './access-denied-auditor';
-import { AuditTrail, AuditTrailProps } from './audit-trail';
-import {
-  kmsDenialPattern,
-  RawEventPattern,
-  RULE_STATE_ALL_MANAGEMENT,
-  s3DenialPattern,
-} from './event-patterns';
+import { AuditTrail, AuditTrailProps, trailArn } from './audit-trail';
 import { readFlag } from './config';
+import { DenialForwarder } from './denial-forwarder';
+import { dataKeyStatements } from './keys';
 import { lambdaReadActions, readStatements, wildcardSuppressions } from './read-permissions';
 
 export interface MemberStackProps extends StackProps {
@@ -70,11 +65,23 @@ export interface MemberStackProps extends StackProps {
    * @default - all buckets, this Region
    */
   readonly trail?: AuditTrailProps;
+  /**
+   * Also forward S3 requests denied by a VPC endpoint policy (and log them, with createTrail).
+   * @default false
+   */
+  readonly vpcEndpointDenials?: boolean;
+  /**
+   * 'customer': a customer managed key of each account and Region encrypts the forwarder's dead-letter queue
+   * and alarm topic.
+   * @default 'aws'
+   */
+  readonly encryptionKey?: 'aws' | 'customer';
 }
 
 export class MemberStack extends Stack {
   public readonly readRole: iam.Role;
-  public readonly rules: events.Rule[] = [];
+  public readonly rules: events.Rule[];
+  public readonly forwarder: DenialForwarder;
   public readonly auditTrail?: AuditTrail;
 
   constructor(scope: Construct, id: string, props: MemberStackProps = {}) {
@@ -141,35 +148,36 @@ export class MemberStack extends Stack {
       (resource as CfnResource).cfnOptions.condition = createsRole;
     }
 
-    const bus = events.EventBus.fromEventBusArn(this, 'CentralBus', busArn.valueAsString);
-    // One role for both rules; cross-account and cross-Region bus targets are sent with a role.
-    const forwardRole = new iam.Role(this, 'ForwardRole', {
-      assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
-      description: 's3-403: EventBridge forwards denials to the central bus',
+    this.forwarder = new DenialForwarder(this, 'Forwarder', {
+      targetBusArn: busArn.valueAsString,
+      // Loop guard: the read role of this account and the central auditor role.
+      excludedRoleArns: [
+        `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${roleName}`,
+        auditorRoleArn.valueAsString,
+      ],
+      vpcEndpointDenials: props.vpcEndpointDenials ?? false,
+      encryptionKey: props.encryptionKey ?? 'aws',
+      // With a member trail, the Region's key encrypts its log files too.
+      ...(props.createTrail
+        ? {
+            keyStatements: dataKeyStatements({
+              trailArn: trailArn(this),
+              queueConsumerArns: [],
+              table: false,
+              logGroups: false,
+            }),
+          }
+        : {}),
     });
-    const excluded = [
-      `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${roleName}`,
-      auditorRoleArn.valueAsString,
-    ];
-    const patterns: Array<[string, RawEventPattern]> = [
-      ['ForwardS3Denials', s3DenialPattern(excluded)],
-      ['ForwardKmsDenials', kmsDenialPattern(excluded)],
-    ];
-    for (const [ruleId, pattern] of patterns) {
-      const rule = new events.Rule(this, ruleId, {
-        description: 's3-403: forward denials to the central auditor bus',
-        eventPattern: {
-          source: pattern.source as string[],
-          detailType: pattern['detail-type'] as string[],
-          detail: pattern.detail as Record<string, unknown>,
-        },
-      });
-      rule.addTarget(new targets.EventBus(bus, { role: forwardRole }));
-      (rule.node.defaultChild as events.CfnRule).state = RULE_STATE_ALL_MANAGEMENT;
-      this.rules.push(rule);
-    }
+    this.rules = this.forwarder.rules;
 
-    if (props.createTrail) this.auditTrail = new AuditTrail(this, 'AuditTrail', props.trail ?? {});
+    if (props.createTrail) {
+      this.auditTrail = new AuditTrail(this, 'AuditTrail', {
+        ...props.trail,
+        ...(props.vpcEndpointDenials ? { vpcEndpointDenials: true } : {}),
+        ...(this.forwarder.keyRef ? { kmsKey: this.forwarder.keyRef } : {}),
+      });
+    }
 
     new CfnOutput(this, 'ReadRoleArn', { value: this.readRole.roleArn, condition: createsRole });
     NagSuppressions.addResourceSuppressions(readPolicy, wildcardSuppressions(readActions, readScope));

@@ -149,8 +149,9 @@ export function resourcesFor(scope: ResourceScope, where: ReadScope, names: ArnN
       // Customer managed policies of this account and AWS managed policies (account "aws").
       return [`arn:${p}:iam::${account}:policy/*`, `arn:${p}:iam::aws:policy/*`];
     case 'kms-key':
-      // Keys of any account: a bucket may use a key owned by another account, whose key policy must allow too.
-      return [`arn:${p}:kms:*:*:key/*`];
+      // Keys of the accounts the auditor covers: this account, or (organizationId set) any account of the
+      // organization, which readStatements enforces with aws:ResourceOrgID.
+      return [`arn:${p}:kms:*:${where.organizationId ? '*' : account}:key/*`];
     case 'org-target':
       return [
         `arn:${p}:organizations::*:account/${org}/*`,
@@ -193,6 +194,9 @@ export function readStatements(actions: readonly string[], where: ReadScope): ia
         sid: sidFor(scope),
         actions: [...new Set(scopedActions)],
         resources: resourcesFor(scope, where),
+        ...(scope === 'kms-key' && where.organizationId
+          ? { conditions: { StringEquals: { 'aws:ResourceOrgID': where.organizationId } } }
+          : {}),
       }),
   );
 }
@@ -219,8 +223,8 @@ const WILDCARD_REASONS: Readonly<Record<ResourceScope, string>> = {
   'iam-policy':
     'Managed policies (this account and AWS managed) attached to the denied principal: read-only.',
   'kms-key':
-    'The key protecting a denied object is known only at run time and may belong to another account, whose ' +
-    'key policy must also allow: read-only DescribeKey/GetKeyPolicy/ListGrants.',
+    'The key protecting a denied object is known only at run time: keys of this account, or of the accounts of ' +
+    'the organization (aws:ResourceOrgID) in central mode; read-only DescribeKey/GetKeyPolicy/ListGrants.',
   'org-target': 'Accounts, OUs and roots of the organization: which SCPs/RCPs apply to the denied principal.',
   'org-policy': 'SCP/RCP documents of the organization (and AWS managed ones): read-only DescribePolicy.',
   none:

@@ -72,6 +72,19 @@ describe('AuditorStack, single-account defaults', () => {
     const writes = statements.filter((s) => s.Action === 's3:PutObject' && s.Effect === 'Allow');
     expect(writes).toHaveLength(1);
     expect(writes[0]!.Principal).toEqual({ Service: 'cloudtrail.amazonaws.com' });
+    // Both CloudTrail statements name this trail (aws:SourceArn), built from the trail's name, which is the
+    // real trail's name: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html
+    const trail = Object.values(template.findResources('AWS::CloudTrail::Trail'))[0]!.Properties;
+    const trailArn = `arn:aws:cloudtrail:us-east-1:111122223333:trail/${String(resolveIntrinsics(trail.TrailName))}`;
+    const cloudTrail = (resolveIntrinsics(statements as Json) as Array<Record<string, Json>>).filter(
+      (s) => JSON.stringify(s.Principal) === JSON.stringify({ Service: 'cloudtrail.amazonaws.com' }),
+    );
+    expect(cloudTrail.map((s) => s.Action).sort()).toEqual(['s3:GetBucketAcl', 's3:PutObject']);
+    for (const s of cloudTrail) {
+      expect((s.Condition as Record<string, Record<string, Json>>).StringEquals!['aws:SourceArn']).toBe(
+        trailArn,
+      );
+    }
   });
 
   it('two rules on the default bus, both ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS, targeting the queue with a DLQ', () => {
@@ -220,21 +233,49 @@ describe('AuditorStack, single-account defaults', () => {
     );
   });
 
-  it('key policy: the account administers the key, only the function role may use it, and only through SNS', () => {
+  it('key policy: the account administers the key, only the function role uses it through SNS, alarms and rules publish, grants only for AWS resources', () => {
     const key = Object.values(template.findResources('AWS::KMS::Key'))[0]!.Properties.KeyPolicy;
     const statements = resolveIntrinsics(key.Statement as Json, {
       [logicalId(template, 'AWS::IAM::Role', 'FunctionRole')]: 'arn:aws:iam::111122223333:role/fn',
     }) as Array<Record<string, Json>>;
-    expect(statements).toHaveLength(2);
-    const [admin, use] = statements as [Record<string, Json>, Record<string, Json>];
+    const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s])) as Record<
+      string,
+      Record<string, Json>
+    >;
+    expect(Object.keys(bySid).sort()).toEqual([
+      'AuditorPublishesThroughSns',
+      'CloudWatchAlarmsPublish',
+      'EventBridgeRulesPublish',
+      'GrantsOnlyForAwsResources',
+      'KeyAdministrationByAccount',
+    ]);
+    const admin = bySid.KeyAdministrationByAccount!;
     expect(admin.Principal).toEqual({ AWS: 'arn:aws:iam::111122223333:root' });
     const adminActions = asArray(admin.Action as string[]);
     for (const usage of ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:ReEncryptFrom', 'kms:*']) {
       expect(adminActions).not.toContain(usage);
     }
+    const use = bySid.AuditorPublishesThroughSns!;
     expect(use.Principal).toEqual({ AWS: 'arn:aws:iam::111122223333:role/fn' });
     expect(asArray(use.Action as string[]).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
     expect(use.Condition).toEqual({ StringEquals: { 'kms:ViaService': 'sns.us-east-1.amazonaws.com' } });
+    // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+    expect(bySid.CloudWatchAlarmsPublish!.Principal).toEqual({ Service: 'cloudwatch.amazonaws.com' });
+    expect(bySid.CloudWatchAlarmsPublish!.Condition).toEqual({
+      StringEquals: { 'aws:SourceAccount': '111122223333' },
+    });
+    expect(bySid.EventBridgeRulesPublish!.Principal).toEqual({ Service: 'events.amazonaws.com' });
+    // Control Tower CT.KMS.PR.3: kms:CreateGrant only when an AWS service asks for an AWS resource
+    expect(bySid.GrantsOnlyForAwsResources).toEqual({
+      Sid: 'GrantsOnlyForAwsResources',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 'kms:CreateGrant',
+      Resource: '*',
+      Condition: {
+        BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
+      },
+    });
   });
 
   it('dedup table: partition key pk (string), TTL expiresAt, on-demand, PITR, encrypted', () => {
@@ -354,13 +395,17 @@ describe('AuditorStack, central (organization) mode', () => {
     });
   });
 
-  it('puts both rules on the organization bus as well', () => {
+  it('puts both denial rules on the organization bus as well, and routes member dead-letter alarms to the topic', () => {
     const busId = logicalId(template, 'AWS::Events::EventBus');
     const onBus = Object.values(template.findResources('AWS::Events::Rule')).filter(
       (r) => JSON.stringify(r.Properties.EventBusName) === JSON.stringify({ Ref: busId }),
     );
-    expect(onBus).toHaveLength(2);
-    for (const r of onBus) expect(r.Properties.State).toBe(RULE_STATE_ALL_MANAGEMENT);
+    const denials = onBus.filter((r) => r.Properties.EventPattern.source[0] !== 'aws.cloudwatch');
+    expect(denials).toHaveLength(2);
+    for (const r of denials) expect(r.Properties.State).toBe(RULE_STATE_ALL_MANAGEMENT);
+    const alarms = onBus.filter((r) => r.Properties.EventPattern.source[0] === 'aws.cloudwatch');
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]!.Properties.Targets[0].Arn).toEqual({ Ref: logicalId(template, 'AWS::SNS::Topic') });
   });
 
   it('names the function role so member stacks can trust it, and tells the Lambda the member role name', () => {

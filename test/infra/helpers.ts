@@ -16,6 +16,8 @@ import { MemberStack, MemberStackProps } from '../../lib/member-stack';
 
 export const ACCOUNT = '111122223333';
 export const PARTITION = 'aws';
+/** What resolveIntrinsics puts for AWS::StackName. */
+export const STACK_NAME = 'TestStack';
 export const FAKE_AUDITOR_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/s3-403-auditor-test`;
 
 export const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] as string[] };
@@ -68,6 +70,7 @@ export function resolveIntrinsics(value: Json, roleArns: Record<string, string> 
     if (k === 'Ref' && arg === 'AWS::Partition') return PARTITION;
     if (k === 'Ref' && arg === 'AWS::AccountId') return ACCOUNT;
     if (k === 'Ref' && arg === 'AWS::Region') return 'us-east-1';
+    if (k === 'Ref' && arg === 'AWS::StackName') return STACK_NAME;
     if (k === 'Ref' && typeof arg === 'string' && roleArns[arg]) return roleArns[arg]!;
     if (k === 'Fn::GetAtt' && Array.isArray(arg) && typeof arg[0] === 'string' && roleArns[arg[0]]) {
       return roleArns[arg[0]]!;

@@ -199,6 +199,13 @@ describe('function role permissions', () => {
     );
   });
 
+  it('reads KMS keys of this account only (the accounts the auditor covers), never arn:aws:kms:*:*:key/*', () => {
+    const kms = statements.filter((s) => asArray(s.Action as string[]).includes('kms:GetKeyPolicy'));
+    expect(kms).toHaveLength(1);
+    expect(kms[0]!.Resource).toBe('arn:aws:kms:*:111122223333:key/*');
+    expect(kms[0]!.Condition).toBeUndefined();
+  });
+
   it('has no sts:AssumeRole outside organization mode', () => {
     expect(actionsOf(statements)).not.toContain('sts:AssumeRole');
   });
@@ -223,11 +230,20 @@ describe('function role permissions in organization mode', () => {
   });
   const statements = functionPolicyStatements(template);
 
-  it('may assume only the member role name, in any account', () => {
+  it('may assume only the member role name, in the accounts of the configured organization (aws:ResourceOrgID)', () => {
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceorgid
     const assume = statements.filter((s) => asArray(s.Action as string[]).includes('sts:AssumeRole'));
     expect(assume).toHaveLength(1);
     expect(assume[0]!.Action).toBe('sts:AssumeRole');
     expect(assume[0]!.Resource).toBe('arn:aws:iam::*:role/audit-reader');
+    expect(assume[0]!.Condition).toEqual({ StringEquals: { 'aws:ResourceOrgID': 'o-abcdefghij' } });
+  });
+
+  it('reads KMS keys of any account only when it belongs to the organization (aws:ResourceOrgID)', () => {
+    const kms = statements.filter((s) => asArray(s.Action as string[]).includes('kms:GetKeyPolicy'));
+    expect(kms).toHaveLength(1);
+    expect(kms[0]!.Resource).toBe('arn:aws:kms:*:*:key/*');
+    expect(kms[0]!.Condition).toEqual({ StringEquals: { 'aws:ResourceOrgID': 'o-abcdefghij' } });
   });
 
   it('reads the external id secret by name and passes its name (not its value) to the handler', () => {

@@ -87,15 +87,18 @@ describe('MemberStack', () => {
     expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
   });
 
-  it('forwards the S3 and KMS denial rules to the central bus, with all management events', () => {
-    const rules = Object.values(template.findResources('AWS::Events::Rule'));
+  it('forwards the S3 and KMS denial rules to the central bus, with all management events and a dead-letter queue', () => {
+    const all = Object.values(template.findResources('AWS::Events::Rule'));
+    const rules = all.filter((r) => r.Properties.EventPattern.source[0] !== 'aws.cloudwatch');
     expect(rules).toHaveLength(2);
+    const dlqId = logicalId(template, 'AWS::SQS::Queue', 'DeadLetterQueue');
     for (const rule of rules) {
       expect(rule.Properties.State).toBe(RULE_STATE_ALL_MANAGEMENT);
       expect(rule.Properties.Targets).toEqual([
         expect.objectContaining({
           Arn: { Ref: 'CentralEventBusArn' },
-          RoleArn: { 'Fn::GetAtt': [expect.stringMatching(/^ForwardRole/), 'Arn'] },
+          RoleArn: { 'Fn::GetAtt': [expect.stringMatching(/^ForwarderForwardRole/), 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlqId, 'Arn'] } },
         }),
       ]);
     }
@@ -105,6 +108,20 @@ describe('MemberStack', () => {
     expect(policies).toEqual([
       [expect.objectContaining({ Action: 'events:PutEvents', Resource: { Ref: 'CentralEventBusArn' } })],
     ]);
+  });
+
+  it('the dead-letter alarm notifies a topic of its Region and its state changes are forwarded to the central bus', () => {
+    const alarmId = logicalId(template, 'AWS::CloudWatch::Alarm', 'DeadLetterAlarm');
+    const alarm = template.toJSON().Resources[alarmId].Properties;
+    const topicId = logicalId(template, 'AWS::SNS::Topic', 'AlarmTopic');
+    expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
+    expect(alarm.AlarmName).toEqual({ 'Fn::Join': ['', ['s3-403-forward-', { Ref: 'AWS::StackName' }]] });
+    const forward = Object.values(template.findResources('AWS::Events::Rule')).filter(
+      (r) => r.Properties.EventPattern.source[0] === 'aws.cloudwatch',
+    );
+    expect(forward).toHaveLength(1);
+    expect(forward[0]!.Properties.EventPattern.resources).toEqual([{ 'Fn::GetAtt': [alarmId, 'Arn'] }]);
+    expect(forward[0]!.Properties.Targets[0].Arn).toEqual({ Ref: 'CentralEventBusArn' });
   });
 
   it('loop guard: the read role (this account) and the central auditor role are not forwarded', () => {

@@ -7,6 +7,7 @@
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-ownership-error-responses.html
  */
 import * as path from 'node:path';
+import { KMS_DENIAL_ERROR_CODES, S3_DENIAL_ERROR_CODES } from '../../lib/event-patterns';
 import { matches } from './event-pattern';
 import {
   ACCOUNT,
@@ -78,7 +79,7 @@ describe('rule patterns as deployed', () => {
     expect(matchesAnyRule(event)).toBe(CORPUS_DENIALS.has(file));
   });
 
-  it('a VPC endpoint network-activity denial (VpceAccessDenied) is not an S3 API denial and is not matched', () => {
+  it('a VPC endpoint network-activity denial (VpceAccessDenied) is not matched by the S3 and KMS rules (the VPC endpoint rule of vpcEndpointDenials=true matches it: vpce-denials.test.ts)', () => {
     const event = toEnvelope(
       readJson(path.join(CORPUS_DIR, 'panther_getobject_vpceaccessdenied_awsaccount_networkactivity.json')),
     );
@@ -206,4 +207,76 @@ describeExamples('examples/events', () => {
       expect(matchesAnyRule(event)).toBe(isS3Denial(event) || isKmsDenialForS3(event));
     }
   });
+});
+
+describe('every rule of the fullest deployment (central, VPC endpoint denials, forwarded Regions) against every record', () => {
+  const full = auditorStack({
+    centralBus: { organizationId: 'o-abcdefghij' },
+    vpcEndpointDenials: true,
+    forwardedRegions: ['eu-west-1'],
+  }).template;
+  const fullRoleId = logicalId(full, 'AWS::IAM::Role', 'FunctionRole');
+  const kind = (id: string) =>
+    /S3DenialRule/.test(id)
+      ? 's3'
+      : /KmsDenialRule/.test(id)
+        ? 'kms'
+        : /VpceDenialRule/.test(id)
+          ? 'vpce'
+          : /ForwardedAlarmRule/.test(id)
+            ? 'alarm'
+            : id;
+  const rules = Object.entries(full.findResources('AWS::Events::Rule')).map(([id, r]) => ({
+    kind: kind(id),
+    pattern: resolveIntrinsics(r.Properties.EventPattern as Json, {
+      [fullRoleId]: FAKE_AUDITOR_ROLE_ARN,
+    }) as Record<string, unknown>,
+  }));
+  const matchedKinds = (event: unknown) => [
+    ...new Set(rules.filter((r) => matches(r.pattern, event)).map((r) => r.kind)),
+  ];
+
+  it('has the S3, KMS and VPC endpoint rules on both buses, and the forwarded-alarm rule', () => {
+    expect(rules.map((r) => r.kind).sort()).toEqual([
+      'alarm',
+      'alarm',
+      'kms',
+      'kms',
+      's3',
+      's3',
+      'vpce',
+      'vpce',
+    ]);
+  });
+
+  it.each(jsonFiles(CORPUS_DIR))('corpus %s: matched by exactly the rule of its kind', (file) => {
+    const event = toEnvelope(readJson(path.join(CORPUS_DIR, file)));
+    const expected = CORPUS_DENIALS.has(file)
+      ? ['s3']
+      : file === 'panther_getobject_vpceaccessdenied_awsaccount_networkactivity.json'
+        ? ['vpce']
+        : [];
+    expect(matchedKinds(event)).toEqual(expected);
+  });
+
+  it.each(jsonFiles(EXAMPLES_DIR))(
+    'examples/events/%s: every record matched by exactly the rule of its kind',
+    (file) => {
+      const doc = readJson(path.join(EXAMPLES_DIR, file));
+      const records = Array.isArray(doc.Records) ? (doc.Records as Array<Record<string, Json>>) : [doc];
+      for (const record of records) {
+        const event = toEnvelope(record);
+        const d = (event.detail ?? {}) as Record<string, Json>;
+        const expected =
+          d.errorCode === 'VpceAccessDenied'
+            ? ['vpce']
+            : event.source === 'aws.s3' && S3_DENIAL_ERROR_CODES.includes(String(d.errorCode))
+              ? ['s3']
+              : event.source === 'aws.kms' && KMS_DENIAL_ERROR_CODES.includes(String(d.errorCode))
+                ? ['kms']
+                : [];
+        expect(matchedKinds(event)).toEqual(expected);
+      }
+    },
+  );
 });

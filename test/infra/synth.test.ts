@@ -93,6 +93,54 @@ describe(`npx cdk synth without credentials${offline ? ' and without network' : 
     ]);
   }, 300_000);
 
+  it('-c regions: the auditor in the home Region, one forwarder stack per other Region, and one line naming them', () => {
+    const out = tempDir('s3-403-cdkout-');
+    const result = spawnSync('npx', ['tsx', 'bin/app.ts'], {
+      cwd: ROOT,
+      env: cleanEnv({
+        CDK_CONTEXT_JSON: JSON.stringify({
+          regions: 'us-east-1,eu-west-1,ap-southeast-2',
+          homeRegion: 'us-east-1',
+          'aws:cdk:bundling-stacks': [],
+        }),
+        CDK_OUTDIR: out,
+      }),
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain(
+      's3-403: Regions covered: us-east-1 (auditor), eu-west-1, ap-southeast-2 (forwarders to us-east-1).',
+    );
+    const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')) as {
+      artifacts: Record<string, { type: string; environment?: string }>;
+    };
+    const stacks = Object.entries(manifest.artifacts)
+      .filter(([, a]) => a.type === 'aws:cloudformation:stack')
+      .map(([id, a]) => [id, a.environment]);
+    expect(stacks).toEqual([
+      ['S3AccessDeniedAuditor', 'aws://unknown-account/us-east-1'],
+      ['S3AccessDeniedAuditor-Forwarder-eu-west-1', 'aws://unknown-account/eu-west-1'],
+      ['S3AccessDeniedAuditor-Forwarder-ap-southeast-2', 'aws://unknown-account/ap-southeast-2'],
+    ]);
+  }, 240_000);
+
+  it('without -c regions the app says that only the deployment Region is covered', () => {
+    const result = spawnSync('npx', ['tsx', 'bin/app.ts'], {
+      cwd: ROOT,
+      env: cleanEnv({
+        CDK_CONTEXT_JSON: JSON.stringify({ 'aws:cdk:bundling-stacks': [] }),
+        CDK_OUTDIR: tempDir('s3-403-cdkout-'),
+      }),
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(
+      /^s3-403: Regions covered: the deployment Region only\. Denials on buckets in other Regions are not seen/m,
+    );
+  }, 240_000);
+
   it('a bad context value stops the app with exit 2 and one line naming the key', () => {
     const result = spawnSync('npx', ['tsx', 'bin/app.ts'], {
       cwd: ROOT,
