@@ -1,0 +1,102 @@
+/**
+ * Pins of the differential test (docs/DIFFERENTIAL.md, `npm run differential`): for each class of disagreement
+ * where AWS's documentation shows the independent engine (@cloud-copilot/iam-simulate) wrong, the minimal example
+ * the differential found, with the decision AWS documents. Our engine must keep deciding these as AWS does.
+ */
+import { known } from '../../../lambdas/core/model';
+import { authorize } from '../../../lambdas/core/policy';
+import {
+  ACCT,
+  OTHER,
+  allow,
+  bucketPolicy,
+  deny,
+  identity,
+  iamUser,
+  input,
+  request,
+  roleSession,
+} from './authorize/fixtures';
+
+const decide = (...args: Parameters<typeof input>) => authorize(input(...args)).decision;
+
+describe('differential pins: AWS behaviour where the independent engine differs', () => {
+  // IP address condition operators take standard CIDR blocks; 0.0.0.0/0 is the block of every IPv4 address.
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_IPAddress
+  it('IpAddress 0.0.0.0/0 matches every IPv4 source address (the CIDR block of all IPv4 addresses)', () => {
+    const req = request(iamUser(), 's3:GetObject', undefined, { 'aws:SourceIp': '198.51.100.20' });
+    const grant = identity(
+      allow('s3:GetObject', '*', { Condition: { IpAddress: { 'aws:SourceIp': '0.0.0.0/0' } } }),
+    );
+    expect(decide(req, { identityPolicies: known([grant]) })).toBe('allowed');
+  });
+
+  it('NotIpAddress 0.0.0.0/0 in a Deny denies no IPv4 caller', () => {
+    const req = request(iamUser(), 's3:GetObject', undefined, { 'aws:SourceIp': '192.0.2.33' });
+    const policies = [
+      identity(allow('s3:GetObject')),
+      identity(deny('s3:GetObject', '*', { Condition: { NotIpAddress: { 'aws:SourceIp': '0.0.0.0/0' } } })),
+    ];
+    expect(decide(req, { identityPolicies: known(policies) })).toBe('allowed');
+  });
+
+  // Date condition operators accept ISO 8601 dates and epoch (UNIX) time, and aws:EpochTime is a date key: the
+  // request's epoch seconds compare as that instant. 1795173600 is 2026-11-20T10:00:00Z, after 2026-06-01.
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_Date
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-epochtime
+  it('DateLessThanEquals compares aws:EpochTime (epoch seconds) with an ISO 8601 date as instants', () => {
+    const req = request(iamUser(), 's3:GetObject', undefined, { 'aws:EpochTime': '1795173600' });
+    const before = identity(
+      allow('s3:GetObject', '*', {
+        Condition: { DateLessThanEquals: { 'aws:EpochTime': '2026-06-01T00:00:00Z' } },
+      }),
+    );
+    const after = identity(
+      allow('s3:GetObject', '*', {
+        Condition: { DateGreaterThan: { 'aws:EpochTime': '2026-06-01T00:00:00Z' } },
+      }),
+    );
+    expect(decide(req, { identityPolicies: known([before]) })).toBe('implicitly-denied');
+    expect(decide(req, { identityPolicies: known([after]) })).toBe('allowed');
+  });
+
+  // NotPrincipal with Deny: AWS may validate the account, then the role, then the assumed-role session; a caller is
+  // spared only when the statement names it at every level it is validated at (account AND user, or account AND
+  // role AND session). Naming only the account does not spare a user or a role session of that account.
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
+  it('a Deny with NotPrincipal naming only the account still denies a user of that account', () => {
+    const req = request(iamUser(ACCT, 'bob'));
+    const policy = bucketPolicy(
+      allow('s3:GetObject', '*', { Principal: '*' }),
+      deny('s3:GetObject', '*', { NotPrincipal: { AWS: [`arn:aws:iam::${ACCT}:user/alice`, ACCT] } }),
+    );
+    expect(decide(req, { bucketPolicy: known(policy) })).toBe('explicitly-denied');
+  });
+
+  it('a Deny with NotPrincipal naming only the account root still denies a role session of that account', () => {
+    const req = request(roleSession(OTHER, 'Reader', 'sess-1'));
+    const policy = bucketPolicy(
+      allow('s3:GetObject', '*', { Principal: '*' }),
+      deny('s3:GetObject', '*', { NotPrincipal: { AWS: [`arn:aws:iam::${OTHER}:root`] } }),
+    );
+    expect(
+      decide(req, { bucketPolicy: known(policy), identityPolicies: known([identity(allow('s3:*'))]) }),
+    ).toBe('explicitly-denied');
+  });
+
+  it('a Deny with NotPrincipal naming the account, the role and the session spares that session', () => {
+    const session = roleSession(OTHER, 'Reader', 'sess-1');
+    const req = request(session);
+    const policy = bucketPolicy(
+      allow('s3:GetObject', '*', { Principal: '*' }),
+      deny('s3:GetObject', '*', {
+        NotPrincipal: {
+          AWS: [`arn:aws:iam::${OTHER}:root`, `arn:aws:iam::${OTHER}:role/Reader`, session.arn],
+        },
+      }),
+    );
+    expect(
+      decide(req, { bucketPolicy: known(policy), identityPolicies: known([identity(allow('s3:*'))]) }),
+    ).toBe('allowed');
+  });
+});
