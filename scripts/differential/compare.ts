@@ -6,7 +6,15 @@ import { loadSnapshot, SnapshotView } from '../../lambdas/adapters/snapshot';
 import { evaluateNeeds } from '../../lambdas/core/analyze';
 import { hypothetical, simulate } from '../../lambdas/core/simulate';
 import type { Oracle, OracleResult } from './oracle';
-import { toOracleInput, toOurRequest, toSnapshot, type Doc, type Stmt, type World } from './world';
+import {
+  fullContext,
+  toOracleInput,
+  toOurRequest,
+  toSnapshot,
+  type Doc,
+  type Stmt,
+  type World,
+} from './world';
 
 export type Outcome = 'allowed' | 'explicitly-denied' | 'implicitly-denied' | 'unknown' | 'error';
 
@@ -225,6 +233,22 @@ function edits(w: World): Edit[] {
           if (st) st.Principal = '*';
           return true;
         });
+      if (s.NotAction !== undefined)
+        out.push((x) => {
+          const st = at(x);
+          if (!st) return false;
+          delete st.NotAction;
+          st.Action = w.action;
+          return true;
+        });
+      if (s.NotResource !== undefined)
+        out.push((x) => {
+          const st = at(x);
+          if (!st) return false;
+          delete st.NotResource;
+          st.Resource = '*';
+          return true;
+        });
       if (s.Sid !== undefined) out.push((x) => delete at(x)?.Sid);
     });
   });
@@ -314,9 +338,35 @@ function principalKind(p: unknown): string[] {
   return out;
 }
 
-/** The policy-language features a world uses (conditions, Not* elements, variables, …). */
+const EPOCH = /^\d+$/;
+const ALL_ADDRESSES = new Set(['0.0.0.0/0', '::/0']);
+
+/** How a condition reads for the class: what AWS's rules for it depend on (key presence, qualifier, …). */
+function conditionTag(op: string, key: string, values: unknown, ctx: ReadonlyMap<string, unknown>): string {
+  const m = /^(ForAnyValue:|ForAllValues:)?(.*?)(IfExists)?$/.exec(op);
+  const qualifier = m?.[1] ?? '';
+  const base = m?.[2] ?? op;
+  const ifExists = m?.[3] ?? '';
+  const value = ctx.get(key.toLowerCase());
+  const policyValues = (Array.isArray(values) ? values : [values]).map(String);
+  if (base === 'Null') return `Null ${key}`;
+  if (value === undefined) {
+    const negated = /Not/.test(base) ? 'Not' : '';
+    return `${qualifier}${negated}…${ifExists} on an absent key`;
+  }
+  if (policyValues.some((v) => ALL_ADDRESSES.has(v)))
+    return `${base} ${policyValues.find((v) => ALL_ADDRESSES.has(v)) ?? ''}`;
+  if (base.startsWith('Date')) {
+    const requestEpoch = typeof value === 'string' && EPOCH.test(value);
+    if (policyValues.some((v) => EPOCH.test(v) !== requestEpoch)) return `Date… epoch seconds vs ISO 8601`;
+  }
+  return `${qualifier}${base}${ifExists} ${key}`;
+}
+
+/** The policy-language features a world uses (conditions, Not* elements, variables, …), as AWS's rules see them. */
 export function featureTags(w: World): Set<string> {
   const tags = new Set<string>();
+  const ctx = new Map(Object.entries(fullContext(w)).map(([k, v]) => [k.toLowerCase(), v as unknown]));
   for (const d of docsOf(w)) {
     if (d.name === 'FullAWSAccess') continue;
     for (const s of d.doc.Statement) {
@@ -325,13 +375,23 @@ export function featureTags(w: World): Set<string> {
       if (s.NotResource !== undefined) tags.add(`${d.layer} ${eff} NotResource`);
       if (s.NotPrincipal !== undefined)
         tags.add(`${d.layer} ${eff} NotPrincipal(${principalKind(s.NotPrincipal).join('|')})`);
-      for (const v of JSON.stringify([s.Resource ?? s.NotResource, s.Condition ?? {}]).matchAll(VARIABLE))
-        tags.add(`variable \${${v[1] ?? ''}}`);
+      if (
+        d.layer === 'bucket' &&
+        s.Principal !== undefined &&
+        (w.caller.sessionPolicy || w.caller.identity?.boundary)
+      )
+        tags.add(`bucket ${eff} Principal(${principalKind(s.Principal).join('|')})`);
+      for (const v of JSON.stringify([s.Resource ?? s.NotResource, s.Condition ?? {}]).matchAll(VARIABLE)) {
+        const key = (v[1] ?? '').split(',')[0]?.trim().toLowerCase() ?? '';
+        tags.add(`variable \${${v[1] ?? ''}} (key ${ctx.has(key) ? 'present' : 'absent'})`);
+      }
       const cond = s.Condition as Record<string, Record<string, unknown>> | undefined;
       for (const [op, block] of Object.entries(cond ?? {}))
-        for (const key of Object.keys(block)) tags.add(`${d.layer} ${eff} ${op} ${key}`);
+        for (const [key, values] of Object.entries(block)) tags.add(conditionTag(op, key, values, ctx));
     }
   }
+  if (w.caller.sessionPolicy) tags.add('session policy');
+  if (w.caller.identity?.boundary) tags.add('permissions boundary');
   if (w.restrictPublicBuckets) tags.add('RestrictPublicBuckets');
   if (w.org && !w.org.listsRcpFullAccess) tags.add('RCPFullAWSAccess implied (not listed)');
   return tags;

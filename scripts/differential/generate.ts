@@ -268,6 +268,13 @@ const OPERATORS: Record<Family, readonly string[]> = {
   arn: ['ArnEquals', 'ArnLike', 'ArnNotEquals', 'ArnNotLike'],
   null: ['Null'],
 };
+/** Multivalued context keys (ArrayOfString): aws:PrincipalOrgPaths, aws:ResourceOrgPaths, s3:RequestObjectTagKeys, aws:CalledVia. */
+export const MULTIVALUED: ReadonlySet<string> = new Set([
+  'aws:PrincipalOrgPaths',
+  'aws:ResourceOrgPaths',
+  's3:RequestObjectTagKeys',
+  'aws:CalledVia',
+]);
 const FAMILIES: readonly Family[] = [
   'string',
   'string',
@@ -288,13 +295,16 @@ function condition(r: Rng): Record<string, Record<string, string | string[]>> {
   for (let k = 0; k < n; k++) {
     const family = r.pick(FAMILIES);
     let op = r.pick(OPERATORS[family]);
+    const [key, values] = r.pick(KEYS_BY_FAMILY[family]);
     if (family !== 'null') {
       const q = r.int(10);
-      if (q < 2) op = `ForAnyValue:${op}`;
-      else if (q < 4) op = `ForAllValues:${op}`;
+      // A multivalued key is used with a set qualifier, as AWS documents; what a plain operator does with one is
+      // not documented, so it is not generated.
+      // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
+      if (q < 2 || (MULTIVALUED.has(key) && q % 2 === 0)) op = `ForAnyValue:${op}`;
+      else if (q < 4 || MULTIVALUED.has(key)) op = `ForAllValues:${op}`;
       if (r.chance(0.25)) op = `${op}IfExists`;
     }
-    const [key, values] = r.pick(KEYS_BY_FAMILY[family]);
     const chosen = r.some(values, 1, 2);
     const block = out[op] ?? {};
     block[key] = chosen.length === 1 ? (chosen[0] ?? '') : chosen;

@@ -48,8 +48,8 @@ export function parseArgs(argv: readonly string[]): Options {
     out: 'differential-out',
     oracleVersion: ORACLE_VERSION,
     bench: false,
-    shrinkBudget: 300,
-    shrinkPerGroup: 25,
+    shrinkBudget: 200,
+    shrinkPerGroup: 12,
     countGiven: false,
   };
   for (let k = 0; k < argv.length; k++) {

@@ -28,30 +28,30 @@ describe('differential generator', () => {
   });
 
   it('covers the policy language: every operator family, both set qualifiers, IfExists, Not* elements, variables', () => {
-    const tags = new Set(worlds.flatMap((w) => [...featureTags(w)]));
-    const text = [...tags].join('\n');
+    const text = worlds.map((w) => JSON.stringify(toSnapshot(w))).join('\n');
     for (const op of [
-      'String',
-      'Numeric',
-      'Date',
-      'Bool',
-      'BinaryEquals',
-      'IpAddress',
-      'NotIpAddress',
-      'Arn',
-      'Null',
+      '"String',
+      '"Numeric',
+      '"Date',
+      '"Bool"',
+      '"BinaryEquals',
+      '"IpAddress',
+      '"NotIpAddress',
+      '"Arn',
+      '"Null"',
     ])
       expect(text).toContain(op);
     for (const bit of [
       'ForAnyValue:',
       'ForAllValues:',
-      'IfExists',
-      'NotAction',
-      'NotResource',
-      'NotPrincipal',
+      'IfExists"',
+      '"NotAction"',
+      '"NotResource"',
+      '"NotPrincipal"',
       '${aws:',
     ])
       expect(text).toContain(bit);
+    expect(worlds.some((w) => featureTags(w).has('session policy'))).toBe(true);
     const kinds = new Set(worlds.map((w) => w.caller.kind));
     expect([...kinds].sort()).toEqual(['anonymous', 'session', 'user']);
     expect(worlds.some((w) => w.org !== null && w.org.scps.length > 1)).toBe(true);
