@@ -167,6 +167,17 @@ function docsOf(w: World): DocRef[] {
   return out;
 }
 
+const ALWAYS_PRESENT: ReadonlySet<string> = new Set([
+  'aws:SecureTransport',
+  'aws:CurrentTime',
+  'aws:EpochTime',
+  'aws:RequestedRegion',
+  'aws:ViaAWSService',
+  'aws:PrincipalIsAWSService',
+  's3:authType',
+  's3:signatureversion',
+]);
+
 /** Candidate simplifications of a world, each applied to a fresh copy (by path into docsOf / fields). */
 type Edit = (w: World) => boolean;
 
@@ -271,7 +282,9 @@ function edits(w: World): Edit[] {
   if (w.restrictPublicBuckets) out.push((x) => ((x.restrictPublicBuckets = false), true));
   const i = w.caller.identity;
   if (i) for (const k of Object.keys(i.tags)) out.push((x) => delete x.caller.identity?.tags[k]);
-  for (const k of Object.keys(w.context)) out.push((x) => delete x.context[k]);
+  // Keys every request carries (our simulate adds them when absent, so removing them would not be the same
+  // change for both engines) stay.
+  for (const k of Object.keys(w.context)) if (!ALWAYS_PRESENT.has(k)) out.push((x) => delete x.context[k]);
   return out;
 }
 
@@ -397,17 +410,17 @@ export function featureTags(w: World): Set<string> {
   return tags;
 }
 
-/** The coarse group of a disagreement before shrinking: both decisions and the layers our engine did not allow. */
+/** The decisions of a disagreement and the layers our engine did not allow (guardrails and explicit denies). */
 export const groupOf = (pair: Pair, ourLayers: readonly string[]): string => {
-  // A grant layer that grants nothing is the normal case, not a reason: only guardrails and explicit denies count.
+  // A grant layer that grants nothing is the normal case, not a reason.
   const reasons = ourLayers.filter((l) => !/^(identity-policy|bucket-policy):implicitly-denied$/.test(l));
-  return `ours=${pair.ours} iam-simulate=${pair.oracle} [${reasons.join(', ')}]`;
+  return `ours=${pair.ours} iam-simulate=${pair.oracle}${reasons.length ? ` [${reasons.join(', ')}]` : ''}`;
 };
 
-/** The class of a (shrunk) disagreement: its group and the features it still needs. */
-export function signature(group: string, tags: ReadonlySet<string>): string {
+/** The class of a (shrunk) disagreement: the features its minimal example still needs, as AWS's rules see them. */
+export function signature(tags: ReadonlySet<string>): string {
   const sorted = [...tags].sort();
-  return `${group}${sorted.length ? ` | ${sorted.join('; ')}` : ''}`;
+  return sorted.length ? sorted.join('; ') : '(no policy-language feature: a layer-combination difference)';
 }
 
 /** Which layers are present at all in the shrunk world (for the report). */

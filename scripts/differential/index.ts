@@ -83,6 +83,8 @@ export function parseArgs(argv: readonly string[]): Options {
 
 interface ClassEntry {
   signature: string;
+  /** How the two engines decided, and our non-allowed layers, with counts (shrunk cases only). */
+  pairs: Map<string, number>;
   tags: ReadonlySet<string>;
   /** Disagreements shrunk to this class, and disagreements attributed to it without shrinking. */
   shrunk: number;
@@ -164,12 +166,14 @@ async function differential(o: Options, oracle: Oracle): Promise<void> {
     const small = await shrink(w, pair, decide, o.shrinkBudget);
     const smallOurs = ourDecision(small);
     const tags = featureTags(small);
-    const sig = signature(groupOf(pair, smallOurs.layers), tags);
+    const sig = signature(tags);
+    const how = groupOf(pair, smallOurs.layers);
     let entry = classes.get(sig);
     if (entry) entry.shrunk++;
     else {
       entry = {
         signature: sig,
+        pairs: new Map(),
         tags,
         shrunk: 1,
         attributed: 0,
@@ -178,6 +182,7 @@ async function differential(o: Options, oracle: Oracle): Promise<void> {
       };
       classes.set(sig, entry);
     }
+    entry.pairs.set(how, (entry.pairs.get(how) ?? 0) + 1);
     seen.classes.add(entry);
   }
   const total = (c: ClassEntry): number => c.shrunk + c.attributed;
@@ -194,10 +199,12 @@ async function differential(o: Options, oracle: Oracle): Promise<void> {
     for (const [k, n] of ignoredKeys) console.log(`  ${k}: ${n}`);
   }
   console.log(
-    `\n${sorted.length} disagreement classes (count = shrunk + attributed, signature = both decisions, our non-allowed layers | features the minimal example needs):`,
+    `\n${sorted.length} disagreement classes (count = shrunk + attributed; class = the features its minimal example needs; then how the engines decided):`,
   );
-  for (const c of sorted)
+  for (const c of sorted) {
     console.log(`  ${String(total(c)).padStart(6)} (${c.shrunk}+${c.attributed})  ${c.signature}`);
+    for (const [how, n] of c.pairs) console.log(`${' '.repeat(18)}${n} x ${how}`);
+  }
   mkdirSync(o.out, { recursive: true });
   const file = join(o.out, `differential-seed-${o.seed}.json`);
   writeFileSync(
@@ -219,6 +226,7 @@ async function differential(o: Options, oracle: Oracle): Promise<void> {
           shrunk: c.shrunk,
           attributed: c.attributed,
           signature: c.signature,
+          decisions: Object.fromEntries(c.pairs),
           firstIndex: c.firstIndex,
           example: c.example,
         })),
