@@ -14,11 +14,37 @@ import {
   identity,
   iamUser,
   input,
+  policy,
   request,
   roleSession,
 } from './authorize/fixtures';
 
 const decide = (...args: Parameters<typeof input>) => authorize(input(...args)).decision;
+
+// Session policies: a resource-based policy that names the session ARN grants after the session is created and is
+// not limited by the session policy; one that names the role ARN is limited by it.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session
+describe('differential pins: session policies and resource-based policies', () => {
+  const session = roleSession(ACCT, 'App', 'sess');
+  const sessionPolicy = known(policy('session policy', 'session', allow('s3:ListBucket')));
+  const grantTo = (principal: unknown) =>
+    known(bucketPolicy(allow('s3:GetObject', '*', { Principal: principal })));
+
+  it('a bucket policy naming the session ARN allows although the session policy does not', () => {
+    expect(decide(request(session), { sessionPolicy, bucketPolicy: grantTo({ AWS: session.arn }) })).toBe(
+      'allowed',
+    );
+  });
+
+  it('a bucket policy naming only the role ARN is limited by the session policy', () => {
+    expect(
+      decide(request(session), {
+        sessionPolicy,
+        bucketPolicy: grantTo({ AWS: `arn:aws:iam::${ACCT}:role/App` }),
+      }),
+    ).toBe('implicitly-denied');
+  });
+});
 
 describe('differential pins: AWS behaviour where the independent engine differs', () => {
   // IP address condition operators take standard CIDR blocks; 0.0.0.0/0 is the block of every IPv4 address.
@@ -38,6 +64,20 @@ describe('differential pins: AWS behaviour where the independent engine differs'
       identity(deny('s3:GetObject', '*', { Condition: { NotIpAddress: { 'aws:SourceIp': '0.0.0.0/0' } } })),
     ];
     expect(decide(req, { identityPolicies: known(policies) })).toBe('allowed');
+  });
+
+  // aws:SourceIp carries IPv4 or IPv6 addresses; NotIpAddress is true when the address is in none of the blocks, so
+  // an IPv6 caller is outside an IPv4-only list.
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceip
+  it('NotIpAddress with only IPv4 blocks is true for an IPv6 caller (a Deny on it applies)', () => {
+    const req = request(iamUser(), 's3:GetObject', undefined, { 'aws:SourceIp': '2001:db8::1' });
+    const policies = [
+      identity(allow('s3:GetObject')),
+      identity(
+        deny('s3:GetObject', '*', { Condition: { NotIpAddress: { 'aws:SourceIp': '198.51.100.20' } } }),
+      ),
+    ];
+    expect(decide(req, { identityPolicies: known(policies) })).toBe('explicitly-denied');
   });
 
   // Date condition operators accept ISO 8601 dates and epoch (UNIX) time, and aws:EpochTime is a date key: the
