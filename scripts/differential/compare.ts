@@ -367,6 +367,11 @@ function conditionTag(op: string, key: string, values: unknown, ctx: ReadonlyMap
     const negated = /Not/.test(base) ? 'Not' : '';
     return `${qualifier}${negated}…${ifExists} on an absent key`;
   }
+  if (/IpAddress$/.test(base) && !policyValues.some((v) => ALL_ADDRESSES.has(v))) {
+    const addresses = (Array.isArray(value) ? value : [value]).map(String);
+    if (addresses.some((a) => a.includes(':')) && !policyValues.some((v) => v.includes(':')))
+      return `${qualifier}${base}${ifExists}: IPv6 address vs IPv4 blocks`;
+  }
   if (policyValues.some((v) => ALL_ADDRESSES.has(v)))
     return `${base} ${policyValues.find((v) => ALL_ADDRESSES.has(v)) ?? ''}`;
   if (base.startsWith('Date')) {

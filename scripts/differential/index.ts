@@ -23,6 +23,7 @@ import {
   type Outcome,
   type Pair,
 } from './compare';
+import { causesOf, CAUSES } from './causes';
 import { generateWorld } from './generate';
 import { loadOracle, ORACLE_VERSION, OracleUnavailable, type Oracle } from './oracle';
 import { toOracleInput, toOurRequest, toSnapshot, type World } from './world';
@@ -205,6 +206,33 @@ async function differential(o: Options, oracle: Oracle): Promise<void> {
     console.log(`  ${String(total(c)).padStart(6)} (${c.shrunk}+${c.attributed})  ${c.signature}`);
     for (const [how, n] of c.pairs) console.log(`${' '.repeat(18)}${n} x ${how}`);
   }
+  // Root causes (./causes.ts): each class under its first cause, and every cause a class involves.
+  const byCause = new Map<string, { first: number; involved: number; classes: number }>();
+  const unexplained: ClassEntry[] = [];
+  for (const c of sorted) {
+    const causes = causesOf(c.tags);
+    if (causes.length === 0) unexplained.push(c);
+    causes.forEach((cause, n) => {
+      const e = byCause.get(cause.id) ?? { first: 0, involved: 0, classes: 0 };
+      if (n === 0) e.first += total(c);
+      e.involved += total(c);
+      e.classes++;
+      byCause.set(cause.id, e);
+    });
+  }
+  console.log(
+    '\nroot causes (disagreements counted under their first cause / involving the cause, classes):',
+  );
+  for (const cause of CAUSES) {
+    const e = byCause.get(cause.id);
+    if (!e) continue;
+    console.log(
+      `  ${cause.id} ${String(e.first).padStart(6)} / ${String(e.involved).padStart(6)} ${String(e.classes).padStart(4)}  [${cause.verdict}] ${cause.title}`,
+    );
+  }
+  const unexplainedCount = unexplained.reduce((n, c) => n + total(c), 0);
+  console.log(`  unexplained: ${unexplainedCount} disagreements in ${unexplained.length} classes`);
+  for (const c of unexplained) console.log(`    ${total(c)}  ${c.signature}`);
   mkdirSync(o.out, { recursive: true });
   const file = join(o.out, `differential-seed-${o.seed}.json`);
   writeFileSync(
@@ -221,11 +249,21 @@ async function differential(o: Options, oracle: Oracle): Promise<void> {
         oracleRefused: oracleErrors,
         ourUnknown,
         outcomes: Object.fromEntries(outcomes),
+        causes: CAUSES.filter((c) => byCause.has(c.id)).map((c) => ({
+          id: c.id,
+          title: c.title,
+          verdict: c.verdict,
+          source: c.source,
+          pin: c.pin,
+          ...byCause.get(c.id),
+        })),
+        unexplained: unexplainedCount,
         classes: sorted.map((c) => ({
           count: total(c),
           shrunk: c.shrunk,
           attributed: c.attributed,
           signature: c.signature,
+          causes: causesOf(c.tags).map((x) => x.id),
           decisions: Object.fromEntries(c.pairs),
           firstIndex: c.firstIndex,
           example: c.example,

@@ -9,6 +9,7 @@ import {
   ACCT,
   OTHER,
   allow,
+  anonymous,
   bucketPolicy,
   deny,
   identity,
@@ -138,5 +139,21 @@ describe('differential pins: AWS behaviour where the independent engine differs'
     expect(
       decide(req, { bucketPolicy: known(policy), identityPolicies: known([identity(allow('s3:*'))]) }),
     ).toBe('allowed');
+  });
+
+  // RestrictPublicBuckets: only AWS service principals and authorized users of the bucket owner's account may use a
+  // public bucket policy's grant. No Deny statement is involved: the grant does not count, so the request is denied
+  // for want of a grant (iam-simulate reports this as an explicit deny; both deny).
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html
+  it('RestrictPublicBuckets ignores a public bucket policy for an anonymous caller', () => {
+    const result = authorize(
+      input(
+        request(anonymous),
+        { bucketPolicy: known(bucketPolicy(allow('*', '*', { Principal: '*' }))) },
+        { accountPublicAccessBlock: known({ RestrictPublicBuckets: true }) },
+      ),
+    );
+    expect(result.decision).toBe('implicitly-denied');
+    expect(result.layers.find((l) => l.layer === 'block-public-access')?.result).toBe('implicitly-denied');
   });
 });
