@@ -4,7 +4,7 @@
  * The install is cached under the OS temp folder, keyed by version, so reruns do not reinstall.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,11 +56,16 @@ export function loadOracle(version: string = ORACLE_VERSION, log: (line: string)
         '--no-fund',
         '--ignore-scripts',
         '--loglevel=error',
+        // Without network, fail in seconds rather than after a minute of retries.
+        '--fetch-retries=1',
+        '--fetch-retry-mintimeout=1000',
+        '--fetch-retry-maxtimeout=3000',
         `${ORACLE_PACKAGE}@${version}`,
       ],
       { encoding: 'utf8', timeout: 300_000 },
     );
     if (run.status !== 0 || !existsSync(marker)) {
+      rmSync(dir, { recursive: true, force: true }); // no half-installed cache
       const why =
         (run.error?.message ?? run.stderr ?? '').split('\n').find((l) => l.trim() !== '') ?? 'no output';
       throw new OracleUnavailable(
