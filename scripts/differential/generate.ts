@@ -28,6 +28,14 @@ import {
   type World,
 } from './world';
 
+/** What the generated worlds cover and what they hold neutral (printed by every run). */
+export const COVERAGE = {
+  covered:
+    'identity policies (inline, managed, group), permissions boundaries, session policies, bucket policies, SCPs and RCPs on several organization levels, VPC endpoint policies, RestrictPublicBuckets; Action/NotAction, Resource/NotResource, Principal/NotPrincipal, wildcards; String*, Numeric*, Date*, Bool, BinaryEquals, IpAddress/NotIpAddress, Arn*, Null with ForAnyValue:/ForAllValues: and IfExists; policy variables; same-account, cross-account (same and other organization) and anonymous callers, IAM users and role sessions',
+  neutral:
+    'ACLs and object ownership (BucketOwnerEnforced), other Block Public Access settings, access points, SSE-KMS, the root user, service principals as callers, the management account; not generated: plain operators on multivalued keys, named principals in VPC endpoint policies',
+} as const;
+
 /** A small seeded PRNG (mulberry32): fast, and the same sequence for the same seed on every platform. */
 export class Rng {
   private s: number;

@@ -24,7 +24,7 @@ import {
   type Pair,
 } from './compare';
 import { causesOf, CAUSES } from './causes';
-import { generateWorld } from './generate';
+import { COVERAGE, generateWorld } from './generate';
 import { loadOracle, ORACLE_VERSION, OracleUnavailable, type Oracle } from './oracle';
 import { toOracleInput, toOurRequest, toSnapshot, type World } from './world';
 
@@ -115,6 +115,8 @@ async function differential(o: Options, oracle: Oracle): Promise<void> {
   console.log(
     `differential: seed ${o.seed}, ${o.count} requests, our engine vs @cloud-copilot/iam-simulate ${oracle.version}`,
   );
+  console.log(`covered: ${COVERAGE.covered}`);
+  console.log(`held neutral: ${COVERAGE.neutral}`);
   const decide = async (w: World): Promise<Pair> => ({
     ours: ourDecision(w).outcome,
     oracle: (await oracleDecision(oracle, w)).outcome,
@@ -246,6 +248,7 @@ async function differential(o: Options, oracle: Oracle): Promise<void> {
         agree,
         agreement: pct(agree, compared),
         oracle: `@cloud-copilot/iam-simulate@${oracle.version}`,
+        coverage: COVERAGE,
         oracleRefused: oracleErrors,
         ourUnknown,
         outcomes: Object.fromEntries(outcomes),
