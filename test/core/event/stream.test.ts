@@ -127,3 +127,11 @@ describe('streamRecords: unusable input is one InputError naming the input', () 
     );
   });
 });
+
+describe('large log files', () => {
+  it('readRecords reads a log file of 150,000 records (it overflowed the call stack past ~120,000)', () => {
+    const record = { eventSource: 's3.amazonaws.com', eventName: 'GetObject' };
+    const text = `{"Records":[${Array.from({ length: 150_000 }, () => JSON.stringify(record)).join(',')}]}`;
+    expect(readRecords(text, 'big.json')).toHaveLength(150_000);
+  });
+});
