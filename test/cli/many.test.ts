@@ -347,3 +347,30 @@ describe('the JSON size cap', () => {
     expect(r.err).toMatch(/^s3-403: --max-json-bytes "lots": expected a positive number of bytes/);
   });
 });
+
+describe('a CloudTrail log file of any size is read as a stream', () => {
+  // 200,000 records (mostly not denials) in one file, generated here; the 1,000,000-record run and the peak
+  // memory are measured by `npm run bench` (scripts/bench/stream.ts). Before streaming, more than about
+  // 120,000 records in one file crashed with "Maximum call stack size exceeded".
+  const tmp = tempDir();
+  afterAll(() => tmp.cleanup());
+
+  it('explains every denial of a 200,000-record log file', async () => {
+    const path = join(tmp.dir, 'big.json');
+    const parts: string[] = [];
+    for (let i = 0; i < 200_000; i++) {
+      // a small allowed record (a real one is ~1.5 kB: the bench reads those)
+      const filler = { eventSource: 's3.amazonaws.com', eventName: 'GetObject', eventID: `e${i}` };
+      parts.push(JSON.stringify(i % 10_000 === 0 ? occurrence(IP_DENIED, i, i % 3600) : filler));
+    }
+    writeFileSync(path, `{"Records":[${parts.join(',')}]}`);
+    parts.length = 0;
+    const r = await explain(['--event', path, '--snapshot', SNAPSHOT, '--group', '--format', 'json']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.out) as GroupReport;
+    expect(report.records).toBe(200_000);
+    expect(report.denials).toBe(20);
+    expect(report.groups.map((g) => g.count)).toEqual([20]);
+  }, 120_000);
+});
