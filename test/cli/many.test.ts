@@ -255,9 +255,9 @@ describe('--group', () => {
     );
     expect(r.out.split('\n')[0]).toBe('650 records read, 600 denials, 2 distinct problems');
     expect(r.out).toMatch(
-      /^#1 598×  bucket-policy-explicit-deny  arn:aws:iam::111122223333:role\/service\/App  my-bucket  s3:GetObject$/m,
+      /^#1 598× {2}bucket-policy-explicit-deny {2}arn:aws:iam::111122223333:role\/service\/App {2}my-bucket {2}s3:GetObject$/m,
     );
-    expect(r.out).toMatch(/^#2   2×  identity-policy-explicit-deny /m);
+    expect(r.out).toMatch(/^#2 {3}2× {2}identity-policy-explicit-deny /m);
     expect(r.out).toContain('(+578 more)');
     expect(r.out.match(/^Cause 1: /gm)).toHaveLength(2);
   });
