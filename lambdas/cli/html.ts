@@ -38,7 +38,7 @@ h1{font-size:1.5rem;margin:0 0 4px}h2{font-size:1.15rem;margin:28px 0 8px}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #e5e5e5;vertical-align:top}
 th{background:#f5f5f7;font-weight:600}td.n{text-align:right;font-variant-numeric:tabular-nums}
-td code,li code{word-break:break-all}
+td code,li code{overflow-wrap:anywhere}
 .cause{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.85rem;padding:1px 6px;border-radius:4px;color:#fff;white-space:nowrap}
 details{border:1px solid #ddd;border-radius:6px;margin:10px 0;padding:0 12px}
 details[open]{padding-bottom:12px}summary{cursor:pointer;padding:10px 0;font-weight:600}
