@@ -132,14 +132,17 @@ function filterOf(opts: ExplainOptions, now: Date): DenialFilter {
       );
     return t;
   };
-  const filter: DenialFilter = {
+  let filter: DenialFilter = {
     ...NO_FILTER,
     buckets: opts.bucket ?? [],
     principals: opts.principal ?? [],
     errorCodes: opts.errorCode ?? [],
-    since: time('--since', opts.since ?? (opts.trailBucket !== undefined ? '1h' : undefined)),
+    since: time('--since', opts.since),
     until: time('--until', opts.until),
   };
+  // --trail-bucket without --since: the hour before --until (or now)
+  if (opts.trailBucket !== undefined && filter.since === null)
+    filter = { ...filter, since: new Date((filter.until ?? now).getTime() - 3600_000) };
   if (filter.since && filter.until && filter.since > filter.until)
     throw new UsageError('--since is after --until: no denial can match');
   return filter;

@@ -19,8 +19,11 @@ export interface ExplainSource {
 
 type Analysed = ReturnType<typeof analyzeWithEvaluations>;
 
-/** Distinct requests remembered (LRU); beyond that an old one is analysed again if it comes back. */
-const MEMO_SIZE = 2000;
+/**
+ * Distinct requests remembered (LRU); beyond that an old one is analysed again if it comes back. A spike
+ * repeats a few requests many times, so a small memory suffices (an entry holds facts and evaluations).
+ */
+const MEMO_SIZE = 256;
 
 export class Explainer {
   private source: Promise<ExplainSource> | null = null;

@@ -42,7 +42,7 @@ async function writeLog(path: string, records: number): Promise<number> {
   gz.pipe(out);
   let denials = 0;
   const write = async (s: string): Promise<void> => {
-    if (!gz.write(s)) await new Promise((r) => gz.once('drain', r));
+    if (!gz.write(s)) await new Promise<void>((r) => gz.once('drain', () => r()));
   };
   await write('{"Records":[');
   for (let i = 0; i < records; i++) {
@@ -52,7 +52,7 @@ async function writeLog(path: string, records: number): Promise<number> {
     await write(`${i === 0 ? '' : ','}${JSON.stringify(r)}`);
   }
   gz.end(']}');
-  await new Promise((r) => out.on('finish', r));
+  await new Promise<void>((r) => out.on('finish', () => r()));
   return denials;
 }
 

@@ -90,16 +90,16 @@ describe('the HTML report in headless Chromium', () => {
     expect(await tab.locator('#timeline rect').count()).toBeGreaterThan(1);
 
     const first = tab.locator('#g1');
-    expect(await first.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+    expect(await first.evaluate((d) => (d as unknown as { open: boolean }).open)).toBe(false);
     await first.locator('summary').click();
-    expect(await first.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
+    expect(await first.evaluate((d) => (d as unknown as { open: boolean }).open)).toBe(true);
     await expect(first.locator('.checks').isVisible()).resolves.toBe(true);
     expect(await first.innerText()).toContain('Fix');
     await tab.locator('#groups a[href="#g2"]').click();
-    expect(await tab.locator('#g2').evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
+    expect(await tab.locator('#g2').evaluate((d) => (d as unknown as { open: boolean }).open)).toBe(true);
 
     // hostile text stays text: no injected element ran or exists
-    expect(await tab.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await tab.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(await tab.locator('script').count()).toBe(1);
     expect(await tab.locator('img').count()).toBe(0);
 
