@@ -10,7 +10,7 @@
  * written outside DIR; text from the request in apply.sh is on one comment line, control characters removed.
  */
 import type { AccessRequest, Finding, RootCause } from '../core/model';
-import { patchedDocuments, type PatchedDocument } from '../core/report/fixes';
+import { DOCUMENT_LAYERS, patchedDocuments, type PatchedDocument } from '../core/report/fixes';
 import { fileError } from './errors';
 import type { Explainer } from './explainer';
 import type { CliIo } from './io';
@@ -60,8 +60,10 @@ export async function writeFixes(
   const skipped: string[] = [];
   let n = 0;
   for (const { finding, request } of candidates) {
-    const cause = finding.rootCauses.find((c) => c.fix.verified && c.fix.policyPatch);
-    if (!cause) continue;
+    const cause = finding.rootCauses.find(
+      (c) => c.fix.verified && DOCUMENT_LAYERS.has(String(c.fix.policyPatch?.['layer'])),
+    );
+    if (!cause) continue; // e.g. Object Ownership: the fix is a command, already in the finding
     const facts = await explainer.factsOf(request);
     const docs = patchedDocuments(cause, facts, request);
     const files = docs.map((d) => ({ doc: d, cmd: commandFor(cause, d) })).filter((x) => x.cmd !== null);

@@ -6,6 +6,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../../lambdas/cli';
 import { safeName } from '../../lambdas/cli/write-fixes';
+import { DOCUMENT_LAYERS } from '../../lambdas/core/report/fixes';
 import type { Finding } from '../../lambdas/core/model';
 import { memoryIo } from './memory-io';
 
@@ -71,7 +72,9 @@ describe('--write-fixes', () => {
       ),
     ).toBe(0);
     const findings = JSON.parse(io.stdoutText()) as Finding[];
-    const verified = findings.filter((f) => f.rootCauses.some((c) => c.fix.verified && c.fix.policyPatch));
+    const verified = findings.filter((f) =>
+      f.rootCauses.some((c) => c.fix.verified && DOCUMENT_LAYERS.has(String(c.fix.policyPatch?.['layer']))),
+    );
     const scripts = [...io.written.keys()].filter((k) => k.endsWith('/apply.sh'));
     expect(verified.length).toBeGreaterThan(3);
     const skipped = (io.stderrText().match(/not written:/g) ?? []).length;

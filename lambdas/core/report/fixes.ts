@@ -127,6 +127,18 @@ function currentOf(
   }
 }
 
+/** The layers whose fix is a policy document a command writes (others, e.g. object-ownership, are commands). */
+export const DOCUMENT_LAYERS: ReadonlySet<string> = new Set([
+  'bucket-policy',
+  'identity-policy',
+  'permissions-boundary',
+  'scp',
+  'rcp',
+  'vpc-endpoint-policy',
+  'access-point-policy',
+  'kms',
+]);
+
 /**
  * The patched documents of a verified fix (KMS fixes may change two: the key policy and an identity policy).
  * Empty when the fix is not verified, has no policy patch, or the facts do not hold the current document.
