@@ -19,8 +19,8 @@ module.exports = {
       },
     ],
   },
-  // ESM-only dependencies (middy) are transpiled to CommonJS for jest.
-  transformIgnorePatterns: ['/node_modules/(?!(@middy)/)'],
+  // ESM-only dependencies (middy, stream-json, stream-chain) are transpiled to CommonJS for jest.
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|stream-json|stream-chain)/)'],
   // @middy/core 7 is ESM-only; jest resolves it to its file and transpiles it (see transform above).
   moduleNameMapper: { '^@middy/(core|util)$': '<rootDir>/node_modules/@middy/$1/index.js' },
   moduleFileExtensions: ['ts', 'js', 'json'],

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `s3-403` command line: real process I/O around lambdas/cli (see docs/CLI.md). */
-import { readFile, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { run } from '../lambdas/cli';
 
 async function readStdin(): Promise<Buffer> {
@@ -22,6 +23,13 @@ run(process.argv.slice(2), {
   readStdin,
   readFile: (path) => readFile(path),
   writeFile: (path, data) => writeFile(path, data, 'utf8'),
+  stdinStream: () => process.stdin,
+  openFile: (path) => createReadStream(path, { highWaterMark: 1 << 16 }),
+  isDirectory: async (path) => (await stat(path)).isDirectory(),
+  readDir: async (path) =>
+    (await readdir(path, { withFileTypes: true })).map((e) => ({ name: e.name, directory: e.isDirectory() })),
+  mkdir: async (path) => void (await mkdir(path, { recursive: true })),
+  now: () => new Date(),
   isTTY: process.stdout.isTTY === true,
   env: process.env,
   ...(process.stderr.isTTY === true ? { progressStream: process.stderr } : {}),

@@ -7,6 +7,7 @@ import { benchExplain } from './bench/explain';
 import { benchLive } from './bench/live';
 import { benchHandler } from './bench/handler';
 import { benchOrg } from './bench/org';
+import { benchStream } from './bench/stream';
 
 const parts: [string, () => Promise<Record<string, number>>][] = [
   ['policy engine (issue 3)', benchEngine],
@@ -14,6 +15,10 @@ const parts: [string, () => Promise<Record<string, number>>][] = [
   ['live account view, mocked AWS at 50 ms per call (issue 5)', benchLive],
   ['Lambda handler and bundle (issue 6)', benchHandler],
   ['organization burst: 50 accounts x 5 regions, mocked AWS, dedup on dynalite (issue 8)', () => benchOrg()],
+  [
+    'streaming: one CloudTrail log file of 1,000,000 records through the built CLI (issues 14, 16)',
+    () => benchStream(),
+  ],
 ];
 
 async function main(): Promise<void> {

@@ -39,6 +39,8 @@ export interface ExplainOptions {
   readonly kmsDenials?: KmsDenialSource;
   /** Live: iam:SimulatePrincipalPolicy on the same-account identity decision. */
   readonly simulator?: SimulatorCheck;
+  /** The analysis (default analyzeWithEvaluations); the CLI passes one that reuses identical analyses. */
+  readonly analyze?: typeof analyzeWithEvaluations;
 }
 
 async function secondOpinions(
@@ -68,7 +70,7 @@ export async function explainRequest(
 ): Promise<Finding> {
   try {
     const facts = await view.gather(request);
-    const analysed = analyzeWithEvaluations(request, facts);
+    const analysed = (opts.analyze ?? analyzeWithEvaluations)(request, facts);
     const finding = await secondOpinions(analysed.finding, request, analysed.evaluations, opts);
     let history = facts.recentChanges;
     if (

@@ -3,9 +3,10 @@
  * `run` parses argv, runs one command and returns the exit status; every failure is one line on stderr.
  */
 import { Command, CommanderError, Option } from 'commander';
+import { version } from '../../package.json';
 import { collectContext } from './context';
-import { describeFailure, EXIT } from './errors';
-import { EXPLAIN_FORMATS, explainCommand, type ExplainFormat } from './explain';
+import { describeFailure, EXIT, UsageError } from './errors';
+import { EXPLAIN_FORMATS, explainCommand, MAX_JSON_BYTES_ENV, type ExplainOptions } from './explain';
 import { useColor, type CliIo } from './io';
 import { DECISIONS, simulateCommand, type ExpectedDecision } from './simulate';
 import { snapshotCommand } from './snapshot';
@@ -14,15 +15,39 @@ export type { CliIo } from './io';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
+/**
+ * A value option given twice is an error naming it (commander would silently keep the last one).
+ * Repeatable options (collected into a list) are named in `repeatable`.
+ */
+function singleValued(cmd: Command, repeatable: readonly string[] = []): Command {
+  const seen = new Set<string>();
+  for (const option of cmd.options) {
+    if (option.isBoolean() || repeatable.includes(option.long ?? '')) continue;
+    cmd.on(`option:${option.name()}`, () => {
+      if (seen.has(option.long ?? '')) throw new UsageError(`${option.long} was given twice: give it once`);
+      seen.add(option.long ?? '');
+    });
+  }
+  return cmd;
+}
+
 const EXPLAIN_EXAMPLE = `
 Examples:
   $ s3-403 explain --event denied.json --snapshot snapshot.json
   $ s3-403 explain --event trail-log.json.gz --snapshot snapshot.json --format json
+  $ s3-403 explain --event AWSLogs/ --since 24h --bucket my-bucket --group --snapshot snapshot.json
+  $ s3-403 explain --event logs/ --format html --out report.html --write-fixes fixes/
+  $ s3-403 explain --trail-bucket my-trail-logs --since 90m --group --profile prod
   $ s3-403 explain --event - --profile prod --region eu-west-1 < event.json
 
-FILE is one CloudTrail record, an EventBridge event, a CloudTrail log file (gzipped or not), or - for stdin.
+--event (repeatable) is one CloudTrail record, an EventBridge event, an SQS batch, a CloudTrail log file
+(gzipped or not), a folder (every *.json and *.json.gz below it), or - for stdin; any size, read as a stream.
 Without --snapshot the live account is read with the default AWS credential chain.
-json, slack and sns print a JSON array, one element per denial ([] when there is none).`;
+json, slack and sns print a JSON array, one element per denial ([] when there is none); with --group, one
+report {records, denials, groups[]} (json) or one entry per distinct problem (text), most frequent first.
+--since/--until take ISO 8601 (2026-11-20T10:00:00Z) or a duration before now (90m, 24h, 7d); --principal
+takes an ARN or a glob (* and ?). --max-json-bytes (or ${MAX_JSON_BYTES_ENV}) caps the JSON one input may
+expand to (default 2G). An unusable input is named on stderr and the others are still read (exit 2).`;
 
 const SIMULATE_EXAMPLE = `
 Examples:
@@ -32,8 +57,10 @@ Examples:
   $ s3-403 simulate --snapshot snapshot.json --requests requests.jsonl > decisions.jsonl
 
 --requests FILE holds one {"principal", "action", "resource", "context"} object a line (an optional "expect"
-per line); the output is one simulation object a line. Keys the snapshot determines (principal tags, org id,
-resource account) are filled from it; aws:SecureTransport defaults to true; other keys are absent.
+per line); the output is one simulation object a line, written as soon as it is decided. A bad line is named
+by its number on stderr and the others are still simulated; the exit status is then 2. Keys the snapshot
+determines (principal tags, org id, resource account) are filled from it; aws:SecureTransport defaults to
+true; other keys are absent. Without --snapshot the live account is read, as explain does.
 Exit status 3 when --expect (or a line's "expect") differs from the decision.`;
 
 const SNAPSHOT_EXAMPLE = `
@@ -49,6 +76,7 @@ function program(io: CliIo, setCode: (code: number) => void): Command {
     .description(
       'Explains Amazon S3 403 AccessDenied errors: the layer, the statement, the condition and a verified fix.',
     )
+    .version(version, '--version', 'print the version')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout(s),
@@ -63,31 +91,51 @@ function program(io: CliIo, setCode: (code: number) => void): Command {
     )
     .showSuggestionAfterError(true);
 
-  root
+  const explain = root
     .command('explain')
-    .description('explain every denied S3 request in a CloudTrail record, EventBridge event or log file')
-    .requiredOption(
+    .description('explain every denied S3 request in CloudTrail records, events, log files or folders')
+    .option(
       '--event <file>',
-      'CloudTrail record, EventBridge event or log file (gzipped or not); - for stdin',
+      'CloudTrail record, EventBridge event, log file (gzipped or not) or folder; - for stdin (repeatable)',
+      collect,
     )
+    .option(
+      '--trail-bucket <name>',
+      "live: read the trail's log objects of the time window from this S3 bucket",
+    )
+    .option('--prefix <prefix>', "with --trail-bucket: the trail's S3 key prefix (before AWSLogs/)")
     .option('--snapshot <file>', 'read account facts from this snapshot instead of the live account')
     .addOption(new Option('--format <format>', 'output format').choices([...EXPLAIN_FORMATS]).default('text'))
+    .option('--out <file>', 'write the output to FILE instead of stdout (html: the report page)')
+    .option('--group', 'one entry per distinct problem with its count, most frequent first')
+    .option('--verbose', 'text: every check and detail (default: the compact form)')
+    .option('--bucket <name>', 'only denials on this bucket (repeatable)', collect)
+    .option(
+      '--principal <arn>',
+      'only denials of this principal: an ARN or a glob with * and ? (repeatable)',
+      collect,
+    )
+    .option('--since <time>', 'only denials at or after TIME: ISO 8601, or 90m / 24h / 7d before now')
+    .option('--until <time>', 'only denials at or before TIME: ISO 8601, or 90m / 24h / 7d before now')
+    .option(
+      '--error-code <code>',
+      'only denials with this error code, e.g. AccessDenied (repeatable)',
+      collect,
+    )
+    .option('--write-fixes <dir>', 'write each verified policy fix to DIR: the patched document and apply.sh')
+    .option(
+      '--max-json-bytes <bytes>',
+      `cap on the JSON one input may expand to (default 2G; or ${MAX_JSON_BYTES_ENV})`,
+    )
     .option('--profile <name>', 'AWS profile for the live account (default: AWS_PROFILE)')
     .option('--region <region>', 'AWS region for the live account (default: AWS_REGION)')
     .addHelpText('after', EXPLAIN_EXAMPLE)
-    .action(
-      async (o: {
-        event: string;
-        snapshot?: string;
-        format: ExplainFormat;
-        profile?: string;
-        region?: string;
-      }) => {
-        setCode(await explainCommand(o, io));
-      },
-    );
+    .action(async (o: Omit<ExplainOptions, 'event'> & { event?: string[] }) => {
+      setCode(await explainCommand({ ...o, event: o.event ?? [] }, io));
+    });
+  singleValued(explain, ['--event', '--bucket', '--principal', '--error-code']);
 
-  root
+  const simulate = root
     .command('simulate')
     .description('would this request be allowed, and why? (the same engine, a hypothetical request)')
     .option('--principal <arn>', 'IAM user, role, assumed-role session ARN, account id, or *')
@@ -99,7 +147,9 @@ function program(io: CliIo, setCode: (code: number) => void): Command {
       collectContext,
     )
     .option('--requests <file>', 'batch: one JSON request a line; prints one simulation a line')
-    .requiredOption('--snapshot <file>', 'the account snapshot to evaluate against')
+    .option('--snapshot <file>', 'the account snapshot to evaluate against (default: the live account)')
+    .option('--profile <name>', 'AWS profile for the live account (default: AWS_PROFILE)')
+    .option('--region <region>', 'AWS region for the live account (default: AWS_REGION)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addOption(
       new Option('--expect <decision>', 'exit with status 3 when the decision differs').choices([
@@ -115,9 +165,11 @@ function program(io: CliIo, setCode: (code: number) => void): Command {
           resource?: string;
           context?: Record<string, string | string[]>;
           requests?: string;
-          snapshot: string;
+          snapshot?: string;
           format: 'text' | 'json';
           expect?: ExpectedDecision;
+          profile?: string;
+          region?: string;
         },
         cmd: Command,
       ) => {
@@ -127,7 +179,9 @@ function program(io: CliIo, setCode: (code: number) => void): Command {
       },
     );
 
-  root
+  singleValued(simulate, ['--context']);
+
+  const snapshot = root
     .command('snapshot')
     .description('capture the access-control configuration of buckets and principals from the live account')
     .option('--bucket <name>', 'bucket to capture (repeatable)', collect)
@@ -155,6 +209,7 @@ function program(io: CliIo, setCode: (code: number) => void): Command {
         setCode(await snapshotCommand(opts, io));
       },
     );
+  singleValued(snapshot, ['--bucket', '--principal']);
 
   return root;
 }

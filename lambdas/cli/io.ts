@@ -11,6 +11,18 @@ export interface CliIo {
   readStdin(): Promise<Buffer>;
   readFile(path: string): Promise<Buffer>;
   writeFile(path: string, data: string): Promise<void>;
+  /** Streams stdin (inputs of any size). */
+  stdinStream(): AsyncIterable<Uint8Array>;
+  /** Streams a file; a file-system error (code ENOENT, EISDIR, …) is thrown while iterating. */
+  openFile(path: string): AsyncIterable<Uint8Array>;
+  /** Whether a path is a folder; throws a file-system error when it does not exist. */
+  isDirectory(path: string): Promise<boolean>;
+  /** The entries of a folder. */
+  readDir(path: string): Promise<{ name: string; directory: boolean }[]>;
+  /** Creates a folder and its parents (no error when it exists). */
+  mkdir(path: string): Promise<void>;
+  /** The current time (relative --since / --until). */
+  now(): Date;
   /** Whether stdout is a terminal (colour for `text`). */
   isTTY: boolean;
   env: Record<string, string | undefined>;

@@ -7,6 +7,7 @@ import type { CloudTrailChangeLookup } from '../adapters/changes/cloudtrail-look
 
 type SnapshotChangeSource = Pick<CloudTrailChangeLookup, 'snapshotChanges'>;
 import type { AccountView } from '../adapters/types';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { UsageError } from './errors';
 import type { CliIo } from './io';
 
@@ -30,6 +31,10 @@ export interface LiveAws {
   changeSource?(opts: LiveOptions): ChangeSource & Partial<KmsDenialSource> & Partial<SnapshotChangeSource>;
   /** AWS's policy simulator as a second opinion on same-account identity decisions (optional). */
   simulator?(opts: LiveOptions): SimulatorCheck;
+  /** An S3 client for `explain --trail-bucket` (reads the trail's log objects). */
+  s3Client?(opts: LiveOptions): S3Client;
+  /** Whether a named profile is in the shared config or credentials file (AWS_CONFIG_FILE, …). */
+  profileExists?(name: string): Promise<boolean>;
 }
 
 export async function loadLiveAws(io: CliIo): Promise<LiveAws> {
@@ -40,6 +45,7 @@ export async function loadLiveAws(io: CliIo): Promise<LiveAws> {
   const changes =
     require('../adapters/changes/cloudtrail-lookup') as typeof import('../adapters/changes/cloudtrail-lookup');
   const cloudtrail = require('@aws-sdk/client-cloudtrail') as typeof import('@aws-sdk/client-cloudtrail');
+  const s3 = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
   /* eslint-enable @typescript-eslint/no-require-imports */
   return Promise.resolve({
     checkCredentials: (o) => mod.checkCredentials(o),
@@ -54,6 +60,14 @@ export async function loadLiveAws(io: CliIo): Promise<LiveAws> {
         return c;
       });
     },
+    profileExists: async (name) => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const ini = require('@smithy/core/config') as typeof import('@smithy/core/config');
+      const files = await ini.loadSharedConfigFiles({ ignoreCache: true });
+      return name in files.configFile || name in files.credentialsFile;
+    },
+    // followRegionRedirects: the trail bucket may live in another Region than --region
+    s3Client: (o) => new s3.S3Client({ ...o, region: o.region ?? 'us-east-1', followRegionRedirects: true }),
     simulator: (o) => {
       const clients = mod.defaultClients(o.region ?? 'us-east-1', o.profile ? { profile: o.profile } : {});
       return (r) => mod.crossCheckWithSimulator(r, { iam: clients.iam });
@@ -68,14 +82,34 @@ export function liveOptions(opts: { profile?: string; region?: string }, env: Cl
   return { ...(profile ? { profile } : {}), ...(region ? { region } : {}) };
 }
 
-/** Fails fast, as one line, when there are no usable credentials. */
-export async function requireCredentials(aws: LiveAws, opts: LiveOptions): Promise<void> {
+/**
+ * Fails fast, as one line, when there are no usable credentials, or when the profile asked for does not
+ * exist. `command` names the command in the message, so that it only suggests options the command has
+ * (`snapshot` has no --snapshot FILE).
+ */
+export async function requireCredentials(
+  aws: LiveAws,
+  opts: LiveOptions,
+  command: 'explain' | 'simulate' | 'snapshot' = 'explain',
+): Promise<void> {
+  if (opts.profile && aws.profileExists && !(await aws.profileExists(opts.profile).catch(() => true))) {
+    throw new UsageError(
+      `profile ${JSON.stringify(opts.profile)} does not exist (not in the AWS config or credentials file: see aws configure list-profiles)`,
+    );
+  }
   try {
     await aws.checkCredentials(opts);
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    throw new UsageError(
-      message.replace(/\s+/g, ' ').trim() || 'no AWS credentials (configure them or use --snapshot FILE)',
-    );
+    let message = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').trim();
+    if (command === 'snapshot')
+      message = message.replace(/,? or use --snapshot FILE[^,;]*/, '') || 'no AWS credentials found';
+    if (message === '')
+      message =
+        command === 'snapshot'
+          ? 'no AWS credentials found'
+          : 'no AWS credentials found (configure them or use --snapshot FILE)';
+    if (command === 'snapshot' && !/--profile/.test(message))
+      message += ' (s3-403 snapshot takes --profile NAME and --region REGION)';
+    throw new UsageError(message);
   }
 }

@@ -1,12 +1,17 @@
 /**
  * `s3-403 simulate`: would this request be allowed, and why? One request from the options, or a batch from a
- * JSON-lines file (one simulation object a line, in the same order, the snapshot loaded once).
+ * JSON-lines file (one simulation object a line, in the same order, the snapshot loaded once). The batch is
+ * read as a stream and each result is written as soon as it is decided; a bad line is named on stderr and the
+ * others still run (exit 2 at the end). Without --snapshot the live account is read, as `explain` does.
  */
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
 import { SimulationInputError, simulate, type Simulation, type SimulationRequest } from '../core/simulate';
-import type { SnapshotView } from '../adapters/snapshot';
-import { EXIT, UsageError } from './errors';
-import { loadSnapshotView, readText } from './files';
+import { describeFailure, EXIT, fileError, UsageError } from './errors';
+import { loadSnapshotView } from './files';
 import { useColor, type CliIo } from './io';
+import { liveSimulationSource, snapshotSource, type SimulationSource } from './live-simulation';
+import { simulateWarnings } from './simulate-warnings';
 import { renderSimulationText } from './simulation-text';
 
 export const DECISIONS = ['allowed', 'explicitly-denied', 'implicitly-denied', 'unknown'] as const;
@@ -18,7 +23,9 @@ export interface SimulateOptions {
   readonly resource?: string;
   readonly context?: Record<string, string | string[]>;
   readonly requests?: string;
-  readonly snapshot: string;
+  readonly snapshot?: string;
+  readonly profile?: string;
+  readonly region?: string;
   readonly format: 'text' | 'json';
   /** Whether --format was given explicitly (batch output is JSON lines unless text is asked for). */
   readonly formatGiven: boolean;
@@ -48,44 +55,43 @@ function contextOf(v: unknown, where: string): Record<string, string | string[]>
   return out;
 }
 
-/** Parses the whole batch first, so that a bad line fails the run before anything is printed. */
-export function parseBatch(text: string, name: string): BatchLine[] {
-  const lines: BatchLine[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const body = raw.trim();
-    if (body === '' || body.startsWith('#')) return;
-    const where = `${name}: line ${i + 1}`;
-    let v: unknown;
-    try {
-      v = JSON.parse(body);
-    } catch (err) {
-      throw new UsageError(`${where}: not valid JSON (${err instanceof Error ? err.message : String(err)})`);
-    }
-    if (!isObject(v))
-      throw new UsageError(`${where}: expected a JSON object {"principal", "action", "resource", "context"}`);
-    for (const field of ['principal', 'action', 'resource'] as const) {
-      if (typeof v[field] !== 'string' || v[field] === '')
-        throw new UsageError(`${where}: "${field}" must be a non-empty string`);
-    }
-    const expect = typeof v['expect'] === 'string' ? v['expect'] : null;
-    lines.push({
-      request: {
-        principal: v['principal'] as string,
-        action: v['action'] as string,
-        resource: v['resource'] as string,
-        context: contextOf(v['context'], where),
-      },
-      expect,
-      line: i + 1,
-    });
-  });
-  if (lines.length === 0) throw new UsageError(`${name}: no request found (expected one JSON object a line)`);
-  return lines;
+/** One line of a batch: null for a blank or comment line; throws UsageError naming the line. */
+export function parseLine(raw: string, line: number, name: string): BatchLine | null {
+  const body = raw.trim();
+  if (body === '' || body.startsWith('#')) return null;
+  const where = `${name}: line ${line}`;
+  let v: unknown;
+  try {
+    v = JSON.parse(body);
+  } catch (err) {
+    throw new UsageError(`${where}: not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+  if (!isObject(v))
+    throw new UsageError(`${where}: expected a JSON object {"principal", "action", "resource", "context"}`);
+  for (const field of ['principal', 'action', 'resource'] as const) {
+    if (typeof v[field] !== 'string' || v[field] === '')
+      throw new UsageError(`${where}: "${field}" must be a non-empty string`);
+  }
+  const expect = typeof v['expect'] === 'string' ? v['expect'] : null;
+  return {
+    request: {
+      principal: v['principal'] as string,
+      action: v['action'] as string,
+      resource: v['resource'] as string,
+      context: contextOf(v['context'], where),
+    },
+    expect,
+    line,
+  };
 }
 
-function runOne(request: SimulationRequest, view: SnapshotView, where: string | null): Simulation {
+async function runOne(
+  request: SimulationRequest,
+  source: SimulationSource,
+  where: string | null,
+): Promise<Simulation> {
   try {
-    return simulate(request, view);
+    return await source.run((view, now) => simulate(request, view, { now }));
   } catch (err) {
     if (err instanceof SimulationInputError && where !== null)
       throw new UsageError(`${where}: ${err.message}`);
@@ -108,26 +114,57 @@ function singleRequest(opts: SimulateOptions): SimulationRequest {
   };
 }
 
+async function* lines(io: CliIo, path: string): AsyncGenerator<string> {
+  const input = Readable.from(path === '-' ? io.stdinStream() : io.openFile(path));
+  const reader = createInterface({ input, crlfDelay: Infinity });
+  try {
+    yield* reader;
+  } catch (err) {
+    throw fileError(path, err);
+  } finally {
+    reader.close();
+    input.destroy();
+  }
+}
+
 async function batch(
   opts: SimulateOptions & { requests: string },
-  view: SnapshotView,
+  source: SimulationSource,
   io: CliIo,
 ): Promise<number> {
-  const { text, name } = await readText(io, opts.requests);
-  const lines = parseBatch(text, name);
+  const name = opts.requests === '-' ? 'stdin' : opts.requests;
   const asText = opts.formatGiven && opts.format === 'text';
-  const out: string[] = [];
   let mismatches = 0;
-  for (const { request, expect, line } of lines) {
-    const sim = runOne(request, view, `${name}: line ${line}`);
-    const wanted = expect ?? opts.expect ?? null;
-    if (wanted !== null && sim.decision !== wanted) mismatches += 1;
-    out.push(asText ? renderSimulationText(sim, useColor(io)) : `${JSON.stringify(sim)}\n`);
+  let simulated = 0;
+  let bad = 0;
+  let n = 0;
+  for await (const raw of lines(io, opts.requests)) {
+    n += 1;
+    try {
+      const parsed = parseLine(raw, n, name);
+      if (parsed === null) continue;
+      const { request, expect, line } = parsed;
+      for (const w of simulateWarnings(request)) io.stderr(`s3-403: warning: ${name}: line ${line}: ${w}\n`);
+      const sim = await runOne(request, source, `${name}: line ${line}`);
+      simulated += 1;
+      const wanted = expect ?? opts.expect ?? null;
+      if (wanted !== null && sim.decision !== wanted) mismatches += 1;
+      io.stdout(asText ? renderSimulationText(sim, useColor(io)) : `${JSON.stringify(sim)}\n`);
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      bad += 1;
+      io.stderr(`${describeFailure(err).line}\n`);
+    }
   }
-  for (let i = 0; i < out.length; i += 1000) io.stdout(out.slice(i, i + 1000).join(''));
-  if (mismatches === 0) return EXIT.ok;
-  io.stderr(`s3-403: ${mismatches} of ${lines.length} requests differ from the expected decision\n`);
-  return EXIT.mismatch;
+  if (simulated === 0 && bad === 0)
+    throw new UsageError(`${name}: no request found (expected one JSON object a line)`);
+  if (mismatches > 0)
+    io.stderr(`s3-403: ${mismatches} of ${simulated} requests differ from the expected decision\n`);
+  if (bad > 0) {
+    io.stderr(`s3-403: ${bad} line${bad === 1 ? '' : 's'} of ${name} could not be simulated (named above)\n`);
+    return EXIT.usage;
+  }
+  return mismatches > 0 ? EXIT.mismatch : EXIT.ok;
 }
 
 export async function simulateCommand(opts: SimulateOptions, io: CliIo): Promise<number> {
@@ -137,9 +174,20 @@ export async function simulateCommand(opts: SimulateOptions, io: CliIo): Promise
   if (opts.requests === '-' && opts.snapshot === '-')
     throw new UsageError('--requests and --snapshot cannot both be - (stdin)');
   const single = opts.requests === undefined ? singleRequest(opts) : null;
-  const view = await loadSnapshotView(io, opts.snapshot);
-  if (single === null) return batch({ ...opts, requests: opts.requests ?? '' }, view, io);
-  const sim = runOne(single, view, null);
+  if (opts.requests !== undefined && opts.requests !== '-') {
+    try {
+      if (await io.isDirectory(opts.requests)) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
+    } catch (err) {
+      throw fileError(opts.requests, err);
+    }
+  }
+  const source: SimulationSource =
+    opts.snapshot !== undefined
+      ? snapshotSource(await loadSnapshotView(io, opts.snapshot))
+      : await liveSimulationSource(io, opts);
+  if (single === null) return batch({ ...opts, requests: opts.requests ?? '' }, source, io);
+  for (const w of simulateWarnings(single)) io.stderr(`s3-403: warning: ${w}\n`);
+  const sim = await runOne(single, source, null);
   io.stdout(
     opts.format === 'json' ? `${JSON.stringify(sim, null, 2)}\n` : renderSimulationText(sim, useColor(io)),
   );

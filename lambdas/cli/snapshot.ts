@@ -98,7 +98,7 @@ export async function snapshotCommand(opts: SnapshotOptions, io: CliIo): Promise
   }
   const aws = await loadLiveAws(io);
   const live = liveOptions(opts, io.env);
-  await requireCredentials(aws, live);
+  await requireCredentials(aws, live, 'snapshot');
   const bar = progressBar(io);
   let result: { snapshot: unknown; problems: string[] };
   try {

@@ -13,22 +13,16 @@
  * `expiresAt` (epoch seconds, https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/TTL.html);
  * as TTL deletion is lazy, the logic never relies on it.
  */
-import { createHash } from 'node:crypto';
 import {
   PutItemCommand,
   UpdateItemCommand,
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import type { Finding } from '../core/model';
+import { keyOf, type ProblemKey } from '../core/problem-key';
 
-export interface ProblemKey {
-  readonly principal: string;
-  readonly bucket: string;
-  readonly action: string;
-  readonly rootCause: string;
-  readonly statement: string;
-}
+// The problem key is pure and shared with the CLI's --group (lambdas/core/problem-key.ts).
+export { keyOf, problemKey, type ProblemKey } from '../core/problem-key';
 
 export interface Claim {
   /** true: this occurrence must alert. */
@@ -54,27 +48,6 @@ export class DedupError extends Error {
     super(message, options);
     this.name = 'DedupError';
   }
-}
-
-/** The problem a finding is about. */
-export function problemKey(finding: Finding): ProblemKey {
-  const r = finding.request;
-  const p = r.principal;
-  const top = finding.rootCauses[0];
-  const evidence = top?.evidence.find((e) => e.statement !== undefined || e.policy !== undefined);
-  return {
-    principal: p.identityArn ?? p.principalId ?? p.arn ?? `${p.type}@${p.accountId ?? '?'}`,
-    bucket: r.bucket ?? r.resources[0] ?? '-',
-    action: r.actions.length > 0 ? r.actions.join(',') : r.eventName,
-    rootCause: finding.error !== undefined ? 'analysis-failed' : (top?.id ?? 'unexplained'),
-    statement: evidence ? [evidence.policy ?? '', evidence.statement ?? ''].join('#') : '',
-  };
-}
-
-/** Fixed-size partition key (DynamoDB caps partition keys at 2048 bytes). */
-export function keyOf(problem: ProblemKey): string {
-  const parts = [problem.principal, problem.bucket, problem.action, problem.rootCause, problem.statement];
-  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();

@@ -115,3 +115,45 @@ describeBuilt('the built s3-403 command', () => {
 it('runs against the built CLI (`npm test` builds dist/ first)', () => {
   expect(built).toBe(true);
 });
+
+describeBuilt('the built s3-403 command, issue 16', () => {
+  it('--profile nosuch says that profile does not exist (one line, exit 2), reading the real AWS config files', () => {
+    const r = cli(
+      ['explain', '--event', fixture('getobject-ip-denied.json'), '--profile', 'nosuch'],
+      undefined,
+      {
+        AWS_CONFIG_FILE: fixture('aws-config'),
+        AWS_SHARED_CREDENTIALS_FILE: fixture('aws-credentials'),
+      },
+    );
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toBe(
+      's3-403: profile "nosuch" does not exist (not in the AWS config or credentials file: see aws configure list-profiles)\n',
+    );
+  });
+
+  it('--version prints the version', () => {
+    const r = cli(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it('reads a folder of gzipped logs and groups the denials', () => {
+    const r = cli([
+      'explain',
+      '--event',
+      join(__dirname, '../fixtures/cli'),
+      '--snapshot',
+      SNAPSHOT,
+      '--group',
+      '--format',
+      'json',
+    ]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.out) as { records: number; denials: number; groups: { count: number }[] };
+    expect(report.denials).toBeGreaterThanOrEqual(4);
+    expect(report.groups.length).toBeGreaterThan(0);
+  });
+});

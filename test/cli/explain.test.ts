@@ -173,7 +173,12 @@ describe('explain: unusable input exits 2 with one line naming the file', () => 
       /^s3-403: nope\.json: cannot read: no such file\n$/,
       {},
     ],
-    ['a directory', ['--event', __dirname, '--snapshot', SNAPSHOT], /is a directory/, {}],
+    [
+      'a folder without log files',
+      ['--event', __dirname, '--snapshot', SNAPSHOT],
+      /^s3-403: .*test\/cli: no \*\.json or \*\.json\.gz file in this folder\n$/,
+      {},
+    ],
     [
       'an event file that is not JSON',
       ['--event', 'bad.json', '--snapshot', SNAPSHOT],
@@ -218,7 +223,7 @@ describe('explain: unusable input exits 2 with one line naming the file', () => 
     [
       'a missing --event',
       ['--snapshot', SNAPSHOT],
-      /^s3-403: required option '--event <file>' not specified\n$/,
+      /^s3-403: explain needs --event FILE \(repeatable: files, folders, - for stdin\) or --trail-bucket NAME\n$/,
       {},
     ],
     [
@@ -227,7 +232,13 @@ describe('explain: unusable input exits 2 with one line naming the file', () => 
       /^s3-403: option '--format <format>' argument 'xml' is invalid/,
       {},
     ],
-    ['an unknown option', ['--event', IP_DENIED, '--verbose'], /^s3-403: unknown option '--verbose'/, {}],
+    ['an unknown option', ['--event', IP_DENIED, '--verbos'], /^s3-403: unknown option '--verbos'/, {}],
+    [
+      'a value option given twice',
+      ['--event', IP_DENIED, '--snapshot', SNAPSHOT, '--snapshot', SNAPSHOT],
+      /^s3-403: --snapshot was given twice: give it once\n$/,
+      {},
+    ],
   ])('%s', async (_n, args, expected, files) => {
     const r = await explain(args, memoryIo({ files }));
     expect(r.code).toBe(2);

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { run } from '../../lambdas/cli';
 import type { Simulation } from '../../lambdas/core/simulate';
+import { liveFromSnapshot } from './fake-aws';
 import { fixture, memoryIo, SNAPSHOT } from './memory-io';
 
 const APP = 'arn:aws:iam::111122223333:role/App';
@@ -126,12 +127,39 @@ describe('simulate, one request', () => {
     expect(r.err.trimEnd().split('\n')).toHaveLength(1);
   });
 
-  it('requires --snapshot', async () => {
-    const io = memoryIo();
+  it('reads the live account without --snapshot, exactly as explain does (credentials, profile, view)', async () => {
+    const aws = liveFromSnapshot();
+    const io = memoryIo({ aws, env: { AWS_REGION: 'eu-west-1' } });
+    const args = ['simulate', '--principal', APP, '--action', 's3:GetObject', '--resource', PRIVATE];
+    expect(await run([...args, '--context', 'aws:SourceIp=198.51.100.7', '--format', 'json'], io)).toBe(0);
+    const live = JSON.parse(io.stdoutText()) as Simulation;
+    const offline = await simulate([
+      '--principal',
+      APP,
+      '--action',
+      's3:GetObject',
+      '--resource',
+      PRIVATE,
+      '--context',
+      'aws:SourceIp=198.51.100.7',
+      '--format',
+      'json',
+    ]);
+    expect(live).toEqual(JSON.parse(offline.out));
+    expect(live.decision).toBe('explicitly-denied');
+    expect(aws.calls).toEqual([
+      ['checkCredentials', { region: 'eu-west-1' }],
+      ['AwsAccountView', { region: 'eu-west-1' }],
+    ]);
+    expect(aws.gathered.length).toBeGreaterThan(0);
+  });
+
+  it('without --snapshot and without credentials, exits 2 with one line', async () => {
+    const io = memoryIo({ aws: liveFromSnapshot({ credentials: new Error('no AWS credentials found') }) });
     expect(
       await run(['simulate', '--principal', APP, '--action', 's3:GetObject', '--resource', Q3], io),
     ).toBe(2);
-    expect(io.stderrText()).toBe("s3-403: required option '--snapshot <file>' not specified\n");
+    expect(io.stderrText()).toBe('s3-403: no AWS credentials found\n');
   });
 });
 
@@ -187,11 +215,6 @@ describe('simulate --requests (batch, JSON lines)', () => {
     ['not JSON', '{"principal": \n', /^s3-403: r\.jsonl: line 1: not valid JSON/],
     ['not an object', '[1]\n', /^s3-403: r\.jsonl: line 1: expected a JSON object/],
     [
-      'a missing field',
-      `${JSON.stringify({ principal: APP, action: 's3:GetObject', resource: Q3 })}\n\n${JSON.stringify({ principal: APP, action: 's3:GetObject' })}\n`,
-      /^s3-403: r\.jsonl: line 3: "resource" must be a non-empty string/,
-    ],
-    [
       'a bad principal',
       `${JSON.stringify({ principal: 'x', action: 's3:GetObject', resource: Q3 })}\n`,
       /^s3-403: r\.jsonl: line 1: principal "x" is not/,
@@ -238,5 +261,91 @@ describe('simulate --requests (batch, JSON lines)', () => {
     expect(r.code).toBe(0);
     expect(r.out.trimEnd().split('\n')).toHaveLength(2000);
     expect(ms).toBeLessThan(10_000);
+  });
+});
+
+describe('simulate --requests streams its input and output', () => {
+  it('reports a bad line by its number, still simulates the others, and exits 2 at the end', async () => {
+    const good = (key: string) =>
+      JSON.stringify({ principal: APP, action: 's3:GetObject', resource: `arn:aws:s3:::my-bucket/${key}` });
+    const text = [
+      good('a'),
+      '{"principal": ',
+      good('b'),
+      JSON.stringify({ principal: APP, action: 's3:GetObject' }),
+      good('c'),
+    ].join('\n');
+    const r = await simulate(['--requests', 'r.jsonl'], memoryIo({ files: { 'r.jsonl': text } }));
+    expect(r.code).toBe(2);
+    const out = r.out
+      .trimEnd()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as Simulation).request.resource);
+    expect(out).toEqual(['arn:aws:s3:::my-bucket/a', 'arn:aws:s3:::my-bucket/b', 'arn:aws:s3:::my-bucket/c']);
+    expect(r.err).toMatch(/^s3-403: r\.jsonl: line 2: not valid JSON/m);
+    expect(r.err).toMatch(/^s3-403: r\.jsonl: line 4: "resource" must be a non-empty string$/m);
+    expect(r.err).toMatch(/^s3-403: 2 lines of r\.jsonl could not be simulated \(named above\)$/m);
+  });
+
+  it('writes each result as soon as it is decided, before the rest of the input has arrived', async () => {
+    const line = JSON.stringify({ principal: APP, action: 's3:GetObject', resource: Q3 });
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const io = memoryIo();
+    let seenBeforeRest = -1;
+    const stdin = async function* () {
+      yield Buffer.from(`${line}\n`);
+      await new Promise((r) => setTimeout(r, 50));
+      seenBeforeRest = io.out.length; // the first result is already out
+      release();
+      await gate;
+      yield Buffer.from(`${line}\n`);
+    };
+    io.stdinStream = stdin;
+    expect(await run(['simulate', '--snapshot', SNAPSHOT, '--requests', '-'], io)).toBe(0);
+    expect(seenBeforeRest).toBe(1);
+    expect(io.out).toHaveLength(2);
+  });
+});
+
+describe('simulate warnings (stderr; the simulation still runs)', () => {
+  it.each([
+    [['--action', 's3:GetObjekt'], /warning: s3:GetObjekt is not an S3 action of the action table/],
+    [
+      ['--context', 'aws:SourceIp=notanip'],
+      /warning: --context aws:SourceIp="notanip": aws:SourceIp takes an IP address/,
+    ],
+    [
+      ['--context', 'aws:SecureTransport=yes'],
+      /warning: --context aws:SecureTransport="yes": aws:SecureTransport takes true or false/,
+    ],
+    [['--context', 'aws:MultiFactorAuthAge=old'], /aws:MultiFactorAuthAge takes a number/],
+    [['--context', 'aws:CurrentTime=yesterday'], /aws:CurrentTime takes a date/],
+  ])('%j', async (extra, expected) => {
+    const args = ['--principal', APP, '--action', 's3:GetObject', '--resource', Q3, '--format', 'json'];
+    const merged =
+      extra[0] === '--action' ? [...args.slice(0, 2), ...extra, ...args.slice(4)] : [...args, ...extra];
+    const r = await simulate(merged);
+    expect(r.err).toMatch(expected);
+    expect(r.err.trimEnd().split('\n')).toHaveLength(1);
+    expect(() => JSON.parse(r.out) as unknown).not.toThrow();
+  });
+
+  it('says nothing for well-typed values', async () => {
+    const r = await simulate([
+      '--principal',
+      APP,
+      '--action',
+      's3:GetObject',
+      '--resource',
+      Q3,
+      '--context',
+      'aws:SourceIp=2001:db8::1',
+      '--context',
+      'aws:SecureTransport=false',
+      '--context',
+      'aws:EpochTime=1700000000',
+    ]);
+    expect(r.err).toBe('');
   });
 });

@@ -8,13 +8,17 @@
  * - an SQS batch (`{"Records": [{"eventSource": "aws:sqs", "body": "<event JSON>"}]}`), an SNS batch
  *   (`Records[].Sns.Message`) or an SNS notification (`{"Type": "Notification", "Message": …}`);
  * - a CloudTrail log file `{"Records": [...]}`, gzipped (magic bytes 1f 8b) or not.
+ *
+ * `readRecords` reads a whole buffer (the Lambda's SQS messages are small); `streamRecords` (./stream.ts)
+ * reads input of any size as a stream with the same rules.
  */
+import { kMaxLength } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { InputError } from './errors';
 import { isObject, type JsonObject } from './fields';
 
-const NO_RECORD =
+export const NO_RECORD =
   'no CloudTrail record found (expected a record, an EventBridge event, an SQS batch or {"Records": [...]})';
 
 /** The least a CloudTrail record has: which service and which call. */
@@ -33,22 +37,39 @@ const MAX_DEPTH = 6;
  * when the input is unusable: not UTF-8, not JSON, truncated gzip, empty, or holding no recognisable record.
  * A CloudTrail log file with an empty `Records` array is usable and yields no record.
  */
-export function readRecords(data: Uint8Array | string, source: string): JsonObject[] {
-  const textInput = typeof data === 'string' ? data : decode(data, source);
+export function readRecords(data: Uint8Array | string, source: string, opts: ReadOptions = {}): JsonObject[] {
+  const textInput = typeof data === 'string' ? data : decode(data, source, maxJsonBytes(opts));
   const documents = parseJson(textInput, source);
   let sawLogFile = false;
   const records: JsonObject[] = [];
   for (const doc of documents) {
     const found = extract(doc, source, 0);
     sawLogFile ||= found.logFile;
-    records.push(...found.records);
+    // One push per record: `push(...found.records)` passes every record as an argument and overflows the
+    // call stack past ~120,000 records ("Maximum call stack size exceeded").
+    for (const record of found.records) records.push(record);
   }
   if (records.length === 0 && !sawLogFile) throw new InputError(source, NO_RECORD);
   return records;
 }
 
-function decode(bytes: Uint8Array, source: string): string {
-  const raw = isGzip(bytes) ? gunzip(bytes, source) : bytes;
+export interface ReadOptions {
+  /** The most bytes of JSON one input may hold after decompression (default 2 GiB); more is an InputError. */
+  readonly maxJsonBytes?: number;
+}
+
+/** 2 GiB: a CloudTrail log file is a few MB; far more is a decompression bomb or not a log file. */
+export const DEFAULT_MAX_JSON_BYTES = 2 * 1024 ** 3;
+
+export const maxJsonBytes = (opts: ReadOptions): number => opts.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES;
+
+/** The one-line problem for an input over the cap (the CLI names its option beside it). */
+export const tooLarge = (cap: number): string =>
+  `holds more than ${cap} bytes of JSON (the size cap${cap === DEFAULT_MAX_JSON_BYTES ? ', 2 GiB' : ''})`;
+
+function decode(bytes: Uint8Array, source: string, cap: number): string {
+  const raw = isGzip(bytes) ? gunzip(bytes, source, cap) : bytes;
+  if (raw.length > cap) throw new InputError(source, tooLarge(cap));
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(raw);
   } catch {
@@ -56,16 +77,25 @@ function decode(bytes: Uint8Array, source: string): string {
   }
 }
 
-const isGzip = (bytes: Uint8Array): boolean => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+export const isGzip = (bytes: Uint8Array): boolean =>
+  bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 
-function gunzip(bytes: Uint8Array, source: string): Uint8Array {
+function gunzip(bytes: Uint8Array, source: string, cap: number): Uint8Array {
   try {
-    return gunzipSync(bytes);
+    // maxOutputLength stops a small gzip that expands to gigabytes before it takes the memory.
+    return gunzipSync(bytes, { maxOutputLength: Math.min(cap + 1, kMaxLength) });
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    if (/unexpected end of file/i.test(message)) throw new InputError(source, 'truncated gzip data');
-    throw new InputError(source, `not valid gzip data (${message})`);
+    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new InputError(source, tooLarge(cap));
+    throw gzipProblem(source, err);
   }
+}
+
+/** A zlib error as the reader's InputError. */
+export function gzipProblem(source: string, err: unknown): InputError {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/unexpected end of file/i.test(message)) return new InputError(source, 'truncated gzip data');
+  return new InputError(source, `not valid gzip data (${message})`);
 }
 
 /** One JSON document, or JSON lines (one document a line). */
@@ -92,14 +122,14 @@ function parseJsonLines(body: string): unknown[] | null {
   }
 }
 
-interface Extracted {
+export interface Extracted {
   readonly records: JsonObject[];
   /** A `{"Records": [...]}` CloudTrail log file was seen (possibly empty). */
   readonly logFile: boolean;
 }
 const none: Extracted = { records: [], logFile: false };
 
-function extract(value: unknown, source: string, depth: number): Extracted {
+export function extract(value: unknown, source: string, depth: number): Extracted {
   if (depth > MAX_DEPTH) return none;
   if (Array.isArray(value)) return merge(value.map((v) => extract(v, source, depth + 1)));
   if (!isObject(value)) return none;
@@ -128,17 +158,20 @@ function extractEventBridge(
 
 /** `Records` is either a CloudTrail log file or an SQS / SNS message batch. */
 function extractBatch(items: readonly unknown[], source: string, depth: number): Extracted {
-  const results = items.map((item, i) => {
-    const sqs = SqsMessage.safeParse(item);
-    if (sqs.success) return extractEmbedded(sqs.data.body, `${source} (Records[${i}].body)`, depth);
-    const sns = SnsRecord.safeParse(item);
-    if (sns.success)
-      return extractEmbedded(sns.data.Sns.Message, `${source} (Records[${i}].Sns.Message)`, depth);
-    if (CloudTrailRecord.safeParse(item).success) return { records: [item as JsonObject], logFile: true };
-    return none;
-  });
+  const results = items.map((item, i) => extractBatchItem(item, i, source, depth));
   // An empty `{"Records": []}` is a valid (empty) CloudTrail log file.
   return { records: merge(results).records, logFile: items.length === 0 };
+}
+
+/** Item `i` of a `Records` array: an SQS message, an SNS record, or a CloudTrail record (a log file's). */
+export function extractBatchItem(item: unknown, i: number, source: string, depth: number): Extracted {
+  const sqs = SqsMessage.safeParse(item);
+  if (sqs.success) return extractEmbedded(sqs.data.body, `${source} (Records[${i}].body)`, depth);
+  const sns = SnsRecord.safeParse(item);
+  if (sns.success)
+    return extractEmbedded(sns.data.Sns.Message, `${source} (Records[${i}].Sns.Message)`, depth);
+  if (CloudTrailRecord.safeParse(item).success) return { records: [item as JsonObject], logFile: true };
+  return none;
 }
 
 /** A JSON document inside a string (an SQS body, an SNS message). */
@@ -154,8 +187,10 @@ function extractEmbedded(body: string, where: string, depth: number): Extracted 
 }
 
 function merge(parts: readonly Extracted[]): Extracted {
+  const records: JsonObject[] = [];
+  for (const p of parts) for (const r of p.records) records.push(r);
   return {
-    records: parts.flatMap((p) => p.records),
+    records,
     logFile: parts.some((p) => p.logFile),
   };
 }

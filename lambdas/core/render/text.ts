@@ -1,6 +1,11 @@
 /**
  * Plain-text rendering for people (the CLI's `--format text`): for each denial, the cause first, then the
  * evidence, then the fix; what AWS's own message says; and a summary of every check. Colour only when asked.
+ *
+ * Two lengths: the default is compact (about 17 lines: caller, cause, evidence, fix, what changed, the check
+ * counts and any layer that could not be read); `verbose` adds the explanation, the policy patch, the change
+ * diff, AWS's message and the simulator's opinion when they agree, and every check with its detail.
+ * Each section is one function below; `verbose` only adds lines, it never changes one.
  */
 import { createColors } from 'picocolors';
 import type { Check, Finding, RootCause } from '../model';
@@ -8,6 +13,8 @@ import { changeLine, simulatorLine } from './second-lines';
 
 export interface TextOptions {
   readonly color: boolean;
+  /** Every check and every detail (the CLI's --verbose); default compact. */
+  readonly verbose?: boolean;
 }
 
 type Colors = ReturnType<typeof createColors>;
@@ -38,7 +45,7 @@ const indent = (text: string, pad: string): string =>
     .map((l) => (l ? pad + l : l))
     .join('\n');
 
-function header(f: Finding, c: Colors): string[] {
+function header(f: Finding, c: Colors, verbose: boolean): string[] {
   const r = f.request;
   const what = `${r.actions.join(', ') || r.eventName} on ${r.resources.join(', ') || r.bucket || '(no resource)'}`;
   const verdict =
@@ -60,7 +67,7 @@ function header(f: Finding, c: Colors): string[] {
       r.crossAccount ? c.yellow(` cross-account, bucket account ${r.bucketAccountId ?? '?'}`) : ''
     }`,
     `  from     ${r.sourceIp ?? 'unknown address'}${via ? ` ${via}` : ''}${r.secureTransport === false ? ' over plain HTTP' : ''}`,
-    `  error    ${r.errorCode}${r.errorMessage ? `: ${r.errorMessage}` : ''}`,
+    `  error    ${r.errorCode}${verbose && r.errorMessage ? `: ${r.errorMessage}` : ''}`,
     c.dim(
       `  event    ${f.eventId} at ${f.eventTime} (${f.region})${r.mapped ? '' : ' - operation not in the action table'}`,
     ),
@@ -68,24 +75,21 @@ function header(f: Finding, c: Colors): string[] {
   return lines;
 }
 
-function cause(f: Finding, rc: RootCause, n: number, c: Colors): string[] {
+function cause(f: Finding, rc: RootCause, n: number, c: Colors, verbose: boolean): string[] {
   const conf =
     rc.confidence === 'confirmed'
       ? c.green(rc.confidence)
       : rc.confidence === 'likely'
         ? c.yellow(rc.confidence)
         : c.dim(rc.confidence);
-  const out = [
-    c.bold(`Cause ${n}: ${rc.title}`),
-    `  ${c.cyan(rc.id)} (${conf})`,
-    indent(rc.explanation, '  '),
-  ];
+  const out = [c.bold(`Cause ${n}: ${rc.title}`), `  ${c.cyan(rc.id)} (${conf})`];
+  if (verbose) out.push(indent(rc.explanation, '  '));
   if (rc.evidence.length > 0) {
     out.push('  Evidence:');
     for (const e of rc.evidence) {
       const where = [
         e.layer,
-        e.policy ? `policy ${e.policy}` : null,
+        verbose && e.policy ? `policy ${e.policy}` : null,
         e.statement ? `statement ${e.statement}` : null,
       ]
         .filter(Boolean)
@@ -99,7 +103,7 @@ function cause(f: Finding, rc: RootCause, n: number, c: Colors): string[] {
     : c.dim('not verified');
   out.push(`  Fix: ${fix.summary}`, `       ${check}`);
   for (const cmd of fix.commands) out.push(`    ${c.dim('$')} ${cmd}`);
-  if (fix.policyPatch) {
+  if (fix.policyPatch && verbose) {
     out.push('    Policy change:');
     out.push(indent(JSON.stringify(fix.policyPatch, null, 2), '      '));
   }
@@ -107,11 +111,11 @@ function cause(f: Finding, rc: RootCause, n: number, c: Colors): string[] {
     out.push(`    ${c.yellow('Still denied by')}: ${fix.stillDeniedBy.join('; ')}`);
   const changed = changeLine(f, rc);
   if (changed) out.push(`  ${changed}`);
-  if (rc.change?.diff) out.push(indent(rc.change.diff, '    '));
+  if (rc.change?.diff && verbose) out.push(indent(rc.change.diff, '    '));
   return out;
 }
 
-function checks(f: Finding, c: Colors): string[] {
+function checks(f: Finding, c: Colors, verbose: boolean): string[] {
   if (f.checks.length === 0) return [];
   const counts = new Map<Check['status'], number>();
   for (const k of f.checks) counts.set(k.status, (counts.get(k.status) ?? 0) + 1);
@@ -119,7 +123,9 @@ function checks(f: Finding, c: Colors): string[] {
   const summary = order.filter((s) => counts.has(s)).map((s) => statusColor(c, s)(`${counts.get(s)} ${s}`));
   const width = Math.max(...f.checks.map((k) => k.layer.length));
   const out = [`Checks: ${summary.join(' · ')}`];
-  for (const k of [...f.checks].sort((a, b) => order.indexOf(a.status) - order.indexOf(b.status))) {
+  // compact: only the layers that could not be read (the deny is the cause above)
+  const listed = verbose ? f.checks : f.checks.filter((k) => k.status === 'unknown');
+  for (const k of [...listed].sort((a, b) => order.indexOf(a.status) - order.indexOf(b.status))) {
     const color = statusColor(c, k.status);
     const note =
       k.status === 'unknown' && k.missing?.length
@@ -132,8 +138,8 @@ function checks(f: Finding, c: Colors): string[] {
   return out;
 }
 
-function renderOne(f: Finding, c: Colors): string {
-  const out: string[] = [...header(f, c), ''];
+function renderOne(f: Finding, c: Colors, verbose: boolean): string {
+  const out: string[] = [...header(f, c, verbose), ''];
   if (f.error)
     out.push(c.red(/^analysis failed/i.test(f.error) ? f.error : `Analysis failed: ${f.error}`), '');
   const definite = f.rootCauses.filter((r) => r.confidence !== 'possible');
@@ -148,7 +154,7 @@ function renderOne(f: Finding, c: Colors): string {
       '',
     );
   }
-  definite.forEach((rc, i) => out.push(...cause(f, rc, i + 1, c), ''));
+  definite.forEach((rc, i) => out.push(...cause(f, rc, i + 1, c, verbose), ''));
   if (possible.length > 0) {
     out.push(c.bold('Possible causes (layers that could not be checked):'));
     for (const rc of possible) {
@@ -158,20 +164,28 @@ function renderOne(f: Finding, c: Colors): string {
     out.push('');
   }
   const m = f.awsMessage;
-  if (m.note || m.agreesWithEvaluation === false) {
+  if ((verbose && m.note) || m.agreesWithEvaluation === false) {
     const mark = m.agreesWithEvaluation === false ? c.red('AWS message disagrees') : 'AWS message';
     out.push(`${mark}: ${m.note ?? `${m.kind}${m.policyType ? ` (${m.policyType})` : ''}`}`, '');
   }
   const sim = simulatorLine(f);
-  if (sim) out.push(f.awsSimulator?.agrees === false ? c.red(sim) : sim, '');
-  out.push(...checks(f, c));
+  if (sim && (verbose || f.awsSimulator?.agrees === false))
+    out.push(f.awsSimulator?.agrees === false ? c.red(sim) : sim, '');
+  out.push(...checks(f, c, verbose));
   return out.join('\n').trimEnd();
+}
+
+/** One finding, without a trailing newline. */
+export function renderFinding(f: Finding, opts: TextOptions): string {
+  return renderOne(f, createColors(opts.color), opts.verbose === true);
 }
 
 /** Renders findings for a terminal or a log; colour only when `opts.color`. */
 export function renderText(findings: readonly Finding[], opts: TextOptions): string {
   const c = createColors(opts.color);
   if (findings.length === 0) return 'No S3 access denial found in the input.\n';
-  const rule = c.dim('─'.repeat(72));
-  return `${findings.map((f) => renderOne(f, c)).join(`\n\n${rule}\n\n`)}\n`;
+  return `${findings.map((f) => renderOne(f, c, opts.verbose === true)).join(`\n\n${textRule(opts.color)}\n\n`)}\n`;
 }
+
+/** The rule between two findings. */
+export const textRule = (color: boolean): string => createColors(color).dim('─'.repeat(72));

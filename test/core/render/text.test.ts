@@ -9,7 +9,7 @@ describe('renderText', () => {
   const { finding } = explain(scenarioEvent('AppRole reads a report from outside the office network'));
 
   it('puts the cause before the evidence, and the evidence before the fix', () => {
-    const text = renderText([finding], { color: false });
+    const text = renderText([finding], { color: false, verbose: true });
     const cause = text.indexOf(
       'Cause 1: Bucket policy of reports-bucket explicitly denies s3:GetObject (statement DenyNonOfficeIPs)',
     );
@@ -26,7 +26,7 @@ describe('renderText', () => {
   });
 
   it('summarises every check', () => {
-    const text = renderText([finding], { color: false });
+    const text = renderText([finding], { color: false, verbose: true });
     expect(text).toMatch(/Checks: 1 deny · \d+ pass · \d+ not-applicable/);
     for (const c of finding.checks) expect(text).toContain(c.layer);
   });
@@ -73,7 +73,7 @@ describe('renderText', () => {
           : c,
       ),
     };
-    const text = renderText([withChange], { color: false });
+    const text = renderText([withChange], { color: false, verbose: true });
     expect(text).toContain('Still denied by: bucket-policy (explicit deny)');
     expect(text).toContain(
       'What changed: started after bob ran PutRolePolicy on CleanupRole at 2026-11-20T08:00:00Z',

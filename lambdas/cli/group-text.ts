@@ -1,0 +1,33 @@
+/**
+ * `explain --group` as text: a summary line, one line per problem (most frequent first), then each
+ * problem's first finding in the compact form (all its checks with --verbose).
+ */
+import { createColors } from 'picocolors';
+import type { GroupReport } from '../core/report/group';
+import { renderFinding, textRule, type TextOptions } from '../core/render/text';
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+export function renderGroupsText(report: GroupReport, opts: TextOptions): string {
+  const c = createColors(opts.color);
+  const head = `${plural(report.records, 'record')} read, ${plural(report.denials, 'denial')}, ${plural(report.groups.length, 'distinct problem')}`;
+  if (report.groups.length === 0) return `${head}\nNo S3 access denial found in the input.\n`;
+  const width = String(report.groups[0]!.count).length;
+  const lines = [c.bold(head), ''];
+  report.groups.forEach((g, i) => {
+    lines.push(
+      `${c.bold(`#${i + 1}`)} ${String(g.count).padStart(width)}×  ${c.cyan(g.rootCause ?? 'unexplained')}  ${g.principal}  ${g.bucket}  ${g.actions.join(',')}`,
+    );
+    lines.push(c.dim(`    ${g.firstSeen} .. ${g.lastSeen}`));
+  });
+  const sections = report.groups.map((g, i) => {
+    const more = g.count > g.eventIds.length ? ` (+${g.count - g.eventIds.length} more)` : '';
+    return [
+      c.bold(`#${i + 1}: ${plural(g.count, 'denial')}, ${g.firstSeen} .. ${g.lastSeen}`),
+      c.dim(`events: ${g.eventIds.join(', ')}${more}`),
+      '',
+      renderFinding(g.finding, opts),
+    ].join('\n');
+  });
+  return `${lines.join('\n')}\n\n${textRule(opts.color)}\n\n${sections.join(`\n\n${textRule(opts.color)}\n\n`)}\n`;
+}
