@@ -7,7 +7,7 @@ export const checker: Checker = {
   id: 'rcp-deny',
   title: 'A resource control policy denies the request',
   detection:
-    "The engine evaluates the RCPs at every level of the bucket account's organization path; a matching Deny (typically on aws:PrincipalOrgID or aws:SecureTransport) denies. RCPs do not apply to the management account.",
+    "The engine evaluates the RCPs at every level of the bucket account's organization path; a matching Deny (typically on aws:PrincipalOrgID or aws:SecureTransport) denies. RCPFullAWSAccess is attached to every level and cannot be detached, so a level without a Deny restricts nothing. RCPs do not apply to the management account's resources or to service-linked roles.",
   fixSummary:
     'Make the request satisfy the RCP (e.g. call from inside the organization, over TLS), or add an exception for this principal to the RCP statement (aws organizations update-policy).',
   check(input): CheckResult {
@@ -18,7 +18,7 @@ export const checker: Checker = {
       layer: 'rcp',
       name: 'resource control policy',
       implicitWhy:
-        'Every level of the organization path must allow the action through an RCP (RCPFullAWSAccess is attached by default).',
+        'RCPFullAWSAccess allows everything at every level; only a Deny in an RCP restricts the resource.',
       locate: (ref) => orgTarget(input.facts, 'rcp', ref),
     });
   },

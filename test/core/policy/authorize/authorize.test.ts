@@ -12,6 +12,8 @@
  * VPCE = https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies-vpc-endpoint.html
  * SCP = https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_inheritance_auth.html
  * RCP = https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html
+ * RCPEVAL = https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_evaluation.html
+ * SCPATTACH = https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_attach.html
  */
 import { known, unknown, type NamedPolicy } from '../../../../lambdas/core/model';
 import {
@@ -877,6 +879,73 @@ describe('SCPs and RCPs: every level must allow (SCP, RCP)', () => {
       decision: 'allowed',
       layer: 'rcp',
       result: 'not-applicable',
+    },
+  ])('$name', check);
+
+  it.each<Case>([
+    {
+      // RCPFullAWSAccess is attached to every root, OU and account and cannot be detached (RCPEVAL)
+      name: 'a level with no RCP listed restricts nothing (RCPFullAWSAccess is always attached) (RCPEVAL)',
+      input: input(request(role), {
+        ...ok,
+        rcpLevels: known(orgPath('rcp', { 0: [], 1: [], 2: [FULL()] })),
+      }),
+      decision: 'allowed',
+      layer: 'rcp',
+      result: 'allowed',
+    },
+    {
+      name: 'no RCP listed anywhere: the RCP layer does not apply (RCPEVAL)',
+      input: input(request(role), { ...ok, rcpLevels: known(orgPath('rcp', { 0: [], 1: [], 2: [] })) }),
+      decision: 'allowed',
+      layer: 'rcp',
+      result: 'not-applicable',
+    },
+    {
+      name: 'a Deny-only custom RCP without a listed RCPFullAWSAccess still allows what it does not deny (RCPEVAL)',
+      input: input(request(role, 's3:ListBucket', BUCKET_ARN), {
+        identityPolicies: known([identity(allow('s3:ListBucket', BUCKET_ARN))]),
+        rcpLevels: known(orgPath('rcp', { 0: [], 1: [denyS3('rcp')], 2: [] })),
+      }),
+      decision: 'allowed',
+      layer: 'rcp',
+      result: 'allowed',
+    },
+    {
+      name: 'a Deny-only custom RCP without a listed RCPFullAWSAccess denies what it denies (RCPEVAL)',
+      input: input(request(role), { ...ok, rcpLevels: known(orgPath('rcp', { 0: [], 1: [denyS3('rcp')] })) }),
+      decision: 'explicitly-denied',
+      layer: 'rcp',
+      result: 'explicitly-denied',
+      sid: 'NoGet',
+    },
+    {
+      // AWS keeps at least one SCP attached to every level once SCPs are enabled (SCPATTACH)
+      name: 'an SCP level with no SCP listed means SCPs are not enabled there: it restricts nothing (SCPATTACH)',
+      input: input(request(role), { ...ok, scpLevels: known(orgPath('scp', { 1: [] })) }),
+      decision: 'allowed',
+      layer: 'scp',
+      result: 'allowed',
+      note: /not enabled there/,
+    },
+    {
+      name: 'no SCP listed anywhere: SCPs are not enabled, the layer does not apply (SCPATTACH)',
+      input: input(request(role), { ...ok, scpLevels: known(orgPath('scp', { 0: [], 1: [], 2: [] })) }),
+      decision: 'allowed',
+      layer: 'scp',
+      result: 'not-applicable',
+    },
+    {
+      name: 'RCPs apply to AWS service principals (RCP)',
+      input: input(request(service('cloudtrail.amazonaws.com')), {
+        bucketPolicy: known(
+          bucketPolicy(allow('s3:GetObject', OBJ, { Principal: { Service: 'cloudtrail.amazonaws.com' } })),
+        ),
+        rcpLevels: known(orgPath('rcp', { 0: [FULL(), denyS3('rcp')] })),
+      }),
+      decision: 'explicitly-denied',
+      layer: 'rcp',
+      result: 'explicitly-denied',
     },
   ])('$name', check);
 
