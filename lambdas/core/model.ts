@@ -277,6 +277,11 @@ export interface OrganizationFacts {
   readonly id: string;
   readonly managementAccountId: string | null;
   readonly accountIds: readonly string[];
+  /**
+   * The path of the account this fact was built for: its parents, root first (["r-ab12", "ou-ab12-11111111"]);
+   * null or absent = not known. Gives aws:PrincipalOrgPaths / aws:ResourceOrgPaths ("o-…/r-…/ou-…/").
+   */
+  readonly path?: readonly string[] | null;
 }
 
 export interface VpcEndpointFacts {

@@ -224,20 +224,14 @@ function baseRequest(
   };
 }
 
-/** aws:PrincipalType values: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principaltype */
-const PRINCIPAL_TYPE_KEY: Partial<Record<PrincipalType, string>> = {
-  AssumedRole: 'AssumedRole',
-  IAMUser: 'User',
-  Root: 'Account',
-  FederatedUser: 'FederatedUser',
-  Anonymous: 'Anonymous',
-};
-
-/** The keys the request and the snapshot determine, overridden by the keys the caller gave. */
+/**
+ * The keys the hypothetical request itself determines (an authenticated HTTPS REST request made now), overridden
+ * by the keys the caller gave. The keys the facts determine (principal ARN, type, tags, org id and paths, resource
+ * account, …) are derived later, in the same place as for `explain` (fix/context.ts).
+ */
 function contextFor(
   req: SimulationRequest,
   request: AccessRequest,
-  facts: RequestFacts,
   now: Date,
 ): Record<string, string | readonly string[]> {
   const v: Record<string, string | readonly string[]> = {
@@ -246,35 +240,9 @@ function contextFor(
     'aws:EpochTime': String(Math.floor(now.getTime() / 1000)),
     'aws:RequestedRegion': request.region,
     'aws:ViaAWSService': 'false',
-    'aws:PrincipalIsAWSService': request.principal.type === 'AWSService' ? 'true' : 'false',
     's3:authType': 'REST-HEADER',
     's3:signatureversion': 'AWS4-HMAC-SHA256',
   };
-  const p = request.principal;
-  const type = PRINCIPAL_TYPE_KEY[p.type];
-  if (type) v['aws:PrincipalType'] = type;
-  if (p.identityArn) v['aws:PrincipalArn'] = p.identityArn;
-  if (p.accountId) v['aws:PrincipalAccount'] = p.accountId;
-  if (p.userName) v['aws:username'] = p.userName;
-  if (p.type === 'Root' && p.accountId) v['aws:userid'] = p.accountId;
-  else if (p.principalId) v['aws:userid'] = p.principalId;
-  if (p.type === 'AWSService' && p.invokedBy) v['aws:PrincipalServiceName'] = p.invokedBy;
-  if (facts.principal && isKnown(facts.principal)) {
-    for (const [k, value] of Object.entries(facts.principal.value.tags)) v[`aws:PrincipalTag/${k}`] = value;
-  }
-  if (isKnown(facts.principalOrganization) && facts.principalOrganization.value)
-    v['aws:PrincipalOrgID'] = facts.principalOrganization.value.id;
-  if (isKnown(facts.resourceOrganization) && facts.resourceOrganization.value)
-    v['aws:ResourceOrgID'] = facts.resourceOrganization.value.id;
-  if (request.bucketAccountId) {
-    v['aws:ResourceAccount'] = request.bucketAccountId;
-    v['s3:ResourceAccount'] = request.bucketAccountId;
-  }
-  if (request.accessPointArn) {
-    v['s3:DataAccessPointArn'] = request.accessPointArn;
-    const account = /:(\d{12}):accesspoint\//.exec(request.accessPointArn)?.[1];
-    if (account) v['s3:DataAccessPointAccount'] = account;
-  }
   const given = new Map(Object.keys(req.context).map((k) => [k.toLowerCase(), k]));
   for (const k of Object.keys(v)) if (given.has(k.toLowerCase())) delete v[k];
   return { ...v, ...req.context };
@@ -361,7 +329,7 @@ export function hypothetical(
   };
   request = {
     ...request,
-    context: { values: contextFor(req, request, facts, now), absent: [], otherKeys: 'absent' },
+    context: { values: contextFor(req, request, now), absent: [], otherKeys: 'absent' },
   };
   // A hypothetical session has no session policy unless the snapshot says otherwise.
   const session = facts.sessionPolicy;

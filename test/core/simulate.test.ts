@@ -12,6 +12,7 @@ import {
   SimulationInputError,
   type SimulationRequest,
 } from '../../lambdas/core/simulate';
+import { buildAuthorizationInput } from '../../lambdas/core/fix/input';
 
 const A = '111122223333';
 const APP = `arn:aws:iam::${A}:role/App`;
@@ -152,16 +153,24 @@ describe('simulate decisions', () => {
 });
 
 describe('the hypothetical request', () => {
-  it('fills the keys the snapshot determines: principal ARN, account, tags, org id, resource account', () => {
-    const { request } = hypothetical(req(APP, 's3:GetObject', Q3), view, now);
-    const v = request.context.values;
+  it('fills the keys the snapshot determines: principal ARN, account, tags, org id and path, resource account', () => {
+    // the keys are derived in one place for explain and simulate: the engine input
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html)
+    const { request, facts } = hypothetical(req(APP, 's3:GetObject', Q3), view, now);
+    const v = buildAuthorizationInput(request, request.needs[0]!, facts).request.context.values;
     expect(v['aws:PrincipalArn']).toBe(`arn:aws:iam::${A}:role/service/App`); // path from the snapshot
     expect(v['aws:PrincipalAccount']).toBe(A);
     expect(v['aws:PrincipalType']).toBe('AssumedRole');
     expect(v['aws:userid']).toBe('AROAAPPEXAMPLE0000001:s3-403-simulate');
     expect(v['aws:PrincipalTag/team']).toBe('reports');
     expect(v['aws:PrincipalOrgID']).toBe('o-exampleorg');
+    // #condition-keys-principalorgpaths: "o-…/r-…/ou-…/", root first, multivalued
+    expect(v['aws:PrincipalOrgPaths']).toEqual(['o-exampleorg/r-ab12/ou-ab12-cdef3456/']);
+    expect(v['aws:ResourceOrgPaths']).toEqual(['o-exampleorg/r-ab12/ou-ab12-cdef3456/']);
+    expect(v['aws:ResourceOrgID']).toBe('o-exampleorg');
+    expect(v['aws:PrincipalIsAWSService']).toBe('false');
     expect(v['s3:ResourceAccount']).toBe(A);
+    expect(v['aws:ResourceAccount']).toBe(A);
     expect(v['aws:SecureTransport']).toBe('true');
     expect(v['aws:CurrentTime']).toBe('2026-11-20T10:00:00Z');
     expect(request.context.otherKeys).toBe('absent');

@@ -7,7 +7,6 @@ import type {
   Acl,
   ActionNeed,
   BucketFacts,
-  ConditionContext,
   Fact,
   KmsKeyFacts,
   NamedPolicy,
@@ -15,7 +14,7 @@ import type {
   RequestFacts,
 } from '../model';
 import { known, unknown } from '../model';
-import { REQUEST_POLICY_KEY } from '../policy/s3/bpa';
+import { derivedContext } from './context';
 import type { AuthorizationInput, EnginePrincipal, KmsAuthorizationInput } from '../policy/types';
 
 const notCollected = (what: string): Fact<never> => unknown('notCollected', `${what} is not in the facts`);
@@ -93,62 +92,8 @@ function roleOrUser(facts: RequestFacts): EnginePrincipal['type'] {
   return 'AWSAccount';
 }
 
-/**
- * The request's condition context plus the keys the facts determine (organization ids, principal tags,
- * the resource account), when the record did not carry them.
- */
-export function enrichContext(
-  request: AccessRequest,
-  facts: RequestFacts,
-  resourceAccount: string | null,
-  extra: Readonly<Record<string, string>> = {},
-): ConditionContext {
-  const values: Record<string, string | readonly string[]> = { ...request.context.values };
-  const absent = [...request.context.absent];
-  const present = new Set(Object.keys(values).map((k) => k.toLowerCase()));
-  const hasKey = (key: string): boolean => present.has(key.toLowerCase());
-  const put = (key: string, value: string | null | undefined): void => {
-    if (value === null || value === undefined || hasKey(key)) return;
-    values[key] = value;
-    present.add(key.toLowerCase());
-  };
-  const identityArn = callerIdentityArn(request, facts);
-  put('aws:PrincipalArn', identityArn);
-  put('aws:PrincipalAccount', callerAccountId(request, facts));
-  put('aws:ResourceAccount', resourceAccount);
-  put('s3:ResourceAccount', resourceAccount);
-  const porg = facts.principalOrganization;
-  if (porg.status === 'known') {
-    if (porg.value) put('aws:PrincipalOrgID', porg.value.id);
-    else if (!hasKey('aws:PrincipalOrgID')) absent.push('aws:PrincipalOrgID');
-  }
-  const rorg = facts.resourceOrganization;
-  if (rorg.status === 'known') {
-    if (rorg.value) put('aws:ResourceOrgID', rorg.value.id);
-    else if (!hasKey('aws:ResourceOrgID')) absent.push('aws:ResourceOrgID');
-  }
-  if (facts.principal?.status === 'known') {
-    for (const [k, v] of Object.entries(facts.principal.value.tags)) put(`aws:PrincipalTag/${k}`, v);
-    if (facts.principal.value.kind === 'user') put('aws:username', identityArn?.split('/').pop());
-  }
-  const ap = facts.accessPoint?.status === 'known' ? facts.accessPoint.value : null;
-  if (ap?.networkOrigin) put('s3:AccessPointNetworkOrigin', ap.networkOrigin);
-  const requested = requestedPolicy(request);
-  if (requested !== null) put(REQUEST_POLICY_KEY, requested);
-  for (const [k, v] of Object.entries(extra)) put(k, v);
-  return { values, absent, otherKeys: request.context.otherKeys };
-}
-
-/** The policy a PutBucketPolicy / PutAccessPointPolicy record carries (requestParameters.bucketPolicy / policy), as JSON text. */
-function requestedPolicy(request: AccessRequest): string | null {
-  if (!/^Put(Bucket|AccessPoint)Policy$/.test(request.eventName)) return null;
-  const params = request.raw['requestParameters'];
-  if (!params || typeof params !== 'object') return null;
-  const p = params as Record<string, unknown>;
-  const doc = p['bucketPolicy'] ?? p['policy'] ?? p['Policy'];
-  if (doc === undefined || doc === null) return null;
-  return typeof doc === 'string' ? doc : JSON.stringify(doc);
-}
+/** The request's condition context plus every key the facts determine (see ./context.ts). */
+export const enrichContext = derivedContext;
 
 function isManagementAccount(org: RequestFacts['principalOrganization'], account: string | null): boolean {
   return (
