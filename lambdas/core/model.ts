@@ -77,11 +77,20 @@ export interface Principal {
   readonly federatedProvider: string | null;
 }
 
-/** One IAM authorization the call needs: an action on a resource. */
+/**
+ * One IAM authorization the call needs: an action on a resource.
+ *
+ * Through an access point, `resource` is the access point ARN (…:accesspoint/name or …:accesspoint/name/object/key)
+ * that the caller's IAM policies, the access point policy and the VPC endpoint policy are evaluated against, and
+ * `bucketResource` the bucket or object ARN behind it that the bucket policy is evaluated against
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-policies.html).
+ */
 export interface ActionNeed {
   readonly action: string; // e.g. "s3:GetObject"
   readonly resource: string; // e.g. "arn:aws:s3:::bucket/key", or "*"
   readonly resourceType: 'object' | 'bucket' | 'accesspoint' | 'account' | 'job' | 'other';
+  /** Through an access point: the bucket or object ARN behind `resource` (absent when the bucket is not known). */
+  readonly bucketResource?: string;
   /** For copies: which side of the copy this need is for. */
   readonly role?: 'source' | 'destination';
   readonly bucket: string | null;

@@ -161,17 +161,26 @@ export function parsePrincipal(text: string): Principal {
   );
 }
 
+/**
+ * The need of a hypothetical request. Through an access point: one need on the access point ARN, carrying the bucket
+ * (object) ARN behind it for the bucket policy, as for a CloudTrail record (actions/needs.ts).
+ */
 function needsFor(action: string, resource: string, r: ParsedResource, bucket: string | null): ActionNeed[] {
-  const bucketLevel = r.key === null;
-  const type = bucketLevel ? 'bucket' : 'object';
+  const type = r.key === null ? 'bucket' : 'object';
   if (r.accessPointArn === null) return [{ action, resource, resourceType: type, bucket, key: r.key }];
-  const needs: ActionNeed[] = [];
-  if (bucket !== null) {
-    const arn = bucketLevel ? `arn:aws:s3:::${bucket}` : `arn:aws:s3:::${bucket}/${r.key ?? ''}`;
-    needs.push({ action, resource: arn, resourceType: type, bucket, key: r.key });
-  }
-  needs.push({ action, resource, resourceType: 'accesspoint', bucket, key: r.key });
-  return needs;
+  const partition = /^arn:(aws[a-z-]*):/.exec(resource)?.[1] ?? 'aws';
+  const bucketArn = `arn:${partition}:s3:::${bucket ?? ''}`;
+  const behind = bucket === null ? null : r.key === null ? bucketArn : `${bucketArn}/${r.key}`;
+  return [
+    {
+      action,
+      resource,
+      resourceType: type,
+      ...(behind ? { bucketResource: behind } : {}),
+      bucket,
+      key: r.key,
+    },
+  ];
 }
 
 function contextValue(context: SimulationRequest['context'], key: string): string | null {
@@ -198,7 +207,9 @@ function baseRequest(
     eventSource: 's3.amazonaws.com',
     eventName: req.action.slice(3),
     actions: [req.action],
-    resources: [...new Set(needs.map((n) => n.resource))],
+    resources: [
+      ...new Set(needs.flatMap((n) => (n.bucketResource ? [n.bucketResource, n.resource] : [n.resource]))),
+    ],
     needs,
     mapped: true,
     bucket,
@@ -272,7 +283,7 @@ function layersOf(result: AuthorizationResult, resource: string): SimulationLaye
   return result.layers.map((l) => ({
     layer: l.layer,
     result: l.result,
-    resource,
+    resource: l.resource ?? resource,
     statements: l.policies.flatMap((p) =>
       p.statements.map((s) => ({
         sid: s.sid,

@@ -2,9 +2,24 @@
  * S3 authorization rules of issue 12, end to end (snapshot -> simulate / analyze), each case naming the AWS page
  * it follows. The unit-level cases live in test/core/policy/authorize/authorize.test.ts.
  */
-import { analyze } from '../../lambdas/core/analyze';
+import { analyzeWithEvaluations } from '../../lambdas/core/analyze';
+import { readDenials } from '../../lambdas/core/event';
 import { simulate, type SimulationRequest } from '../../lambdas/core/simulate';
-import { A, B, C, OU_A, OU_B, ORG, ROOT, roleArn, viewOf, type Stmt, type WorldSpec } from './world';
+import {
+  A,
+  B,
+  C,
+  OU_A,
+  OU_B,
+  ORG,
+  ROOT,
+  recordFor,
+  roleArn,
+  viewOf,
+  type RecordSpec,
+  type Stmt,
+  type WorldSpec,
+} from './world';
 
 const now = new Date('2026-11-20T10:00:00Z');
 const sim = (spec: WorldSpec, r: Partial<SimulationRequest> & Pick<SimulationRequest, 'principal'>) =>
@@ -13,6 +28,14 @@ const sim = (spec: WorldSpec, r: Partial<SimulationRequest> & Pick<SimulationReq
   });
 const layer = (s: ReturnType<typeof simulate>, id: string) => s.layers.find((l) => l.layer === id);
 const readAll: Stmt = { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::data/*' };
+
+/** explain: the record through the reader, the snapshot view and analyze; the finding and the engine's evaluations. */
+function explain(spec: WorldSpec, r: RecordSpec) {
+  const view = viewOf(spec);
+  const [request] = readDenials(JSON.stringify(recordFor(r)), 'record');
+  if (!request) throw new Error('no denial read');
+  return { request, ...analyzeWithEvaluations(request, view.gatherSync(request)) };
+}
 const grantTo = (principal: string): Stmt => ({ ...readAll, Principal: { AWS: principal } });
 
 describe('aws:PrincipalOrgPaths and aws:ResourceOrgPaths are derived from the organization path', () => {
@@ -105,4 +128,126 @@ describe('resource control policies: RCPFullAWSAccess is always attached', () =>
   });
 });
 
-export { analyze };
+describe('access points: IAM and the access point policy name the access point ARN, the bucket policy the bucket ARN', () => {
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-policies.html
+  const AP = `arn:aws:s3:us-east-1:${A}:accesspoint/data-ap`;
+  const apObj = `${AP}/object/k.csv`;
+  const delegate: Stmt = {
+    Sid: 'DelegateToAccessPoints',
+    Effect: 'Allow',
+    Principal: { AWS: '*' },
+    Action: '*',
+    Resource: ['arn:aws:s3:::data', 'arn:aws:s3:::data/*'],
+    Condition: { StringEquals: { 's3:DataAccessPointAccount': A } },
+  };
+  const apPolicy = (principal: string) => ({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'ApRead',
+        Effect: 'Allow',
+        Principal: { AWS: principal },
+        Action: 's3:GetObject',
+        Resource: `${AP}/object/*`,
+      },
+    ],
+  });
+  const world = (
+    over: Partial<WorldSpec> = {},
+    origin: Record<string, unknown> = { NetworkOrigin: 'Internet' },
+  ): WorldSpec => ({
+    roles: [
+      {
+        account: B,
+        name: 'Partner',
+        statements: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: `${AP}/object/*` }],
+      },
+      {
+        account: A,
+        name: 'ApOnly',
+        statements: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: `${AP}/object/*` }],
+      },
+    ],
+    buckets: { data: { account: A, policy: [delegate], objects: { 'k.csv': {} } } },
+    accessPoints: {
+      [AP]: { Name: 'data-ap', Bucket: 'data', ...origin, Policy: apPolicy(roleArn(B, 'Partner')) },
+    },
+    ...over,
+  });
+
+  it('a cross-account read through a delegated access point is allowed (simulate)', () => {
+    const s = sim(world(), { principal: roleArn(B, 'Partner'), resource: apObj });
+    expect(s.decision).toBe('allowed');
+    expect(layer(s, 'bucket-policy')).toMatchObject({
+      result: 'allowed',
+      resource: 'arn:aws:s3:::data/k.csv',
+    });
+    expect(layer(s, 'access-point-policy')).toMatchObject({ result: 'allowed', resource: apObj });
+  });
+
+  it('the same read from a CloudTrail record: one need on the access point ARN, backed by the object ARN, allowed', () => {
+    const { request, evaluations, finding } = explain(world(), {
+      account: B,
+      role: 'Partner',
+      bucket: 'data',
+      accessPoint: AP,
+    });
+    expect(request.needs).toEqual([
+      expect.objectContaining({
+        action: 's3:GetObject',
+        resource: apObj,
+        bucketResource: 'arn:aws:s3:::data/k.csv',
+      }),
+    ]);
+    expect(request.resources).toEqual(['arn:aws:s3:::data/k.csv', apObj]);
+    expect(evaluations.map((e) => e.result.decision)).toEqual(['allowed']);
+    expect(finding.rootCauses.map((c) => c.id)).not.toContain('cross-account-no-bucket-grant');
+  });
+
+  it('same account: an identity policy that names only the access point ARN is enough (no bucket or AP grant)', () => {
+    const spec = world({ buckets: { data: { account: A, objects: { 'k.csv': {} } } } });
+    expect(sim(spec, { principal: roleArn(A, 'ApOnly'), resource: apObj }).decision).toBe('allowed');
+  });
+
+  it('a VPC-origin access point refuses a request from the internet, in simulate and in explain alike', () => {
+    const spec = world({}, { NetworkOrigin: 'VPC', VpcConfiguration: { VpcId: 'vpc-1' } });
+    const s = sim(spec, { principal: roleArn(B, 'Partner'), resource: apObj });
+    expect(s.decision).toBe('implicitly-denied');
+    expect(layer(s, 'access-point-policy')?.note).toMatch(/network origin is VPC \(vpc-1\)/);
+    expect(s.rootCauses[0]?.id).toBe('access-point-policy');
+    const { evaluations, finding } = explain(spec, {
+      account: B,
+      role: 'Partner',
+      bucket: 'data',
+      accessPoint: AP,
+    });
+    expect(evaluations[0]?.result.layers.find((l) => l.layer === 'access-point-policy')).toMatchObject({
+      result: 'implicitly-denied',
+      rule: 'network-origin',
+    });
+    expect(finding.rootCauses[0]).toMatchObject({ id: 'access-point-policy', confidence: 'confirmed' });
+    expect(finding.rootCauses[0]?.title).toMatch(/only accepts requests from VPC vpc-1/);
+  });
+
+  it('the same VPC-origin access point accepts the request through an endpoint in its VPC', () => {
+    const spec = world(
+      {
+        vpcEndpoints: {
+          'vpce-1': {
+            VpcEndpointId: 'vpce-1',
+            VpcId: 'vpc-1',
+            ServiceName: 'com.amazonaws.us-east-1.s3',
+            PolicyDocument: null,
+          },
+        },
+      },
+      { NetworkOrigin: 'VPC', VpcConfiguration: { VpcId: 'vpc-1' } },
+    );
+    const s = sim(spec, {
+      principal: roleArn(B, 'Partner'),
+      resource: apObj,
+      context: { 'aws:SourceVpce': 'vpce-1' },
+    });
+    expect(s.decision).toBe('allowed');
+  });
+});

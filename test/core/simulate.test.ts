@@ -132,13 +132,26 @@ describe('simulate decisions', () => {
     ).toBe('allowed');
   });
 
-  it('evaluates an access point request against the access point and the bucket (both must permit)', () => {
+  it('evaluates an access point request against the access point ARN, and its bucket policy against the bucket ARN', () => {
     // https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-policies.html
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-vpc.html
     const ap = `arn:aws:s3:us-east-1:${A}:accesspoint/reports/object/reports/q3.csv`;
-    const sim = run(req(APP, 's3:GetObject', ap));
-    expect(sim.decision).toBe('allowed');
-    expect(new Set(sim.layers.map((l) => l.resource))).toEqual(new Set([Q3, ap, KEY]));
-    expect(sim.layers.some((l) => l.layer === 'access-point-policy' && l.result === 'allowed')).toBe(true);
+    // "reports" has a VPC network origin (vpc-0123): from the internet S3 refuses it, whatever the policies say
+    const internet = run(req(APP, 's3:GetObject', ap));
+    expect(internet.decision).toBe('implicitly-denied');
+    expect(internet.layers.find((l) => l.layer === 'access-point-policy')).toMatchObject({
+      result: 'implicitly-denied',
+      note: expect.stringMatching(/network origin is VPC/),
+    });
+    expect(internet.rootCauses[0]?.id).toBe('access-point-policy');
+    // from the VPC, through an endpoint whose policy names only the bucket: the endpoint must allow both ARNs
+    const vpc = run(req(APP, 's3:GetObject', ap, { 'aws:SourceVpce': 'vpce-0abc123' }));
+    expect(vpc.decision).toBe('implicitly-denied');
+    expect(vpc.layers.find((l) => l.layer === 'vpc-endpoint-policy')?.result).toBe('implicitly-denied');
+    expect(vpc.layers.find((l) => l.layer === 'access-point-policy')?.result).toBe('allowed');
+    // the bucket policy layer names the bucket ARN it was evaluated against, the others the access point ARN
+    expect(vpc.layers.find((l) => l.layer === 'bucket-policy')?.resource).toBe(Q3);
+    expect(vpc.layers.find((l) => l.layer === 'identity-policy')?.resource).toBe(ap);
   });
 
   it('says unknown (never allowed) when the principal is not in the snapshot', () => {

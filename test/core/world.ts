@@ -220,7 +220,10 @@ export function snapshotOf(spec: WorldSpec): Record<string, unknown> {
     accessPoints: spec.accessPoints ?? {},
     vpcEndpoints: spec.vpcEndpoints ?? {},
     kmsKeys: spec.kmsKeys ?? {},
-    sessions: {},
+    // the session the records of recordFor use (s1), known to carry no session policy
+    sessions: Object.fromEntries(
+      roles.map((r) => [`arn:aws:sts::${r.account}:assumed-role/${r.name}/s1`, { Policy: null }]),
+    ),
     recentChanges: [],
   };
 }
@@ -229,3 +232,89 @@ export const viewOf = (spec: WorldSpec): SnapshotView =>
   new SnapshotView(loadSnapshot(JSON.stringify(snapshotOf(spec)), 'world'));
 
 export const roleArn = (account: string, name: string): string => `arn:aws:iam::${account}:role/${name}`;
+
+export interface RecordSpec {
+  /** The caller: a role of the world (account + name). */
+  readonly account: string;
+  readonly role: string;
+  readonly eventName?: string;
+  readonly bucket: string;
+  readonly bucketAccount?: string;
+  readonly key?: string | null;
+  /** Through an access point: its ARN (the record then names it in resources[] and Host). */
+  readonly accessPoint?: string;
+  readonly sourceIp?: string;
+  readonly vpcEndpointId?: string;
+  readonly params?: Readonly<Record<string, unknown>>;
+  readonly errorMessage?: string;
+}
+
+/** A CloudTrail S3 data event of an AccessDenied, as AWS writes it (role session caller). */
+export function recordFor(r: RecordSpec): Record<string, unknown> {
+  const roleId = `AROA${r.role
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, '')
+    .padEnd(17, 'X')
+    .slice(0, 17)}0`.slice(0, 21);
+  const owner = r.bucketAccount ?? A;
+  const key = r.key === undefined ? 'k.csv' : r.key;
+  const apName = r.accessPoint ? /accesspoint\/([^/]+)/.exec(r.accessPoint)?.[1] : undefined;
+  const resources: Record<string, unknown>[] = [];
+  if (key !== null) resources.push({ type: 'AWS::S3::Object', ARN: `arn:aws:s3:::${r.bucket}/${key}` });
+  resources.push({ accountId: owner, type: 'AWS::S3::Bucket', ARN: `arn:aws:s3:::${r.bucket}` });
+  if (r.accessPoint) resources.push({ accountId: owner, type: 'AWS::S3::AccessPoint', ARN: r.accessPoint });
+  return {
+    eventVersion: '1.10',
+    userIdentity: {
+      type: 'AssumedRole',
+      principalId: `${roleId}:s1`,
+      arn: `arn:aws:sts::${r.account}:assumed-role/${r.role}/s1`,
+      accountId: r.account,
+      accessKeyId: 'ASIAEXAMPLEKEY000001',
+      sessionContext: {
+        sessionIssuer: {
+          type: 'Role',
+          principalId: roleId,
+          arn: `arn:aws:iam::${r.account}:role/${r.role}`,
+          accountId: r.account,
+          userName: r.role,
+        },
+        attributes: { creationDate: '2026-11-20T09:00:00Z', mfaAuthenticated: 'false' },
+      },
+    },
+    eventTime: '2026-11-20T10:00:00Z',
+    eventSource: 's3.amazonaws.com',
+    eventName: r.eventName ?? 'GetObject',
+    awsRegion: 'us-east-1',
+    sourceIPAddress: r.sourceIp ?? '198.51.100.7',
+    userAgent: '[aws-cli/2.22.0]',
+    errorCode: 'AccessDenied',
+    errorMessage: r.errorMessage ?? 'Access Denied',
+    requestParameters: {
+      bucketName: r.bucket,
+      Host: apName
+        ? `${apName}-${owner}.s3-accesspoint.us-east-1.amazonaws.com`
+        : `${r.bucket}.s3.us-east-1.amazonaws.com`,
+      ...(key !== null ? { key } : {}),
+      ...(r.params ?? {}),
+    },
+    responseElements: null,
+    additionalEventData: {
+      SignatureVersion: 'SigV4',
+      CipherSuite: 'TLS_AES_128_GCM_SHA256',
+      AuthenticationMethod: 'AuthHeader',
+      bytesTransferredIn: 0,
+      bytesTransferredOut: 0,
+    },
+    requestID: 'EXAMPLE0001',
+    eventID: '00000000-0000-4000-8000-000000000001',
+    readOnly: true,
+    resources,
+    eventType: 'AwsApiCall',
+    managementEvent: false,
+    recipientAccountId: r.account,
+    ...(r.vpcEndpointId ? { vpcEndpointId: r.vpcEndpointId } : {}),
+    eventCategory: 'Data',
+    tlsDetails: { tlsVersion: 'TLSv1.3', cipherSuite: 'TLS_AES_128_GCM_SHA256' },
+  };
+}

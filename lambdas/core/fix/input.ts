@@ -14,8 +14,14 @@ import type {
   RequestFacts,
 } from '../model';
 import { known, unknown } from '../model';
+import { contextValues } from '../policy/s3/bpa';
 import { derivedContext } from './context';
-import type { AuthorizationInput, EnginePrincipal, KmsAuthorizationInput } from '../policy/types';
+import type {
+  AccessPointInput,
+  AuthorizationInput,
+  EnginePrincipal,
+  KmsAuthorizationInput,
+} from '../policy/types';
 
 const notCollected = (what: string): Fact<never> => unknown('notCollected', `${what} is not in the facts`);
 
@@ -184,6 +190,33 @@ function bucketPolicyFact(facts: RequestFacts, bucket: string | null): Fact<Name
   return b.status === 'unknown' ? b : b.value.policy;
 }
 
+/** Whether a need goes through the request's access point (its resource is the access point ARN). */
+export function throughAccessPoint(request: AccessRequest, need: ActionNeed): boolean {
+  const ap = request.accessPointArn;
+  if (need.bucketResource !== undefined) return true;
+  return ap !== null && (need.resource === ap || need.resource.startsWith(`${ap}/`));
+}
+
+/** The VPC the request came from: null = not through a VPC endpoint; 'unknown' = the endpoint's VPC is not known. */
+function sourceVpc(request: AccessRequest, facts: RequestFacts): string | null | 'unknown' {
+  const given = contextValues(request.context, 'aws:SourceVpc');
+  if (Array.isArray(given) && typeof given[0] === 'string') return given[0];
+  if (request.vpcEndpointId === null && facts.vpcEndpoint === null) return null;
+  const vpce = facts.vpcEndpoint?.status === 'known' ? facts.vpcEndpoint.value : null;
+  return vpce?.vpcId ?? 'unknown';
+}
+
+/** A request through an access point: the bucket ARN behind it and its network origin (policy/types.ts). */
+function accessPointInput(request: AccessRequest, need: ActionNeed, facts: RequestFacts): AccessPointInput {
+  const ap = facts.accessPoint?.status === 'known' ? facts.accessPoint.value : null;
+  return {
+    bucketResource: need.bucketResource ?? null,
+    networkOrigin: ap?.networkOrigin ?? null,
+    vpcId: ap?.vpcId ?? null,
+    sourceVpc: sourceVpc(request, facts),
+  };
+}
+
 /** Maps the facts to the engine's input for one (action, resource) the request needs. */
 export function buildAuthorizationInput(
   request: AccessRequest,
@@ -193,6 +226,7 @@ export function buildAuthorizationInput(
   const account = bucketAccountId(request, facts, need.bucket);
   const principal = enginePrincipal(request, facts);
   const ap = facts.accessPoint;
+  const viaAp = throughAccessPoint(request, need);
   return {
     request: {
       principal,
@@ -203,8 +237,12 @@ export function buildAuthorizationInput(
     },
     ...principalPolicies(facts),
     sessionPolicy: facts.sessionPolicy,
-    bucketPolicy: bucketPolicyFact(facts, need.bucket),
-    accessPointPolicy: ap === null ? null : ap.status === 'unknown' ? ap : ap.value.policy,
+    bucketPolicy:
+      viaAp && need.bucket === null
+        ? notCollected('the bucket behind the access point')
+        : bucketPolicyFact(facts, need.bucket),
+    accessPointPolicy: !viaAp || ap === null ? null : ap.status === 'unknown' ? ap : ap.value.policy,
+    accessPoint: viaAp ? accessPointInput(request, need, facts) : null,
     vpcEndpointPolicy:
       facts.vpcEndpoint === null
         ? null

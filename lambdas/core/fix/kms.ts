@@ -33,8 +33,9 @@ function defaultKey(
   return { enc, keyId: enc.kmsKeyId ?? AWS_S3_KEY };
 }
 
+/** The aws:s3:arn encryption context: the object ARN (behind an access point too), or the bucket ARN with a bucket key. */
 function s3ArnFor(need: ActionNeed, bucketKey: boolean): string {
-  return bucketKey && need.bucket ? `arn:aws:s3:::${need.bucket}` : need.resource;
+  return bucketKey && need.bucket ? `arn:aws:s3:::${need.bucket}` : (need.bucketResource ?? need.resource);
 }
 
 function kmsRecordNeed(request: AccessRequest): KmsNeed | null {

@@ -9,6 +9,7 @@
  * BPA = https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html
  * OWNERSHIP = https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html
  * AP = https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-policies.html
+ * APVPC = https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-vpc.html
  * VPCE = https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies-vpc-endpoint.html
  * SCP = https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_inheritance_auth.html
  * RCP = https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html
@@ -689,15 +690,22 @@ describe('ACLs and Object Ownership (OWNERSHIP, S3EVAL)', () => {
 });
 
 describe('access points (AP), VPC endpoints (VPCE)', () => {
+  // Through an access point the request names the access point ARN (IAM policies, AP policy); the bucket policy is
+  // evaluated against the bucket ARN behind it (AP); the VPC endpoint policy must allow both (APVPC).
   const AP = `arn:aws:s3:us-east-1:${ACCT}:accesspoint/ap1`;
-  const viaAp = request(role, 's3:GetObject', OBJECT_ARN, {
-    's3:DataAccessPointArn': AP,
-    's3:DataAccessPointAccount': ACCT,
-  });
+  const AP_OBJ = `${AP}/object/reports/q3.csv`;
+  const apContext = { 's3:DataAccessPointArn': AP, 's3:DataAccessPointAccount': ACCT };
+  const viaAp = request(role, 's3:GetObject', AP_OBJ, apContext);
   const foreign = roleSession(OTHER, 'Partner');
-  const viaApX = request(foreign, 's3:GetObject', OBJECT_ARN, {
-    's3:DataAccessPointArn': AP,
-    's3:DataAccessPointAccount': ACCT,
+  const viaApX = request(foreign, 's3:GetObject', AP_OBJ, apContext);
+  const through = (
+    over: Partial<NonNullable<AuthorizationInput['accessPoint']>> = {},
+  ): AuthorizationInput['accessPoint'] => ({
+    bucketResource: OBJECT_ARN,
+    networkOrigin: 'Internet',
+    vpcId: null,
+    sourceVpc: null,
+    ...over,
   });
   const delegate = known(
     bucketPolicy(
@@ -716,14 +724,15 @@ describe('access points (AP), VPC endpoints (VPCE)', () => {
         allow('s3:GetObject', `${AP}/object/*`, { Sid: 'ApRead', Principal: { AWS: p } }),
       ),
     );
-  const idBoth = known([identity(allow('s3:GetObject', [OBJ, `${AP}/object/*`]))]);
+  const idAp = known([identity(allow('s3:GetObject', `${AP}/object/*`))]);
   it.each<Case>([
     {
-      name: 'cross-account via an access point: AP policy and delegating bucket policy both permit',
+      name: 'cross-account via a delegated access point: AP policy grants the account, bucket policy delegates (AP)',
       input: input(viaApX, {
+        accessPoint: through(),
         accessPointPolicy: apGrant(rootOf(OTHER)),
         bucketPolicy: delegate,
-        identityPolicies: idBoth,
+        identityPolicies: idAp,
       }),
       decision: 'allowed',
       layer: 'access-point-policy',
@@ -731,33 +740,173 @@ describe('access points (AP), VPC endpoints (VPCE)', () => {
       sid: 'ApRead',
     },
     {
-      name: 'cross-account via an access point: the AP policy alone is not enough (bucket must permit too)',
-      input: input(viaApX, { accessPointPolicy: apGrant(rootOf(OTHER)), identityPolicies: idBoth }),
+      name: 'the bucket policy is evaluated against the bucket ARN behind the access point (AP)',
+      input: input(viaApX, {
+        accessPoint: through(),
+        accessPointPolicy: apGrant(rootOf(OTHER)),
+        bucketPolicy: delegate,
+        identityPolicies: idAp,
+      }),
+      decision: 'allowed',
+      layer: 'bucket-policy',
+      result: 'allowed',
+      sid: 'Delegate',
+    },
+    {
+      name: 'cross-account via an access point: the AP policy alone is not enough (bucket must permit too) (AP)',
+      input: input(viaApX, {
+        accessPoint: through(),
+        accessPointPolicy: apGrant(rootOf(OTHER)),
+        identityPolicies: idAp,
+      }),
       decision: 'implicitly-denied',
     },
     {
-      name: 'cross-account via an access point: the bucket alone is not enough (AP must permit too)',
+      name: 'cross-account via an access point: the bucket alone is not enough (AP must permit too) (AP)',
       input: input(viaApX, {
+        accessPoint: through(),
         accessPointPolicy: known(null),
         bucketPolicy: delegate,
-        identityPolicies: idBoth,
+        identityPolicies: idAp,
       }),
       decision: 'implicitly-denied',
       layer: 'access-point-policy',
       result: 'not-applicable',
     },
     {
-      name: 'an access point policy Deny denies',
+      name: "cross-account via an access point: the caller's IAM policy must allow the access point ARN (XACCT, AP)",
+      input: input(viaApX, {
+        accessPoint: through(),
+        accessPointPolicy: apGrant(rootOf(OTHER)),
+        bucketPolicy: delegate,
+        identityPolicies: known([identity(allow('s3:GetObject', OBJ))]),
+      }),
+      decision: 'implicitly-denied',
+      layer: 'identity-policy',
+      result: 'implicitly-denied',
+    },
+    {
+      name: 'same account: an identity policy naming only the access point ARN allows, without bucket or AP grant (BASICS, AP)',
+      input: input(viaAp, { accessPoint: through(), accessPointPolicy: known(null), identityPolicies: idAp }),
+      decision: 'allowed',
+      layer: 'identity-policy',
+      result: 'allowed',
+    },
+    {
+      name: 'same account: an identity policy naming only the bucket ARN does not cover the access point ARN (AP)',
       input: input(viaAp, {
+        accessPoint: through(),
+        accessPointPolicy: known(null),
+        identityPolicies: known([idAllowGet]),
+      }),
+      decision: 'implicitly-denied',
+      layer: 'identity-policy',
+      result: 'implicitly-denied',
+    },
+    {
+      name: 'an access point policy Deny denies (AP)',
+      input: input(viaAp, {
+        accessPoint: through(),
         accessPointPolicy: known(
           policy('ap1-policy', 'access-point-policy', deny('s3:*', '*', { Sid: 'ApDeny', Principal: '*' })),
         ),
-        identityPolicies: idBoth,
+        identityPolicies: idAp,
       }),
       decision: 'explicitly-denied',
       layer: 'access-point-policy',
       result: 'explicitly-denied',
       sid: 'ApDeny',
+    },
+    {
+      name: 'a bucket policy Deny on the bucket ARN reaches requests through the access point (AP)',
+      input: input(viaAp, {
+        accessPoint: through(),
+        accessPointPolicy: known(null),
+        bucketPolicy: known(bucketPolicy(deny('s3:GetObject', OBJ, { Sid: 'NoReads', Principal: '*' }))),
+        identityPolicies: idAp,
+      }),
+      decision: 'explicitly-denied',
+      layer: 'bucket-policy',
+      result: 'explicitly-denied',
+      sid: 'NoReads',
+    },
+    {
+      name: 'a VPC-origin access point refuses a request from the internet, whatever the policies allow (APVPC)',
+      input: input(viaAp, {
+        accessPoint: through({ networkOrigin: 'VPC', vpcId: 'vpc-1', sourceVpc: null }),
+        accessPointPolicy: known(null),
+        identityPolicies: idAp,
+      }),
+      decision: 'implicitly-denied',
+      layer: 'access-point-policy',
+      result: 'implicitly-denied',
+      note: /network origin is VPC/,
+    },
+    {
+      name: 'a VPC-origin access point refuses a request from another VPC (APVPC)',
+      input: input(viaAp, {
+        accessPoint: through({ networkOrigin: 'VPC', vpcId: 'vpc-1', sourceVpc: 'vpc-2' }),
+        accessPointPolicy: known(null),
+        identityPolicies: idAp,
+        vpcEndpointPolicy: known(null),
+      }),
+      decision: 'implicitly-denied',
+      layer: 'access-point-policy',
+      result: 'implicitly-denied',
+    },
+    {
+      name: 'a VPC-origin access point accepts a request from its VPC (APVPC)',
+      input: input(viaAp, {
+        accessPoint: through({ networkOrigin: 'VPC', vpcId: 'vpc-1', sourceVpc: 'vpc-1' }),
+        accessPointPolicy: known(null),
+        identityPolicies: idAp,
+        vpcEndpointPolicy: known(null),
+      }),
+      decision: 'allowed',
+    },
+    {
+      name: 'a VPC-origin access point with an endpoint of unknown VPC: unknown, never allowed (APVPC)',
+      input: input(viaAp, {
+        accessPoint: through({ networkOrigin: 'VPC', vpcId: 'vpc-1', sourceVpc: 'unknown' }),
+        accessPointPolicy: known(null),
+        identityPolicies: idAp,
+        vpcEndpointPolicy: known(null),
+      }),
+      decision: 'unknown',
+      layer: 'access-point-policy',
+      result: 'unknown',
+    },
+    {
+      name: 'through an access point the VPC endpoint policy must allow the bucket ARN too (APVPC)',
+      input: input(viaAp, {
+        accessPoint: through(),
+        accessPointPolicy: known(null),
+        identityPolicies: idAp,
+        vpcEndpointPolicy: known(
+          policy('vpce', 'vpc-endpoint-policy', allow('s3:GetObject', `${AP}/object/*`, { Principal: '*' })),
+        ),
+      }),
+      decision: 'implicitly-denied',
+      layer: 'vpc-endpoint-policy',
+      result: 'implicitly-denied',
+    },
+    {
+      name: 'through an access point a VPC endpoint policy naming both ARNs allows (APVPC)',
+      input: input(viaAp, {
+        accessPoint: through(),
+        accessPointPolicy: known(null),
+        identityPolicies: idAp,
+        vpcEndpointPolicy: known(
+          policy(
+            'vpce',
+            'vpc-endpoint-policy',
+            allow('s3:GetObject', [`${AP}/object/*`, OBJ], { Principal: '*' }),
+          ),
+        ),
+      }),
+      decision: 'allowed',
+      layer: 'vpc-endpoint-policy',
+      result: 'allowed',
     },
     {
       name: 'a VPC endpoint policy Deny denies',
