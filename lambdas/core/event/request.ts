@@ -44,7 +44,9 @@ export function toAccessRequest(record: Record<string, unknown>): AccessRequest 
     eventName,
     actions: unique(needs.map((n) => n.action)),
     // through an access point: the bucket (object) ARN behind it, then the access point ARN
-    resources: unique(needs.flatMap((n) => (n.bucketResource ? [n.bucketResource, n.resource] : [n.resource]))),
+    resources: unique(
+      needs.flatMap((n) => (n.bucketResource ? [n.bucketResource, n.resource] : [n.resource])),
+    ),
     needs,
     mapped,
     bucket: location.bucket,

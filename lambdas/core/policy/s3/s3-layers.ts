@@ -37,7 +37,10 @@ export function aclLayer(
   // BucketOwnerEnforced disables ACLs: they take no part, whatever they say (even unread).
   // https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html
   if (all.length > 0 && all.every((sc) => sc.enforced))
-    return notApplicable('acl', 'ACLs are disabled (BucketOwnerEnforced): they grant nothing and deny nothing');
+    return notApplicable(
+      'acl',
+      'ACLs are disabled (BucketOwnerEnforced): they grant nothing and deny nothing',
+    );
   const scope = ctx.aclNeed.scope;
   if (ctx.aclGrants === 'unknown') {
     const f = scope === 'object' ? s3.objectAcl : s3.bucketAcl;
