@@ -21,6 +21,7 @@ import {
   authorize,
   type AuthorizationInput,
   type AuthorizationResult,
+  type EnginePrincipal,
   type LayerId,
   type LayerOutcome,
 } from '../../../../lambdas/core/policy';
@@ -676,6 +677,66 @@ describe('ACLs and Object Ownership (OWNERSHIP, S3EVAL)', () => {
       result: 'allowed',
     },
     {
+      // the pipeline never knows the caller's own canonical id: the grant is placed by the bucket ACL's Owner.ID
+      name: "bucket-owner-full-control on a foreign object is decided from the bucket ACL's Owner.ID (OWNERSHIP, ACL)",
+      input: input(
+        request({ ...role, canonicalId: null }),
+        { identityPolicies: known([idAllowGet]) },
+        {
+          ...foreignOwned,
+          bucketOwnerCanonicalId: OWNER_CID,
+          objectAcl: known({
+            Owner: { ID: OTHER_CID },
+            Grants: [
+              { Grantee: { Type: 'CanonicalUser', ID: OTHER_CID }, Permission: 'FULL_CONTROL' },
+              { Grantee: { Type: 'CanonicalUser', ID: OWNER_CID }, Permission: 'FULL_CONTROL' },
+            ],
+          }),
+        },
+      ),
+      decision: 'allowed',
+      layer: 'acl',
+      result: 'allowed',
+    },
+    {
+      name: 'the same foreign object without that grant is decided too: implicitly denied (OWNERSHIP, ACL)',
+      input: input(
+        request({ ...role, canonicalId: null }),
+        { identityPolicies: known([idAllowGet]) },
+        foreignOwned,
+      ),
+      decision: 'implicitly-denied',
+      layer: 'object-ownership',
+      result: 'implicitly-denied',
+    },
+    {
+      name: 'BucketOwnerEnforced: ACLs are disabled, so an unread ACL is not applicable, never unknown (OWNERSHIP)',
+      input: input(
+        request(role),
+        { identityPolicies: known([idAllowGet]) },
+        {
+          bucketAcl: unknown('accessDenied', undefined, 's3:GetBucketAcl'),
+          objectAcl: unknown('notCollected'),
+          objectOwnerAccountId: unknown('notCollected'),
+        },
+      ),
+      decision: 'allowed',
+      layer: 'acl',
+      result: 'not-applicable',
+      note: /disabled/,
+    },
+    {
+      name: 'BucketOwnerEnforced: the object writer does not matter, the bucket owner owns every object (OWNERSHIP)',
+      input: input(
+        request(role),
+        { bucketPolicy: known(bucketPolicy(allow('s3:GetObject', OBJ, { Principal: { AWS: roleArn } }))) },
+        { ...foreignOwned, ownership: known('BucketOwnerEnforced') },
+      ),
+      decision: 'allowed',
+      layer: 'object-ownership',
+      result: 'allowed',
+    },
+    {
       name: 'unknown ownership with a foreign-owned object: unknown, never allowed',
       input: input(
         request(role),
@@ -685,6 +746,83 @@ describe('ACLs and Object Ownership (OWNERSHIP, S3EVAL)', () => {
       decision: 'unknown',
       layer: 'object-ownership',
       result: 'unknown',
+    },
+  ])('$name', check);
+});
+
+describe("the bucket owner's root user and the bucket policy (PUTPOLICY)", () => {
+  // PUTPOLICY = https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketPolicy.html: "the root principal in a
+  // bucket owner's AWS account can perform the GetBucketPolicy, PutBucketPolicy, and DeleteBucketPolicy API actions,
+  // even if their bucket policy explicitly denies the root principal's access. Bucket owner root principals can only
+  // be blocked from performing these API actions by VPC endpoint policies and AWS Organizations policies."
+  const root = (acct: string): EnginePrincipal => ({
+    type: 'Root',
+    arn: rootOf(acct),
+    identityArn: rootOf(acct),
+    accountId: acct,
+  });
+  const denyAll = known(bucketPolicy(deny('s3:*', [BUCKET_ARN, OBJ], { Sid: 'LockedOut', Principal: '*' })));
+  it.each(['s3:GetBucketPolicy', 's3:PutBucketPolicy', 's3:DeleteBucketPolicy'])(
+    'the root user may %s even when the bucket policy denies everyone (PUTPOLICY)',
+    (action) => {
+      check({
+        name: '',
+        input: input(request(root(ACCT), action, BUCKET_ARN), { bucketPolicy: denyAll }),
+        decision: 'allowed',
+        layer: 'bucket-policy',
+        result: 'allowed',
+        note: /lock-out recovery/,
+      });
+    },
+  );
+  it.each<Case>([
+    {
+      name: 'the root user is still denied other actions by that policy (PUTPOLICY)',
+      input: input(request(root(ACCT), 's3:GetObject', OBJECT_ARN), { bucketPolicy: denyAll }),
+      decision: 'explicitly-denied',
+      layer: 'bucket-policy',
+      result: 'explicitly-denied',
+    },
+    {
+      name: "another account's root user gets no such recovery (PUTPOLICY)",
+      input: input(request(root(OTHER), 's3:PutBucketPolicy', BUCKET_ARN), { bucketPolicy: denyAll }),
+      decision: 'explicitly-denied',
+      layer: 'bucket-policy',
+      result: 'explicitly-denied',
+    },
+    {
+      name: 'an IAM role of the bucket owner account gets no such recovery (PUTPOLICY)',
+      input: input(request(role, 's3:PutBucketPolicy', BUCKET_ARN), {
+        identityPolicies: known([identity(allow('s3:*'))]),
+        bucketPolicy: denyAll,
+      }),
+      decision: 'explicitly-denied',
+    },
+    {
+      name: 'an SCP still stops the root user (PUTPOLICY: AWS Organizations policies)',
+      input: input(request(root(ACCT), 's3:PutBucketPolicy', BUCKET_ARN), {
+        bucketPolicy: denyAll,
+        scpLevels: known(
+          orgPath('scp', {
+            2: [FULL_SCP(), policy('NoPolicy', 'scp', deny('s3:PutBucketPolicy', '*', { Sid: 'NoPut' }))],
+          }),
+        ),
+      }),
+      decision: 'explicitly-denied',
+      layer: 'scp',
+      result: 'explicitly-denied',
+    },
+    {
+      name: 'a VPC endpoint policy still stops the root user (PUTPOLICY)',
+      input: input(request(root(ACCT), 's3:PutBucketPolicy', BUCKET_ARN), {
+        bucketPolicy: denyAll,
+        vpcEndpointPolicy: known(
+          policy('vpce', 'vpc-endpoint-policy', allow('s3:GetObject', '*', { Principal: '*' })),
+        ),
+      }),
+      decision: 'implicitly-denied',
+      layer: 'vpc-endpoint-policy',
+      result: 'implicitly-denied',
     },
   ])('$name', check);
 });
@@ -1112,6 +1250,10 @@ describe('SCPs and RCPs: every level must allow (SCP, RCP)', () => {
     });
   });
 });
+
+function FULL_SCP(): NamedPolicy {
+  return policy('FullAWSAccess', 'scp', allow('*', '*'));
+}
 
 function FULL(): NamedPolicy {
   return policy('RCPFullAWSAccess', 'rcp', allow('*', '*', { Principal: '*' }));
