@@ -255,6 +255,11 @@ export interface ObjectFacts {
    * the bucket's default encryption stands for it (as 'likely').
    */
   readonly sseNotCollected?: boolean;
+  /**
+   * head-object BucketKeyEnabled: whether the object was encrypted with an S3 Bucket Key (its KMS encryption context
+   * is then the bucket ARN). Absent = not known (the bucket's current setting stands for it).
+   */
+  readonly bucketKeyEnabled?: boolean;
   readonly ownerAccountId?: string;
   readonly acl?: Acl;
 }

@@ -251,3 +251,76 @@ describe('access points: IAM and the access point policy name the access point A
     expect(s.decision).toBe('allowed');
   });
 });
+
+describe('SSE-KMS: the encryption context follows the object own bucket-key setting', () => {
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html (the context is the bucket ARN with a
+  // bucket key); https://docs.aws.amazon.com/AmazonS3/latest/API/API_ServerSideEncryptionRule.html (BucketKeyEnabled
+  // applies to new objects; existing objects are not affected)
+  const KEY = `arn:aws:kms:us-east-1:${A}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+  const world = (objectBucketKey: boolean | undefined, context: string): WorldSpec => ({
+    roles: [
+      {
+        account: A,
+        name: 'Reader',
+        statements: [readAll, { Effect: 'Allow', Action: 'kms:Decrypt', Resource: KEY }],
+      },
+    ],
+    buckets: {
+      data: {
+        account: A,
+        encryption: { algorithm: 'aws:kms', key: KEY, bucketKey: true }, // enabled today
+        objects: {
+          'k.csv': {
+            sse: 'aws:kms',
+            kmsKeyId: KEY,
+            ...(objectBucketKey !== undefined ? { bucketKeyEnabled: objectBucketKey } : {}),
+          },
+        },
+      },
+    },
+    kmsKeys: {
+      [KEY]: {
+        KeyManager: 'CUSTOMER',
+        KeyState: 'Enabled',
+        Aliases: [],
+        Grants: [],
+        KeyPolicy: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'OnlyThisContext',
+              Effect: 'Allow',
+              Principal: { AWS: `arn:aws:iam::${A}:root` },
+              Action: 'kms:*',
+              Resource: '*',
+              Condition: { StringEquals: { 'kms:EncryptionContext:aws:s3:arn': context } },
+            },
+          ],
+        },
+      },
+    },
+  });
+  const kmsResult = (s: ReturnType<typeof simulate>) =>
+    s.layers.find((l) => l.layer === 'kms-key-policy')?.result;
+
+  it('an object written before the bucket key was enabled is decrypted with its own ARN as context', () => {
+    const s = sim(world(false, 'arn:aws:s3:::data/k.csv'), { principal: roleArn(A, 'Reader') });
+    expect(kmsResult(s)).toBe('allowed');
+    expect(s.decision).toBe('allowed');
+  });
+
+  it('an object written with a bucket key is decrypted with the bucket ARN as context', () => {
+    expect(sim(world(true, 'arn:aws:s3:::data'), { principal: roleArn(A, 'Reader') }).decision).toBe(
+      'allowed',
+    );
+    expect(
+      sim(world(true, 'arn:aws:s3:::data/k.csv'), { principal: roleArn(A, 'Reader') }).decision,
+    ).not.toBe('allowed');
+  });
+
+  it("when the object's own setting is not known, the bucket's current setting stands for it", () => {
+    expect(sim(world(undefined, 'arn:aws:s3:::data'), { principal: roleArn(A, 'Reader') }).decision).toBe(
+      'allowed',
+    );
+  });
+});

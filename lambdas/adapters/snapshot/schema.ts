@@ -150,6 +150,7 @@ const objectEntry = z.looseObject({
   exists: z.boolean().optional(),
   ServerSideEncryption: z.string().optional(),
   SSEKMSKeyId: z.string().optional(),
+  BucketKeyEnabled: z.boolean().optional(),
   ownerAccountId: z.string().optional(),
   acl: acl.optional(),
 });
