@@ -324,3 +324,50 @@ describe('SSE-KMS: the encryption context follows the object own bucket-key sett
     );
   });
 });
+
+describe('an explicit deny is offered as a cause only when a Deny statement could match', () => {
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html:
+  // an explicit deny is a Deny statement that applies; an Allow whose condition cannot be decided is not one.
+  const tagged: Stmt = {
+    Effect: 'Allow',
+    Action: 's3:GetObject',
+    Resource: 'arn:aws:s3:::data/*',
+    Condition: { StringEquals: { 's3:ExistingObjectTag/team': 'blue' } }, // not in the record: unknown
+  };
+  const world = (bucketPolicy: Stmt[], identity: Stmt[]): WorldSpec => ({
+    roles: [{ account: A, name: 'Reader', statements: identity }],
+    buckets: { data: { account: A, policy: bucketPolicy, objects: { 'k.csv': {} } } },
+  });
+  const ids = (f: ReturnType<typeof explain>['finding']) => f.rootCauses.map((c) => c.id);
+  const check = (f: ReturnType<typeof explain>['finding'], id: string) =>
+    f.checks.find((c) => c.layer === id)?.status;
+
+  it('bucket policy with only an undecidable Allow: bucket-policy-explicit-deny is not even possible', () => {
+    const { finding } = explain(world([{ ...tagged, Principal: { AWS: roleArn(A, 'Reader') } }], []), {
+      account: A,
+      role: 'Reader',
+      bucket: 'data',
+    });
+    expect(ids(finding)).not.toContain('bucket-policy-explicit-deny');
+    expect(check(finding, 'bucket-policy-explicit-deny')).toBe('pass');
+  });
+
+  it('identity policy with only an undecidable Allow: identity-policy-explicit-deny is not even possible', () => {
+    const { finding } = explain(world([], [tagged]), { account: A, role: 'Reader', bucket: 'data' });
+    expect(ids(finding)).not.toContain('identity-policy-explicit-deny');
+    expect(check(finding, 'identity-policy-explicit-deny')).toBe('pass');
+    expect(check(finding, 'identity-policy-no-allow')).toBe('unknown');
+  });
+
+  it('a Deny whose condition cannot be decided stays a possible explicit deny', () => {
+    const { finding } = explain(world([{ ...tagged, Effect: 'Deny', Principal: '*' }], [readAll]), {
+      account: A,
+      role: 'Reader',
+      bucket: 'data',
+    });
+    expect(check(finding, 'bucket-policy-explicit-deny')).toBe('unknown');
+    expect(finding.rootCauses.find((c) => c.id === 'bucket-policy-explicit-deny')?.confidence).toBe(
+      'possible',
+    );
+  });
+});

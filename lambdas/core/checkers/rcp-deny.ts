@@ -12,7 +12,12 @@ export const checker: Checker = {
     'Make the request satisfy the RCP (e.g. call from inside the organization, over TLS), or add an exception for this principal to the RCP statement (aws organizations update-policy).',
   check(input): CheckResult {
     const view = viewLayer(input.evaluations, 'rcp', { implicitDenies: true });
-    if (view.kind === 'unknown') return { status: 'unknown', missing: view.missing };
+    if (view.kind === 'unknown') {
+      // RCPFullAWSAccess allows at every level: only a Deny that could match makes an RCP a possible cause
+      if (view.unknown.every((h) => h.layer.denyPossible === false))
+        return { status: 'pass', detail: 'no RCP Deny statement can match this request' };
+      return { status: 'unknown', missing: view.missing };
+    }
     if (view.kind !== 'deny') return { status: view.kind, detail: view.detail };
     return guardrailDeny(input, view, {
       layer: 'rcp',

@@ -36,7 +36,14 @@ import {
   scpCalc,
   sessionCalc,
 } from './s3/chain';
-import { notApplicable, policyGuardrail, withReferenceEvaluation, type LayerCalc } from './s3/evaluate';
+import {
+  layer,
+  notApplicable,
+  policyGuardrail,
+  resultsOf,
+  withReferenceEvaluation,
+  type LayerCalc,
+} from './s3/evaluate';
 import { anyGrant, emptyGrants } from './s3/grants';
 import { grantLayer, resourcePolicy, type ResourcePolicy } from './s3/resource-policy';
 import { aclLayer, bpaLayer, bpaPutCheck, ownershipLayer, ownershipPutReject } from './s3/s3-layers';
@@ -51,7 +58,6 @@ import {
   type ScenarioFacts,
 } from './s3/scenarios';
 import { and3, merge3, or3 } from './s3/tri';
-import { layer } from './s3/evaluate';
 
 // ---------------------------------------------------------------------------
 // authorize
@@ -453,7 +459,7 @@ export function authorize(input: AuthorizationInput): AuthorizationResult {
     boundary,
     session,
   ];
-  const layers: LayerResult[] = ordered.map((c) => c.result);
+  const layers: LayerResult[] = resultsOf(ordered);
   return { decision: finalDecision(ordered, and3(guards, grant)), layers };
 }
 

@@ -24,7 +24,7 @@ import {
   scpCalc,
   sessionCalc,
 } from './s3/chain';
-import { factMissing, layer, withReferenceEvaluation, type LayerCalc } from './s3/evaluate';
+import { factMissing, layer, resultsOf, withReferenceEvaluation, type LayerCalc } from './s3/evaluate';
 import { addGrant, emptyGrants, keySideGrant, type CallerMode, type Chain } from './s3/grants';
 import { grantLayer, resourcePolicy, type ResourcePolicy } from './s3/resource-policy';
 import { and3, merge3, or3 } from './s3/tri';
@@ -246,7 +246,7 @@ export function authorizeKms(input: KmsAuthorizationInput): AuthorizationResult 
   const allow = and3(rcp.permit, scp.permit, state.permit, or3(keyGrant, grants.grant));
   const ordered = [rcp, scp, key, grants.calc, identity, boundary, session];
   const decision = finalDecision(ordered, allow);
-  const layers: LayerResult[] = ordered.map((c) => c.result);
+  const layers: LayerResult[] = resultsOf(ordered);
   return { decision, layers };
 }
 

@@ -167,6 +167,11 @@ export interface LayerResult {
    * refusing the request, or the bucket owner's root user getting past a bucket-policy Deny (lock-out recovery).
    */
   readonly rule?: 'network-origin' | 'root-lockout-recovery';
+  /**
+   * For an unknown layer: whether an explicit Deny of this layer may match (false when only its Allow side could not
+   * be decided, e.g. an Allow whose condition key is unknown and no Deny statement that could match).
+   */
+  readonly denyPossible?: boolean;
 }
 
 export type Decision = 'allowed' | 'explicitly-denied' | 'implicitly-denied';

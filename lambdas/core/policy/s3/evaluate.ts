@@ -461,3 +461,10 @@ export function orgLayer(id: 'scp' | 'rcp', levels: readonly OrgLevel[], req: En
         }`;
   return { result: layer(id, 'allowed', allowing(evals), note), permit: true, deny: false };
 }
+
+/** The layer results of a decision: an unknown layer says whether its explicit Deny may match. */
+export function resultsOf(calcs: readonly LayerCalc[]): LayerResult[] {
+  return calcs.map((c) =>
+    c.result.result === 'unknown' ? { ...c.result, denyPossible: c.deny !== false } : c.result,
+  );
+}
