@@ -371,3 +371,34 @@ describe('an explicit deny is offered as a cause only when a Deny statement coul
     );
   });
 });
+
+describe('objects owned by another account: explain and simulate decide alike', () => {
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html: without BucketOwnerEnforced an
+  // object uploaded by another account stays owned by it; the bucket owner's policies do not cover it, only its ACL.
+  const world = (ownership: 'ObjectWriter' | 'BucketOwnerPreferred'): WorldSpec => ({
+    roles: [{ account: A, name: 'Admin', statements: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] }],
+    buckets: { data: { account: A, ownership, objects: { 'k.csv': { owner: B } } } },
+  });
+
+  it.each(['ObjectWriter', 'BucketOwnerPreferred'] as const)(
+    "%s: the bucket owner's role is denied the partner's object, by object ownership, in both",
+    (ownership) => {
+      const s = sim(world(ownership), { principal: roleArn(A, 'Admin') });
+      expect(s.decision).toBe('implicitly-denied');
+      expect(layer(s, 'object-ownership')?.result).toBe('implicitly-denied');
+      // a record whose session policy the snapshot does not carry: the identity side is unknown, the object's
+      // ownership still denies on its own
+      const { finding, evaluations } = explain(world(ownership), {
+        account: A,
+        role: 'Admin',
+        bucket: 'data',
+        session: 'unrecorded',
+      });
+      expect(evaluations[0]?.result.layers.find((l) => l.layer === 'object-ownership')?.result).toBe(
+        'implicitly-denied',
+      );
+      expect(finding.checks.find((c) => c.layer === 'object-ownership-acl')?.status).toBe('deny');
+      expect(finding.rootCauses[0]?.id).toBe('object-ownership-acl');
+    },
+  );
+});

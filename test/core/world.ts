@@ -247,6 +247,8 @@ export interface RecordSpec {
   readonly vpcEndpointId?: string;
   readonly params?: Readonly<Record<string, unknown>>;
   readonly errorMessage?: string;
+  /** The role session name (default s1, the session the world knows to carry no session policy). */
+  readonly session?: string;
 }
 
 /** A CloudTrail S3 data event of an AccessDenied, as AWS writes it (role session caller). */
@@ -267,8 +269,8 @@ export function recordFor(r: RecordSpec): Record<string, unknown> {
     eventVersion: '1.10',
     userIdentity: {
       type: 'AssumedRole',
-      principalId: `${roleId}:s1`,
-      arn: `arn:aws:sts::${r.account}:assumed-role/${r.role}/s1`,
+      principalId: `${roleId}:${r.session ?? 's1'}`,
+      arn: `arn:aws:sts::${r.account}:assumed-role/${r.role}/${r.session ?? 's1'}`,
       accountId: r.account,
       accessKeyId: 'ASIAEXAMPLEKEY000001',
       sessionContext: {

@@ -418,14 +418,18 @@ export function authorize(input: AuthorizationInput): AuthorizationResult {
   );
 
   const relevant = relevance(input, ctx, gf);
+  // Whether Block Public Access / Object Ownership take a grant away is judged with the caller's identity chain
+  // taken as allowing: the setting denies on its own, whatever the identity side says (or could not be read).
+  const permitted: GrantContext = { ...ctx, chain: { identity: true, boundary: true, session: true } };
+  const grantPermitted = grantOver(all, permitted);
   const acl = s3 ? aclLayer(s3, ctx, all, req) : notS3('acl');
   const bpaCalc = s3
     ? bpaLayer(
         gf.levels,
         gf.bpa,
         bpaPutCheck(req, gf.bpa),
-        grant,
-        grantOver(all, ctx, { rpb: false, ipa: false }),
+        grantPermitted,
+        grantOver(all, permitted, { rpb: false, ipa: false }),
         notes.voided,
         req,
         relevant.bpa,
@@ -436,8 +440,8 @@ export function authorize(input: AuthorizationInput): AuthorizationResult {
         s3,
         gf.facts,
         ownershipPutReject(req, gf.enforced),
-        grant,
-        grantOver(all, ctx, { enforced: false, foreign: false }),
+        grantPermitted,
+        grantOver(all, permitted, { enforced: false, foreign: false }),
         gf.objectOwner,
         relevant.ownership,
       )
