@@ -107,6 +107,11 @@ export interface ConditionContext {
   readonly values: Readonly<Record<string, string | readonly string[]>>;
   readonly absent: readonly string[];
   readonly otherKeys: 'unknown' | 'absent';
+  /**
+   * Keys known to be set but whose value the facts do not give (e.g. aws:PrincipalOrgPaths of an organization member
+   * whose path was not read): unknown even when `otherKeys` is 'absent'.
+   */
+  readonly unknown?: readonly string[];
 }
 
 export type EnhancedPolicyType =
@@ -377,6 +382,11 @@ export interface RequestFacts {
   readonly sessionPolicy: Fact<NamedPolicy | null> | null;
   /** Recent access-control changes (newest last). */
   readonly recentChanges: Fact<readonly ChangeRecord[]>;
+  /**
+   * Canonical user ids of accounts, by account id, where the facts tell them (the owner of a bucket ACL, the account's
+   * `s3api list-buckets` Owner.ID): places ACL grants to a canonical user on the caller's account.
+   */
+  readonly canonicalIds?: Readonly<Record<string, string>>;
 }
 
 // ---------------------------------------------------------------------------

@@ -54,6 +54,8 @@ export interface Simulation {
   readonly request: SimulationRequest;
   /** 'unknown' when a layer that could change the outcome could not be read from the snapshot. */
   readonly decision: Decision | 'unknown';
+  /** Only with decision 'unknown': each missing fact that could change the answer (docs/CLI.md, Simulation). */
+  readonly missing?: readonly string[];
   readonly layers: readonly SimulationLayer[];
   readonly rootCauses: readonly RootCause[];
 }
@@ -300,6 +302,17 @@ function layersOf(result: AuthorizationResult, resource: string): SimulationLaye
   }));
 }
 
+/** The facts the unknown layers lacked, each once, in layer order. */
+function missingFacts(results: readonly AuthorizationResult[]): string[] {
+  const out = new Set<string>();
+  for (const r of results)
+    for (const l of r.layers) {
+      if (l.result !== 'unknown') continue;
+      for (const m of l.missing ?? [`${l.layer}: ${l.note ?? 'could not be evaluated'}`]) out.add(m);
+    }
+  return [...out];
+}
+
 /** Builds the hypothetical AccessRequest and the facts it is evaluated with. */
 export function hypothetical(
   req: SimulationRequest,
@@ -360,5 +373,6 @@ export function simulate(
   const decision = combine(results.map((r) => r.result));
   const layers = results.flatMap((r) => layersOf(r.result, r.need.resource));
   const rootCauses = decision === 'allowed' ? [] : analyze(request, facts).rootCauses;
-  return { request: req, decision, layers, rootCauses };
+  if (decision !== 'unknown') return { request: req, decision, layers, rootCauses };
+  return { request: req, decision, missing: missingFacts(results.map((r) => r.result)), layers, rootCauses };
 }

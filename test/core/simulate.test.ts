@@ -154,10 +154,19 @@ describe('simulate decisions', () => {
     expect(vpc.layers.find((l) => l.layer === 'identity-policy')?.resource).toBe(ap);
   });
 
-  it('says unknown (never allowed) when the principal is not in the snapshot', () => {
+  it('says unknown (never allowed) when the principal is not in the snapshot, and names the missing fact', () => {
     const sim = run(req(`arn:aws:iam::${A}:role/Nope`, 's3:GetObject', Q3));
     expect(sim.decision).toBe('unknown');
     expect(sim.layers.find((l) => l.layer === 'identity-policy')?.result).toBe('unknown');
+    // docs/CLI.md, Simulation: "missing" names each missing fact, only with an unknown decision
+    expect(Object.keys(sim)).toEqual(['request', 'decision', 'missing', 'layers', 'rootCauses']);
+    expect(sim.missing).toEqual(
+      expect.arrayContaining([expect.stringMatching(/identity-based policies of arn:aws:iam::111122223333:role\/Nope/)]),
+    );
+  });
+
+  it('a decided simulation carries no "missing"', () => {
+    expect(run(req(APP, 's3:GetObject', Q3)).missing).toBeUndefined();
   });
 
   it('denies an anonymous caller the bucket policy does not grant', () => {

@@ -78,7 +78,8 @@ export function derivedContext(
 ): ConditionContext {
   const values: Record<string, string | readonly string[]> = { ...request.context.values };
   const absent = [...request.context.absent];
-  const taken = new Set([...Object.keys(values), ...absent].map((k) => k.toLowerCase()));
+  const unknownKeys = [...(request.context.unknown ?? [])];
+  const taken = new Set([...Object.keys(values), ...absent, ...unknownKeys].map((k) => k.toLowerCase()));
   const put = (key: string, value: string | readonly string[] | null | undefined): void => {
     if (value === null || value === undefined || taken.has(key.toLowerCase())) return;
     values[key] = value;
@@ -87,6 +88,12 @@ export function derivedContext(
   const none = (key: string): void => {
     if (taken.has(key.toLowerCase())) return;
     absent.push(key);
+    taken.add(key.toLowerCase());
+  };
+  /** A key the facts say is set but do not give (never taken as absent, whatever otherKeys says). */
+  const notKnown = (key: string): void => {
+    if (taken.has(key.toLowerCase())) return;
+    unknownKeys.push(key);
     taken.add(key.toLowerCase());
   };
 
@@ -111,11 +118,15 @@ export function derivedContext(
   if (anonymous || service) {
     none('aws:PrincipalOrgID');
     none('aws:PrincipalOrgPaths');
-  } else if (porg.status === 'known') {
+  } else if (porg.status === 'unknown') {
+    notKnown('aws:PrincipalOrgID');
+    notKnown('aws:PrincipalOrgPaths');
+  } else {
     if (porg.value) {
       put('aws:PrincipalOrgID', porg.value.id);
       const path = orgPathValue(porg.value);
-      put('aws:PrincipalOrgPaths', path === null ? null : [path]);
+      if (path === null) notKnown('aws:PrincipalOrgPaths');
+      else put('aws:PrincipalOrgPaths', [path]);
     } else {
       none('aws:PrincipalOrgID');
       none('aws:PrincipalOrgPaths');
@@ -125,11 +136,15 @@ export function derivedContext(
   put('aws:ResourceAccount', resourceAccount);
   put('s3:ResourceAccount', resourceAccount);
   const rorg = facts.resourceOrganization;
-  if (rorg.status === 'known') {
+  if (rorg.status === 'unknown') {
+    notKnown('aws:ResourceOrgID');
+    notKnown('aws:ResourceOrgPaths');
+  } else {
     if (rorg.value) {
       put('aws:ResourceOrgID', rorg.value.id);
       const path = orgPathValue(rorg.value);
-      put('aws:ResourceOrgPaths', path === null ? null : [path]);
+      if (path === null) notKnown('aws:ResourceOrgPaths');
+      else put('aws:ResourceOrgPaths', [path]);
     } else {
       none('aws:ResourceOrgID');
       none('aws:ResourceOrgPaths');
@@ -144,7 +159,12 @@ export function derivedContext(
   }
   put(REQUEST_POLICY_KEY, requestedPolicy(request));
   for (const [k, v] of Object.entries(extra)) put(k, v);
-  return { values, absent, otherKeys: request.context.otherKeys };
+  return {
+    values,
+    absent,
+    otherKeys: request.context.otherKeys,
+    ...(unknownKeys.length > 0 ? { unknown: unknownKeys } : {}),
+  };
 }
 
 /** The policy a PutBucketPolicy / PutAccessPointPolicy record carries (requestParameters.bucketPolicy / policy), as JSON text. */

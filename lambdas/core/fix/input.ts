@@ -86,8 +86,16 @@ export function enginePrincipal(request: AccessRequest, facts: RequestFacts): En
     identityArn,
     accountId: callerAccountId(request, facts),
     serviceName: p.type === 'AWSService' ? (p.invokedBy ?? p.arn) : null,
-    canonicalId: null,
+    canonicalId: callerCanonicalId(request, facts),
   };
+}
+
+/** The canonical user id of the caller's account, when the facts tell it (ACL grants name accounts by it). */
+function callerCanonicalId(request: AccessRequest, facts: RequestFacts): string | null {
+  const p = request.principal;
+  if (p.type === 'Anonymous' || p.type === 'AWSService') return null;
+  const account = callerAccountId(request, facts);
+  return account !== null ? (facts.canonicalIds?.[account] ?? null) : null;
 }
 
 function roleOrUser(facts: RequestFacts): EnginePrincipal['type'] {
