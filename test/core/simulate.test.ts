@@ -161,7 +161,9 @@ describe('simulate decisions', () => {
     // docs/CLI.md, Simulation: "missing" names each missing fact, only with an unknown decision
     expect(Object.keys(sim)).toEqual(['request', 'decision', 'missing', 'layers', 'rootCauses']);
     expect(sim.missing).toEqual(
-      expect.arrayContaining([expect.stringMatching(/identity-based policies of arn:aws:iam::111122223333:role\/Nope/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/identity-based policies of arn:aws:iam::111122223333:role\/Nope/),
+      ]),
     );
   });
 

@@ -29,7 +29,8 @@ export const checker: Checker = {
       if (view.unknown.every((h) => h.layer.denyPossible === false))
         return {
           status: 'pass',
-          detail: 'no Deny statement of the identity policies can match this request (only an Allow could not be decided)',
+          detail:
+            'no Deny statement of the identity policies can match this request (only an Allow could not be decided)',
         };
       return { status: 'unknown', missing: view.missing };
     }
