@@ -115,6 +115,7 @@ export function snapshotOf(spec: WorldSpec): Record<string, unknown> {
   for (const id of [A, B, C]) {
     const own = roles.filter((r) => r.account === id);
     accounts[id] = {
+      canonicalUserId: CANONICAL[id],
       publicAccessBlock: spec.accountPab?.[id] ?? null,
       ...(PATHS[id] ? { organizationPath: PATHS[id] } : {}),
       authorizationDetails: {

@@ -168,7 +168,7 @@ export function derivedContext(
 }
 
 /** The policy a PutBucketPolicy / PutAccessPointPolicy record carries (requestParameters.bucketPolicy / policy), as JSON text. */
-function requestedPolicy(request: AccessRequest): string | null {
+export function requestedPolicy(request: AccessRequest): string | null {
   if (!/^Put(Bucket|AccessPoint)Policy$/.test(request.eventName)) return null;
   const params = request.raw['requestParameters'];
   if (!params || typeof params !== 'object') return null;
