@@ -402,3 +402,36 @@ describe('objects owned by another account: explain and simulate decide alike', 
     },
   );
 });
+
+describe('the AWS managed key aws/s3: the engine applies the rule its AWS-set key policy follows', () => {
+  // https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-key (AWS sets the key policy);
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html (cross-account: use a customer
+  // managed key)
+  const world: WorldSpec = {
+    roles: [
+      { account: A, name: 'Reader', statements: [readAll] },
+      { account: B, name: 'Partner', statements: [readAll] },
+    ],
+    buckets: {
+      data: {
+        account: A,
+        policy: [grantTo(roleArn(B, 'Partner'))],
+        objects: { 'k.csv': { sse: 'aws:kms' } }, // no SSEKMSKeyId: aws/s3
+      },
+    },
+  };
+
+  it('a principal of the bucket account may use aws/s3 through S3 (no key facts needed)', () => {
+    const s = sim(world, { principal: roleArn(A, 'Reader') });
+    expect(s.decision).toBe('allowed');
+    expect(layer(s, 'kms-key-policy')?.result).toBe('allowed');
+  });
+
+  it('a principal of another account may not, and kms-key-access says why', () => {
+    const s = sim(world, { principal: roleArn(B, 'Partner') });
+    expect(s.decision).toBe('implicitly-denied');
+    expect(layer(s, 'kms-key-policy')).toMatchObject({ result: 'implicitly-denied' });
+    expect(s.rootCauses[0]).toMatchObject({ id: 'kms-key-access' });
+    expect(s.rootCauses[0]?.title).toMatch(/AWS managed key aws\/s3/);
+  });
+});

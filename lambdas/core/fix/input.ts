@@ -303,7 +303,12 @@ export function buildKmsInput(
   const found = findKmsKey(facts, kms.keyId);
   const keyArn = found?.arn ?? kms.keyId;
   const keyFact: Fact<KmsKeyFacts> = found?.fact ?? notCollected(`KMS key ${kms.keyId}`);
-  const keyAccount = /^arn:[^:]+:kms:[^:]*:(\d{12}):/.exec(keyArn)?.[1] ?? null;
+  // The AWS managed key aws/s3 belongs to the bucket's account and is managed by AWS (always enabled), even when the
+  // facts do not describe it (https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-key).
+  const awsS3 = found === null && /(^|:)alias\/aws\/s3$/.test(kms.keyId);
+  const keyAccount =
+    /^arn:[^:]+:kms:[^:]*:(\d{12}):/.exec(keyArn)?.[1] ??
+    (awsS3 ? bucketAccountId(request, facts, kms.bucket) : null);
   const extra: Record<string, string> = {
     'kms:ViaService': `s3.${request.region}.amazonaws.com`,
     'kms:EncryptionContext:aws:s3:arn': kms.s3Arn,
@@ -328,7 +333,7 @@ export function buildKmsInput(
     scpLevels: facts.scpLevels,
     rcpLevels: facts.rcpLevels,
     encryptionContext: { 'aws:s3:arn': kms.s3Arn },
-    keyManager: key?.keyManager ?? null,
-    keyState: key?.keyState ?? null,
+    keyManager: key?.keyManager ?? (awsS3 ? 'AWS' : null),
+    keyState: key?.keyState ?? (awsS3 ? 'Enabled' : null),
   };
 }

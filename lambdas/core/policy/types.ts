@@ -166,7 +166,7 @@ export interface LayerResult {
    * The rule that decided the layer when it is not a policy statement: an access point's VPC network origin
    * refusing the request, or the bucket owner's root user getting past a bucket-policy Deny (lock-out recovery).
    */
-  readonly rule?: 'network-origin' | 'root-lockout-recovery';
+  readonly rule?: 'network-origin' | 'root-lockout-recovery' | 'aws-managed-key';
   /**
    * For an unknown layer: whether an explicit Deny of this layer may match (false when only its Allow side could not
    * be decided, e.g. an Allow whose condition key is unknown and no Deny statement that could match).
