@@ -378,7 +378,7 @@ export function policyGuardrail(
  * a Deny at any level denies. https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_inheritance_auth.html
  *
  * SCPs: a level with no SCP listed means SCPs are not enabled there (AWS keeps at least one SCP attached to every
- * level once they are, https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_attach.html):
+ * level once they are, https://docs.aws.amazon.com/organizations/latest/APIReference/API_DetachPolicy.html):
  * such a level restricts nothing.
  * RCPs: RCPFullAWSAccess is attached to every root, OU and account once RCPs are enabled and cannot be detached
  * (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_evaluation.html), so every

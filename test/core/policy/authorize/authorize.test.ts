@@ -14,7 +14,7 @@
  * SCP = https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_inheritance_auth.html
  * RCP = https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html
  * RCPEVAL = https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_evaluation.html
- * SCPATTACH = https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_attach.html
+ * SCPATTACH = https://docs.aws.amazon.com/organizations/latest/APIReference/API_DetachPolicy.html
  */
 import { known, unknown, type NamedPolicy } from '../../../../lambdas/core/model';
 import {
