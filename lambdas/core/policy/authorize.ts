@@ -420,8 +420,16 @@ export function authorize(input: AuthorizationInput): AuthorizationResult {
   const relevant = relevance(input, ctx, gf);
   // Whether Block Public Access / Object Ownership take a grant away is judged with the caller's identity chain
   // taken as allowing: the setting denies on its own, whatever the identity side says (or could not be read).
-  const permitted: GrantContext = { ...ctx, chain: { identity: true, boundary: true, session: true } };
-  const grantPermitted = grantOver(all, permitted);
+  // (Without a public grant in play, or an ACL grant / another account's object, the setting changes nothing: the
+  // grant with and without it is the same, and is not computed again.)
+  const chainAllows = ctx.chain.identity === true && ctx.chain.boundary === true && ctx.chain.session === true;
+  const permitted: GrantContext = chainAllows
+    ? ctx
+    : { ...ctx, chain: { identity: true, boundary: true, session: true } };
+  // another account's object takes the bucket owner's identity grants away too, bucket grants or not
+  const ownershipMatters = relevant.ownership || (ctx.objectRequest && gf.foreign !== false);
+  const grantPermitted =
+    relevant.bpa || ownershipMatters ? (chainAllows ? grant : grantOver(all, permitted)) : grant;
   const acl = s3 ? aclLayer(s3, ctx, all, req) : notS3('acl');
   const bpaCalc = s3
     ? bpaLayer(
@@ -429,7 +437,7 @@ export function authorize(input: AuthorizationInput): AuthorizationResult {
         gf.bpa,
         bpaPutCheck(req, gf.bpa),
         grantPermitted,
-        grantOver(all, permitted, { rpb: false, ipa: false }),
+        relevant.bpa ? grantOver(all, permitted, { rpb: false, ipa: false }) : grantPermitted,
         notes.voided,
         req,
         relevant.bpa,
@@ -441,7 +449,7 @@ export function authorize(input: AuthorizationInput): AuthorizationResult {
         gf.facts,
         ownershipPutReject(req, gf.enforced),
         grantPermitted,
-        grantOver(all, permitted, { enforced: false, foreign: false }),
+        ownershipMatters ? grantOver(all, permitted, { enforced: false, foreign: false }) : grantPermitted,
         gf.objectOwner,
         relevant.ownership,
       )
