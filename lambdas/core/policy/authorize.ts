@@ -422,7 +422,8 @@ export function authorize(input: AuthorizationInput): AuthorizationResult {
   // taken as allowing: the setting denies on its own, whatever the identity side says (or could not be read).
   // (Without a public grant in play, or an ACL grant / another account's object, the setting changes nothing: the
   // grant with and without it is the same, and is not computed again.)
-  const chainAllows = ctx.chain.identity === true && ctx.chain.boundary === true && ctx.chain.session === true;
+  const chainAllows =
+    ctx.chain.identity === true && ctx.chain.boundary === true && ctx.chain.session === true;
   const permitted: GrantContext = chainAllows
     ? ctx
     : { ...ctx, chain: { identity: true, boundary: true, session: true } };
