@@ -13,6 +13,10 @@ export function renderSimulationText(sim: Simulation, color: boolean): string {
     lines.push(
       `  context: ${context.map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`).join(' ')}`,
     );
+  if (sim.missing && sim.missing.length > 0) {
+    lines.push('', c.bold('Missing facts (the answer depends on them):'));
+    for (const m of sim.missing) lines.push(`  - ${m}`);
+  }
   lines.push('', c.bold('Layers:'));
   for (const layer of sim.layers) {
     const result =

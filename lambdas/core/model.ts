@@ -77,11 +77,20 @@ export interface Principal {
   readonly federatedProvider: string | null;
 }
 
-/** One IAM authorization the call needs: an action on a resource. */
+/**
+ * One IAM authorization the call needs: an action on a resource.
+ *
+ * Through an access point, `resource` is the access point ARN (…:accesspoint/name or …:accesspoint/name/object/key)
+ * that the caller's IAM policies, the access point policy and the VPC endpoint policy are evaluated against, and
+ * `bucketResource` the bucket or object ARN behind it that the bucket policy is evaluated against
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-policies.html).
+ */
 export interface ActionNeed {
   readonly action: string; // e.g. "s3:GetObject"
   readonly resource: string; // e.g. "arn:aws:s3:::bucket/key", or "*"
   readonly resourceType: 'object' | 'bucket' | 'accesspoint' | 'account' | 'job' | 'other';
+  /** Through an access point: the bucket or object ARN behind `resource` (absent when the bucket is not known). */
+  readonly bucketResource?: string;
   /** For copies: which side of the copy this need is for. */
   readonly role?: 'source' | 'destination';
   readonly bucket: string | null;
@@ -98,6 +107,11 @@ export interface ConditionContext {
   readonly values: Readonly<Record<string, string | readonly string[]>>;
   readonly absent: readonly string[];
   readonly otherKeys: 'unknown' | 'absent';
+  /**
+   * Keys known to be set but whose value the facts do not give (e.g. aws:PrincipalOrgPaths of an organization member
+   * whose path was not read): unknown even when `otherKeys` is 'absent'.
+   */
+  readonly unknown?: readonly string[];
   /**
    * Where each key of `values` came from in the record (e.g. "sourceIPAddress", "tlsDetails.tlsVersion"),
    * for explanations. Optional: hypothetical requests (simulate) have none.
@@ -317,6 +331,11 @@ export interface ObjectFacts {
    * the bucket's default encryption stands for it (as 'likely').
    */
   readonly sseNotCollected?: boolean;
+  /**
+   * head-object BucketKeyEnabled: whether the object was encrypted with an S3 Bucket Key (its KMS encryption context
+   * is then the bucket ARN). Absent = not known (the bucket's current setting stands for it).
+   */
+  readonly bucketKeyEnabled?: boolean;
   readonly ownerAccountId?: string;
   readonly acl?: Acl;
 }
@@ -348,6 +367,11 @@ export interface OrganizationFacts {
   readonly id: string;
   readonly managementAccountId: string | null;
   readonly accountIds: readonly string[];
+  /**
+   * The path of the account this fact was built for: its parents, root first (["r-ab12", "ou-ab12-11111111"]);
+   * null or absent = not known. Gives aws:PrincipalOrgPaths / aws:ResourceOrgPaths ("o-…/r-…/ou-…/").
+   */
+  readonly path?: readonly string[] | null;
 }
 
 export interface VpcEndpointFacts {
@@ -429,6 +453,11 @@ export interface RequestFacts {
   readonly sessionPolicy: Fact<NamedPolicy | null> | null;
   /** Recent access-control changes (newest last). */
   readonly recentChanges: Fact<readonly ChangeRecord[]>;
+  /**
+   * Canonical user ids of accounts, by account id, where the facts tell them (the owner of a bucket ACL, the account's
+   * `s3api list-buckets` Owner.ID): places ACL grants to a canonical user on the caller's account.
+   */
+  readonly canonicalIds?: Readonly<Record<string, string>>;
 }
 
 // ---------------------------------------------------------------------------

@@ -54,6 +54,8 @@ export interface Simulation {
   readonly request: SimulationRequest;
   /** 'unknown' when a layer that could change the outcome could not be read from the snapshot. */
   readonly decision: Decision | 'unknown';
+  /** Only with decision 'unknown': each missing fact that could change the answer (docs/CLI.md, Simulation). */
+  readonly missing?: readonly string[];
   readonly layers: readonly SimulationLayer[];
   readonly rootCauses: readonly RootCause[];
 }
@@ -161,17 +163,26 @@ export function parsePrincipal(text: string): Principal {
   );
 }
 
+/**
+ * The need of a hypothetical request. Through an access point: one need on the access point ARN, carrying the bucket
+ * (object) ARN behind it for the bucket policy, as for a CloudTrail record (actions/needs.ts).
+ */
 function needsFor(action: string, resource: string, r: ParsedResource, bucket: string | null): ActionNeed[] {
-  const bucketLevel = r.key === null;
-  const type = bucketLevel ? 'bucket' : 'object';
+  const type = r.key === null ? 'bucket' : 'object';
   if (r.accessPointArn === null) return [{ action, resource, resourceType: type, bucket, key: r.key }];
-  const needs: ActionNeed[] = [];
-  if (bucket !== null) {
-    const arn = bucketLevel ? `arn:aws:s3:::${bucket}` : `arn:aws:s3:::${bucket}/${r.key ?? ''}`;
-    needs.push({ action, resource: arn, resourceType: type, bucket, key: r.key });
-  }
-  needs.push({ action, resource, resourceType: 'accesspoint', bucket, key: r.key });
-  return needs;
+  const partition = /^arn:(aws[a-z-]*):/.exec(resource)?.[1] ?? 'aws';
+  const bucketArn = `arn:${partition}:s3:::${bucket ?? ''}`;
+  const behind = bucket === null ? null : r.key === null ? bucketArn : `${bucketArn}/${r.key}`;
+  return [
+    {
+      action,
+      resource,
+      resourceType: type,
+      ...(behind ? { bucketResource: behind } : {}),
+      bucket,
+      key: r.key,
+    },
+  ];
 }
 
 function contextValue(context: SimulationRequest['context'], key: string): string | null {
@@ -198,7 +209,9 @@ function baseRequest(
     eventSource: 's3.amazonaws.com',
     eventName: req.action.slice(3),
     actions: [req.action],
-    resources: [...new Set(needs.map((n) => n.resource))],
+    resources: [
+      ...new Set(needs.flatMap((n) => (n.bucketResource ? [n.bucketResource, n.resource] : [n.resource]))),
+    ],
     needs,
     mapped: true,
     bucket,
@@ -224,20 +237,14 @@ function baseRequest(
   };
 }
 
-/** aws:PrincipalType values: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principaltype */
-const PRINCIPAL_TYPE_KEY: Partial<Record<PrincipalType, string>> = {
-  AssumedRole: 'AssumedRole',
-  IAMUser: 'User',
-  Root: 'Account',
-  FederatedUser: 'FederatedUser',
-  Anonymous: 'Anonymous',
-};
-
-/** The keys the request and the snapshot determine, overridden by the keys the caller gave. */
+/**
+ * The keys the hypothetical request itself determines (an authenticated HTTPS REST request made now), overridden
+ * by the keys the caller gave. The keys the facts determine (principal ARN, type, tags, org id and paths, resource
+ * account, …) are derived later, in the same place as for `explain` (fix/context.ts).
+ */
 function contextFor(
   req: SimulationRequest,
   request: AccessRequest,
-  facts: RequestFacts,
   now: Date,
 ): Record<string, string | readonly string[]> {
   const v: Record<string, string | readonly string[]> = {
@@ -246,35 +253,9 @@ function contextFor(
     'aws:EpochTime': String(Math.floor(now.getTime() / 1000)),
     'aws:RequestedRegion': request.region,
     'aws:ViaAWSService': 'false',
-    'aws:PrincipalIsAWSService': request.principal.type === 'AWSService' ? 'true' : 'false',
     's3:authType': 'REST-HEADER',
     's3:signatureversion': 'AWS4-HMAC-SHA256',
   };
-  const p = request.principal;
-  const type = PRINCIPAL_TYPE_KEY[p.type];
-  if (type) v['aws:PrincipalType'] = type;
-  if (p.identityArn) v['aws:PrincipalArn'] = p.identityArn;
-  if (p.accountId) v['aws:PrincipalAccount'] = p.accountId;
-  if (p.userName) v['aws:username'] = p.userName;
-  if (p.type === 'Root' && p.accountId) v['aws:userid'] = p.accountId;
-  else if (p.principalId) v['aws:userid'] = p.principalId;
-  if (p.type === 'AWSService' && p.invokedBy) v['aws:PrincipalServiceName'] = p.invokedBy;
-  if (facts.principal && isKnown(facts.principal)) {
-    for (const [k, value] of Object.entries(facts.principal.value.tags)) v[`aws:PrincipalTag/${k}`] = value;
-  }
-  if (isKnown(facts.principalOrganization) && facts.principalOrganization.value)
-    v['aws:PrincipalOrgID'] = facts.principalOrganization.value.id;
-  if (isKnown(facts.resourceOrganization) && facts.resourceOrganization.value)
-    v['aws:ResourceOrgID'] = facts.resourceOrganization.value.id;
-  if (request.bucketAccountId) {
-    v['aws:ResourceAccount'] = request.bucketAccountId;
-    v['s3:ResourceAccount'] = request.bucketAccountId;
-  }
-  if (request.accessPointArn) {
-    v['s3:DataAccessPointArn'] = request.accessPointArn;
-    const account = /:(\d{12}):accesspoint\//.exec(request.accessPointArn)?.[1];
-    if (account) v['s3:DataAccessPointAccount'] = account;
-  }
   const given = new Map(Object.keys(req.context).map((k) => [k.toLowerCase(), k]));
   for (const k of Object.keys(v)) if (given.has(k.toLowerCase())) delete v[k];
   return { ...v, ...req.context };
@@ -304,7 +285,7 @@ function layersOf(result: AuthorizationResult, resource: string): SimulationLaye
   return result.layers.map((l) => ({
     layer: l.layer,
     result: l.result,
-    resource,
+    resource: l.resource ?? resource,
     statements: l.policies.flatMap((p) =>
       p.statements.map((s) => ({
         sid: s.sid,
@@ -319,6 +300,17 @@ function layersOf(result: AuthorizationResult, resource: string): SimulationLaye
     ...(l.note !== undefined ? { note: l.note } : {}),
     ...(l.missing !== undefined ? { missing: l.missing } : {}),
   }));
+}
+
+/** The facts the unknown layers lacked, each once, in layer order. */
+function missingFacts(results: readonly AuthorizationResult[]): string[] {
+  const out = new Set<string>();
+  for (const r of results)
+    for (const l of r.layers) {
+      if (l.result !== 'unknown') continue;
+      for (const m of l.missing ?? [`${l.layer}: ${l.note ?? 'could not be evaluated'}`]) out.add(m);
+    }
+  return [...out];
 }
 
 /** Builds the hypothetical AccessRequest and the facts it is evaluated with. */
@@ -361,7 +353,7 @@ export function hypothetical(
   };
   request = {
     ...request,
-    context: { values: contextFor(req, request, facts, now), absent: [], otherKeys: 'absent' },
+    context: { values: contextFor(req, request, now), absent: [], otherKeys: 'absent' },
   };
   // A hypothetical session has no session policy unless the snapshot says otherwise.
   const session = facts.sessionPolicy;
@@ -381,5 +373,6 @@ export function simulate(
   const decision = combine(results.map((r) => r.result));
   const layers = results.flatMap((r) => layersOf(r.result, r.need.resource));
   const rootCauses = decision === 'allowed' ? [] : analyze(request, facts).rootCauses;
-  return { request: req, decision, layers, rootCauses };
+  if (decision !== 'unknown') return { request: req, decision, layers, rootCauses };
+  return { request: req, decision, missing: missingFacts(results.map((r) => r.result)), layers, rootCauses };
 }

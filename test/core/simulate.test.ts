@@ -12,6 +12,7 @@ import {
   SimulationInputError,
   type SimulationRequest,
 } from '../../lambdas/core/simulate';
+import { buildAuthorizationInput } from '../../lambdas/core/fix/input';
 
 const A = '111122223333';
 const APP = `arn:aws:iam::${A}:role/App`;
@@ -131,19 +132,43 @@ describe('simulate decisions', () => {
     ).toBe('allowed');
   });
 
-  it('evaluates an access point request against the access point and the bucket (both must permit)', () => {
+  it('evaluates an access point request against the access point ARN, and its bucket policy against the bucket ARN', () => {
     // https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-policies.html
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-vpc.html
     const ap = `arn:aws:s3:us-east-1:${A}:accesspoint/reports/object/reports/q3.csv`;
-    const sim = run(req(APP, 's3:GetObject', ap));
-    expect(sim.decision).toBe('allowed');
-    expect(new Set(sim.layers.map((l) => l.resource))).toEqual(new Set([Q3, ap, KEY]));
-    expect(sim.layers.some((l) => l.layer === 'access-point-policy' && l.result === 'allowed')).toBe(true);
+    // "reports" has a VPC network origin (vpc-0123): from the internet S3 refuses it, whatever the policies say
+    const internet = run(req(APP, 's3:GetObject', ap));
+    expect(internet.decision).toBe('implicitly-denied');
+    expect(internet.layers.find((l) => l.layer === 'access-point-policy')).toMatchObject({
+      result: 'implicitly-denied',
+      note: expect.stringMatching(/network origin is VPC/),
+    });
+    expect(internet.rootCauses[0]?.id).toBe('access-point-policy');
+    // from the VPC, through an endpoint whose policy names only the bucket: the endpoint must allow both ARNs
+    const vpc = run(req(APP, 's3:GetObject', ap, { 'aws:SourceVpce': 'vpce-0abc123' }));
+    expect(vpc.decision).toBe('implicitly-denied');
+    expect(vpc.layers.find((l) => l.layer === 'vpc-endpoint-policy')?.result).toBe('implicitly-denied');
+    expect(vpc.layers.find((l) => l.layer === 'access-point-policy')?.result).toBe('allowed');
+    // the bucket policy layer names the bucket ARN it was evaluated against, the others the access point ARN
+    expect(vpc.layers.find((l) => l.layer === 'bucket-policy')?.resource).toBe(Q3);
+    expect(vpc.layers.find((l) => l.layer === 'identity-policy')?.resource).toBe(ap);
   });
 
-  it('says unknown (never allowed) when the principal is not in the snapshot', () => {
+  it('says unknown (never allowed) when the principal is not in the snapshot, and names the missing fact', () => {
     const sim = run(req(`arn:aws:iam::${A}:role/Nope`, 's3:GetObject', Q3));
     expect(sim.decision).toBe('unknown');
     expect(sim.layers.find((l) => l.layer === 'identity-policy')?.result).toBe('unknown');
+    // docs/CLI.md, Simulation: "missing" names each missing fact, only with an unknown decision
+    expect(Object.keys(sim)).toEqual(['request', 'decision', 'missing', 'layers', 'rootCauses']);
+    expect(sim.missing).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/identity-based policies of arn:aws:iam::111122223333:role\/Nope/),
+      ]),
+    );
+  });
+
+  it('a decided simulation carries no "missing"', () => {
+    expect(run(req(APP, 's3:GetObject', Q3)).missing).toBeUndefined();
   });
 
   it('denies an anonymous caller the bucket policy does not grant', () => {
@@ -152,16 +177,24 @@ describe('simulate decisions', () => {
 });
 
 describe('the hypothetical request', () => {
-  it('fills the keys the snapshot determines: principal ARN, account, tags, org id, resource account', () => {
-    const { request } = hypothetical(req(APP, 's3:GetObject', Q3), view, now);
-    const v = request.context.values;
+  it('fills the keys the snapshot determines: principal ARN, account, tags, org id and path, resource account', () => {
+    // the keys are derived in one place for explain and simulate: the engine input
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html)
+    const { request, facts } = hypothetical(req(APP, 's3:GetObject', Q3), view, now);
+    const v = buildAuthorizationInput(request, request.needs[0]!, facts).request.context.values;
     expect(v['aws:PrincipalArn']).toBe(`arn:aws:iam::${A}:role/service/App`); // path from the snapshot
     expect(v['aws:PrincipalAccount']).toBe(A);
     expect(v['aws:PrincipalType']).toBe('AssumedRole');
     expect(v['aws:userid']).toBe('AROAAPPEXAMPLE0000001:s3-403-simulate');
     expect(v['aws:PrincipalTag/team']).toBe('reports');
     expect(v['aws:PrincipalOrgID']).toBe('o-exampleorg');
+    // #condition-keys-principalorgpaths: "o-…/r-…/ou-…/", root first, multivalued
+    expect(v['aws:PrincipalOrgPaths']).toEqual(['o-exampleorg/r-ab12/ou-ab12-cdef3456/']);
+    expect(v['aws:ResourceOrgPaths']).toEqual(['o-exampleorg/r-ab12/ou-ab12-cdef3456/']);
+    expect(v['aws:ResourceOrgID']).toBe('o-exampleorg');
+    expect(v['aws:PrincipalIsAWSService']).toBe('false');
     expect(v['s3:ResourceAccount']).toBe(A);
+    expect(v['aws:ResourceAccount']).toBe(A);
     expect(v['aws:SecureTransport']).toBe('true');
     expect(v['aws:CurrentTime']).toBe('2026-11-20T10:00:00Z');
     expect(request.context.otherKeys).toBe('absent');

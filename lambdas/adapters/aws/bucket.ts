@@ -61,7 +61,11 @@ export type Presence = 'present' | 'absent' | 'deleteMarker' | 'beyondPages';
 /** At most this many ListObjectVersions pages are read for one key (1000 versions each). */
 export const MAX_VERSION_PAGES = 5;
 
-type Head = Outcome<{ ServerSideEncryption?: string | undefined; SSEKMSKeyId?: string | undefined }>;
+type Head = Outcome<{
+  ServerSideEncryption?: string | undefined;
+  SSEKMSKeyId?: string | undefined;
+  BucketKeyEnabled?: boolean | undefined;
+}>;
 
 interface ObjectReads {
   readonly presence: Outcome<Presence>;
@@ -443,6 +447,8 @@ async function objectFact(
   if (r.head?.ok) {
     if (r.head.value.ServerSideEncryption) base.sseAlgorithm = r.head.value.ServerSideEncryption;
     if (r.head.value.SSEKMSKeyId) base.kmsKeyId = r.head.value.SSEKMSKeyId;
+    if (typeof r.head.value.BucketKeyEnabled === 'boolean')
+      base.bucketKeyEnabled = r.head.value.BucketKeyEnabled;
   } else base.sseNotCollected = true;
   if (!aclsInEffect) {
     // BucketOwnerEnforced: ACLs are disabled and the bucket owner owns every object

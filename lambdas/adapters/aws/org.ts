@@ -131,8 +131,50 @@ export class OrgReader {
   }
 
   /**
+   * The parents of an account, root first (["r-…", "ou-…", …]), walked with ListParents (each call cached by the
+   * reader, so the SCP / RCP levels and the org path keys share one walk).
+   */
+  async pathOf(accountId: string): Promise<Outcome<string[]>> {
+    const parents: string[] = [];
+    let child = accountId;
+    for (let depth = 0; depth < MAX_DEPTH; depth++) {
+      const r = await this.parent(child);
+      if (!r.ok) return r;
+      const parent = r.value[0];
+      if (!parent?.Id)
+        return {
+          ok: false,
+          failure: {
+            kind: 'error',
+            code: 'NoParent',
+            message: `ListParents returned no parent for ${child}`,
+            permission: PERMISSION.ListParents,
+          },
+        };
+      parents.push(parent.Id);
+      if (parent.Type === 'ROOT') break;
+      child = parent.Id;
+    }
+    return { ok: true, value: parents.reverse() };
+  }
+
+  /**
+   * The organization fact with the account's path (aws:PrincipalOrgPaths / aws:ResourceOrgPaths). A path that
+   * cannot be read leaves the path unknown (null), not the organization.
+   */
+  async withPath(
+    organization: Fact<OrganizationFacts | null>,
+    accountId: string | null,
+  ): Promise<Fact<OrganizationFacts | null>> {
+    if (organization.status !== 'known' || organization.value === null || accountId === null)
+      return organization;
+    const path = await this.pathOf(accountId);
+    return known({ ...organization.value, path: path.ok ? path.value : null });
+  }
+
+  /**
    * The SCP or RCP levels of an account, root first, given the organization fact of that account. Walks ListParents
-   * to the root; each level's policies are read as soon as the level is known.
+   * to the root; each level's policies are read once the level is known.
    */
   async levels(
     accountId: string | null,
@@ -142,20 +184,11 @@ export class OrgReader {
     if (organization.status === 'unknown') return organization;
     if (organization.value === null) return known(null);
     if (accountId === null) return unknown('notCollected', 'the account is not known');
-    const targets = [accountId];
-    const pending: Promise<Outcome<NamedPolicy[]>>[] = [this.policiesOf(accountId, kind)];
-    let child = accountId;
-    for (let depth = 0; depth < MAX_DEPTH; depth++) {
-      const parents = await this.parent(child);
-      if (!parents.ok) return unknownOf(parents.failure, `organization path of account ${accountId}`);
-      const parent = parents.value[0];
-      if (!parent?.Id) return unknown('error', `ListParents returned no parent for ${child}`);
-      targets.push(parent.Id);
-      pending.push(this.policiesOf(parent.Id, kind));
-      if (parent.Type === 'ROOT') break;
-      child = parent.Id;
-    }
-    const results = await Promise.all(pending);
+    const own = this.policiesOf(accountId, kind);
+    const path = await this.pathOf(accountId);
+    if (!path.ok) return unknownOf(path.failure, `organization path of account ${accountId}`);
+    const targets = [...path.value, accountId];
+    const results = await Promise.all([...path.value.map((t) => this.policiesOf(t, kind)), own]);
     const levels: OrgLevel[] = [];
     for (let i = 0; i < results.length; i++) {
       const r = results[i];
@@ -167,6 +200,6 @@ export class OrgReader {
       }
       levels.push({ target: targets[i] ?? '', policies: r.value });
     }
-    return known(levels.reverse());
+    return known(levels);
   }
 }

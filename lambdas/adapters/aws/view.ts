@@ -218,8 +218,12 @@ export class AwsAccountView implements AccountView {
     const noCaller = ['Anonymous', 'AWSService'].includes(request.principal.type);
     const principalOrgP = noCaller
       ? Promise.resolve(null)
-      : scopeFor(callerAccount).then((s) => this.org.organizationOf(s, callerAccount));
-    const resourceOrgP = scopeFor(bucketAccount).then((s) => this.org.organizationOf(s, bucketAccount));
+      : scopeFor(callerAccount)
+          .then((s) => this.org.organizationOf(s, callerAccount))
+          .then((o) => this.org.withPath(o, callerAccount));
+    const resourceOrgP = scopeFor(bucketAccount)
+      .then((s) => this.org.organizationOf(s, bucketAccount))
+      .then((o) => this.org.withPath(o, bucketAccount));
     const scpP = principalOrgP.then((o) => (o === null ? null : this.org.levels(callerAccount, o, 'scp')));
     const rcpP = resourceOrgP.then((o) => this.org.levels(bucketAccount, o, 'rcp'));
     const vpceId = request.vpcEndpointId;

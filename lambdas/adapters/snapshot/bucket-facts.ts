@@ -54,6 +54,7 @@ export function objectFactsOf(o: SnapshotObject): ObjectFacts {
     exists: true,
     ...(o.ServerSideEncryption !== undefined ? { sseAlgorithm: o.ServerSideEncryption } : {}),
     ...(o.SSEKMSKeyId !== undefined ? { kmsKeyId: o.SSEKMSKeyId } : {}),
+    ...(o.BucketKeyEnabled !== undefined ? { bucketKeyEnabled: o.BucketKeyEnabled } : {}),
     ...(o.ownerAccountId !== undefined ? { ownerAccountId: o.ownerAccountId } : {}),
     ...(o.acl !== undefined ? { acl: aclOf(o.acl) } : {}),
   };

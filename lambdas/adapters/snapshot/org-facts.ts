@@ -54,6 +54,8 @@ export function organizationFacts(
     id: org.Id,
     managementAccountId: org.ManagementAccountId ?? org.MasterAccountId ?? null,
     accountIds: org.Accounts ? org.Accounts.map((a) => a.Id) : [],
+    // organizationPath is nearest first; the org path keys read root first
+    path: m.path === null ? null : [...m.path].reverse(),
   });
 }
 

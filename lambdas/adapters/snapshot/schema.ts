@@ -103,6 +103,8 @@ const authorizationDetails = z.looseObject({
 });
 
 const account = z.looseObject({
+  /** Extension: the account's canonical user id (`aws s3api list-buckets --query Owner.ID`). */
+  canonicalUserId: z.string().optional(),
   publicAccessBlock: publicAccessBlock.nullable().optional(),
   authorizationDetails: authorizationDetails.optional(),
   organizationPath: z.array(z.string()).optional(),
@@ -150,6 +152,7 @@ const objectEntry = z.looseObject({
   exists: z.boolean().optional(),
   ServerSideEncryption: z.string().optional(),
   SSEKMSKeyId: z.string().optional(),
+  BucketKeyEnabled: z.boolean().optional(),
   ownerAccountId: z.string().optional(),
   acl: acl.optional(),
 });

@@ -45,9 +45,12 @@ export class SnapshotIndex {
   readonly scpByTarget = new Map<string, SnapshotOrgPolicy[]>();
   readonly rcpByTarget = new Map<string, SnapshotOrgPolicy[]>();
   readonly orgAccountIds: ReadonlySet<string> | null;
+  /** Canonical user ids by account id: accounts.<id>.canonicalUserId, else the Owner.ID of a bucket / object ACL. */
+  readonly canonicalIds: Readonly<Record<string, string>>;
 
   constructor(readonly snapshot: Snapshot) {
     for (const [id, account] of Object.entries(snapshot.accounts ?? {})) this.indexAccount(id, account);
+    this.canonicalIds = canonicalIdsOf(snapshot);
     for (const [arn, entry] of Object.entries(snapshot.kmsKeys ?? {})) this.indexKmsKey(arn, entry);
     const org = snapshot.organization;
     this.orgAccountIds = org?.Accounts ? new Set(org.Accounts.map((a) => a.Id)) : null;
@@ -143,4 +146,17 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+function canonicalIdsOf(snapshot: Snapshot): Record<string, string> {
+  const out: Record<string, string> = {};
+  const add = (account: string | undefined, id: string | undefined): void => {
+    if (account && id && out[account] === undefined) out[account] = id;
+  };
+  for (const [id, account] of Object.entries(snapshot.accounts ?? {})) add(id, account.canonicalUserId);
+  for (const bucket of Object.values(snapshot.buckets ?? {})) {
+    add(bucket.accountId, bucket.acl?.Owner?.ID);
+    for (const o of Object.values(bucket.objects ?? {})) add(o.ownerAccountId, o.acl?.Owner?.ID);
+  }
+  return out;
 }

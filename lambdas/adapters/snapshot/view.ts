@@ -71,6 +71,7 @@ export class SnapshotView implements AccountView {
       kmsKeys: kmsKeysFor(this.index, request, this.kms),
       sessionPolicy: sessionPolicyFor(this.snapshot, request),
       recentChanges: this.changes,
+      canonicalIds: this.index.canonicalIds,
     };
   }
 

@@ -85,7 +85,12 @@ function objectNeeds(input: OperationInput, spec: OperationSpec): ActionNeed[] {
   if (GOVERNANCE_BYPASS_CALLS.has(input.eventName) && bypassesGovernance(input.params)) {
     extras.push('s3:BypassGovernanceRetention');
   }
-  const extraNeeds = extras.map((a) => ({ ...objectNeed(input, a, input.key), ...role }));
+  const extraNeeds = withAccessPoint(
+    input,
+    spec,
+    extras.map((a) => ({ ...objectNeed(input, a, input.key), ...role })),
+    role,
+  );
   return [...(isCopy ? copySourceNeeds(input) : []), ...main, ...extraNeeds];
 }
 
@@ -158,7 +163,10 @@ function objectNeed(input: OperationInput, action: string, key: string | null): 
   return need(action, `${bucketArn(input)}/${key ?? '*'}`, 'object', input.bucket, key);
 }
 
-/** Through an access point, the same action on the access point (object) ARN. */
+/**
+ * Through an access point: one need per action, on the access point (object) ARN, carrying the bucket (object) ARN
+ * behind it for the bucket policy. https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-policies.html
+ */
 function withAccessPoint(
   input: OperationInput,
   spec: OperationSpec,
@@ -167,10 +175,15 @@ function withAccessPoint(
 ): ActionNeed[] {
   const ap = input.accessPoint;
   if (ap === null || !spec.viaAccessPoint) return needs;
-  const first = needs[0];
-  if (first === undefined) return needs;
-  const arn = spec.scope === 'object' ? `${ap.arn}/object/${input.key ?? '*'}` : ap.arn;
-  return [...needs, { ...need(first.action, arn, 'accesspoint', input.bucket, first.key), ...role }];
+  return needs.map((n) => {
+    const arn = spec.scope === 'object' ? `${ap.arn}/object/${n.key ?? input.key ?? '*'}` : ap.arn;
+    return {
+      ...n,
+      resource: arn,
+      ...(n.resource !== '*' ? { bucketResource: n.resource } : {}),
+      ...role,
+    };
+  });
 }
 
 function kmsNeeds(input: OperationInput): OperationNeeds {

@@ -1,20 +1,20 @@
 import { known } from '../model';
 import { accessPointPolicyCommands } from '../fix/commands';
 import { guardrailDeny } from '../fix/guardrail';
+import { layerEvidence } from '../fix/layers';
 import { viewLayer } from '../fix/layer-check';
 import type { Checker, CheckerInput, CheckResult } from './types';
+import type { LayerHit } from '../fix/layers';
 
 export const checker: Checker = {
   id: 'access-point-policy',
   title: "The S3 access point's policy or network origin stops the request",
   detection:
-    'For requests through an access point, the engine evaluates the access point policy and its network origin (a VPC-only access point refuses requests that do not come through that VPC); both the access point and the bucket must permit the request.',
+    "For requests through an access point, the engine evaluates the access point policy against the access point ARN and its network origin (a VPC-only access point refuses requests that do not come from that VPC); both the access point and the bucket must permit the request. This checker reads the engine's access-point layer.",
   fixSummary:
     'Add an Allow for this principal on the access point ARN (aws s3control put-access-point-policy), or call a VPC-only access point from inside its VPC.',
   check(input): CheckResult {
     const { facts, request } = input;
-    const origin = networkOriginDeny(input);
-    if (origin) return origin;
     const view = viewLayer(input.evaluations, 'access-point-policy', { implicitDenies: true });
     if (view.kind === 'unknown') return { status: 'unknown', missing: view.missing };
     if (view.kind !== 'deny') {
@@ -24,19 +24,16 @@ export const checker: Checker = {
           view.kind === 'not-applicable' ? 'the request did not go through an access point' : view.detail,
       };
     }
+    const origin =
+      view.explicit.length === 0 ? view.implicit.filter((h) => h.layer.rule === 'network-origin') : [];
+    if (origin.length > 0) return networkOriginDeny(input, origin);
     const ap = facts.accessPoint?.status === 'known' ? facts.accessPoint.value : null;
     const policy = ap?.policy.status === 'known' ? ap.policy.value : null;
-    const vpcOnly = ap?.networkOrigin === 'VPC' && request.vpcEndpointId === null;
     return guardrailDeny(input, view, {
       layer: 'access-point-policy',
       name: `access point policy of ${ap?.name ?? request.accessPointArn ?? 'the access point'}`,
       implicitWhy:
         'Both the access point policy and the bucket policy must permit a request made through an access point.',
-      ...(vpcOnly
-        ? {
-            advice: `The access point only accepts requests from VPC ${ap?.vpcId ?? ''} through a VPC endpoint; this request came from ${request.sourceIp ?? 'outside the VPC'}.`,
-          }
-        : {}),
       locate: () => ({
         policy,
         fallback: { name: ap?.name ?? 'access-point', source: 'access-point-policy' },
@@ -49,33 +46,26 @@ export const checker: Checker = {
 };
 
 /**
- * A VPC-only access point refuses requests that do not come from its VPC (through a VPC endpoint).
- * https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-vpc.html
+ * The engine's access point layer refused the request for its network origin (a VPC-only access point called from
+ * outside its VPC). https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-vpc.html
  */
-function networkOriginDeny({ request, facts }: CheckerInput): CheckResult | null {
+function networkOriginDeny({ request, facts }: CheckerInput, hits: readonly LayerHit[]): CheckResult {
   const ap = facts.accessPoint?.status === 'known' ? facts.accessPoint.value : null;
-  if (ap?.networkOrigin !== 'VPC') return null;
-  const vpce = facts.vpcEndpoint?.status === 'known' ? facts.vpcEndpoint.value : null;
-  const sameVpc = vpce?.vpcId == null || ap.vpcId === null || vpce.vpcId === ap.vpcId;
-  if (request.vpcEndpointId !== null && sameVpc) return null;
+  const name = ap?.name ?? request.accessPointArn ?? 'the access point';
+  const vpc = ap?.vpcId ?? 'its VPC';
   const from =
     request.vpcEndpointId !== null
-      ? `endpoint ${request.vpcEndpointId} in ${vpce?.vpcId ?? 'another VPC'}`
+      ? `endpoint ${request.vpcEndpointId}`
       : `the internet (${request.sourceIp ?? 'no VPC endpoint'})`;
   return {
     status: 'deny',
     confidence: 'confirmed',
-    title: `Access point ${ap.name} only accepts requests from VPC ${ap.vpcId ?? '(its VPC)'}; this one came from ${from}`,
-    explanation: `The access point's network origin is VPC: S3 rejects every request to it that does not arrive through a VPC endpoint in ${ap.vpcId ?? 'that VPC'}, whatever the policies allow.`,
-    evidence: [
-      {
-        layer: 'access-point-policy',
-        detail: `NetworkOrigin VPC (${ap.vpcId ?? 'unknown VPC'}); request from ${from}`,
-      },
-    ],
+    title: `Access point ${name} only accepts requests from VPC ${vpc}; this one came from ${from}`,
+    explanation: `The access point's network origin is VPC: S3 rejects every request to it that does not come from ${vpc}, whatever the policies allow.`,
+    evidence: hits.map((h) => layerEvidence(h, 'access-point-policy')),
     fix: {
-      summary: `Call ${ap.name} from inside ${ap.vpcId ?? 'its VPC'} through an S3 VPC endpoint, or use an access point whose network origin is Internet.`,
-      commands: [`aws s3control get-access-point --account-id ${ap.accountId} --name ${ap.name}`],
+      summary: `Call ${name} from inside ${vpc} through an S3 VPC endpoint, or use an access point whose network origin is Internet.`,
+      commands: ap ? [`aws s3control get-access-point --account-id ${ap.accountId} --name ${ap.name}`] : [],
       verified: false,
     },
   };

@@ -63,7 +63,8 @@ export const checker: Checker = {
     const principalArn = callerIdentityArn(input.request, input.facts);
     const policy = bucketPolicy(input.facts, bucket);
     const statements = allowStatements(
-      needs,
+      // the bucket policy names the bucket (object) ARN, also behind an access point
+      needs.map((n) => (n.bucketResource ? { ...n, resource: n.bucketResource } : n)),
       principalArn ?? `arn:aws:iam::${callerAccountId(input.request, input.facts) ?? 'ACCOUNT_ID'}:root`,
     );
     const { outcome } = addToPolicy(
@@ -99,7 +100,7 @@ export const checker: Checker = {
       } allows ${describeNeeds(noGrant)} for this principal.`,
       evidence: noAllowEvidence(hitsList, 'bucket-policy'),
       fix: {
-        summary: `Add a statement to the bucket policy of ${bucket} allowing ${principalArn ?? `account ${caller}`} ${needs.map((n) => `${n.action} on ${n.resource}`).join(', ')}.`,
+        summary: `Add a statement to the bucket policy of ${bucket} allowing ${principalArn ?? `account ${caller}`} ${needs.map((n) => `${n.action} on ${n.bucketResource ?? n.resource}`).join(', ')}.`,
         commands: bucketPolicyCommands(bucket),
         policyPatch: {
           layer: 'bucket-policy',

@@ -24,7 +24,16 @@ export const checker: Checker = {
     'Make the request satisfy the statement, or remove the action from the Deny (inline policy) / add an aws:PrincipalArn exception (shared managed policy); verified by re-evaluation.',
   check({ request, facts, evaluations }): CheckResult {
     const view = viewLayer(evaluations, 'identity-policy', { implicitDenies: false });
-    if (view.kind === 'unknown') return { status: 'unknown', missing: view.missing };
+    if (view.kind === 'unknown') {
+      // An explicit deny needs a Deny statement that could match: an Allow that could not be decided is not one.
+      if (view.unknown.every((h) => h.layer.denyPossible === false))
+        return {
+          status: 'pass',
+          detail:
+            'no Deny statement of the identity policies can match this request (only an Allow could not be decided)',
+        };
+      return { status: 'unknown', missing: view.missing };
+    }
     if (view.kind !== 'deny') return { status: view.kind, detail: view.detail };
     const first = view.explicit[0]!;
     const deny = denyStatements(first.layer)[0];

@@ -4,7 +4,7 @@ import { identityPolicyCommands, keyPolicyCommands, kmsGrantCommand } from '../f
 import { identityPolicies } from '../fix/find';
 import { FIX_POLICY_NAME } from '../fix/grants';
 import { buildKmsInput, callerIdentityArn, findKmsKey, type KmsNeed } from '../fix/input';
-import { AWS_S3_KEY, kmsNeeds } from '../fix/kms';
+import { kmsNeeds } from '../fix/kms';
 import { isKmsNeed, layerEvidence, layerOf } from '../fix/layers';
 import { allowStatement, sidFor, withStatement } from '../fix/patch';
 import { verifyKms } from '../fix/verify';
@@ -120,12 +120,11 @@ function keyFix(input: CheckerInput, k: KmsNeed, e: NeedEvaluation): Fix {
   return { summary: `${text[0]!.toUpperCase()}${text.slice(1)}.`, commands, policyPatch: patch, ...outcome };
 }
 
-function awsManagedCrossAccount(input: CheckerInput, k: KmsNeed): boolean {
-  const found = findKmsKey(input.facts, k.keyId);
-  const managed =
-    k.keyId === AWS_S3_KEY || (found?.fact.status === 'known' && found.fact.value.keyManager === 'AWS');
-  return managed && input.request.crossAccount === true;
-}
+/** The engine refused an AWS managed key to a caller of another account (its key layer's rule). */
+const awsManagedRefusal = (e: NeedEvaluation): boolean =>
+  e.result.layers.some(
+    (l) => l.layer === 'kms-key-policy' && l.rule === 'aws-managed-key' && l.result === 'implicitly-denied',
+  );
 
 export const checker: Checker = {
   id: 'kms-key-access',
@@ -144,17 +143,7 @@ export const checker: Checker = {
         ? { status: 'unknown', missing: ['the KMS key of the denied call'] }
         : { status: 'not-applicable', detail: 'no SSE-KMS key is involved' };
     }
-    const managed = pairs.find(({ k }) => awsManagedCrossAccount(input, k));
-    const sameAccountAwsKey = pairs.filter(
-      ({ k }) => k.keyId === AWS_S3_KEY && input.request.crossAccount === false,
-    );
-    if (!managed && sameAccountAwsKey.length === pairs.length) {
-      // The aws/s3 key policy allows every principal of the account to use it through S3 (kms:CallerAccount + kms:ViaService).
-      return {
-        status: 'pass',
-        detail: 'the AWS managed key aws/s3 allows every principal of the bucket account through S3',
-      };
-    }
+    const managed = pairs.find(({ e }) => awsManagedRefusal(e));
     if (managed) {
       const bucket = managed.k.bucket ?? 'BUCKET';
       return {
@@ -167,6 +156,7 @@ export const checker: Checker = {
             layer: 'kms-key-policy',
             detail: `key ${managed.k.keyId} (from ${managed.k.source}) is AWS managed; caller ${input.request.principal.accountId ?? '?'} is cross-account`,
           },
+          ...evidenceOf(managed.e),
         ],
         fix: {
           summary:

@@ -75,6 +75,8 @@ function findMismatches(
 ): Mismatch[] {
   const out: Mismatch[] = [];
   for (const h of hitsList) {
+    // through an access point the policies name other ARN forms (…:accesspoint/name/object/key): not this mistake
+    if (h.evaluation.need.bucketResource !== undefined) continue;
     const candidates: readonly NamedPolicy[] =
       layer === 'identity-policy'
         ? identityPolicies(input.facts)

@@ -46,7 +46,10 @@ export function toAccessRequest(record: Record<string, unknown>): AccessRequest 
     eventSource,
     eventName,
     actions: unique(needs.map((n) => n.action)),
-    resources: unique(needs.map((n) => n.resource)),
+    // through an access point: the bucket (object) ARN behind it, then the access point ARN
+    resources: unique(
+      needs.flatMap((n) => (n.bucketResource ? [n.bucketResource, n.resource] : [n.resource])),
+    ),
     needs,
     mapped,
     bucket: location.bucket,

@@ -95,7 +95,11 @@ export function guardrailDeny(
   const needs = needsOf(view.implicit.map((h) => h.evaluation));
   const first = view.implicit[0]!;
   const target = spec.locate(first.layer.policies[0]?.policy ?? null);
-  const statements: Json[] = allowStatements(needs, target.principalElement ? principalArn : null);
+  // the resource the layer refused: through an access point, a guardrail may refuse the bucket ARN behind it
+  const refused = view.implicit.map((h) =>
+    h.layer.resource ? { ...h.evaluation.need, resource: h.layer.resource } : h.evaluation.need,
+  );
+  const statements: Json[] = allowStatements(refused, target.principalElement ? principalArn : null);
   let patched: NamedPolicy | null = target.policy;
   for (const s of statements) patched = withStatement(patched, s, target.fallback);
   const outcome = patched
@@ -108,7 +112,7 @@ export function guardrailDeny(
     explanation: `No statement of the ${spec.name} allows ${describeNeeds(view.implicit)}. ${spec.implicitWhy}`,
     evidence: noAllowEvidence(view.implicit, spec.layer),
     fix: {
-      summary: `${spec.advice ? `${spec.advice} ` : ''}Add an Allow for ${needs.map((n) => `${n.action} on ${n.resource}`).join(', ')}${
+      summary: `${spec.advice ? `${spec.advice} ` : ''}Add an Allow for ${[...new Set(refused.map((n) => `${n.action} on ${n.resource}`))].join(', ')}${
         target.principalElement && principalArn ? ` to ${principalArn}` : ''
       } in the ${spec.name}.`,
       commands: target.commands,

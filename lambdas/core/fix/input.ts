@@ -7,7 +7,6 @@ import type {
   Acl,
   ActionNeed,
   BucketFacts,
-  ConditionContext,
   Fact,
   KmsKeyFacts,
   NamedPolicy,
@@ -15,8 +14,14 @@ import type {
   RequestFacts,
 } from '../model';
 import { known, unknown } from '../model';
-import { REQUEST_POLICY_KEY } from '../policy/s3/bpa';
-import type { AuthorizationInput, EnginePrincipal, KmsAuthorizationInput } from '../policy/types';
+import { contextValues } from '../policy/s3/bpa';
+import { derivedContext } from './context';
+import type {
+  AccessPointInput,
+  AuthorizationInput,
+  EnginePrincipal,
+  KmsAuthorizationInput,
+} from '../policy/types';
 
 const notCollected = (what: string): Fact<never> => unknown('notCollected', `${what} is not in the facts`);
 
@@ -81,8 +86,16 @@ export function enginePrincipal(request: AccessRequest, facts: RequestFacts): En
     identityArn,
     accountId: callerAccountId(request, facts),
     serviceName: p.type === 'AWSService' ? (p.invokedBy ?? p.arn) : null,
-    canonicalId: null,
+    canonicalId: callerCanonicalId(request, facts),
   };
+}
+
+/** The canonical user id of the caller's account, when the facts tell it (ACL grants name accounts by it). */
+function callerCanonicalId(request: AccessRequest, facts: RequestFacts): string | null {
+  const p = request.principal;
+  if (p.type === 'Anonymous' || p.type === 'AWSService') return null;
+  const account = callerAccountId(request, facts);
+  return account !== null ? (facts.canonicalIds?.[account] ?? null) : null;
 }
 
 function roleOrUser(facts: RequestFacts): EnginePrincipal['type'] {
@@ -93,62 +106,8 @@ function roleOrUser(facts: RequestFacts): EnginePrincipal['type'] {
   return 'AWSAccount';
 }
 
-/**
- * The request's condition context plus the keys the facts determine (organization ids, principal tags,
- * the resource account), when the record did not carry them.
- */
-export function enrichContext(
-  request: AccessRequest,
-  facts: RequestFacts,
-  resourceAccount: string | null,
-  extra: Readonly<Record<string, string>> = {},
-): ConditionContext {
-  const values: Record<string, string | readonly string[]> = { ...request.context.values };
-  const absent = [...request.context.absent];
-  const present = new Set(Object.keys(values).map((k) => k.toLowerCase()));
-  const hasKey = (key: string): boolean => present.has(key.toLowerCase());
-  const put = (key: string, value: string | null | undefined): void => {
-    if (value === null || value === undefined || hasKey(key)) return;
-    values[key] = value;
-    present.add(key.toLowerCase());
-  };
-  const identityArn = callerIdentityArn(request, facts);
-  put('aws:PrincipalArn', identityArn);
-  put('aws:PrincipalAccount', callerAccountId(request, facts));
-  put('aws:ResourceAccount', resourceAccount);
-  put('s3:ResourceAccount', resourceAccount);
-  const porg = facts.principalOrganization;
-  if (porg.status === 'known') {
-    if (porg.value) put('aws:PrincipalOrgID', porg.value.id);
-    else if (!hasKey('aws:PrincipalOrgID')) absent.push('aws:PrincipalOrgID');
-  }
-  const rorg = facts.resourceOrganization;
-  if (rorg.status === 'known') {
-    if (rorg.value) put('aws:ResourceOrgID', rorg.value.id);
-    else if (!hasKey('aws:ResourceOrgID')) absent.push('aws:ResourceOrgID');
-  }
-  if (facts.principal?.status === 'known') {
-    for (const [k, v] of Object.entries(facts.principal.value.tags)) put(`aws:PrincipalTag/${k}`, v);
-    if (facts.principal.value.kind === 'user') put('aws:username', identityArn?.split('/').pop());
-  }
-  const ap = facts.accessPoint?.status === 'known' ? facts.accessPoint.value : null;
-  if (ap?.networkOrigin) put('s3:AccessPointNetworkOrigin', ap.networkOrigin);
-  const requested = requestedPolicy(request);
-  if (requested !== null) put(REQUEST_POLICY_KEY, requested);
-  for (const [k, v] of Object.entries(extra)) put(k, v);
-  return { values, absent, otherKeys: request.context.otherKeys };
-}
-
-/** The policy a PutBucketPolicy / PutAccessPointPolicy record carries (requestParameters.bucketPolicy / policy), as JSON text. */
-function requestedPolicy(request: AccessRequest): string | null {
-  if (!/^Put(Bucket|AccessPoint)Policy$/.test(request.eventName)) return null;
-  const params = request.raw['requestParameters'];
-  if (!params || typeof params !== 'object') return null;
-  const p = params as Record<string, unknown>;
-  const doc = p['bucketPolicy'] ?? p['policy'] ?? p['Policy'];
-  if (doc === undefined || doc === null) return null;
-  return typeof doc === 'string' ? doc : JSON.stringify(doc);
-}
+/** The request's condition context plus every key the facts determine (see ./context.ts). */
+export const enrichContext = derivedContext;
 
 function isManagementAccount(org: RequestFacts['principalOrganization'], account: string | null): boolean {
   return (
@@ -239,6 +198,33 @@ function bucketPolicyFact(facts: RequestFacts, bucket: string | null): Fact<Name
   return b.status === 'unknown' ? b : b.value.policy;
 }
 
+/** Whether a need goes through the request's access point (its resource is the access point ARN). */
+export function throughAccessPoint(request: AccessRequest, need: ActionNeed): boolean {
+  const ap = request.accessPointArn;
+  if (need.bucketResource !== undefined) return true;
+  return ap !== null && (need.resource === ap || need.resource.startsWith(`${ap}/`));
+}
+
+/** The VPC the request came from: null = not through a VPC endpoint; 'unknown' = the endpoint's VPC is not known. */
+function sourceVpc(request: AccessRequest, facts: RequestFacts): string | null | 'unknown' {
+  const given = contextValues(request.context, 'aws:SourceVpc');
+  if (Array.isArray(given) && typeof given[0] === 'string') return given[0];
+  if (request.vpcEndpointId === null && facts.vpcEndpoint === null) return null;
+  const vpce = facts.vpcEndpoint?.status === 'known' ? facts.vpcEndpoint.value : null;
+  return vpce?.vpcId ?? 'unknown';
+}
+
+/** A request through an access point: the bucket ARN behind it and its network origin (policy/types.ts). */
+function accessPointInput(request: AccessRequest, need: ActionNeed, facts: RequestFacts): AccessPointInput {
+  const ap = facts.accessPoint?.status === 'known' ? facts.accessPoint.value : null;
+  return {
+    bucketResource: need.bucketResource ?? null,
+    networkOrigin: ap?.networkOrigin ?? null,
+    vpcId: ap?.vpcId ?? null,
+    sourceVpc: sourceVpc(request, facts),
+  };
+}
+
 /** Maps the facts to the engine's input for one (action, resource) the request needs. */
 export function buildAuthorizationInput(
   request: AccessRequest,
@@ -248,6 +234,7 @@ export function buildAuthorizationInput(
   const account = bucketAccountId(request, facts, need.bucket);
   const principal = enginePrincipal(request, facts);
   const ap = facts.accessPoint;
+  const viaAp = throughAccessPoint(request, need);
   return {
     request: {
       principal,
@@ -258,8 +245,12 @@ export function buildAuthorizationInput(
     },
     ...principalPolicies(facts),
     sessionPolicy: facts.sessionPolicy,
-    bucketPolicy: bucketPolicyFact(facts, need.bucket),
-    accessPointPolicy: ap === null ? null : ap.status === 'unknown' ? ap : ap.value.policy,
+    bucketPolicy:
+      viaAp && need.bucket === null
+        ? notCollected('the bucket behind the access point')
+        : bucketPolicyFact(facts, need.bucket),
+    accessPointPolicy: !viaAp || ap === null ? null : ap.status === 'unknown' ? ap : ap.value.policy,
+    accessPoint: viaAp ? accessPointInput(request, need, facts) : null,
     vpcEndpointPolicy:
       facts.vpcEndpoint === null
         ? null
@@ -312,7 +303,12 @@ export function buildKmsInput(
   const found = findKmsKey(facts, kms.keyId);
   const keyArn = found?.arn ?? kms.keyId;
   const keyFact: Fact<KmsKeyFacts> = found?.fact ?? notCollected(`KMS key ${kms.keyId}`);
-  const keyAccount = /^arn:[^:]+:kms:[^:]*:(\d{12}):/.exec(keyArn)?.[1] ?? null;
+  // The AWS managed key aws/s3 belongs to the bucket's account and is managed by AWS (always enabled), even when the
+  // facts do not describe it (https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-key).
+  const awsS3 = found === null && /(^|:)alias\/aws\/s3$/.test(kms.keyId);
+  const keyAccount =
+    /^arn:[^:]+:kms:[^:]*:(\d{12}):/.exec(keyArn)?.[1] ??
+    (awsS3 ? bucketAccountId(request, facts, kms.bucket) : null);
   const extra: Record<string, string> = {
     'kms:ViaService': `s3.${request.region}.amazonaws.com`,
     'kms:EncryptionContext:aws:s3:arn': kms.s3Arn,
@@ -337,7 +333,7 @@ export function buildKmsInput(
     scpLevels: facts.scpLevels,
     rcpLevels: facts.rcpLevels,
     encryptionContext: { 'aws:s3:arn': kms.s3Arn },
-    keyManager: key?.keyManager ?? null,
-    keyState: key?.keyState ?? null,
+    keyManager: key?.keyManager ?? (awsS3 ? 'AWS' : null),
+    keyState: key?.keyState ?? (awsS3 ? 'Enabled' : null),
   };
 }

@@ -33,8 +33,9 @@ function defaultKey(
   return { enc, keyId: enc.kmsKeyId ?? AWS_S3_KEY };
 }
 
+/** The aws:s3:arn encryption context: the object ARN (behind an access point too), or the bucket ARN with a bucket key. */
 function s3ArnFor(need: ActionNeed, bucketKey: boolean): string {
-  return bucketKey && need.bucket ? `arn:aws:s3:::${need.bucket}` : need.resource;
+  return bucketKey && need.bucket ? `arn:aws:s3:::${need.bucket}` : (need.bucketResource ?? need.resource);
 }
 
 function kmsRecordNeed(request: AccessRequest): KmsNeed | null {
@@ -54,11 +55,14 @@ function readNeed(facts: RequestFacts, need: ActionNeed): KmsNeed | null {
     if (!obj.value.exists || !isKms(obj.value.sseAlgorithm)) return null;
     const dk = defaultKey(facts, need.bucket);
     const keyId = obj.value.kmsKeyId ?? AWS_S3_KEY;
+    // The bucket-key setting applies to objects written after it was enabled: the object's own head-object
+    // BucketKeyEnabled decides its encryption context; the bucket's current setting only when it is not known.
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html
     return {
       action: 'kms:Decrypt',
       keyId,
       source: 'object',
-      s3Arn: s3ArnFor(need, dk?.enc.bucketKeyEnabled ?? false),
+      s3Arn: s3ArnFor(need, obj.value.bucketKeyEnabled ?? dk?.enc.bucketKeyEnabled ?? false),
       bucket: need.bucket,
     };
   }

@@ -4,6 +4,7 @@
  *
  * Layers, in evaluation order: RCP, SCP, VPC endpoint policy, access point policy, bucket policy, ACL,
  * Block Public Access, Object Ownership, identity-based policies, permissions boundary, session policy.
+ * The rule table, with sources and the tests that cover each rule: docs/AUTHORIZATION.md.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/how-s3-evaluates-access-control.html
  *
@@ -14,23 +15,17 @@
  */
 import type { Acl, Fact } from '../model';
 import type {
+  AccessPointInput,
   AuthorizationInput,
   AuthorizationResult,
   EngineRequest,
   LayerId,
+  LayerOutcome,
   LayerResult,
   Tri,
 } from './types';
 import { aclNeedFor, matchAcl, type AclGrantMatch, type AclNeed } from './s3/acl';
-import {
-  contextValues,
-  effectiveTriBpa,
-  isAclPut,
-  isPolicyPut,
-  levelsWith,
-  type BpaLevel,
-  type TriBpa,
-} from './s3/bpa';
+import { effectiveTriBpa, isAclPut, isPolicyPut, levelsWith, type BpaLevel, type TriBpa } from './s3/bpa';
 import {
   boundaryCalc,
   callerKind,
@@ -41,7 +36,14 @@ import {
   scpCalc,
   sessionCalc,
 } from './s3/chain';
-import { notApplicable, policyGuardrail, withReferenceEvaluation, type LayerCalc } from './s3/evaluate';
+import {
+  layer,
+  notApplicable,
+  policyGuardrail,
+  resultsOf,
+  withReferenceEvaluation,
+  type LayerCalc,
+} from './s3/evaluate';
 import { anyGrant, emptyGrants } from './s3/grants';
 import { grantLayer, resourcePolicy, type ResourcePolicy } from './s3/resource-policy';
 import { aclLayer, bpaLayer, bpaPutCheck, ownershipLayer, ownershipPutReject } from './s3/s3-layers';
@@ -58,20 +60,6 @@ import {
 import { and3, merge3, or3 } from './s3/tri';
 
 // ---------------------------------------------------------------------------
-// Resource policies (bucket, access point) as grants
-// ---------------------------------------------------------------------------
-
-/** Through an access point, its policy names the access point ARN (…:accesspoint/name[/object/key]). */
-function accessPointRequest(req: EngineRequest): EngineRequest {
-  const ap = contextValues(req.context, 's3:DataAccessPointArn');
-  const apArn = Array.isArray(ap) ? ap[0] : undefined;
-  const m = /^arn:([^:]+):s3:::([^/]+)(?:\/(.*))?$/.exec(req.resource);
-  if (!apArn || !m) return req;
-  const resource = m[3] !== undefined ? `${apArn}/object/${m[3]}` : apArn;
-  return { ...req, resource };
-}
-
-// ---------------------------------------------------------------------------
 // authorize
 // ---------------------------------------------------------------------------
 
@@ -81,7 +69,7 @@ function aclGrantsFor(
   s3: NonNullable<AuthorizationInput['s3']>,
   need: AclNeed | null,
   req: EngineRequest,
-  inOwner: Tri,
+  gf: GrantFacts,
 ): readonly AclGrantMatch[] | 'unknown' | null {
   if (need === null) return null;
   const f: Fact<Acl> | null = need.scope === 'object' ? s3.objectAcl : s3.bucketAcl;
@@ -89,17 +77,23 @@ function aclGrantsFor(
   if (f.status === 'unknown') return 'unknown';
   const p = req.principal;
   const kind = callerKind(p);
-  return matchAcl(
-    f.value,
-    need,
-    {
-      anonymous: kind === 'anonymous',
-      canonicalId: p.canonicalId ?? null,
-      serviceName: kind === 'service' ? (p.serviceName ?? p.arn ?? null) : null,
-      inOwnerAccount: inOwner,
-    },
-    need.scope === 'bucket' ? s3.bucketOwnerCanonicalId : null,
-  );
+  // Grants to a canonical user id the facts can place: the bucket owner's (bucket ACL Owner.ID) and, for an object
+  // ACL, the object owner's (its own Owner.ID) - e.g. bucket-owner-full-control on another account's object.
+  const owners: { id: string; inAccount: Tri }[] = [];
+  const aclOwner = f.value?.Owner?.ID;
+  if (typeof aclOwner === 'string' && aclOwner !== '')
+    owners.push({
+      id: aclOwner,
+      inAccount: need.scope === 'object' ? gf.inObjectAccount : gf.inBucketAccount,
+    });
+  if (s3.bucketOwnerCanonicalId && s3.bucketOwnerCanonicalId !== aclOwner)
+    owners.push({ id: s3.bucketOwnerCanonicalId, inAccount: gf.inBucketAccount });
+  return matchAcl(f.value, need, {
+    anonymous: kind === 'anonymous',
+    canonicalId: p.canonicalId ?? null,
+    serviceName: kind === 'service' ? (p.serviceName ?? p.arn ?? null) : null,
+    owners,
+  });
 }
 
 type S3Facts = NonNullable<AuthorizationInput['s3']>;
@@ -133,13 +127,15 @@ function grantFacts(input: AuthorizationInput): GrantFacts {
   const anonymous = callerKind(req.principal) === 'anonymous';
   const levels = bpaLevels(s3);
   const bpa = effectiveTriBpa(levels);
-  const ownerFact = s3?.objectOwnerAccountId ?? null;
-  const objectOwner = ownerFact?.status === 'known' ? ownerFact.value : null;
   let enforced: Tri = false;
   if (s3)
     enforced = s3.ownership.status === 'unknown' ? 'unknown' : s3.ownership.value === 'BucketOwnerEnforced';
+  const ownerFact = s3?.objectOwnerAccountId ?? null;
+  const objectOwner = ownerFact?.status === 'known' && enforced !== true ? ownerFact.value : null;
   let foreign: Tri = false;
-  if (ownerFact !== null) {
+  // Under BucketOwnerEnforced the bucket owner owns every object: who wrote it does not matter.
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html
+  if (ownerFact !== null && enforced !== true) {
     foreign = ownerFact.status === 'unknown' ? 'unknown' : sameAs(ownerFact.value, req.resourceAccountId);
     if (foreign !== 'unknown') foreign = !foreign;
   }
@@ -233,28 +229,145 @@ function relevance(input: AuthorizationInput, ctx: GrantContext, gf: GrantFacts)
 
 const notS3 = (id: LayerId): LayerCalc => notApplicable(id, 'not an S3 bucket or object request');
 
+const SEVERITY: Readonly<Record<LayerOutcome, number>> = {
+  'not-applicable': 0,
+  allowed: 1,
+  unknown: 2,
+  'implicitly-denied': 3,
+  'explicitly-denied': 4,
+};
+
+/**
+ * A guardrail evaluated against both resources of a request through an access point (the access point ARN and the
+ * bucket ARN behind it): both must let the request through; the layer shows the stricter of the two.
+ */
+function onBoth(main: LayerCalc, behind: LayerCalc | null, resource: string): LayerCalc {
+  if (behind === null) return main;
+  const worse = SEVERITY[behind.result.result] > SEVERITY[main.result.result];
+  return {
+    result: worse ? { ...behind.result, resource } : main.result,
+    permit: and3(main.permit, behind.permit),
+    deny: or3(main.deny, behind.deny),
+  };
+}
+
+/**
+ * A VPC-origin access point rejects every request that does not come from its VPC, whatever the policies say.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-vpc.html
+ */
+function networkOrigin(ap: AccessPointInput): { permit: Tri; note: string | null; missing: string | null } {
+  if (ap.networkOrigin === 'Internet') return { permit: true, note: null, missing: null };
+  if (ap.networkOrigin === null)
+    return { permit: 'unknown', note: null, missing: "the access point's network origin" };
+  const vpc = ap.vpcId ?? 'its VPC';
+  if (ap.sourceVpc === null)
+    return {
+      permit: false,
+      note: `the access point's network origin is VPC (${vpc}): S3 rejects requests that do not come from that VPC, and this one did not come through a VPC endpoint`,
+      missing: null,
+    };
+  if (ap.sourceVpc === 'unknown' || ap.vpcId === null)
+    return {
+      permit: 'unknown',
+      note: null,
+      missing: `the VPC of the endpoint the request came through (the access point accepts only ${vpc})`,
+    };
+  if (ap.sourceVpc !== ap.vpcId)
+    return {
+      permit: false,
+      note: `the access point's network origin is VPC (${vpc}): S3 rejects this request, which came from ${ap.sourceVpc}`,
+      missing: null,
+    };
+  return { permit: true, note: null, missing: null };
+}
+
+/** The access point layer with its network origin: a VPC-only access point refusing the request decides it. */
+function withNetworkOrigin(calc: LayerCalc, ap: AccessPointInput | null): LayerCalc {
+  if (ap === null) return calc;
+  const n = networkOrigin(ap);
+  if (n.permit === true || calc.result.result === 'explicitly-denied') {
+    return n.permit === true ? calc : { ...calc, permit: and3(calc.permit, n.permit) };
+  }
+  if (n.permit === false)
+    return {
+      result: {
+        ...layer('access-point-policy', 'implicitly-denied', calc.result.policies, n.note ?? ''),
+        rule: 'network-origin',
+      },
+      permit: false,
+      deny: calc.deny,
+    };
+  const missing = [...(calc.result.missing ?? []), n.missing ?? "the access point's network origin"];
+  return {
+    result: layer(
+      'access-point-policy',
+      'unknown',
+      calc.result.policies,
+      `${calc.result.note ?? ''}; the access point's network origin may refuse the request`.replace(
+        /^; /,
+        '',
+      ),
+      missing,
+    ),
+    permit: and3(calc.permit, n.permit),
+    deny: calc.deny,
+  };
+}
+
+/**
+ * The bucket owner account's root user can always get, put and delete the bucket policy, even when the bucket policy
+ * denies it; only VPC endpoint policies and AWS Organizations policies can stop it.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketPolicy.html (also GetBucketPolicy, DeleteBucketPolicy)
+ */
+const LOCKOUT_RECOVERY: ReadonlySet<string> = new Set([
+  's3:getbucketpolicy',
+  's3:putbucketpolicy',
+  's3:deletebucketpolicy',
+]);
+
+function rootRecovery(req: EngineRequest, inBucketAccount: Tri): Tri {
+  if (callerKind(req.principal) !== 'root' || !LOCKOUT_RECOVERY.has(req.action.toLowerCase())) return false;
+  return inBucketAccount;
+}
+
+/** The bucket policy with its Deny set aside where the root user's lock-out recovery applies. */
+function exemptRoot(pol: ResourcePolicy, exempt: Tri): ResourcePolicy {
+  if (exempt === false || pol.deny === false) return pol;
+  if (exempt === true) return { ...pol, deny: false, denyExempt: true };
+  return { ...pol, deny: pol.deny === true ? 'unknown' : pol.deny };
+}
+
 export function authorize(input: AuthorizationInput): AuthorizationResult {
   const req = input.request;
   const kind = callerKind(req.principal);
   const s3 = input.s3;
   const hasBoundary =
     input.permissionsBoundary?.status === 'known' && input.permissionsBoundary.value !== null;
+  // Through an access point: req names the access point, bucketReq the bucket (object) behind it.
+  const ap = input.accessPoint ?? null;
+  const bucketReq = ap?.bucketResource ? { ...req, resource: ap.bucketResource } : req;
+  const behind = bucketReq !== req;
 
-  const rcp = rcpCalc(input);
-  const scp = scpCalc(input);
-  const vpce = policyGuardrail(
-    'vpc-endpoint-policy',
-    input.vpcEndpointPolicy,
-    req,
-    'VPC endpoint policy',
-    'the request did not go through a VPC endpoint',
-    'the VPC endpoint has the default full-access policy',
+  const rcp = onBoth(
+    rcpCalc(input),
+    behind ? rcpCalc({ ...input, request: bucketReq }) : null,
+    bucketReq.resource,
   );
+  const scp = scpCalc(input);
+  const vpceOf = (r: EngineRequest) =>
+    policyGuardrail(
+      'vpc-endpoint-policy',
+      input.vpcEndpointPolicy,
+      r,
+      'VPC endpoint policy',
+      'the request did not go through a VPC endpoint',
+      'the VPC endpoint has the default full-access policy',
+    );
+  const vpce = onBoth(vpceOf(req), behind ? vpceOf(bucketReq) : null, bucketReq.resource);
   const identity = identityCalc(input);
   const boundary = boundaryCalc(input);
   const session = sessionCalc(input);
 
-  const apReq = input.accessPointPolicy ? accessPointRequest(req) : req;
   const gf = grantFacts(input);
   const all = scenarios(gf.facts);
   const aclNeed = s3 ? aclNeedFor(req.action) : null;
@@ -263,28 +376,32 @@ export function authorize(input: AuthorizationInput): AuthorizationResult {
     service: kind === 'service',
     chain: chainOf(identity, boundary, session),
     objectRequest: s3 !== null && s3.objectAcl !== null,
-    bucket: resourcePolicy(input.bucketPolicy, req, hasBoundary),
-    accessPoint: input.accessPointPolicy ? resourcePolicy(input.accessPointPolicy, apReq, hasBoundary) : null,
+    bucket: exemptRoot(
+      resourcePolicy(input.bucketPolicy, bucketReq, hasBoundary),
+      rootRecovery(req, gf.inBucketAccount),
+    ),
+    accessPoint: input.accessPointPolicy ? resourcePolicy(input.accessPointPolicy, req, hasBoundary) : null,
     aclNeed,
-    aclGrants: s3
-      ? aclGrantsFor(s3, aclNeed, req, aclNeed?.scope === 'object' ? gf.inObjectAccount : gf.inBucketAccount)
-      : null,
+    aclGrants: s3 ? aclGrantsFor(s3, aclNeed, req, gf) : null,
   };
 
   const grant = grantOver(all, ctx);
   const notes = voidNotes(ctx, all, gf);
   const sameAccount = gf.inBucketAccount === true && kind !== 'anonymous';
-  const bucketLayer = grantLayer(
+  const bucketCalc = grantLayer(
     'bucket-policy',
     ctx.bucket,
     input.bucketPolicy,
     'bucket policy',
     policyEffective(ctx.bucket, all, ctx, true),
     notes.bucket,
-    req,
+    bucketReq,
     sameAccount,
   );
-  const apLayer =
+  const bucketLayer = behind
+    ? { ...bucketCalc, result: { ...bucketCalc.result, resource: bucketReq.resource } }
+    : bucketCalc;
+  const apLayer = withNetworkOrigin(
     input.accessPointPolicy && ctx.accessPoint
       ? grantLayer(
           'access-point-policy',
@@ -293,20 +410,35 @@ export function authorize(input: AuthorizationInput): AuthorizationResult {
           'access point policy',
           policyEffective(ctx.accessPoint, all, ctx, false),
           notes.accessPoint,
-          apReq,
+          req,
           sameAccount,
         )
-      : notApplicable('access-point-policy', 'the request did not go through an access point');
+      : notApplicable('access-point-policy', 'the request did not go through an access point'),
+    ap,
+  );
 
   const relevant = relevance(input, ctx, gf);
+  // Whether Block Public Access / Object Ownership take a grant away is judged with the caller's identity chain
+  // taken as allowing: the setting denies on its own, whatever the identity side says (or could not be read).
+  // (Without a public grant in play, or an ACL grant / another account's object, the setting changes nothing: the
+  // grant with and without it is the same, and is not computed again.)
+  const chainAllows =
+    ctx.chain.identity === true && ctx.chain.boundary === true && ctx.chain.session === true;
+  const permitted: GrantContext = chainAllows
+    ? ctx
+    : { ...ctx, chain: { identity: true, boundary: true, session: true } };
+  // another account's object takes the bucket owner's identity grants away too, bucket grants or not
+  const ownershipMatters = relevant.ownership || (ctx.objectRequest && gf.foreign !== false);
+  const grantPermitted =
+    relevant.bpa || ownershipMatters ? (chainAllows ? grant : grantOver(all, permitted)) : grant;
   const acl = s3 ? aclLayer(s3, ctx, all, req) : notS3('acl');
   const bpaCalc = s3
     ? bpaLayer(
         gf.levels,
         gf.bpa,
         bpaPutCheck(req, gf.bpa),
-        grant,
-        grantOver(all, ctx, { rpb: false, ipa: false }),
+        grantPermitted,
+        relevant.bpa ? grantOver(all, permitted, { rpb: false, ipa: false }) : grantPermitted,
         notes.voided,
         req,
         relevant.bpa,
@@ -317,14 +449,16 @@ export function authorize(input: AuthorizationInput): AuthorizationResult {
         s3,
         gf.facts,
         ownershipPutReject(req, gf.enforced),
-        grant,
-        grantOver(all, ctx, { enforced: false, foreign: false }),
+        grantPermitted,
+        ownershipMatters ? grantOver(all, permitted, { enforced: false, foreign: false }) : grantPermitted,
         gf.objectOwner,
         relevant.ownership,
       )
     : notS3('object-ownership');
 
-  const guards = and3(rcp.permit, scp.permit, vpce.permit, bpaCalc.permit, ownership.permit);
+  // the access point layer's permit is its network origin (its policy's grant is part of `grant`)
+  const network = ap ? networkOrigin(ap).permit : true;
+  const guards = and3(rcp.permit, scp.permit, vpce.permit, bpaCalc.permit, ownership.permit, network);
   const ordered = [
     rcp,
     scp,
@@ -338,7 +472,7 @@ export function authorize(input: AuthorizationInput): AuthorizationResult {
     boundary,
     session,
   ];
-  const layers: LayerResult[] = ordered.map((c) => c.result);
+  const layers: LayerResult[] = resultsOf(ordered);
   return { decision: finalDecision(ordered, and3(guards, grant)), layers };
 }
 

@@ -8,7 +8,11 @@
  *   https://docs.aws.amazon.com/kms/latest/developerguide/grants.html
  * - Cross account: the key policy AND the caller's identity policy must allow.
  *   https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html
- * - AWS managed keys (aws/s3) cannot be used from another account, and RCPs do not apply to them.
+ * - AWS managed keys (aws/s3) cannot be used from another account, and RCPs do not apply to them; their key policy,
+ *   set by AWS, lets the principals of the key's account use the key through the service (kms:CallerAccount +
+ *   kms:ViaService), so when it was not read the engine applies that rule.
+ *   https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-key
+ *   https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html (cross-account: a customer managed key)
  *   https://docs.aws.amazon.com/kms/latest/developerguide/resource-control-policies.html
  * - Grants are treated as usable without an IAM policy in the grantee's account (inferred from the grants page).
  */
@@ -24,10 +28,16 @@ import {
   scpCalc,
   sessionCalc,
 } from './s3/chain';
-import { factMissing, layer, withReferenceEvaluation, type LayerCalc } from './s3/evaluate';
+import { factMissing, layer, resultsOf, withReferenceEvaluation, type LayerCalc } from './s3/evaluate';
 import { addGrant, emptyGrants, keySideGrant, type CallerMode, type Chain } from './s3/grants';
 import { grantLayer, resourcePolicy, type ResourcePolicy } from './s3/resource-policy';
 import { and3, merge3, or3 } from './s3/tri';
+import { contextValues } from './s3/bpa';
+
+const contextValue = (req: EngineRequest, key: string): string | null => {
+  const v = contextValues(req.context, key);
+  return Array.isArray(v) && typeof v[0] === 'string' ? v[0] : null;
+};
 
 const sameAccountOf = (req: EngineRequest): Tri => {
   const a = req.principal.accountId;
@@ -88,8 +98,20 @@ function grantsLayer(
   input: KmsAuthorizationInput,
   usable: boolean,
   chain: Chain,
+  keyGrant: Tri,
 ): { calc: LayerCalc; grant: Tri } {
   const f = input.grants;
+  if (f.status === 'unknown' && keyGrant === true && usable) {
+    // a grant can only allow: the key policy already does
+    return {
+      calc: {
+        result: layer('kms-grants', 'not-applicable', [], 'the key policy allows: no grant is needed'),
+        permit: true,
+        deny: false,
+      },
+      grant: false,
+    };
+  }
   if (f.status === 'unknown') {
     const missing = factMissing('the grants of the KMS key', f);
     return {
@@ -186,14 +208,20 @@ export function authorizeKms(input: KmsAuthorizationInput): AuthorizationResult 
   const crossAwsManaged: Tri = awsManaged ? (inAccount === 'unknown' ? 'unknown' : !inAccount) : false;
 
   const pol: ResourcePolicy = resourcePolicy(input.keyPolicy, req, hasBoundary);
-  const keyGrant = merge3(
-    alternatives.map((same) => {
-      if (awsManaged && !same) return false;
-      const g = emptyGrants();
-      for (const x of pol.grants) addGrant(g, x.category, x.matched);
-      return keySideGrant(g, modeOf(same), chain);
-    }),
-  );
+  // An AWS managed key whose policy was not read: AWS's own policy lets the key's account use it through the service.
+  const viaService = contextValue(req, 'kms:ViaService');
+  const awsManagedByRule =
+    awsManaged && input.keyPolicy.status === 'unknown' && inAccount === true && viaService !== null;
+  const keyGrant = awsManagedByRule
+    ? true
+    : merge3(
+        alternatives.map((same) => {
+          if (awsManaged && !same) return false;
+          const g = emptyGrants();
+          for (const x of pol.grants) addGrant(g, x.category, x.matched);
+          return keySideGrant(g, modeOf(same), chain);
+        }),
+      );
   const ownAllow = merge3(
     alternatives.map((same) => {
       if (awsManaged && !same) return false;
@@ -216,14 +244,31 @@ export function authorizeKms(input: KmsAuthorizationInput): AuthorizationResult 
     };
   } else if (crossAwsManaged === true) {
     key = {
-      result: layer(
-        'kms-key-policy',
-        'implicitly-denied',
-        pol.evaluated ? [pol.evaluated.ev] : [],
-        'an AWS managed key cannot be used from another account',
-      ),
+      result: {
+        ...layer(
+          'kms-key-policy',
+          'implicitly-denied',
+          pol.evaluated ? [pol.evaluated.ev] : [],
+          'an AWS managed key cannot be used from another account',
+        ),
+        rule: 'aws-managed-key',
+      },
       permit: false,
-      deny: pol.deny,
+      deny: pol.deny === 'unknown' && input.keyPolicy.status === 'unknown' ? false : pol.deny,
+    };
+  } else if (awsManagedByRule) {
+    key = {
+      result: {
+        ...layer(
+          'kms-key-policy',
+          'allowed',
+          [],
+          `AWS managed key: its key policy, set by AWS, lets every principal of account ${req.resourceAccountId ?? '(the key owner)'} use it through ${viaService ?? 'the service'}`,
+        ),
+        rule: 'aws-managed-key',
+      },
+      permit: true,
+      deny: false,
     };
   } else {
     key = grantLayer(
@@ -241,12 +286,12 @@ export function authorizeKms(input: KmsAuthorizationInput): AuthorizationResult 
   }
 
   const usable = state.permit !== false && crossAwsManaged !== true;
-  const grants = grantsLayer(input, usable, chain);
+  const grants = grantsLayer(input, usable, chain, keyGrant);
 
   const allow = and3(rcp.permit, scp.permit, state.permit, or3(keyGrant, grants.grant));
   const ordered = [rcp, scp, key, grants.calc, identity, boundary, session];
   const decision = finalDecision(ordered, allow);
-  const layers: LayerResult[] = ordered.map((c) => c.result);
+  const layers: LayerResult[] = resultsOf(ordered);
   return { decision, layers };
 }
 

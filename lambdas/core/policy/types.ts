@@ -157,6 +157,21 @@ export interface LayerResult {
   readonly missing?: readonly string[];
   /** One line explaining the layer's result (e.g. "RestrictPublicBuckets ignores the public grant to *"). */
   readonly note?: string;
+  /**
+   * The resource this layer was decided for, when it is not the request's own resource: through an access point
+   * the bucket policy is evaluated against the bucket (object) ARN behind it.
+   */
+  readonly resource?: string;
+  /**
+   * The rule that decided the layer when it is not a policy statement: an access point's VPC network origin
+   * refusing the request, or the bucket owner's root user getting past a bucket-policy Deny (lock-out recovery).
+   */
+  readonly rule?: 'network-origin' | 'root-lockout-recovery' | 'aws-managed-key';
+  /**
+   * For an unknown layer: whether an explicit Deny of this layer may match (false when only its Allow side could not
+   * be decided, e.g. an Allow whose condition key is unknown and no Deny statement that could match).
+   */
+  readonly denyPossible?: boolean;
 }
 
 export type Decision = 'allowed' | 'explicitly-denied' | 'implicitly-denied';
@@ -165,6 +180,24 @@ export interface AuthorizationResult {
   /** 'unknown' when a layer that could change the outcome could not be evaluated. */
   readonly decision: Decision | 'unknown';
   readonly layers: readonly LayerResult[];
+}
+
+/**
+ * A request through an S3 access point. `request.resource` is then the access point ARN (…:accesspoint/name or
+ * …:accesspoint/name/object/key): the caller's IAM policies, SCPs and the access point policy are evaluated against
+ * it; the bucket policy against `bucketResource`; the VPC endpoint policy and RCPs against both.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-policies.html
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-vpc.html
+ */
+export interface AccessPointInput {
+  /** The bucket or object ARN behind the access point; null when the bucket is not known. */
+  readonly bucketResource: string | null;
+  /** The access point's network origin; null = not known. */
+  readonly networkOrigin: 'Internet' | 'VPC' | null;
+  /** For a VPC origin: the VPC it accepts requests from (null = not known). */
+  readonly vpcId: string | null;
+  /** The VPC the request came from: null = not from a VPC (no VPC endpoint), 'unknown' = not known. */
+  readonly sourceVpc: string | null | 'unknown';
 }
 
 /**
@@ -180,6 +213,8 @@ export interface AuthorizationInput {
   /** The bucket policy (null inside the Fact = bucket has no policy). */
   readonly bucketPolicy: Fact<NamedPolicy | null>;
   readonly accessPointPolicy: Fact<NamedPolicy | null> | null;
+  /** Through an access point (absent or null = not through one). */
+  readonly accessPoint?: AccessPointInput | null;
   /** null = not through a VPC endpoint; Fact(null) = through one with the default full-access policy. */
   readonly vpcEndpointPolicy: Fact<NamedPolicy | null> | null;
   /** Root first. Fact(null) = the account is not in an organization. */

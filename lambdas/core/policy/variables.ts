@@ -128,6 +128,7 @@ export type ContextValue = readonly string[] | Absent | Unknown;
 interface LoweredContext {
   readonly values: ReadonlyMap<string, readonly string[]>;
   readonly absent: ReadonlySet<string>;
+  readonly unknown: ReadonlySet<string> | null;
 }
 
 const loweredCache = new WeakMap<ConditionContext, LoweredContext>();
@@ -147,7 +148,8 @@ function lower(ctx: ConditionContext): LoweredContext {
   }
   const absent = new Set<string>();
   for (const k of ctx.absent ?? []) if (typeof k === 'string') absent.add(k.toLowerCase());
-  l = { values, absent };
+  const unknown = ctx.unknown?.length ? new Set(ctx.unknown.map((k) => String(k).toLowerCase())) : null;
+  l = { values, absent, unknown };
   loweredCache.set(ctx, l);
   return l;
 }
@@ -167,6 +169,7 @@ export class ContextView {
     const v = this.lowered.values.get(key);
     if (v !== undefined) return v.length === 0 ? ABSENT : v;
     if (this.lowered.absent.has(key)) return ABSENT;
+    if (this.lowered.unknown?.has(key)) return UNKNOWN;
     if (this.derivedCache === null) this.derivedCache = new Map();
     let derived = this.derivedCache.get(key);
     if (derived === undefined) {

@@ -214,6 +214,7 @@ describe('cross-account reads through the member role (STS AssumeRole)', () => {
         id: 'o-exampleorg',
         managementAccountId: '000011112222',
         accountIds: ['000011112222', CALLER],
+        path: ['r-ab12', 'ou-ab12-11111111'], // ListParents walked to the root (aws:PrincipalOrgPaths)
       },
     });
     expect(facts.scpLevels.status).toBe('known');

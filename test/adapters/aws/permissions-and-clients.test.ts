@@ -212,6 +212,7 @@ describe('organization reads', () => {
         id: 'o-exampleorg',
         managementAccountId: '000011112222',
         accountIds: ['000011112222', ACCOUNT],
+        path: null, // ListParents denied: the org path keys stay unknown, the organization does not
       },
     });
     expect(facts.scpLevels).toMatchObject({

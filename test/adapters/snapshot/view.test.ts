@@ -244,6 +244,7 @@ describe('SnapshotView organization facts', () => {
       id: 'o-exampleorg',
       managementAccountId: '999999999999',
       accountIds: [A, '999999999999'],
+      path: ['r-ab12', 'ou-ab12-cdef3456'], // root first: aws:ResourceOrgPaths o-exampleorg/r-ab12/ou-ab12-cdef3456/
     });
   });
 

@@ -280,30 +280,28 @@ describe('bucket and account calls', () => {
   });
 });
 
-describe('through an access point: the access point ARN too', () => {
-  it('object calls add the access point object ARN form', () => {
+describe('through an access point: one need on the access point ARN, with the bucket ARN behind it', () => {
+  // IAM policies and the access point policy name the access point ARN; the bucket policy the bucket ARN
+  // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-policies.html)
+  const both = (i: OperationInput) =>
+    resolveNeeds(i).needs.map((n) => `${n.action} ${n.resource} <- ${n.bucketResource ?? '?'}`);
+
+  it('object calls need the access point object ARN, backed by the object ARN', () => {
     expect(resolveNeeds(input('GetObject', { accessPoint: AP })).needs).toEqual([
       {
         action: 's3:GetObject',
-        resource: 'arn:aws:s3:::b/k.txt',
-        resourceType: 'object',
-        bucket: 'b',
-        key: 'k.txt',
-      },
-      {
-        action: 's3:GetObject',
         resource: 'arn:aws:s3:us-east-1:111122223333:accesspoint/ap1/object/k.txt',
-        resourceType: 'accesspoint',
+        resourceType: 'object',
+        bucketResource: 'arn:aws:s3:::b/k.txt',
         bucket: 'b',
         key: 'k.txt',
       },
     ]);
   });
 
-  it('ListObjects adds the access point ARN; PutBucketAcl (no access point resource type) does not', () => {
-    expect(pairs(input('ListObjects', { key: null, accessPoint: AP }))).toEqual([
-      's3:ListBucket arn:aws:s3:::b',
-      `s3:ListBucket ${AP.arn}`,
+  it('ListObjects needs the access point ARN; PutBucketAcl (no access point resource type) the bucket ARN', () => {
+    expect(both(input('ListObjects', { key: null, accessPoint: AP }))).toEqual([
+      `s3:ListBucket ${AP.arn} <- arn:aws:s3:::b`,
     ]);
     expect(pairs(input('PutBucketAcl', { key: null, accessPoint: AP }))).toEqual([
       's3:PutBucketAcl arn:aws:s3:::b',
@@ -311,17 +309,22 @@ describe('through an access point: the access point ARN too', () => {
   });
 
   it('an unknown bucket behind the access point still yields the access point need', () => {
-    expect(pairs(input('GetObject', { bucket: null, accessPoint: AP }))).toEqual([
-      's3:GetObject *',
-      `s3:GetObject ${AP.arn}/object/k.txt`,
+    expect(both(input('GetObject', { bucket: null, accessPoint: AP }))).toEqual([
+      `s3:GetObject ${AP.arn}/object/k.txt <- ?`,
     ]);
   });
 
-  it('DeleteObjects through an access point: each key on both ARNs', () => {
+  it('DeleteObjects through an access point: each key on the access point, backed by its object ARN', () => {
     const params = { delete: { Object: [{ Key: 'x' }] } };
-    expect(pairs(input('DeleteObjects', { key: null, params, accessPoint: AP }))).toEqual([
-      's3:DeleteObject arn:aws:s3:::b/x',
-      `s3:DeleteObject ${AP.arn}/object/x`,
+    expect(both(input('DeleteObjects', { key: null, params, accessPoint: AP }))).toEqual([
+      `s3:DeleteObject ${AP.arn}/object/x <- arn:aws:s3:::b/x`,
+    ]);
+  });
+
+  it('the permissions that write headers add go through the access point too', () => {
+    expect(both(input('PutObject', { accessPoint: AP, params: { 'x-amz-acl': 'private' } }))).toEqual([
+      `s3:PutObject ${AP.arn}/object/k.txt <- arn:aws:s3:::b/k.txt`,
+      `s3:PutObjectAcl ${AP.arn}/object/k.txt <- arn:aws:s3:::b/k.txt`,
     ]);
   });
 });

@@ -65,7 +65,8 @@ function variants(eventName: string): OperationInput[] {
 /** The iam-data resource type a need's resource should be. */
 function expectedResourceType(n: ActionNeed): string | null {
   if (n.resource === '*') return null; // wildcard-only action
-  if (n.resourceType === 'accesspoint')
+  // through an access point the need is on the access point ARN (and carries the bucket ARN behind it)
+  if (n.resourceType === 'accesspoint' || /:accesspoint\//.test(n.resource))
     return n.resource.includes('/object/') ? 'accesspointobject' : 'accesspoint';
   if (n.resourceType === 'other' && n.resource.includes(':storage-lens/')) return 'storagelensconfiguration';
   if (n.resourceType === 'other' && n.resource.startsWith('arn:aws:kms:')) return 'key';
@@ -99,6 +100,12 @@ async function checkNeed(n: ActionNeed): Promise<void> {
   expect({ action: n.action, fits: types.includes(wanted) }).toEqual({ action: n.action, fits: true });
   const { arn } = await iamResourceTypeDetails(service, wanted);
   expect(n.resource).toMatch(arnPattern(arn));
+  if (n.bucketResource !== undefined) {
+    // the bucket (object) ARN behind the access point is a resource type of the same action
+    const behind = n.bucketResource.includes('/') ? 'object' : 'bucket';
+    expect({ action: n.action, fits: types.includes(behind) }).toEqual({ action: n.action, fits: true });
+    expect(n.bucketResource).toMatch(arnPattern((await iamResourceTypeDetails(service, behind)).arn));
+  }
 }
 
 const s3Names = Object.keys(S3_OPERATIONS);

@@ -4,8 +4,11 @@
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html):
  *  - several values for a key: OR (a negated operator needs the request value to match none of them);
  *  - a key missing from the request: false, except negated operators (true), …IfExists (true), Null;
- *  - ForAnyValue: at least one request value satisfies the operator; false when the key is missing;
- *  - ForAllValues: every request value satisfies the operator; true when the key is missing or empty;
+ *  - ForAnyValue: at least one request value satisfies the operator; false when the key is missing, with or
+ *    without IfExists (IfExists does not turn a set operator on a missing key into a match: AWS answers
+ *    false, https://repost.aws/questions/QU9HFmDzP0QGuU-fd7rS6B7w);
+ *  - ForAllValues: every request value satisfies the operator; true when the key is missing or empty (also
+ *    with IfExists);
  *  - a key the request does not tell about gives 'unknown'.
  * A request value given as a list without a set operator is read as "any value matches" (negated
  * operators: "no value matches").
@@ -223,7 +226,7 @@ function compute(c: CompiledCondition, ctx: ContextView): Tri {
     lastRequest = null;
     if (op.presence) return evaluateNull(false, prepared);
     if (qualifier === 'all') return true;
-    if (qualifier === 'any') return ifExists;
+    if (qualifier === 'any') return false;
     return ifExists || op.negated;
   }
   lastRequest = req;

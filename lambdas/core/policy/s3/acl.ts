@@ -51,8 +51,11 @@ export interface AclCaller {
   readonly canonicalId: string | null;
   /** AWS service principal name, for service callers. */
   readonly serviceName: string | null;
-  /** Whether the caller belongs to the account that owns this ACL's resource. */
-  readonly inOwnerAccount: Tri;
+  /**
+   * Canonical user ids the facts can place even when the caller's own is not known (the bucket owner's, the object
+   * owner's), with whether the caller belongs to that account.
+   */
+  readonly owners: readonly { readonly id: string; readonly inAccount: Tri }[];
 }
 
 export interface AclGrantMatch {
@@ -66,7 +69,7 @@ export interface AclGrantMatch {
   readonly detail: string;
 }
 
-function granteeMatches(grant: AclGrant, caller: AclCaller, ownerId: string | null): Tri {
+function granteeMatches(grant: AclGrant, caller: AclCaller): Tri {
   const uri = granteeUri(grant);
   if (uri === ALL_USERS_URI) return true;
   if (uri === AUTHENTICATED_USERS_URI) return !caller.anonymous;
@@ -74,7 +77,8 @@ function granteeMatches(grant: AclGrant, caller: AclCaller, ownerId: string | nu
   const id = grant.Grantee?.ID;
   if (typeof id !== 'string' || caller.anonymous || caller.serviceName) return false;
   if (caller.canonicalId) return id === caller.canonicalId;
-  if (ownerId !== null && id === ownerId) return caller.inOwnerAccount;
+  const owner = caller.owners.find((o) => o.id === id);
+  if (owner) return owner.inAccount;
   return 'unknown'; // the caller's canonical id is not known: a grant to another id may be to its account
 }
 
@@ -88,18 +92,12 @@ function describe(grant: AclGrant): string {
 }
 
 /** The grants of `acl` that give `need` and may match the caller (matched !== false). */
-export function matchAcl(
-  acl: Acl,
-  need: AclNeed,
-  caller: AclCaller,
-  ownerId: string | null,
-): AclGrantMatch[] {
+export function matchAcl(acl: Acl, need: AclNeed, caller: AclCaller): AclGrantMatch[] {
   const out: AclGrantMatch[] = [];
   const grants = Array.isArray(acl?.Grants) ? acl.Grants : [];
-  const owner = acl?.Owner?.ID ?? ownerId;
   grants.forEach((grant, i) => {
     if (grant == null || !grantsPermission(grant, need)) return;
-    const matched = granteeMatches(grant, caller, owner ?? null);
+    const matched = granteeMatches(grant, caller);
     if (matched === false) return;
     const isPublic = isPublicGrant(grant);
     out.push({

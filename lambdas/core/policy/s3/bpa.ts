@@ -73,6 +73,7 @@ export function contextValues(ctx: ConditionContext, key: string): readonly stri
   const v = lowered(ctx).get(lower);
   if (v !== undefined) return v;
   if ((ctx.absent ?? []).some((k) => k.toLowerCase() === lower)) return null;
+  if ((ctx.unknown ?? []).some((k) => k.toLowerCase() === lower)) return 'unknown';
   return ctx.otherKeys === 'absent' ? null : 'unknown';
 }
 

@@ -376,6 +376,13 @@ export function policyGuardrail(
 /**
  * SCPs or RCPs: every level of the organization path (root, each OU, the account) must allow on its own;
  * a Deny at any level denies. https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_inheritance_auth.html
+ *
+ * SCPs: a level with no SCP listed means SCPs are not enabled there (AWS keeps at least one SCP attached to every
+ * level once they are, https://docs.aws.amazon.com/organizations/latest/APIReference/API_DetachPolicy.html):
+ * such a level restricts nothing.
+ * RCPs: RCPFullAWSAccess is attached to every root, OU and account once RCPs are enabled and cannot be detached
+ * (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_evaluation.html), so every
+ * level allows whatever its listed RCPs say: only a Deny restricts.
  */
 export function orgLayer(id: 'scp' | 'rcp', levels: readonly OrgLevel[], req: EngineRequest): LayerCalc {
   const label = id === 'scp' ? 'SCP' : 'RCP';
@@ -399,30 +406,27 @@ export function orgLayer(id: 'scp' | 'rcp', levels: readonly OrgLevel[], req: En
       deny: true,
     };
   }
-  const blocked = perLevel.find((l) => l.calc === null || l.calc.permit === false);
   const deny: Tri = perLevel.some((l) => l.calc?.deny === 'unknown') ? 'unknown' : false;
+  // the permit of one level: an RCP level always allows (RCPFullAWSAccess) unless a Deny may match
+  const levelPermit = (l: (typeof perLevel)[number]): Tri => {
+    if (l.calc === null) return true;
+    if (id === 'rcp') return l.calc.deny === 'unknown' ? 'unknown' : true;
+    return l.calc.permit;
+  };
+  const blocked = perLevel.find((l) => levelPermit(l) === false);
   if (blocked) {
-    const policies: PolicyEvaluation[] = blocked.evals.length
-      ? blocked.evals.map((e) => e.ev)
-      : [
-          {
-            policy: { name: `${blocked.lvl.target} (no ${label} attached)`, source: id },
-            decision: 'none',
-            statements: [],
-          },
-        ];
     return {
       result: layer(
         id,
         'implicitly-denied',
-        policies,
+        blocked.evals.map((e) => e.ev),
         `no ${label} at ${blocked.lvl.target} allows ${req.action} (each level must allow)`,
       ),
       permit: false,
       deny,
     };
   }
-  const unsure = perLevel.filter((l) => l.calc?.permit === 'unknown');
+  const unsure = perLevel.filter((l) => levelPermit(l) === 'unknown');
   if (unsure.length > 0) {
     const evals = unsure.flatMap((l) => l.evals);
     return {
@@ -430,7 +434,7 @@ export function orgLayer(id: 'scp' | 'rcp', levels: readonly OrgLevel[], req: En
         id,
         'unknown',
         evals.map((e) => e.ev),
-        `${label}s at ${unsure.map((l) => l.lvl.target).join(', ')} may not allow ${req.action}`,
+        `${label}s at ${unsure.map((l) => l.lvl.target).join(', ')} may ${id === 'rcp' ? 'deny' : 'not allow'} ${req.action}`,
         missingOf(evals),
       ),
       permit: 'unknown',
@@ -439,14 +443,28 @@ export function orgLayer(id: 'scp' | 'rcp', levels: readonly OrgLevel[], req: En
   }
   const evals: Evaluated[] = []; // flatMap is slow in V8
   for (const l of perLevel) for (const e of l.evals) evals.push(e);
-  return {
-    result: layer(
+  const path = levels.map((l) => l.target).join(' > ');
+  const empty = perLevel.filter((l) => l.calc === null).map((l) => l.lvl.target);
+  if (empty.length === levels.length) {
+    return notApplicable(
       id,
-      'allowed',
-      allowing(evals),
-      `${label}s allow ${req.action} at every level (${levels.map((l) => l.target).join(' > ')})`,
-    ),
-    permit: true,
-    deny: false,
-  };
+      id === 'rcp'
+        ? `no RCP is listed on the path (${path}): nothing beyond RCPFullAWSAccess restricts the resource`
+        : `no SCP is listed on the path (${path}): SCPs are not enabled`,
+    );
+  }
+  const note =
+    id === 'rcp'
+      ? `no RCP denies ${req.action} (RCPFullAWSAccess allows at every level: ${path})`
+      : `SCPs allow ${req.action} at every level (${path})${
+          empty.length > 0 ? `; no SCP listed at ${empty.join(', ')} (SCPs not enabled there)` : ''
+        }`;
+  return { result: layer(id, 'allowed', allowing(evals), note), permit: true, deny: false };
+}
+
+/** The layer results of a decision: an unknown layer says whether its explicit Deny may match. */
+export function resultsOf(calcs: readonly LayerCalc[]): LayerResult[] {
+  return calcs.map((c) =>
+    c.result.result === 'unknown' ? { ...c.result, denyPossible: c.deny !== false } : c.result,
+  );
 }

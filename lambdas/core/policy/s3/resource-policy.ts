@@ -33,6 +33,8 @@ export interface ResourcePolicy {
   readonly isPublic: boolean;
   readonly grants: readonly PolicyGrant[];
   readonly deny: Tri;
+  /** A Deny that matched (or may match) is set aside by a rule of AWS (the root user's lock-out recovery). */
+  readonly denyExempt?: boolean;
 }
 
 const UNKNOWN_GRANTS: readonly PolicyGrant[] = (['direct', 'role', 'account'] as const).map((category) => ({
@@ -107,6 +109,22 @@ export function grantLayer(
   if (pol.state === 'absent' || pol.evaluated === null) return notApplicable(id, `there is no ${what}`);
   const e = pol.evaluated;
   const evs = [e.ev];
+  if (pol.denyExempt) {
+    // https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketPolicy.html
+    return {
+      result: {
+        ...layer(
+          id,
+          'allowed',
+          evs,
+          `the bucket owner account's root user may always get, put and delete the bucket policy (lock-out recovery): ${firstMatching([e], 'Deny')} does not apply to ${req.action}`,
+        ),
+        rule: 'root-lockout-recovery',
+      },
+      permit: effective,
+      deny: false,
+    };
+  }
   if (pol.deny === true) {
     const note =
       denyTri(e) === true

@@ -34,6 +34,13 @@ export function aclLayer(
   req: EngineRequest,
 ): LayerCalc {
   if (ctx.aclNeed === null) return notApplicable('acl', `no ACL permission grants ${req.action}`);
+  // BucketOwnerEnforced disables ACLs: they take no part, whatever they say (even unread).
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html
+  if (all.length > 0 && all.every((sc) => sc.enforced))
+    return notApplicable(
+      'acl',
+      'ACLs are disabled (BucketOwnerEnforced): they grant nothing and deny nothing',
+    );
   const scope = ctx.aclNeed.scope;
   if (ctx.aclGrants === 'unknown') {
     const f = scope === 'object' ? s3.objectAcl : s3.bucketAcl;
@@ -235,7 +242,7 @@ export function ownershipLayer(
   }
   const missing: string[] = [];
   if (own.status === 'unknown') missing.push(factMissing('the Object Ownership setting', own));
-  if (s3.objectOwnerAccountId?.status === 'unknown')
+  if (s3.objectOwnerAccountId?.status === 'unknown' && facts.enforced !== true)
     missing.push(factMissing("the object owner's account", s3.objectOwnerAccountId));
   if (putReject === 'unknown') {
     return {

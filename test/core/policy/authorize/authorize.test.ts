@@ -9,15 +9,19 @@
  * BPA = https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html
  * OWNERSHIP = https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html
  * AP = https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-policies.html
+ * APVPC = https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-vpc.html
  * VPCE = https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies-vpc-endpoint.html
  * SCP = https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_inheritance_auth.html
  * RCP = https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html
+ * RCPEVAL = https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_evaluation.html
+ * SCPATTACH = https://docs.aws.amazon.com/organizations/latest/APIReference/API_DetachPolicy.html
  */
 import { known, unknown, type NamedPolicy } from '../../../../lambdas/core/model';
 import {
   authorize,
   type AuthorizationInput,
   type AuthorizationResult,
+  type EnginePrincipal,
   type LayerId,
   type LayerOutcome,
 } from '../../../../lambdas/core/policy';
@@ -673,6 +677,66 @@ describe('ACLs and Object Ownership (OWNERSHIP, S3EVAL)', () => {
       result: 'allowed',
     },
     {
+      // the pipeline never knows the caller's own canonical id: the grant is placed by the bucket ACL's Owner.ID
+      name: "bucket-owner-full-control on a foreign object is decided from the bucket ACL's Owner.ID (OWNERSHIP, ACL)",
+      input: input(
+        request({ ...role, canonicalId: null }),
+        { identityPolicies: known([idAllowGet]) },
+        {
+          ...foreignOwned,
+          bucketOwnerCanonicalId: OWNER_CID,
+          objectAcl: known({
+            Owner: { ID: OTHER_CID },
+            Grants: [
+              { Grantee: { Type: 'CanonicalUser', ID: OTHER_CID }, Permission: 'FULL_CONTROL' },
+              { Grantee: { Type: 'CanonicalUser', ID: OWNER_CID }, Permission: 'FULL_CONTROL' },
+            ],
+          }),
+        },
+      ),
+      decision: 'allowed',
+      layer: 'acl',
+      result: 'allowed',
+    },
+    {
+      name: 'the same foreign object without that grant is decided too: implicitly denied (OWNERSHIP, ACL)',
+      input: input(
+        request({ ...role, canonicalId: null }),
+        { identityPolicies: known([idAllowGet]) },
+        foreignOwned,
+      ),
+      decision: 'implicitly-denied',
+      layer: 'object-ownership',
+      result: 'implicitly-denied',
+    },
+    {
+      name: 'BucketOwnerEnforced: ACLs are disabled, so an unread ACL is not applicable, never unknown (OWNERSHIP)',
+      input: input(
+        request(role),
+        { identityPolicies: known([idAllowGet]) },
+        {
+          bucketAcl: unknown('accessDenied', undefined, 's3:GetBucketAcl'),
+          objectAcl: unknown('notCollected'),
+          objectOwnerAccountId: unknown('notCollected'),
+        },
+      ),
+      decision: 'allowed',
+      layer: 'acl',
+      result: 'not-applicable',
+      note: /disabled/,
+    },
+    {
+      name: 'BucketOwnerEnforced: the object writer does not matter, the bucket owner owns every object (OWNERSHIP)',
+      input: input(
+        request(role),
+        { bucketPolicy: known(bucketPolicy(allow('s3:GetObject', OBJ, { Principal: { AWS: roleArn } }))) },
+        { ...foreignOwned, ownership: known('BucketOwnerEnforced') },
+      ),
+      decision: 'allowed',
+      layer: 'object-ownership',
+      result: 'allowed',
+    },
+    {
       name: 'unknown ownership with a foreign-owned object: unknown, never allowed',
       input: input(
         request(role),
@@ -686,16 +750,100 @@ describe('ACLs and Object Ownership (OWNERSHIP, S3EVAL)', () => {
   ])('$name', check);
 });
 
-describe('access points (AP), VPC endpoints (VPCE)', () => {
-  const AP = `arn:aws:s3:us-east-1:${ACCT}:accesspoint/ap1`;
-  const viaAp = request(role, 's3:GetObject', OBJECT_ARN, {
-    's3:DataAccessPointArn': AP,
-    's3:DataAccessPointAccount': ACCT,
+describe("the bucket owner's root user and the bucket policy (PUTPOLICY)", () => {
+  // PUTPOLICY = https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketPolicy.html: "the root principal in a
+  // bucket owner's AWS account can perform the GetBucketPolicy, PutBucketPolicy, and DeleteBucketPolicy API actions,
+  // even if their bucket policy explicitly denies the root principal's access. Bucket owner root principals can only
+  // be blocked from performing these API actions by VPC endpoint policies and AWS Organizations policies."
+  const root = (acct: string): EnginePrincipal => ({
+    type: 'Root',
+    arn: rootOf(acct),
+    identityArn: rootOf(acct),
+    accountId: acct,
   });
+  const denyAll = known(bucketPolicy(deny('s3:*', [BUCKET_ARN, OBJ], { Sid: 'LockedOut', Principal: '*' })));
+  it.each(['s3:GetBucketPolicy', 's3:PutBucketPolicy', 's3:DeleteBucketPolicy'])(
+    'the root user may %s even when the bucket policy denies everyone (PUTPOLICY)',
+    (action) => {
+      check({
+        name: '',
+        input: input(request(root(ACCT), action, BUCKET_ARN), { bucketPolicy: denyAll }),
+        decision: 'allowed',
+        layer: 'bucket-policy',
+        result: 'allowed',
+        note: /lock-out recovery/,
+      });
+    },
+  );
+  it.each<Case>([
+    {
+      name: 'the root user is still denied other actions by that policy (PUTPOLICY)',
+      input: input(request(root(ACCT), 's3:GetObject', OBJECT_ARN), { bucketPolicy: denyAll }),
+      decision: 'explicitly-denied',
+      layer: 'bucket-policy',
+      result: 'explicitly-denied',
+    },
+    {
+      name: "another account's root user gets no such recovery (PUTPOLICY)",
+      input: input(request(root(OTHER), 's3:PutBucketPolicy', BUCKET_ARN), { bucketPolicy: denyAll }),
+      decision: 'explicitly-denied',
+      layer: 'bucket-policy',
+      result: 'explicitly-denied',
+    },
+    {
+      name: 'an IAM role of the bucket owner account gets no such recovery (PUTPOLICY)',
+      input: input(request(role, 's3:PutBucketPolicy', BUCKET_ARN), {
+        identityPolicies: known([identity(allow('s3:*'))]),
+        bucketPolicy: denyAll,
+      }),
+      decision: 'explicitly-denied',
+    },
+    {
+      name: 'an SCP still stops the root user (PUTPOLICY: AWS Organizations policies)',
+      input: input(request(root(ACCT), 's3:PutBucketPolicy', BUCKET_ARN), {
+        bucketPolicy: denyAll,
+        scpLevels: known(
+          orgPath('scp', {
+            2: [FULL_SCP(), policy('NoPolicy', 'scp', deny('s3:PutBucketPolicy', '*', { Sid: 'NoPut' }))],
+          }),
+        ),
+      }),
+      decision: 'explicitly-denied',
+      layer: 'scp',
+      result: 'explicitly-denied',
+    },
+    {
+      name: 'a VPC endpoint policy still stops the root user (PUTPOLICY)',
+      input: input(request(root(ACCT), 's3:PutBucketPolicy', BUCKET_ARN), {
+        bucketPolicy: denyAll,
+        vpcEndpointPolicy: known(
+          policy('vpce', 'vpc-endpoint-policy', allow('s3:GetObject', '*', { Principal: '*' })),
+        ),
+      }),
+      decision: 'implicitly-denied',
+      layer: 'vpc-endpoint-policy',
+      result: 'implicitly-denied',
+    },
+  ])('$name', check);
+});
+
+describe('access points (AP), VPC endpoints (VPCE)', () => {
+  // Through an access point the request names the access point ARN (IAM policies, AP policy); the bucket policy is
+  // evaluated against the bucket ARN behind it (AP); the VPC endpoint policy must allow both (APVPC).
+  const AP = `arn:aws:s3:us-east-1:${ACCT}:accesspoint/ap1`;
+  const AP_OBJ = `${AP}/object/reports/q3.csv`;
+  const apContext = { 's3:DataAccessPointArn': AP, 's3:DataAccessPointAccount': ACCT };
+  const viaAp = request(role, 's3:GetObject', AP_OBJ, apContext);
   const foreign = roleSession(OTHER, 'Partner');
-  const viaApX = request(foreign, 's3:GetObject', OBJECT_ARN, {
-    's3:DataAccessPointArn': AP,
-    's3:DataAccessPointAccount': ACCT,
+  const viaApX = request(foreign, 's3:GetObject', AP_OBJ, apContext);
+  const through = (
+    over: Partial<NonNullable<AuthorizationInput['accessPoint']>> = {},
+  ): AuthorizationInput['accessPoint'] => ({
+    bucketResource: OBJECT_ARN,
+    networkOrigin: 'Internet',
+    vpcId: null,
+    sourceVpc: null,
+    ...over,
   });
   const delegate = known(
     bucketPolicy(
@@ -714,14 +862,15 @@ describe('access points (AP), VPC endpoints (VPCE)', () => {
         allow('s3:GetObject', `${AP}/object/*`, { Sid: 'ApRead', Principal: { AWS: p } }),
       ),
     );
-  const idBoth = known([identity(allow('s3:GetObject', [OBJ, `${AP}/object/*`]))]);
+  const idAp = known([identity(allow('s3:GetObject', `${AP}/object/*`))]);
   it.each<Case>([
     {
-      name: 'cross-account via an access point: AP policy and delegating bucket policy both permit',
+      name: 'cross-account via a delegated access point: AP policy grants the account, bucket policy delegates (AP)',
       input: input(viaApX, {
+        accessPoint: through(),
         accessPointPolicy: apGrant(rootOf(OTHER)),
         bucketPolicy: delegate,
-        identityPolicies: idBoth,
+        identityPolicies: idAp,
       }),
       decision: 'allowed',
       layer: 'access-point-policy',
@@ -729,33 +878,173 @@ describe('access points (AP), VPC endpoints (VPCE)', () => {
       sid: 'ApRead',
     },
     {
-      name: 'cross-account via an access point: the AP policy alone is not enough (bucket must permit too)',
-      input: input(viaApX, { accessPointPolicy: apGrant(rootOf(OTHER)), identityPolicies: idBoth }),
+      name: 'the bucket policy is evaluated against the bucket ARN behind the access point (AP)',
+      input: input(viaApX, {
+        accessPoint: through(),
+        accessPointPolicy: apGrant(rootOf(OTHER)),
+        bucketPolicy: delegate,
+        identityPolicies: idAp,
+      }),
+      decision: 'allowed',
+      layer: 'bucket-policy',
+      result: 'allowed',
+      sid: 'Delegate',
+    },
+    {
+      name: 'cross-account via an access point: the AP policy alone is not enough (bucket must permit too) (AP)',
+      input: input(viaApX, {
+        accessPoint: through(),
+        accessPointPolicy: apGrant(rootOf(OTHER)),
+        identityPolicies: idAp,
+      }),
       decision: 'implicitly-denied',
     },
     {
-      name: 'cross-account via an access point: the bucket alone is not enough (AP must permit too)',
+      name: 'cross-account via an access point: the bucket alone is not enough (AP must permit too) (AP)',
       input: input(viaApX, {
+        accessPoint: through(),
         accessPointPolicy: known(null),
         bucketPolicy: delegate,
-        identityPolicies: idBoth,
+        identityPolicies: idAp,
       }),
       decision: 'implicitly-denied',
       layer: 'access-point-policy',
       result: 'not-applicable',
     },
     {
-      name: 'an access point policy Deny denies',
+      name: "cross-account via an access point: the caller's IAM policy must allow the access point ARN (XACCT, AP)",
+      input: input(viaApX, {
+        accessPoint: through(),
+        accessPointPolicy: apGrant(rootOf(OTHER)),
+        bucketPolicy: delegate,
+        identityPolicies: known([identity(allow('s3:GetObject', OBJ))]),
+      }),
+      decision: 'implicitly-denied',
+      layer: 'identity-policy',
+      result: 'implicitly-denied',
+    },
+    {
+      name: 'same account: an identity policy naming only the access point ARN allows, without bucket or AP grant (BASICS, AP)',
+      input: input(viaAp, { accessPoint: through(), accessPointPolicy: known(null), identityPolicies: idAp }),
+      decision: 'allowed',
+      layer: 'identity-policy',
+      result: 'allowed',
+    },
+    {
+      name: 'same account: an identity policy naming only the bucket ARN does not cover the access point ARN (AP)',
       input: input(viaAp, {
+        accessPoint: through(),
+        accessPointPolicy: known(null),
+        identityPolicies: known([idAllowGet]),
+      }),
+      decision: 'implicitly-denied',
+      layer: 'identity-policy',
+      result: 'implicitly-denied',
+    },
+    {
+      name: 'an access point policy Deny denies (AP)',
+      input: input(viaAp, {
+        accessPoint: through(),
         accessPointPolicy: known(
           policy('ap1-policy', 'access-point-policy', deny('s3:*', '*', { Sid: 'ApDeny', Principal: '*' })),
         ),
-        identityPolicies: idBoth,
+        identityPolicies: idAp,
       }),
       decision: 'explicitly-denied',
       layer: 'access-point-policy',
       result: 'explicitly-denied',
       sid: 'ApDeny',
+    },
+    {
+      name: 'a bucket policy Deny on the bucket ARN reaches requests through the access point (AP)',
+      input: input(viaAp, {
+        accessPoint: through(),
+        accessPointPolicy: known(null),
+        bucketPolicy: known(bucketPolicy(deny('s3:GetObject', OBJ, { Sid: 'NoReads', Principal: '*' }))),
+        identityPolicies: idAp,
+      }),
+      decision: 'explicitly-denied',
+      layer: 'bucket-policy',
+      result: 'explicitly-denied',
+      sid: 'NoReads',
+    },
+    {
+      name: 'a VPC-origin access point refuses a request from the internet, whatever the policies allow (APVPC)',
+      input: input(viaAp, {
+        accessPoint: through({ networkOrigin: 'VPC', vpcId: 'vpc-1', sourceVpc: null }),
+        accessPointPolicy: known(null),
+        identityPolicies: idAp,
+      }),
+      decision: 'implicitly-denied',
+      layer: 'access-point-policy',
+      result: 'implicitly-denied',
+      note: /network origin is VPC/,
+    },
+    {
+      name: 'a VPC-origin access point refuses a request from another VPC (APVPC)',
+      input: input(viaAp, {
+        accessPoint: through({ networkOrigin: 'VPC', vpcId: 'vpc-1', sourceVpc: 'vpc-2' }),
+        accessPointPolicy: known(null),
+        identityPolicies: idAp,
+        vpcEndpointPolicy: known(null),
+      }),
+      decision: 'implicitly-denied',
+      layer: 'access-point-policy',
+      result: 'implicitly-denied',
+    },
+    {
+      name: 'a VPC-origin access point accepts a request from its VPC (APVPC)',
+      input: input(viaAp, {
+        accessPoint: through({ networkOrigin: 'VPC', vpcId: 'vpc-1', sourceVpc: 'vpc-1' }),
+        accessPointPolicy: known(null),
+        identityPolicies: idAp,
+        vpcEndpointPolicy: known(null),
+      }),
+      decision: 'allowed',
+    },
+    {
+      name: 'a VPC-origin access point with an endpoint of unknown VPC: unknown, never allowed (APVPC)',
+      input: input(viaAp, {
+        accessPoint: through({ networkOrigin: 'VPC', vpcId: 'vpc-1', sourceVpc: 'unknown' }),
+        accessPointPolicy: known(null),
+        identityPolicies: idAp,
+        vpcEndpointPolicy: known(null),
+      }),
+      decision: 'unknown',
+      layer: 'access-point-policy',
+      result: 'unknown',
+    },
+    {
+      name: 'through an access point the VPC endpoint policy must allow the bucket ARN too (APVPC)',
+      input: input(viaAp, {
+        accessPoint: through(),
+        accessPointPolicy: known(null),
+        identityPolicies: idAp,
+        vpcEndpointPolicy: known(
+          policy('vpce', 'vpc-endpoint-policy', allow('s3:GetObject', `${AP}/object/*`, { Principal: '*' })),
+        ),
+      }),
+      decision: 'implicitly-denied',
+      layer: 'vpc-endpoint-policy',
+      result: 'implicitly-denied',
+    },
+    {
+      name: 'through an access point a VPC endpoint policy naming both ARNs allows (APVPC)',
+      input: input(viaAp, {
+        accessPoint: through(),
+        accessPointPolicy: known(null),
+        identityPolicies: idAp,
+        vpcEndpointPolicy: known(
+          policy(
+            'vpce',
+            'vpc-endpoint-policy',
+            allow('s3:GetObject', [`${AP}/object/*`, OBJ], { Principal: '*' }),
+          ),
+        ),
+      }),
+      decision: 'allowed',
+      layer: 'vpc-endpoint-policy',
+      result: 'allowed',
     },
     {
       name: 'a VPC endpoint policy Deny denies',
@@ -880,6 +1169,73 @@ describe('SCPs and RCPs: every level must allow (SCP, RCP)', () => {
     },
   ])('$name', check);
 
+  it.each<Case>([
+    {
+      // RCPFullAWSAccess is attached to every root, OU and account and cannot be detached (RCPEVAL)
+      name: 'a level with no RCP listed restricts nothing (RCPFullAWSAccess is always attached) (RCPEVAL)',
+      input: input(request(role), {
+        ...ok,
+        rcpLevels: known(orgPath('rcp', { 0: [], 1: [], 2: [FULL()] })),
+      }),
+      decision: 'allowed',
+      layer: 'rcp',
+      result: 'allowed',
+    },
+    {
+      name: 'no RCP listed anywhere: the RCP layer does not apply (RCPEVAL)',
+      input: input(request(role), { ...ok, rcpLevels: known(orgPath('rcp', { 0: [], 1: [], 2: [] })) }),
+      decision: 'allowed',
+      layer: 'rcp',
+      result: 'not-applicable',
+    },
+    {
+      name: 'a Deny-only custom RCP without a listed RCPFullAWSAccess still allows what it does not deny (RCPEVAL)',
+      input: input(request(role, 's3:ListBucket', BUCKET_ARN), {
+        identityPolicies: known([identity(allow('s3:ListBucket', BUCKET_ARN))]),
+        rcpLevels: known(orgPath('rcp', { 0: [], 1: [denyS3('rcp')], 2: [] })),
+      }),
+      decision: 'allowed',
+      layer: 'rcp',
+      result: 'allowed',
+    },
+    {
+      name: 'a Deny-only custom RCP without a listed RCPFullAWSAccess denies what it denies (RCPEVAL)',
+      input: input(request(role), { ...ok, rcpLevels: known(orgPath('rcp', { 0: [], 1: [denyS3('rcp')] })) }),
+      decision: 'explicitly-denied',
+      layer: 'rcp',
+      result: 'explicitly-denied',
+      sid: 'NoGet',
+    },
+    {
+      // AWS keeps at least one SCP attached to every level once SCPs are enabled (SCPATTACH)
+      name: 'an SCP level with no SCP listed means SCPs are not enabled there: it restricts nothing (SCPATTACH)',
+      input: input(request(role), { ...ok, scpLevels: known(orgPath('scp', { 1: [] })) }),
+      decision: 'allowed',
+      layer: 'scp',
+      result: 'allowed',
+      note: /not enabled there/,
+    },
+    {
+      name: 'no SCP listed anywhere: SCPs are not enabled, the layer does not apply (SCPATTACH)',
+      input: input(request(role), { ...ok, scpLevels: known(orgPath('scp', { 0: [], 1: [], 2: [] })) }),
+      decision: 'allowed',
+      layer: 'scp',
+      result: 'not-applicable',
+    },
+    {
+      name: 'RCPs apply to AWS service principals (RCP)',
+      input: input(request(service('cloudtrail.amazonaws.com')), {
+        bucketPolicy: known(
+          bucketPolicy(allow('s3:GetObject', OBJ, { Principal: { Service: 'cloudtrail.amazonaws.com' } })),
+        ),
+        rcpLevels: known(orgPath('rcp', { 0: [FULL(), denyS3('rcp')] })),
+      }),
+      decision: 'explicitly-denied',
+      layer: 'rcp',
+      result: 'explicitly-denied',
+    },
+  ])('$name', check);
+
   it('a real service-linked role path is exempt from SCPs', () => {
     const slr = {
       ...roleSession(),
@@ -894,6 +1250,10 @@ describe('SCPs and RCPs: every level must allow (SCP, RCP)', () => {
     });
   });
 });
+
+function FULL_SCP(): NamedPolicy {
+  return policy('FullAWSAccess', 'scp', allow('*', '*'));
+}
 
 function FULL(): NamedPolicy {
   return policy('RCPFullAWSAccess', 'rcp', allow('*', '*', { Principal: '*' }));

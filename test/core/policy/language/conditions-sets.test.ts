@@ -13,7 +13,13 @@ describe('ForAnyValue / ForAllValues (…condition-single-vs-multi-valued-contex
     ['ForAnyValue:StringEquals', ['dept', 'cost'], ['name'], false],
     ['ForAnyValue:StringEquals', ['dept', 'cost'], undefined, false], // ForAnyValue on a missing key: false
     ['ForAnyValue:StringEquals', ['dept', 'cost'], [], false], // … and on an empty set
-    ['ForAnyValue:StringEqualsIfExists', ['dept'], undefined, true],
+    // IfExists does not change a set operator on a missing key: ForAnyValue stays false, ForAllValues true
+    // (https://repost.aws/questions/QU9HFmDzP0QGuU-fd7rS6B7w, observed on AWS)
+    ['ForAnyValue:StringEqualsIfExists', ['dept'], undefined, false],
+    ['ForAnyValue:StringLikeIfExists', ['d*'], undefined, false],
+    ['ForAnyValue:StringNotEqualsIfExists', ['dept'], undefined, false],
+    ['ForAllValues:StringEqualsIfExists', ['dept'], undefined, true],
+    ['ForAllValues:StringNotLikeIfExists', ['d*'], undefined, true],
     ['ForAllValues:StringEquals', ['dept', 'cost'], ['dept', 'cost'], true],
     ['ForAllValues:StringEquals', ['dept', 'cost'], ['dept', 'name'], false],
     ['ForAllValues:StringEquals', ['dept', 'cost'], undefined, true], // trap: ForAllValues on a missing key is true

@@ -97,7 +97,9 @@ describe('condition details', () => {
     ]);
     expect(c.operator).toBe('ForAnyValue:StringLikeIfExists');
     expect(c.key).toBe('AWS:TagKeys');
-    expect(c.result).toBe(true); // ForAnyValue …IfExists on a missing key passes
+    // ForAnyValue …IfExists on a missing key fails: IfExists does not change a set operator
+    // (https://repost.aws/questions/QU9HFmDzP0QGuU-fd7rS6B7w)
+    expect(c.result).toBe(false);
   });
 });
 

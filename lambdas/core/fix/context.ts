@@ -1,0 +1,182 @@
+/**
+ * The condition keys the facts determine, derived in one place for both `explain` (a request rebuilt from a
+ * CloudTrail record) and `simulate` (a hypothetical request). A key the request already carries wins; a key the
+ * request says is absent stays absent.
+ *
+ * Global keys: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+ *  - aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType, aws:userid, aws:username, aws:PrincipalIsAWSService,
+ *    aws:PrincipalServiceName: from the caller (the record or the hypothetical principal, completed by the facts);
+ *  - aws:PrincipalTag/<key>: the tags of the caller's user or role;
+ *  - aws:PrincipalOrgID / aws:PrincipalOrgPaths: the organization of the caller's account and the account's path in
+ *    it, formatted "o-…/r-…/ou-…/…/" (a multivalued key; #condition-keys-principalorgpaths);
+ *  - aws:ResourceOrgID / aws:ResourceOrgPaths / aws:ResourceAccount (and s3:ResourceAccount): the same for the
+ *    account that owns the resource.
+ * A caller or a resource outside any organization has no org keys: they are absent, not unknown.
+ * S3 keys: s3:AccessPointNetworkOrigin (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-policies.html).
+ */
+import type {
+  AccessRequest,
+  ConditionContext,
+  OrganizationFacts,
+  PrincipalType,
+  RequestFacts,
+} from '../model';
+import { REQUEST_POLICY_KEY } from '../policy/s3/bpa';
+
+/** aws:PrincipalType values (#condition-keys-principaltype); a service principal has none. */
+const PRINCIPAL_TYPE: Partial<Record<PrincipalType, string>> = {
+  AssumedRole: 'AssumedRole',
+  IAMUser: 'User',
+  Root: 'Account',
+  FederatedUser: 'FederatedUser',
+  Anonymous: 'Anonymous',
+};
+
+/** "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/" for an account under that OU (#condition-keys-principalorgpaths). */
+export function orgPathValue(org: OrganizationFacts): string | null {
+  if (!org.path || org.path.length === 0) return null;
+  return `${org.id}/${org.path.join('/')}/`;
+}
+
+interface Caller {
+  readonly type: PrincipalType;
+  readonly identityArn: string | null;
+  readonly accountId: string | null;
+  readonly principalId: string | null;
+  readonly invokedBy: string | null;
+  readonly userName: string | null;
+}
+
+function callerOf(request: AccessRequest, facts: RequestFacts): Caller {
+  const p = request.principal;
+  const f = facts.principal?.status === 'known' ? facts.principal.value : null;
+  const identityArn = p.identityArn ?? f?.identityArn ?? null;
+  let type = p.type;
+  if (type === 'AWSAccount' && f)
+    type = f.kind === 'role' ? 'AssumedRole' : f.kind === 'user' ? 'IAMUser' : 'Root';
+  const userName =
+    p.userName ?? (f?.kind === 'user' && identityArn ? (identityArn.split('/').pop() ?? null) : null);
+  return {
+    type,
+    identityArn,
+    accountId: p.accountId ?? f?.accountId ?? null,
+    principalId: p.type === 'Root' ? (p.accountId ?? p.principalId) : p.principalId,
+    invokedBy: p.invokedBy ?? (p.type === 'AWSService' ? p.arn : null),
+    userName,
+  };
+}
+
+/**
+ * The request's condition context plus every key the facts determine. `extra` adds keys of the call being
+ * evaluated (e.g. the KMS call S3 makes: kms:ViaService, kms:EncryptionContext:aws:s3:arn).
+ */
+export function derivedContext(
+  request: AccessRequest,
+  facts: RequestFacts,
+  resourceAccount: string | null,
+  extra: Readonly<Record<string, string>> = {},
+): ConditionContext {
+  const values: Record<string, string | readonly string[]> = { ...request.context.values };
+  const absent = [...request.context.absent];
+  const unknownKeys = [...(request.context.unknown ?? [])];
+  const taken = new Set([...Object.keys(values), ...absent, ...unknownKeys].map((k) => k.toLowerCase()));
+  const put = (key: string, value: string | readonly string[] | null | undefined): void => {
+    if (value === null || value === undefined || taken.has(key.toLowerCase())) return;
+    values[key] = value;
+    taken.add(key.toLowerCase());
+  };
+  const none = (key: string): void => {
+    if (taken.has(key.toLowerCase())) return;
+    absent.push(key);
+    taken.add(key.toLowerCase());
+  };
+  /** A key the facts say is set but do not give (never taken as absent, whatever otherKeys says). */
+  const notKnown = (key: string): void => {
+    if (taken.has(key.toLowerCase())) return;
+    unknownKeys.push(key);
+    taken.add(key.toLowerCase());
+  };
+
+  const c = callerOf(request, facts);
+  const anonymous = c.type === 'Anonymous';
+  const service = c.type === 'AWSService';
+  if (!anonymous && !service) {
+    put('aws:PrincipalArn', c.identityArn);
+    put('aws:PrincipalAccount', c.accountId);
+  }
+  put('aws:PrincipalType', PRINCIPAL_TYPE[c.type]);
+  put('aws:userid', anonymous ? 'anonymous' : service ? null : c.principalId);
+  if (c.type === 'IAMUser') put('aws:username', c.userName);
+  if (c.type !== 'Unknown') put('aws:PrincipalIsAWSService', String(service));
+  if (service) put('aws:PrincipalServiceName', c.invokedBy);
+  if (!anonymous && !service && facts.principal?.status === 'known') {
+    for (const [k, v] of Object.entries(facts.principal.value.tags)) put(`aws:PrincipalTag/${k}`, v);
+  }
+
+  // The caller's organization: anonymous callers and service principals belong to none.
+  const porg = facts.principalOrganization;
+  if (anonymous || service) {
+    none('aws:PrincipalOrgID');
+    none('aws:PrincipalOrgPaths');
+  } else if (porg.status === 'unknown') {
+    notKnown('aws:PrincipalOrgID');
+    notKnown('aws:PrincipalOrgPaths');
+  } else {
+    if (porg.value) {
+      put('aws:PrincipalOrgID', porg.value.id);
+      const path = orgPathValue(porg.value);
+      if (path === null) notKnown('aws:PrincipalOrgPaths');
+      else put('aws:PrincipalOrgPaths', [path]);
+    } else {
+      none('aws:PrincipalOrgID');
+      none('aws:PrincipalOrgPaths');
+    }
+  }
+
+  put('aws:ResourceAccount', resourceAccount);
+  put('s3:ResourceAccount', resourceAccount);
+  const rorg = facts.resourceOrganization;
+  if (rorg.status === 'unknown') {
+    notKnown('aws:ResourceOrgID');
+    notKnown('aws:ResourceOrgPaths');
+  } else {
+    if (rorg.value) {
+      put('aws:ResourceOrgID', rorg.value.id);
+      const path = orgPathValue(rorg.value);
+      if (path === null) notKnown('aws:ResourceOrgPaths');
+      else put('aws:ResourceOrgPaths', [path]);
+    } else {
+      none('aws:ResourceOrgID');
+      none('aws:ResourceOrgPaths');
+    }
+  }
+
+  if (request.accessPointArn !== null) {
+    put('s3:DataAccessPointArn', request.accessPointArn);
+    put('s3:DataAccessPointAccount', /:(\d{12}):accesspoint\//.exec(request.accessPointArn)?.[1]);
+    const ap = facts.accessPoint?.status === 'known' ? facts.accessPoint.value : null;
+    put('s3:AccessPointNetworkOrigin', ap?.networkOrigin);
+  }
+  put(REQUEST_POLICY_KEY, requestedPolicy(request));
+  for (const [k, v] of Object.entries(extra)) put(k, v);
+  return {
+    values,
+    absent,
+    otherKeys: request.context.otherKeys,
+    ...(unknownKeys.length > 0 ? { unknown: unknownKeys } : {}),
+    // what the record says about where each value came from, and what it only implies (lambdas/core/event/evidence.ts)
+    ...(request.context.provenance ? { provenance: request.context.provenance } : {}),
+    ...(request.context.inferred ? { inferred: request.context.inferred } : {}),
+  };
+}
+
+/** The policy a PutBucketPolicy / PutAccessPointPolicy record carries (requestParameters.bucketPolicy / policy), as JSON text. */
+export function requestedPolicy(request: AccessRequest): string | null {
+  if (!/^Put(Bucket|AccessPoint)Policy$/.test(request.eventName)) return null;
+  const params = request.raw['requestParameters'];
+  if (!params || typeof params !== 'object') return null;
+  const p = params as Record<string, unknown>;
+  const doc = p['bucketPolicy'] ?? p['policy'] ?? p['Policy'];
+  if (doc === undefined || doc === null) return null;
+  return typeof doc === 'string' ? doc : JSON.stringify(doc);
+}
