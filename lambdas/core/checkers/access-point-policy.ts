@@ -1,5 +1,5 @@
 import { known } from '../model';
-import { accessPointPolicyCommands } from '../fix/commands';
+import { accessPointCommand, accessPointPolicyCommands } from '../fix/commands';
 import { guardrailDeny } from '../fix/guardrail';
 import { viewLayer } from '../fix/layer-check';
 import type { Checker, CheckerInput, CheckResult } from './types';
@@ -75,7 +75,7 @@ function networkOriginDeny({ request, facts }: CheckerInput): CheckResult | null
     ],
     fix: {
       summary: `Call ${ap.name} from inside ${ap.vpcId ?? 'its VPC'} through an S3 VPC endpoint, or use an access point whose network origin is Internet.`,
-      commands: [`aws s3control get-access-point --account-id ${ap.accountId} --name ${ap.name}`],
+      commands: [accessPointCommand(ap.accountId, ap.name)],
       verified: false,
     },
   };
