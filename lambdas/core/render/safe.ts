@@ -14,7 +14,10 @@
  *   https://docs.slack.dev/messaging/formatting-message-text#escaping), so no `<url|label>` link and no
  *   `<!channel>`, `<!here>`, `<@U…>` mention can be written. mrkdwn has no escape for its formatting
  *   characters, so in prose `*`, `_`, `~` and the backtick are replaced with look-alikes that Slack does not
- *   parse (∗ ˍ ∼ ˋ); exact values go in code spans, where only the backtick needs a look-alike.
+ *   parse (∗ ˍ ∼ ˋ), except an underscore inside a word; exact values go in code spans (where only the backtick needs a
+ *   look-alike) and printed commands in code blocks (they hold no backtick: lambdas/core/fix/commands.ts).
+ *   Every mrkdwn text object is sent with `verbatim: true`, so Slack does not link-ify bare URLs, channel
+ *   names or @mentions (https://docs.slack.dev/reference/block-kit/composition-objects/text-object).
  * - JSON output needs nothing: JSON.stringify escapes every control character.
  */
 import type { Finding } from '../model';
@@ -91,9 +94,16 @@ export function slackEntities(text: string): string {
 
 const LOOKALIKE: Readonly<Record<string, string>> = { '*': '∗', _: 'ˍ', '~': '∼', '`': 'ˋ' };
 
-/** Slack mrkdwn prose: one safe line, no entity, link, mention or formatting can start inside it. */
+const WORD = /^[\p{L}\p{N}]$/u;
+
+/**
+ * Slack mrkdwn prose: one safe line in which no entity, link, mention or formatting can start. An underscore
+ * between two letters or digits stays (`My_Role`, `s3_bucket`): Slack does not format inside a word.
+ */
 export function slackProse(text: string): string {
-  return slackEntities(safeText(text)).replace(/[*_~`]/g, (c) => LOOKALIKE[c]!);
+  return slackEntities(safeText(text)).replace(/[*_~`]/g, (c, at: number, all: string) =>
+    c === '_' && WORD.test(all[at - 1] ?? '') && WORD.test(all[at + 1] ?? '') ? c : LOOKALIKE[c]!,
+  );
 }
 
 /** Slack inline code (`…`): exact but for the backtick, which would close the span. */

@@ -4,6 +4,7 @@
  */
 import { createColors } from 'picocolors';
 import type { Check, Finding, RootCause } from '../model';
+import { safeFinding, safeJson } from './safe';
 import { changeLine, simulatorLine } from './second-lines';
 
 export interface TextOptions {
@@ -101,7 +102,7 @@ function cause(f: Finding, rc: RootCause, n: number, c: Colors): string[] {
   for (const cmd of fix.commands) out.push(`    ${c.dim('$')} ${cmd}`);
   if (fix.policyPatch) {
     out.push('    Policy change:');
-    out.push(indent(JSON.stringify(fix.policyPatch, null, 2), '      '));
+    out.push(indent(safeJson(fix.policyPatch), '      '));
   }
   if (fix.stillDeniedBy && fix.stillDeniedBy.length > 0)
     out.push(`    ${c.yellow('Still denied by')}: ${fix.stillDeniedBy.join('; ')}`);
@@ -173,5 +174,6 @@ export function renderText(findings: readonly Finding[], opts: TextOptions): str
   const c = createColors(opts.color);
   if (findings.length === 0) return 'No S3 access denial found in the input.\n';
   const rule = c.dim('─'.repeat(72));
-  return `${findings.map((f) => renderOne(f, c)).join(`\n\n${rule}\n\n`)}\n`;
+  // Every string of a finding came from a request or a policy: made safe once, before any colour is added.
+  return `${findings.map((f) => renderOne(safeFinding(f), c)).join(`\n\n${rule}\n\n`)}\n`;
 }
