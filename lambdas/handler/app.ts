@@ -22,9 +22,12 @@ import { redactFinding } from './redact';
 export interface AppOptions {
   /** Replace object keys with a hash in alerts. */
   readonly redactKeys: boolean;
-  /** The auditor's own role (loop guard). */
+  /** The auditor's own role (loop guard: its denials are ignored, matched by exact ARN). */
   readonly auditorRoleArn?: string;
-  /** The role the auditor assumes in member accounts (loop guard, any account). */
+  /**
+   * The read role the auditor assumes in member accounts (loop guard: ignored only as
+   * arn:<partition>:iam::<the account the denial happened in>:role/<name>, exactly).
+   */
   readonly memberRoleName?: string;
 }
 
@@ -90,30 +93,32 @@ export function isSqsEvent(event: unknown): event is SqsEvent {
   );
 }
 
-/** The role name of a role ARN or an assumed-role session ARN, lower-cased (IAM names are case-insensitive). */
-export function roleNameOf(arn: string | null): string | null {
-  if (!arn) return null;
-  const assumed = /:assumed-role\/([^/]+)\//.exec(arn);
-  if (assumed) return assumed[1]!.toLowerCase();
-  const role = /:role\/(?:.*\/)?([^/]+)$/.exec(arn);
-  return role ? role[1]!.toLowerCase() : null;
+const field = (value: unknown, key: string): unknown =>
+  value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+
+/** The ARNs whose denials the auditor caused itself, for a record that happened in account `account`. */
+export function ownRoleArns(options: AppOptions, account: string | null): string[] {
+  const arns = options.auditorRoleArn ? [options.auditorRoleArn] : [];
+  if (options.memberRoleName && account !== null && /^\d{12}$/.test(account)) {
+    const partition = /^arn:(aws[a-z-]*):/.exec(options.auditorRoleArn ?? '')?.[1] ?? 'aws';
+    arns.push(`arn:${partition}:iam::${account}:role/${options.memberRoleName}`);
+  }
+  return arns;
 }
 
-/** True when the denial was caused by the auditor itself (its function role or its member-account role). */
-export function isOwnDenial(request: AccessRequest, options: AppOptions): boolean {
-  const p = request.principal;
-  const identity = p.identityArn ?? p.arn;
-  if (!identity) return false;
-  if (options.auditorRoleArn) {
-    const mine = options.auditorRoleArn.toLowerCase();
-    const auditorName = roleNameOf(options.auditorRoleArn);
-    const auditorAccount = options.auditorRoleArn.split(':')[4];
-    if (identity.toLowerCase() === mine) return true;
-    if (p.accountId === auditorAccount && auditorName !== null && roleNameOf(identity) === auditorName)
-      return true;
-  }
-  if (options.memberRoleName && roleNameOf(identity) === options.memberRoleName.toLowerCase()) return true;
-  return false;
+/**
+ * Loop guard: true only when the record's session was issued by one of the auditor's own roles, by exact ARN
+ * (`userIdentity.sessionContext.sessionIssuer.arn`, which carries the role's path and the account): the function
+ * role, or the member read role of the account the denial happened in (`recipientAccountId`; the auditor reads
+ * each account with that account's read role, and only its own account and, through the organization bus, the
+ * organization's accounts send it events). A look-alike name, another case, another path, another account, a
+ * user or a missing issuer is somebody else: the denial alerts (SECURITY.md).
+ */
+export function isOwnDenial(record: Record<string, unknown>, options: AppOptions): boolean {
+  const issuer = text(field(field(field(record['userIdentity'], 'sessionContext'), 'sessionIssuer'), 'arn'));
+  if (issuer === null) return false;
+  return ownRoleArns(options, text(record['recipientAccountId'])).includes(issuer);
 }
 
 type LogFn = (message: string, extra?: Record<string, unknown>) => void;
@@ -174,7 +179,7 @@ export function createApp(deps: AppDeps) {
       return { eventId, outcome: 'not-a-denial' };
     }
     const request = toAccessRequest(record);
-    if (isOwnDenial(request, deps.options)) {
+    if (isOwnDenial(record, deps.options)) {
       log.info('denial caused by the auditor itself: ignored (loop guard)', {
         principal: request.principal.identityArn,
       });

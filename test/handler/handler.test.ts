@@ -137,7 +137,7 @@ describe('handler: EventBridge event invoked directly', () => {
 
   it.each([
     ['the auditor role itself', { account: '999988887777', role: 's3-403-auditor' }],
-    ['the member-account audit role (any account)', { role: 'S3403Audit' }],
+    ['the member read role of the account the denial happened in', { role: 'S3403Audit' }],
   ])('ignores a denial caused by %s (loop guard)', async (_name, o) => {
     const out = await makeHandler()(eventBridgeEvent(cloudTrailRecord(o)));
     expect(out).toEqual({ processed: 1, alerted: 0, counted: 0, skipped: 1 });
