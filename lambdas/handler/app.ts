@@ -4,9 +4,10 @@
  *
  * For each CloudTrail record: skip what is not a denial and what the auditor itself caused (loop
  * guard); analyse (a failed analysis still alerts, with the request and the error); redact keys
- * when configured; dedup; deliver the first occurrence of a problem to SNS and Slack. A delivery
- * failure throws, so the record is retried and finally lands in the dead-letter queue; the dedup
- * claim is released first so the retry alerts again.
+ * when configured; dedup; deliver the first occurrence of a problem to SNS and Slack, exactly once per
+ * channel: each channel that succeeds is recorded in the dedup record at once. A delivery failure
+ * throws, so the record is retried and finally lands in the dead-letter queue; the dedup claim's lease
+ * is given back first, so the retry sends to the channels that have not succeeded, and only to them.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
@@ -15,7 +16,7 @@ import { isDenial, readRecords, toAccessRequest } from '../core/event';
 import type { AccessRequest, Finding } from '../core/model';
 import { renderSlack } from '../core/render/slack';
 import type { RenderOptions } from '../core/render/sns';
-import { problemKey, type DedupStore } from '../delivery/dedup';
+import { problemKey, type Channel, type Claim, type DedupStore } from '../delivery/dedup';
 import type { SlackSender } from '../delivery/slack';
 import { redactFinding } from './redact';
 
@@ -158,14 +159,25 @@ export function createApp(deps: AppDeps) {
     }
   }
 
-  async function deliver(finding: Finding, opts: RenderOptions): Promise<void> {
-    const slack = deps.slack;
-    const results = await Promise.allSettled([
-      deps.publish(finding, opts),
-      slack ? slack.send(renderSlack(finding, opts)) : Promise.resolve(),
-    ]);
+  const CHANNEL_NAMES: Readonly<Record<Channel, string>> = { sns: 'SNS', slack: 'Slack' };
+  const channels: readonly Channel[] = deps.slack ? ['sns', 'slack'] : ['sns'];
+
+  async function send(channel: Channel, finding: Finding, opts: RenderOptions): Promise<void> {
+    if (channel === 'sns') await deps.publish(finding, opts);
+    // A channel no longer configured has nothing to send: it counts as delivered.
+    else if (deps.slack) await deps.slack.send(renderSlack(finding, opts));
+  }
+
+  /** Sends to the channels the claim still owes, recording each success at once. */
+  async function deliver(finding: Finding, opts: RenderOptions, claim: Claim): Promise<void> {
+    const results = await Promise.allSettled(
+      claim.channels.map(async (channel) => {
+        await send(channel, finding, opts);
+        await deps.dedup.delivered(claim, channel);
+      }),
+    );
     const failures = results.flatMap((r, i) =>
-      r.status === 'rejected' ? [`${i === 0 ? 'SNS' : 'Slack'}: ${errorText(r.reason)}`] : [],
+      r.status === 'rejected' ? [`${CHANNEL_NAMES[claim.channels[i]!]}: ${errorText(r.reason)}`] : [],
     );
     if (failures.length > 0) throw new DeliveryError(`alert delivery failed (${failures.join('; ')})`);
   }
@@ -187,7 +199,7 @@ export function createApp(deps: AppDeps) {
     }
     let finding = await analyse(request, log);
     if (deps.options.redactKeys) finding = redactFinding(finding);
-    const claim = await deps.dedup.claim(problemKey(finding), now());
+    const claim = await deps.dedup.claim(problemKey(finding), now(), channels);
     const summary = {
       verdict: finding.verdict,
       rootCause: finding.rootCauses[0]?.id ?? null,
@@ -200,7 +212,7 @@ export function createApp(deps: AppDeps) {
     const opts: RenderOptions =
       claim.repeatCount > 0 ? { repeatCount: claim.repeatCount, since: claim.since ?? undefined } : {};
     try {
-      await deliver(finding, opts);
+      await deliver(finding, opts, claim);
     } catch (error) {
       await deps.dedup
         .release(claim)
@@ -208,7 +220,7 @@ export function createApp(deps: AppDeps) {
       log.error('alert delivery failed; the record will be retried', { ...summary, error: errorText(error) });
       throw error;
     }
-    log.info('alert sent', { ...summary, repeatCount: claim.repeatCount });
+    log.info('alert sent', { ...summary, repeatCount: claim.repeatCount, channels: claim.channels });
     return { eventId, outcome: 'alerted', finding, repeatCount: claim.repeatCount };
   }
 
