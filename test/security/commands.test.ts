@@ -30,6 +30,8 @@ import {
   quoteArg,
   vpcEndpointCommands,
 } from '../../lambdas/core/fix/commands';
+import { explain } from '../core/checkers/helpers';
+import { scenarioFiles } from '../scenarios/load';
 import { HOSTILE, PWNED } from './hostile';
 
 /** argv cannot carry a NUL byte (C strings), so no command can pass one: those strings are tried on renderers only. */
@@ -469,6 +471,43 @@ describe('printed commands through a real bash, aws replaced by an argument prin
       },
       30_000,
     );
+  });
+});
+
+describe('every command of every scenario, with a hostile object key, through a real bash', () => {
+  const key = `reports/$(touch ${PWNED})'\`touch ${PWNED}\`\n; touch ${PWNED} é 日本 *?/q3.csv`;
+  const commands = scenarioFiles()
+    .flatMap((f) => f.cases)
+    .flatMap((c) => {
+      const event = JSON.parse(JSON.stringify(c.event)) as Record<string, unknown>;
+      const params = event.requestParameters as Record<string, unknown> | null;
+      if (!params || typeof params.key !== 'string') return [];
+      const original = params.key;
+      params.key = key;
+      for (const r of (event.resources as { ARN?: string }[] | undefined) ?? [])
+        if (r.ARN?.endsWith(`/${original}`)) r.ARN = r.ARN.slice(0, -original.length) + key;
+      try {
+        return explain(event).finding.rootCauses.flatMap((rc) => rc.fix.commands);
+      } catch {
+        return []; // an event the snapshot cannot explain prints no command
+      }
+    });
+
+  it('the scenarios print commands that carry the key', () => {
+    expect(commands.length).toBeGreaterThan(20);
+    expect(commands.some((c) => c.includes('PWNED'))).toBe(true);
+  });
+
+  it('each runs as one aws call per command (and per substitution), the key arriving whole, nothing else running', () => {
+    const run = runInBash(commands, false);
+    expect(run.stderr).toBe('');
+    expect(run.files.filter((f) => !/^[a-z-]+\.json$/.test(f))).toEqual([]);
+    const substitutions = commands.reduce((n, c) => n + (c.match(/"\$\(aws /g)?.length ?? 0), 0);
+    expect(run.calls).toHaveLength(commands.length + substitutions);
+    // Wherever a fragment of the key arrives, the whole key arrives with it, in one argument.
+    const torn = run.calls.flat().filter((arg) => arg.includes(PWNED) && !arg.includes(key));
+    expect(torn).toEqual([]);
+    expect(run.calls.flat().filter((arg) => arg.includes(key)).length).toBeGreaterThan(0);
   });
 });
 
