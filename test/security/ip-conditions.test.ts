@@ -8,9 +8,10 @@
  * complement. A bucket policy that restricts callers to an office network is a security control: one address too
  * many and an outsider is let in, one too few and a colleague is denied.
  */
+import type { Tri } from '../../lambdas/core/policy/types';
 import { conditionResult } from '../core/policy/language/helpers';
 
-const ip = (op: 'IpAddress' | 'NotIpAddress', range: string, source: string): boolean =>
+const ip = (op: 'IpAddress' | 'NotIpAddress', range: string, source: string): Tri =>
   conditionResult(op, 'aws:SourceIp', range, { values: { 'aws:SourceIp': source } });
 
 /** [range, first address inside, last address inside, just below, just above] (null: no address there). */
