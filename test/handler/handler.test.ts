@@ -304,7 +304,10 @@ describe('handler: SQS batches (partial batch failure reporting)', () => {
 
   it('1,000 events of 10 distinct problems in concurrent batches: exactly 10 alerts, 990 counted (dynalite)', async () => {
     const dedup = new DynamoDedupStore(dynamo.client, { tableName: 'dedup', windowSeconds: 900 });
-    const handler = makeHandler({ dedup });
+    // 1,000 analyses share the event loop with the loopback webhook: a generous timeout keeps a busy machine
+    // from failing a Slack post that is only slow.
+    const slackSender = new WebhookSlackSender({ url: async () => slack.url, timeoutMs: 60_000 });
+    const handler = makeHandler({ dedup, slackSender });
     const records = Array.from({ length: 1000 }, (_, i) =>
       cloudTrailRecord({ eventId: `c-${i}`, role: `App${i % 10}` }),
     );
@@ -323,5 +326,5 @@ describe('handler: SQS batches (partial batch failure reporting)', () => {
       );
       expect(item.Item?.repeats?.N).toBe('99');
     }
-  });
+  }, 120_000);
 });
