@@ -314,7 +314,12 @@ describe('handler: SQS batches (partial batch failure reporting)', () => {
     const batches: Record<string, unknown>[][] = [];
     for (let i = 0; i < records.length; i += 10) batches.push(records.slice(i, i + 10).map(eventBridgeEvent));
     const outs = await Promise.all(batches.map((b) => handler(sqsEvent(b))));
-    expect(outs.every((o) => (o as BatchResponse).batchItemFailures.length === 0)).toBe(true);
+    // On failure, the handler's own error lines say why.
+    const failed = outs.flatMap((o) => (o as BatchResponse).batchItemFailures);
+    const errors = jsonLogs()
+      .filter((l) => l.level === 'ERROR')
+      .map((l) => `${String(l.message)}: ${String(l.error)}`);
+    expect({ failed: failed.length, errors: [...new Set(errors)] }).toEqual({ failed: 0, errors: [] });
     expect(publishes()).toHaveLength(10);
     expect(slack.received).toHaveLength(10);
     expect(new Set(publishes().map((p) => p.Subject)).size).toBe(10);
