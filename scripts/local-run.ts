@@ -147,11 +147,12 @@ export async function localRun(opts: LocalRunOptions = {}): Promise<LocalRunResu
   const memory = new MemoryDedupStore(900);
   let repeats = 0;
   const dedup: DedupStore = {
-    claim: async (problem, now) => {
-      const claim = await memory.claim(problem, now);
+    claim: async (problem, now, channels) => {
+      const claim = await memory.claim(problem, now, channels);
       if (!claim.alert) repeats += 1;
       return claim;
     },
+    delivered: (claim, channel) => memory.delivered(claim, channel),
     release: (claim) => memory.release(claim),
   };
   const handler = createHandler({

@@ -4,11 +4,13 @@
  */
 import { createColors } from 'picocolors';
 import type { GroupReport } from '../core/report/group';
+import { safeDeep } from '../core/render/safe';
 import { renderFinding, textRule, type TextOptions } from '../core/render/text';
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-export function renderGroupsText(report: GroupReport, opts: TextOptions): string {
+export function renderGroupsText(untrusted: GroupReport, opts: TextOptions): string {
+  const report = safeDeep(untrusted); // principals, buckets, event ids came from requests (SECURITY.md)
   const c = createColors(opts.color);
   const head = `${plural(report.records, 'record')} read, ${plural(report.denials, 'denial')}, ${plural(report.groups.length, 'distinct problem')}`;
   if (report.groups.length === 0) return `${head}\nNo S3 access denial found in the input.\n`;

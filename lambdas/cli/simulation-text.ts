@@ -1,8 +1,10 @@
 /** `simulate --format text`: the decision first, then each layer and the statements that decided, then the causes. */
 import pc from 'picocolors';
+import { safeDeep } from '../core/render/safe';
 import type { Simulation } from '../core/simulate';
 
-export function renderSimulationText(sim: Simulation, color: boolean): string {
+export function renderSimulationText(untrusted: Simulation, color: boolean): string {
+  const sim = safeDeep(untrusted); // request and policy text: no raw control or bidi character (SECURITY.md)
   const c = pc.createColors(color);
   const paint = sim.decision === 'allowed' ? c.green : sim.decision === 'unknown' ? c.yellow : c.red;
   const lines = [

@@ -4,9 +4,10 @@
  *
  * For each CloudTrail record: skip what is not a denial and what the auditor itself caused (loop
  * guard); analyse (a failed analysis still alerts, with the request and the error); redact keys
- * when configured; dedup; deliver the first occurrence of a problem to SNS and Slack. A delivery
- * failure throws, so the record is retried and finally lands in the dead-letter queue; the dedup
- * claim is released first so the retry alerts again.
+ * when configured; dedup; deliver the first occurrence of a problem to SNS and Slack, exactly once per
+ * channel: each channel that succeeds is recorded in the dedup record at once. A delivery failure
+ * throws, so the record is retried and finally lands in the dead-letter queue; the dedup claim's lease
+ * is given back first, so the retry sends to the channels that have not succeeded, and only to them.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
@@ -15,16 +16,19 @@ import { isDenial, readRecords, toAccessRequest } from '../core/event';
 import type { AccessRequest, Finding } from '../core/model';
 import { renderSlack } from '../core/render/slack';
 import type { RenderOptions } from '../core/render/sns';
-import { problemKey, type DedupStore } from '../delivery/dedup';
+import { problemKey, type Channel, type Claim, type DedupStore } from '../delivery/dedup';
 import type { SlackSender } from '../delivery/slack';
 import { redactFinding } from './redact';
 
 export interface AppOptions {
   /** Replace object keys with a hash in alerts. */
   readonly redactKeys: boolean;
-  /** The auditor's own role (loop guard). */
+  /** The auditor's own role (loop guard: its denials are ignored, matched by exact ARN). */
   readonly auditorRoleArn?: string;
-  /** The role the auditor assumes in member accounts (loop guard, any account). */
+  /**
+   * The read role the auditor assumes in member accounts (loop guard: ignored only as
+   * arn:<partition>:iam::<the account the denial happened in>:role/<name>, exactly).
+   */
   readonly memberRoleName?: string;
 }
 
@@ -90,30 +94,32 @@ export function isSqsEvent(event: unknown): event is SqsEvent {
   );
 }
 
-/** The role name of a role ARN or an assumed-role session ARN, lower-cased (IAM names are case-insensitive). */
-export function roleNameOf(arn: string | null): string | null {
-  if (!arn) return null;
-  const assumed = /:assumed-role\/([^/]+)\//.exec(arn);
-  if (assumed) return assumed[1]!.toLowerCase();
-  const role = /:role\/(?:.*\/)?([^/]+)$/.exec(arn);
-  return role ? role[1]!.toLowerCase() : null;
+const field = (value: unknown, key: string): unknown =>
+  value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+
+/** The ARNs whose denials the auditor caused itself, for a record that happened in account `account`. */
+export function ownRoleArns(options: AppOptions, account: string | null): string[] {
+  const arns = options.auditorRoleArn ? [options.auditorRoleArn] : [];
+  if (options.memberRoleName && account !== null && /^\d{12}$/.test(account)) {
+    const partition = /^arn:(aws[a-z-]*):/.exec(options.auditorRoleArn ?? '')?.[1] ?? 'aws';
+    arns.push(`arn:${partition}:iam::${account}:role/${options.memberRoleName}`);
+  }
+  return arns;
 }
 
-/** True when the denial was caused by the auditor itself (its function role or its member-account role). */
-export function isOwnDenial(request: AccessRequest, options: AppOptions): boolean {
-  const p = request.principal;
-  const identity = p.identityArn ?? p.arn;
-  if (!identity) return false;
-  if (options.auditorRoleArn) {
-    const mine = options.auditorRoleArn.toLowerCase();
-    const auditorName = roleNameOf(options.auditorRoleArn);
-    const auditorAccount = options.auditorRoleArn.split(':')[4];
-    if (identity.toLowerCase() === mine) return true;
-    if (p.accountId === auditorAccount && auditorName !== null && roleNameOf(identity) === auditorName)
-      return true;
-  }
-  if (options.memberRoleName && roleNameOf(identity) === options.memberRoleName.toLowerCase()) return true;
-  return false;
+/**
+ * Loop guard: true only when the record's session was issued by one of the auditor's own roles, by exact ARN
+ * (`userIdentity.sessionContext.sessionIssuer.arn`, which carries the role's path and the account): the function
+ * role, or the member read role of the account the denial happened in (`recipientAccountId`; the auditor reads
+ * each account with that account's read role, and only its own account and, through the organization bus, the
+ * organization's accounts send it events). A look-alike name, another case, another path, another account, a
+ * user or a missing issuer is somebody else: the denial alerts (SECURITY.md).
+ */
+export function isOwnDenial(record: Record<string, unknown>, options: AppOptions): boolean {
+  const issuer = text(field(field(field(record['userIdentity'], 'sessionContext'), 'sessionIssuer'), 'arn'));
+  if (issuer === null) return false;
+  return ownRoleArns(options, text(record['recipientAccountId'])).includes(issuer);
 }
 
 type LogFn = (message: string, extra?: Record<string, unknown>) => void;
@@ -153,14 +159,25 @@ export function createApp(deps: AppDeps) {
     }
   }
 
-  async function deliver(finding: Finding, opts: RenderOptions): Promise<void> {
-    const slack = deps.slack;
-    const results = await Promise.allSettled([
-      deps.publish(finding, opts),
-      slack ? slack.send(renderSlack(finding, opts)) : Promise.resolve(),
-    ]);
+  const CHANNEL_NAMES: Readonly<Record<Channel, string>> = { sns: 'SNS', slack: 'Slack' };
+  const channels: readonly Channel[] = deps.slack ? ['sns', 'slack'] : ['sns'];
+
+  async function send(channel: Channel, finding: Finding, opts: RenderOptions): Promise<void> {
+    if (channel === 'sns') await deps.publish(finding, opts);
+    // A channel no longer configured has nothing to send: it counts as delivered.
+    else if (deps.slack) await deps.slack.send(renderSlack(finding, opts));
+  }
+
+  /** Sends to the channels the claim still owes, recording each success at once. */
+  async function deliver(finding: Finding, opts: RenderOptions, claim: Claim): Promise<void> {
+    const results = await Promise.allSettled(
+      claim.channels.map(async (channel) => {
+        await send(channel, finding, opts);
+        await deps.dedup.delivered(claim, channel);
+      }),
+    );
     const failures = results.flatMap((r, i) =>
-      r.status === 'rejected' ? [`${i === 0 ? 'SNS' : 'Slack'}: ${errorText(r.reason)}`] : [],
+      r.status === 'rejected' ? [`${CHANNEL_NAMES[claim.channels[i]!]}: ${errorText(r.reason)}`] : [],
     );
     if (failures.length > 0) throw new DeliveryError(`alert delivery failed (${failures.join('; ')})`);
   }
@@ -174,7 +191,7 @@ export function createApp(deps: AppDeps) {
       return { eventId, outcome: 'not-a-denial' };
     }
     const request = toAccessRequest(record);
-    if (isOwnDenial(request, deps.options)) {
+    if (isOwnDenial(record, deps.options)) {
       log.info('denial caused by the auditor itself: ignored (loop guard)', {
         principal: request.principal.identityArn,
       });
@@ -182,7 +199,7 @@ export function createApp(deps: AppDeps) {
     }
     let finding = await analyse(request, log);
     if (deps.options.redactKeys) finding = redactFinding(finding);
-    const claim = await deps.dedup.claim(problemKey(finding), now());
+    const claim = await deps.dedup.claim(problemKey(finding), now(), channels);
     const summary = {
       verdict: finding.verdict,
       rootCause: finding.rootCauses[0]?.id ?? null,
@@ -195,7 +212,7 @@ export function createApp(deps: AppDeps) {
     const opts: RenderOptions =
       claim.repeatCount > 0 ? { repeatCount: claim.repeatCount, since: claim.since ?? undefined } : {};
     try {
-      await deliver(finding, opts);
+      await deliver(finding, opts, claim);
     } catch (error) {
       await deps.dedup
         .release(claim)
@@ -203,7 +220,7 @@ export function createApp(deps: AppDeps) {
       log.error('alert delivery failed; the record will be retried', { ...summary, error: errorText(error) });
       throw error;
     }
-    log.info('alert sent', { ...summary, repeatCount: claim.repeatCount });
+    log.info('alert sent', { ...summary, repeatCount: claim.repeatCount, channels: claim.channels });
     return { eventId, outcome: 'alerted', finding, repeatCount: claim.repeatCount };
   }
 

@@ -8,16 +8,19 @@ import {
   type ProblemKey,
 } from '../../lambdas/delivery/dedup';
 import { startDynalite, type LocalDynamo } from './dynalite';
+import type { Finding } from '../../lambdas/core/model';
 import { makeFinding } from './fixtures';
 
 const problemOf = (i: number): ProblemKey => ({
   principal: `arn:aws:iam::111122223333:role/App${i}`,
+  account: '111122223333>111122223333',
   bucket: 'corp-data',
   action: 's3:GetObject',
   rootCause: 'bucket-policy-explicit-deny',
   statement: '#DenyNonOfficeIPs',
 });
 const WINDOW = 900;
+const LEASE = 60;
 const T0 = Date.UTC(2026, 10, 28, 1, 0, 0);
 
 let dynamo: LocalDynamo;
@@ -29,9 +32,10 @@ afterAll(async () => {
 });
 
 describe('problemKey', () => {
-  it('keys by identity ARN, bucket, action, root cause and deciding statement', () => {
+  it("keys by identity ARN, the caller's and the bucket's accounts, bucket, action, root cause and deciding statement", () => {
     expect(problemKey(makeFinding())).toEqual({
       principal: 'arn:aws:iam::111122223333:role/AppRole',
+      account: '111122223333>111122223333',
       bucket: 'corp-data',
       action: 's3:GetObject',
       rootCause: 'bucket-policy-explicit-deny',
@@ -67,6 +71,48 @@ describe('problemKey', () => {
       },
     });
     expect(problemKey(f)).toMatchObject({ principal: 'AIDAX', rootCause: 'analysis-failed', statement: '' });
+  });
+});
+
+describe('the dedup key: two findings that differ in one component are two problems (issue 20)', () => {
+  const a = makeFinding();
+  const r = a.request;
+  const variants: ReadonlyArray<[string, Finding]> = [
+    [
+      "the caller's account",
+      makeFinding({ request: { ...r, principal: { ...r.principal, accountId: '444455556666' } } }),
+    ],
+    ["the bucket's account", makeFinding({ request: { ...r, bucketAccountId: '444455556666' } })],
+    ['the bucket', makeFinding({ request: { ...r, bucket: 'other-bucket' } })],
+    ['the action', makeFinding({ request: { ...r, actions: ['s3:PutObject'] } })],
+    ['the root cause', makeFinding({ rootCauses: [{ ...a.rootCauses[0]!, id: 'scp-deny' }] })],
+    [
+      'the deciding statement',
+      makeFinding({
+        rootCauses: [
+          { ...a.rootCauses[0]!, evidence: [{ ...a.rootCauses[0]!.evidence[0]!, statement: 'DenyOther' }] },
+        ],
+      }),
+    ],
+    [
+      'the principal',
+      makeFinding({
+        request: { ...r, principal: { ...r.principal, identityArn: 'arn:aws:iam::111122223333:role/Other' } },
+      }),
+    ],
+  ];
+
+  it.each(variants)('%s: two alerts', async (_name, b) => {
+    const store = new MemoryDedupStore(WINDOW);
+    expect((await store.claim(problemKey(a), T0)).alert).toBe(true);
+    expect((await store.claim(problemKey(b), T0 + 1)).alert).toBe(true);
+  });
+
+  it('identical findings (another event, another key under the same statement): one alert', async () => {
+    const store = new MemoryDedupStore(WINDOW);
+    const b = makeFinding({ eventId: 'ev-0002', request: { ...r, key: 'other/key.csv' } });
+    expect((await store.claim(problemKey(a), T0)).alert).toBe(true);
+    expect(await store.claim(problemKey(b), T0 + 1)).toMatchObject({ alert: false, repeatCount: 1 });
   });
 });
 
@@ -124,18 +170,76 @@ function sharedBehaviour(name: string, make: () => DedupStore, offset: number): 
       await store.release(first);
       expect(await store.claim(problem(6), T0 + 1)).toMatchObject({ alert: true, repeatCount: 0 });
     });
+
+    it('a new window alerts on every channel; a retry after a Slack failure alerts on Slack only', async () => {
+      const store = fresh();
+      const first = await store.claim(problem(7), T0, ['sns', 'slack']);
+      expect(first).toMatchObject({ alert: true, channels: ['sns', 'slack'] });
+      await store.delivered(first, 'sns'); // SNS succeeded, Slack failed
+      await store.release(first);
+      const retry = await store.claim(problem(7), T0 + 10, ['sns', 'slack']);
+      expect(retry).toMatchObject({ alert: true, channels: ['slack'], windowStart: T0 });
+      await store.delivered(retry, 'slack');
+      expect(await store.claim(problem(7), T0 + 20, ['sns', 'slack'])).toMatchObject({
+        alert: false,
+        channels: [],
+        repeatCount: 1,
+      });
+    });
+
+    it('a repeat while the alert is being delivered only counts; it takes over once the lease expires', async () => {
+      const store = fresh();
+      const first = await store.claim(problem(8), T0, ['sns', 'slack']);
+      await store.delivered(first, 'sns');
+      // The delivering invocation still holds the lease (it may be retrying Slack): a repeat counts.
+      expect(await store.claim(problem(8), T0 + 1000)).toMatchObject({ alert: false, repeatCount: 1 });
+      // It timed out without giving the lease back: after the lease, the next occurrence delivers Slack.
+      const later = await store.claim(problem(8), T0 + LEASE * 1000 + 1);
+      expect(later).toMatchObject({
+        alert: true,
+        channels: ['slack'],
+        repeatCount: 1,
+        since: new Date(T0).toISOString(),
+      });
+    });
+
+    it('a claim without Slack configured alerts on SNS only, and nothing is left pending', async () => {
+      const store = fresh();
+      const first = await store.claim(problem(9), T0, ['sns']);
+      expect(first).toMatchObject({ alert: true, channels: ['sns'] });
+      await store.delivered(first, 'sns');
+      await store.release(first); // nothing pending: the next occurrence counts
+      expect(await store.claim(problem(9), T0 + 1, ['sns'])).toMatchObject({ alert: false, repeatCount: 1 });
+    });
+
+    it('recording a delivery for a window that has since closed changes nothing', async () => {
+      const store = fresh();
+      const first = await store.claim(problem(10), T0, ['sns', 'slack']);
+      const next = await store.claim(problem(10), T0 + WINDOW * 1000, ['sns', 'slack']);
+      await store.delivered(first, 'slack');
+      await store.release(first);
+      expect(next.channels).toEqual(['sns', 'slack']);
+      expect(await store.claim(problem(10), T0 + WINDOW * 1000 + 1)).toMatchObject({ alert: false });
+    });
   });
 }
 
-sharedBehaviour('MemoryDedupStore', () => new MemoryDedupStore(WINDOW), 0);
+sharedBehaviour('MemoryDedupStore', () => new MemoryDedupStore(WINDOW, LEASE), 0);
 sharedBehaviour(
   'DynamoDedupStore on dynalite',
-  () => new DynamoDedupStore(dynamo.client, { tableName: 'dedup', windowSeconds: WINDOW }),
+  () =>
+    new DynamoDedupStore(dynamo.client, { tableName: 'dedup', windowSeconds: WINDOW, leaseSeconds: LEASE }),
   100,
 );
 sharedBehaviour(
   'DynamoDedupStore on dynalite, without coalescing',
-  () => new DynamoDedupStore(dynamo.client, { tableName: 'dedup', windowSeconds: WINDOW, coalesce: false }),
+  () =>
+    new DynamoDedupStore(dynamo.client, {
+      tableName: 'dedup',
+      windowSeconds: WINDOW,
+      leaseSeconds: LEASE,
+      coalesce: false,
+    }),
   200,
 );
 
@@ -181,6 +285,22 @@ describe('DynamoDedupStore under concurrency (dynalite, a real DynamoDB API on l
     },
     120_000,
   );
+
+  it('after a Slack failure, exactly one of 100 concurrent occurrences (8 instances) takes Slack over', async () => {
+    const stores = Array.from(
+      { length: 8 },
+      () => new DynamoDedupStore(dynamo.client, { tableName: 'dedup', windowSeconds: WINDOW }),
+    );
+    const p = problem(5000 + Math.floor(Math.random() * 1e9));
+    const first = await stores[0]!.claim(p, T0);
+    await stores[0]!.delivered(first, 'sns');
+    await stores[0]!.release(first);
+    const claims = await Promise.all(Array.from({ length: 100 }, (_, i) => stores[i % 8]!.claim(p, T0 + 1)));
+    const alerts = claims.filter((c) => c.alert);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.channels).toEqual(['slack']);
+    expect(claims.filter((c) => !c.alert)).toHaveLength(99);
+  });
 
   it('a failed write rejects every coalesced claim (nothing is silently counted)', async () => {
     const store = new DynamoDedupStore(dynamo.client, { tableName: 'no-such-table', windowSeconds: WINDOW });

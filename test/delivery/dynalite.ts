@@ -13,6 +13,10 @@ export async function startDynalite(tableName = 'dedup'): Promise<LocalDynamo> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const dynalite = require('dynalite') as (opts: { createTableMs: number }) => Server;
   const server = dynalite({ createTableMs: 0 });
+  // The SDK keeps connections alive and reuses them; Node's server drops an idle one after 5 s by default, and a
+  // request sent on it at that moment fails with ECONNRESET (the client here does not retry). Keep idle
+  // connections for the whole run instead; close() ends them.
+  server.keepAliveTimeout = 10 * 60 * 1000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
@@ -35,7 +39,9 @@ export async function startDynalite(tableName = 'dedup'): Promise<LocalDynamo> {
     endpoint,
     close: async () => {
       client.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
     },
   };
 }

@@ -1,56 +1,38 @@
-import { toAccessRequest } from '../../lambdas/core/event';
-import { isOwnDenial, isSqsEvent, roleNameOf } from '../../lambdas/handler/app';
+import { isOwnDenial, isSqsEvent, ownRoleArns } from '../../lambdas/handler/app';
 import { keyToken, redactFinding } from '../../lambdas/handler/redact';
 import { makeFinding } from '../delivery/fixtures';
 import { cloudTrailRecord } from './fixtures';
 
-describe('roleNameOf', () => {
-  it.each([
-    ['arn:aws:iam::111122223333:role/App', 'app'],
-    ['arn:aws:iam::111122223333:role/service/path/App', 'app'],
-    ['arn:aws:sts::111122223333:assumed-role/App/session-1', 'app'],
-    ['arn:aws:iam::111122223333:user/bob', null],
-    [null, null],
-  ])('%s -> %s', (arn, name) => expect(roleNameOf(arn)).toBe(name));
-});
-
-describe('isOwnDenial (loop guard)', () => {
+describe('isOwnDenial (loop guard, exact issuer ARN)', () => {
   const auditor = 'arn:aws:iam::999988887777:role/s3-403-auditor';
-  const req = (o: Parameters<typeof cloudTrailRecord>[0]) => toAccessRequest(cloudTrailRecord(o));
+  const options = { redactKeys: false, auditorRoleArn: auditor, memberRoleName: 'S3403Audit' };
 
-  it('matches the auditor role and its sessions, ignoring case', () => {
-    expect(
-      isOwnDenial(req({ account: '999988887777', role: 's3-403-auditor' }), {
-        redactKeys: false,
-        auditorRoleArn: auditor,
-      }),
-    ).toBe(true);
-    expect(
-      isOwnDenial(req({ account: '999988887777', role: 'S3-403-Auditor' }), {
-        redactKeys: false,
-        auditorRoleArn: auditor,
-      }),
-    ).toBe(true);
+  it("matches the auditor's own role and every session of it", () => {
+    expect(isOwnDenial(cloudTrailRecord({ account: '999988887777', role: 's3-403-auditor' }), options)).toBe(
+      true,
+    );
   });
-  it('does not match a role of the same name in another account unless it is the member role', () => {
-    expect(
-      isOwnDenial(req({ account: '111122223333', role: 's3-403-auditor' }), {
-        redactKeys: false,
-        auditorRoleArn: auditor,
-      }),
-    ).toBe(false);
-    expect(
-      isOwnDenial(req({ account: '111122223333', role: 'S3403Audit' }), {
-        redactKeys: false,
-        memberRoleName: 's3403audit',
-      }),
-    ).toBe(true);
+
+  it('matches the member read role of the account the denial happened in', () => {
+    expect(isOwnDenial(cloudTrailRecord({ role: 'S3403Audit' }), options)).toBe(true);
+    expect(ownRoleArns(options, '111122223333')).toEqual([
+      auditor,
+      'arn:aws:iam::111122223333:role/S3403Audit',
+    ]);
   });
-  it('lets every other caller through', () => {
+
+  it('takes the partition from the auditor role (aws-cn, aws-us-gov)', () => {
     expect(
-      isOwnDenial(req({}), { redactKeys: false, auditorRoleArn: auditor, memberRoleName: 'S3403Audit' }),
-    ).toBe(false);
-    expect(isOwnDenial(req({}), { redactKeys: false })).toBe(false);
+      ownRoleArns({ ...options, auditorRoleArn: 'arn:aws-cn:iam::999988887777:role/a' }, '111122223333'),
+    ).toEqual(['arn:aws-cn:iam::999988887777:role/a', 'arn:aws-cn:iam::111122223333:role/S3403Audit']);
+  });
+
+  it('lets every other caller through, and a record without a session issuer', () => {
+    expect(isOwnDenial(cloudTrailRecord({}), options)).toBe(false);
+    expect(isOwnDenial(cloudTrailRecord({ role: 'S3403Audit' }), { redactKeys: false })).toBe(false);
+    const user = cloudTrailRecord({});
+    delete (user.userIdentity as Record<string, unknown>).sessionContext;
+    expect(isOwnDenial(user, options)).toBe(false);
   });
 });
 

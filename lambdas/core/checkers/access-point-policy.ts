@@ -1,5 +1,5 @@
 import { known } from '../model';
-import { accessPointPolicyCommands } from '../fix/commands';
+import { accessPointCommand, accessPointPolicyCommands } from '../fix/commands';
 import { guardrailDeny } from '../fix/guardrail';
 import { layerEvidence } from '../fix/layers';
 import { viewLayer } from '../fix/layer-check';
@@ -65,7 +65,7 @@ function networkOriginDeny({ request, facts }: CheckerInput, hits: readonly Laye
     evidence: hits.map((h) => layerEvidence(h, 'access-point-policy')),
     fix: {
       summary: `Call ${name} from inside ${vpc} through an S3 VPC endpoint, or use an access point whose network origin is Internet.`,
-      commands: ap ? [`aws s3control get-access-point --account-id ${ap.accountId} --name ${ap.name}`] : [],
+      commands: ap ? [accessPointCommand(ap.accountId, ap.name)] : [],
       verified: false,
     },
   };

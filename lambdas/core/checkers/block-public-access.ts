@@ -1,12 +1,9 @@
 import type { Evidence } from '../model';
-import { presignCommand } from '../fix/commands';
+import { originAccessControlCommand, presignCommand } from '../fix/commands';
 import { bucketAccountId } from '../fix/input';
 import { layerEvidence } from '../fix/layers';
 import { viewLayer } from '../fix/layer-check';
 import type { Checker, CheckResult } from './types';
-
-const OAC =
-  "aws cloudfront create-origin-access-control --origin-access-control-config 'Name=BUCKET-oac,SigningProtocol=sigv4,SigningBehavior=always,OriginAccessControlOriginType=s3'";
 
 export const checker: Checker = {
   id: 'block-public-access',
@@ -54,7 +51,10 @@ export const checker: Checker = {
               }
             : {
                 summary: `Do not disable Block Public Access: give anonymous readers a presigned URL, serve the bucket through CloudFront with Origin Access Control, or grant other accounts by ARN in a policy that is not public.`,
-                commands: [presignCommand(bucket, first.evaluation.need.key), OAC.replace('BUCKET', bucket)],
+                commands: [
+                  presignCommand(bucket, first.evaluation.need.key),
+                  originAccessControlCommand(bucket),
+                ],
                 verified: false,
               },
       };

@@ -1,6 +1,12 @@
 import type { Evidence, Fix, NamedPolicy } from '../model';
 import { known } from '../model';
-import { identityPolicyCommands, keyPolicyCommands, kmsGrantCommand } from '../fix/commands';
+import {
+  bucketEncryptionCommand,
+  identityPolicyCommands,
+  keyPolicyCommands,
+  keyStateCommand,
+  kmsGrantCommand,
+} from '../fix/commands';
 import { identityPolicies } from '../fix/find';
 import { FIX_POLICY_NAME } from '../fix/grants';
 import { buildKmsInput, callerIdentityArn, findKmsKey, type KmsNeed } from '../fix/input';
@@ -49,10 +55,7 @@ function keyFix(input: CheckerInput, k: KmsNeed, e: NeedEvaluation): Fix {
   const found = findKmsKey(facts, k.keyId);
   const key = found?.fact.status === 'known' ? found.fact.value : null;
   if (key && key.keyState && key.keyState !== 'Enabled') {
-    const cmd =
-      key.keyState === 'PendingDeletion'
-        ? `aws kms cancel-key-deletion --key-id ${keyArn}`
-        : `aws kms enable-key --key-id ${keyArn}`;
+    const cmd = keyStateCommand(keyArn, key.keyState === 'PendingDeletion');
     return {
       summary: `The key is ${key.keyState}: ${key.keyState === 'PendingDeletion' ? 'cancel its deletion and enable it' : 'enable it'}.`,
       commands: [cmd],
@@ -161,9 +164,7 @@ export const checker: Checker = {
         fix: {
           summary:
             'Encrypt the bucket with a customer managed key whose key policy allows the other account, and re-encrypt the objects (copy in place).',
-          commands: [
-            `aws s3api put-bucket-encryption --bucket ${bucket} --server-side-encryption-configuration '{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms","KMSMasterKeyID":"CUSTOMER_MANAGED_KEY_ARN"},"BucketKeyEnabled":true}]}'`,
-          ],
+          commands: [bucketEncryptionCommand(bucket)],
           verified: false,
         },
       };

@@ -1,5 +1,6 @@
 import type { ActionNeed, Fix } from '../model';
 import { authorize } from '../policy';
+import { listPrefixCommand } from '../fix/commands';
 import { identityAllowFix } from '../fix/grants';
 import { buildAuthorizationInput, callerIdentityArn, objectFact } from '../fix/input';
 import { isKmsNeed, layerEvidence } from '../fix/layers';
@@ -94,6 +95,6 @@ export const checker: Checker = {
 
 function withListCommand(fix: Fix, need: ActionNeed): Fix {
   const prefix = (need.key ?? '').split('/').slice(0, -1).join('/');
-  const list = `aws s3api list-objects-v2 --bucket ${need.bucket} --prefix '${prefix ? `${prefix}/` : need.key}' --max-items 20`;
+  const list = listPrefixCommand(need.bucket ?? 'BUCKET', prefix ? `${prefix}/` : (need.key ?? ''));
   return { ...fix, commands: [list, ...fix.commands] };
 }

@@ -1,4 +1,5 @@
 import { known } from '../model';
+import { assumeRoleCommand } from '../fix/commands';
 import { sessionPolicy } from '../fix/find';
 import { guardrailDeny } from '../fix/guardrail';
 import { callerIdentityArn } from '../fix/input';
@@ -27,9 +28,7 @@ export const checker: Checker = {
       locate: () => ({
         policy,
         fallback: { name: 'session-policy', source: 'session' },
-        commands: [
-          `aws sts assume-role --role-arn ${roleArn} --role-session-name ${session} --policy file://session-policy.json`,
-        ],
+        commands: [assumeRoleCommand(roleArn, session)],
         principalElement: false,
         apply: (base, patched) => ({ ...base, sessionPolicy: known(patched) }),
       }),

@@ -2,7 +2,7 @@
 import type { NamedPolicy, OrgLevel, RequestFacts } from '../model';
 import { known } from '../model';
 import type { PolicyEvaluation } from '../policy/types';
-import { orgPolicyCommands } from './commands';
+import { newOrgPolicyCommands, orgPolicyCommands } from './commands';
 import { findOrgPolicy, orgLevels } from './find';
 import type { GuardrailTarget } from './guardrail';
 
@@ -31,10 +31,7 @@ export function orgTarget(
     fallback: { name: `s3-403-fix-${kind}`, source: kind },
     commands: policy
       ? orgPolicyCommands(policy, file)
-      : [
-          `aws organizations create-policy --type ${type} --name s3-403-fix-${kind} --description 's3-403 fix' --content file://${file}`,
-          `aws organizations attach-policy --policy-id NEW_POLICY_ID --target-id ${levelTarget}`,
-        ],
+      : newOrgPolicyCommands(type, `s3-403-fix-${kind}`, file, levelTarget),
     principalElement: kind === 'rcp',
     apply: (base, patched) =>
       kind === 'scp'

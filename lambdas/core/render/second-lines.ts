@@ -1,5 +1,6 @@
 /** Lines every renderer shows the same way: what changed (issue 9) and AWS's simulator verdict (issue 5). */
 import type { Finding, RootCause } from '../model';
+import { safeText } from './safe';
 
 const LAYER_WORD: Partial<Record<RootCause['id'], string>> = {
   'bucket-policy-explicit-deny': 'the bucket policy',
@@ -23,15 +24,15 @@ const LAYER_WORD: Partial<Record<RootCause['id'], string>> = {
  * nothing was found, says so; when it could not be searched, says why. null for causes no change can explain.
  */
 export function changeLine(finding: Finding, cause: RootCause): string | null {
-  if (cause.change) return `What changed: ${cause.change.summary}`;
+  if (cause.change) return `What changed: ${safeText(cause.change.summary)}`;
   const layer = LAYER_WORD[cause.id];
   const lookup = finding.changeLookup;
   if (!layer || !lookup) return null;
   if (lookup.status === 'checked')
     return `What changed: no change to ${layer} was found in the ${lookup.windowDays} days before the denial.`;
-  return `What changed: not checked (${lookup.detail ?? 'change history unavailable'}).`;
+  return `What changed: not checked (${safeText(lookup.detail ?? 'change history unavailable')}).`;
 }
 
 export function simulatorLine(finding: Finding): string | null {
-  return finding.awsSimulator ? `AWS simulator: ${finding.awsSimulator.note}` : null;
+  return finding.awsSimulator ? `AWS simulator: ${safeText(finding.awsSimulator.note)}` : null;
 }

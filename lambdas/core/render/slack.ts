@@ -12,6 +12,7 @@
  */
 import type { Finding, RootCause } from '../model';
 import { checksSummary, clip, findingCause, headline, principalName, type RenderOptions } from './sns';
+import { safeFinding, slackCode, slackCodeBlock, slackEntities, slackProse } from './safe';
 import { changeLine, simulatorLine } from './second-lines';
 
 export const SLACK_LIMITS = {
@@ -36,6 +37,8 @@ export const TRUNCATION_MARKER = '… (truncated)';
 export interface TextObject {
   type: 'plain_text' | 'mrkdwn';
   text: string;
+  /** mrkdwn only: true = no automatic links, channel names or mentions (lambdas/core/render/safe.ts). */
+  verbatim?: boolean;
 }
 export type SlackBlock =
   | { type: 'header'; text: TextObject }
@@ -49,9 +52,7 @@ export interface SlackMessage {
 }
 
 /** Slack mrkdwn control characters (https://docs.slack.dev/messaging/formatting-message-text#escaping). */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+export const escapeMrkdwn = slackEntities;
 
 /**
  * Cut escaped mrkdwn to `max` characters without splitting an entity and closing an open code
@@ -70,15 +71,19 @@ export function clipMrkdwn(text: string, max: number): string {
 const mrkdwn = (text: string, max: number = SLACK_LIMITS.sectionText): TextObject => ({
   type: 'mrkdwn',
   text: clipMrkdwn(text, max),
+  verbatim: true,
 });
 const plain = (text: string, max: number): TextObject => ({
   type: 'plain_text',
   text: clip(text, max, '…'),
 });
 const section = (text: string): SlackBlock => ({ type: 'section', text: mrkdwn(text) });
-const e = escapeMrkdwn;
-/** Inline code cannot hold a backtick; long values are cut before escaping. */
-const code = (text: string, max = 300): string => `\`${e(clip(text.replace(/`/g, "'"), max, '…'))}\``;
+/** Untrusted prose (lambdas/core/render/safe.ts): no link, mention, formatting or line break can start in it. */
+const e = slackProse;
+/** An exact value in inline code; long values are cut before escaping. */
+const code = (text: string, max = 300): string => slackCode(clip(text, max, '…'));
+/** A printed command or a diff in a code block. */
+const block = (text: string): string => slackCodeBlock(clip(text, 1500, '…'));
 
 function causeBlocks(finding: Finding, cause: RootCause, index: number): SlackBlock[] {
   const verified = cause.fix.verified ? ':white_check_mark: verified by re-evaluation' : 'not verified';
@@ -100,7 +105,7 @@ function causeBlocks(finding: Finding, cause: RootCause, index: number): SlackBl
   }
   const commands = cause.fix.commands.slice(0, MAX_COMMANDS);
   let fix = `*Fix* (${verified}): ${e(cause.fix.summary)}`;
-  for (const c of commands) fix += `\n\`\`\`${e(clip(c.replace(/```/g, "'''"), 1500, '…'))}\`\`\``;
+  for (const c of commands) fix += `\n${block(c)}`;
   if (cause.fix.commands.length > commands.length)
     fix += `\n_…and ${cause.fix.commands.length - commands.length} more commands_`;
   if (cause.fix.stillDeniedBy && cause.fix.stillDeniedBy.length > 0) {
@@ -109,9 +114,7 @@ function causeBlocks(finding: Finding, cause: RootCause, index: number): SlackBl
   blocks.push(section(fix));
   const changed = changeLine(finding, cause);
   if (changed) {
-    const diff = cause.change?.diff
-      ? `\n\`\`\`${e(clip(cause.change.diff.replace(/```/g, "'''"), 1500, '…'))}\`\`\``
-      : '';
+    const diff = cause.change?.diff ? `\n${block(cause.change.diff)}` : '';
     blocks.push(section(`:clock3: ${e(changed)}${diff}`));
   }
   return blocks;
@@ -138,7 +141,7 @@ function requestFields(finding: Finding): TextObject[] {
   return pairs
     .filter((pair): pair is [string, string] => pair[1] !== null && pair[1] !== '')
     .slice(0, SLACK_LIMITS.fields)
-    .map(([k, v]) => mrkdwn(`*${k}*\n${e(clip(v, 1500, '…'))}`, SLACK_LIMITS.fieldText));
+    .map(([k, v]) => mrkdwn(`*${k}*\n${code(v, 1500)}`, SLACK_LIMITS.fieldText));
 }
 
 function checkBlocks(finding: Finding): SlackBlock[] {
@@ -160,7 +163,7 @@ function checkBlocks(finding: Finding): SlackBlock[] {
 
 function footer(finding: Finding, opts: RenderOptions): SlackBlock {
   const elements: TextObject[] = [
-    mrkdwn(`CloudTrail event \`${e(clip(finding.eventId, 200, '…'))}\``, SLACK_LIMITS.contextText),
+    mrkdwn(`CloudTrail event ${code(finding.eventId, 200)}`, SLACK_LIMITS.contextText),
   ];
   if (finding.awsMessage.note)
     elements.push(mrkdwn(`AWS message: ${e(finding.awsMessage.note)}`, SLACK_LIMITS.contextText));
@@ -189,7 +192,9 @@ function fitBlocks(head: SlackBlock[], causes: SlackBlock[], tail: SlackBlock[])
   return [...head, ...kept, note, ...tail].slice(0, SLACK_LIMITS.blocks);
 }
 
-export function renderSlack(finding: Finding, opts: RenderOptions = {}): SlackMessage {
+export function renderSlack(untrusted: Finding, opts: RenderOptions = {}): SlackMessage {
+  // Every string of a finding came from a request or a policy: one safe line each, before any markup.
+  const finding = safeFinding(untrusted);
   const r = finding.request;
   const title = `S3 403: ${headline(finding)}`;
   const head: SlackBlock[] = [

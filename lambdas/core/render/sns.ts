@@ -10,6 +10,7 @@
  * so the subject is kept to printable ASCII: "-" stands in for the em dash.
  */
 import type { Finding, RootCause, RootCauseId } from '../model';
+import { safeFinding, safeText } from './safe';
 import { changeLine, simulatorLine } from './second-lines';
 
 export interface RenderOptions {
@@ -102,7 +103,7 @@ export function clip(text: string, max: number, marker = '...'): string {
 }
 
 export function renderSnsSubject(finding: Finding): string {
-  let subject = toAsciiLine(`S3 403: ${headline(finding)}`);
+  let subject = toAsciiLine(`S3 403: ${headline(safeFinding(finding))}`);
   // Must begin with a letter, number or punctuation mark: ours always starts with "S3".
   subject = clip(subject, SNS_SUBJECT_MAX);
   return subject;
@@ -176,13 +177,16 @@ function unknownLines(finding: Finding): string[] {
     });
 }
 
-export function renderSnsMessage(finding: Finding, opts: RenderOptions = {}): string {
+export function renderSnsMessage(untrusted: Finding, opts: RenderOptions = {}): string {
+  // Every string of a finding came from a request or a policy: one line each (newlines shown as \n), so no
+  // value can start a line of its own; request values stand on their own labelled lines below.
+  const finding = safeFinding(untrusted);
   const r = finding.request;
   const target = r.bucket ? `s3://${r.bucket}${r.key ? `/${r.key}` : ''}` : (r.resources[0] ?? '');
   const out: string[] = [`S3 request denied: ${principalName(finding)} ${r.eventName} ${target}`.trim()];
   if (opts.repeatCount && opts.repeatCount > 0) {
     out.push(
-      `Seen ${opts.repeatCount} more time${opts.repeatCount === 1 ? '' : 's'} since ${opts.since ?? 'the last alert'}.`,
+      `Seen ${opts.repeatCount} more time${opts.repeatCount === 1 ? '' : 's'} since ${safeText(opts.since ?? 'the last alert')}.`,
     );
   }
   out.push('');

@@ -9,6 +9,7 @@
  */
 import { createColors } from 'picocolors';
 import type { Check, Finding, RootCause } from '../model';
+import { safeFinding, safeJson } from './safe';
 import { changeLine, simulatorLine } from './second-lines';
 
 export interface TextOptions {
@@ -105,7 +106,7 @@ function cause(f: Finding, rc: RootCause, n: number, c: Colors, verbose: boolean
   for (const cmd of fix.commands) out.push(`    ${c.dim('$')} ${cmd}`);
   if (fix.policyPatch && verbose) {
     out.push('    Policy change:');
-    out.push(indent(JSON.stringify(fix.policyPatch, null, 2), '      '));
+    out.push(indent(safeJson(fix.policyPatch), '      '));
   }
   if (fix.stillDeniedBy && fix.stillDeniedBy.length > 0)
     out.push(`    ${c.yellow('Still denied by')}: ${fix.stillDeniedBy.join('; ')}`);
@@ -177,14 +178,20 @@ function renderOne(f: Finding, c: Colors, verbose: boolean): string {
 
 /** One finding, without a trailing newline. */
 export function renderFinding(f: Finding, opts: TextOptions): string {
-  return renderOne(f, createColors(opts.color), opts.verbose === true);
+  return renderOne(safeFinding(f), createColors(opts.color), opts.verbose === true);
 }
 
 /** Renders findings for a terminal or a log; colour only when `opts.color`. */
 export function renderText(findings: readonly Finding[], opts: TextOptions): string {
   const c = createColors(opts.color);
   if (findings.length === 0) return 'No S3 access denial found in the input.\n';
-  return `${findings.map((f) => renderOne(f, c, opts.verbose === true)).join(`\n\n${textRule(opts.color)}\n\n`)}\n`;
+  // Every string of a finding came from a request or a policy: made safe once, before any colour is added.
+  return `${findings.map((f) => renderOne(safeFinding(f), c, opts.verbose === true)).join(`
+
+${textRule(opts.color)}
+
+`)}
+`;
 }
 
 /** The rule between two findings. */

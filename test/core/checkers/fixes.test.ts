@@ -151,7 +151,7 @@ describe('fixes', () => {
   it('explains a missing key: list the prefix, and ListBucket for 404 instead of 403', () => {
     const fix = fixOf('bob reads a key that does not exist and may not list', 'missing-object-no-list');
     expect(fix.commands[0]).toBe(
-      "aws s3api list-objects-v2 --bucket reports-bucket --prefix 'reports/' --max-items 20",
+      'aws s3api list-objects-v2 --bucket reports-bucket --prefix reports/ --max-items 20',
     );
     expect(fix.policyPatch?.['addStatement']).toMatchObject({
       Action: 's3:ListBucket',

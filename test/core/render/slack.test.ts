@@ -68,15 +68,15 @@ describe('renderSlack', () => {
     expect(limitViolations(msg)).toEqual([]);
   });
 
-  it('lists the request as fields: principal, action, resource, source IP', () => {
+  it('lists the request as fields, each value exact in inline code: principal, action, resource, source IP', () => {
     const fields = renderSlack(makeFinding()).blocks.find((b) => b.type === 'section' && b.fields);
     const texts = fields && fields.type === 'section' ? (fields.fields ?? []).map((f) => f.text) : [];
     expect(texts).toEqual(
       expect.arrayContaining([
-        '*Principal*\narn:aws:sts::111122223333:assumed-role/AppRole/s1',
-        '*Action*\ns3:GetObject',
-        '*Resource*\narn:aws:s3:::corp-data/reports/q3.csv',
-        '*Source IP*\n198.51.100.7',
+        '*Principal*\n`arn:aws:sts::111122223333:assumed-role/AppRole/s1`',
+        '*Action*\n`s3:GetObject`',
+        '*Resource*\n`arn:aws:s3:::corp-data/reports/q3.csv`',
+        '*Source IP*\n`198.51.100.7`',
       ]),
     );
   });
