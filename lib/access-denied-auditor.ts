@@ -514,8 +514,8 @@ export class S3AccessDeniedAuditor extends Construct {
       }),
       new iam.PolicyStatement({
         sid: 'UseDedupTable',
-        // lambdas/delivery/dedup.ts: conditional PutItem (open a window) and UpdateItem (count, release).
-        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        // lambdas/delivery/dedup.ts: conditional UpdateItem only (open a window, count, lease and record delivery).
+        actions: ['dynamodb:UpdateItem'],
         resources: [this.table.tableArn],
       }),
     ];
@@ -704,7 +704,7 @@ export class S3AccessDeniedAuditor extends Construct {
           this.table.metricConsumedWriteCapacityUnits({ period, statistic: 'Sum' }),
           this.table.metricConditionalCheckFailedRequests({ period, statistic: 'Sum' }),
         ],
-        right: ['PutItem', 'UpdateItem'].map((op) =>
+        right: ['UpdateItem'].map((op) =>
           this.table.metricThrottledRequestsForOperation(op, { period, statistic: 'Sum' }),
         ),
         width: 24,

@@ -107,7 +107,6 @@ describe('object content and snapshot-only reads', () => {
         ...LAMBDA_READ_PERMISSIONS,
         ...OBJECT_METADATA_PERMISSIONS,
         'sns:Publish',
-        'dynamodb:PutItem',
         'dynamodb:UpdateItem',
       ].sort(),
     );
@@ -151,7 +150,6 @@ describe('function role permissions', () => {
       [
         ...LAMBDA_READ_PERMISSIONS,
         'sns:Publish',
-        'dynamodb:PutItem',
         'dynamodb:UpdateItem',
         'secretsmanager:GetSecretValue',
       ].sort(),
@@ -159,7 +157,7 @@ describe('function role permissions', () => {
   });
 
   it('grants no write action beyond its own topic and table', () => {
-    const own = new Set(['sns:Publish', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    const own = new Set(['sns:Publish', 'dynamodb:UpdateItem']);
     for (const action of actionsOf(statements).filter((a) => !own.has(a))) {
       expect(action).toMatch(/:(Get|List|Describe|Head|Lookup|Simulate)/);
     }
@@ -193,7 +191,7 @@ describe('function role permissions', () => {
   it('publishes only to its topic, uses only its table, reads only the named secret', () => {
     const byAction = (a: string) => statements.find((s) => asArray(s.Action as string[]).includes(a))!;
     expect(byAction('sns:Publish').Resource).toMatch(/^<Ref:"AuditorAlertTopic/);
-    expect(String(byAction('dynamodb:PutItem').Resource)).toMatch(/^<Fn::GetAtt:\["AuditorDedupTable/);
+    expect(String(byAction('dynamodb:UpdateItem').Resource)).toMatch(/^<Fn::GetAtt:\["AuditorDedupTable/);
     expect(byAction('secretsmanager:GetSecretValue').Resource).toBe(
       'arn:aws:secretsmanager:us-east-1:111122223333:secret:s3-403/slack-??????',
     );
