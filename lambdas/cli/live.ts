@@ -49,7 +49,12 @@ export async function loadLiveAws(io: CliIo): Promise<LiveAws> {
   /* eslint-enable @typescript-eslint/no-require-imports */
   return Promise.resolve({
     checkCredentials: (o) => mod.checkCredentials(o),
-    AwsAccountView: mod.AwsAccountView,
+    // The CLI reads the session policy from the STS call that issued the caller's session (CloudTrail).
+    AwsAccountView: class extends mod.AwsAccountView {
+      constructor(o: LiveOptions) {
+        super({ ...o, sessionPolicies: true });
+      }
+    },
     captureSnapshot: (o) => mod.captureSnapshot(o),
     changeSource: (o) => {
       // One client per region: IAM changes are recorded in us-east-1, bucket changes in the bucket's region.

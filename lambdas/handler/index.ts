@@ -51,6 +51,9 @@ export async function productionDeps(config: Config, logger: Logger): Promise<Ap
     externalId,
     auditorAccountId: config.auditorAccountId,
     objectMetadata: config.objectMetadata,
+    // The session policy, from the STS call that issued the caller's session (CloudTrail LookupEvents), when the
+    // change history is read at all.
+    sessionPolicies: config.changeLookup,
   });
   // Each change is looked up in the history of the account that owns the layer (member role in organization mode).
   const changes = config.changeLookup
