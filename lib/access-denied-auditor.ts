@@ -26,7 +26,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { AuditTrail, DEFAULT_TRAIL_LOG_EXPIRATION, trailArn } from './audit-trail';
-import { allowCloudWatchAlarms } from './denial-forwarder';
+import { allowCloudWatchAlarms, deadLetterAlarm } from './denial-forwarder';
 import {
   forwardedAlarmPattern,
   kmsDenialPattern,
@@ -415,17 +415,11 @@ export class S3AccessDeniedAuditor extends Construct {
   }
 
   private createAlarm(props: S3AccessDeniedAuditorProps): cloudwatch.Alarm {
-    const alarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
-      alarmDescription: 's3-403: denials could not be explained (dead-letter queue is not empty)',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: 'Maximum',
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    const alarm = deadLetterAlarm(
+      this,
+      this.deadLetterQueue,
+      's3-403: denials could not be explained (dead-letter queue is not empty)',
+    );
     for (const action of props.alarmActions ?? [new cwActions.SnsAction(this.alarmTopic)]) {
       alarm.addAlarmAction(action);
     }

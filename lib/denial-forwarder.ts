@@ -105,19 +105,12 @@ export class DenialForwarder extends Construct {
     allowCloudWatchAlarms(this.alarmTopic);
     if (props.alertEmail)
       this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alertEmail));
-    this.alarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
-      alarmName: Fn.join('', [FORWARDER_ALARM_PREFIX, Aws.STACK_NAME]),
-      alarmDescription:
-        's3-403: denials could not be forwarded to the auditor bus (the dead-letter queue is not empty)',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: 'Maximum',
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    this.alarm = deadLetterAlarm(
+      this,
+      this.deadLetterQueue,
+      's3-403: denials could not be forwarded to the auditor bus (the dead-letter queue is not empty)',
+      Fn.join('', [FORWARDER_ALARM_PREFIX, Aws.STACK_NAME]),
+    );
     this.alarm.addAlarmAction(new cwActions.SnsAction(this.alarmTopic));
     this.alarm.addOkAction(new cwActions.SnsAction(this.alarmTopic));
 
@@ -177,6 +170,27 @@ export class DenialForwarder extends Construct {
  * The topic policy (which replaces SNS's default policy once a TopicPolicy exists) must let CloudWatch alarms of
  * this account publish (https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger).
  */
+/** The alarm that says a dead-letter queue is not empty: something was lost and needs a look. */
+export function deadLetterAlarm(
+  scope: Construct,
+  queue: sqs.IQueue,
+  description: string,
+  alarmName?: string,
+): cloudwatch.Alarm {
+  return new cloudwatch.Alarm(scope, 'DeadLetterAlarm', {
+    ...(alarmName !== undefined ? { alarmName } : {}),
+    alarmDescription: description,
+    metric: queue.metricApproximateNumberOfMessagesVisible({
+      period: Duration.minutes(5),
+      statistic: 'Maximum',
+    }),
+    threshold: 1,
+    evaluationPeriods: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+}
+
 export function allowCloudWatchAlarms(topic: sns.Topic): void {
   topic.addToResourcePolicy(
     new iam.PolicyStatement({
