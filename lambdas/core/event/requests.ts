@@ -168,14 +168,15 @@ const COMMA = 44; // ,
 class RecordsSplitter {
   /** 'start': before the `[` of Records; 'between': between elements; 'element': inside one; 'after': past `]`. */
   private state: 'start' | 'between' | 'element' | 'after' = 'start';
-  /** Text of the current element so far (from its first character), or the text not yet scanned. */
+  /** The text not consumed yet: the current element so far (from its first character), or nothing. */
   private buf = '';
-  /** Where scanning resumes in `buf`. */
-  private pos = 0;
+  /** Where scanning resumes in `buf` (the part of the element before it is scanned). */
+  private resume = 0;
   private depth = 0;
   private inString = false;
   private commaSeen = true; // the first element needs no comma
   private index = 0;
+  /** Characters consumed before `buf` (for error positions). */
   private chars = 0;
 
   constructor(private readonly source: string) {}
@@ -186,19 +187,17 @@ class RecordsSplitter {
 
   text(chunk: string): RecordItem[] {
     const out: RecordItem[] = [];
-    if (chunk === '') return out;
-    if (this.state === 'after') return out;
-    // Keep only what is not consumed: the current element (or nothing between elements).
-    this.buf = this.pos === 0 ? this.buf + chunk : this.buf.slice(this.pos) + chunk;
-    this.chars += this.pos;
-    this.pos = 0;
-    const s = this.buf;
-    let i = 0;
+    if (chunk === '' || this.state === 'after') return out;
+    const s = this.buf + chunk;
+    let i = this.resume;
     const n = s.length;
     if (this.state === 'start') {
-      const m = /\[/.exec(s);
-      if (!m) return out; // the head check saw `{"Records": [`, so it is in the first chunks
-      i = m.index + 1;
+      const open = s.indexOf('[');
+      if (open < 0) {
+        this.buf = s; // the head check saw `{"Records": [`, so it is in the first chunks
+        return out;
+      }
+      i = open + 1;
       this.state = 'between';
     }
     let start = this.state === 'element' ? 0 : -1;
@@ -209,7 +208,7 @@ class RecordsSplitter {
           if (this.commaSeen && this.index > 0) this.fail('unexpected "]" after ","', i);
           this.state = 'after';
           this.buf = '';
-          this.pos = 0;
+          this.resume = 0;
           return out;
         }
         if (c === COMMA) {
@@ -269,8 +268,15 @@ class RecordsSplitter {
       i += 1;
     }
     // keep the unfinished element (or nothing)
-    if (this.state === 'element') this.pos = start;
-    else this.pos = n;
+    if (this.state === 'element') {
+      this.chars += start;
+      this.buf = s.slice(start);
+      this.resume = n - start;
+    } else {
+      this.chars += n;
+      this.buf = '';
+      this.resume = 0;
+    }
     return out;
   }
 
@@ -280,7 +286,6 @@ class RecordsSplitter {
   }
 
   end(): void {
-    if (this.state !== 'after')
-      this.fail('the input ends inside the Records array', this.buf.length - this.pos);
+    if (this.state !== 'after') this.fail('the input ends inside the Records array', this.buf.length);
   }
 }

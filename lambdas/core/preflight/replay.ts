@@ -136,10 +136,16 @@ export function asDenial(request: AccessRequest): AccessRequest {
   };
 }
 
-function allowingStatements(evaluations: readonly NeedEvaluation[]): AllowingStatement[] {
+/** The Allow statements of the layers the change turned to "allowed" (the ones that widen access). */
+function allowingStatements(
+  evaluations: readonly NeedEvaluation[],
+  before: readonly NeedEvaluation[],
+): AllowingStatement[] {
   const out = new Map<string, AllowingStatement>();
-  for (const e of evaluations)
+  for (const [i, e] of evaluations.entries())
     for (const l of e.result.layers) {
+      const was = before[i]?.result.layers.find((x) => x.layer === l.layer)?.result;
+      if (was === 'allowed') continue;
       if (l.result !== 'allowed') continue;
       for (const p of l.policies)
         for (const s of p.statements) {
@@ -196,7 +202,10 @@ function outside(
   const p = facts.principalOrganization;
   const r = facts.resourceOrganization;
   let org: boolean | null = null;
-  if (isKnown(p) && isKnown(r)) {
+  if (isKnown(r) && r.value !== null && r.value.accountIds.length > 0 && caller !== null)
+    // the bucket's organization lists its accounts: a caller's account not among them is outside it
+    org = !r.value.accountIds.includes(caller);
+  else if (isKnown(p) && isKnown(r)) {
     if (p.value === null || r.value === null) org = account === null ? null : true;
     else org = p.value.id !== r.value.id;
   } else if (isKnown(p) && p.value === null) org = true;
@@ -387,7 +396,9 @@ export class Replay {
         after: {
           decision: afterSide.decision,
           rootCauses,
-          ...(widened && after ? { allowedBy: allowingStatements(after.evaluations) } : {}),
+          ...(widened && after
+            ? { allowedBy: allowingStatements(after.evaluations, before.evaluations) }
+            : {}),
           ...(missing.length > 0 ? { missing: [...new Set(missing)] } : {}),
         },
         changes: sub.applied,
