@@ -7,6 +7,7 @@ import { benchExplain } from './bench/explain';
 import { benchLive } from './bench/live';
 import { benchHandler } from './bench/handler';
 import { benchOrg } from './bench/org';
+import { benchPreflight } from './bench/preflight';
 import { benchStream } from './bench/stream';
 
 const parts: [string, () => Promise<Record<string, number>>][] = [
@@ -18,6 +19,10 @@ const parts: [string, () => Promise<Record<string, number>>][] = [
   [
     'streaming: one CloudTrail log file of 1,000,000 records through the built CLI (issues 14, 16)',
     () => benchStream(),
+  ],
+  [
+    'preflight: 1,000,000 recorded S3 requests replayed through the built CLI (issue 18)',
+    () => benchPreflight(),
   ],
 ];
 

@@ -30,7 +30,7 @@ const PALETTE = [
   '#7f7f7f',
 ];
 
-const CSS = `
+export const CSS = `
 :root{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d1d1f;background:#fff}
 body{margin:0 auto;max-width:1200px;padding:24px}
 h1{font-size:1.5rem;margin:0 0 4px}h2{font-size:1.15rem;margin:28px 0 8px}
@@ -124,7 +124,7 @@ const STATUS_CLASS: Record<Check['status'], string> = {
   'not-applicable': 'na',
 };
 
-function causeHtml(rc: RootCause, n: number): string {
+export function causeHtml(rc: RootCause, n: number): string {
   const evidence = rc.evidence
     .map((e) => {
       const where = [

@@ -8,6 +8,7 @@ import { collectContext } from './context';
 import { describeFailure, EXIT, UsageError } from './errors';
 import { EXPLAIN_FORMATS, explainCommand, MAX_JSON_BYTES_ENV, type ExplainOptions } from './explain';
 import { useColor, type CliIo } from './io';
+import { PREFLIGHT_FORMATS, preflightCommand, type PreflightOptions } from './preflight';
 import { DECISIONS, simulateCommand, type ExpectedDecision } from './simulate';
 import { snapshotCommand } from './snapshot';
 
@@ -62,6 +63,27 @@ by its number on stderr and the others are still simulated; the exit status is t
 determines (principal tags, org id, resource account) are filled from it; aws:SecureTransport defaults to
 true; other keys are absent. Without --snapshot the live account is read, as explain does.
 Exit status 3 when --expect (or a line's "expect") differs from the decision.`;
+
+const PREFLIGHT_EXAMPLE = `
+Examples:
+  $ s3-403 preflight --snapshot snapshot.json --events AWSLogs/ --bucket-policy my-bucket=new-policy.json
+  $ s3-403 preflight --snapshot snapshot.json --events trail.json.gz \\
+      --identity-policy arn:aws:iam::111122223333:policy/ReadReports=read-reports-v3.json --format json
+  $ s3-403 preflight --trail-bucket my-trail-logs --since 7d --scp p-examplepolicyid=scp.json --profile audit
+
+Replays every S3 request in the traffic (allowed and denied alike) against the account before and after the
+proposed documents replace the current ones, and lists the requests the change would deny (with the root
+cause explain gives), newly allow, or cannot decide. Identical requests are decided once and counted.
+What each TARGET means:
+  --bucket-policy BUCKET=FILE        the bucket policy of BUCKET
+  --identity-policy POLICY-ARN=FILE  that customer managed policy, wherever it is attached
+  --identity-policy USER/ROLE/GROUP-ARN[#NAME]=FILE  its inline policy NAME (default: FILE's base name)
+  --scp / --rcp POLICY-ID=FILE       that policy (p-…, its ARN or name), wherever it is attached
+  --scp / --rcp r-…|ou-…|ACCOUNT[#NAME]=FILE  a new policy attached there
+  --vpc-endpoint-policy VPCE-ID=FILE the policy of that VPC endpoint
+Each option is repeatable; several changes are replayed together. Without --snapshot the live account is
+read; --trail-bucket without --since reads the last 24 hours.
+Exit status 4 when anything is newly denied (a CI gate), 2 for unusable arguments or input, else 0.`;
 
 const SNAPSHOT_EXAMPLE = `
 Examples:
@@ -181,6 +203,72 @@ function program(io: CliIo, setCode: (code: number) => void): Command {
 
   singleValued(simulate, ['--context']);
 
+  const preflight = root
+    .command('preflight')
+    .description(
+      'before a policy change ships: replay recorded traffic against it and list who it would lock out',
+    )
+    .option('--snapshot <file>', 'read account facts from this snapshot instead of the live account')
+    .option(
+      '--events <log...>',
+      'recorded traffic: CloudTrail log files (gzipped or not), folders, records; - for stdin (repeatable)',
+    )
+    .option(
+      '--trail-bucket <name>',
+      "live: read the trail's log objects of the time window from this S3 bucket",
+    )
+    .option('--prefix <prefix>', "with --trail-bucket: the trail's S3 key prefix (before AWSLogs/)")
+    .option('--since <time>', 'only requests at or after TIME: ISO 8601, or 90m / 24h / 7d before now')
+    .option('--until <time>', 'only requests at or before TIME: ISO 8601, or 90m / 24h / 7d before now')
+    .option('--bucket <name>', 'only requests on this bucket (repeatable)', collect)
+    .option(
+      '--principal <arn>',
+      'only requests of this principal: an ARN or a glob with * and ? (repeatable)',
+      collect,
+    )
+    .option('--bucket-policy <bucket=file>', 'proposed bucket policy of BUCKET (repeatable)', collect)
+    .option(
+      '--identity-policy <arn=file>',
+      'proposed managed policy, or inline policy of a user/role/group (repeatable)',
+      collect,
+    )
+    .option(
+      '--scp <id=file>',
+      'proposed SCP content (p-…), or a new SCP attached to r-…/ou-…/account (repeatable)',
+      collect,
+    )
+    .option(
+      '--rcp <id=file>',
+      'proposed RCP content (p-…), or a new RCP attached to r-…/ou-…/account (repeatable)',
+      collect,
+    )
+    .option('--vpc-endpoint-policy <id=file>', 'proposed policy of VPC endpoint ID (repeatable)', collect)
+    .addOption(
+      new Option('--format <format>', 'output format').choices([...PREFLIGHT_FORMATS]).default('text'),
+    )
+    .option('--out <file>', 'write the output to FILE instead of stdout')
+    .option('--verbose', 'text and json: also list the requests denied before and after; text: every item')
+    .option(
+      '--max-json-bytes <bytes>',
+      `cap on the JSON one input may expand to (default 2G; or ${MAX_JSON_BYTES_ENV})`,
+    )
+    .option('--profile <name>', 'AWS profile for the live account (default: AWS_PROFILE)')
+    .option('--region <region>', 'AWS region for the live account (default: AWS_REGION)')
+    .addHelpText('after', PREFLIGHT_EXAMPLE)
+    .action(async (o: Omit<PreflightOptions, 'events'> & { events?: string[] }) => {
+      setCode(await preflightCommand({ ...o, events: o.events ?? [] }, io));
+    });
+  singleValued(preflight, [
+    '--events',
+    '--bucket',
+    '--principal',
+    '--bucket-policy',
+    '--identity-policy',
+    '--scp',
+    '--rcp',
+    '--vpc-endpoint-policy',
+  ]);
+
   const snapshot = root
     .command('snapshot')
     .description('capture the access-control configuration of buckets and principals from the live account')
@@ -216,7 +304,7 @@ function program(io: CliIo, setCode: (code: number) => void): Command {
 
 const HELP_CODES = new Set(['commander.helpDisplayed', 'commander.version']);
 
-/** Runs the command line; returns the exit status (0, 1, 2 or 3). Never throws. */
+/** Runs the command line; returns the exit status (0, 1, 2, 3 or 4). Never throws. */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   let code: number = EXIT.ok;
   try {

@@ -64,7 +64,10 @@ function decodeChunk(decoder: TextDecoder, chunk: Uint8Array, source: string, st
 }
 
 /** The input's bytes, gunzipped as they come when the input starts with the gzip magic bytes. */
-async function* jsonBytes(chunks: AsyncIterable<Uint8Array>, source: string): AsyncGenerator<Uint8Array> {
+export async function* jsonBytes(
+  chunks: AsyncIterable<Uint8Array>,
+  source: string,
+): AsyncGenerator<Uint8Array> {
   const it = chunks[Symbol.asyncIterator]();
   const head: Uint8Array[] = [];
   let length = 0;
