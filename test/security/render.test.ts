@@ -11,6 +11,8 @@ import { bucketPolicyCommands, presignCommand } from '../../lambdas/core/fix/com
 import type { Finding } from '../../lambdas/core/model';
 import { renderSlack, type SlackMessage, type TextObject } from '../../lambdas/core/render/slack';
 import { renderSns } from '../../lambdas/core/render/sns';
+import { renderPreflightText } from '../../lambdas/core/preflight/text';
+import type { PreflightItem, PreflightReport } from '../../lambdas/core/preflight/types';
 import { renderFinding, renderText } from '../../lambdas/core/render/text';
 import { bucketPolicyDeny, makeFinding } from '../delivery/fixtures';
 import { explain, scenarioEvent } from '../core/checkers/helpers';
@@ -280,5 +282,45 @@ describe('a real analysis of a hostile key, through every renderer', () => {
     const sns = renderSns(finding);
     expectSafeText(sns.message, key);
     expect(sns.subject).toMatch(/^[\x21-\x7e][\x20-\x7e]*$/);
+  });
+});
+
+describe('the other text outputs of the command line', () => {
+  it('preflight text shows hostile principals, resources and changes escaped, on no line of their own', () => {
+    const tally = { requests: 1, distinct: 1 };
+    const problems = failures((h) => {
+      const item: PreflightItem = {
+        principal: h,
+        action: 's3:GetObject',
+        resource: `arn:aws:s3:::b/${h}`,
+        count: 1,
+        recorded: { allowed: 1, denied: 0, error: 0 },
+        firstSeen: h,
+        lastSeen: h,
+        sample: { sourceIp: h } as PreflightItem['sample'],
+        before: { decision: 'allowed', basis: 'engine' },
+        after: { decision: 'explicitly-denied', rootCauses: [{ ...bucketPolicyDeny, title: h }] },
+        changes: [h],
+        outsideAccount: true,
+        outsideOrganization: null,
+      } as PreflightItem;
+      const report: PreflightReport = {
+        records: 1,
+        requests: 1,
+        distinct: 1,
+        newlyDenied: [item],
+        newlyAllowed: [item],
+        unknown: [item],
+        stillAllowed: tally,
+        stillDenied: { ...tally, items: [item] },
+        undecided: tally,
+        unmapped: { ...tally, eventNames: { [h]: 1 } },
+        disagreements: { ...tally, sample: [] },
+        changes: [{ change: `--bucket-policy ${h}=p.json`, reached: tally }],
+      };
+      const text = renderPreflightText(report, { verbose: true });
+      return [...unsafe(text, h), ...(text.includes('arn:aws:s3:::b/') ? [] : ['the item is not shown'])];
+    });
+    expect(problems).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@
  * the account or the organization), then what cannot be told, then the counts and how far to trust them.
  */
 import type { RootCause } from '../model';
+import { safeDeep } from '../render/safe';
 import type { PreflightItem, PreflightReport, Tally } from './types';
 
 const n = (x: number): string => x.toLocaleString('en-US');
@@ -100,7 +101,9 @@ function list(
   return lines;
 }
 
-export function renderPreflightText(r: PreflightReport, opts: { verbose?: boolean } = {}): string {
+export function renderPreflightText(untrusted: PreflightReport, opts: { verbose?: boolean } = {}): string {
+  // principals, resources, keys and policy text came from the traffic or a policy (SECURITY.md)
+  const r = safeDeep(untrusted);
   const verbose = opts.verbose === true;
   const out: string[] = [];
   out.push(

@@ -56,13 +56,19 @@ export function safeLines(text: string): string {
   return text.replace(UNSAFE_BUT_NEWLINE, visibleEscape);
 }
 
-/** Every string in a JSON-like value through `safeText` (lines through `safeLines` where `multiline` says). */
+/**
+ * Every string in a JSON-like value through `safeText` (lines through `safeLines` where `multiline` says),
+ * object keys included: maps keyed by request text (event names, context keys) are displayed too.
+ */
 export function safeDeep<T>(value: T, multiline: (key: string) => boolean = () => false, key = ''): T {
   if (typeof value === 'string') return (multiline(key) ? safeLines(value) : safeText(value)) as T;
   if (Array.isArray(value)) return value.map((v) => safeDeep(v, multiline, key)) as T;
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, safeDeep(v, multiline, k)]),
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+        safeText(k),
+        safeDeep(v, multiline, k),
+      ]),
     ) as T;
   }
   return value;
