@@ -5,8 +5,11 @@
  *  - `${key}` is replaced by the value of the context key `key` (any key; names are case-insensitive);
  *  - `${key, 'default'}` uses 'default' when the key is absent from the request;
  *  - `${*}`, `${?}`, `${$}` are the literal characters `*`, `?`, `$` (so they are never wildcards);
- *  - a key that has no value (and no default) leaves "no equal or like value": the Resource or the
- *    condition value matches nothing;
+ *  - a key that has no value (and no default) leaves "no equal or like value" (#policy-vars-no-value): a Resource
+ *    value with it matches nothing; a NotResource value with it makes the statement match no resource (the
+ *    statement is void, it does not turn into "every resource": evaluate-policy.ts notResourceVoid); in a
+ *    condition, positive operators (StringEquals, StringLike …) do not match and negated ones (StringNotEquals,
+ *    StringNotLike …) do ("Inverted condition operators … do match against a null value");
  *  - only policies with "Version": "2012-10-17" substitute variables; without it (2008-10-17) the
  *    text is literal: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html
  *  - a multivalued key cannot be a variable: such a key resolves to no value (assumption, documented).
