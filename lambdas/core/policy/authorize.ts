@@ -14,6 +14,7 @@
  * every policy traced in full, eagerly; test/core/policy/authorize/equivalence.test.ts proves them deep-equal.
  */
 import type { Acl, Fact } from '../model';
+import { withInferred } from './inferred';
 import type {
   AccessPointInput,
   AuthorizationInput,
@@ -337,7 +338,15 @@ function exemptRoot(pol: ResourcePolicy, exempt: Tri): ResourcePolicy {
   return { ...pol, deny: pol.deny === true ? 'unknown' : pol.deny };
 }
 
+/**
+ * The decision, with the recorded facts first and, where they leave a layer unknown, the values the record only
+ * implies (marked `dependsOnInferred`: ./inferred.ts).
+ */
 export function authorize(input: AuthorizationInput): AuthorizationResult {
+  return withInferred(input, authorizeKnown);
+}
+
+function authorizeKnown(input: AuthorizationInput): AuthorizationResult {
   const req = input.request;
   const kind = callerKind(req.principal);
   const s3 = input.s3;

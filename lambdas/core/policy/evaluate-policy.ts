@@ -212,6 +212,35 @@ function traceStatement(st: CompiledStatement, request: EngineRequest, ctx: Cont
     conditions = list;
   }
   const detail = statementDetail(st, request, resource, principal, conditions, matched);
+  if (matched !== 'unknown' && ctx.usesInferred && dependsOnInferred(resource, principal, conditions))
+    return {
+      ...statementTrace(st, resource, principal, conditions, matched, detail),
+      dependsOnInferred: true,
+    };
+  return statementTrace(st, resource, principal, conditions, matched, detail);
+}
+
+/** Whether `matched` would be 'unknown' with the inferred condition results taken as unknown. */
+function dependsOnInferred(
+  resource: Tri,
+  principal: PrincipalResult | null,
+  conditions: readonly ConditionTrace[],
+): boolean {
+  if (!conditions.some((c) => c.inferred === true)) return false;
+  let without: Tri = resource;
+  if (principal !== null) without = and(without, principal.matched);
+  for (const c of conditions) without = and(without, c.inferred === true ? 'unknown' : c.result);
+  return without === 'unknown';
+}
+
+function statementTrace(
+  st: CompiledStatement,
+  resource: Tri,
+  principal: PrincipalResult | null,
+  conditions: readonly ConditionTrace[],
+  matched: Tri,
+  detail: string,
+): StatementTrace {
   // true when the resource matched or might match (an unknown variable); `matched` carries the Tri.
   const resourceMatched = resource !== false;
   // Three literal shapes (no principal / principal / principal with a kind) keep the objects monomorphic.
