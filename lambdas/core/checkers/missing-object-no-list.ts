@@ -30,7 +30,22 @@ export const checker: Checker = {
     if (reads.length === 0) return { status: 'not-applicable', detail: 'not an object read' };
     const read = reads[0]!;
     const obj = objectFact(facts, read.need.bucket, read.need.key);
+    const list: ActionNeed = {
+      action: 's3:ListBucket',
+      resource: `arn:aws:s3:::${read.need.bucket}`,
+      resourceType: 'bucket',
+      bucket: read.need.bucket,
+      key: null,
+    };
     if (!obj || obj.status === 'unknown') {
+      // Whether the key exists is not known; if the caller may list the bucket, S3 would have said 404, not 403,
+      // had it been missing: the cause is then ruled out without the object.
+      const listable = authorize(buildAuthorizationInput(request, list, facts)).decision === 'allowed';
+      if (listable)
+        return {
+          status: 'pass',
+          detail: `s3:ListBucket is allowed, so a missing key would have been 404 NoSuchKey, not 403`,
+        };
       return {
         status: 'unknown',
         missing: [
@@ -40,13 +55,6 @@ export const checker: Checker = {
     }
     if (obj.value.exists)
       return { status: 'pass', detail: `s3://${read.need.bucket}/${read.need.key} exists` };
-    const list: ActionNeed = {
-      action: 's3:ListBucket',
-      resource: `arn:aws:s3:::${read.need.bucket}`,
-      resourceType: 'bucket',
-      bucket: read.need.bucket,
-      key: null,
-    };
     const listing = authorize(buildAuthorizationInput(request, list, facts));
     if (listing.decision === 'allowed') {
       return {
