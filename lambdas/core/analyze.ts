@@ -265,6 +265,29 @@ export const PRIOR: readonly { readonly id: RootCauseId; readonly why: string }[
 ];
 
 /**
+ * In a cross-account request two causes move up: the missing bucket-side grant comes first (a cross-account request
+ * needs an Allow on the bucket side as well, and that side is the one most often missing,
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-walkthroughs-managing-access-example2.html), and
+ * RCPs come before SCPs (RCPs are the bucket owner's organization perimeter against principals from outside,
+ * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html).
+ */
+export const CROSS_ACCOUNT_FIRST: readonly RootCauseId[] = ['cross-account-no-bucket-grant'];
+
+/** The prior order of the causes for this request (PRIOR, adjusted for a cross-account request). */
+export function priorOrder(crossAccount: boolean): RootCauseId[] {
+  const base = PRIOR.map((p) => p.id);
+  if (!crossAccount) return base;
+  const rest = base.filter((id) => !CROSS_ACCOUNT_FIRST.includes(id));
+  const scp = rest.indexOf('scp-deny');
+  const rcp = rest.indexOf('rcp-deny');
+  if (scp >= 0 && rcp > scp) {
+    rest.splice(rcp, 1);
+    rest.splice(scp, 0, 'rcp-deny');
+  }
+  return [...CROSS_ACCOUNT_FIRST, ...rest];
+}
+
+/**
  * How close an unknown layer came to denying, for a merely possible cause (lower is closer):
  * 0 a Deny statement matches on everything known and depends only on unknown keys;
  * 1 the layer was read, but an Allow it needs cannot be confirmed;
@@ -272,15 +295,20 @@ export const PRIOR: readonly { readonly id: RootCauseId; readonly why: string }[
  */
 export type Closeness = 0 | 1 | 2;
 
-export function closeness(id: RootCauseId, evaluations: readonly NeedEvaluation[]): Closeness {
+export function closeness(
+  id: RootCauseId,
+  evaluations: readonly NeedEvaluation[],
+  fromChecker: Closeness = 2,
+): Closeness {
   const layers = RESTS_ON[id] ?? [];
-  let best: Closeness = 2;
+  let best: Closeness = fromChecker;
   for (const e of evaluations)
     for (const l of e.result.layers) {
       if (l.result !== 'unknown' || !layers.includes(l.layer)) continue;
+      if (l.leansDeny) return 0;
       for (const p of l.policies)
         if (p.statements.some((s) => s.effect === 'Deny' && s.matched === 'unknown')) return 0;
-      if (l.policies.length > 0) best = 1;
+      if (l.policies.length > 0 && best > 1) best = 1;
     }
   return best;
 }
@@ -306,6 +334,10 @@ export interface RankingContext {
   readonly pointed?: readonly RootCauseId[];
   /** The causes the record's other evidence items point at (request headers …): hints, below decisive codes. */
   readonly hinted?: readonly RootCauseId[];
+  /** What the checkers said about how close an unknown cause came (CheckResult closeness). */
+  readonly checkerCloseness?: ReadonlyMap<RootCauseId, Closeness>;
+  /** The request is cross-account (the prior changes: see priorOrder). */
+  readonly crossAccount?: boolean;
 }
 
 export function rankCauses(causes: readonly RootCause[], ctx: RankingContext): RootCause[] {
@@ -322,14 +354,15 @@ export function rankCauses(causes: readonly RootCause[], ctx: RankingContext): R
     const i = IMPLICIT_ORDER.indexOf(id);
     return i < 0 ? IMPLICIT_ORDER.length + checkerOrder(id) : i;
   };
+  const priors = priorOrder(ctx.crossAccount === true);
   const prior = (id: RootCauseId): number => {
-    const i = PRIOR.findIndex((p) => p.id === id);
-    return i < 0 ? PRIOR.length + checkerOrder(id) : i;
+    const i = priors.indexOf(id);
+    return i < 0 ? priors.length + checkerOrder(id) : i;
   };
   const close = new Map<RootCauseId, Closeness>();
   const closeOf = (id: RootCauseId): Closeness => {
     let c = close.get(id);
-    if (c === undefined) close.set(id, (c = closeness(id, evaluations)));
+    if (c === undefined) close.set(id, (c = closeness(id, evaluations, ctx.checkerCloseness?.get(id))));
     return c;
   };
   return [...causes].sort((a, b) => {
@@ -535,6 +568,7 @@ export function analyzeWithEvaluations(
 function analyzeUnsafe(request: AccessRequest, facts: RequestFacts, evaluations: NeedEvaluation[]): Finding {
   const input: CheckerInput = { request, facts, evaluations };
   const checks: Check[] = [];
+  const checkerCloseness = new Map<RootCauseId, Closeness>();
   let causes: RootCause[] = [];
   for (const checker of CHECKERS) {
     const r = runChecker(checker, input);
@@ -553,6 +587,7 @@ function analyzeUnsafe(request: AccessRequest, facts: RequestFacts, evaluations:
       const basis = inferredBasis(checker.id, evaluations);
       causes.push(basis ? withInferredBasis(cause, request, basis) : cause);
     } else if (r.status === 'unknown') {
+      if (r.closeness !== undefined) checkerCloseness.set(checker.id, r.closeness);
       checks.push({
         layer: checker.id,
         status: 'unknown',
@@ -672,7 +707,13 @@ function analyzeUnsafe(request: AccessRequest, facts: RequestFacts, evaluations:
     note = `${note ? `${note} ` : ''}Our evaluation of the facts allows this request: the facts may be older than the denial, or the denial comes from something not modelled here.`;
   }
 
-  const rootCauses = rankCauses(causes, { evaluations, pointed, hinted: hintsOf(request.evidence) });
+  const rootCauses = rankCauses(causes, {
+    evaluations,
+    pointed,
+    hinted: hintsOf(request.evidence),
+    checkerCloseness,
+    crossAccount: request.crossAccount === true,
+  });
   return {
     eventId: request.eventId,
     eventTime: request.eventTime,

@@ -74,7 +74,10 @@ describe('analyze on partial snapshots', () => {
       const confirmed = finding.rootCauses.filter((c) => c.confidence === 'confirmed').map((c) => c.id);
       // only causes read from the record itself may be confirmed without facts (a decisive error code, an expired URL)
       const code = request.evidence!.errorCode;
-      const fromRecord = new Set<string>(['request-expired-or-invalid', ...(code.decisive ? code.pointsAt : [])]);
+      const fromRecord = new Set<string>([
+        'request-expired-or-invalid',
+        ...(code.decisive ? code.pointsAt : []),
+      ]);
       expect(confirmed.filter((id) => !fromRecord.has(id))).toEqual([]);
     }
   });

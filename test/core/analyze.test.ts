@@ -204,7 +204,9 @@ describe('the real corpus against an empty snapshot', () => {
     // only a decisive error code confirms without facts: it names the cause from the record itself
     const code = request.evidence!.errorCode;
     const fromRecord = code.decisive ? code.pointsAt : [];
-    expect(finding.rootCauses.filter((c) => c.confidence === 'confirmed').map((c) => c.id)).toEqual(fromRecord);
+    expect(finding.rootCauses.filter((c) => c.confidence === 'confirmed').map((c) => c.id)).toEqual(
+      fromRecord,
+    );
     if (!code.decisive) expect(finding.verdict).not.toBe('explained');
     expect(finding.checks).toHaveLength(ROOT_CAUSE_IDS.length);
     expect(finding.checks.some((c) => c.status === 'unknown')).toBe(true);

@@ -40,8 +40,8 @@ export const checker: Checker = {
     if (!obj || obj.status === 'unknown') {
       // Whether the key exists is not known; if the caller may list the bucket, S3 would have said 404, not 403,
       // had it been missing: the cause is then ruled out without the object.
-      const listable = authorize(buildAuthorizationInput(request, list, facts)).decision === 'allowed';
-      if (listable)
+      const listing = authorize(buildAuthorizationInput(request, list, facts)).decision;
+      if (listing === 'allowed')
         return {
           status: 'pass',
           detail: `s3:ListBucket is allowed, so a missing key would have been 404 NoSuchKey, not 403`,
@@ -51,6 +51,8 @@ export const checker: Checker = {
         missing: [
           `head-object s3://${read.need.bucket}/${read.need.key}${obj?.status === 'unknown' && obj.permission ? ` (needs ${obj.permission})` : ''}`,
         ],
+        // s3:ListBucket is known to be denied: a missing key would read as exactly this 403
+        ...(listing !== 'unknown' ? { closeness: 1 as const } : {}),
       };
     }
     if (obj.value.exists)
@@ -66,6 +68,8 @@ export const checker: Checker = {
       return {
         status: 'unknown',
         missing: listing.layers.filter((l) => l.result === 'unknown').flatMap((l) => l.missing ?? [l.layer]),
+        // the key is known to be missing: only whether the caller may list the bucket stands between
+        closeness: 0,
       };
     }
     const readAllowed = read.result.decision === 'allowed';

@@ -162,8 +162,13 @@ function voidNotes(ctx: GrantContext, all: readonly Scenario[], gf: GrantFacts) 
   let bucket: string | null = null;
   let accessPoint: string | null = null;
   if (first && or3(...ctx.bucket.grants.map((g) => g.matched)) !== false) {
-    if (ownershipVoidsBucketPolicy(first, ctx)) {
-      bucket = `the object is owned by account ${gf.objectOwner}: the bucket policy's Allow does not cover it`;
+    // RestrictPublicBuckets voiding the grant whoever owns the object is named before an ownership that is not known
+    const rpbEverywhere = all.every((sc) => rpbVoids(sc, ctx.bucket, ctx));
+    if (ownershipVoidsBucketPolicy(first, ctx) && !(rpbEverywhere && gf.objectOwner === null)) {
+      bucket =
+        gf.objectOwner !== null
+          ? `the object is owned by account ${gf.objectOwner}: the bucket policy's Allow does not cover it`
+          : "the object may be owned by another account (its owner is not known): the bucket policy's Allow would not cover it";
     } else if (rpbVoids(first, ctx.bucket, ctx)) {
       bucket =
         "RestrictPublicBuckets ignores the public policy's Allow for a caller outside the bucket owner's account";

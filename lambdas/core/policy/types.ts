@@ -185,6 +185,12 @@ export interface LayerResult {
    */
   readonly denyPossible?: boolean;
   /**
+   * For an unknown layer that is not a policy: everything known points at a denial, only unknown facts stand between
+   * (Block Public Access voids every grant that could apply to the caller, whether one would apply without it could
+   * not be decided). For policies the same is read from the traces: a Deny statement with `matched: 'unknown'`.
+   */
+  readonly leansDeny?: true;
+  /**
    * The result rests on inferred values (ConditionContext.inferred), here the keys: with the recorded facts alone
    * the layer is 'unknown'. A cause read from such a layer is at most 'likely', never 'confirmed'.
    */
