@@ -12,7 +12,7 @@
  */
 import type { Finding, RootCause } from '../model';
 import { checksSummary, clip, findingCause, headline, principalName, type RenderOptions } from './sns';
-import { changeLine, simulatorLine } from './second-lines';
+import { changeLine, explainedWithoutCause, simulatorLine } from './second-lines';
 
 export const SLACK_LIMITS = {
   blocks: 50,
@@ -207,9 +207,12 @@ export function renderSlack(finding: Finding, opts: RenderOptions = {}): SlackMe
       ),
     );
   } else if (finding.rootCauses.length === 0) {
+    const byRecord = explainedWithoutCause(finding);
     head.push(
       section(
-        '*Unexplained:* no layer could be shown to deny this request; see the checks that could not run.',
+        byRecord
+          ? e(byRecord)
+          : '*Unexplained:* no layer could be shown to deny this request; see the checks that could not run.',
       ),
     );
   }

@@ -9,7 +9,7 @@
  */
 import { createColors } from 'picocolors';
 import type { Check, Finding, RootCause } from '../model';
-import { changeLine, simulatorLine } from './second-lines';
+import { changeLine, explainedWithoutCause, recordLine, simulatorLine } from './second-lines';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -68,6 +68,7 @@ function header(f: Finding, c: Colors, verbose: boolean): string[] {
     }`,
     `  from     ${r.sourceIp ?? 'unknown address'}${via ? ` ${via}` : ''}${r.secureTransport === false ? ' over plain HTTP' : ''}`,
     `  error    ${r.errorCode}${verbose && r.errorMessage ? `: ${r.errorMessage}` : ''}`,
+    ...(recordLine(f) ? [`  record   ${recordLine(f)}`] : []),
     c.dim(
       `  event    ${f.eventId} at ${f.eventTime} (${f.region})${r.mapped ? '' : ' - operation not in the action table'}`,
     ),
@@ -144,7 +145,9 @@ function renderOne(f: Finding, c: Colors, verbose: boolean): string {
     out.push(c.red(/^analysis failed/i.test(f.error) ? f.error : `Analysis failed: ${f.error}`), '');
   const definite = f.rootCauses.filter((r) => r.confidence !== 'possible');
   const possible = f.rootCauses.filter((r) => r.confidence === 'possible');
-  if (definite.length === 0 && !f.error) {
+  const byRecord = explainedWithoutCause(f);
+  if (byRecord) out.push(c.green(byRecord), '');
+  else if (definite.length === 0 && !f.error) {
     out.push(
       possible.length > 0
         ? c.yellow(
