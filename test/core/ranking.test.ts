@@ -140,6 +140,9 @@ describe('ranking what is merely possible', () => {
     expect(byId.get('bucket-policy-explicit-deny')?.fix.summary).toContain(
       'snapshot: buckets.reports-bucket.policy',
     );
+    expect(renderText([finding], { color: false })).toContain(
+      '      settle: aws s3api get-bucket-policy --bucket reports-bucket',
+    );
     expect(byId.get('session-policy')?.fix.commands[0]).toMatch(
       /^aws cloudtrail lookup-events --lookup-attributes AttributeKey=AccessKeyId,AttributeValue=ASIA/,
     );

@@ -163,6 +163,9 @@ function renderOne(f: Finding, c: Colors, verbose: boolean): string {
     for (const rc of possible) {
       const missing = rc.evidence.map((e) => e.detail.replace(/^not read: /, '')).join('; ');
       out.push(`  ? ${c.cyan(rc.id)}${missing ? c.dim(`  missing: ${missing}`) : ''}`);
+      // the single read that would settle it (analyze.ts puts it in the possible cause's fix)
+      const read = rc.fix.commands[0];
+      if (read) out.push(`      ${c.dim('settle:')} ${read}`);
     }
     out.push('');
   }
