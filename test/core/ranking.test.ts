@@ -207,3 +207,17 @@ describe('the prior order (how often each cause occurs)', () => {
     for (const c of CHECKERS) expect(PRIOR.some((p) => p.id === c.id)).toBe(true);
   });
 });
+
+describe('the settling read is safe to paste', () => {
+  it('quotes a hostile key for the shell (quotes, $(), spaces stay literal)', () => {
+    const e = scenarioEvent('bob reads a key that does not exist and may not list') as Json;
+    const key = "dev/it's $(touch pwned) `x` a b.txt";
+    e['requestParameters']['key'] = key;
+    e['resources'][0]['ARN'] = `arn:aws:s3:::reports-bucket/${key}`;
+    const { finding } = explain(e, emptyView);
+    const read = finding.rootCauses.find((c) => c.id === 'missing-object-no-list')?.fix.commands[0];
+    expect(read).toBe(
+      `aws s3api head-object --bucket reports-bucket --key 'dev/it'\\''s $(touch pwned) \`x\` a b.txt'`,
+    );
+  });
+});
