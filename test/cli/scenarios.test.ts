@@ -24,9 +24,9 @@ describe('s3-403 explain on every scenario', () => {
     'with %s: the CLI prints, in order, the findings explainRequest gives for each record',
     async (key, files) => {
       const records = files.flatMap((f) => f.cases.map((c) => c.event));
-      const inline = !key.startsWith('inline:')
-        ? {}
-        : { 'snapshot.json': JSON.stringify(files[0]!.snapshot) };
+      const inline: Record<string, string> = key.startsWith('inline:')
+        ? { 'snapshot.json': JSON.stringify(files[0]!.snapshot) }
+        : {};
       const io = memoryIo({ files: { ...inline, 'log.json': JSON.stringify({ Records: records }) } });
       const snapshotPath = key.startsWith('inline:') ? 'snapshot.json' : join(ROOT, key);
       const code = await run(
