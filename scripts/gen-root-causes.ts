@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHECKERS } from '../lambdas/core/checkers';
+import { CROSS_ACCOUNT_FIRST, PRIOR, priorOrder } from '../lambdas/core/analyze';
 import { ERROR_CODES } from '../lambdas/core/event/evidence';
 
 const cell = (s: string): string => s.replace(/([|*_])/g, '\\$1').replace(/\n/g, ' ');
@@ -33,8 +34,39 @@ export function rootCausesMarkdown(): string {
     ),
     '',
     ...evidenceSection(),
+    ...rankingSection(),
   ];
   return lines.join('\n');
+}
+
+/** Ranking under uncertainty (issue 13 item 2): the prior order, from PRIOR in lambdas/core/analyze.ts. */
+function rankingSection(): string[] {
+  const cross = priorOrder(true);
+  return [
+    '## Ranking what cannot be confirmed',
+    '',
+    '<!-- Generated from PRIOR and priorOrder in lambdas/core/analyze.ts. -->',
+    '',
+    "Causes are listed confirmed first, then likely (AWS's message, a value the record only implies, a key known only",
+    "from the bucket's default encryption), then possible (only when nothing is confirmed). A cause is possible only",
+    "when its layer could really deny given what is known. Possible causes are ordered by: the causes AWS's enhanced",
+    'message names; how close the layer came to denying (0: a Deny statement that matches on everything known and',
+    'depends only on unknown keys, or Block Public Access voiding every grant that could apply; 1: the layer or the',
+    "cause's own setting was read but does not decide; 2: not read at all); the record's hints (request headers); and",
+    'last, how often the cause occurs in practice, in this order (a cause not listed comes after, in checker order):',
+    '',
+    ...table(
+      ['prior', 'root cause', 'why it ranks here'],
+      // Ids unquoted: only the root-cause table's rows start with "| `" (root-causes-doc.test.ts counts them).
+      PRIOR.map((p, i) => [String(i + 1), p.id, cell(p.why)]),
+    ),
+    '',
+    `In a cross-account request, ${CROSS_ACCOUNT_FIRST.join(', ')} comes first and rcp-deny moves before scp-deny`,
+    `(order: ${cross.slice(0, 3).join(', ')}, …).`,
+    "`kms-key-access` stays possible whenever the object's or the bucket's encryption could not be read. Each possible",
+    'cause names the single read that would settle it (the AWS CLI call and the snapshot field) in its fix.',
+    '',
+  ];
 }
 
 /** Evidence from the record (issue 13): what the error code alone says, from lambdas/core/event/evidence.ts. */

@@ -1,6 +1,13 @@
 /**
  * facts + request -> Finding. Evaluates every need once with the engine, runs every checker (a checker that
  * throws becomes an `unknown` check), ranks the causes and compares the result with AWS's own message.
+ *
+ * Ranking (issue 13): confirmed, then likely (evidence-backed: an inferred value, AWS's message, the bucket's default
+ * key), then possible. The record's evidence comes first: a decisive error code confirms its cause and the causes it
+ * rules out are not named; a cause resting on a value the record only implies is likely, never confirmed. Among the
+ * possible causes: those AWS's message names, then how close the layer came to denying (closeness), then the
+ * record's hints, then how often the cause occurs in practice (PRIOR). Each possible cause names the single read that
+ * would settle it (./settle.ts).
  */
 import { CHECKERS } from './checkers';
 import type { Checker, CheckerInput, CheckResult, NeedEvaluation } from './checkers/types';
@@ -11,8 +18,10 @@ import type {
   Check,
   Confidence,
   EnhancedMessage,
+  ErrorCodeEvidence,
   Finding,
   FindingRequest,
+  RecordEvidence,
   RequestFacts,
   RootCause,
   RootCauseId,
@@ -20,6 +29,7 @@ import type {
 } from './model';
 import { authorize, authorizeKms } from './policy';
 import type { LayerId } from './policy/types';
+import { settleText, settlingRead, type SettlingRead } from './settle';
 
 export { buildAuthorizationInput } from './fix/input';
 
@@ -162,6 +172,18 @@ const CAUSE_LAYERS: Partial<Record<RootCauseId, readonly LayerId[]>> = {
   'kms-key-access': ['kms-key-policy', 'kms-grants'],
 };
 
+/**
+ * The engine layers each cause rests on, for the implicit causes too: how close an unknown layer came to denying,
+ * what single read settles it, and whether the cause rests on an inferred value. A cause without an entry (a new
+ * id) is ranked as a layer that was not read, and its possible cause names no read.
+ */
+const RESTS_ON: Partial<Record<RootCauseId, readonly LayerId[]>> = {
+  ...CAUSE_LAYERS,
+  'identity-policy-no-allow': ['identity-policy'],
+  'resource-arn-mismatch': ['identity-policy'],
+  'cross-account-no-bucket-grant': ['bucket-policy', 'acl'],
+};
+
 /** Most specific first among the implicit denials: a specific cause above the general one it implies. */
 const IMPLICIT_ORDER: readonly RootCauseId[] = [
   'resource-arn-mismatch',
@@ -180,6 +202,117 @@ const IMPLICIT_ORDER: readonly RootCauseId[] = [
   'kms-key-access',
 ];
 
+/**
+ * How often each cause is behind an S3 403 in practice, most frequent first: the last tie-break among causes that
+ * are merely possible and came equally close to denying (issue 13 item 2). The order follows AWS's own
+ * troubleshooting guide, which checks the bucket policy and the caller's policies first, then encryption, object
+ * ownership and ACLs, Block Public Access, endpoints and access points, and the organization and session
+ * guardrails last (https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html), and which
+ * layers a request can meet at all: a guardrail that only some principals or some networks have is rarer than a
+ * policy every request meets. A cause not listed (a new id) comes after these, in checker order.
+ * docs/ROOT-CAUSES.md prints this table (scripts/gen-root-causes.ts).
+ */
+export const PRIOR: readonly { readonly id: RootCauseId; readonly why: string }[] = [
+  {
+    id: 'bucket-policy-explicit-deny',
+    why: 'every request meets the bucket policy, and its conditions (source IP, VPC endpoint, TLS, organization, encryption headers) are the most common explicit deny on S3',
+  },
+  {
+    id: 'identity-policy-no-allow',
+    why: "a missing Allow in the caller's own policies is the most common implicit deny",
+  },
+  {
+    id: 'resource-arn-mismatch',
+    why: 'the most common way an existing Allow misses (bucket ARN vs bucket/* ARN)',
+  },
+  {
+    id: 'kms-key-access',
+    why: 'every SSE-KMS object needs key permissions besides the S3 ones',
+  },
+  {
+    id: 'cross-account-no-bucket-grant',
+    why: 'cross-account access needs both sides; the bucket side is the one forgotten',
+  },
+  {
+    id: 'missing-object-no-list',
+    why: 'a mistyped or deleted key reads as 403 for every caller without s3:ListBucket',
+  },
+  {
+    id: 'object-ownership-acl',
+    why: 'only objects another account wrote without BucketOwnerEnforced, or requests that set ACLs',
+  },
+  {
+    id: 'identity-policy-explicit-deny',
+    why: 'Deny statements in identity policies are rarer than in bucket policies',
+  },
+  {
+    id: 'block-public-access',
+    why: 'only public grants (anonymous or any-principal access) and public ACLs',
+  },
+  { id: 'vpc-endpoint-policy', why: 'only requests through a VPC endpoint with a custom policy' },
+  { id: 'access-point-policy', why: 'only requests through an access point' },
+  { id: 'permissions-boundary', why: 'only principals that have a permissions boundary' },
+  {
+    id: 'scp-deny',
+    why: 'organization guardrails: rarer than bucket-policy conditions, and usually broad and well known',
+  },
+  { id: 'rcp-deny', why: 'newer and rarer than SCPs' },
+  {
+    id: 'session-policy',
+    why: 'only sessions created with a session policy, which few callers pass',
+  },
+  { id: 'request-expired-or-invalid', why: 'decided from the record alone: never merely possible' },
+];
+
+/**
+ * In a cross-account request two causes move up: the missing bucket-side grant comes first (a cross-account request
+ * needs an Allow on the bucket side as well, and that side is the one most often missing,
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-walkthroughs-managing-access-example2.html), and
+ * RCPs come before SCPs (RCPs are the bucket owner's organization perimeter against principals from outside,
+ * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html).
+ */
+export const CROSS_ACCOUNT_FIRST: readonly RootCauseId[] = ['cross-account-no-bucket-grant'];
+
+/** The prior order of the causes for this request (PRIOR, adjusted for a cross-account request). */
+export function priorOrder(crossAccount: boolean): RootCauseId[] {
+  const base = PRIOR.map((p) => p.id);
+  if (!crossAccount) return base;
+  const rest = base.filter((id) => !CROSS_ACCOUNT_FIRST.includes(id));
+  const scp = rest.indexOf('scp-deny');
+  const rcp = rest.indexOf('rcp-deny');
+  if (scp >= 0 && rcp > scp) {
+    rest.splice(rcp, 1);
+    rest.splice(scp, 0, 'rcp-deny');
+  }
+  return [...CROSS_ACCOUNT_FIRST, ...rest];
+}
+
+/**
+ * How close an unknown layer came to denying, for a merely possible cause (lower is closer):
+ * 0 a Deny statement matches on everything known and depends only on unknown keys;
+ * 1 the layer was read, but an Allow it needs cannot be confirmed;
+ * 2 the layer (or the fact the cause needs) was not read at all.
+ */
+export type Closeness = 0 | 1 | 2;
+
+export function closeness(
+  id: RootCauseId,
+  evaluations: readonly NeedEvaluation[],
+  fromChecker: Closeness = 2,
+): Closeness {
+  const layers = RESTS_ON[id] ?? [];
+  let best: Closeness = fromChecker;
+  for (const e of evaluations)
+    for (const l of e.result.layers) {
+      if (l.result !== 'unknown' || !layers.includes(l.layer)) continue;
+      if (l.leansDeny) return 0;
+      for (const p of l.policies)
+        if (p.statements.some((s) => s.effect === 'Deny' && s.matched === 'unknown')) return 0;
+      if (l.policies.length > 0 && best > 1) best = 1;
+    }
+  return best;
+}
+
 function isExplicit(id: RootCauseId, evaluations: readonly NeedEvaluation[]): boolean {
   const layers = CAUSE_LAYERS[id];
   if (!layers) return false;
@@ -194,40 +327,185 @@ function tier(id: RootCauseId, evaluations: readonly NeedEvaluation[]): number {
   return 2;
 }
 
-export function rankCauses(
-  causes: readonly RootCause[],
-  evaluations: readonly NeedEvaluation[],
-  pointed: readonly RootCauseId[] = [],
-): RootCause[] {
+/** What the ranking knows besides the causes: the engine's decisions and what the record points at. */
+export interface RankingContext {
+  readonly evaluations: readonly NeedEvaluation[];
+  /** The causes AWS's enhanced message names (primary first). */
+  readonly pointed?: readonly RootCauseId[];
+  /** The causes the record's other evidence items point at (request headers …): hints, below decisive codes. */
+  readonly hinted?: readonly RootCauseId[];
+  /** What the checkers said about how close an unknown cause came (CheckResult closeness). */
+  readonly checkerCloseness?: ReadonlyMap<RootCauseId, Closeness>;
+  /** The request is cross-account (the prior changes: see priorOrder). */
+  readonly crossAccount?: boolean;
+}
+
+export function rankCauses(causes: readonly RootCause[], ctx: RankingContext): RootCause[] {
+  const { evaluations } = ctx;
+  const pointed = ctx.pointed ?? [];
+  const hinted = ctx.hinted ?? [];
   const named = (id: RootCauseId): number => (pointed.includes(id) ? 0 : 1);
+  const hint = (id: RootCauseId): number => (hinted.includes(id) ? 0 : 1);
+  const checkerOrder = (id: RootCauseId): number => {
+    const i = CHECKERS.findIndex((c) => c.id === id);
+    return i < 0 ? CHECKERS.length : i;
+  };
   const order = (id: RootCauseId): number => {
     const i = IMPLICIT_ORDER.indexOf(id);
-    return i < 0 ? CHECKERS.findIndex((c) => c.id === id) : i;
+    return i < 0 ? IMPLICIT_ORDER.length + checkerOrder(id) : i;
   };
-  return [...causes].sort(
-    (a, b) =>
-      CONFIDENCE_RANK[a.confidence] - CONFIDENCE_RANK[b.confidence] ||
+  const priors = priorOrder(ctx.crossAccount === true);
+  const prior = (id: RootCauseId): number => {
+    const i = priors.indexOf(id);
+    return i < 0 ? priors.length + checkerOrder(id) : i;
+  };
+  const close = new Map<RootCauseId, Closeness>();
+  const closeOf = (id: RootCauseId): Closeness => {
+    let c = close.get(id);
+    if (c === undefined) close.set(id, (c = closeness(id, evaluations, ctx.checkerCloseness?.get(id))));
+    return c;
+  };
+  return [...causes].sort((a, b) => {
+    const byConfidence = CONFIDENCE_RANK[a.confidence] - CONFIDENCE_RANK[b.confidence];
+    if (byConfidence !== 0) return byConfidence;
+    if (a.confidence === 'possible')
+      return (
+        named(a.id) - named(b.id) ||
+        closeOf(a.id) - closeOf(b.id) ||
+        hint(a.id) - hint(b.id) ||
+        prior(a.id) - prior(b.id)
+      );
+    return (
       tier(a.id, evaluations) - tier(b.id, evaluations) ||
       named(a.id) - named(b.id) ||
-      order(a.id) - order(b.id),
+      hint(a.id) - hint(b.id) ||
+      order(a.id) - order(b.id)
+    );
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Inferred values and record evidence
+// ---------------------------------------------------------------------------
+
+const denies = (r: string): boolean => r === 'explicitly-denied' || r === 'implicitly-denied';
+
+/**
+ * The inferred keys a denying cause rests on, or null: every layer of the cause that denies does so only thanks to
+ * an inferred value (LayerResult.dependsOnInferred), or, for an implicit cause, the denial itself rests on one.
+ */
+function inferredBasis(id: RootCauseId, evaluations: readonly NeedEvaluation[]): string[] | null {
+  const layers = RESTS_ON[id] ?? [];
+  const kms = id === 'kms-key-access';
+  const evals = evaluations.filter((e) => isKmsAction(e.need.action) === kms);
+  const hits = evals.flatMap((e) =>
+    e.result.layers.filter((l) => layers.includes(l.layer) && denies(l.result)),
   );
+  const keys = new Set<string>();
+  if (hits.length > 0 && hits.every((l) => l.dependsOnInferred)) {
+    for (const l of hits) for (const k of l.dependsOnInferred ?? []) keys.add(k);
+    return [...keys];
+  }
+  if (isExplicit(id, evaluations)) return null;
+  const denied = evals.filter((e) => denies(e.result.decision));
+  if (denied.length > 0 && denied.every((e) => e.result.dependsOnInferred)) {
+    for (const e of denied) for (const k of e.result.dependsOnInferred ?? []) keys.add(k);
+    return [...keys];
+  }
+  return null;
+}
+
+/** A confirmed cause that rests on an inferred value is only likely: said, with what was inferred and from what. */
+function withInferredBasis(cause: RootCause, request: AccessRequest, keys: readonly string[]): RootCause {
+  const inferred = request.context.inferred ?? {};
+  const lines = keys.map((k) => {
+    const name = Object.keys(inferred).find((n) => n.toLowerCase() === k.toLowerCase()) ?? k;
+    const v = inferred[name];
+    const value = v ? (Array.isArray(v.value) ? v.value.join(', ') : String(v.value)) : '?';
+    return {
+      layer: 'record',
+      detail: `${name} = ${value} is inferred, not recorded: ${v?.reason ?? 'implied by the record'} (record fields: ${(v?.from ?? []).join(', ') || 'unknown'})`,
+    };
+  });
+  return {
+    ...cause,
+    confidence: cause.confidence === 'confirmed' ? 'likely' : cause.confidence,
+    explanation: `${cause.explanation} This rests on ${keys.join(', ')}, which the record implies but does not state, so the cause is likely rather than confirmed.`,
+    evidence: [...cause.evidence, ...lines],
+  };
+}
+
+/**
+ * The cause a decisive error code names, from the record (when no checker found it in the facts): confirmed, or
+ * likely when the facts say that layer allows now (they may be newer than the denial, or miss what it saw).
+ */
+function recordCause(
+  id: RootCauseId,
+  code: ErrorCodeEvidence,
+  checker: Checker | undefined,
+  factsAllow: boolean,
+): RootCause {
+  return {
+    id,
+    confidence: factsAllow ? 'likely' : 'confirmed',
+    title: `The error code ${code.code} names it: ${checker?.title ?? id}`,
+    explanation: `${code.code}: ${code.meaning}. The error code alone decides where the denial came from (${code.url}).${
+      factsAllow
+        ? ' The facts read now say this layer allows the request: they may be newer than the denial, or miss what it saw, so the cause is likely rather than confirmed.'
+        : ''
+    }`,
+    evidence: [{ layer: 'record', detail: `errorCode ${code.code}: ${code.meaning}` }],
+    fix: {
+      summary: checker?.fixSummary ?? 'See the layer the error code names.',
+      commands: [],
+      verified: false,
+    },
+    change: null,
+  };
+}
+
+function confirmedByRecord(cause: RootCause, code: ErrorCodeEvidence): RootCause {
+  if (cause.confidence === 'confirmed') return cause;
+  return {
+    ...cause,
+    confidence: 'confirmed',
+    evidence: [{ layer: 'record', detail: `errorCode ${code.code}: ${code.meaning}` }, ...cause.evidence],
+  };
+}
+
+/** The causes that confirmed evidence of the record rules out (a decisive error code, an expired presigned URL). */
+function ruledOutBy(evidence: RecordEvidence | undefined): Set<RootCauseId> {
+  const out = new Set<RootCauseId>();
+  for (const item of evidence?.items ?? [])
+    if (item.confidence === 'confirmed') for (const id of item.rulesOut) out.add(id);
+  return out;
+}
+
+/** The causes the record's other evidence points at (request headers, network, transport): ranking hints. */
+function hintsOf(evidence: RecordEvidence | undefined): RootCauseId[] {
+  const out = new Set<RootCauseId>();
+  for (const item of evidence?.items ?? [])
+    if (item.kind !== 'error-code' && item.kind !== 'aws-message')
+      for (const id of item.pointsAt) out.add(id);
+  return [...out];
 }
 
 // ---------------------------------------------------------------------------
 // analyze
 // ---------------------------------------------------------------------------
 
-function possibleCause(checker: Checker, check: Check): RootCause {
+function possibleCause(checker: Checker, check: Check, settle: SettlingRead | null): RootCause {
   const missing = check.missing ?? [];
+  const settleLine = settle ? ` ${settleText(settle)}` : '';
   return {
     id: checker.id,
     confidence: 'possible',
     title: `Could not check: ${checker.title}`,
-    explanation: `This layer could not be evaluated, so it may be what denied the request. Missing: ${missing.join('; ') || 'facts for this layer'}.`,
+    explanation: `This layer could not be evaluated, so it may be what denied the request. Missing: ${missing.join('; ') || 'facts for this layer'}.${settleLine}`,
     evidence: missing.map((m) => ({ layer: checker.id, detail: `not read: ${m}` })),
     fix: {
-      summary: `Let the auditor read the missing facts (or add them to the snapshot) and explain again. If this layer is the cause: ${checker.fixSummary}`,
-      commands: [],
+      summary: `${settle ? `${settleText(settle)} ` : 'Let the auditor read the missing facts (or add them to the snapshot) and explain again. '}If this layer is the cause: ${checker.fixSummary}`,
+      commands: settle?.command ? [settle.command] : [],
       verified: false,
     },
     change: null,
@@ -260,8 +538,12 @@ function messageCause(
   };
 }
 
-function verdictOf(causes: readonly RootCause[]): Verdict {
-  if (causes.some((c) => c.confidence === 'confirmed')) return 'explained';
+/** The error code itself explains the denial and names no access-control layer (AllAccessDisabled …). */
+const notAccessControl = (code: ErrorCodeEvidence | undefined): boolean =>
+  code !== undefined && code.decisive && code.pointsAt.length === 0;
+
+function verdictOf(causes: readonly RootCause[], code: ErrorCodeEvidence | undefined): Verdict {
+  if (causes.some((c) => c.confidence === 'confirmed') || notAccessControl(code)) return 'explained';
   return causes.length > 0 ? 'partially-explained' : 'unexplained';
 }
 
@@ -286,12 +568,13 @@ export function analyzeWithEvaluations(
 function analyzeUnsafe(request: AccessRequest, facts: RequestFacts, evaluations: NeedEvaluation[]): Finding {
   const input: CheckerInput = { request, facts, evaluations };
   const checks: Check[] = [];
+  const checkerCloseness = new Map<RootCauseId, Closeness>();
   let causes: RootCause[] = [];
   for (const checker of CHECKERS) {
     const r = runChecker(checker, input);
     if (r.status === 'deny') {
       checks.push({ layer: checker.id, status: 'deny', detail: r.title });
-      causes.push({
+      const cause: RootCause = {
         id: checker.id,
         confidence: r.confidence,
         title: r.title,
@@ -299,8 +582,12 @@ function analyzeUnsafe(request: AccessRequest, facts: RequestFacts, evaluations:
         evidence: r.evidence,
         fix: r.fix,
         change: null,
-      });
+      };
+      // the engine says what rests on a value the record only implies: such a cause is at most likely
+      const basis = inferredBasis(checker.id, evaluations);
+      causes.push(basis ? withInferredBasis(cause, request, basis) : cause);
     } else if (r.status === 'unknown') {
+      if (r.closeness !== undefined) checkerCloseness.set(checker.id, r.closeness);
       checks.push({
         layer: checker.id,
         status: 'unknown',
@@ -358,26 +645,81 @@ function analyzeUnsafe(request: AccessRequest, facts: RequestFacts, evaluations:
     }
   }
 
+  // The record's evidence: a decisive error code confirms its cause, and what confirmed evidence rules out is not a
+  // cause of this denial (the checks still show what each layer says).
+  const code = request.evidence?.errorCode;
+  if (code?.decisive) {
+    for (const id of code.pointsAt) {
+      const i = causes.findIndex((c) => c.id === id);
+      const factsAllow = checks.find((c) => c.layer === id)?.status === 'pass';
+      if (i >= 0) causes[i] = confirmedByRecord(causes[i]!, code);
+      else
+        causes.push(
+          recordCause(
+            id,
+            code,
+            CHECKERS.find((c) => c.id === id),
+            factsAllow,
+          ),
+        );
+    }
+  }
+  const ruledOut = ruledOutBy(request.evidence);
+  const keep = new Set<RootCauseId>(code?.decisive ? code.pointsAt : []);
+  const dropped = causes.filter((c) => ruledOut.has(c.id) && !keep.has(c.id));
+  causes = causes.filter((c) => !ruledOut.has(c.id) || keep.has(c.id));
+  if (code?.decisive) {
+    const others = dropped.filter((c) => c.confidence !== 'possible').map((c) => c.id);
+    const what =
+      code.pointsAt.length > 0
+        ? `The error code ${code.code} decides the cause (${code.pointsAt.join(', ')})`
+        : `The error code ${code.code} explains the denial: ${code.meaning}. No access-control layer refused this request, so no root cause is named`;
+    note = `${note ? `${note} ` : ''}${what}${
+      others.length > 0 ? `; what the other layers say (${others.join(', ')}) is not what refused it` : ''
+    }.`;
+  }
+
   if (!causes.some((c) => c.confidence === 'confirmed')) {
     for (const checker of CHECKERS) {
       const check = checks.find((c) => c.layer === checker.id);
-      if (check?.status === 'unknown' && !causes.some((c) => c.id === checker.id))
-        causes.push(possibleCause(checker, check));
+      if (
+        check?.status === 'unknown' &&
+        !causes.some((c) => c.id === checker.id) &&
+        !ruledOut.has(checker.id)
+      )
+        causes.push(
+          possibleCause(
+            checker,
+            check,
+            settlingRead(checker.id, RESTS_ON[checker.id] ?? [], request, facts, evaluations),
+          ),
+        );
     }
   }
 
   const s3Evals = evaluations.filter((e) => !isKmsAction(e.need.action));
-  if (causes.length === 0 && s3Evals.length > 0 && s3Evals.every((e) => e.result.decision === 'allowed')) {
+  if (
+    causes.length === 0 &&
+    !code?.decisive &&
+    s3Evals.length > 0 &&
+    s3Evals.every((e) => e.result.decision === 'allowed')
+  ) {
     note = `${note ? `${note} ` : ''}Our evaluation of the facts allows this request: the facts may be older than the denial, or the denial comes from something not modelled here.`;
   }
 
-  const rootCauses = rankCauses(causes, evaluations, pointed);
+  const rootCauses = rankCauses(causes, {
+    evaluations,
+    pointed,
+    hinted: hintsOf(request.evidence),
+    checkerCloseness,
+    crossAccount: request.crossAccount === true,
+  });
   return {
     eventId: request.eventId,
     eventTime: request.eventTime,
     region: request.region,
     request: toFindingRequest(request),
-    verdict: verdictOf(rootCauses),
+    verdict: verdictOf(rootCauses, code),
     rootCauses,
     checks,
     awsMessage: {
@@ -387,6 +729,7 @@ function analyzeUnsafe(request: AccessRequest, facts: RequestFacts, evaluations:
       agreesWithEvaluation: agrees,
       ...(note ? { note } : {}),
     },
+    ...(request.evidence ? { recordEvidence: request.evidence } : {}),
   };
 }
 

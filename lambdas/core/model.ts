@@ -605,6 +605,13 @@ export interface Finding {
     readonly matchedStatements: readonly string[];
     readonly note: string;
   };
+  /**
+   * What the CloudTrail record itself establishes, before any AWS read (AccessRequest.evidence): the error code's
+   * meaning (a decisive code names the cause, or says no access-control layer refused the request) and each
+   * evidence item with the record fields it comes from, e.g. plain HTTP inferred from a recent record without TLS
+   * details. Absent on hand-built requests.
+   */
+  readonly recordEvidence?: RecordEvidence;
   /** Set when the analysis itself failed: the alert still goes out with what is known. */
   readonly error?: string;
 }

@@ -8,6 +8,7 @@ import { hypothetical, simulate } from '../../lambdas/core/simulate';
 import type { Oracle, OracleResult } from './oracle';
 import {
   fullContext,
+  orgLevels,
   toOracleInput,
   toOurRequest,
   toSnapshot,
@@ -399,10 +400,15 @@ export function featureTags(w: World): Set<string> {
         (w.caller.sessionPolicy || w.caller.identity?.boundary)
       )
         tags.add(`bucket ${eff} Principal(${principalKind(s.Principal).join('|')})`);
-      for (const v of JSON.stringify([s.Resource ?? s.NotResource, s.Condition ?? {}]).matchAll(VARIABLE)) {
-        const key = (v[1] ?? '').split(',')[0]?.trim().toLowerCase() ?? '';
-        tags.add(`variable \${${v[1] ?? ''}} (key ${ctx.has(key) ? 'present' : 'absent'})`);
-      }
+      const where: [string, unknown][] = [
+        [s.NotResource !== undefined ? 'NotResource' : 'Resource', s.Resource ?? s.NotResource],
+        ['Condition', s.Condition ?? {}],
+      ];
+      for (const [element, value] of where)
+        for (const v of JSON.stringify(value ?? null).matchAll(VARIABLE)) {
+          const key = (v[1] ?? '').split(',')[0]?.trim().toLowerCase() ?? '';
+          tags.add(`variable \${${v[1] ?? ''}} in ${element} (key ${ctx.has(key) ? 'present' : 'absent'})`);
+        }
       const cond = s.Condition as Record<string, Record<string, unknown>> | undefined;
       for (const [op, block] of Object.entries(cond ?? {}))
         for (const [key, values] of Object.entries(block)) tags.add(conditionTag(op, key, values, ctx));
@@ -412,6 +418,11 @@ export function featureTags(w: World): Set<string> {
   if (w.caller.identity?.boundary) tags.add('permissions boundary');
   if (w.restrictPublicBuckets) tags.add('RestrictPublicBuckets');
   if (w.org && !w.org.listsRcpFullAccess) tags.add('RCPFullAWSAccess implied (not listed)');
+  // AWS keeps at least one SCP attached to every root, OU and account once SCPs are enabled: a shrunk world may not
+  const scps = w.org?.scps ?? [];
+  const callerLevels = w.org && w.caller.identity ? orgLevels(w.org, w.caller.identity.account) : null;
+  if (scps.length > 0 && callerLevels?.some((t) => !scps.some((p) => p.targets.includes(t))))
+    tags.add('an organization level with no SCP attached');
   return tags;
 }
 

@@ -201,8 +201,13 @@ describe('the real corpus against an empty snapshot', () => {
   it.each(denials)('%s is explained without error and never confirmed from nothing', (_f, request) => {
     const finding = analyze(request, emptyView.gatherSync(request));
     expect(finding.error).toBeUndefined();
-    expect(finding.verdict).not.toBe('explained');
-    expect(finding.rootCauses.filter((c) => c.confidence === 'confirmed')).toEqual([]);
+    // only a decisive error code confirms without facts: it names the cause from the record itself
+    const code = request.evidence!.errorCode;
+    const fromRecord = code.decisive ? code.pointsAt : [];
+    expect(finding.rootCauses.filter((c) => c.confidence === 'confirmed').map((c) => c.id)).toEqual(
+      fromRecord,
+    );
+    if (!code.decisive) expect(finding.verdict).not.toBe('explained');
     expect(finding.checks).toHaveLength(ROOT_CAUSE_IDS.length);
     expect(finding.checks.some((c) => c.status === 'unknown')).toBe(true);
   });

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHECKERS } from '../../lambdas/core/checkers';
 import { ROOT_CAUSE_IDS } from '../../lambdas/core/model';
-import { ROOT, scenarioFiles } from './load';
+import { firstCause, ROOT, scenarioFiles } from './load';
 
 // The command-line and finding contract, as the repository ships it (docs/CLI.md).
 const contract = readFileSync(join(ROOT, 'docs', 'CLI.md'), 'utf8');
@@ -38,7 +38,7 @@ describe('scenario coverage', () => {
   it.each(CHECKERS.map((c) => [c.id] as const))(
     '%s is the first cause in >= 3 scenarios and ruled out (pass / not-applicable) in >= 2, passing in >= 1',
     (id) => {
-      const asCause = cases.filter((c) => c.expect.rootCauses[0] === id);
+      const asCause = cases.filter((c) => firstCause(c) === id);
       const ruledOut = cases.filter(
         (c) => c.expect.checks?.[id] === 'pass' || c.expect.checks?.[id] === 'not-applicable',
       );

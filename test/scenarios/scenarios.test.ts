@@ -1,10 +1,11 @@
 /**
- * Every scenario through the real pipeline: CloudTrail reader -> snapshot view -> analyze.
+ * Every scenario through the real pipeline: CloudTrail reader -> snapshot view -> analyze. The finding's causes must
+ * equal the expected list exactly: every cause, in order, with its confidence.
  */
 import { analyze } from '../../lambdas/core/analyze';
 import { readDenials } from '../../lambdas/core/event';
 import { ROOT_CAUSE_IDS } from '../../lambdas/core/model';
-import { scenarioFiles, viewFor } from './load';
+import { actualCauses, expectedCauses, scenarioFiles, viewFor } from './load';
 
 const files = scenarioFiles();
 
@@ -15,10 +16,8 @@ describe.each(files.map((f) => [f.file, f] as const))('scenarios in %s', (_file,
     const request = requests[0]!;
     const finding = analyze(request, viewFor(scenario).gatherSync(request));
     expect(finding.error).toBeUndefined();
-    const ids = finding.rootCauses.map((r) => r.id);
-    expect(ids.slice(0, c.expect.rootCauses.length)).toEqual(c.expect.rootCauses);
-    if (c.expect.rootCauses.length === 0) expect(ids).toEqual([]);
-    if (c.expect.confidence) expect(finding.rootCauses[0]?.confidence).toBe(c.expect.confidence);
+    // the whole ordered list of causes and their confidences, not a prefix
+    expect(actualCauses(finding)).toEqual(expectedCauses(c));
     if (c.expect.verdict) expect(finding.verdict).toBe(c.expect.verdict);
     for (const [id, status] of Object.entries(c.expect.checks ?? {})) {
       expect({ id, status: finding.checks.find((k) => k.layer === id)?.status }).toEqual({ id, status });

@@ -38,6 +38,12 @@ export const checker: Checker = {
       return { status: 'not-applicable', detail: 'same-account request' };
     }
     const unknown = hits(cross, 'bucket-policy', ['unknown']);
+    // A bucket policy Allow that matches the caller but does not count (voided by Block Public Access or Object
+    // Ownership, decided or not) is a grant: the cause is what voids it, not a missing grant.
+    const grantsButVoid = (e: NeedEvaluation): boolean =>
+      layerOf(e, 'bucket-policy')?.policies.some((p) =>
+        p.statements.some((st) => st.effect === 'Allow' && st.matched === true),
+      ) === true;
     const noGrant = cross.filter((e) => {
       const bp = layerOf(e, 'bucket-policy')?.result;
       const acl = layerOf(e, 'acl')?.result;
@@ -49,6 +55,7 @@ export const checker: Checker = {
       return (
         e.result.decision !== 'allowed' &&
         !voided &&
+        !grantsButVoid(e) &&
         (bp === 'implicitly-denied' || bp === 'not-applicable') &&
         !GRANTING.includes(acl ?? '')
       );

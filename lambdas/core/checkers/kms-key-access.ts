@@ -9,7 +9,14 @@ import {
 } from '../fix/commands';
 import { identityPolicies } from '../fix/find';
 import { FIX_POLICY_NAME } from '../fix/grants';
-import { buildKmsInput, callerIdentityArn, findKmsKey, type KmsNeed } from '../fix/input';
+import {
+  bucketFact,
+  buildKmsInput,
+  callerIdentityArn,
+  findKmsKey,
+  objectFact,
+  type KmsNeed,
+} from '../fix/input';
 import { kmsNeeds } from '../fix/kms';
 import { isKmsNeed, layerEvidence, layerOf } from '../fix/layers';
 import { allowStatement, sidFor, withStatement } from '../fix/patch';
@@ -123,6 +130,37 @@ function keyFix(input: CheckerInput, k: KmsNeed, e: NeedEvaluation): Fix {
   return { summary: `${text[0]!.toUpperCase()}${text.slice(1)}.`, commands, policyPatch: patch, ...outcome };
 }
 
+const OBJECT_READS = new Set([
+  's3:getobject',
+  's3:getobjectversion',
+  's3:getobjectattributes',
+  's3:getobjectversionattributes',
+]);
+
+/**
+ * The encryption facts that could not be read for a request whose KMS calls could not be determined: an object read
+ * whose head-object (ServerSideEncryption) is unknown, an upload without SSE headers whose bucket default encryption
+ * is unknown. Either may be SSE-KMS (fix/kms.ts says which calls S3 makes once they are known).
+ */
+function unreadEncryption({ request, facts }: CheckerInput): string[] {
+  const out: string[] = [];
+  for (const need of request.needs) {
+    if (need.resourceType !== 'object' || need.bucket === null) continue;
+    const action = need.action.toLowerCase();
+    if (OBJECT_READS.has(action) || need.role === 'source') {
+      const obj = objectFact(facts, need.bucket, need.key);
+      if (obj?.status === 'known' && !(obj.value.exists && obj.value.sseNotCollected)) continue;
+      out.push(`the encryption of s3://${need.bucket}/${need.key ?? ''} (head-object ServerSideEncryption)`);
+    } else if (action === 's3:putobject') {
+      if (request.sse?.algorithm || request.sse?.kmsKeyId) continue;
+      const b = bucketFact(facts, need.bucket);
+      if (b?.status === 'known' && b.value.encryption.status === 'known') continue;
+      out.push(`the default encryption of bucket ${need.bucket} (get-bucket-encryption)`);
+    }
+  }
+  return [...new Set(out)];
+}
+
 /** The engine refused an AWS managed key to a caller of another account (its key layer's rule). */
 const awsManagedRefusal = (e: NeedEvaluation): boolean =>
   e.result.layers.some(
@@ -142,8 +180,11 @@ export const checker: Checker = {
       const kmsInvolved =
         input.request.eventSource === 'kms.amazonaws.com' ||
         input.request.enhancedMessage.action?.startsWith('kms:');
-      return kmsInvolved
-        ? { status: 'unknown', missing: ['the KMS key of the denied call'] }
+      if (kmsInvolved) return { status: 'unknown', missing: ['the KMS key of the denied call'] };
+      // encryption that could not be read may be SSE-KMS: the cause stays possible (issue 13)
+      const unread = unreadEncryption(input);
+      return unread.length > 0
+        ? { status: 'unknown', missing: unread }
         : { status: 'not-applicable', detail: 'no SSE-KMS key is involved' };
     }
     const managed = pairs.find(({ e }) => awsManagedRefusal(e));

@@ -31,16 +31,6 @@ export const checker: Checker = {
     if (reads.length === 0) return { status: 'not-applicable', detail: 'not an object read' };
     const read = reads[0]!;
     const obj = objectFact(facts, read.need.bucket, read.need.key);
-    if (!obj || obj.status === 'unknown') {
-      return {
-        status: 'unknown',
-        missing: [
-          `head-object s3://${read.need.bucket}/${read.need.key}${obj?.status === 'unknown' && obj.permission ? ` (needs ${obj.permission})` : ''}`,
-        ],
-      };
-    }
-    if (obj.value.exists)
-      return { status: 'pass', detail: `s3://${read.need.bucket}/${read.need.key} exists` };
     const list: ActionNeed = {
       action: 's3:ListBucket',
       resource: `arn:aws:s3:::${read.need.bucket}`,
@@ -48,6 +38,26 @@ export const checker: Checker = {
       bucket: read.need.bucket,
       key: null,
     };
+    if (!obj || obj.status === 'unknown') {
+      // Whether the key exists is not known; if the caller may list the bucket, S3 would have said 404, not 403,
+      // had it been missing: the cause is then ruled out without the object.
+      const listing = authorize(buildAuthorizationInput(request, list, facts)).decision;
+      if (listing === 'allowed')
+        return {
+          status: 'pass',
+          detail: `s3:ListBucket is allowed, so a missing key would have been 404 NoSuchKey, not 403`,
+        };
+      return {
+        status: 'unknown',
+        missing: [
+          `head-object s3://${read.need.bucket}/${read.need.key}${obj?.status === 'unknown' && obj.permission ? ` (needs ${obj.permission})` : ''}`,
+        ],
+        // s3:ListBucket is known to be denied: a missing key would read as exactly this 403
+        ...(listing !== 'unknown' ? { closeness: 1 as const } : {}),
+      };
+    }
+    if (obj.value.exists)
+      return { status: 'pass', detail: `s3://${read.need.bucket}/${read.need.key} exists` };
     const listing = authorize(buildAuthorizationInput(request, list, facts));
     if (listing.decision === 'allowed') {
       return {
@@ -59,6 +69,8 @@ export const checker: Checker = {
       return {
         status: 'unknown',
         missing: listing.layers.filter((l) => l.result === 'unknown').flatMap((l) => l.missing ?? [l.layer]),
+        // the key is known to be missing: only whether the caller may list the bucket stands between
+        closeness: 0,
       };
     }
     const readAllowed = read.result.decision === 'allowed';

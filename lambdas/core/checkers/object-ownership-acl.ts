@@ -1,7 +1,7 @@
 import type { Fix } from '../model';
 import { known } from '../model';
 import { ownershipCommand } from '../fix/commands';
-import { bucketAccountId, objectFact } from '../fix/input';
+import { bucketAccountId, bucketFact, objectFact } from '../fix/input';
 import { layerEvidence } from '../fix/layers';
 import { viewLayer } from '../fix/layer-check';
 import { needsOf, verifyS3 } from '../fix/verify';
@@ -85,7 +85,17 @@ export const checker: Checker = {
         ),
       };
     }
-    if (view.kind === 'unknown') return { status: 'unknown', missing: view.missing };
+    if (view.kind === 'unknown') {
+      // the bucket's Object Ownership was read and lets other accounts own objects: only the object's owner is missing
+      const b = bucketFact(facts, request.bucket);
+      const setting =
+        b?.status === 'known' && b.value.ownership.status === 'known' ? b.value.ownership.value : undefined;
+      return {
+        status: 'unknown',
+        missing: view.missing,
+        ...(setting !== undefined && setting !== 'BucketOwnerEnforced' ? { closeness: 1 as const } : {}),
+      };
+    }
     return { status: view.kind, detail: view.detail };
   },
 };

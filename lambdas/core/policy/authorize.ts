@@ -14,6 +14,7 @@
  * every policy traced in full, eagerly; test/core/policy/authorize/equivalence.test.ts proves them deep-equal.
  */
 import type { Acl, Fact } from '../model';
+import { withInferred } from './inferred';
 import type {
   AccessPointInput,
   AuthorizationInput,
@@ -161,8 +162,13 @@ function voidNotes(ctx: GrantContext, all: readonly Scenario[], gf: GrantFacts) 
   let bucket: string | null = null;
   let accessPoint: string | null = null;
   if (first && or3(...ctx.bucket.grants.map((g) => g.matched)) !== false) {
-    if (ownershipVoidsBucketPolicy(first, ctx)) {
-      bucket = `the object is owned by account ${gf.objectOwner}: the bucket policy's Allow does not cover it`;
+    // RestrictPublicBuckets voiding the grant whoever owns the object is named before an ownership that is not known
+    const rpbEverywhere = all.every((sc) => rpbVoids(sc, ctx.bucket, ctx));
+    if (ownershipVoidsBucketPolicy(first, ctx) && !(rpbEverywhere && gf.objectOwner === null)) {
+      bucket =
+        gf.objectOwner !== null
+          ? `the object is owned by account ${gf.objectOwner}: the bucket policy's Allow does not cover it`
+          : "the object may be owned by another account (its owner is not known): the bucket policy's Allow would not cover it";
     } else if (rpbVoids(first, ctx.bucket, ctx)) {
       bucket =
         "RestrictPublicBuckets ignores the public policy's Allow for a caller outside the bucket owner's account";
@@ -337,7 +343,15 @@ function exemptRoot(pol: ResourcePolicy, exempt: Tri): ResourcePolicy {
   return { ...pol, deny: pol.deny === true ? 'unknown' : pol.deny };
 }
 
+/**
+ * The decision, with the recorded facts first and, where they leave a layer unknown, the values the record only
+ * implies (marked `dependsOnInferred`: ./inferred.ts).
+ */
 export function authorize(input: AuthorizationInput): AuthorizationResult {
+  return withInferred(input, authorizeKnown);
+}
+
+function authorizeKnown(input: AuthorizationInput): AuthorizationResult {
   const req = input.request;
   const kind = callerKind(req.principal);
   const s3 = input.s3;

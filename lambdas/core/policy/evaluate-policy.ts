@@ -104,7 +104,24 @@ function resourceListed(r: CompiledResource, resource: string, ctx: ContextView)
   return arnMatchEncoded(v, resource, true);
 }
 
+/**
+ * A NotResource value whose policy variable has no value (no default) matches no resource, and "any attempt to
+ * match it fails and causes the statement to be invalid": such a NotResource statement applies to nothing (it does
+ * not turn into "every resource"). https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
+ * ("Policy variables with no value": "If a variable that has no value in the authorization context is used as part
+ * of the Resource or NotResource element of a policy, the resource that includes a policy variable with no value
+ * will not match any resource"; principal key table: "not present … any attempt to match it fails and causes the
+ * statement to be invalid").
+ */
+function notResourceVoid(st: CompiledStatement, ctx: ContextView): boolean {
+  if (!st.notResource || !st.resourceVariables) return false;
+  for (const r of st.resources)
+    if (r.template !== null && resolveTemplate(r.template, ctx) === ABSENT) return true;
+  return false;
+}
+
 function resourceApplies(st: CompiledStatement, resource: string, ctx: ContextView): Tri {
+  if (notResourceVoid(st, ctx)) return false;
   let listed: Tri = false;
   for (const r of st.resources) {
     const m = resourceListed(r, resource, ctx);
@@ -142,8 +159,11 @@ function resourceDetail(st: CompiledStatement, resource: string, m: Tri, ctx: Co
   const values = resourceValues(st, ctx);
   if (m === 'unknown')
     return `${st.notResource ? 'NotResource' : 'Resource'} ${values} depends on an unknown key`;
-  if (st.notResource)
+  if (st.notResource) {
+    if (m === false && notResourceVoid(st, ctx))
+      return `NotResource ${values} has a policy variable with no value: the statement matches no resource`;
     return m ? `${resource} is outside NotResource ${values}` : `${resource} is in NotResource ${values}`;
+  }
   return m ? `${resource} matches Resource ${values}` : `${resource} does not match Resource ${values}`;
 }
 
@@ -192,6 +212,35 @@ function traceStatement(st: CompiledStatement, request: EngineRequest, ctx: Cont
     conditions = list;
   }
   const detail = statementDetail(st, request, resource, principal, conditions, matched);
+  if (matched !== 'unknown' && ctx.usesInferred && dependsOnInferred(resource, principal, conditions))
+    return {
+      ...statementTrace(st, resource, principal, conditions, matched, detail),
+      dependsOnInferred: true,
+    };
+  return statementTrace(st, resource, principal, conditions, matched, detail);
+}
+
+/** Whether `matched` would be 'unknown' with the inferred condition results taken as unknown. */
+function dependsOnInferred(
+  resource: Tri,
+  principal: PrincipalResult | null,
+  conditions: readonly ConditionTrace[],
+): boolean {
+  if (!conditions.some((c) => c.inferred === true)) return false;
+  let without: Tri = resource;
+  if (principal !== null) without = and(without, principal.matched);
+  for (const c of conditions) without = and(without, c.inferred === true ? 'unknown' : c.result);
+  return without === 'unknown';
+}
+
+function statementTrace(
+  st: CompiledStatement,
+  resource: Tri,
+  principal: PrincipalResult | null,
+  conditions: readonly ConditionTrace[],
+  matched: Tri,
+  detail: string,
+): StatementTrace {
   // true when the resource matched or might match (an unknown variable); `matched` carries the Tri.
   const resourceMatched = resource !== false;
   // Three literal shapes (no principal / principal / principal with a kind) keep the objects monomorphic.

@@ -17,6 +17,7 @@
  * - Grants are treated as usable without an IAM policy in the grantee's account (inferred from the grants page).
  */
 import type { KmsGrant } from '../model';
+import { withInferred } from './inferred';
 import type { AuthorizationResult, EngineRequest, KmsAuthorizationInput, LayerResult, Tri } from './types';
 import {
   boundaryCalc,
@@ -187,7 +188,15 @@ function keyStateCalc(state: string | null): { permit: Tri; note: string | null 
   return { permit: false, note: `the key is ${state}: KMS refuses cryptographic operations with it` };
 }
 
+/**
+ * The decision, with the recorded facts first and, where they leave a layer unknown, the values the record only
+ * implies (marked `dependsOnInferred`: ./inferred.ts).
+ */
 export function authorizeKms(input: KmsAuthorizationInput): AuthorizationResult {
+  return withInferred(input, authorizeKmsKnown);
+}
+
+function authorizeKmsKnown(input: KmsAuthorizationInput): AuthorizationResult {
   const req = input.request;
   const kind = callerKind(req.principal);
   const awsManaged = input.keyManager === 'AWS';

@@ -42,6 +42,11 @@ export interface EngineRequest {
   /** The account that owns the resource; unknown when the facts do not tell. */
   readonly resourceAccountId: string | null;
   readonly context: ConditionContext;
+  /**
+   * Evaluate with the context's inferred values (ConditionContext.inferred) wherever a key is otherwise unknown.
+   * Set only by the engine itself, for its second pass (policy/inferred.ts): callers leave it unset.
+   */
+  readonly useInferred?: boolean;
 }
 
 // ---------------------------------------------------------------------------
@@ -92,6 +97,11 @@ export interface ConditionTrace {
   readonly result: Tri;
   /** One line, e.g. "aws:SourceIp 198.51.100.7 is not in 203.0.113.0/24". */
   readonly detail: string;
+  /**
+   * The request value (or a policy variable's value) was inferred from what the record lacks
+   * (ConditionContext.inferred), not recorded: the result is only as sure as the inference ('likely').
+   */
+  readonly inferred?: true;
 }
 
 export interface StatementTrace {
@@ -115,6 +125,8 @@ export interface StatementTrace {
   /** All of action, resource, principal and conditions matched (unknown if any is unknown). */
   readonly matched: Tri;
   readonly detail: string;
+  /** `matched` is decided only thanks to an inferred value: without it, it would be 'unknown'. */
+  readonly dependsOnInferred?: true;
 }
 
 export interface PolicyEvaluation {
@@ -172,6 +184,17 @@ export interface LayerResult {
    * be decided, e.g. an Allow whose condition key is unknown and no Deny statement that could match).
    */
   readonly denyPossible?: boolean;
+  /**
+   * For an unknown layer that is not a policy: everything known points at a denial, only unknown facts stand between
+   * (Block Public Access voids every grant that could apply to the caller, whether one would apply without it could
+   * not be decided). For policies the same is read from the traces: a Deny statement with `matched: 'unknown'`.
+   */
+  readonly leansDeny?: true;
+  /**
+   * The result rests on inferred values (ConditionContext.inferred), here the keys: with the recorded facts alone
+   * the layer is 'unknown'. A cause read from such a layer is at most 'likely', never 'confirmed'.
+   */
+  readonly dependsOnInferred?: readonly string[];
 }
 
 export type Decision = 'allowed' | 'explicitly-denied' | 'implicitly-denied';
@@ -180,6 +203,8 @@ export interface AuthorizationResult {
   /** 'unknown' when a layer that could change the outcome could not be evaluated. */
   readonly decision: Decision | 'unknown';
   readonly layers: readonly LayerResult[];
+  /** The decision rests on these inferred keys: with the recorded facts alone it is 'unknown' (see LayerResult). */
+  readonly dependsOnInferred?: readonly string[];
 }
 
 /**

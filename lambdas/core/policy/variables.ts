@@ -5,14 +5,18 @@
  *  - `${key}` is replaced by the value of the context key `key` (any key; names are case-insensitive);
  *  - `${key, 'default'}` uses 'default' when the key is absent from the request;
  *  - `${*}`, `${?}`, `${$}` are the literal characters `*`, `?`, `$` (so they are never wildcards);
- *  - a key that has no value (and no default) leaves "no equal or like value": the Resource or the
- *    condition value matches nothing;
+ *  - a key that has no value (and no default) leaves "no equal or like value" (#policy-vars-no-value): a Resource
+ *    value with it matches nothing; a NotResource value with it makes the statement match no resource (the
+ *    statement is void, it does not turn into "every resource": evaluate-policy.ts notResourceVoid); in a
+ *    condition, positive operators (StringEquals, StringLike …) do not match and negated ones (StringNotEquals,
+ *    StringNotLike …) do ("Inverted condition operators … do match against a null value");
  *  - only policies with "Version": "2012-10-17" substitute variables; without it (2008-10-17) the
  *    text is literal: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html
  *  - a multivalued key cannot be a variable: such a key resolves to no value (assumption, documented).
  *
  * Context: key names are case-insensitive; `values` are present, `absent` are known missing, anything else
- * is 'unknown' or absent as `otherKeys` says. A few keys AWS always sets are derived from the request's
+ * is 'unknown' or absent as `otherKeys` says. With `request.useInferred` (the engine's second pass, ./inferred.ts)
+ * a key that would be unknown takes its inferred value (ConditionContext.inferred), and `isInferred` says so. A few keys AWS always sets are derived from the request's
  * principal when the context does not mention them (aws:PrincipalArn — the role ARN for a role session —,
  * aws:PrincipalAccount, aws:username for IAM users, aws:PrincipalServiceName, aws:ResourceAccount /
  * s3:ResourceAccount): https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
@@ -129,6 +133,8 @@ interface LoweredContext {
   readonly values: ReadonlyMap<string, readonly string[]>;
   readonly absent: ReadonlySet<string>;
   readonly unknown: ReadonlySet<string> | null;
+  /** ConditionContext.inferred, lower-cased (null when there is none). */
+  readonly inferred: ReadonlyMap<string, readonly string[]> | null;
 }
 
 const loweredCache = new WeakMap<ConditionContext, LoweredContext>();
@@ -149,7 +155,16 @@ function lower(ctx: ConditionContext): LoweredContext {
   const absent = new Set<string>();
   for (const k of ctx.absent ?? []) if (typeof k === 'string') absent.add(k.toLowerCase());
   const unknown = ctx.unknown?.length ? new Set(ctx.unknown.map((k) => String(k).toLowerCase())) : null;
-  l = { values, absent, unknown };
+  let inferred: Map<string, readonly string[]> | null = null;
+  for (const [k, iv] of Object.entries(ctx.inferred ?? {})) {
+    const v: unknown = iv?.value;
+    const list =
+      typeof v === 'string' ? [v] : Array.isArray(v) ? (v as unknown[]).filter(isScalar).map(String) : [];
+    if (list.length === 0) continue;
+    if (inferred === null) inferred = new Map();
+    inferred.set(k.toLowerCase(), list);
+  }
+  l = { values, absent, unknown, inferred };
   loweredCache.set(ctx, l);
   return l;
 }
@@ -158,14 +173,37 @@ function lower(ctx: ConditionContext): LoweredContext {
 export class ContextView {
   private readonly lowered: LoweredContext;
   private readonly otherUnknown: boolean;
+  /** The inferred values, when the request asks to evaluate with them (policy/inferred.ts); else null. */
+  private readonly inferred: ReadonlyMap<string, readonly string[]> | null;
   private derivedCache: Map<string, ContextValue> | null = null;
   constructor(private readonly request: EngineRequest) {
     this.lowered = lower(request.context);
     this.otherUnknown = request.context.otherKeys !== 'absent';
+    this.inferred = request.useInferred === true ? this.lowered.inferred : null;
   }
 
-  /** Values of a key: a non-empty list, ABSENT, or UNKNOWN. An empty list counts as absent. */
+  /**
+   * Values of a key: a non-empty list, ABSENT, or UNKNOWN. An empty list counts as absent. With `useInferred`, a key
+   * that would be UNKNOWN takes its inferred value (see `isInferred`).
+   */
   get(key: string): ContextValue {
+    const v = this.known(key);
+    if (v !== UNKNOWN || this.inferred === null) return v;
+    return this.inferred.get(key) ?? UNKNOWN;
+  }
+
+  /** Whether this view evaluates with inferred values at all. */
+  get usesInferred(): boolean {
+    return this.inferred !== null;
+  }
+
+  /** Whether `get(key)` answers with an inferred value (not a recorded or derived one). */
+  isInferred(key: string): boolean {
+    return this.inferred !== null && this.inferred.has(key) && this.known(key) === UNKNOWN;
+  }
+
+  /** The value from the recorded and derived facts alone. */
+  private known(key: string): ContextValue {
     const v = this.lowered.values.get(key);
     if (v !== undefined) return v.length === 0 ? ABSENT : v;
     if (this.lowered.absent.has(key)) return ABSENT;

@@ -13,7 +13,7 @@
 import type { Finding, RootCause } from '../model';
 import { checksSummary, clip, findingCause, headline, principalName, type RenderOptions } from './sns';
 import { safeFinding, slackCode, slackCodeBlock, slackEntities, slackProse } from './safe';
-import { changeLine, simulatorLine } from './second-lines';
+import { changeLine, explainedWithoutCause, simulatorLine } from './second-lines';
 
 export const SLACK_LIMITS = {
   blocks: 50,
@@ -212,9 +212,12 @@ export function renderSlack(untrusted: Finding, opts: RenderOptions = {}): Slack
       ),
     );
   } else if (finding.rootCauses.length === 0) {
+    const byRecord = explainedWithoutCause(finding);
     head.push(
       section(
-        '*Unexplained:* no layer could be shown to deny this request; see the checks that could not run.',
+        byRecord
+          ? e(byRecord)
+          : '*Unexplained:* no layer could be shown to deny this request; see the checks that could not run.',
       ),
     );
   }

@@ -11,7 +11,7 @@
  */
 import type { Finding, RootCause, RootCauseId } from '../model';
 import { safeFinding, safeText } from './safe';
-import { changeLine, simulatorLine } from './second-lines';
+import { changeLine, explainedWithoutCause, simulatorLine } from './second-lines';
 
 export interface RenderOptions {
   /** How many more times the same problem happened since `since` (dedup digest). */
@@ -199,7 +199,10 @@ export function renderSnsMessage(untrusted: Finding, opts: RenderOptions = {}): 
   }
   out.push(`Verdict: ${finding.verdict}`);
   if (finding.rootCauses.length === 0 && finding.error === undefined) {
-    out.push('No layer could be shown to deny this request; see the unchecked layers below.');
+    out.push(
+      explainedWithoutCause(finding) ??
+        'No layer could be shown to deny this request; see the unchecked layers below.',
+    );
   }
   finding.rootCauses.forEach((c, i) => out.push('', ...causeLines(finding, c, i)));
   if (finding.awsMessage.note) out.push('', `AWS message: ${finding.awsMessage.note}`);

@@ -10,7 +10,7 @@
 import { createColors } from 'picocolors';
 import type { Check, Finding, RootCause } from '../model';
 import { safeFinding, safeJson } from './safe';
-import { changeLine, simulatorLine } from './second-lines';
+import { changeLine, explainedWithoutCause, recordLine, simulatorLine } from './second-lines';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -69,6 +69,7 @@ function header(f: Finding, c: Colors, verbose: boolean): string[] {
     }`,
     `  from     ${r.sourceIp ?? 'unknown address'}${via ? ` ${via}` : ''}${r.secureTransport === false ? ' over plain HTTP' : ''}`,
     `  error    ${r.errorCode}${verbose && r.errorMessage ? `: ${r.errorMessage}` : ''}`,
+    ...(recordLine(f) ? [`  record   ${recordLine(f)}`] : []),
     c.dim(
       `  event    ${f.eventId} at ${f.eventTime} (${f.region})${r.mapped ? '' : ' - operation not in the action table'}`,
     ),
@@ -145,7 +146,9 @@ function renderOne(f: Finding, c: Colors, verbose: boolean): string {
     out.push(c.red(/^analysis failed/i.test(f.error) ? f.error : `Analysis failed: ${f.error}`), '');
   const definite = f.rootCauses.filter((r) => r.confidence !== 'possible');
   const possible = f.rootCauses.filter((r) => r.confidence === 'possible');
-  if (definite.length === 0 && !f.error) {
+  const byRecord = explainedWithoutCause(f);
+  if (byRecord) out.push(c.green(byRecord), '');
+  else if (definite.length === 0 && !f.error) {
     out.push(
       possible.length > 0
         ? c.yellow(
@@ -161,6 +164,9 @@ function renderOne(f: Finding, c: Colors, verbose: boolean): string {
     for (const rc of possible) {
       const missing = rc.evidence.map((e) => e.detail.replace(/^not read: /, '')).join('; ');
       out.push(`  ? ${c.cyan(rc.id)}${missing ? c.dim(`  missing: ${missing}`) : ''}`);
+      // the single read that would settle it (analyze.ts puts it in the possible cause's fix)
+      const read = rc.fix.commands[0];
+      if (read) out.push(`      ${c.dim('settle:')} ${read}`);
     }
     out.push('');
   }

@@ -159,6 +159,11 @@ describe('applying a verified fix to the snapshot removes the cause', () => {
     // the old record's enhanced message still names the layer; compare evaluations only
     const again = explain({ ...event, errorMessage: 'Access Denied' }, view).finding;
     expect(again.error).toBeUndefined();
-    expect(again.rootCauses.map((c) => c.id)).not.toContain(cause.id);
+    expect(again.checks.find((c) => c.layer === cause.id)?.status).toBe('pass');
+    // a decisive error code (a KMS record's AccessDenied) still names its layer, but no longer as confirmed
+    const code = request.evidence!.errorCode;
+    if (code.decisive && code.pointsAt.includes(cause.id))
+      expect(again.rootCauses.find((c) => c.id === cause.id)?.confidence).toBe('likely');
+    else expect(again.rootCauses.map((c) => c.id)).not.toContain(cause.id);
   });
 });

@@ -238,17 +238,32 @@ export function conditionResult(c: CompiledCondition, ctx: ContextView): Tri {
   return compute(c, ctx);
 }
 
+/** Whether the condition read an inferred value: its key, or a policy variable in its values. */
+function readsInferred(c: CompiledCondition, ctx: ContextView): boolean {
+  if (!ctx.usesInferred) return false;
+  if (ctx.isInferred(c.keyLower)) return true;
+  for (const t of c.templates) {
+    if (t.parts === null) continue;
+    for (const part of t.parts) if (typeof part !== 'string' && ctx.isInferred(part.key)) return true;
+  }
+  return false;
+}
+
 /** Evaluates one condition against the request context and returns its trace. */
 export function evaluateCondition(c: CompiledCondition, ctx: ContextView): ConditionTrace {
   const result = compute(c, ctx);
   const requestValues = lastRequest;
   const display = lastDisplay;
-  return {
-    operator: c.operatorText,
-    key: c.key,
-    requestValues,
-    policyValues: display,
-    result,
-    detail: describe(c, requestValues, display, result),
-  };
+  const detail = describe(c, requestValues, display, result);
+  if (readsInferred(c, ctx))
+    return {
+      operator: c.operatorText,
+      key: c.key,
+      requestValues,
+      policyValues: display,
+      result,
+      detail: `${detail} (with an inferred value: the record implies it, it does not state it)`,
+      inferred: true,
+    };
+  return { operator: c.operatorText, key: c.key, requestValues, policyValues: display, result, detail };
 }

@@ -169,6 +169,34 @@ export function bpaLayer(
       deny: false,
     };
   }
+  // A public grant in play that could not be decided (an unreadable bucket policy, an object whose owner or ACL is
+  // not known): RestrictPublicBuckets / IgnorePublicAcls may void it. When no grant survives them at all, everything
+  // known points at Block Public Access (`leansDeny`).
+  const voiding = (['RestrictPublicBuckets', 'IgnorePublicAcls'] as const).filter((s) => bpa[s] === true);
+  if (missing.length === 0 && relevant && withoutBpa === 'unknown' && actual !== true && voiding.length > 0) {
+    // it leans to deny when no grant survives, or when a grant known to name the caller is voided
+    const all = actual === false || voided.length > 0;
+    return {
+      result: {
+        ...layer(
+          'block-public-access',
+          'unknown',
+          [],
+          actual === false
+            ? `${voiding.join(' and ')} void every public grant for this caller; whether a grant would apply without them could not be decided`
+            : voided.length > 0
+              ? `${voided.join('; ')}; whether another grant applies could not be decided`
+              : `${voiding.join(' and ')} may void a public grant that could not be decided`,
+          [
+            'whether a public bucket-policy or ACL grant applies to this caller (a fact it depends on could not be read)',
+          ],
+        ),
+        ...(all ? { leansDeny: true as const } : {}),
+      },
+      permit: 'unknown',
+      deny: false,
+    };
+  }
   const on = BPA_SETTINGS.filter((s) => bpa[s] === true);
   if (missing.length > 0 && !relevant) {
     return notApplicable(

@@ -63,8 +63,18 @@ export function policyGrants(into: GrantSet, pol: ResourcePolicy, voided: boolea
   for (const g of pol.grants) addGrant(into, g.category, g.matched);
 }
 
+/**
+ * RestrictPublicBuckets voids a public policy's grants for callers outside the owner's account (AWS service principals
+ * excepted). A policy that could not be read may or may not be public: its unknown grants are voided only for an
+ * anonymous caller, whom only a public statement (Principal "*") can name; a named caller may hold a non-public grant.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html
+ */
 export const rpbVoids = (sc: Scenario, pol: ResourcePolicy, ctx: GrantContext): boolean =>
-  sc.rpb && pol.isPublic && !ctx.service && !sc.inBucketAccount;
+  sc.rpb && !ctx.service && !sc.inBucketAccount && (unreadable(pol) ? ctx.noIdentity : pol.isPublic);
+
+/** A policy whose grants are not known (not read, or not parseable). */
+const unreadable = (pol: ResourcePolicy): boolean =>
+  pol.state === 'unknown' || (pol.evaluated !== null && pol.evaluated.error !== null);
 
 export const ownershipVoidsBucketPolicy = (sc: Scenario, ctx: GrantContext): boolean =>
   ctx.objectRequest && sc.foreign && !sc.enforced;
@@ -73,7 +83,9 @@ export function aclGrantsInto(into: GrantSet, sc: Scenario, ctx: GrantContext): 
   if (ctx.aclNeed === null || ctx.aclGrants === null || sc.enforced) return;
   if (ctx.aclGrants === 'unknown') {
     addGrant(into, 'direct', sc.ipa ? false : 'unknown');
-    addGrant(into, 'account', 'unknown');
+    // An anonymous caller has no account: only a grant to the AllUsers group (public) can name it.
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html#specifying-grantee-predefined-groups
+    addGrant(into, 'account', ctx.noIdentity && !ctx.service ? false : 'unknown');
     return;
   }
   for (const g of ctx.aclGrants) {

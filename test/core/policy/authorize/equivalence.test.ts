@@ -268,6 +268,48 @@ describe('fast path = reference: traps', () => {
     );
   });
 
+  it('a value the record only implies (inferred aws:SecureTransport) decided in a second pass, in every layer', () => {
+    // test/core/policy/authorize/inferred.test.ts states the behaviour; here both engines must agree on it
+    const plain = doc('bucket-policy', 'bucket-policy', [
+      {
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: '*',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
+    ]);
+    const tls = doc('TlsOnly', 'identity-inline', [
+      {
+        Effect: 'Allow',
+        Action: 's3:*',
+        Resource: '*',
+        Condition: { Bool: { 'aws:SecureTransport': 'true' } },
+      },
+    ]);
+    const base = request(session, 's3:GetObject', OBJECT_ARN, {}, 'unknown');
+    const req = {
+      ...base,
+      context: {
+        ...base.context,
+        inferred: {
+          'aws:SecureTransport': {
+            value: 'false',
+            confidence: 'likely' as const,
+            reason: 'no TLS details',
+            from: ['tlsDetails'],
+          },
+        },
+      },
+    };
+    expectSameS3(input(req, { identityPolicies: known([get]), bucketPolicy: known(plain) }));
+    expectSameS3(input(req, { identityPolicies: known([tls]), bucketPolicy: known(plain) }));
+    expectSameS3(input(req, { identityPolicies: known([tls]), permissionsBoundary: known(boundary) }));
+    expectSameS3(
+      input(req, { identityPolicies: known([get]), sessionPolicy: known({ ...tls, source: 'session' }) }),
+    );
+  });
+
   it('malformed policies (parse errors) in every layer', () => {
     const bad = doc('Broken', 'identity-managed', [{ Effect: 'Maybe', Action: 's3:*', Resource: '*' }]);
     const badCond = doc('BadCond', 'bucket-policy', [

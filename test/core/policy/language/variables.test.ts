@@ -94,6 +94,105 @@ describe('variables in Resource (reference_policies_variables.html)', () => {
   });
 });
 
+describe('policy variables with no value (reference_policies_variables.html#policy-vars-no-value)', () => {
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html, "Policy variables with no
+  // value": "If a variable that has no value in the authorization context is used as part of the Resource or
+  // NotResource element of a policy, the resource that includes a policy variable with no value will not match any
+  // resource"; "Inverted condition operators like StringNotEquals or StringNotLike do match against a null value".
+  const notResourceDeny = {
+    Version: '2012-10-17',
+    Statement: {
+      Effect: 'Deny',
+      Action: 's3:GetObject',
+      NotResource: 'arn:aws:s3:::data-bucket/home/${aws:username}/*',
+    },
+  };
+
+  it('a Deny whose NotResource has ${aws:username} does not apply to a role session (no aws:username): it matches no resource', () => {
+    const ev = evaluate(
+      notResourceDeny,
+      request({ principal: roleSession(), resource: 'arn:aws:s3:::data-bucket/home/alice/notes.txt' }),
+    );
+    expect(ev.decision).toBe('none');
+    expect(ev.statements[0]?.matched).toBe(false);
+    expect(ev.statements[0]?.detail).toContain('has a policy variable with no value');
+  });
+
+  it('the same NotResource Deny still applies to an IAM user outside their home prefix, and spares their own', () => {
+    const outside = request({ principal: iamUser('bob'), resource: 'arn:aws:s3:::data-bucket/home/alice/x' });
+    const inside = request({
+      principal: iamUser('alice'),
+      resource: 'arn:aws:s3:::data-bucket/home/alice/x',
+    });
+    expect(evaluate(notResourceDeny, outside).decision).toBe('deny');
+    expect(evaluate(notResourceDeny, inside).decision).toBe('none');
+  });
+
+  it("a NotResource variable with a default ${key, 'default'} has a value, so the statement applies", () => {
+    const doc = {
+      Version: '2012-10-17',
+      Statement: {
+        Effect: 'Deny',
+        Action: 's3:GetObject',
+        NotResource: "arn:aws:s3:::data-bucket/home/${aws:username, 'shared'}/*",
+      },
+    };
+    const session = (resource: string) => request({ principal: roleSession(), resource });
+    expect(evaluate(doc, session('arn:aws:s3:::data-bucket/home/alice/x')).decision).toBe('deny');
+    expect(evaluate(doc, session('arn:aws:s3:::data-bucket/home/shared/x')).decision).toBe('none');
+  });
+
+  it('a NotResource variable the request does not tell about stays unknown', () => {
+    const doc = {
+      Version: '2012-10-17',
+      Statement: {
+        Effect: 'Deny',
+        Action: 's3:GetObject',
+        NotResource: 'arn:aws:s3:::b/${aws:PrincipalTag/team}/*',
+      },
+    };
+    expect(evaluate(doc, request({ resource: 'arn:aws:s3:::b/red/x', otherKeys: 'unknown' })).decision).toBe(
+      'unknown',
+    );
+  });
+
+  it("AWS's own example: a Deny with StringNotEquals s3:ExistingObjectTag/Team ${aws:PrincipalTag/Team} denies a caller without the Team tag", () => {
+    const doc = {
+      Version: '2012-10-17',
+      Statement: {
+        Effect: 'Deny',
+        Action: 's3:GetObject',
+        Resource: 'arn:aws:s3:::amzn-s3-demo-bucket/*',
+        Condition: { StringNotEquals: { 's3:ExistingObjectTag/Team': '${aws:PrincipalTag/Team}' } },
+      },
+    };
+    const untagged = request({ principal: roleSession(), values: { 's3:ExistingObjectTag/Team': 'red' } });
+    const tagged = request({
+      principal: roleSession(),
+      values: { 's3:ExistingObjectTag/Team': 'red', 'aws:PrincipalTag/Team': 'red' },
+    });
+    expect(evaluate(doc, untagged).decision).toBe('deny');
+    expect(evaluate(doc, tagged).decision).toBe('none');
+  });
+
+  it('a Resource value with a no-value variable matches nothing, but another Resource value of the statement still can', () => {
+    const doc = {
+      Version: '2012-10-17',
+      Statement: {
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: ['arn:aws:s3:::b/home/${aws:username}/*', 'arn:aws:s3:::b/public/*'],
+      },
+    };
+    expect(
+      evaluate(doc, request({ principal: roleSession(), resource: 'arn:aws:s3:::b/public/x' })).decision,
+    ).toBe('allow');
+    expect(
+      evaluate(doc, request({ principal: roleSession(), resource: 'arn:aws:s3:::b/home/x/y' })).decision,
+    ).toBe('none');
+  });
+});
+
 describe('variables in condition values (reference_policies_variables.html)', () => {
   it.each([
     ['StringLike', 'home/${aws:username}/*', { 's3:prefix': 'home/alice/docs' }, true],

@@ -1,0 +1,363 @@
+/**
+ * What single read would settle a merely possible cause (issue 13 item 2): the AWS CLI call that returns the missing
+ * fact, and where the same fact goes in a snapshot (docs/SNAPSHOT.md). The first fact the cause's layer lacks
+ * decides: an unreadable policy or setting (read it), or a condition key the request does not carry (read what
+ * gives it: the organization, the caller's tags, the object's tags …). A key only the request itself knew (e.g.
+ * aws:SecureTransport) has no read: that is said instead.
+ */
+import type { NeedEvaluation } from './checkers/types';
+import type { AccessRequest, Fact, RequestFacts, RootCauseId } from './model';
+import { awsLine } from './fix/commands';
+import { bucketFact, callerAccountId, callerIdentityArn, objectFact } from './fix/input';
+import type { LayerId } from './policy/types';
+
+export interface SettlingRead {
+  /** The AWS CLI read that returns the missing fact; null when no read can (the request alone knew it). */
+  readonly command: string | null;
+  /** Where the fact goes in a snapshot (docs/SNAPSHOT.md), when it has a place there. */
+  readonly snapshotField: string | null;
+  /** The missing fact, as a noun phrase ("the bucket policy of reports-bucket"). */
+  readonly what: string;
+}
+
+/** A snapshot path segment (a JSON key that may hold dots or quotes). */
+const seg = (s: string): string => (/^[\w-]+$/.test(s) ? `.${s}` : `[${JSON.stringify(s)}]`);
+
+const unknownFact = (f: Fact<unknown> | null | undefined): boolean => f?.status === 'unknown';
+
+interface Subject {
+  readonly request: AccessRequest;
+  readonly facts: RequestFacts;
+  readonly bucket: string | null;
+  readonly key: string | null;
+  readonly bucketAccount: string | null;
+  readonly callerAccount: string | null;
+  /** "role" / "user" and its name, from the caller's IAM identity ARN. */
+  readonly iam: { readonly kind: 'role' | 'user'; readonly name: string } | null;
+}
+
+function subjectOf(request: AccessRequest, facts: RequestFacts): Subject {
+  const arn = callerIdentityArn(request, facts);
+  const m = arn ? /^arn:aws[\w-]*:iam::\d{12}:(role|user)\/(?:.*\/)?([^/]+)$/.exec(arn) : null;
+  const b = bucketFact(facts, request.bucket);
+  return {
+    request,
+    facts,
+    bucket: request.bucket,
+    key: request.key,
+    bucketAccount:
+      (b?.status === 'known' && b.value.accountId.status === 'known' ? b.value.accountId.value : null) ??
+      request.bucketAccountId,
+    callerAccount: callerAccountId(request, facts),
+    iam: m ? { kind: m[1] as 'role' | 'user', name: m[2]! } : null,
+  };
+}
+
+const B = (s: Subject): string => s.bucket ?? 'BUCKET';
+const K = (s: Subject): string => s.key ?? 'KEY';
+
+function bucketRead(s: Subject, what: string, call: string, field: string): SettlingRead {
+  return {
+    command: awsLine(['s3api', call, '--bucket', B(s)]),
+    snapshotField: `buckets${seg(B(s))}.${field}`,
+    what,
+  };
+}
+
+const bucketPolicyRead = (s: Subject): SettlingRead =>
+  bucketRead(s, `the bucket policy of ${B(s)}`, 'get-bucket-policy', 'policy');
+
+const objectRead = (s: Subject, what: string): SettlingRead => ({
+  command: awsLine(['s3api', 'head-object', '--bucket', B(s), '--key', K(s)]),
+  snapshotField: `buckets${seg(B(s))}.objects${seg(K(s))}`,
+  what,
+});
+
+function identityRead(s: Subject, what: string): SettlingRead {
+  const acct = s.callerAccount ?? 'ACCOUNT';
+  if (!s.iam)
+    return {
+      command: 'aws iam get-account-authorization-details',
+      snapshotField: `accounts${seg(acct)}.authorizationDetails`,
+      what,
+    };
+  const list = s.iam.kind === 'role' ? 'RoleDetailList' : 'UserDetailList';
+  const nameField = s.iam.kind === 'role' ? 'RoleName' : 'UserName';
+  const filter = s.iam.kind === 'role' ? 'Role' : 'User Group';
+  return {
+    command: awsLine([
+      'iam',
+      'get-account-authorization-details',
+      '--filter',
+      filter,
+      'LocalManagedPolicy',
+      'AWSManagedPolicy',
+    ]),
+    snapshotField: `accounts${seg(acct)}.authorizationDetails.${list}[${nameField}=${JSON.stringify(s.iam.name)}]`,
+    what,
+  };
+}
+
+function orgRead(s: Subject, side: 'caller' | 'bucket', kind: 'SCP' | 'RCP' | null): SettlingRead {
+  const acct = (side === 'caller' ? s.callerAccount : s.bucketAccount) ?? 'ACCOUNT';
+  const org = side === 'caller' ? s.facts.principalOrganization : s.facts.resourceOrganization;
+  if (unknownFact(org))
+    return {
+      command: 'aws organizations describe-organization',
+      snapshotField: 'organization',
+      what: `the organization of account ${acct}`,
+    };
+  if (kind === null)
+    return {
+      command: awsLine(['organizations', 'list-parents', '--child-id', acct]),
+      snapshotField: `accounts${seg(acct)}.organizationPath`,
+      what: `the organization path of account ${acct}`,
+    };
+  const filter = kind === 'SCP' ? 'SERVICE_CONTROL_POLICY' : 'RESOURCE_CONTROL_POLICY';
+  return {
+    command: awsLine(['organizations', 'list-policies-for-target', '--target-id', acct, '--filter', filter]),
+    snapshotField: `organization.${kind === 'SCP' ? 'serviceControlPolicies' : 'resourceControlPolicies'} (and accounts${seg(acct)}.organizationPath)`,
+    what: `the ${kind}s on the organization path of account ${acct}`,
+  };
+}
+
+/** The read that gives a condition key the request does not carry. */
+function keyRead(s: Subject, key: string): SettlingRead {
+  const k = key.toLowerCase();
+  if (k === 'aws:principalorgid' || k === 'aws:principalorgpaths') return orgRead(s, 'caller', null);
+  if (k === 'aws:resourceorgid' || k === 'aws:resourceorgpaths') return orgRead(s, 'bucket', null);
+  if (k.startsWith('aws:principaltag/')) {
+    return {
+      command: awsLine([
+        'iam',
+        `list-${s.iam?.kind ?? 'role'}-tags`,
+        `--${s.iam?.kind ?? 'role'}-name`,
+        s.iam?.name ?? 'ROLE_NAME',
+      ]),
+      snapshotField: identityRead(s, '').snapshotField,
+      what: `the tags of the caller (${key})`,
+    };
+  }
+  if (k.startsWith('s3:existingobjecttag/'))
+    return {
+      command: awsLine(['s3api', 'get-object-tagging', '--bucket', B(s), '--key', K(s)]),
+      snapshotField: `buckets${seg(B(s))}.objects${seg(K(s))}.tags`,
+      what: `the tags of the object (${key})`,
+    };
+  if (k.startsWith('aws:resourcetag/'))
+    return {
+      command: awsLine(['s3api', 'get-bucket-tagging', '--bucket', B(s)]),
+      snapshotField: null,
+      what: `the tags of the bucket (${key})`,
+    };
+  if (k === 'aws:sourcevpc' && s.request.vpcEndpointId)
+    return {
+      command: awsLine(['ec2', 'describe-vpc-endpoints', '--vpc-endpoint-ids', s.request.vpcEndpointId]),
+      snapshotField: `vpcEndpoints${seg(s.request.vpcEndpointId)}.VpcId`,
+      what: `the VPC of endpoint ${s.request.vpcEndpointId} (${key})`,
+    };
+  return {
+    command: null,
+    snapshotField: null,
+    what: `${key}: the record does not carry it, and no later read can tell what this request carried`,
+  };
+}
+
+/** The condition keys (and principals) that left the cause's layers undecided, in statement order. */
+function unknownKeys(evaluations: readonly NeedEvaluation[], layers: readonly LayerId[]): string[] {
+  const out: string[] = [];
+  for (const e of evaluations)
+    for (const l of e.result.layers) {
+      if (!layers.includes(l.layer) || l.result !== 'unknown') continue;
+      for (const p of l.policies)
+        for (const st of p.statements) {
+          if (st.matched !== 'unknown') continue;
+          for (const c of st.conditions) if (c.result === 'unknown' && !out.includes(c.key)) out.push(c.key);
+        }
+    }
+  return out;
+}
+
+function kmsRead(s: Subject, evaluations: readonly NeedEvaluation[]): SettlingRead {
+  const keyEval = evaluations.find(
+    (e) =>
+      e.need.action.toLowerCase().startsWith('kms:') && e.result.layers.some((l) => l.result === 'unknown'),
+  );
+  if (keyEval) {
+    const arn = keyEval.need.resource;
+    const keyFact = s.facts.kmsKeys[arn];
+    const grantsUnknown = keyFact?.status === 'known' && keyFact.value.grants.status === 'unknown';
+    const keys = unknownKeys([keyEval], ['kms-key-policy', 'kms-grants']);
+    if (keyFact?.status === 'known' && !grantsUnknown && keys.length > 0) return keyRead(s, keys[0]!);
+    return grantsUnknown
+      ? {
+          command: awsLine(['kms', 'list-grants', '--key-id', arn]),
+          snapshotField: `kmsKeys${seg(arn)}.Grants`,
+          what: `the grants of KMS key ${arn}`,
+        }
+      : {
+          command: awsLine(['kms', 'get-key-policy', '--key-id', arn, '--policy-name', 'default']),
+          snapshotField: `kmsKeys${seg(arn)}.KeyPolicy`,
+          what: `the key policy of KMS key ${arn}`,
+        };
+  }
+  const writes = s.request.needs.some((n) => /^s3:putobject$/i.test(n.action));
+  if (writes)
+    return bucketRead(
+      s,
+      `the default encryption of ${B(s)} (it decides whether the upload uses SSE-KMS)`,
+      'get-bucket-encryption',
+      'encryption',
+    );
+  return objectRead(s, `the object's encryption (head-object ServerSideEncryption, SSEKMSKeyId)`);
+}
+
+/**
+ * The single read that would settle whether `id` denied. `layers` are the engine layers the cause rests on
+ * (analyze.ts RESTS_ON); an unknown id gets a generic answer from its layers, or null.
+ */
+export function settlingRead(
+  id: RootCauseId,
+  layers: readonly LayerId[],
+  request: AccessRequest,
+  facts: RequestFacts,
+  evaluations: readonly NeedEvaluation[],
+): SettlingRead | null {
+  const s = subjectOf(request, facts);
+  const bucket = bucketFact(facts, s.bucket);
+  const bucketUnknown = unknownFact(bucket);
+  const b = bucket?.status === 'known' ? bucket.value : null;
+  const keys = unknownKeys(evaluations, layers);
+  const principalUnknown = unknownFact(facts.principal);
+  switch (id) {
+    case 'bucket-policy-explicit-deny':
+      if (bucketUnknown || unknownFact(b?.policy)) return bucketPolicyRead(s);
+      break;
+    case 'cross-account-no-bucket-grant':
+      if (bucketUnknown || unknownFact(b?.policy)) return bucketPolicyRead(s);
+      if (unknownFact(b?.acl)) return bucketRead(s, `the ACL of ${B(s)}`, 'get-bucket-acl', 'acl');
+      break;
+    case 'identity-policy-explicit-deny':
+    case 'identity-policy-no-allow':
+    case 'resource-arn-mismatch':
+    case 'permissions-boundary':
+      if (principalUnknown)
+        return identityRead(
+          s,
+          `the ${id === 'permissions-boundary' ? 'permissions boundary' : 'identity policies'} of ${callerIdentityArn(request, facts) ?? 'the caller'}`,
+        );
+      break;
+    case 'session-policy':
+      if (unknownFact(facts.sessionPolicy)) {
+        const akid = request.principal.accessKeyId;
+        return {
+          command: akid
+            ? awsLine([
+                'cloudtrail',
+                'lookup-events',
+                '--lookup-attributes',
+                `AttributeKey=AccessKeyId,AttributeValue=${akid}`,
+              ])
+            : null,
+          snapshotField: request.principal.arn ? `sessions${seg(request.principal.arn)}` : 'sessions',
+          what: 'whether the session was created with a session policy (the AssumeRole / GetFederationToken event of its access key)',
+        };
+      }
+      break;
+    case 'scp-deny':
+      if (unknownFact(facts.scpLevels) || unknownFact(facts.principalOrganization))
+        return orgRead(s, 'caller', 'SCP');
+      break;
+    case 'rcp-deny':
+      if (unknownFact(facts.rcpLevels) || unknownFact(facts.resourceOrganization))
+        return orgRead(s, 'bucket', 'RCP');
+      break;
+    case 'vpc-endpoint-policy':
+      if (unknownFact(facts.vpcEndpoint) && request.vpcEndpointId)
+        return {
+          command: awsLine(['ec2', 'describe-vpc-endpoints', '--vpc-endpoint-ids', request.vpcEndpointId]),
+          snapshotField: `vpcEndpoints${seg(request.vpcEndpointId)}.PolicyDocument`,
+          what: `the policy of VPC endpoint ${request.vpcEndpointId}`,
+        };
+      break;
+    case 'access-point-policy': {
+      const ap = facts.accessPoint;
+      const arn = request.accessPointArn;
+      const policyUnknown = unknownFact(ap) || (ap?.status === 'known' && unknownFact(ap.value.policy));
+      if (policyUnknown && arn) {
+        const m = /:(\d{12}):accesspoint\/([^/]+)/.exec(arn);
+        return {
+          command: awsLine([
+            's3control',
+            'get-access-point-policy',
+            '--account-id',
+            m?.[1] ?? 'ACCOUNT',
+            '--name',
+            m?.[2] ?? 'NAME',
+          ]),
+          snapshotField: `accessPoints${seg(arn)}.Policy`,
+          what: `the policy of access point ${arn}`,
+        };
+      }
+      break;
+    }
+    case 'block-public-access': {
+      if (bucketUnknown || unknownFact(b?.publicAccessBlock))
+        return bucketRead(
+          s,
+          `the Block Public Access settings of ${B(s)}`,
+          'get-public-access-block',
+          'publicAccessBlock',
+        );
+      const acct = s.bucketAccount;
+      if (acct && unknownFact(facts.accountPublicAccessBlock[acct]))
+        return {
+          command: awsLine(['s3control', 'get-public-access-block', '--account-id', acct]),
+          snapshotField: `accounts${seg(acct)}.publicAccessBlock`,
+          what: `the account-level Block Public Access settings of ${acct}`,
+        };
+      if (unknownFact(b?.policy)) return bucketPolicyRead(s);
+      break;
+    }
+    case 'object-ownership-acl': {
+      if (bucketUnknown || unknownFact(b?.ownership))
+        return bucketRead(
+          s,
+          `the Object Ownership setting of ${B(s)}`,
+          'get-bucket-ownership-controls',
+          'ownershipControls',
+        );
+      const obj = objectFact(facts, s.bucket, s.key);
+      if (s.key !== null && unknownFact(obj))
+        return {
+          command: awsLine(['s3api', 'get-object-acl', '--bucket', B(s), '--key', K(s)]),
+          snapshotField: `buckets${seg(B(s))}.objects${seg(K(s))}.acl`,
+          what: 'the owner and ACL of the object',
+        };
+      if (unknownFact(b?.acl)) return bucketRead(s, `the ACL of ${B(s)}`, 'get-bucket-acl', 'acl');
+      break;
+    }
+    case 'kms-key-access':
+      return kmsRead(s, evaluations);
+    case 'missing-object-no-list': {
+      const obj = objectFact(facts, s.bucket, s.key);
+      if (obj === null || unknownFact(obj))
+        return objectRead(s, 'whether the key exists (head-object answers 404 when it does not)');
+      break;
+    }
+    case 'request-expired-or-invalid':
+      return null;
+    default:
+      break;
+  }
+  if (keys.length > 0) return keyRead(s, keys[0]!);
+  if (principalUnknown && layers.some((l) => l === 'identity-policy' || l === 'permissions-boundary'))
+    return identityRead(s, `the identity policies of the caller`);
+  return null;
+}
+
+/** The one line a possible cause carries: what to read, the command, and the snapshot field. */
+export function settleText(r: SettlingRead): string {
+  if (r.command === null) return `Nothing can settle it later: ${r.what}.`;
+  return `To settle it, read ${r.what}: ${r.command}${r.snapshotField ? ` (snapshot: ${r.snapshotField})` : ''}.`;
+}

@@ -1,0 +1,224 @@
+/**
+ * Explaining the denial you cannot fully see (issue 13): the record's evidence first, a value the record only implies
+ * makes a cause likely (never confirmed), and what is merely possible is ranked by how close it came to denying and
+ * says which single read would settle it.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadSnapshot, SnapshotView } from '../../lambdas/adapters/snapshot';
+import { analyze, closeness, evaluateNeeds, priorOrder, PRIOR } from '../../lambdas/core/analyze';
+import { toAccessRequest } from '../../lambdas/core/event/request';
+import { CHECKERS } from '../../lambdas/core/checkers';
+import { ROOT_CAUSE_IDS } from '../../lambdas/core/model';
+import { renderText } from '../../lambdas/core/render/text';
+import { emptyView, exampleView, explain, ROOT, scenarioEvent } from './checkers/helpers';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const full = JSON.parse(readFileSync(join(ROOT, 'examples', 'snapshot.json'), 'utf8')) as Json;
+const viewWithout = (drop: (s: Json) => void): SnapshotView => {
+  const s = JSON.parse(JSON.stringify(full)) as Json;
+  drop(s);
+  return new SnapshotView(loadSnapshot(JSON.stringify(s), 'partial'));
+};
+
+/** The office-network read of reports/q3.csv over plain HTTP: no TLS details in a 1.09 record. */
+function plainHttpRead(): Json {
+  const e = scenarioEvent('AppRole reads a report from outside the office network') as Json;
+  e['sourceIPAddress'] = '203.0.113.10';
+  e['eventVersion'] = '1.09';
+  delete e['tlsDetails'];
+  delete e['additionalEventData']['CipherSuite'];
+  e['errorMessage'] = 'Access Denied';
+  return e;
+}
+
+describe('a value the record only implies (aws:SecureTransport inferred false)', () => {
+  it('makes the DenyInsecureTransport statement the cause, likely and never confirmed, with what was inferred and from which fields', () => {
+    const { finding } = explain(plainHttpRead());
+    const first = finding.rootCauses[0]!;
+    expect(first).toMatchObject({ id: 'bucket-policy-explicit-deny', confidence: 'likely' });
+    expect(first.title).toContain('DenyInsecureTransport');
+    const inferred = first.evidence.find((e) => e.layer === 'record')!;
+    expect(inferred.detail).toMatch(/^aws:SecureTransport = false is inferred, not recorded: /);
+    expect(inferred.detail).toContain(
+      'record fields: eventVersion, tlsDetails, additionalEventData.CipherSuite',
+    );
+    expect(finding.verdict).toBe('partially-explained');
+  });
+
+  it('exposes the record evidence on the finding, and the compact text says "likely plain HTTP" in one line', () => {
+    const { finding } = explain(plainHttpRead());
+    expect(finding.recordEvidence?.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'transport', confidence: 'likely', value: 'false' }),
+      ]),
+    );
+    const lines = renderText([finding], { color: false }).split('\n');
+    expect(lines.filter((l) => l.includes('likely plain HTTP'))).toEqual([
+      '  record   likely plain HTTP (no TLS details in a 1.09 record): a Deny on aws:SecureTransport "false" would apply',
+    ]);
+  });
+
+  it('a record with TLS details confirms nothing about plain HTTP: the same read is allowed by the bucket policy', () => {
+    const e = plainHttpRead();
+    e['tlsDetails'] = { tlsVersion: 'TLSv1.3' };
+    const { finding } = explain(e);
+    expect(finding.rootCauses.map((c) => c.id)).not.toContain('bucket-policy-explicit-deny');
+  });
+});
+
+describe('a decisive error code', () => {
+  function aclRequest(): Json {
+    const e = scenarioEvent('ACL sent to a BucketOwnerEnforced bucket') as Json;
+    e['requestParameters']['x-amz-acl'] = 'public-read';
+    return e;
+  }
+
+  it('AccessControlListNotSupported: Object Ownership confirmed from the record, Block Public Access never named, even with a public-read ACL and no facts at all', () => {
+    for (const view of [undefined, emptyView]) {
+      const { finding } = explain(aclRequest(), view);
+      expect(finding.rootCauses[0]).toMatchObject({ id: 'object-ownership-acl', confidence: 'confirmed' });
+      expect(finding.rootCauses.map((c) => c.id)).not.toContain('block-public-access');
+      expect(finding.verdict).toBe('explained');
+    }
+  });
+
+  it.each([
+    ['AllAccessDisabled', 'All access to this object has been disabled'],
+    [
+      'AccountProblem',
+      'There is a problem with your AWS account that prevents the action from completing successfully.',
+    ],
+    ['InvalidObjectState', "The operation is not valid for the object's storage class"],
+  ])(
+    '%s names no root cause: the finding is explained by the record and says why, never a wrong cause',
+    (code, message) => {
+      const e = scenarioEvent('NoS3Role has no S3 permissions at all') as Json;
+      e['errorCode'] = code;
+      e['errorMessage'] = message;
+      // InvalidObjectState is not read as a denial from logs (not access control); a record given to analyze is explained
+      const request = toAccessRequest(e);
+      const finding = analyze(request, exampleView.gatherSync(request));
+      expect(finding.rootCauses).toEqual([]);
+      expect(finding.verdict).toBe('explained');
+      expect(finding.recordEvidence?.errorCode).toMatchObject({ code, decisive: true, pointsAt: [] });
+      expect(finding.awsMessage.note).toContain(`The error code ${code} explains the denial`);
+      expect(finding.awsMessage.note).toContain('no root cause is named');
+      expect(finding.checks).toHaveLength(ROOT_CAUSE_IDS.length);
+      expect(renderText([finding], { color: false })).toContain(`Not an access-control denial: ${code}: `);
+    },
+  );
+});
+
+describe('ranking what is merely possible', () => {
+  it('a bucket-policy Deny that matches on everything known (only the source IP and VPC endpoint unknown) beats unread SCPs, RCPs and session policies', () => {
+    const e = scenarioEvent('AppRole reads a report from outside the office network') as Json;
+    e['sourceIPAddress'] = 'AWS Internal';
+    e['errorMessage'] = 'Access Denied';
+    const view = viewWithout((s) => {
+      delete s['organization'];
+      delete s['sessions'];
+    });
+    const { finding } = explain(e, view);
+    const possible = finding.rootCauses.filter((c) => c.confidence === 'possible').map((c) => c.id);
+    expect(possible[0]).toBe('bucket-policy-explicit-deny');
+    expect(possible).toEqual(expect.arrayContaining(['scp-deny', 'rcp-deny', 'session-policy']));
+  });
+
+  it('each possible cause names the single read that settles it: the exact AWS CLI command and the snapshot field', () => {
+    const e = scenarioEvent('AppRole reads a report from outside the office network') as Json;
+    e['errorMessage'] = 'Access Denied';
+    const view = viewWithout((s) => {
+      delete s['buckets']['reports-bucket']['policy'];
+      delete s['sessions'];
+    });
+    const { finding } = explain(e, view);
+    const byId = new Map(finding.rootCauses.map((c) => [c.id, c]));
+    expect(byId.get('bucket-policy-explicit-deny')?.fix.commands).toEqual([
+      'aws s3api get-bucket-policy --bucket reports-bucket',
+    ]);
+    expect(byId.get('bucket-policy-explicit-deny')?.fix.summary).toContain(
+      'snapshot: buckets.reports-bucket.policy',
+    );
+    expect(renderText([finding], { color: false })).toContain(
+      '      settle: aws s3api get-bucket-policy --bucket reports-bucket',
+    );
+    expect(byId.get('session-policy')?.fix.commands[0]).toMatch(
+      /^aws cloudtrail lookup-events --lookup-attributes AttributeKey=AccessKeyId,AttributeValue=ASIA/,
+    );
+  });
+
+  it('kms-key-access stays possible while the encryption could not be read (it never vanishes as "no SSE-KMS key")', () => {
+    const view = viewWithout((s) => {
+      delete s['buckets']['reports-bucket']['objects'];
+      delete s['buckets']['reports-bucket']['encryption'];
+    });
+    const e = scenarioEvent('NoS3Role has no S3 permissions at all') as Json;
+    const { finding } = explain(e, view);
+    expect(finding.checks.find((c) => c.layer === 'kms-key-access')).toMatchObject({ status: 'unknown' });
+    const withoutIdentity = viewWithout((s) => {
+      delete s['buckets']['reports-bucket']['objects'];
+      delete s['accounts'];
+    });
+    const partial = explain(e, withoutIdentity).finding;
+    const kms = partial.rootCauses.find((c) => c.id === 'kms-key-access');
+    expect(kms?.confidence).toBe('possible');
+    expect(kms?.fix.commands).toEqual(['aws s3api head-object --bucket reports-bucket --key reports/q3.csv']);
+  });
+
+  it("AWS's message names its causes first among the possible ones", () => {
+    const e = scenarioEvent('NoS3Role has no S3 permissions at all') as Json;
+    const { finding } = explain(e, emptyView);
+    // the message says "no identity-based policy allows": its cause is likely, and the others it names lead the rest
+    expect(finding.rootCauses[0]).toMatchObject({ id: 'identity-policy-no-allow', confidence: 'likely' });
+    const possible = finding.rootCauses.filter((c) => c.confidence === 'possible').map((c) => c.id);
+    expect(possible.slice(0, 2).sort()).toEqual(['missing-object-no-list', 'resource-arn-mismatch']);
+  });
+
+  it('closeness reads the engine: a Deny on unknown keys (0), a read layer (1), an unread one (2)', () => {
+    const e = scenarioEvent('AppRole reads a report from outside the office network') as Json;
+    e['sourceIPAddress'] = 'AWS Internal';
+    const { request, facts } = explain(e);
+    const evaluations = evaluateNeeds(request, facts);
+    expect(closeness('bucket-policy-explicit-deny', evaluations)).toBe(0);
+    expect(closeness('scp-deny', evaluations)).toBe(2);
+    expect(closeness('scp-deny', evaluations, 1)).toBe(1);
+  });
+});
+
+describe('the prior order (how often each cause occurs)', () => {
+  it('lists every root cause once, each with a reason; session policies and SCPs rank below bucket-policy conditions', () => {
+    const order = PRIOR.map((p) => p.id);
+    expect([...order].sort()).toEqual([...ROOT_CAUSE_IDS].sort());
+    for (const p of PRIOR) expect(p.why.length).toBeGreaterThan(10);
+    const at = (id: string) => order.indexOf(id as (typeof order)[number]);
+    expect(at('bucket-policy-explicit-deny')).toBeLessThan(at('scp-deny'));
+    expect(at('bucket-policy-explicit-deny')).toBeLessThan(at('session-policy'));
+  });
+
+  it('a cross-account request puts the missing bucket grant first and RCPs before SCPs', () => {
+    const cross = priorOrder(true);
+    expect(cross[0]).toBe('cross-account-no-bucket-grant');
+    expect(cross.indexOf('rcp-deny')).toBeLessThan(cross.indexOf('scp-deny'));
+    expect(priorOrder(false).indexOf('scp-deny')).toBeLessThan(priorOrder(false).indexOf('rcp-deny'));
+  });
+
+  it('every registered checker has a place (a new id not listed comes after, in checker order)', () => {
+    for (const c of CHECKERS) expect(PRIOR.some((p) => p.id === c.id)).toBe(true);
+  });
+});
+
+describe('the settling read is safe to paste', () => {
+  it('quotes a hostile key for the shell (quotes, $(), spaces stay literal)', () => {
+    const e = scenarioEvent('bob reads a key that does not exist and may not list') as Json;
+    const key = "dev/it's $(touch pwned) `x` a b.txt";
+    e['requestParameters']['key'] = key;
+    e['resources'][0]['ARN'] = `arn:aws:s3:::reports-bucket/${key}`;
+    const { finding } = explain(e, emptyView);
+    const read = finding.rootCauses.find((c) => c.id === 'missing-object-no-list')?.fix.commands[0];
+    // quoted by the one quoting function (lambdas/core/fix/commands.ts; proven through bash in test/security/commands.test.ts)
+    expect(read).toBe(
+      "aws s3api head-object --bucket reports-bucket --key $'dev/it\\'s $(touch pwned) \\x60x\\x60 a b.txt'",
+    );
+  });
+});
