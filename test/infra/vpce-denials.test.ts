@@ -59,7 +59,8 @@ describe('vpcEndpointDenials=true', () => {
 
   it.each([
     ['vpce-snapshot.json', 'confirmed', 'does not allow s3:GetObject'],
-    ['vpce-snapshot-no-endpoint.json', 'likely', 'AWS reports that the VPC endpoint policy'],
+    // VpceAccessDenied is decisive (issue 13): it names the VPC endpoint policy even when the endpoint could not be read
+    ['vpce-snapshot-no-endpoint.json', 'confirmed', 'AWS reports that the VPC endpoint policy'],
   ])(
     'the matched event, explained with %s: cause vpc-endpoint-policy (%s), naming the endpoint',
     async (snapshot, confidence, title) => {

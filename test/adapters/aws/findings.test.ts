@@ -35,7 +35,14 @@ async function bothWays(
   tweak(aws);
   const live = await explainRequest(
     request,
-    new AwsAccountView({ clients: aws.clients, auditorAccountId: ACCOUNT, region: 'us-east-1' }),
+    // objectMetadata: the live view heads the object too, as the snapshot below carries head-object facts (without
+    // it the live view knows existence only, and the object's encryption stays unknown: issue 13)
+    new AwsAccountView({
+      clients: aws.clients,
+      auditorAccountId: ACCOUNT,
+      region: 'us-east-1',
+      objectMetadata: true,
+    }),
   );
   const { snapshot } = await captureSnapshot({
     buckets: [BUCKET],
