@@ -160,12 +160,17 @@ const CAUSE_LAYERS: Partial<Record<RootCauseId, readonly LayerId[]>> = {
   'block-public-access': ['block-public-access'],
   'object-ownership-acl': ['object-ownership'],
   'kms-key-access': ['kms-key-policy', 'kms-grants'],
+  'requester-pays': ['requester-pays'],
+  'object-lock': ['object-lock'],
 };
 
 /** Most specific first among the implicit denials: a specific cause above the general one it implies. */
 const IMPLICIT_ORDER: readonly RootCauseId[] = [
+  'requester-pays',
+  'object-lock',
   'resource-arn-mismatch',
   'missing-object-no-list',
+  'service-principal-grant',
   'block-public-access',
   'object-ownership-acl',
   'vpc-endpoint-policy',
