@@ -346,14 +346,14 @@ export interface ObjectFacts {
   readonly ownerAccountId?: string;
   readonly acl?: Acl;
   /**
-   * Object Lock retention of the version (get-object-retention .Retention); null = the version has none (known);
+   * Object Lock retention of the version (get-object-retention .Retention); null = the version has none;
    * absent = not collected. https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-overview.html
    */
-  readonly retention?: ObjectRetention | null;
-  /** Legal hold of the version (get-object-legal-hold .LegalHold.Status); null = none (known); absent = not collected. */
-  readonly legalHold?: 'ON' | 'OFF' | null;
+  readonly retention?: Fact<ObjectRetention | null>;
+  /** Legal hold of the version (get-object-legal-hold .LegalHold.Status); null = none; absent = not collected. */
+  readonly legalHold?: Fact<'ON' | 'OFF' | null>;
   /** The object's tags (get-object-tagging .TagSet, as key -> value); absent = not collected. */
-  readonly tags?: Readonly<Record<string, string>>;
+  readonly tags?: Fact<Readonly<Record<string, string>>>;
 }
 
 export interface ObjectRetention {

@@ -60,14 +60,17 @@ export function objectFactsOf(o: SnapshotObject): ObjectFacts {
     ...(o.acl !== undefined ? { acl: aclOf(o.acl) } : {}),
     ...(o.retention !== undefined
       ? {
-          retention:
+          retention: known(
             o.retention === null
               ? null
               : { mode: o.retention.Mode, retainUntilDate: o.retention.RetainUntilDate },
+          ),
         }
       : {}),
-    ...(o.legalHold !== undefined ? { legalHold: o.legalHold === null ? null : o.legalHold.Status } : {}),
-    ...(o.tags !== undefined ? { tags: Object.fromEntries(o.tags.map((t) => [t.Key, t.Value])) } : {}),
+    ...(o.legalHold !== undefined
+      ? { legalHold: known(o.legalHold === null ? null : o.legalHold.Status) }
+      : {}),
+    ...(o.tags !== undefined ? { tags: known(Object.fromEntries(o.tags.map((t) => [t.Key, t.Value]))) } : {}),
   };
 }
 
@@ -110,9 +113,16 @@ export function bucketFacts(name: string, b: SnapshotBucket): BucketFacts {
     encryption: field(b.encryption, where('encryption'), encryptionOf),
     acl: b.acl !== undefined ? known(aclOf(b.acl)) : NOT_COLLECTED(where('acl')),
     objects: {},
-    requestPayment:
-      b.requestPayment !== undefined ? known(b.requestPayment.Payer) : NOT_COLLECTED(where('requestPayment')),
-    objectLock: field(b.objectLockConfiguration, where('objectLockConfiguration'), objectLockOf),
+    // Optional (issue 19): left out when the snapshot does not carry them, as the live view leaves them out when it
+    // does not read them; the analysis takes an absent one as notCollected.
+    ...(b.requestPayment !== undefined ? { requestPayment: known(b.requestPayment.Payer) } : {}),
+    ...(b.objectLockConfiguration !== undefined
+      ? {
+          objectLock: known(
+            b.objectLockConfiguration === null ? null : objectLockOf(b.objectLockConfiguration),
+          ),
+        }
+      : {}),
   };
 }
 

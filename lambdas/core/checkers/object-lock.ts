@@ -103,16 +103,14 @@ export const checker: Checker = {
         { layer: 'object-lock', detail: hit.layer.note ?? 'Object Lock refused the request' },
       ];
       if (obj?.status === 'known') {
-        if (obj.value.retention)
+        const r = obj.value.retention?.status === 'known' ? obj.value.retention.value : null;
+        const hold = obj.value.legalHold?.status === 'known' ? obj.value.legalHold.value : null;
+        if (r)
           evidence.push({
             layer: 'object-lock',
-            detail: `get-object-retention: Mode ${obj.value.retention.mode}, RetainUntilDate ${obj.value.retention.retainUntilDate}`,
+            detail: `get-object-retention: Mode ${r.mode}, RetainUntilDate ${r.retainUntilDate}`,
           });
-        if (obj.value.legalHold)
-          evidence.push({
-            layer: 'object-lock',
-            detail: `get-object-legal-hold: Status ${obj.value.legalHold}`,
-          });
+        if (hold) evidence.push({ layer: 'object-lock', detail: `get-object-legal-hold: Status ${hold}` });
       }
       if (saysLock)
         evidence.push({ layer: 'object-lock', detail: `errorMessage: ${request.errorMessage ?? ''}` });

@@ -5,7 +5,7 @@
  * Key definitions: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html and
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
  */
-import { S3_OPERATIONS } from '../actions';
+import { DIRECTORY_BUCKET_EVENT_SOURCE, READ_ONLY_SESSION_CALLS, S3_OPERATIONS } from '../actions';
 import type { ConditionContext, InferredValue, Principal } from '../model';
 import { asObject, field, str, text, textField, type JsonObject } from './fields';
 import type { Location } from './resources';
@@ -68,6 +68,7 @@ export function buildContext(input: ContextInput): ConditionContext {
   serviceKeys(b, input.principal, input.network);
   if (text(input.record['eventSource']) === KMS_EVENT_SOURCE) kmsKeys(b, input);
   else s3Keys(b, input);
+  if (text(input.record['eventSource']) === DIRECTORY_BUCKET_EVENT_SOURCE) sessionModeKey(b, input.record);
   return b.build();
 }
 
@@ -351,6 +352,9 @@ function s3Keys(b: ContextBuilder, input: ContextInput): void {
     b.set('s3:x-amz-metadata-directive', param('x-amz-metadata-directive'), rp('x-amz-metadata-directive'));
   if (eventName === 'CreateBucket')
     b.set('s3:x-amz-object-ownership', param('x-amz-object-ownership'), rp('x-amz-object-ownership'));
+  // Request headers that are not condition keys but decide Requester Pays and Object Lock (fix/input.ts
+  // requestHeader): carried in the context, where `simulate` takes them too.
+  for (const h of ['x-amz-request-payer', 'x-amz-bypass-governance-retention']) b.set(h, param(h), rp(h));
   if (COPY_CALLS.has(eventName))
     b.set('s3:x-amz-copy-source', param('x-amz-copy-source'), rp('x-amz-copy-source'));
   if (Object.hasOwn(S3_OPERATIONS, eventName) && S3_OPERATIONS[eventName]?.scope === 'object')
@@ -431,6 +435,24 @@ function accessPointKeys(b: ContextBuilder, location: Location): void {
   }
   const from = 'resources[].ARN / requestParameters (access point)';
   b.set('s3:DataAccessPointArn', ap.arn, from).set('s3:DataAccessPointAccount', ap.accountId, from);
+}
+
+/**
+ * s3express:SessionMode of a directory bucket call: CreateSession records the mode it asks for
+ * (x-amz-create-session-mode, ReadWrite by default); a write needs a ReadWrite session; a read may use either.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html
+ */
+function sessionModeKey(b: ContextBuilder, record: JsonObject): void {
+  const eventName = text(record['eventName']) ?? '';
+  const mode = str(field(asObject(record['requestParameters']), 'x-amz-create-session-mode'));
+  if (eventName === 'CreateSession')
+    b.set(
+      's3express:SessionMode',
+      mode ?? 'ReadWrite',
+      mode ? 'requestParameters.x-amz-create-session-mode' : 'eventName (default mode)',
+    );
+  else if (!READ_ONLY_SESSION_CALLS.has(eventName) && eventName !== 'HeadBucket')
+    b.set('s3express:SessionMode', 'ReadWrite', 'eventName (a write needs a ReadWrite session)');
 }
 
 /** A KMS call S3 made for the caller: kms:ViaService and the S3 encryption context. */

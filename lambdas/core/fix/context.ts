@@ -248,7 +248,8 @@ function tagKeys(
   // The object the request names: its tags are s3:ExistingObjectTag/<key>, every other tested key is absent.
   const b = request.bucket !== null ? facts.buckets[request.bucket] : undefined;
   const o = b?.status === 'known' && request.key !== null ? b.value.objects[request.key] : undefined;
-  const tags = o?.status === 'known' && o.value.exists ? o.value.tags : undefined;
+  const tagFact = o?.status === 'known' && o.value.exists ? o.value.tags : undefined;
+  const tags = tagFact?.status === 'known' ? tagFact.value : undefined;
   const lowerValues = new Set(Object.keys(request.context.values).map((k) => k.toLowerCase()));
   const requestTagsKnown =
     lowerValues.has('s3:requestobjecttagkeys') ||

@@ -283,10 +283,8 @@ function objectLockInput(
     retention = known(null);
     legalHold = known(null);
   } else {
-    retention =
-      obj.value.retention !== undefined ? known(obj.value.retention) : notCollected(`${what} retention`);
-    legalHold =
-      obj.value.legalHold !== undefined ? known(obj.value.legalHold) : notCollected(`${what} legal hold`);
+    retention = obj.value.retention ?? notCollected(`${what} retention`);
+    legalHold = obj.value.legalHold ?? notCollected(`${what} legal hold`);
   }
   const bypass = requestHeader(request, 'x-amz-bypass-governance-retention');
   const bypassHeader: Tri = bypass === 'unknown' ? 'unknown' : bypass?.toLowerCase() === 'true';
