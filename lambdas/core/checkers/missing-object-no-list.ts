@@ -34,7 +34,9 @@ export const checker: Checker = {
       return {
         status: 'unknown',
         missing: [
-          `head-object s3://${read.need.bucket}/${read.need.key}${obj?.status === 'unknown' && obj.permission ? ` (needs ${obj.permission})` : ''}`,
+          read.need.bucket === null
+            ? `whether the object exists (the bucket behind ${request.accessPointArn ?? 'the request'} is not in the record)`
+            : `head-object s3://${read.need.bucket}/${read.need.key}${obj?.status === 'unknown' && obj.permission ? ` (needs ${obj.permission})` : ''}`,
         ],
       };
     }
