@@ -64,12 +64,19 @@ export const ACTION_SCOPES: Readonly<Record<string, ResourceScope>> = {
   's3:GetBucketVersioning': 'bucket',
   's3:GetBucketTagging': 'bucket',
   's3:GetBucketLogging': 'bucket',
+  // issue 19: Requester Pays and the Object Lock configuration of the bucket a denial names
+  's3:GetBucketRequestPayment': 'bucket',
+  's3:GetBucketObjectLockConfiguration': 'bucket',
   's3:ListBucket': 'bucket',
   's3:ListBucketVersions': 'bucket',
   's3:GetObjectAcl': 'object',
   's3:GetObject': 'object',
   's3:GetObjectVersion': 'object',
   's3:GetObjectTagging': 'object',
+  's3:GetObjectVersionTagging': 'object',
+  // issue 19: the retention and legal hold of the version a denied delete names
+  's3:GetObjectRetention': 'object',
+  's3:GetObjectLegalHold': 'object',
   's3:GetObjectAttributes': 'object',
   's3:GetObjectVersionAcl': 'object',
   's3:GetAccessPointPolicy': 'accesspoint',
@@ -210,12 +217,14 @@ function sidFor(scope: ResourceScope): string {
 const WILDCARD_REASONS: Readonly<Record<ResourceScope, string>> = {
   bucket:
     'No bucket list was given, so every bucket of the account is audited: read-only bucket configuration ' +
-    '(policy, ACL, ownership, encryption, public access block, location) of the bucket a denial names, and ' +
-    'whether the denied key exists (s3:ListBucket / s3:ListBucketVersions with the key as prefix; no object ' +
-    'content).',
+    '(policy, ACL, ownership, encryption, public access block, location, Requester Pays, Object Lock) of the ' +
+    'bucket a denial names, and whether the denied key exists (s3:ListBucket / s3:ListBucketVersions with the key ' +
+    'as prefix; no object content).',
   object:
-    'Objects of the audited buckets: the ACL of the denied key (s3:GetObjectAcl/GetObjectVersionAcl), which is ' +
-    'known only at run time. No object content is readable unless readObjectMetadata is set.',
+    'Objects of the audited buckets: the ACL, tags, Object Lock retention and legal hold of the denied key ' +
+    '(s3:GetObjectAcl/GetObjectVersionAcl, s3:GetObjectTagging/GetObjectVersionTagging, s3:GetObjectRetention, ' +
+    's3:GetObjectLegalHold), which is known only at run time. No object content is readable unless ' +
+    'readObjectMetadata is set.',
   accesspoint: 'Access point policies of this account: a denied request may come through any access point.',
   'iam-principal':
     'Roles, users and groups of this account: the denied principal is known only at run time; read-only ' +
@@ -234,7 +243,9 @@ const WILDCARD_REASONS: Readonly<Record<ResourceScope, string>> = {
 
 /** The object reason when object metadata (s3:GetObject/GetObjectVersion) is granted: opt-in, explained. */
 const OBJECT_METADATA_REASON =
-  'Objects of the audited buckets: the ACL of the denied key (s3:GetObjectAcl/GetObjectVersionAcl) and, because ' +
+  'Objects of the audited buckets: the ACL, tags, Object Lock retention and legal hold of the denied key ' +
+  '(s3:GetObjectAcl/GetObjectVersionAcl, s3:GetObjectTagging/GetObjectVersionTagging, s3:GetObjectRetention, ' +
+  's3:GetObjectLegalHold) and, because ' +
   'readObjectMetadata is set (opt-in), HeadObject for its exact SSE-KMS key (s3:GetObject/GetObjectVersion, ' +
   'which also allow reading content); the key is known only at run time.';
 

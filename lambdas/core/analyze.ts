@@ -170,6 +170,8 @@ const CAUSE_LAYERS: Partial<Record<RootCauseId, readonly LayerId[]>> = {
   'block-public-access': ['block-public-access'],
   'object-ownership-acl': ['object-ownership'],
   'kms-key-access': ['kms-key-policy', 'kms-grants'],
+  'requester-pays': ['requester-pays'],
+  'object-lock': ['object-lock'],
 };
 
 /**
@@ -186,8 +188,11 @@ const RESTS_ON: Partial<Record<RootCauseId, readonly LayerId[]>> = {
 
 /** Most specific first among the implicit denials: a specific cause above the general one it implies. */
 const IMPLICIT_ORDER: readonly RootCauseId[] = [
+  'requester-pays',
+  'object-lock',
   'resource-arn-mismatch',
   'missing-object-no-list',
+  'service-principal-grant',
   'block-public-access',
   'object-ownership-acl',
   'vpc-endpoint-policy',
@@ -213,6 +218,10 @@ const IMPLICIT_ORDER: readonly RootCauseId[] = [
  * docs/ROOT-CAUSES.md prints this table (scripts/gen-root-causes.ts).
  */
 export const PRIOR: readonly { readonly id: RootCauseId; readonly why: string }[] = [
+  {
+    id: 'service-principal-grant',
+    why: 'applies only to AWS service callers (CloudFront, log delivery, replication), and for them the missing or mis-scoped service grant (aws:SourceArn, aws:SourceAccount) is the usual 403',
+  },
   {
     id: 'bucket-policy-explicit-deny',
     why: 'every request meets the bucket policy, and its conditions (source IP, VPC endpoint, TLS, organization, encryption headers) are the most common explicit deny on S3',
@@ -240,6 +249,14 @@ export const PRIOR: readonly { readonly id: RootCauseId; readonly why: string }[
   {
     id: 'object-ownership-acl',
     why: 'only objects another account wrote without BucketOwnerEnforced, or requests that set ACLs',
+  },
+  {
+    id: 'requester-pays',
+    why: 'only Requester Pays buckets read from another account without x-amz-request-payer',
+  },
+  {
+    id: 'object-lock',
+    why: 'only deletes and retention changes of versions under Object Lock retention or legal hold',
   },
   {
     id: 'identity-policy-explicit-deny',

@@ -75,6 +75,13 @@ export interface Principal {
   readonly mfaAuthenticated: boolean | null;
   /** Web identity / SAML provider, when recorded. */
   readonly federatedProvider: string | null;
+  /**
+   * The legacy CloudFront origin access identity (OAI): CloudTrail records it as `{"type": "AWSAccount",
+   * "accountId": "CloudFront", "principalId": "AIDA…"}`. Such a caller is reconstructed as type AWSService (CloudFront
+   * acting, no identity policy of the customer) with this flag set: it matches only bucket-policy statements that
+   * name an origin access identity (or its canonical user id), never the cloudfront.amazonaws.com service principal.
+   */
+  readonly originAccessIdentity?: boolean;
 }
 
 /**
@@ -338,6 +345,32 @@ export interface ObjectFacts {
   readonly bucketKeyEnabled?: boolean;
   readonly ownerAccountId?: string;
   readonly acl?: Acl;
+  /**
+   * Object Lock retention of the version (get-object-retention .Retention); null = the version has none;
+   * absent = not collected. https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-overview.html
+   */
+  readonly retention?: Fact<ObjectRetention | null>;
+  /** Legal hold of the version (get-object-legal-hold .LegalHold.Status); null = none; absent = not collected. */
+  readonly legalHold?: Fact<'ON' | 'OFF' | null>;
+  /** The object's tags (get-object-tagging .TagSet, as key -> value); absent = not collected. */
+  readonly tags?: Fact<Readonly<Record<string, string>>>;
+}
+
+export interface ObjectRetention {
+  readonly mode: 'GOVERNANCE' | 'COMPLIANCE';
+  /** ISO 8601 timestamp. */
+  readonly retainUntilDate: string;
+}
+
+/** get-object-lock-configuration .ObjectLockConfiguration, reduced to what authorization needs. */
+export interface ObjectLockConfiguration {
+  readonly enabled: boolean;
+  /** The bucket's default retention for new versions, when configured. */
+  readonly defaultRetention: {
+    readonly mode: 'GOVERNANCE' | 'COMPLIANCE';
+    readonly days?: number;
+    readonly years?: number;
+  } | null;
 }
 
 export interface BucketFacts {
@@ -355,6 +388,16 @@ export interface BucketFacts {
   readonly acl: Fact<Acl>;
   /** Sparse: a key that is not here is notCollected. */
   readonly objects: Readonly<Record<string, Fact<ObjectFacts>>>;
+  /**
+   * Who pays for requests (get-bucket-request-payment .Payer). Optional: an adapter that does not read it leaves it
+   * out, which the analysis takes as notCollected. https://docs.aws.amazon.com/AmazonS3/latest/userguide/RequesterPaysBuckets.html
+   */
+  readonly requestPayment?: Fact<'Requester' | 'BucketOwner'>;
+  /**
+   * Object Lock configuration (get-object-lock-configuration); null = Object Lock is not enabled (known).
+   * Optional: absent = notCollected.
+   */
+  readonly objectLock?: Fact<ObjectLockConfiguration | null>;
 }
 
 /** One level of the organization path (root, an OU, the account) and the policies attached to it. */
@@ -481,6 +524,9 @@ export const ROOT_CAUSE_IDS = [
   'access-point-policy',
   'missing-object-no-list',
   'request-expired-or-invalid',
+  'service-principal-grant',
+  'requester-pays',
+  'object-lock',
 ] as const;
 export type RootCauseId = (typeof ROOT_CAUSE_IDS)[number];
 

@@ -24,6 +24,8 @@ import {
   GetBucketLocationCommand,
   GetBucketOwnershipControlsCommand,
   GetBucketPolicyCommand,
+  GetBucketRequestPaymentCommand,
+  GetObjectLockConfigurationCommand,
   GetObjectAclCommand,
   GetPublicAccessBlockCommand,
   HeadObjectCommand,
@@ -221,6 +223,15 @@ export function sameAccountScenario(aws: MockedAws): void {
     Owner: { ID: 'c0ffee' },
     Grants: [{ Grantee: { Type: 'CanonicalUser', ID: 'c0ffee' }, Permission: 'FULL_CONTROL' }],
   }));
+  // Read by the live view only for a caller outside the bucket owner's account, and by `s3-403 snapshot` (issue 19).
+  aws.on('s3', GetBucketRequestPaymentCommand, () => ({ Payer: 'BucketOwner' }));
+  aws.on('s3', GetObjectLockConfigurationCommand, () => {
+    throw awsError(
+      'ObjectLockConfigurationNotFoundError',
+      'Object Lock configuration does not exist for this bucket',
+      404,
+    );
+  });
   // Every key asked for exists: ListObjectsV2 (Prefix = key, MaxKeys 1) lists the key itself first.
   aws.on('s3', ListObjectsV2Command, (input: { Prefix?: string }) => ({
     Contents: [{ Key: input.Prefix, Size: 42 }],

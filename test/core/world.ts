@@ -173,6 +173,9 @@ export function snapshotOf(spec: WorldSpec): Record<string, unknown> {
           }
         : null,
       acl: { Owner: { ID: CANONICAL[b.account] }, Grants: [ownerGrant(b.account), ...(b.grants ?? [])] },
+      // a complete snapshot carries every bucket setting the analysis reads (issue 19: Requester Pays, Object Lock)
+      requestPayment: { Payer: 'BucketOwner' },
+      objectLockConfiguration: null,
       objects,
     };
   }

@@ -8,6 +8,12 @@
  * s3:ListBucket; ListObjectVersions for a version id: s3:ListBucketVersions), never by HeadObject, whose
  * permission (s3:GetObject / s3:GetObjectVersion) also reads object content. HeadObject (the object's exact
  * SSE algorithm and KMS key) is called only with `objectMetadata`.
+ *
+ * Issue 19, each read only where it can decide something: the bucket's Requester Pays setting
+ * (GetBucketRequestPayment) when the caller may be outside the bucket owner's account; the Object Lock configuration
+ * (GetObjectLockConfiguration) and the version's retention and legal hold (GetObjectRetention, GetObjectLegalHold,
+ * second round trip, only when Object Lock is enabled) when the request deletes a version or changes its retention;
+ * the object's tags (GetObjectTagging, second round trip) when the bucket policy tests s3:ExistingObjectTag.
  */
 import {
   GetBucketAclCommand,
@@ -15,7 +21,12 @@ import {
   GetBucketLocationCommand,
   GetBucketOwnershipControlsCommand,
   GetBucketPolicyCommand,
+  GetBucketRequestPaymentCommand,
   GetObjectAclCommand,
+  GetObjectLegalHoldCommand,
+  GetObjectLockConfigurationCommand,
+  GetObjectRetentionCommand,
+  GetObjectTaggingCommand,
   GetPublicAccessBlockCommand,
   HeadObjectCommand,
   ListObjectVersionsCommand,
@@ -31,7 +42,9 @@ import {
   type BucketFacts,
   type Fact,
   type ObjectFacts,
+  type ObjectLockConfiguration,
   type ObjectOwnership,
+  type ObjectRetention,
   type PublicAccessBlock,
 } from '../../core/model';
 import type { Scope } from './accounts';
@@ -47,7 +60,14 @@ export interface BucketTarget {
   /** The bucket owner, when the event records it. */
   readonly accountId: string | null;
   readonly regionHint: string;
-  readonly objects: readonly { readonly key: string; readonly versionId: string | null }[];
+  readonly objects: readonly {
+    readonly key: string;
+    readonly versionId: string | null;
+    /** The request deletes this version or changes its retention: read its retention and legal hold. */
+    readonly lock?: boolean;
+  }[];
+  /** The caller may be outside the bucket owner's account: read the Requester Pays setting. */
+  readonly requestPayment?: boolean;
 }
 
 export interface ReadBucketOptions {
@@ -102,6 +122,22 @@ type Reads = {
   }>;
   acl: Outcome<GetBucketAclCommandOutput>;
 };
+
+type PaymentRead = Outcome<{ Payer?: string | undefined }> | null;
+type LockRead = Outcome<{
+  ObjectLockConfiguration?:
+    | {
+        ObjectLockEnabled?: string | undefined;
+        Rule?:
+          | {
+              DefaultRetention?:
+                | { Mode?: string | undefined; Days?: number | undefined; Years?: number | undefined }
+                | undefined;
+            }
+          | undefined;
+      }
+    | undefined;
+}> | null;
 
 export function aclOf(out: {
   Owner?: { ID?: string | undefined; DisplayName?: string | undefined } | undefined;
@@ -289,6 +325,64 @@ class BucketReader {
     return { presence, head };
   }
 
+  requestPayment(region: string): Promise<Outcome<{ Payer?: string | undefined }>> {
+    const s3 = this.scope.clients(region).s3;
+    return this.read(region, 'GetBucketRequestPayment', PERMISSION.GetBucketRequestPayment, () =>
+      s3.send(new GetBucketRequestPaymentCommand({ Bucket: this.bucket })),
+    );
+  }
+
+  lockConfiguration(region: string): Promise<NonNullable<LockRead>> {
+    const s3 = this.scope.clients(region).s3;
+    return this.read(region, 'GetObjectLockConfiguration', PERMISSION.GetObjectLockConfiguration, () =>
+      s3.send(new GetObjectLockConfigurationCommand({ Bucket: this.bucket })),
+    );
+  }
+
+  /** The version's retention and legal hold (NoSuchObjectLockConfiguration = none). */
+  lock(region: string, key: string, versionId: string | null) {
+    const s3 = this.scope.clients(region).s3;
+    const input = { Bucket: this.bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) };
+    return Promise.all([
+      this.read(
+        region,
+        'GetObjectRetention',
+        PERMISSION.GetObjectRetention,
+        () => s3.send(new GetObjectRetentionCommand(input)),
+        key,
+        versionId ?? '',
+      ),
+      this.read(
+        region,
+        'GetObjectLegalHold',
+        PERMISSION.GetObjectLegalHold,
+        () => s3.send(new GetObjectLegalHoldCommand(input)),
+        key,
+        versionId ?? '',
+      ),
+    ]);
+  }
+
+  tags(region: string, key: string, versionId: string | null) {
+    const s3 = this.scope.clients(region).s3;
+    const permission = versionId ? PERMISSION.GetObjectVersionTagging : PERMISSION.GetObjectTagging;
+    return this.read(
+      region,
+      'GetObjectTagging',
+      permission,
+      () =>
+        s3.send(
+          new GetObjectTaggingCommand({
+            Bucket: this.bucket,
+            Key: key,
+            ...(versionId ? { VersionId: versionId } : {}),
+          }),
+        ),
+      key,
+      versionId ?? '',
+    );
+  }
+
   objectAcl(region: string, key: string, versionId: string | null) {
     const s3 = this.scope.clients(region).s3;
     const permission = versionId ? PERMISSION.GetObjectVersionAcl : PERMISSION.GetObjectAcl;
@@ -340,16 +434,30 @@ export async function readBucket(
   const metadata = options.objectMetadata === true;
   const readObjects = (region: string) =>
     Promise.all(target.objects.map((o) => br.objectReads(region, o, metadata)));
-  const [location, first, objectsFirst] = await Promise.all([
+  const wantsLock = target.objects.some((o) => o.lock === true);
+  const [location, first, objectsFirst, paymentFirst, lockFirst] = await Promise.all([
     br.location(hint),
     br.reads(hint),
     readObjects(hint),
+    target.requestPayment ? br.requestPayment(hint) : Promise.resolve(null),
+    wantsLock ? br.lockConfiguration(hint) : Promise.resolve(null),
   ]);
   if (!location.ok && location.failure.kind === 'notFound') {
     return { fact: unknownOf(location.failure, `bucket ${target.name}`), region: hint, defaultKmsKey: null };
   }
   const region = location.ok ? regionFromLocation(location.value.LocationConstraint) : hint;
   const reads = region !== hint ? await redoWrongRegion(br, first, region) : first;
+  const wrong = (o: Outcome<unknown> | null) => o !== null && !o.ok && o.failure.kind === 'wrongRegion';
+  const [payment, lockRead]: [PaymentRead, LockRead] = await Promise.all([
+    wrong(paymentFirst) ? br.requestPayment(region) : Promise.resolve(paymentFirst),
+    wrong(lockFirst) ? br.lockConfiguration(region) : Promise.resolve(lockFirst),
+  ]);
+  const objectLock =
+    lockRead === null
+      ? undefined
+      : factOrNone(lockRead, lockConfigurationOf, `bucket ${target.name} Object Lock configuration`);
+  const lockEnabled = objectLock?.status === 'known' && objectLock.value?.enabled === true;
+  const readTags = reads.policy.ok && /ExistingObjectTag\//i.test(reads.policy.value.Policy ?? '');
   const objectsHere =
     region !== hint && objectsFirst.some(wentToWrongRegion) ? await readObjects(region) : objectsFirst;
 
@@ -362,7 +470,11 @@ export async function readBucket(
   const objects: Record<string, Fact<ObjectFacts>> = {};
   await Promise.all(
     target.objects.map(async (o, i) => {
-      objects[o.key] = await objectFact(br, region, o, objectsHere[i], aclsInEffect, acl, target.accountId);
+      const base = await objectFact(br, region, o, objectsHere[i], aclsInEffect, acl, target.accountId);
+      objects[o.key] = await withLockAndTags(br, region, o, base, {
+        lock: lockEnabled && o.lock === true,
+        tags: readTags,
+      });
     }),
   );
   const encryption = factOrNone(reads.encryption, encryptionOf, `bucket ${target.name} encryption`);
@@ -399,8 +511,81 @@ export async function readBucket(
     encryption,
     acl,
     objects,
+    ...(payment !== null
+      ? {
+          requestPayment: factOf(
+            payment,
+            (p): 'Requester' | 'BucketOwner' => (p.Payer === 'Requester' ? 'Requester' : 'BucketOwner'),
+            `bucket ${target.name} request payment`,
+          ),
+        }
+      : {}),
+    ...(objectLock !== undefined ? { objectLock } : {}),
   };
   return { fact: known(fact), region, defaultKmsKey };
+}
+
+function lockConfigurationOf(
+  out: NonNullable<Extract<NonNullable<LockRead>, { ok: true }>['value']>,
+): ObjectLockConfiguration | null {
+  const c = out.ObjectLockConfiguration;
+  if (!c) return null;
+  const d = c.Rule?.DefaultRetention;
+  const mode = d?.Mode === 'GOVERNANCE' || d?.Mode === 'COMPLIANCE' ? d.Mode : null;
+  return {
+    enabled: c.ObjectLockEnabled === 'Enabled',
+    defaultRetention:
+      mode !== null
+        ? {
+            mode,
+            ...(d?.Days !== undefined ? { days: d.Days } : {}),
+            ...(d?.Years !== undefined ? { years: d.Years } : {}),
+          }
+        : null,
+  };
+}
+
+/** The version's Object Lock retention and legal hold, and the object's tags, read after its existence is known. */
+async function withLockAndTags(
+  br: BucketReader,
+  region: string,
+  o: BucketTarget['objects'][number],
+  fact: Fact<ObjectFacts>,
+  want: { lock: boolean; tags: boolean },
+): Promise<Fact<ObjectFacts>> {
+  if (fact.status !== 'known' || !fact.value.exists || (!want.lock && !want.tags)) return fact;
+  const what = `object ${o.key}${o.versionId ? ` version ${o.versionId}` : ''}`;
+  const [lock, tags] = await Promise.all([
+    want.lock ? br.lock(region, o.key, o.versionId) : Promise.resolve(null),
+    want.tags ? br.tags(region, o.key, o.versionId) : Promise.resolve(null),
+  ]);
+  const out: { -readonly [K in keyof ObjectFacts]: ObjectFacts[K] } = { ...fact.value };
+  if (lock !== null) {
+    const [retention, hold] = lock;
+    out.retention = factOrNone(
+      retention,
+      (v): ObjectRetention | null => {
+        const r = v.Retention;
+        const until = r?.RetainUntilDate;
+        if (!r || (r.Mode !== 'GOVERNANCE' && r.Mode !== 'COMPLIANCE') || !until) return null;
+        return { mode: r.Mode, retainUntilDate: until instanceof Date ? until.toISOString() : String(until) };
+      },
+      `${what} retention`,
+    );
+    out.legalHold = factOrNone(
+      hold,
+      (v): 'ON' | 'OFF' | null =>
+        v.LegalHold?.Status === 'ON' ? 'ON' : v.LegalHold?.Status === 'OFF' ? 'OFF' : null,
+      `${what} legal hold`,
+    );
+  }
+  if (tags !== null)
+    out.tags = factOf(
+      tags,
+      (v) => Object.fromEntries((v.TagSet ?? []).flatMap((t) => (t.Key ? [[t.Key, t.Value ?? '']] : []))),
+      `${what} tags`,
+    );
+  return known(out);
 }
 
 function wentToWrongRegion(r: ObjectReads): boolean {

@@ -33,6 +33,9 @@ const ABSENT = new Set([
   'OwnershipControlsNotFoundError',
   'ServerSideEncryptionConfigurationNotFoundError',
   'NoSuchAccessPointPolicy',
+  // Object Lock not enabled on the bucket; no retention / legal hold on the version
+  'ObjectLockConfigurationNotFoundError',
+  'NoSuchObjectLockConfiguration',
   'AWSOrganizationsNotInUseException',
   'PolicyTypeNotEnabledException',
 ]);

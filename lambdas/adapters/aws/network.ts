@@ -4,6 +4,7 @@
  */
 import { GetAccessPointCommand, GetAccessPointPolicyCommand } from '@aws-sdk/client-s3-control';
 import { known, unknown, type AccessPointFacts, type Fact, type VpcEndpointFacts } from '../../core/model';
+import { frontDoorCheck } from '../../core/actions';
 import type { ScopeResult } from './accounts';
 import { pabOf } from './bucket';
 import { ec2Sdk } from './clients';
@@ -55,6 +56,9 @@ export async function readAccessPoint(
   scoped: ScopeResult,
   arn: string,
 ): Promise<Fact<AccessPointFacts>> {
+  // Multi-Region and Object Lambda access points are not read: say which front door it was and what to check.
+  const door = frontDoorCheck(arn);
+  if (door !== null) return unknown('notCollected', door);
   const ap = parseAccessPointArn(arn);
   if (!ap) return unknown('error', `not an access point ARN: ${arn}`);
   if (!scoped.ok) return scoped.fact;

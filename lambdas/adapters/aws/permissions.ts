@@ -27,6 +27,18 @@ export const PERMISSION = {
   HeadObjectVersion: 's3:GetObjectVersion',
   GetObjectAcl: 's3:GetObjectAcl',
   GetObjectVersionAcl: 's3:GetObjectVersionAcl',
+  /**
+   * Issue 19: Requester Pays (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketRequestPayment.html), the
+   * Object Lock configuration and the version's retention and legal hold (API_GetObjectLockConfiguration.html,
+   * API_GetObjectRetention.html, API_GetObjectLegalHold.html), the object's tags (API_GetObjectTagging.html). None
+   * returns object content.
+   */
+  GetBucketRequestPayment: 's3:GetBucketRequestPayment',
+  GetObjectLockConfiguration: 's3:GetBucketObjectLockConfiguration',
+  GetObjectRetention: 's3:GetObjectRetention',
+  GetObjectLegalHold: 's3:GetObjectLegalHold',
+  GetObjectTagging: 's3:GetObjectTagging',
+  GetObjectVersionTagging: 's3:GetObjectVersionTagging',
   // S3 Control
   GetAccountPublicAccessBlock: 's3:GetAccountPublicAccessBlock',
   GetAccessPoint: 's3:GetAccessPoint',

@@ -43,6 +43,8 @@ import {
   GetBucketLocationCommand,
   GetBucketOwnershipControlsCommand,
   GetBucketPolicyCommand,
+  GetBucketRequestPaymentCommand,
+  GetObjectLockConfigurationCommand,
   GetPublicAccessBlockCommand,
 } from '@aws-sdk/client-s3';
 import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
@@ -176,7 +178,7 @@ async function captureBucket(
   const region = loc.ok ? regionFromLocation(loc.value.LocationConstraint) : baseRegionName;
   const s3 = c.clients(region).s3;
   const Bucket = name;
-  const [policy, pab, ownership, encryption, acl] = await Promise.all([
+  const [policy, pab, ownership, encryption, acl, requestPayment, objectLock] = await Promise.all([
     c.readOrNull(
       `bucket ${name} policy`,
       PERMISSION.GetBucketPolicy,
@@ -207,6 +209,19 @@ async function captureBucket(
       () => s3.send(new GetBucketAclCommand({ Bucket })),
       (v) => ({ ...(v.Owner ? { Owner: v.Owner } : {}), Grants: v.Grants ?? [] }),
     ),
+    // issue 19: Requester Pays ({"Payer": …}, the whole answer) and Object Lock (null = not enabled)
+    c.readOrNull(
+      `bucket ${name} request payment`,
+      PERMISSION.GetBucketRequestPayment,
+      () => s3.send(new GetBucketRequestPaymentCommand({ Bucket })),
+      (v) => ({ Payer: v.Payer === 'Requester' ? 'Requester' : 'BucketOwner' }),
+    ),
+    c.readOrNull(
+      `bucket ${name} Object Lock configuration`,
+      PERMISSION.GetObjectLockConfiguration,
+      () => s3.send(new GetObjectLockConfigurationCommand({ Bucket })),
+      (v) => v.ObjectLockConfiguration ?? null,
+    ),
   ]);
   const out: Json = {};
   if (accountId !== null) out.accountId = accountId;
@@ -217,6 +232,9 @@ async function captureBucket(
     ['ownershipControls', ownership],
     ['encryption', encryption],
     ['acl', acl],
+    // a request-payment answer is never "not configured": null here only means the read failed
+    ['requestPayment', requestPayment === null ? undefined : requestPayment],
+    ['objectLockConfiguration', objectLock],
   ];
   for (const [k, v] of fields) if (v !== undefined) out[k] = plain(v);
   return out;

@@ -32,6 +32,7 @@ import { baseRegion, partitionOf, type AwsClients, type ClientFactory } from './
 import { factOrNone } from './facts';
 import { keyRef, readKmsKey } from './kms';
 import { parseAccessPointArn, readAccessPoint, readVpcEndpoint } from './network';
+import { OBJECT_LOCK_ACTIONS } from '../../core/policy/s3/object-lock';
 import { OrgReader } from './org';
 import { PERMISSION } from './permissions';
 import { managedPoliciesByArn, parseIdentityArn, principalFacts, type PrincipalContext } from './principal';
@@ -112,11 +113,20 @@ export function bucketTargets(request: AccessRequest): BucketTarget[] {
   };
   add(request.bucket, request.key);
   for (const n of request.needs) add(n.bucket, n.resourceType === 'object' ? n.key : null);
+  // Issue 19: Object Lock is read only for the versions the request deletes or re-locks; Requester Pays only when the
+  // caller may be outside the bucket owner's account (the only callers it refuses).
+  const locked = new Set(
+    request.needs
+      .filter((n) => OBJECT_LOCK_ACTIONS.has(n.action.toLowerCase()) && n.bucket !== null && n.key !== null)
+      .map((n) => `${n.bucket}/${n.key}`),
+  );
+  const payment = request.crossAccount !== false || request.principal.type === 'Anonymous';
   return [...byName].map(([name, objects]) => ({
     name,
     accountId: name === request.bucket ? request.bucketAccountId : null,
     regionHint: request.region,
-    objects,
+    objects: objects.map((o) => (locked.has(`${name}/${o.key}`) ? { ...o, lock: true } : o)),
+    ...(payment ? { requestPayment: true } : {}),
   }));
 }
 

@@ -9,6 +9,7 @@ import {
   type BucketFacts,
   type Fact,
   type ObjectFacts,
+  type ObjectLockConfiguration,
   type ObjectOwnership,
   type PublicAccessBlock,
 } from '../../core/model';
@@ -57,6 +58,36 @@ export function objectFactsOf(o: SnapshotObject): ObjectFacts {
     ...(o.BucketKeyEnabled !== undefined ? { bucketKeyEnabled: o.BucketKeyEnabled } : {}),
     ...(o.ownerAccountId !== undefined ? { ownerAccountId: o.ownerAccountId } : {}),
     ...(o.acl !== undefined ? { acl: aclOf(o.acl) } : {}),
+    ...(o.retention !== undefined
+      ? {
+          retention: known(
+            o.retention === null
+              ? null
+              : { mode: o.retention.Mode, retainUntilDate: o.retention.RetainUntilDate },
+          ),
+        }
+      : {}),
+    ...(o.legalHold !== undefined
+      ? { legalHold: known(o.legalHold === null ? null : o.legalHold.Status) }
+      : {}),
+    ...(o.tags !== undefined ? { tags: known(Object.fromEntries(o.tags.map((t) => [t.Key, t.Value]))) } : {}),
+  };
+}
+
+/** get-object-lock-configuration .ObjectLockConfiguration -> what authorization needs. */
+export function objectLockOf(
+  c: NonNullable<SnapshotBucket['objectLockConfiguration']>,
+): ObjectLockConfiguration {
+  const d = c.Rule?.DefaultRetention;
+  return {
+    enabled: c.ObjectLockEnabled === 'Enabled',
+    defaultRetention: d
+      ? {
+          mode: d.Mode,
+          ...(d.Days !== undefined ? { days: d.Days } : {}),
+          ...(d.Years !== undefined ? { years: d.Years } : {}),
+        }
+      : null,
   };
 }
 
@@ -82,6 +113,16 @@ export function bucketFacts(name: string, b: SnapshotBucket): BucketFacts {
     encryption: field(b.encryption, where('encryption'), encryptionOf),
     acl: b.acl !== undefined ? known(aclOf(b.acl)) : NOT_COLLECTED(where('acl')),
     objects: {},
+    // Optional (issue 19): left out when the snapshot does not carry them, as the live view leaves them out when it
+    // does not read them; the analysis takes an absent one as notCollected.
+    ...(b.requestPayment !== undefined ? { requestPayment: known(b.requestPayment.Payer) } : {}),
+    ...(b.objectLockConfiguration !== undefined
+      ? {
+          objectLock: known(
+            b.objectLockConfiguration === null ? null : objectLockOf(b.objectLockConfiguration),
+          ),
+        }
+      : {}),
   };
 }
 

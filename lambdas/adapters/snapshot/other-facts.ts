@@ -12,6 +12,7 @@ import {
   type NamedPolicy,
   type VpcEndpointFacts,
 } from '../../core/model';
+import { frontDoorCheck } from '../../core/actions';
 import { changeRecordFromLookupEvent } from '../../core/changes';
 import { pabOf } from './bucket-facts';
 import type { Snapshot, SnapshotKmsKey } from './schema';
@@ -92,6 +93,9 @@ export function vpcEndpointFor(snapshot: Snapshot, id: string | null): Fact<VpcE
 export function accessPointFor(snapshot: Snapshot, arn: string | null): Fact<AccessPointFacts> | null {
   if (arn === null) return null;
   const ap = snapshot.accessPoints?.[arn];
+  // Multi-Region and Object Lambda access points: which front door it was and what to check (actions/front-doors.ts)
+  const door = frontDoorCheck(arn);
+  if (door !== null) return unknown('notCollected', door);
   if (!ap) return notCollected(`access point ${arn}`);
   const m = /^arn:aws[a-z-]*:s3:[^:]*:(\d{12}):accesspoint\/([^/]+)/.exec(arn);
   const name = ap.Name ?? m?.[2] ?? arn;

@@ -148,6 +148,8 @@ const acl = z.looseObject({
   Grants: z.array(grant).optional(),
 });
 
+const lockMode = z.enum(['GOVERNANCE', 'COMPLIANCE']);
+
 const objectEntry = z.looseObject({
   exists: z.boolean().optional(),
   ServerSideEncryption: z.string().optional(),
@@ -155,6 +157,15 @@ const objectEntry = z.looseObject({
   BucketKeyEnabled: z.boolean().optional(),
   ownerAccountId: z.string().optional(),
   acl: acl.optional(),
+  /** get-object-retention .Retention; null = the version has no retention. */
+  retention: z.looseObject({ Mode: lockMode, RetainUntilDate: z.string() }).nullable().optional(),
+  /** get-object-legal-hold .LegalHold; null = none. */
+  legalHold: z
+    .looseObject({ Status: z.enum(['ON', 'OFF']) })
+    .nullable()
+    .optional(),
+  /** get-object-tagging .TagSet */
+  tags: z.array(tag).optional(),
 });
 
 const bucket = z.looseObject({
@@ -187,6 +198,22 @@ const bucket = z.looseObject({
     .optional(),
   acl: acl.optional(),
   objects: z.record(z.string(), objectEntry).optional(),
+  /** get-bucket-request-payment (whole answer): {"Payer": "Requester" | "BucketOwner"}. */
+  requestPayment: z.looseObject({ Payer: z.enum(['Requester', 'BucketOwner']) }).optional(),
+  /** get-object-lock-configuration .ObjectLockConfiguration; null = Object Lock is not enabled. */
+  objectLockConfiguration: z
+    .looseObject({
+      ObjectLockEnabled: z.string().optional(),
+      Rule: z
+        .looseObject({
+          DefaultRetention: z
+            .looseObject({ Mode: lockMode, Days: z.number().optional(), Years: z.number().optional() })
+            .optional(),
+        })
+        .optional(),
+    })
+    .nullable()
+    .optional(),
 });
 
 const accessPoint = z.looseObject({

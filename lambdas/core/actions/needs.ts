@@ -3,6 +3,11 @@
  */
 import type { ActionNeed } from '../model';
 import { parseCopySource } from './copy-source';
+import {
+  DIRECTORY_BUCKET_EVENT_SOURCE,
+  OBJECT_LAMBDA_EVENT_SOURCE,
+  READ_ONLY_SESSION_CALLS,
+} from './front-doors';
 import { KMS_OPERATIONS, S3_OPERATIONS } from './table';
 import type { OperationInput, OperationNeeds, OperationSpec } from './types';
 
@@ -36,7 +41,8 @@ const ACCOUNT_PAB: Readonly<Record<string, string>> = {
 
 export function resolveNeeds(input: OperationInput): OperationNeeds {
   if (input.eventSource === 'kms.amazonaws.com') return kmsNeeds(input);
-  if (input.eventSource === 's3express.amazonaws.com') return directoryBucketNeeds(input);
+  if (input.eventSource === DIRECTORY_BUCKET_EVENT_SOURCE) return directoryBucketNeeds(input);
+  if (input.eventSource === OBJECT_LAMBDA_EVENT_SOURCE) return objectLambdaNeeds(input);
   const spec = Object.hasOwn(S3_OPERATIONS, input.eventName) ? S3_OPERATIONS[input.eventName] : undefined;
   if (!spec) return { mapped: false, needs: [] };
   const needs = s3Needs(input, spec);
@@ -196,16 +202,61 @@ function kmsNeeds(input: OperationInput): OperationNeeds {
 }
 
 /**
- * Directory buckets authorize data calls through s3express:CreateSession
- * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-security-iam.html); other calls are unmapped.
+ * Directory buckets (S3 Express One Zone): every Zonal endpoint (data) call, CopyObject and HeadBucket included, is
+ * authorized by s3express:CreateSession on the bucket (session-based authorization; a ReadOnly session serves reads
+ * only, s3express:SessionMode); the Regional endpoint (bucket) calls by their own s3express: action.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-authenticating-authorizing.html
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-security-iam.html
  */
+const DIRECTORY_BUCKET_REGIONAL: Readonly<Record<string, string>> = {
+  CreateBucket: 's3express:CreateBucket',
+  DeleteBucket: 's3express:DeleteBucket',
+  GetBucketPolicy: 's3express:GetBucketPolicy',
+  PutBucketPolicy: 's3express:PutBucketPolicy',
+  DeleteBucketPolicy: 's3express:DeleteBucketPolicy',
+  GetBucketEncryption: 's3express:GetEncryptionConfiguration',
+  PutBucketEncryption: 's3express:PutEncryptionConfiguration',
+};
+const DIRECTORY_BUCKET_DATA: ReadonlySet<string> = new Set([
+  ...READ_ONLY_SESSION_CALLS,
+  'CreateSession',
+  'HeadBucket',
+  'PutObject',
+  'CopyObject',
+  'DeleteObject',
+  'DeleteObjects',
+  'CreateMultipartUpload',
+  'UploadPart',
+  'UploadPartCopy',
+  'CompleteMultipartUpload',
+  'AbortMultipartUpload',
+]);
+
 function directoryBucketNeeds(input: OperationInput): OperationNeeds {
-  if (input.eventName !== 'CreateSession') return { mapped: false, needs: [] };
   const arn =
     input.bucket && input.accountId
       ? `arn:${partition(input)}:s3express:${input.region ?? ''}:${input.accountId}:bucket/${input.bucket}`
       : '*';
+  const regional = Object.hasOwn(DIRECTORY_BUCKET_REGIONAL, input.eventName)
+    ? DIRECTORY_BUCKET_REGIONAL[input.eventName]
+    : undefined;
+  if (regional !== undefined)
+    return { mapped: true, needs: [need(regional, arn, 'bucket', input.bucket, null)] };
+  if (!DIRECTORY_BUCKET_DATA.has(input.eventName)) return { mapped: false, needs: [] };
   return { mapped: true, needs: [need('s3express:CreateSession', arn, 'bucket', input.bucket, null)] };
+}
+
+/**
+ * S3 Object Lambda: the caller needs the s3-object-lambda: twin of the S3 action on the Object Lambda access point
+ * (resource type objectlambdaaccesspoint, no object path). What else it needs is named by the adapters' note on the
+ * access point (./front-doors.ts). https://docs.aws.amazon.com/AmazonS3/latest/userguide/olap-policies.html
+ */
+function objectLambdaNeeds(input: OperationInput): OperationNeeds {
+  const spec = Object.hasOwn(S3_OPERATIONS, input.eventName) ? S3_OPERATIONS[input.eventName] : undefined;
+  const ap = input.accessPoint;
+  if (!spec || ap === null || ap.kind !== 'object-lambda') return { mapped: false, needs: [] };
+  const action = spec.action.replace(/^s3:/, 's3-object-lambda:');
+  return { mapped: true, needs: [need(action, ap.arn, 'accesspoint', null, input.key)] };
 }
 
 /** S3 on Outposts: the s3-outposts: action on the Outposts ARN the record names, when it does. */

@@ -24,11 +24,13 @@ export interface OperationSpec {
 }
 
 export interface AccessPointRef {
-  /** arn:aws:s3:<region>:<account>:accesspoint/<name> */
+  /** arn:aws:s3:<region>:<account>:accesspoint/<name> (or a newer front door's ARN, see `kind`) */
   readonly arn: string;
   readonly name: string;
   readonly accountId: string;
   readonly region: string;
+  /** A Multi-Region Access Point or an S3 Object Lambda access point (./front-doors.ts); absent = an access point. */
+  readonly kind?: 'multi-region' | 'object-lambda';
 }
 
 /** What the action mapping reads from a record (built by core/event). */

@@ -140,6 +140,14 @@ export const CHANGE_EVENTS: Readonly<Record<RootCauseId, Readonly<Record<string,
   'access-point-policy': { PutAccessPointPolicy: accessPointIs, DeleteAccessPointPolicy: accessPointIs },
   'session-policy': {},
   'request-expired-or-invalid': {},
+  'service-principal-grant': { ...BUCKET_POLICY_EVENTS, PutKeyPolicy: keyIs },
+  'requester-pays': { PutBucketRequestPayment: bucketIs },
+  // Object Lock is enabled at creation; the version's retention and legal hold are set on the object
+  'object-lock': {
+    PutObjectLockConfiguration: bucketIs,
+    PutObjectRetention: bucketIs,
+    PutObjectLegalHold: bucketIs,
+  },
 };
 
 /** Every eventName any root cause may be blamed on (for LookupEvents filters). */

@@ -11,12 +11,15 @@ import { checker as identityPolicyExplicitDeny } from './identity-policy-explici
 import { checker as identityPolicyNoAllow } from './identity-policy-no-allow';
 import { checker as kmsKeyAccess } from './kms-key-access';
 import { checker as missingObjectNoList } from './missing-object-no-list';
+import { checker as objectLock } from './object-lock';
 import { checker as objectOwnershipAcl } from './object-ownership-acl';
 import { checker as permissionsBoundary } from './permissions-boundary';
 import { checker as rcpDeny } from './rcp-deny';
 import { checker as requestExpiredOrInvalid } from './request-expired-or-invalid';
+import { checker as requesterPays } from './requester-pays';
 import { checker as resourceArnMismatch } from './resource-arn-mismatch';
 import { checker as scpDeny } from './scp-deny';
+import { checker as servicePrincipalGrant } from './service-principal-grant';
 import { checker as sessionPolicy } from './session-policy';
 import { checker as vpcEndpointPolicy } from './vpc-endpoint-policy';
 
@@ -30,6 +33,9 @@ export const CHECKERS: readonly Checker[] = [
   bucketPolicyExplicitDeny,
   blockPublicAccess,
   objectOwnershipAcl,
+  requesterPays,
+  objectLock,
+  servicePrincipalGrant,
   crossAccountNoBucketGrant,
   identityPolicyExplicitDeny,
   resourceArnMismatch,

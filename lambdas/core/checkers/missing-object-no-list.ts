@@ -50,7 +50,9 @@ export const checker: Checker = {
       return {
         status: 'unknown',
         missing: [
-          `head-object s3://${read.need.bucket}/${read.need.key}${obj?.status === 'unknown' && obj.permission ? ` (needs ${obj.permission})` : ''}`,
+          read.need.bucket === null
+            ? `whether the object exists (the bucket behind ${request.accessPointArn ?? 'the request'} is not in the record)`
+            : `head-object s3://${read.need.bucket}/${read.need.key}${obj?.status === 'unknown' && obj.permission ? ` (needs ${obj.permission})` : ''}`,
         ],
         // s3:ListBucket is known to be denied: a missing key would read as exactly this 403
         ...(listing !== 'unknown' ? { closeness: 1 as const } : {}),

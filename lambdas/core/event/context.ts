@@ -5,7 +5,7 @@
  * Key definitions: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html and
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
  */
-import { S3_OPERATIONS } from '../actions';
+import { DIRECTORY_BUCKET_EVENT_SOURCE, READ_ONLY_SESSION_CALLS, S3_OPERATIONS } from '../actions';
 import type { ConditionContext, InferredValue, Principal } from '../model';
 import { asObject, field, str, text, textField, type JsonObject } from './fields';
 import type { Location } from './resources';
@@ -68,6 +68,7 @@ export function buildContext(input: ContextInput): ConditionContext {
   serviceKeys(b, input.principal, input.network);
   if (text(input.record['eventSource']) === KMS_EVENT_SOURCE) kmsKeys(b, input);
   else s3Keys(b, input);
+  if (text(input.record['eventSource']) === DIRECTORY_BUCKET_EVENT_SOURCE) sessionModeKey(b, input.record);
   return b.build();
 }
 
@@ -156,6 +157,7 @@ function principalKeys(b: ContextBuilder, p: Principal, record: JsonObject): voi
     case 'AWSService':
       // Whether aws:PrincipalArn / aws:PrincipalAccount exist for a service principal is left unknown.
       b.set('aws:PrincipalServiceName', p.invokedBy, `${ui}.invokedBy`).none('aws:username');
+      sourceKeys(b, record);
       break;
     case 'AWSAccount':
       awsAccountKeys(b, p);
@@ -165,8 +167,26 @@ function principalKeys(b: ContextBuilder, p: Principal, record: JsonObject): voi
   }
   if (p.type !== 'Anonymous' && p.type !== 'AWSService')
     b.set('aws:PrincipalAccount', p.accountId, `${ui}.accountId`);
-  if (p.type !== 'Unknown') b.set('aws:PrincipalIsAWSService', String(p.type === 'AWSService'), `${ui}.type`);
+  // A CloudFront origin access identity is not a service principal, nor an IAM principal of the customer.
+  if (p.type !== 'Unknown' && p.originAccessIdentity !== true)
+    b.set('aws:PrincipalIsAWSService', String(p.type === 'AWSService'), `${ui}.type`);
   mfaKeys(b, p, attributes);
+}
+
+/**
+ * aws:SourceArn / aws:SourceAccount of a service-to-service request: CloudTrail shows them only when it records
+ * `userIdentity.inScopeOf` (the resource the service acted for); otherwise they are set but unknown (e.g. which
+ * CloudFront distribution asked). https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcearn
+ */
+function sourceKeys(b: ContextBuilder, record: JsonObject): void {
+  const scope = asObject(asObject(record['userIdentity'])['inScopeOf']);
+  const from = 'userIdentity.inScopeOf';
+  b.set('aws:SourceArn', textField(scope, 'sourceArn'), `${from}.sourceArn`).set(
+    'aws:SourceAccount',
+    textField(scope, 'sourceAccount'),
+    `${from}.sourceAccount`,
+  );
 }
 
 /** The bucket owner's copy of a cross-account call: the unique id tells user (AIDA) or role session (AROA). */
@@ -203,6 +223,9 @@ function serviceKeys(b: ContextBuilder, p: Principal, network: Network): void {
   const via = p.invokedBy;
   if (via !== null && /\.amazonaws\.com$/.test(via)) {
     b.set('aws:ViaAWSService', 'true', 'userIdentity.invokedBy');
+    // The service that made this call with the principal's credentials is the last of the chain, for the services
+    // that fill aws:CalledVia (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-calledvia).
+    if (CALLED_VIA_SERVICES.has(via)) b.set('aws:CalledViaLast', via, 'userIdentity.invokedBy');
   } else if (via === null && network.sourceIp !== null) {
     b.set('aws:ViaAWSService', 'false', 'userIdentity.invokedBy, sourceIPAddress').none(
       'aws:CalledVia',
@@ -211,6 +234,14 @@ function serviceKeys(b: ContextBuilder, p: Principal, network: Network): void {
     );
   }
 }
+
+/** The services that add themselves to aws:CalledVia (IAM condition keys reference, #condition-keys-calledvia). */
+const CALLED_VIA_SERVICES: ReadonlySet<string> = new Set([
+  'athena.amazonaws.com',
+  'cloudformation.amazonaws.com',
+  'dynamodb.amazonaws.com',
+  'kms.amazonaws.com',
+]);
 
 const AUTH_TYPES: Readonly<Record<string, string>> = {
   authheader: 'REST-HEADER',
@@ -310,13 +341,20 @@ function s3Keys(b: ContextBuilder, input: ContextInput): void {
     );
     for (const h of WRITE_HEADERS) b.set(`s3:${h}`, param(h), rp(h));
     for (const [h, key] of OBJECT_LOCK_HEADERS) b.set(key, param(h), rp(h));
-    requestTagKeys(b, param('x-amz-tagging'), rp('x-amz-tagging'));
+    const tagging = param('x-amz-tagging');
+    requestTagKeys(b, tagging, rp('x-amz-tagging'));
+    // like x-amz-acl: a write whose record shows no x-amz-tagging sets no tags (fix/context.ts then takes every
+    // s3:RequestObjectTag/<key> a policy tests as absent)
+    if (tagging === null) b.none('s3:RequestObjectTagKeys');
   }
   if (eventName === 'PutObjectTagging') requestTagKeys(b, tagSetQuery(params), rp('Tagging.TagSet'));
   if (eventName === 'CopyObject')
     b.set('s3:x-amz-metadata-directive', param('x-amz-metadata-directive'), rp('x-amz-metadata-directive'));
   if (eventName === 'CreateBucket')
     b.set('s3:x-amz-object-ownership', param('x-amz-object-ownership'), rp('x-amz-object-ownership'));
+  // Request headers that are not condition keys but decide Requester Pays and Object Lock (fix/input.ts
+  // requestHeader): carried in the context, where `simulate` takes them too.
+  for (const h of ['x-amz-request-payer', 'x-amz-bypass-governance-retention']) b.set(h, param(h), rp(h));
   if (COPY_CALLS.has(eventName))
     b.set('s3:x-amz-copy-source', param('x-amz-copy-source'), rp('x-amz-copy-source'));
   if (Object.hasOwn(S3_OPERATIONS, eventName) && S3_OPERATIONS[eventName]?.scope === 'object')
@@ -397,6 +435,24 @@ function accessPointKeys(b: ContextBuilder, location: Location): void {
   }
   const from = 'resources[].ARN / requestParameters (access point)';
   b.set('s3:DataAccessPointArn', ap.arn, from).set('s3:DataAccessPointAccount', ap.accountId, from);
+}
+
+/**
+ * s3express:SessionMode of a directory bucket call: CreateSession records the mode it asks for
+ * (x-amz-create-session-mode, ReadWrite by default); a write needs a ReadWrite session; a read may use either.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html
+ */
+function sessionModeKey(b: ContextBuilder, record: JsonObject): void {
+  const eventName = text(record['eventName']) ?? '';
+  const mode = str(field(asObject(record['requestParameters']), 'x-amz-create-session-mode'));
+  if (eventName === 'CreateSession')
+    b.set(
+      's3express:SessionMode',
+      mode ?? 'ReadWrite',
+      mode ? 'requestParameters.x-amz-create-session-mode' : 'eventName (default mode)',
+    );
+  else if (!READ_ONLY_SESSION_CALLS.has(eventName) && eventName !== 'HeadBucket')
+    b.set('s3express:SessionMode', 'ReadWrite', 'eventName (a write needs a ReadWrite session)');
 }
 
 /** A KMS call S3 made for the caller: kms:ViaService and the S3 encryption context. */

@@ -1,6 +1,6 @@
 /**
  * Which CloudTrail records are denials this tool explains.
- * - S3 (also Outposts and directory buckets): the 403 codes AccessDenied, AllAccessDisabled, AccountProblem
+ * - S3 (also Outposts, directory buckets and S3 Object Lambda access points): the 403 codes AccessDenied, AllAccessDisabled, AccountProblem
  *   (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html), the 400 AccessControlListNotSupported
  *   of BucketOwnerEnforced buckets (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-ownership-error-responses.html),
  *   and VpceAccessDenied of VPC-endpoint network-activity events
@@ -13,6 +13,8 @@ export const S3_EVENT_SOURCES: ReadonlySet<string> = new Set([
   's3.amazonaws.com',
   's3-outposts.amazonaws.com',
   's3express.amazonaws.com',
+  // S3 Object Lambda access points (actions/front-doors.ts)
+  's3-object-lambda.amazonaws.com',
 ]);
 export const KMS_EVENT_SOURCE = 'kms.amazonaws.com';
 

@@ -228,6 +228,8 @@ export function recordEvidence(input: EvidenceInput): RecordEvidence {
   const items: RecordEvidenceItem[] = [codeItem(errorCode)];
   const message = messageItem(input.enhancedMessage, errorCode);
   if (message) items.push(message);
+  const lock = objectLockItem(input.errorMessage);
+  if (lock) items.push(lock);
   items.push(...transportItems(input), ...networkItems(input), ...authItems(input), ...headerItems(input));
   return { errorCode, items };
 }
@@ -268,6 +270,22 @@ function messageItem(m: EnhancedMessage, code: ErrorCodeEvidence): RecordEvidenc
     source: ['errorMessage'],
     detail: `AWS's own message says ${what}${m.truncated ? ' (the message was cut at 1 KB)' : ''}`,
     url: TROUBLESHOOT_403,
+  };
+}
+
+/** S3's own message for a version Object Lock protects (issue 19): "Access Denied because object protected by object lock." */
+const OBJECT_LOCK_MESSAGE = /object protected by object lock/i;
+
+function objectLockItem(message: string | null): RecordEvidenceItem | null {
+  if (message === null || !OBJECT_LOCK_MESSAGE.test(message)) return null;
+  return {
+    kind: 'aws-message',
+    confidence: 'confirmed',
+    pointsAt: ['object-lock'],
+    rulesOut: [],
+    source: ['errorMessage'],
+    detail: `AWS's own message says an Object Lock retention period or legal hold protects the object version ("${oneLine(message)}")`,
+    url: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-overview.html',
   };
 }
 

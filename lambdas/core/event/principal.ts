@@ -43,7 +43,7 @@ export function toPrincipal(userIdentity: unknown): Principal {
     case 'AWSAccount':
       return awsAccount(base);
     case 'AWSService':
-      return { ...base, arn: null, identityArn: null };
+      return awsService(base);
     case 'WebIdentityUser':
     case 'SAMLUser':
       return {
@@ -123,13 +123,45 @@ function root(base: Principal): Principal {
   return { ...base, arn, identityArn: arn };
 }
 
+/** A service principal name: `cloudfront.amazonaws.com`, `logging.s3.amazonaws.com` (lower case, dots). */
+const SERVICE_PRINCIPAL = /^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$/;
+
+/**
+ * A call an AWS service made as itself (CloudFront origin access control, log delivery, CloudTrail and Config
+ * delivery …): CloudTrail names the service only in `invokedBy` (and `sourceIPAddress` / `userAgent`), with no ARN
+ * and no account. The service principal name is the caller's name: it is what a bucket policy's
+ * `"Principal": {"Service": …}` names. https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html
+ */
+function awsService(base: Principal): Principal {
+  const service = base.invokedBy !== null && SERVICE_PRINCIPAL.test(base.invokedBy) ? base.invokedBy : null;
+  return { ...base, arn: service, identityArn: null };
+}
+
+/**
+ * The legacy CloudFront origin access identity: `{"type": "AWSAccount", "accountId": "CloudFront", "principalId":
+ * "AIDA…"}` (the OAI's own id is not recorded). https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html
+ */
+const CLOUDFRONT_ACCOUNT = /^cloudfront$/i;
+
 /**
  * The bucket owner's copy of a cross-account call: only a unique id (`AROA…:session`, `AIDA…`) and the caller's
- * account, no ARN. The unsigned (anonymous) marker also uses this type.
+ * account, no ARN. The unsigned (anonymous) marker also uses this type, and so does a CloudFront origin access
+ * identity (reconstructed as an AWS service caller: it has no identity policies and no account of the customer).
  */
 function awsAccount(base: Principal): Principal {
   if (base.accountId !== null && ANONYMOUS_ACCOUNT.test(base.accountId)) {
     return { ...base, type: 'Anonymous', accountId: null, principalId: null, arn: null };
+  }
+  if (base.accountId !== null && CLOUDFRONT_ACCOUNT.test(base.accountId)) {
+    return {
+      ...base,
+      type: 'AWSService',
+      arn: null,
+      identityArn: null,
+      accountId: null,
+      sessionName: null,
+      originAccessIdentity: true,
+    };
   }
   return { ...base, arn: null, identityArn: null, sessionName: sessionFromPrincipalId(base.principalId) };
 }

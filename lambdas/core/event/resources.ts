@@ -3,6 +3,7 @@
  * requestParameters and resources[], tolerating the variations CloudTrail records.
  */
 import { S3_OPERATIONS, type AccessPointRef } from '../actions';
+import { MRAP_ARN, MRAP_HOST, OBJECT_LAMBDA_ARN } from '../actions/front-doors';
 import { asArray, asObject, isObject, partitionOf, text, textField, type JsonObject } from './fields';
 import { KMS_EVENT_SOURCE, s3EncryptionContextArn } from './denial';
 
@@ -10,7 +11,8 @@ const S3_ARN = /^arn:[^:]+:s3:::([^/]+)(?:\/(.*))?$/;
 const ACCESS_POINT_ARN = /^arn:([^:]+):s3:([a-z0-9-]+):(\d{12}):accesspoint\/([^/]+)/;
 const ACCESS_POINT_HOST =
   /^([a-z0-9-]+)-(\d{12})\.s3-accesspoint(?:-fips)?(?:\.dualstack)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/i;
-const ACCESS_POINT_ALIAS = /-s3alias$/;
+/** Access point aliases, Multi-Region Access Point aliases and Object Lambda access point aliases. */
+const ACCESS_POINT_ALIAS = /-s3alias$|\.mrap$|--ol-s3$/;
 const KMS_KEY_ARN = /^arn:[^:]+:kms:[^:]*:\d{12}:(key|alias)\//;
 const KMS_KEY_ID = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/i;
 
@@ -26,7 +28,7 @@ export function locate(record: JsonObject): Location {
   const params = asObject(record['requestParameters']);
   const resources = asArray(record['resources']);
   const accessPoint = routesThroughAccessPoint(text(record['eventName']))
-    ? findAccessPoint(params, resources)
+    ? (findAccessPoint(params, resources) ?? mrapByHost(params, text(record['recipientAccountId'])))
     : null;
   const named = textField(params, 'bucketName', 'Bucket');
   const bucketFromParams = named !== null && !isAccessPointName(named) ? named : null;
@@ -57,7 +59,10 @@ function routesThroughAccessPoint(eventName: string | null): boolean {
 }
 
 const isAccessPointName = (name: string): boolean =>
-  ACCESS_POINT_ARN.test(name) || ACCESS_POINT_ALIAS.test(name);
+  ACCESS_POINT_ARN.test(name) ||
+  ACCESS_POINT_ALIAS.test(name) ||
+  MRAP_ARN.test(name) ||
+  OBJECT_LAMBDA_ARN.test(name);
 
 function s3ArnsOf(resources: readonly unknown[]): { bucket: string; key: string | null }[] {
   return resources.flatMap((r) => {
@@ -78,11 +83,40 @@ export function findAccessPoint(params: JsonObject, resources: readonly unknown[
   for (const c of candidates) {
     const m = c ? ACCESS_POINT_ARN.exec(c) : null;
     if (m) return ref(m[1]!, m[2]!, m[3]!, m[4]!);
+    // the newer front doors (actions/front-doors.ts): Object Lambda, then Multi-Region Access Points
+    const o = c ? OBJECT_LAMBDA_ARN.exec(c) : null;
+    if (o)
+      return {
+        arn: `arn:${o[1]!}:s3-object-lambda:${o[2]!}:${o[3]!}:accesspoint/${o[4]!}`,
+        name: o[4]!,
+        accountId: o[3]!,
+        region: o[2]!,
+        kind: 'object-lambda',
+      };
+    const r = c ? MRAP_ARN.exec(c) : null;
+    if (r) return mrapRef(r[1]!, r[2]!, r[3]!);
   }
   const host = textField(params, 'Host', 'host');
   const h = host ? ACCESS_POINT_HOST.exec(host) : null;
   if (h) return ref(partitionOf(h[3]!), h[3]!, h[2]!, h[1]!);
   return null;
+}
+
+function mrapRef(partition: string, accountId: string, alias: string): AccessPointRef {
+  return {
+    arn: `arn:${partition}:s3::${accountId}:accesspoint/${alias}`,
+    name: alias,
+    accountId,
+    region: '',
+    kind: 'multi-region',
+  };
+}
+
+/** A Multi-Region Access Point named only by its global host: the account is the recipient's. */
+function mrapByHost(params: JsonObject, account: string | null): AccessPointRef | null {
+  const host = textField(params, 'Host', 'host');
+  const m = host ? MRAP_HOST.exec(host) : null;
+  return m && account !== null ? mrapRef('aws', account, m[1]!.toLowerCase()) : null;
 }
 
 function ref(partition: string, region: string, accountId: string, name: string): AccessPointRef {

@@ -12,11 +12,15 @@
  *  - aws:ResourceOrgID / aws:ResourceOrgPaths / aws:ResourceAccount (and s3:ResourceAccount): the same for the
  *    account that owns the resource.
  * A caller or a resource outside any organization has no org keys: they are absent, not unknown.
- * S3 keys: s3:AccessPointNetworkOrigin (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-policies.html).
+ * S3 keys: s3:AccessPointNetworkOrigin (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-policies.html);
+ * s3:ExistingObjectTag/<key> from the tags of the object the request names (get-object-tagging; snapshot `tags`),
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/tagging-and-policies.html: once the object's tag set (or the
+ * request's, x-amz-tagging) is known, every other tag key a policy of the facts tests is absent, not unknown.
  */
 import type {
   AccessRequest,
   ConditionContext,
+  NamedPolicy,
   OrganizationFacts,
   PrincipalType,
   RequestFacts,
@@ -100,6 +104,8 @@ export function derivedContext(
   const c = callerOf(request, facts);
   const anonymous = c.type === 'Anonymous';
   const service = c.type === 'AWSService';
+  // a CloudFront origin access identity is neither a service principal nor an IAM principal of the customer
+  const oai = request.principal.originAccessIdentity === true;
   if (!anonymous && !service) {
     put('aws:PrincipalArn', c.identityArn);
     put('aws:PrincipalAccount', c.accountId);
@@ -107,8 +113,8 @@ export function derivedContext(
   put('aws:PrincipalType', PRINCIPAL_TYPE[c.type]);
   put('aws:userid', anonymous ? 'anonymous' : service ? null : c.principalId);
   if (c.type === 'IAMUser') put('aws:username', c.userName);
-  if (c.type !== 'Unknown') put('aws:PrincipalIsAWSService', String(service));
-  if (service) put('aws:PrincipalServiceName', c.invokedBy);
+  if (c.type !== 'Unknown' && !oai) put('aws:PrincipalIsAWSService', String(service));
+  if (service && !oai) put('aws:PrincipalServiceName', c.invokedBy);
   if (!anonymous && !service && facts.principal?.status === 'known') {
     for (const [k, v] of Object.entries(facts.principal.value.tags)) put(`aws:PrincipalTag/${k}`, v);
   }
@@ -158,6 +164,7 @@ export function derivedContext(
     put('s3:AccessPointNetworkOrigin', ap?.networkOrigin);
   }
   put(REQUEST_POLICY_KEY, requestedPolicy(request));
+  tagKeys(request, facts, put, none);
   for (const [k, v] of Object.entries(extra)) put(k, v);
   return {
     values,
@@ -179,4 +186,79 @@ export function requestedPolicy(request: AccessRequest): string | null {
   const doc = p['bucketPolicy'] ?? p['policy'] ?? p['Policy'];
   if (doc === undefined || doc === null) return null;
   return typeof doc === 'string' ? doc : JSON.stringify(doc);
+}
+
+// ---------------------------------------------------------------------------
+// Object tags: s3:ExistingObjectTag/<key>, s3:RequestObjectTag/<key>
+// ---------------------------------------------------------------------------
+
+const EXISTING_TAG = 's3:existingobjecttag/';
+const REQUEST_TAG = 's3:requestobjecttag/';
+const TAG_KEY_IN_JSON = /"(s3:(?:existingobjecttag|requestobjecttag)\/[^"]*)"/gi;
+
+const referencedCache = new WeakMap<RequestFacts, readonly string[]>();
+
+function policiesOf(facts: RequestFacts): NamedPolicy[] {
+  const out: NamedPolicy[] = [];
+  const p = facts.principal?.status === 'known' ? facts.principal.value : null;
+  if (p) {
+    out.push(...p.identityPolicies);
+    if (p.permissionsBoundary) out.push(p.permissionsBoundary);
+  }
+  if (facts.sessionPolicy?.status === 'known' && facts.sessionPolicy.value)
+    out.push(facts.sessionPolicy.value);
+  for (const b of Object.values(facts.buckets))
+    if (b.status === 'known' && b.value.policy.status === 'known' && b.value.policy.value)
+      out.push(b.value.policy.value);
+  const ap = facts.accessPoint?.status === 'known' ? facts.accessPoint.value.policy : null;
+  if (ap?.status === 'known' && ap.value) out.push(ap.value);
+  const vpce = facts.vpcEndpoint?.status === 'known' ? facts.vpcEndpoint.value.policy : null;
+  if (vpce) out.push(vpce);
+  for (const levels of [facts.scpLevels, facts.rcpLevels])
+    if (levels.status === 'known' && levels.value) for (const l of levels.value) out.push(...l.policies);
+  return out;
+}
+
+/** The object-tag condition keys the policies of the facts test, lower-cased (computed once per facts object). */
+function referencedTagKeys(facts: RequestFacts): readonly string[] {
+  const hit = referencedCache.get(facts);
+  if (hit) return hit;
+  const keys = new Set<string>();
+  for (const p of policiesOf(facts)) {
+    let text: string;
+    try {
+      text = typeof p.document === 'string' ? p.document : JSON.stringify(p.document);
+    } catch {
+      continue;
+    }
+    if (!/objecttag\//i.test(text)) continue;
+    for (const m of text.matchAll(TAG_KEY_IN_JSON)) keys.add((m[1] ?? '').toLowerCase());
+  }
+  const out = [...keys];
+  referencedCache.set(facts, out);
+  return out;
+}
+
+function tagKeys(
+  request: AccessRequest,
+  facts: RequestFacts,
+  put: (key: string, value: string) => void,
+  none: (key: string) => void,
+): void {
+  // The object the request names: its tags are s3:ExistingObjectTag/<key>, every other tested key is absent.
+  const b = request.bucket !== null ? facts.buckets[request.bucket] : undefined;
+  const o = b?.status === 'known' && request.key !== null ? b.value.objects[request.key] : undefined;
+  const tagFact = o?.status === 'known' && o.value.exists ? o.value.tags : undefined;
+  const tags = tagFact?.status === 'known' ? tagFact.value : undefined;
+  const lowerValues = new Set(Object.keys(request.context.values).map((k) => k.toLowerCase()));
+  const requestTagsKnown =
+    lowerValues.has('s3:requestobjecttagkeys') ||
+    request.context.absent.some((k) => k.toLowerCase() === 's3:requestobjecttagkeys');
+  if (tags === undefined && !requestTagsKnown) return;
+  if (tags !== undefined) for (const [k, v] of Object.entries(tags)) put(`s3:ExistingObjectTag/${k}`, v);
+  const own = new Set(Object.keys(tags ?? {}).map((k) => `${EXISTING_TAG}${k.toLowerCase()}`));
+  for (const key of referencedTagKeys(facts)) {
+    if (tags !== undefined && key.startsWith(EXISTING_TAG) && !own.has(key)) none(key);
+    if (requestTagsKnown && key.startsWith(REQUEST_TAG) && !lowerValues.has(key)) none(key);
+  }
 }

@@ -11,16 +11,21 @@ import type {
   KmsKeyFacts,
   NamedPolicy,
   ObjectFacts,
+  ObjectRetention,
   RequestFacts,
 } from '../model';
 import { known, unknown } from '../model';
 import { contextValues } from '../policy/s3/bpa';
 import { derivedContext } from './context';
+import { OBJECT_LOCK_ACTIONS } from '../policy/s3/object-lock';
 import type {
   AccessPointInput,
   AuthorizationInput,
   EnginePrincipal,
   KmsAuthorizationInput,
+  ObjectLockInput,
+  RequestPaymentInput,
+  Tri,
 } from '../policy/types';
 
 const notCollected = (what: string): Fact<never> => unknown('notCollected', `${what} is not in the facts`);
@@ -85,8 +90,9 @@ export function enginePrincipal(request: AccessRequest, facts: RequestFacts): En
     arn: callerArn(request, identityArn),
     identityArn,
     accountId: callerAccountId(request, facts),
-    serviceName: p.type === 'AWSService' ? (p.invokedBy ?? p.arn) : null,
+    serviceName: p.type === 'AWSService' && p.originAccessIdentity !== true ? (p.invokedBy ?? p.arn) : null,
     canonicalId: callerCanonicalId(request, facts),
+    ...(p.originAccessIdentity === true ? { originAccessIdentity: true } : {}),
   };
 }
 
@@ -130,9 +136,21 @@ function principalPolicies(
   };
 }
 
-function s3Input(need: ActionNeed, facts: RequestFacts, account: string | null): AuthorizationInput['s3'] {
+function s3Input(
+  request: AccessRequest,
+  need: ActionNeed,
+  facts: RequestFacts,
+  account: string | null,
+): AuthorizationInput['s3'] {
   const b = bucketFact(facts, need.bucket);
   if (b === null) return null;
+  // Directory buckets (S3 Express One Zone) have no ACLs, no Requester Pays and Block Public Access always on: the
+  // general purpose bucket layers take no part (https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-security.html).
+  if (need.action.toLowerCase().startsWith('s3express:')) return null;
+  const refusals = {
+    requestPayment: requestPaymentInput(request, b),
+    ...objectLockInput(request, need, facts, b),
+  };
   const ap = facts.accessPoint?.status === 'known' ? facts.accessPoint.value : null;
   const accountBpa = account
     ? (facts.accountPublicAccessBlock[account] ?? notCollected(`account ${account} Block Public Access`))
@@ -169,6 +187,7 @@ function s3Input(need: ActionNeed, facts: RequestFacts, account: string | null):
       ownership: b,
       objectOwnerAccountId: objectOwner,
       bucketOwnerCanonicalId: null,
+      ...refusals,
     };
   }
   const bucket = b.value;
@@ -181,6 +200,104 @@ function s3Input(need: ActionNeed, facts: RequestFacts, account: string | null):
     ownership: bucket.ownership,
     objectOwnerAccountId: objectOwner,
     bucketOwnerCanonicalId: bucket.acl.status === 'known' ? (bucket.acl.value.Owner?.ID ?? null) : null,
+    ...refusals,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Requester Pays and Object Lock inputs
+// ---------------------------------------------------------------------------
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A field of a record object, by name in any case (own properties only). */
+function fieldOf(obj: unknown, name: string): unknown {
+  if (!isRecord(obj)) return undefined;
+  const lower = name.toLowerCase();
+  const k = Object.keys(obj).find((key) => key.toLowerCase() === lower);
+  return k === undefined ? undefined : obj[k];
+}
+
+const textOf = (v: unknown): string | null => {
+  const s = typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : null;
+  return s !== null && s.trim() !== '' ? s.trim() : null;
+};
+
+/**
+ * A request header that is not a condition key (x-amz-request-payer, x-amz-bypass-governance-retention): a
+ * hypothetical request (simulate) gives it in its context; a CloudTrail record in requestParameters (where S3 records
+ * the request's x-amz-… headers, as for x-amz-acl) or additionalEventData. Not there: the request did not carry it
+ * (null); 'unknown' only for a hand-made record without requestParameters.
+ */
+export function requestHeader(request: AccessRequest, name: string): string | null | 'unknown' {
+  const lower = name.toLowerCase();
+  for (const [k, v] of Object.entries(request.context.values)) {
+    if (k.toLowerCase() === lower) return textOf(v);
+  }
+  const raw = request.raw;
+  const params = fieldOf(raw, 'requestParameters');
+  const found = textOf(fieldOf(params, name)) ?? textOf(fieldOf(fieldOf(raw, 'additionalEventData'), name));
+  if (found !== null) return found;
+  return request.context.otherKeys === 'absent' || isRecord(params) ? null : 'unknown';
+}
+
+function requestPaymentInput(request: AccessRequest, b: Fact<BucketFacts>): RequestPaymentInput {
+  const payer: RequestPaymentInput['payer'] =
+    b.status === 'unknown'
+      ? b
+      : (b.value.requestPayment ?? notCollected(`bucket ${b.value.name} requestPayment`));
+  return { payer, header: requestHeader(request, 'x-amz-request-payer') };
+}
+
+/** PutObjectRetention: the retention the request sets, when the record carries it. */
+function requestedRetention(request: AccessRequest): ObjectRetention | null {
+  const params = fieldOf(request.raw, 'requestParameters');
+  const r = fieldOf(params, 'Retention');
+  const mode = textOf(fieldOf(r, 'Mode'))?.toUpperCase();
+  const until = textOf(fieldOf(r, 'RetainUntilDate'));
+  if ((mode !== 'GOVERNANCE' && mode !== 'COMPLIANCE') || until === null) return null;
+  return { mode, retainUntilDate: until };
+}
+
+function objectLockInput(
+  request: AccessRequest,
+  need: ActionNeed,
+  facts: RequestFacts,
+  b: Fact<BucketFacts>,
+): { objectLock?: ObjectLockInput } {
+  if (!OBJECT_LOCK_ACTIONS.has(need.action.toLowerCase())) return {};
+  const configuration: ObjectLockInput['configuration'] =
+    b.status === 'unknown'
+      ? b
+      : (b.value.objectLock ?? notCollected(`bucket ${b.value.name} objectLockConfiguration`));
+  const obj = objectFact(facts, need.bucket, need.key) ?? notCollected('the object version');
+  const what = `s3://${need.bucket ?? ''}/${need.key ?? '*'}`;
+  let retention: ObjectLockInput['retention'];
+  let legalHold: ObjectLockInput['legalHold'];
+  if (obj.status === 'unknown') {
+    retention = obj;
+    legalHold = obj;
+  } else if (!obj.value.exists) {
+    // nothing to protect: the version is not there
+    retention = known(null);
+    legalHold = known(null);
+  } else {
+    retention = obj.value.retention ?? notCollected(`${what} retention`);
+    legalHold = obj.value.legalHold ?? notCollected(`${what} legal hold`);
+  }
+  const bypass = requestHeader(request, 'x-amz-bypass-governance-retention');
+  const bypassHeader: Tri = bypass === 'unknown' ? 'unknown' : bypass?.toLowerCase() === 'true';
+  const at = contextValues(request.context, 'aws:CurrentTime');
+  return {
+    objectLock: {
+      configuration,
+      retention,
+      legalHold,
+      bypassHeader,
+      at: Array.isArray(at) && typeof at[0] === 'string' ? at[0] : request.eventTime || null,
+      requested: requestedRetention(request),
+    },
   };
 }
 
@@ -261,7 +378,7 @@ export function buildAuthorizationInput(
     rcpLevels: facts.rcpLevels,
     principalIsManagementAccount: isManagementAccount(facts.principalOrganization, principal.accountId),
     resourceIsManagementAccount: isManagementAccount(facts.resourceOrganization, account),
-    s3: s3Input(need, facts, account),
+    s3: s3Input(request, need, facts, account),
   };
 }
 

@@ -34,6 +34,7 @@ import { addGrant, emptyGrants, keySideGrant, type CallerMode, type Chain } from
 import { grantLayer, resourcePolicy, type ResourcePolicy } from './s3/resource-policy';
 import { and3, merge3, or3 } from './s3/tri';
 import { contextValues } from './s3/bpa';
+import { serviceGrantNote } from './s3/service-grant';
 
 const contextValue = (req: EngineRequest, key: string): string | null => {
   const v = contextValues(req.context, key);
@@ -301,7 +302,9 @@ function authorizeKmsKnown(input: KmsAuthorizationInput): AuthorizationResult {
   const ordered = [rcp, scp, key, grants.calc, identity, boundary, session];
   const decision = finalDecision(ordered, allow);
   const layers: LayerResult[] = resultsOf(ordered);
-  return { decision, layers };
+  // an AWS service caller (CloudFront reading an SSE-KMS object): the key policy's grants to that service
+  const service = serviceGrantNote(pol, req, 'kms-key-policy');
+  return { decision, layers, ...(service !== undefined ? { service } : {}) };
 }
 
 /** The reference engine for KMS (see authorizeReference): every policy traced in full, eagerly. */

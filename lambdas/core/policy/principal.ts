@@ -25,7 +25,16 @@ import type { ContextView } from './variables';
 export type PrincipalMatchKind = NonNullable<StatementTrace['principalMatchKind']>;
 
 type EntryKind =
-  'wildcard' | 'account' | 'iam' | 'session' | 'service' | 'canonical' | 'federated' | 'uniqueId' | 'other';
+  | 'wildcard'
+  | 'account'
+  | 'iam'
+  | 'session'
+  | 'service'
+  | 'canonical'
+  | 'federated'
+  | 'uniqueId'
+  | 'oai'
+  | 'other';
 
 export interface PrincipalEntry {
   readonly kind: EntryKind;
@@ -49,6 +58,11 @@ const ACCOUNT_ID = /^\d{12}$/;
 const UNIQUE_ID = /^A[A-Z0-9]{15,127}$/;
 const IAM_ARN = /^arn:[a-z-]+:iam::(\d{12}):(root|user\/.+|role\/.+)$/;
 const STS_ARN = /^arn:[a-z-]+:sts::(\d{12}):(assumed-role\/[^/]+\/.+|federated-user\/.+)$/;
+/**
+ * A CloudFront origin access identity as a bucket policy names it
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html).
+ */
+const OAI_ARN = /^arn:[a-z-]+:iam::cloudfront:user\/CloudFront Origin Access Identity \S+$/i;
 
 function awsEntry(value: string): PrincipalEntry {
   const v = value.trim();
@@ -63,6 +77,7 @@ function awsEntry(value: string): PrincipalEntry {
   const sts = STS_ARN.exec(v);
   if (sts !== null) return { kind: 'session', value, match: v, account: sts[1] as string };
   if (UNIQUE_ID.test(v)) return { kind: 'uniqueId', value, match: v, account: null };
+  if (OAI_ARN.test(v)) return { kind: 'oai', value, match: v, account: null };
   return { kind: 'other', value, match: v, account: null };
 }
 
@@ -119,6 +134,7 @@ function entryKind(kind: EntryKind): PrincipalMatchKind | null {
       return kind;
     case 'iam':
     case 'uniqueId':
+    case 'oai':
       return 'identity';
     default:
       return null;
@@ -144,9 +160,15 @@ export function entryMatches(e: PrincipalEntry, p: EnginePrincipal, ctx: Context
       if (p.arn !== null) return p.arn === e.match;
       return p.accountId !== null && p.accountId !== e.account ? false : 'unknown';
     case 'service':
-      if (p.type !== 'AWSService') return false;
+      // an origin access identity is not the cloudfront.amazonaws.com service principal
+      if (p.type !== 'AWSService' || p.originAccessIdentity === true) return false;
       return p.serviceName ? p.serviceName.toLowerCase() === e.match : 'unknown';
+    case 'oai':
+      // CloudTrail does not record which origin access identity asked
+      return p.originAccessIdentity === true ? 'unknown' : false;
     case 'canonical':
+      // an origin access identity also has a canonical user id, which the record does not give
+      if (p.originAccessIdentity === true) return 'unknown';
       if (!isPerson(p)) return false;
       return p.canonicalId ? p.canonicalId === e.match : 'unknown';
     case 'uniqueId': {
@@ -177,7 +199,10 @@ const NOT_EXCLUDED: PrincipalResult = { matched: true, not: true };
 
 function callerName(p: EnginePrincipal): string {
   if (p.type === 'Anonymous') return 'the anonymous caller';
-  if (p.type === 'AWSService') return p.serviceName ?? 'the calling AWS service';
+  if (p.type === 'AWSService')
+    return p.originAccessIdentity === true
+      ? 'a CloudFront origin access identity'
+      : (p.serviceName ?? 'the calling AWS service');
   return p.arn ?? p.identityArn ?? (p.accountId ? `a principal of account ${p.accountId}` : 'the caller');
 }
 
@@ -243,7 +268,8 @@ export function notPrincipalExcludes(
 ): Tri {
   if (cp.wildcard) return true;
   if (p.type === 'Anonymous') return false;
-  if (p.type === 'AWSService') return anyOf(cp, ['service'], p, ctx);
+  if (p.type === 'AWSService')
+    return anyOf(cp, p.originAccessIdentity === true ? ['oai', 'canonical'] : ['service'], p, ctx);
   const account = anyOf(cp, ['account', 'canonical'], p, ctx);
   if (p.type === 'Root') return account;
   const self = anyOf(cp, ['iam', 'session', 'uniqueId'], p, ctx);

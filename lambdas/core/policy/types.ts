@@ -11,7 +11,9 @@ import type {
   ConditionContext,
   Fact,
   NamedPolicy,
+  ObjectLockConfiguration,
   ObjectOwnership,
+  ObjectRetention,
   OrgLevel,
   PrincipalType,
   PublicAccessBlock,
@@ -33,6 +35,11 @@ export interface EnginePrincipal {
   readonly serviceName?: string | null;
   /** Canonical user id of the caller's account, when known (for ACL grants). */
   readonly canonicalId?: string | null;
+  /**
+   * A CloudFront origin access identity (legacy OAI, type AWSService): it matches only statements naming an origin
+   * access identity or a canonical user id (which OAI asked is not recorded), never a Service principal.
+   */
+  readonly originAccessIdentity?: boolean;
 }
 
 export interface EngineRequest {
@@ -154,6 +161,8 @@ export type LayerId =
   | 'identity-policy'
   | 'permissions-boundary'
   | 'session-policy'
+  | 'requester-pays'
+  | 'object-lock'
   | 'kms-key-policy'
   | 'kms-grants';
 
@@ -178,7 +187,13 @@ export interface LayerResult {
    * The rule that decided the layer when it is not a policy statement: an access point's VPC network origin
    * refusing the request, or the bucket owner's root user getting past a bucket-policy Deny (lock-out recovery).
    */
-  readonly rule?: 'network-origin' | 'root-lockout-recovery' | 'aws-managed-key';
+  readonly rule?:
+    | 'network-origin'
+    | 'root-lockout-recovery'
+    | 'aws-managed-key'
+    | 'requester-pays'
+    | 'object-lock-retention'
+    | 'object-lock-legal-hold';
   /**
    * For an unknown layer: whether an explicit Deny of this layer may match (false when only its Allow side could not
    * be decided, e.g. an Allow whose condition key is unknown and no Deny statement that could match).
@@ -205,6 +220,70 @@ export interface AuthorizationResult {
   readonly layers: readonly LayerResult[];
   /** The decision rests on these inferred keys: with the recorded facts alone it is 'unknown' (see LayerResult). */
   readonly dependsOnInferred?: readonly string[];
+  /** For an AWS service caller (or a CloudFront origin access identity): the resource policy's grants to it. */
+  readonly service?: ServiceGrantNote;
+}
+
+/** One resource-policy Allow statement that names the calling service (or could), for the action and resource. */
+export interface ServiceGrant {
+  /** "<policy name> #<index> (<sid>)" */
+  readonly statement: string;
+  readonly sid: string | null;
+  readonly index: number;
+  readonly matched: Tri;
+  /** Its conditions on the request's source (aws:SourceArn, aws:SourceAccount, aws:SourceOrgID, aws:SourceOrgPaths). */
+  readonly source: readonly {
+    readonly key: string;
+    readonly operator: string;
+    readonly values: readonly string[];
+    readonly result: Tri;
+  }[];
+  /** A condition other than a source condition could not be decided. */
+  readonly otherUnknown: boolean;
+}
+
+/**
+ * The resource policy's grants to an AWS service caller: which statements name it for this action and resource,
+ * their source conditions, and whether the grant is undecided only because the record does not carry the
+ * request's source (e.g. which CloudFront distribution asked).
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
+ */
+export interface ServiceGrantNote {
+  /** The service principal name (cloudfront.amazonaws.com …); null for an origin access identity. */
+  readonly service: string | null;
+  readonly originAccessIdentity: boolean;
+  /** The policy the grants were read from: the bucket policy (S3) or the key policy (KMS). */
+  readonly policy: 'bucket-policy' | 'kms-key-policy';
+  /** false = there is no such policy, or it could not be read. */
+  readonly policyKnown: boolean;
+  readonly grants: readonly ServiceGrant[];
+  /** Source keys the policy's grants test that the request context does not give. */
+  readonly unknownSourceKeys: readonly string[];
+  /** Some grant is undecided, and only its source conditions are unknown. */
+  readonly sourceOnly: boolean;
+}
+
+/**
+ * Requester Pays (absent = not modelled for this request). https://docs.aws.amazon.com/AmazonS3/latest/userguide/RequesterPaysBuckets.html
+ */
+export interface RequestPaymentInput {
+  /** get-bucket-request-payment .Payer */
+  readonly payer: Fact<'Requester' | 'BucketOwner'>;
+  /** The x-amz-request-payer header: its value when sent, null when the request did not carry it, or unknown. */
+  readonly header: string | null | 'unknown';
+}
+
+/** Object Lock of the version a request deletes or re-locks (absent = not modelled for this request). */
+export interface ObjectLockInput {
+  readonly configuration: Fact<ObjectLockConfiguration | null>;
+  readonly retention: Fact<ObjectRetention | null>;
+  readonly legalHold: Fact<'ON' | 'OFF' | null>;
+  /** x-amz-bypass-governance-retention: true was sent (true), not sent (false), or unknown. */
+  readonly bypassHeader: Tri;
+  /** When the request was made (ISO 8601), to compare with the retain-until date; null = not known. */
+  readonly at: string | null;
+  /** PutObjectRetention: the retention the request sets, when recorded; null = not recorded. */
+  readonly requested: ObjectRetention | null;
 }
 
 /**
@@ -262,6 +341,10 @@ export interface AuthorizationInput {
     readonly objectOwnerAccountId: Fact<string> | null;
     /** The canonical user id of the bucket owner, when known. */
     readonly bucketOwnerCanonicalId: string | null;
+    /** Requester Pays; absent = the layer is not evaluated (hand-built inputs). */
+    readonly requestPayment?: RequestPaymentInput;
+    /** Object Lock, for the actions it can refuse (deleting a version, changing its retention); absent = none. */
+    readonly objectLock?: ObjectLockInput;
   } | null;
 }
 

@@ -42,6 +42,9 @@ const CAUSE_LABELS: Record<RootCauseId, string> = {
   'access-point-policy': 'access point policy',
   'missing-object-no-list': 'missing object, no s3:ListBucket',
   'request-expired-or-invalid': 'expired or invalid request',
+  'service-principal-grant': 'AWS service not granted',
+  'requester-pays': 'Requester Pays header missing',
+  'object-lock': 'Object Lock',
 };
 
 /** Short label of a root cause, with the deciding statement when there is one. */

@@ -67,7 +67,7 @@ function header(f: Finding, c: Colors, verbose: boolean): string[] {
     `  caller   ${caller} (${r.principal.type}${r.principal.accountId ? `, account ${r.principal.accountId}` : ''})${
       r.crossAccount ? c.yellow(` cross-account, bucket account ${r.bucketAccountId ?? '?'}`) : ''
     }`,
-    `  from     ${r.sourceIp ?? 'unknown address'}${via ? ` ${via}` : ''}${r.secureTransport === false ? ' over plain HTTP' : ''}`,
+    `  from     ${r.sourceIp ?? (r.principal.type === 'AWSService' ? 'an AWS service network (CloudTrail records no IP address for a service)' : 'unknown address')}${via ? ` ${via}` : ''}${r.secureTransport === false ? ' over plain HTTP' : ''}`,
     `  error    ${r.errorCode}${verbose && r.errorMessage ? `: ${r.errorMessage}` : ''}`,
     ...(recordLine(f) ? [`  record   ${recordLine(f)}`] : []),
     c.dim(

@@ -162,11 +162,11 @@ describe('toPrincipal', () => {
     });
   });
 
-  it('AWSService: the service that made the call', () => {
+  it('AWSService: the service that made the call is the caller (its service principal name)', () => {
     expect(toPrincipal({ type: 'AWSService', invokedBy: 'cloudtrail.amazonaws.com' })).toMatchObject({
       type: 'AWSService',
       invokedBy: 'cloudtrail.amazonaws.com',
-      arn: null,
+      arn: 'cloudtrail.amazonaws.com',
       identityArn: null,
     });
   });
