@@ -160,6 +160,8 @@ function memberAnswers(account: string): Record<string, Answer> {
         Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: false }],
       },
     }),
+    // Requester Pays is read for a caller from another account (issue 19): none of these buckets is Requester Pays.
+    's3:GetBucketRequestPayment': () => ({ Payer: 'BucketOwner' }),
     's3:GetBucketAcl': () => ({
       Owner: { ID: `owner-${account}` },
       Grants: [{ Grantee: { Type: 'CanonicalUser', ID: `owner-${account}` }, Permission: 'FULL_CONTROL' }],

@@ -231,6 +231,9 @@ export function toSnapshot(w: World): Record<string, unknown> {
         policy: w.bucketPolicy,
         publicAccessBlock: null,
         ownershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        // complete: not Requester Pays, no Object Lock (issue 19; an absent setting is unknown)
+        requestPayment: { Payer: 'BucketOwner' },
+        objectLockConfiguration: null,
         encryption: null,
         acl: objectAcl,
         objects: w.key === null ? {} : { [w.key]: { exists: true, ownerAccountId: A, acl: objectAcl } },

@@ -363,11 +363,16 @@ describe('KMS, other S3 flavours and unknown calls', () => {
     ]);
   });
 
-  it('directory buckets: CreateSession needs s3express:CreateSession on the bucket; other calls are unmapped', () => {
+  // Zonal endpoint calls are authorized by the session: s3express:CreateSession on the bucket (issue 19 item 5,
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-authenticating-authorizing.html)
+  it('directory buckets: CreateSession and the Zonal calls it authorizes (GetObject) need s3express:CreateSession on the bucket', () => {
     const i = { eventSource: 's3express.amazonaws.com', bucket: 'b--use1-az4--x-s3', key: null };
     expect(pairs(input('CreateSession', i))).toEqual([
       's3express:CreateSession arn:aws:s3express:us-east-1:111122223333:bucket/b--use1-az4--x-s3',
     ]);
-    expect(resolveNeeds(input('GetObject', i)).mapped).toBe(false);
+    expect(pairs(input('GetObject', { ...i, key: 'k' }))).toEqual([
+      's3express:CreateSession arn:aws:s3express:us-east-1:111122223333:bucket/b--use1-az4--x-s3',
+    ]);
+    expect(resolveNeeds(input('SomethingNew', i)).mapped).toBe(false);
   });
 });
