@@ -96,14 +96,12 @@ export interface GlobPattern {
 export const ANY_GLOB: GlobPattern = { kind: 'any', text: STAR };
 
 /**
- * A flat, internalized copy of a string. Patterns are cut with slice(), which yields "sliced" strings that
- * V8 compares and searches more slowly; compiled patterns are compared on every evaluation.
+ * A flat copy of a string. Patterns are cut with slice(), which yields "sliced" strings that V8 compares and
+ * searches more slowly; compiled patterns are compared on every evaluation. (A JSON round trip makes a
+ * sequential copy several times faster than internalizing the string through an object key.)
  */
 export function flat(s: string): string {
-  const holder: Record<string, true> = {};
-  holder[s] = true;
-  for (const k in holder) return k;
-  return s;
+  return JSON.parse(JSON.stringify(s)) as string;
 }
 
 function hasWildcard(encoded: string): boolean {

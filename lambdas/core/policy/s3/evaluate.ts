@@ -3,7 +3,7 @@
  * PolicyEvaluation, guardrail layers (VPC endpoint, boundary, session) and organization levels (SCP, RCP).
  */
 import type { Fact, NamedPolicy, OrgLevel } from '../../model';
-import { parsePolicy } from '../parse';
+import { compileCachesOn, parsePolicy } from '../parse';
 import { evaluatePolicy, nearMissesSkipped } from '../evaluate-policy';
 import type {
   EngineRequest,
@@ -58,6 +58,7 @@ function parseOnce(p: NamedPolicy): ParsedPolicy | Error {
 }
 
 function parsedOf(p: NamedPolicy): ParsedPolicy | Error {
+  if (!compileCachesOn()) return parseOnce(p);
   const hit = parsedCache.get(p);
   if (hit !== undefined) return hit;
   const parsed = parseOnce(p);
