@@ -228,6 +228,8 @@ async function batch(
         }
       }
       flush();
+      // memory grows with what is kept, not with what is read: wait for a slow reader before reading on
+      await io.drain?.();
     }
   } finally {
     flush();

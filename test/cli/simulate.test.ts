@@ -260,6 +260,40 @@ describe('simulate --requests (batch, JSON lines)', () => {
     ]);
   });
 
+  it('waits for a slow reader: no chunk of input is read, and no line written, while stdout has not drained', async () => {
+    // issue 15: piped to a slow reader, stdout buffered every line (100,000 requests took 1.2 GB); the batch now
+    // awaits io.drain() after each chunk it has answered
+    const line = JSON.stringify({ principal: APP, action: 's3:GetObject', resource: Q3 });
+    const io = memoryIo();
+    const events: string[] = [];
+    let draining = false;
+    let written = 0;
+    io.stdinStream = async function* () {
+      for (let i = 0; i < 5; i++) {
+        events.push(draining ? 'read while draining' : 'read');
+        yield Buffer.from(`${line}\n${line}\n`);
+      }
+    };
+    io.stdout = (s: string) => {
+      if (draining) events.push('written while draining');
+      written += s.split('\n').length - 1;
+    };
+    io.drain = () => {
+      draining = true;
+      events.push('drain');
+      return new Promise<void>((r) =>
+        setTimeout(() => {
+          draining = false;
+          r();
+        }, 2),
+      );
+    };
+    expect(await run(['simulate', '--snapshot', SNAPSHOT, '--requests', '-'], io)).toBe(0);
+    expect(written).toBe(10);
+    expect(events.filter((e) => e.includes('while draining'))).toEqual([]);
+    expect(events.filter((e) => e === 'drain').length).toBeGreaterThanOrEqual(5);
+  });
+
   it('reads the batch from stdin with --requests -', async () => {
     const io = memoryIo({ stdin: readFileSync(fixture('requests.jsonl')) });
     const r = await simulate(['--requests', '-'], io);
