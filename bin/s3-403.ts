@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The `s3-403` command line: real process I/O around lambdas/cli (see docs/CLI.md). */
+import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { run } from '../lambdas/cli';
@@ -19,6 +20,9 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 
 run(process.argv.slice(2), {
   stdout: (s) => process.stdout.write(s),
+  drain: async () => {
+    if (process.stdout.writableNeedDrain) await once(process.stdout, 'drain');
+  },
   stderr: (s) => process.stderr.write(s),
   readStdin,
   readFile: (path) => readFile(path),

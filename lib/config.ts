@@ -85,6 +85,7 @@ export function readSettings(get: ContextReader, defaultRegion?: string): Deploy
     reservedConcurrency: int(get, 'reservedConcurrency'),
     redactKeys: bool(get, 'redactKeys'),
     readObjectMetadata: bool(get, 'readObjectMetadata'),
+    sourceMaps: bool(get, 'sourceMaps'),
     auditorRoleName: str(get, 'auditorRoleName'),
     alarmTopicArn: arn(get, 'alarmTopicArn', 'sns'),
     encryptionKey: encryptionKey(get),

@@ -2,16 +2,21 @@
  * `npm run bench`: prints the performance figures the issues ask for. Each part lives in scripts/bench/<part>.ts
  * and can also run alone (`npx tsx scripts/bench/engine.ts`). Figures are printed, never asserted in tests.
  */
-import { benchEngine } from './bench/engine';
+import { benchEngineRuns } from './bench/engine';
 import { benchExplain } from './bench/explain';
 import { benchLive } from './bench/live';
 import { benchHandler } from './bench/handler';
 import { benchOrg } from './bench/org';
 import { benchPreflight } from './bench/preflight';
 import { benchStream } from './bench/stream';
+import { benchThroughput } from './bench/throughput';
 
 const parts: [string, () => Promise<Record<string, number>>][] = [
-  ['policy engine (issue 3)', benchEngine],
+  ['policy engine, five fresh processes on compiled code (issues 3, 15)', () => benchEngineRuns()],
+  [
+    'throughput: batch simulate, explain and iam-simulate on the generated large account, built CLI (issue 15)',
+    benchThroughput,
+  ],
   ['explain on a large snapshot (issue 4)', benchExplain],
   ['live account view, mocked AWS at 50 ms per call (issue 5)', benchLive],
   ['Lambda handler and bundle (issue 6)', benchHandler],

@@ -58,10 +58,12 @@ Examples:
   $ s3-403 simulate --snapshot snapshot.json --requests requests.jsonl > decisions.jsonl
 
 --requests FILE holds one {"principal", "action", "resource", "context"} object a line (an optional "expect"
-per line); the output is one simulation object a line, written as soon as it is decided. A bad line is named
-by its number on stderr and the others are still simulated; the exit status is then 2. Keys the snapshot
-determines (principal tags, org id, resource account) are filled from it; aws:SecureTransport defaults to
-true; other keys are absent. Without --snapshot the live account is read, as explain does.
+per line); the output is one simulation object a line, written as soon as it is decided: the decision, the
+layers and the statements that decided ("rootCauses": []); --explain adds the root causes and verified fixes
+of each denial and the near-miss statements. A bad line is named by its number on stderr and the others are
+still simulated; the exit status is then 2. Keys the snapshot determines (principal tags, org id, resource
+account) are filled from it; aws:SecureTransport defaults to true; other keys are absent. Without --snapshot
+the live account is read, as explain does.
 Exit status 3 when --expect (or a line's "expect") differs from the decision.`;
 
 const PREFLIGHT_EXAMPLE = `
@@ -169,6 +171,10 @@ function program(io: CliIo, setCode: (code: number) => void): Command {
       collectContext,
     )
     .option('--requests <file>', 'batch: one JSON request a line; prints one simulation a line')
+    .option(
+      '--explain',
+      'batch: also the root causes and verified fixes of each denied request, and the near-miss statements',
+    )
     .option('--snapshot <file>', 'the account snapshot to evaluate against (default: the live account)')
     .option('--profile <name>', 'AWS profile for the live account (default: AWS_PROFILE)')
     .option('--region <region>', 'AWS region for the live account (default: AWS_REGION)')
@@ -190,6 +196,7 @@ function program(io: CliIo, setCode: (code: number) => void): Command {
           snapshot?: string;
           format: 'text' | 'json';
           expect?: ExpectedDecision;
+          explain?: boolean;
           profile?: string;
           region?: string;
         },

@@ -7,6 +7,12 @@ import type { LiveAws } from './live';
 export interface CliIo {
   /** Writes text as is (the caller adds newlines). */
   stdout(s: string): void;
+  /**
+   * Resolves once what was written to stdout has been taken by the reader (a pipe whose reader is slower than us
+   * buffers every write in memory otherwise: issue 15, 100,000 simulated requests took 1.2 GB piped and 390 MB to a
+   * file). Absent: nothing to wait for.
+   */
+  drain?(): Promise<void>;
   stderr(s: string): void;
   readStdin(): Promise<Buffer>;
   readFile(path: string): Promise<Buffer>;

@@ -14,10 +14,15 @@ import { liveOptions, loadLiveAws, requireCredentials } from './live';
 
 export interface SimulationSource {
   run<T>(fn: (view: SimulationView, now: Date) => T): Promise<T>;
+  /** Sources that need no waiting (a snapshot) also run synchronously: a batch then decides without awaiting. */
+  runSync?<T>(fn: (view: SimulationView, now: Date) => T): T;
 }
 
 export function snapshotSource(view: SimulationView): SimulationSource {
-  return { run: (fn) => Promise.resolve(fn(view, new Date())) };
+  return {
+    run: (fn) => Promise.resolve(fn(view, new Date())),
+    runSync: (fn) => fn(view, new Date()),
+  };
 }
 
 class NeedFacts extends Error {

@@ -4,9 +4,14 @@
  * read as a stream and each result is written as soon as it is decided; a bad line is named on stderr and the
  * others still run (exit 2 at the end). Without --snapshot the live account is read, as `explain` does.
  */
-import { createInterface } from 'node:readline';
-import { Readable } from 'node:stream';
-import { SimulationInputError, simulate, type Simulation, type SimulationRequest } from '../core/simulate';
+import { StringDecoder } from 'node:string_decoder';
+import {
+  SimulationInputError,
+  simulate,
+  type Simulation,
+  type SimulationDetail,
+  type SimulationRequest,
+} from '../core/simulate';
 import { describeFailure, EXIT, fileError, UsageError } from './errors';
 import { loadSnapshotView } from './files';
 import { useColor, type CliIo } from './io';
@@ -30,6 +35,12 @@ export interface SimulateOptions {
   /** Whether --format was given explicitly (batch output is JSON lines unless text is asked for). */
   readonly formatGiven: boolean;
   readonly expect?: ExpectedDecision;
+  /**
+   * Batch: also the root causes and verified fixes of each request that is not allowed, and every statement of
+   * the policies a layer shows (near misses included). Without it a batch line is the decision, the layers and
+   * the statements that decided (docs/CLI.md). A single request is always explained.
+   */
+  readonly explain?: boolean;
 }
 
 interface BatchLine {
@@ -85,13 +96,28 @@ export function parseLine(raw: string, line: number, name: string): BatchLine | 
   };
 }
 
+function runOneSync(
+  request: SimulationRequest,
+  runSync: NonNullable<SimulationSource['runSync']>,
+  where: string,
+  detail: SimulationDetail,
+): Simulation {
+  try {
+    return runSync((view, now) => simulate(request, view, { now, detail }));
+  } catch (err) {
+    if (err instanceof SimulationInputError) throw new UsageError(`${where}: ${err.message}`);
+    throw err;
+  }
+}
+
 async function runOne(
   request: SimulationRequest,
   source: SimulationSource,
   where: string | null,
+  detail: SimulationDetail,
 ): Promise<Simulation> {
   try {
-    return await source.run((view, now) => simulate(request, view, { now }));
+    return await source.run((view, now) => simulate(request, view, { now, detail }));
   } catch (err) {
     if (err instanceof SimulationInputError && where !== null)
       throw new UsageError(`${where}: ${err.message}`);
@@ -114,16 +140,39 @@ function singleRequest(opts: SimulateOptions): SimulationRequest {
   };
 }
 
-async function* lines(io: CliIo, path: string): AsyncGenerator<string> {
-  const input = Readable.from(path === '-' ? io.stdinStream() : io.openFile(path));
-  const reader = createInterface({ input, crlfDelay: Infinity });
+/** A line break as readline reads it (crlfDelay: Infinity): \r\n, \n or a lone \r. */
+const BREAK = /\r\n|\r|\n/;
+
+/** The position of the last complete line break in `text` (a final \r may be the start of \r\n), or -1. */
+function lastBreak(text: string): number {
+  const lf = text.lastIndexOf('\n');
+  const cr = text.lastIndexOf('\r', text.length - 2);
+  return Math.max(lf, cr);
+}
+
+/**
+ * The lines of FILE (or stdin), read as a stream, a batch per chunk read: the caller decides every line a chunk
+ * completes, then writes their results at once (one write per chunk, not per line) before waiting for more input.
+ */
+async function* lineBatches(io: CliIo, path: string): AsyncGenerator<string[]> {
+  const decoder = new StringDecoder('utf8');
+  let pending = '';
   try {
-    yield* reader;
+    for await (const chunk of path === '-' ? io.stdinStream() : io.openFile(path)) {
+      const text = pending + decoder.write(chunk);
+      const cut = lastBreak(text);
+      if (cut < 0) {
+        pending = text;
+        continue;
+      }
+      pending = text.slice(cut + 1);
+      const body = text.charCodeAt(cut) === 10 && text.charCodeAt(cut - 1) === 13 ? cut - 1 : cut;
+      yield text.slice(0, body).split(BREAK);
+    }
+    const rest = pending + decoder.end();
+    if (rest !== '') yield rest.split(BREAK).filter((l, i, all) => l !== '' || i < all.length - 1);
   } catch (err) {
     throw fileError(path, err);
-  } finally {
-    reader.close();
-    input.destroy();
   }
 }
 
@@ -134,27 +183,56 @@ async function batch(
 ): Promise<number> {
   const name = opts.requests === '-' ? 'stdin' : opts.requests;
   const asText = opts.formatGiven && opts.format === 'text';
+  const detail: SimulationDetail = opts.explain === true ? 'explain' : 'decision';
+  const color = useColor(io);
   let mismatches = 0;
   let simulated = 0;
   let bad = 0;
   let n = 0;
-  for await (const raw of lines(io, opts.requests)) {
-    n += 1;
-    try {
-      const parsed = parseLine(raw, n, name);
-      if (parsed === null) continue;
-      const { request, expect, line } = parsed;
-      for (const w of simulateWarnings(request)) io.stderr(`s3-403: warning: ${name}: line ${line}: ${w}\n`);
-      const sim = await runOne(request, source, `${name}: line ${line}`);
-      simulated += 1;
-      const wanted = expect ?? opts.expect ?? null;
-      if (wanted !== null && sim.decision !== wanted) mismatches += 1;
-      io.stdout(asText ? renderSimulationText(sim, useColor(io)) : `${JSON.stringify(sim)}\n`);
-    } catch (err) {
-      if (!(err instanceof UsageError)) throw err;
-      bad += 1;
-      io.stderr(`${describeFailure(err).line}\n`);
+  // Results decided but not yet written: written together once the lines at hand are decided (and before
+  // any wait: for more input, or for a live account's answer), so each is out as soon as nothing else is ready.
+  const out: string[] = [];
+  const flush = (): void => {
+    if (out.length === 0) return;
+    io.stdout(out.length === 1 ? (out[0] as string) : out.join(''));
+    out.length = 0;
+  };
+  const warn = (line: string): void => {
+    flush();
+    io.stderr(line);
+  };
+  try {
+    for await (const batchOfLines of lineBatches(io, opts.requests)) {
+      for (const raw of batchOfLines) {
+        n += 1;
+        try {
+          const parsed = parseLine(raw, n, name);
+          if (parsed === null) continue;
+          const { request, expect, line } = parsed;
+          for (const w of simulateWarnings(request)) warn(`s3-403: warning: ${name}: line ${line}: ${w}\n`);
+          const where = `${name}: line ${line}`;
+          let sim: Simulation;
+          if (source.runSync !== undefined) sim = runOneSync(request, source.runSync, where, detail);
+          else {
+            flush();
+            sim = await runOne(request, source, where, detail);
+          }
+          simulated += 1;
+          const wanted = expect ?? opts.expect ?? null;
+          if (wanted !== null && sim.decision !== wanted) mismatches += 1;
+          out.push(asText ? renderSimulationText(sim, color) : `${JSON.stringify(sim)}\n`);
+        } catch (err) {
+          if (!(err instanceof UsageError)) throw err;
+          bad += 1;
+          warn(`${describeFailure(err).line}\n`);
+        }
+      }
+      flush();
+      // memory grows with what is kept, not with what is read: wait for a slow reader before reading on
+      await io.drain?.();
     }
+  } finally {
+    flush();
   }
   if (simulated === 0 && bad === 0)
     throw new UsageError(`${name}: no request found (expected one JSON object a line)`);
@@ -187,7 +265,7 @@ export async function simulateCommand(opts: SimulateOptions, io: CliIo): Promise
       : await liveSimulationSource(io, opts);
   if (single === null) return batch({ ...opts, requests: opts.requests ?? '' }, source, io);
   for (const w of simulateWarnings(single)) io.stderr(`s3-403: warning: ${w}\n`);
-  const sim = await runOne(single, source, null);
+  const sim = await runOne(single, source, null, 'explain');
   io.stdout(
     opts.format === 'json' ? `${JSON.stringify(sim, null, 2)}\n` : renderSimulationText(sim, useColor(io)),
   );

@@ -20,7 +20,16 @@ import {
   type RequestFacts,
   type RootCause,
 } from './model';
-import type { AuthorizationResult, Decision, LayerId, LayerOutcome, Tri } from './policy/types';
+import { applyingStatements } from './policy/s3/evaluate';
+import type {
+  AuthorizationResult,
+  Decision,
+  LayerId,
+  LayerOutcome,
+  PolicyEvaluation,
+  StatementTrace,
+  Tri,
+} from './policy/types';
 
 export interface SimulationRequest {
   readonly principal: string;
@@ -281,25 +290,50 @@ function combine(results: readonly AuthorizationResult[]): Decision | 'unknown' 
   return 'allowed';
 }
 
-function layersOf(result: AuthorizationResult, resource: string): SimulationLayer[] {
-  return result.layers.map((l) => ({
-    layer: l.layer,
-    result: l.result,
-    resource: l.resource ?? resource,
-    statements: l.policies.flatMap((p) =>
-      p.statements.map((s) => ({
-        sid: s.sid,
-        index: s.index,
-        effect: s.effect,
-        matched: s.matched,
-        detail: s.detail,
-        policy: p.policy.name,
-        ...(p.policy.arn !== undefined ? { policyArn: p.policy.arn } : {}),
-      })),
-    ),
-    ...(l.note !== undefined ? { note: l.note } : {}),
-    ...(l.missing !== undefined ? { missing: l.missing } : {}),
-  }));
+/**
+ * What a simulation shows. 'explain' (the default): every statement of the policies a layer shows, near misses
+ * included, and the root causes (with verified fixes) of a request that is not allowed. 'decision' (batch
+ * `simulate` without --explain): each layer with the statements that decided it (those that match or might
+ * match), and no root-cause analysis (`rootCauses` is []). The decision and the layers are the same in both.
+ */
+export type SimulationDetail = 'explain' | 'decision';
+
+export interface SimulateOptions {
+  readonly now?: Date;
+  readonly detail?: SimulationDetail;
+}
+
+function statementsOf(p: PolicyEvaluation, detail: SimulationDetail): readonly StatementTrace[] {
+  return detail === 'explain' ? p.statements : applyingStatements(p);
+}
+
+function layersOf(
+  result: AuthorizationResult,
+  resource: string,
+  detail: SimulationDetail,
+): SimulationLayer[] {
+  return result.layers.map((l) => {
+    const statements: SimulationStatement[] = [];
+    for (const p of l.policies)
+      for (const s of statementsOf(p, detail))
+        statements.push({
+          sid: s.sid,
+          index: s.index,
+          effect: s.effect,
+          matched: s.matched,
+          detail: s.detail,
+          policy: p.policy.name,
+          ...(p.policy.arn !== undefined ? { policyArn: p.policy.arn } : {}),
+        });
+    return {
+      layer: l.layer,
+      result: l.result,
+      resource: l.resource ?? resource,
+      statements,
+      ...(l.note !== undefined ? { note: l.note } : {}),
+      ...(l.missing !== undefined ? { missing: l.missing } : {}),
+    };
+  });
 }
 
 /** The facts the unknown layers lacked, each once, in layer order. */
@@ -365,14 +399,17 @@ export function hypothetical(
 export function simulate(
   req: SimulationRequest,
   view: SimulationView,
-  opts: { now?: Date } = {},
+  opts: SimulateOptions = {},
 ): Simulation {
+  const detail = opts.detail ?? 'explain';
   const { request, facts } = hypothetical(req, view, opts.now ?? new Date());
   // Every S3 need, plus the KMS calls S3 would make for the caller (SSE-KMS objects), as in `explain`.
   const results = evaluateNeeds(request, facts);
   const decision = combine(results.map((r) => r.result));
-  const layers = results.flatMap((r) => layersOf(r.result, r.need.resource));
-  const rootCauses = decision === 'allowed' ? [] : analyze(request, facts).rootCauses;
+  const layers: SimulationLayer[] = [];
+  for (const r of results) for (const l of layersOf(r.result, r.need.resource, detail)) layers.push(l);
+  const rootCauses =
+    decision === 'allowed' || detail === 'decision' ? [] : analyze(request, facts).rootCauses;
   if (decision !== 'unknown') return { request: req, decision, layers, rootCauses };
   return { request: req, decision, missing: missingFacts(results.map((r) => r.result)), layers, rootCauses };
 }

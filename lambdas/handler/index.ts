@@ -10,11 +10,12 @@
  * `createHandler(deps)` builds the same middy handler around injected dependencies (tests, local run).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import type * as Secrets from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { AwsAccountView, crossCheckWithSimulator } from '../adapters/aws';
+import { crossCheckWithSimulator } from '../adapters/aws/simulator';
+import { AwsAccountView } from '../adapters/aws/view';
 import { CloudTrailChangeLookup } from '../adapters/changes/cloudtrail-lookup';
 import { explainRequest, memoizeSimulator } from '../adapters/explain';
 import { DynamoDedupStore } from '../delivery/dedup';
@@ -29,6 +30,14 @@ export { createHandler } from './create';
 
 /** Secrets are cached by Powertools Parameters for this long (seconds). */
 const SECRET_MAX_AGE = 300;
+
+/**
+ * Secrets Manager (through Powertools Parameters) is loaded only when a secret is configured (Slack, external
+ * id), on first use: the first event of a deployment without them does not pay for the package.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberate lazy load
+const secrets = (): typeof Secrets => require('@aws-lambda-powertools/parameters/secrets') as typeof Secrets;
+const getSecret: (typeof Secrets)['getSecret'] = (name, options) => secrets().getSecret(name, options);
 
 const secretText = (value: unknown): unknown =>
   value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : value;

@@ -94,12 +94,14 @@ const cases: [string, Record<string, unknown>, Simulation['decision'], string | 
   ],
 ];
 
-describe('simulate on examples/snapshot.json (batch through the CLI)', () => {
+describe('simulate --explain on examples/snapshot.json (batch through the CLI)', () => {
   let results: Simulation[] = [];
 
   beforeAll(async () => {
     const io = memoryIo({ files: { 'examples.jsonl': cases.map(([, r]) => JSON.stringify(r)).join('\n') } });
-    expect(await run(['simulate', '--snapshot', SNAPSHOT, '--requests', 'examples.jsonl'], io)).toBe(0);
+    expect(
+      await run(['simulate', '--snapshot', SNAPSHOT, '--requests', 'examples.jsonl', '--explain'], io),
+    ).toBe(0);
     results = io
       .stdoutText()
       .trimEnd()

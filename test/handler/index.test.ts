@@ -42,50 +42,64 @@ interface Loaded {
   GetSecretValue: typeof GetSecretValue;
 }
 
+/** The first client class a package exports (SNSClient, S3Client, ...). */
+function clientClass(mod: Record<string, unknown>): never {
+  return Object.entries(mod).find(
+    ([k]) => /^[A-Z0-9]\w*Client$/.test(k) && !k.endsWith('ServiceClient'),
+  )![1] as never;
+}
+
+/**
+ * The SDK packages the handler loads only on first use (Secrets Manager, STS, EC2, KMS, CloudTrail): their lazy
+ * `require` runs after the cold start, in the test's own module registry, so they are mocked there (once per
+ * loadHandler, the previous stubs restored).
+ */
+const LAZY_PACKAGES = [
+  '@aws-sdk/client-secrets-manager',
+  '@aws-sdk/client-sts',
+  '@aws-sdk/client-ec2',
+  '@aws-sdk/client-kms',
+  '@aws-sdk/client-cloudtrail',
+];
+let lazyStubs: AnyStub[] = [];
+
 /**
  * A cold start: the handler module loaded afresh with `env`. The SDK clients are mocked in the same
- * module registry, so every client the handler builds is a mock: nothing reaches AWS.
+ * module registry (and the lazily loaded ones in the registry their first use loads them from), so every client
+ * the handler builds is a mock: nothing reaches AWS.
  */
 function loadHandler(env: Record<string, string>, secretValue: () => Promise<unknown>): Loaded {
   for (const k of ENV_KEYS) delete process.env[k];
   Object.assign(process.env, env);
+  for (const stub of lazyStubs) stub.restore();
+  lazyStubs = LAZY_PACKAGES.map((name) => mockClient(clientClass(require(name) as Record<string, unknown>)));
+  const { GetSecretValueCommand } = require('@aws-sdk/client-secrets-manager') as {
+    GetSecretValueCommand: typeof GetSecretValue;
+  };
+  const secrets = lazyStubs[0]!;
+  secrets.on(GetSecretValueCommand).callsFake(secretValue);
   let loaded: Loaded | undefined;
   jest.isolateModules(() => {
     const { PublishCommand, SNSClient } = require('@aws-sdk/client-sns') as {
       PublishCommand: typeof Publish;
       SNSClient: typeof Sns;
     };
-    const { GetSecretValueCommand, SecretsManagerClient } = require('@aws-sdk/client-secrets-manager') as {
-      GetSecretValueCommand: typeof GetSecretValue;
-      SecretsManagerClient: typeof Secrets;
-    };
     const sns = mockClient(SNSClient);
     sns.on(PublishCommand).resolves({ MessageId: 'm' });
-    const secrets = mockClient(SecretsManagerClient);
-    secrets.on(GetSecretValueCommand).callsFake(secretValue);
     // Everything the live account view may call answers nothing: the facts become unknown, never AWS.
     const others = [
       '@aws-sdk/client-s3',
       '@aws-sdk/client-s3-control',
       '@aws-sdk/client-iam',
-      '@aws-sdk/client-sts',
       '@aws-sdk/client-organizations',
-      '@aws-sdk/client-ec2',
-      '@aws-sdk/client-kms',
-      '@aws-sdk/client-cloudtrail',
-    ].map((name) => {
-      const mod = require(name) as Record<string, unknown>;
-      const client = Object.entries(mod).find(
-        ([k]) => /^[A-Z0-9]\w*Client$/.test(k) && !k.endsWith('ServiceClient'),
-      )![1];
-      return mockClient(client as never) as AnyStub;
-    });
+      ...LAZY_PACKAGES.slice(1),
+    ].map((name) => mockClient(clientClass(require(name) as Record<string, unknown>)) as AnyStub);
     const handler = (require('../../lambdas/handler') as { handler: Handler }).handler;
     loaded = {
       handler,
       sns: sns as unknown as AnyStub,
-      secrets: secrets as unknown as AnyStub,
-      others,
+      secrets,
+      others: [...others, ...lazyStubs.slice(1)],
       Publish: PublishCommand,
       GetSecretValue: GetSecretValueCommand,
     };
@@ -102,6 +116,7 @@ beforeAll(async () => {
   dynamo = await startDynalite('prod-dedup');
 });
 afterAll(async () => {
+  for (const stub of lazyStubs) stub.restore();
   await dynamo.close();
   for (const [k, v] of Object.entries(saved)) {
     if (v === undefined) delete process.env[k];

@@ -199,7 +199,6 @@ describe('AuditorStack, single-account defaults', () => {
           AUDITOR_ROLE_ARN: { 'Fn::GetAtt': [logicalId(template, 'AWS::IAM::Role', 'FunctionRole'), 'Arn'] },
           POWERTOOLS_SERVICE_NAME: 's3-403',
           POWERTOOLS_LOG_LEVEL: 'INFO',
-          NODE_OPTIONS: '--enable-source-maps',
         }),
       },
     });
@@ -207,6 +206,8 @@ describe('AuditorStack, single-account defaults', () => {
       .Variables;
     expect(env.SLACK_SECRET_NAME).toBeUndefined();
     expect(env.MEMBER_ROLE_NAME).toBeUndefined();
+    // no source map is shipped by default, so the runtime is not asked to load one (issue 15)
+    expect(env.NODE_OPTIONS).toBeUndefined();
   });
 
   it('the queue feeds the Lambda with partial batch responses and a concurrency cap', () => {

@@ -144,6 +144,18 @@ describe('AuditorStack reads its settings from context', () => {
     expect(JSON.stringify(template.toJSON())).toContain(':s3:::ctx-bucket/');
   });
 
+  it('-c sourceMaps=true ships the source map and turns on --enable-source-maps; unset = neither', () => {
+    expect(readSettings(reader({ sourceMaps: 'true' })).auditor).toEqual({ sourceMaps: true });
+    const env = (t: ReturnType<typeof auditorStack>['template']) =>
+      Object.values(t.findResources('AWS::Lambda::Function'))[0]!.Properties.Environment.Variables as Record<
+        string,
+        unknown
+      >;
+    expect(env(auditorStack({}, { sourceMaps: 'true' }).template).NODE_OPTIONS).toBe('--enable-source-maps');
+    expect(env(auditorStack({}, { sourceMaps: 'false' }).template).NODE_OPTIONS).toBeUndefined();
+    expect(env(auditorStack().template).NODE_OPTIONS).toBeUndefined();
+  });
+
   it('-c readObjectMetadata=true grants object metadata reads and sets OBJECT_METADATA=true; unset = false', () => {
     expect(readSettings(reader({ readObjectMetadata: 'true' })).auditor).toEqual({
       readObjectMetadata: true,

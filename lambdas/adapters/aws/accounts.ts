@@ -4,12 +4,12 @@
  * (arn:<partition>:iam::<account>:role/<memberRoleName>, ExternalId when given) and caches the credentials until
  * shortly before they expire. An account it cannot enter yields unknown('accessDenied', 'cannot assume …').
  */
-import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { unknown, type Unknown } from '../../core/model';
 import {
   defaultClients,
   partitionOf,
   releaseClients,
+  stsSdk,
   withInjected,
   type AwsClients,
   type ClientFactory,
@@ -106,7 +106,7 @@ export class AccountAccess {
     if (this.opts.auditorAccountId) return Promise.resolve(this.opts.auditorAccountId);
     if (!this.auditorAccount) {
       const sts = this.self.clients(this.opts.region).sts;
-      this.auditorAccount = sts.send(new GetCallerIdentityCommand({})).then(
+      this.auditorAccount = sts.send(new (stsSdk().GetCallerIdentityCommand)({})).then(
         (r) => r.Account ?? null,
         () => null,
       );
@@ -147,7 +147,7 @@ export class AccountAccess {
     const sts = this.self.clients(this.opts.region).sts;
     const pending = sts
       .send(
-        new AssumeRoleCommand({
+        new (stsSdk().AssumeRoleCommand)({
           RoleArn: roleArn,
           RoleSessionName: SESSION_NAME,
           ...(this.opts.externalId ? { ExternalId: this.opts.externalId } : {}),

@@ -4,8 +4,10 @@
  *
  * Cold start (issue 6): the packages of the rarely needed clients are loaded on first use only — EC2
  * (~180 ms of CPU to load, about half of the Lambda's cold start; only a request through a VPC endpoint or a
- * snapshot needs it), KMS (only SSE-KMS objects or buckets) and CloudTrail (not read by the view). The
- * default clients build them when first read; their commands come from `ec2Sdk()` / `kmsSdk()`.
+ * snapshot needs it), KMS (only SSE-KMS objects or buckets), CloudTrail (not read by the view) and STS (issue 15:
+ * only a member account's AssumeRole, or an auditor whose account is not given, needs it; not the first event of
+ * a single-account deployment). The default clients build them when first read; their commands come from
+ * `ec2Sdk()` / `kmsSdk()` / `stsSdk()`.
  */
 import type * as CloudTrailSdk from '@aws-sdk/client-cloudtrail';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
@@ -17,8 +19,9 @@ import type { KMSClient } from '@aws-sdk/client-kms';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
-import { STSClient } from '@aws-sdk/client-sts';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import type * as StsSdk from '@aws-sdk/client-sts';
+import type { STSClient } from '@aws-sdk/client-sts';
+import type * as CredentialProviders from '@aws-sdk/credential-providers';
 
 export interface AwsClients {
   readonly s3: S3Client;
@@ -67,13 +70,19 @@ export interface DefaultClientOptions {
 /* eslint-disable @typescript-eslint/no-require-imports -- deliberate lazy loads (see above) */
 export const ec2Sdk = (): typeof Ec2Sdk => require('@aws-sdk/client-ec2') as typeof Ec2Sdk;
 export const kmsSdk = (): typeof KmsSdk => require('@aws-sdk/client-kms') as typeof KmsSdk;
+/** STS: AssumeRole into member accounts, GetCallerIdentity when the auditor's account is not given. */
+export const stsSdk = (): typeof StsSdk => require('@aws-sdk/client-sts') as typeof StsSdk;
 const cloudTrailSdk = (): typeof CloudTrailSdk =>
   require('@aws-sdk/client-cloudtrail') as typeof CloudTrailSdk;
+/** Only a named profile (the CLI's --profile) needs the provider chain package; the Lambda never does. */
+const credentialProviders = (): typeof CredentialProviders =>
+  require('@aws-sdk/credential-providers') as typeof CredentialProviders;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 function clientConfig(region: string, opts: DefaultClientOptions) {
   const credentials =
-    opts.credentials ?? (opts.profile ? fromNodeProviderChain({ profile: opts.profile }) : undefined);
+    opts.credentials ??
+    (opts.profile ? credentialProviders().fromNodeProviderChain({ profile: opts.profile }) : undefined);
   return {
     region,
     maxAttempts: MAX_ATTEMPTS,
@@ -84,8 +93,9 @@ function clientConfig(region: string, opts: DefaultClientOptions) {
 type ClientConfig = ReturnType<typeof clientConfig>;
 
 /** The clients whose package is loaded when the client is first read. */
-const LAZY: { [K in 'ec2' | 'kms' | 'cloudtrail']: (config: ClientConfig) => AwsClients[K] } = {
+const LAZY: { [K in 'ec2' | 'kms' | 'cloudtrail' | 'sts']: (config: ClientConfig) => AwsClients[K] } = {
   ec2: (config) => new (ec2Sdk().EC2Client)(config),
+  sts: (config) => new (stsSdk().STSClient)(config),
   kms: (config) => new (kmsSdk().KMSClient)(config),
   cloudtrail: (config) => new (cloudTrailSdk().CloudTrailClient)(config),
 };
@@ -97,7 +107,6 @@ export function defaultClients(region: string, opts: DefaultClientOptions = {}):
     s3control: new S3ControlClient(config),
     iam: new IAMClient(config),
     organizations: new OrganizationsClient(config),
-    sts: new STSClient(config),
   };
   for (const [name, build] of Object.entries(LAZY))
     // Built on first read, then a plain property (so `releaseClients` can tell it was built).

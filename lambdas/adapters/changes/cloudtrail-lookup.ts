@@ -3,7 +3,8 @@
  * denying layer. LookupEvents allows 2 requests per second per account and region, so calls are spaced
  * per client, results are cached, pages are bounded and the look-back window is bounded (default 7 days).
  */
-import { CloudTrailClient, LookupEventsCommand, type Event } from '@aws-sdk/client-cloudtrail';
+import type * as CloudTrailSdk from '@aws-sdk/client-cloudtrail';
+import type { CloudTrailClient, Event } from '@aws-sdk/client-cloudtrail';
 import { LRUCache } from 'lru-cache';
 import { ALL_CHANGE_EVENT_NAMES, changeRecordFromLookupEvent, type ChangeTarget } from '../../core/changes';
 import {
@@ -34,6 +35,14 @@ export interface ChangeLookupOptions {
 
 const MIN_SPACING_MS = 500; // 2 requests per second per account and region
 const lastCall = new WeakMap<CloudTrailClient, Promise<void>>();
+
+/**
+ * The CloudTrail SDK package, loaded on the first lookup (Lambda cold start: the first event does not need it
+ * unless a cause's history is looked up). A synchronous `require`, as in ../aws/clients.ts, so that every caller,
+ * test mocks included, sees the same classes.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberate lazy load
+const sdk = (): typeof CloudTrailSdk => require('@aws-sdk/client-cloudtrail') as typeof CloudTrailSdk;
 
 /** Serialises calls on one client so that they start at least MIN_SPACING_MS apart. */
 function paced<T>(client: CloudTrailClient, call: () => Promise<T>, spacingMs: number): Promise<T> {
@@ -138,7 +147,7 @@ export class CloudTrailChangeLookup {
           client,
           () =>
             client.send(
-              new LookupEventsCommand({
+              new (sdk().LookupEventsCommand)({
                 LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: eventName }],
                 StartTime: new Date(at - 60_000),
                 EndTime: new Date(at + 60_000),
@@ -229,7 +238,7 @@ export class CloudTrailChangeLookup {
             client,
             () =>
               client.send(
-                new LookupEventsCommand({
+                new (sdk().LookupEventsCommand)({
                   LookupAttributes: [attribute],
                   StartTime: s.from,
                   EndTime: s.to,
@@ -311,7 +320,7 @@ export class CloudTrailChangeLookup {
         client,
         () =>
           client.send(
-            new LookupEventsCommand({
+            new (sdk().LookupEventsCommand)({
               LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: t.name }],
               StartTime: start,
               EndTime: end,

@@ -7,25 +7,43 @@ import { type LayerHit, nearMissAllows, statementLabel } from '../fix/layers';
 import { viewLayer } from '../fix/layer-check';
 import { type Json, statementAt, withReplacedStatement, withResources } from '../fix/patch';
 import { verifyS3 } from '../fix/verify';
+import { compileGlob, encodeWildcards, globTest, type GlobPattern } from '../policy/match';
 import type { LayerId, PolicyEvaluation, StatementTrace } from '../policy/types';
 import type { Checker, CheckerInput, CheckResult } from './types';
 
-const GLOBS = new Map<string, RegExp>();
+const GLOBS = new Map<string, GlobPattern | RegExp>();
+const GLOBS_MAX = 8192;
+/** JavaScript's `.` does not match these: the RegExp form below then decides, as it always did. */
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
+const SENTINEL = /[\uE000\uE001]/;
 
-/** IAM-style wildcard match (* and ?), case-sensitive as ARNs are. Used only to classify a Resource pattern. */
-function globMatch(pattern: string, value: string): boolean {
-  let re = GLOBS.get(pattern);
-  if (!re) {
-    re = new RegExp(
-      `^${pattern
-        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-        .replace(/\*/g, '.*')
-        .replace(/\?/g, '.')}$`,
-    );
-    if (GLOBS.size > 5000) GLOBS.clear();
-    GLOBS.set(pattern, re);
+function globRegExp(pattern: string): RegExp {
+  return new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
+}
+
+/**
+ * IAM-style wildcard match (* and ?), case-sensitive as ARNs are. Used only to classify a Resource pattern.
+ * The policy engine's compiled glob (no RegExp to build), except for the texts where it could differ from the
+ * RegExp this checker has always used (line terminators, the engine's own wildcard sentinels).
+ */
+export function globMatch(pattern: string, value: string): boolean {
+  let g = GLOBS.get(pattern);
+  if (g === undefined) {
+    g =
+      LINE_TERMINATOR.test(pattern) || SENTINEL.test(pattern)
+        ? globRegExp(pattern)
+        : compileGlob(encodeWildcards(pattern));
+    if (GLOBS.size >= GLOBS_MAX) GLOBS.clear();
+    GLOBS.set(pattern, g);
   }
-  return re.test(value);
+  if (g instanceof RegExp) return g.test(value);
+  if (LINE_TERMINATOR.test(value)) return globRegExp(pattern).test(value);
+  return globTest(g, value);
 }
 
 const resourcesOf = (s: Json): string[] => {

@@ -55,15 +55,10 @@ function stateOf(request: EngineRequest): RequestState {
 }
 
 /**
- * Per statement list (shared by every policy with the same document) and per lower-cased action, the
- * statements whose Action / NotAction covers the action, in order. Actions repeat (S3 has a few hundred),
- * so action matching runs once per (document, action), not per evaluation.
+ * Per compiled document (shared by every policy with the same document, CompiledPolicy.byAction) and per
+ * lower-cased action, the statements whose Action / NotAction covers the action, in order. Actions repeat (S3
+ * has a few hundred), so action matching runs once per (document, action), not per evaluation.
  */
-const BY_ACTION = Symbol('statements by action');
-/** The cache lives on the compiled statement list itself (a non-enumerable symbol: a plain property read). */
-type StatementList = readonly CompiledStatement[] & {
-  [BY_ACTION]?: Map<string, readonly CompiledStatement[]>;
-};
 const APPLICABLE_MAX = 1024;
 
 function actionApplies(st: CompiledStatement, actionLower: string): boolean {
@@ -77,18 +72,11 @@ function actionApplies(st: CompiledStatement, actionLower: string): boolean {
   return st.notAction ? !listed : listed;
 }
 
-function applicable(
-  statements: readonly CompiledStatement[],
-  actionLower: string,
-): readonly CompiledStatement[] {
-  let byAction = (statements as StatementList)[BY_ACTION];
-  if (byAction === undefined) {
-    byAction = new Map<string, readonly CompiledStatement[]>();
-    Object.defineProperty(statements, BY_ACTION, { value: byAction });
-  }
+function applicable(compiled: CompiledPolicy, actionLower: string): readonly CompiledStatement[] {
+  const byAction = compiled.byAction;
   let list = byAction.get(actionLower);
   if (list === undefined) {
-    list = statements.filter((st) => actionApplies(st, actionLower));
+    list = compiled.statements.filter((st) => actionApplies(st, actionLower));
     if (byAction.size >= APPLICABLE_MAX) byAction.clear();
     byAction.set(actionLower, list);
   }
@@ -354,7 +342,7 @@ export function evaluatePolicy(
     const { actionLower, ctx } = stateOf(request);
     let statements: StatementTrace[] | null = null;
     lastSkipped = 0;
-    for (const st of applicable(compiled.statements, actionLower)) {
+    for (const st of applicable(compiled, actionLower)) {
       if (!nearMisses && !mightApply(st, request, ctx)) {
         lastSkipped++;
         continue;

@@ -49,12 +49,18 @@ export interface CompiledPolicy extends ParsedPolicy {
   readonly compiled: true;
   /** The `policy` field of every PolicyEvaluation of this policy (built once). */
   readonly meta: PolicyEvaluation['policy'];
+  /**
+   * Per lower-cased action, the statements whose Action / NotAction covers it, in order: filled by the
+   * evaluator (evaluate-policy.ts), shared by every policy with the same document.
+   */
+  readonly byAction: Map<string, readonly CompiledStatement[]>;
 }
 
 interface Body {
   readonly version: PolicyVersion;
   readonly id: string | null;
   readonly statements: readonly CompiledStatement[];
+  readonly byAction: Map<string, readonly CompiledStatement[]>;
 }
 
 const SOURCE_LABEL: Readonly<Record<NamedPolicy['source'], string>> = {
@@ -161,14 +167,46 @@ function compileResource(text: string, variables: boolean): CompiledResource {
   return { text, pattern: null, template: t };
 }
 
+/**
+ * Compiled statements by statement object: a policy patched by a fix (one statement replaced or added, the
+ * others the same objects) compiles only what changed. The compiled form depends on the statement, its
+ * position (index, label) and the policy version (variables), so a hit must match both.
+ */
+let cachesOn = true;
+/** Whether the compile caches are on (off only inside withoutCompileCaches). */
+export const compileCachesOn = (): boolean => cachesOn;
+
+const byStatement = new WeakMap<
+  object,
+  { readonly version: PolicyVersion; readonly compiled: CompiledStatement }
+>();
+
 function compileStatement(raw: unknown, index: number, version: PolicyVersion): CompiledStatement {
   if (!isObject(raw)) throw new Failure('a statement must be an object', index, null);
+  const hit = cachesOn ? byStatement.get(raw) : undefined;
+  if (hit !== undefined && hit.compiled.index === index && hit.version === version) return hit.compiled;
   const sid = typeof raw.Sid === 'string' ? raw.Sid : null;
   try {
-    return compileStatementBody(raw, index, sid, version);
+    const compiled = compileStatementBody(raw, index, sid, version);
+    if (cachesOn) byStatement.set(raw, { version, compiled });
+    return compiled;
   } catch (e) {
     if (typeof e === 'string') throw new Failure(e, index, sid);
     throw e;
+  }
+}
+
+/**
+ * Runs `fn` with every compile cache of this module off (by NamedPolicy, by document, by statement): each
+ * parsePolicy compiles from scratch. For the tests that prove the caches change nothing.
+ */
+export function withoutCompileCaches<T>(fn: () => T): T {
+  const previous = cachesOn;
+  cachesOn = false;
+  try {
+    return fn();
+  } finally {
+    cachesOn = previous;
   }
 }
 
@@ -244,7 +282,7 @@ function compileBody(doc: unknown): Body {
   if (json.Statement === undefined) throw new Failure('the Statement element is missing', null, null);
   const list = Array.isArray(json.Statement) ? json.Statement : [json.Statement];
   const statements = list.map((s, i) => compileStatement(s, i + 1, version));
-  return { version, id: typeof json.Id === 'string' ? json.Id : null, statements };
+  return { version, id: typeof json.Id === 'string' ? json.Id : null, statements, byAction: new Map() };
 }
 
 // ---------------------------------------------------------------------------
@@ -257,6 +295,7 @@ const byString = new Map<string, Body>();
 const STRING_CACHE_MAX = 2000;
 
 function bodyOf(doc: unknown): Body {
+  if (!cachesOn) return compileBody(doc);
   if (typeof doc === 'object' && doc !== null) {
     let b = byObject.get(doc);
     if (b === undefined) {
@@ -291,7 +330,7 @@ const oneLine = (s: string): string => s.replace(/\s*[\r\n]+\s*/g, ' ');
 export function parsePolicy(p: NamedPolicy): ParsedPolicy {
   if (typeof p !== 'object' || p === null)
     throw new PolicyParseError('policy: expected a named policy object', String(p), null);
-  const cached = byNamed.get(p);
+  const cached = cachesOn ? byNamed.get(p) : undefined;
   if (cached !== undefined) return cached;
   let body: Body;
   try {
@@ -311,8 +350,9 @@ export function parsePolicy(p: NamedPolicy): ParsedPolicy {
     version: body.version,
     id: body.id,
     compiled: true,
+    byAction: body.byAction,
   };
-  byNamed.set(p, parsed);
+  if (cachesOn) byNamed.set(p, parsed);
   return parsed;
 }
 

@@ -3,7 +3,7 @@
  * PolicyEvaluation, guardrail layers (VPC endpoint, boundary, session) and organization levels (SCP, RCP).
  */
 import type { Fact, NamedPolicy, OrgLevel } from '../../model';
-import { parsePolicy } from '../parse';
+import { compileCachesOn, parsePolicy } from '../parse';
 import { evaluatePolicy, nearMissesSkipped } from '../evaluate-policy';
 import type {
   EngineRequest,
@@ -58,6 +58,7 @@ function parseOnce(p: NamedPolicy): ParsedPolicy | Error {
 }
 
 function parsedOf(p: NamedPolicy): ParsedPolicy | Error {
+  if (!compileCachesOn()) return parseOnce(p);
   const hit = parsedCache.get(p);
   if (hit !== undefined) return hit;
   const parsed = parseOnce(p);
@@ -89,6 +90,8 @@ const LAZY = Symbol('lazy statements');
 interface LazyState {
   readonly parsed: ParsedPolicy;
   readonly req: EngineRequest;
+  /** The statements that match or might match (the fast evaluation's), in policy order. */
+  readonly applying: readonly StatementTrace[];
   statements: readonly StatementTrace[] | null;
 }
 
@@ -114,7 +117,7 @@ const STATEMENTS_DESCRIPTOR: PropertyDescriptor = {
 function lazyEvaluation(fast: PolicyEvaluation, parsed: ParsedPolicy, req: EngineRequest): PolicyEvaluation {
   const ev = { policy: fast.policy, decision: fast.decision };
   Object.defineProperty(ev, 'statements', STATEMENTS_DESCRIPTOR);
-  const state: LazyState = { parsed, req, statements: null };
+  const state: LazyState = { parsed, req, applying: fast.statements, statements: null };
   Object.defineProperty(ev, LAZY, { value: state });
   return ev as unknown as PolicyEvaluation;
 }
@@ -155,6 +158,19 @@ class FastEvaluated implements Evaluated {
 }
 
 const FAST = { nearMisses: false } as const;
+
+/**
+ * The statements of a displayed evaluation that decided or could decide: those that match or might match
+ * (matched !== false), in policy order — `ev.statements` without its near misses. On the fast path they are
+ * read from the fast evaluation, so the near misses are never traced (batch `simulate` shows only these).
+ */
+export function applyingStatements(ev: PolicyEvaluation): readonly StatementTrace[] {
+  const state = (ev as unknown as { [LAZY]?: LazyState })[LAZY];
+  if (state !== undefined) return state.applying;
+  const all = ev.statements;
+  for (const s of all) if (s.matched === false) return all.filter((t) => t.matched !== false);
+  return all;
+}
 
 const policyRef = (p: NamedPolicy): PolicyEvaluation['policy'] =>
   p.arn !== undefined ? { name: p.name, arn: p.arn, source: p.source } : { name: p.name, source: p.source };
