@@ -4,10 +4,7 @@
  * AWS_ENDPOINT_URL_DYNAMODB), every other AWS client mocked so nothing reaches AWS.
  */
 
-import type {
-  GetSecretValueCommand as GetSecretValue,
-  SecretsManagerClient as Secrets,
-} from '@aws-sdk/client-secrets-manager';
+import type { GetSecretValueCommand as GetSecretValue } from '@aws-sdk/client-secrets-manager';
 import type { PublishCommand as Publish, SNSClient as Sns } from '@aws-sdk/client-sns';
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 import { startDynalite, type LocalDynamo } from '../delivery/dynalite';
