@@ -249,18 +249,27 @@ export function settlingRead(
       break;
     case 'session-policy':
       if (unknownFact(facts.sessionPolicy)) {
+        // The issuing event is made with the caller's own keys, so it is found by the role (ResourceName) or by
+        // GetFederationToken, then matched on responseElements.credentials.accessKeyId (as the live view does:
+        // lambdas/adapters/changes/cloudtrail-lookup.ts), never by the session's AccessKeyId.
         const akid = request.principal.accessKeyId;
+        const role = request.principal.type === 'AssumedRole' ? request.principal.identityArn : null;
+        const attribute = role
+          ? `AttributeKey=ResourceName,AttributeValue=${role}`
+          : 'AttributeKey=EventName,AttributeValue=GetFederationToken';
         return {
           command: akid
             ? awsLine([
                 'cloudtrail',
                 'lookup-events',
                 '--lookup-attributes',
-                `AttributeKey=AccessKeyId,AttributeValue=${akid}`,
+                attribute,
+                '--query',
+                `Events[?contains(CloudTrailEvent, '${/^[A-Z0-9]+$/.test(akid) ? akid : 'ACCESS_KEY_ID'}')]`,
               ])
             : null,
           snapshotField: request.principal.arn ? `sessions${seg(request.principal.arn)}` : 'sessions',
-          what: 'whether the session was created with a session policy (the AssumeRole / GetFederationToken event of its access key)',
+          what: 'whether the session was created with a session policy (the AssumeRole / GetFederationToken event that issued its access key)',
         };
       }
       break;

@@ -143,8 +143,10 @@ describe('ranking what is merely possible', () => {
     expect(renderText([finding], { color: false })).toContain(
       '      settle: aws s3api get-bucket-policy --bucket reports-bucket',
     );
+    // the issuing AssumeRole is signed with the caller's keys: looked up by the role, matched on the session's key
+    // (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_LookupAttribute.html)
     expect(byId.get('session-policy')?.fix.commands[0]).toMatch(
-      /^aws cloudtrail lookup-events --lookup-attributes AttributeKey=AccessKeyId,AttributeValue=ASIA/,
+      /^aws cloudtrail lookup-events --lookup-attributes AttributeKey=ResourceName,AttributeValue=arn:aws:iam::\d{12}:role\/\S+ --query 'Events\[\?contains\(CloudTrailEvent, '\\''ASIA[A-Z0-9]+'\\''\)\]'$/,
     );
   });
 
