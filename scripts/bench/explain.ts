@@ -8,74 +8,9 @@ import { performance } from 'node:perf_hooks';
 import { loadSnapshot, SnapshotView } from '../../lambdas/adapters/snapshot';
 import { analyze } from '../../lambdas/core/analyze';
 import { readDenials } from '../../lambdas/core/event';
+import { ACCT, benchEvents, BUCKETS, bucketName, MANAGED, managedPolicy, role, ROLES } from './workload';
 
-const ACCT = '111122223333';
-const ROLES = 1000;
-const MANAGED = 2000;
-const BUCKETS = 500;
 const EVENTS = 3000;
-
-const bucketName = (i: number): string => `bench-bucket-${String(i).padStart(3, '0')}`;
-
-function managedPolicy(i: number): Record<string, unknown> {
-  const b = bucketName(i % BUCKETS);
-  const statements = [
-    {
-      Sid: `Read${i}`,
-      Effect: 'Allow',
-      Action: ['s3:GetObject', 's3:ListBucket'],
-      Resource: [`arn:aws:s3:::${b}`, `arn:aws:s3:::${b}/team-${i % 7}/*`],
-    },
-    {
-      Sid: `Write${i}`,
-      Effect: 'Allow',
-      Action: 's3:PutObject',
-      Resource: `arn:aws:s3:::${b}/incoming/*`,
-      Condition: { StringEquals: { 's3:x-amz-server-side-encryption': 'AES256' } },
-    },
-    { Sid: `NoDelete${i}`, Effect: 'Deny', Action: 's3:DeleteObject', Resource: `arn:aws:s3:::${b}/*` },
-    { Sid: `Other${i}`, Effect: 'Allow', Action: ['ec2:Describe*', 'sqs:SendMessage'], Resource: '*' },
-  ];
-  return {
-    PolicyName: `bench-policy-${i}`,
-    PolicyId: `ANPABENCH${String(i).padStart(11, '0')}`,
-    Arn: `arn:aws:iam::${ACCT}:policy/bench-policy-${i}`,
-    Path: '/',
-    DefaultVersionId: 'v1',
-    PolicyVersionList: [
-      { Document: { Version: '2012-10-17', Statement: statements }, VersionId: 'v1', IsDefaultVersion: true },
-    ],
-  };
-}
-
-function role(i: number): Record<string, unknown> {
-  return {
-    Path: '/',
-    RoleName: `bench-role-${i}`,
-    RoleId: `AROABENCH${String(i).padStart(11, '0')}`,
-    Arn: `arn:aws:iam::${ACCT}:role/bench-role-${i}`,
-    RolePolicyList: [
-      {
-        PolicyName: 'inline',
-        PolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Action: 's3:GetObjectTagging',
-              Resource: `arn:aws:s3:::${bucketName(i % BUCKETS)}/*`,
-            },
-          ],
-        },
-      },
-    ],
-    AttachedManagedPolicies: [0, 1].map((k) => ({
-      PolicyName: `bench-policy-${(2 * i + k) % MANAGED}`,
-      PolicyArn: `arn:aws:iam::${ACCT}:policy/bench-policy-${(2 * i + k) % MANAGED}`,
-    })),
-    Tags: [{ Key: 'team', Value: `team-${i % 7}` }],
-  };
-}
 
 function bucket(i: number): Record<string, unknown> {
   const owner = { ID: 'c'.repeat(64) };
@@ -189,68 +124,6 @@ export function benchSnapshotText(): string {
   return JSON.stringify(snapshot);
 }
 
-const OPS = [
-  { eventName: 'GetObject', key: 'team-1/report.csv' },
-  { eventName: 'PutObject', key: 'incoming/upload.csv' },
-  { eventName: 'DeleteObject', key: 'team-1/report.csv' },
-  { eventName: 'ListObjectsV2', key: null },
-] as const;
-
-export function benchEvents(n = EVENTS): string[] {
-  return Array.from({ length: n }, (_, i) => {
-    const r = (i * 7919) % ROLES;
-    const op = OPS[i % OPS.length]!;
-    const b = bucketName((i * 31) % BUCKETS);
-    return JSON.stringify({
-      eventVersion: '1.10',
-      userIdentity: {
-        type: 'AssumedRole',
-        principalId: `AROABENCH${String(r).padStart(11, '0')}:s`,
-        arn: `arn:aws:sts::${ACCT}:assumed-role/bench-role-${r}/s`,
-        accountId: ACCT,
-        accessKeyId: 'ASIABENCH0000000000',
-        sessionContext: {
-          sessionIssuer: {
-            type: 'Role',
-            principalId: `AROABENCH${String(r).padStart(11, '0')}`,
-            arn: `arn:aws:iam::${ACCT}:role/bench-role-${r}`,
-            accountId: ACCT,
-            userName: `bench-role-${r}`,
-          },
-          attributes: { creationDate: '2026-11-20T09:00:00Z', mfaAuthenticated: 'false' },
-        },
-      },
-      eventTime: '2026-11-20T10:15:00Z',
-      eventSource: 's3.amazonaws.com',
-      eventName: op.eventName,
-      awsRegion: 'us-east-1',
-      sourceIPAddress: i % 2 ? '203.0.113.9' : '198.51.100.7',
-      errorCode: 'AccessDenied',
-      errorMessage: 'Access Denied',
-      requestParameters: {
-        bucketName: b,
-        Host: `${b}.s3.us-east-1.amazonaws.com`,
-        ...(op.key ? { key: op.key } : {}),
-      },
-      additionalEventData: {
-        SignatureVersion: 'SigV4',
-        CipherSuite: 'TLS_AES_128_GCM_SHA256',
-        AuthenticationMethod: 'AuthHeader',
-      },
-      tlsDetails: { tlsVersion: 'TLSv1.3', cipherSuite: 'TLS_AES_128_GCM_SHA256' },
-      eventID: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-      readOnly: op.eventName !== 'PutObject' && op.eventName !== 'DeleteObject',
-      resources: [
-        ...(op.key ? [{ type: 'AWS::S3::Object', ARN: `arn:aws:s3:::${b}/${op.key}` }] : []),
-        { accountId: ACCT, type: 'AWS::S3::Bucket', ARN: `arn:aws:s3:::${b}` },
-      ],
-      eventType: 'AwsApiCall',
-      recipientAccountId: ACCT,
-      eventCategory: 'Data',
-    });
-  });
-}
-
 const percentile = (sorted: readonly number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
@@ -261,7 +134,7 @@ export async function benchExplain(): Promise<Record<string, number>> {
     peak = Math.max(peak, process.memoryUsage().rss);
   };
   const text = benchSnapshotText();
-  const events = benchEvents();
+  const events = benchEvents(EVENTS);
   sample();
 
   const t0 = performance.now();

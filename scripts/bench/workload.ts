@@ -24,7 +24,7 @@ export const bucketName = (i: number): string => `bench-bucket-${String(i).padSt
 const roleName = (i: number): string => `bench-role-${i}`;
 const roleArn = (i: number): string => `arn:aws:iam::${ACCT}:role/${roleName(i)}`;
 
-function managedPolicy(i: number): Record<string, unknown> {
+export function managedPolicy(i: number): Record<string, unknown> {
   const b = bucketName(i % BUCKETS);
   const statements = [
     {
@@ -55,7 +55,7 @@ function managedPolicy(i: number): Record<string, unknown> {
   };
 }
 
-function role(i: number): Record<string, unknown> {
+export function role(i: number): Record<string, unknown> {
   return {
     Path: '/',
     RoleName: roleName(i),
