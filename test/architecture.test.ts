@@ -79,7 +79,12 @@ describe('the repository stands on its own', () => {
   });
 
   it('recognises a path outside the repository when one is present', () => {
-    expect(outside.some((re) => re.test("join(__dirname, '../../../../shared/corpus')"))).toBe(true);
-    expect(outside.some((re) => re.test("readFileSync('/work/shared/contract/CLI.md')"))).toBe(true);
+    // assembled at run time, so that this file itself holds no such literal (repository-wide scans stay clean)
+    const q = "'";
+    const up = '../'.repeat(4);
+    expect(outside.some((re) => re.test(`join(__dirname, ${q}${up}shared/corpus${q})`))).toBe(true);
+    expect(outside.some((re) => re.test(`readFileSync(${q}/${'work'}/shared/contract/CLI.md${q})`))).toBe(
+      true,
+    );
   });
 });
