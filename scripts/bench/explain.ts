@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { loadSnapshot, SnapshotView } from '../../lambdas/adapters/snapshot';
 import { analyze } from '../../lambdas/core/analyze';
 import { readDenials } from '../../lambdas/core/event';
-import { ACCT, benchEvents, BUCKETS, bucketName, MANAGED, managedPolicy, role, ROLES } from './workload';
+import { ACCT, benchAccount, benchEvents, BUCKETS, bucketName, MANAGED, ROLES } from './workload';
 
 const EVENTS = 3000;
 
@@ -62,29 +62,11 @@ function bucket(i: number): Record<string, unknown> {
 }
 
 export function benchSnapshotText(): string {
-  const sessions: Record<string, unknown> = {};
-  for (let i = 0; i < ROLES; i++)
-    sessions[`arn:aws:sts::${ACCT}:assumed-role/bench-role-${i}/s`] = { Policy: null };
+  const { accounts, sessions } = benchAccount(['ou-bench-1', 'r-bench']);
   const fullAccess = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
   const snapshot = {
     snapshotVersion: 1,
-    accounts: {
-      [ACCT]: {
-        publicAccessBlock: {
-          BlockPublicAcls: true,
-          IgnorePublicAcls: true,
-          BlockPublicPolicy: true,
-          RestrictPublicBuckets: true,
-        },
-        authorizationDetails: {
-          UserDetailList: [],
-          GroupDetailList: [],
-          RoleDetailList: Array.from({ length: ROLES }, (_, i) => role(i)),
-          Policies: Array.from({ length: MANAGED }, (_, i) => managedPolicy(i)),
-        },
-        organizationPath: ['ou-bench-1', 'r-bench'],
-      },
-    },
+    accounts,
     organization: {
       Id: 'o-bench',
       Accounts: [{ Id: ACCT }],

@@ -24,7 +24,7 @@ export const bucketName = (i: number): string => `bench-bucket-${String(i).padSt
 const roleName = (i: number): string => `bench-role-${i}`;
 const roleArn = (i: number): string => `arn:aws:iam::${ACCT}:role/${roleName(i)}`;
 
-export function managedPolicy(i: number): Record<string, unknown> {
+function managedPolicy(i: number): Record<string, unknown> {
   const b = bucketName(i % BUCKETS);
   const statements = [
     {
@@ -55,7 +55,7 @@ export function managedPolicy(i: number): Record<string, unknown> {
   };
 }
 
-export function role(i: number): Record<string, unknown> {
+function role(i: number): Record<string, unknown> {
   return {
     Path: '/',
     RoleName: roleName(i),
@@ -210,31 +210,42 @@ function guardScp(level: number): Record<string, unknown> {
   };
 }
 
-export function benchSnapshotText(): string {
+/**
+ * The parts every bench snapshot shares: the account (Block Public Access on, 1,000 roles, 2,000 managed policies,
+ * its organization path) and one session without a session policy per role.
+ */
+export function benchAccount(organizationPath: readonly string[]): {
+  accounts: Record<string, unknown>;
+  sessions: Record<string, unknown>;
+} {
   const sessions: Record<string, unknown> = {};
   for (let i = 0; i < ROLES; i++)
     sessions[`arn:aws:sts::${ACCT}:assumed-role/${roleName(i)}/s`] = { Policy: null };
+  const account = {
+    publicAccessBlock: {
+      BlockPublicAcls: true,
+      IgnorePublicAcls: true,
+      BlockPublicPolicy: true,
+      RestrictPublicBuckets: true,
+    },
+    authorizationDetails: {
+      UserDetailList: [],
+      GroupDetailList: [],
+      RoleDetailList: Array.from({ length: ROLES }, (_, i) => role(i)),
+      Policies: Array.from({ length: MANAGED }, (_, i) => managedPolicy(i)),
+    },
+    organizationPath,
+  };
+  return { accounts: { [ACCT]: account }, sessions };
+}
+
+export function benchSnapshotText(): string {
+  const { accounts, sessions } = benchAccount(ORG_PATH);
   const fullAccess = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
   const targets = [...ORG_PATH].reverse().concat(ACCT); // root first
   const snapshot = {
     snapshotVersion: 1,
-    accounts: {
-      [ACCT]: {
-        publicAccessBlock: {
-          BlockPublicAcls: true,
-          IgnorePublicAcls: true,
-          BlockPublicPolicy: true,
-          RestrictPublicBuckets: true,
-        },
-        authorizationDetails: {
-          UserDetailList: [],
-          GroupDetailList: [],
-          RoleDetailList: Array.from({ length: ROLES }, (_, i) => role(i)),
-          Policies: Array.from({ length: MANAGED }, (_, i) => managedPolicy(i)),
-        },
-        organizationPath: ORG_PATH,
-      },
-    },
+    accounts,
     organization: {
       Id: 'o-bench',
       Accounts: [{ Id: ACCT }],
