@@ -5,15 +5,14 @@
  * test/artifacts/report.png for review. `.ci/run` installs chromium when it is missing; without it this test
  * fails (it is not skipped).
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { run } from '../../lambdas/cli';
+import { openPage } from './chromium';
 import { DELETE_DENIED, IP_DENIED, logFile, occurrence, tempDir } from '../cli/logs';
 import { memoryIo, SNAPSHOT } from '../cli/memory-io';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(__dirname, '../artifacts');
 const HOSTILE_KEY = `x"><img src=x onerror="window.__xss=1"><script>window.__xss=2</script>\u202e`;
 
@@ -46,39 +45,11 @@ describe('the HTML report in headless Chromium', () => {
   });
 
   it('loads with no console error and no request, shows the groups and the timeline, and a finding expands', async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(
-        `${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium; .ci/run does)`,
-      );
     const html = await report();
     expect(html).not.toContain('<img src=x');
-    const page = join(tmp.dir, 'report.html');
-    writeFileSync(page, html);
-    context = await chromium.launchPersistentContext(join(tmp.dir, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: { width: 1280, height: 900 },
-    });
-    const tab = await context.newPage();
-    const errors: string[] = [];
-    const requests: string[] = [];
-    tab.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    tab.on('pageerror', (e) => errors.push(e.message));
-    tab.on('request', (r) => requests.push(r.url()));
-    const url = pathToFileURL(page).href;
-    await tab.goto(url, { waitUntil: 'load' });
+    const opened = await openPage(html, tmp.dir, 'report.html');
+    context = opened.context;
+    const { tab, url, errors, requests } = opened;
 
     expect(await tab.locator('#summary').innerText()).toMatch(
       /^151 records read, 151 denials, 3 distinct problems/,

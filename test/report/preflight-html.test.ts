@@ -5,16 +5,15 @@
  * traffic stay text, and a screenshot is written to test/artifacts/preflight.png for review. Without chromium
  * this test fails (it is not skipped).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { run } from '../../lambdas/cli';
+import { openPage } from './chromium';
 import { trafficRecord } from '../../scripts/bench/preflight-traffic';
 import { tempDir } from '../cli/logs';
 import { memoryIo } from '../cli/memory-io';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(__dirname, '../artifacts');
 const EXAMPLE = join(__dirname, '../../examples/preflight');
 const HOSTILE_KEY = `x"><img src=x onerror="window.__xss=1"><script>window.__xss=2</script>\u202e`;
@@ -62,39 +61,11 @@ describe('the preflight HTML page in headless Chromium', () => {
   });
 
   it('loads with no console error and no request, lists the newly denied with their cause, and details expand', async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(
-        `${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium; .ci/run does)`,
-      );
     const html = await page();
     expect(html).not.toContain('<img src=x');
-    const file = join(tmp.dir, 'preflight.html');
-    writeFileSync(file, html);
-    context = await chromium.launchPersistentContext(join(tmp.dir, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: { width: 1280, height: 900 },
-    });
-    const tab = await context.newPage();
-    const errors: string[] = [];
-    const requests: string[] = [];
-    tab.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    tab.on('pageerror', (e) => errors.push(e.message));
-    tab.on('request', (r) => requests.push(r.url()));
-    const url = pathToFileURL(file).href;
-    await tab.goto(url, { waitUntil: 'load' });
+    const opened = await openPage(html, tmp.dir, 'preflight.html');
+    context = opened.context;
+    const { tab, url, errors, requests } = opened;
 
     expect(await tab.locator('#summary').innerText()).toMatch(
       /^41 recorded S3 requests \(\d+ distinct\) replayed: 31 requests newly denied, 0 requests newly allowed, 0 requests unknown\.$/,
@@ -114,7 +85,7 @@ describe('the preflight HTML page in headless Chromium', () => {
     expect(await tab.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(await tab.locator('script').count()).toBe(0);
     expect(await tab.locator('img').count()).toBe(0);
-    expect(readFileSync(file, 'utf8')).toContain('&lt;img src=x');
+    expect(html).toContain('&lt;img src=x');
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await tab.screenshot({ path: join(ARTIFACTS, 'preflight.png'), fullPage: true });
