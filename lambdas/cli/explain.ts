@@ -159,7 +159,11 @@ export function parseSize(text: string, where: string): number {
   return n;
 }
 
-function maxJsonBytesOf(opts: ExplainOptions, env: CliIo['env']): number | undefined {
+/** --max-json-bytes, else S3_403_MAX_JSON_BYTES (explain and preflight). */
+export function maxJsonBytesOf(
+  opts: { readonly maxJsonBytes?: string },
+  env: CliIo['env'],
+): number | undefined {
   if (opts.maxJsonBytes !== undefined) return parseSize(opts.maxJsonBytes, '--max-json-bytes');
   const fromEnv = env[MAX_JSON_BYTES_ENV];
   return fromEnv ? parseSize(fromEnv, MAX_JSON_BYTES_ENV) : undefined;
@@ -194,7 +198,21 @@ function validate(opts: ExplainOptions): void {
     throw new UsageError('--verbose applies to text output, not html');
 }
 
-async function trailInputs(io: CliIo, opts: ExplainOptions, filter: DenialFilter): Promise<InputSource[]> {
+/**
+ * The CloudTrail log files of --trail-bucket/--prefix in the filter's window (default: the last `defaultMs`), read
+ * with the live credentials (explain and preflight).
+ */
+export async function trailInputs(
+  io: CliIo,
+  opts: {
+    readonly trailBucket?: string;
+    readonly prefix?: string;
+    readonly profile?: string;
+    readonly region?: string;
+  },
+  filter: DenialFilter,
+  defaultMs = 3600_000,
+): Promise<InputSource[]> {
   if (opts.trailBucket === undefined) return [];
   const aws = await loadLiveAws(io);
   const live = liveOptions(opts, io.env);
@@ -205,7 +223,7 @@ async function trailInputs(io: CliIo, opts: ExplainOptions, filter: DenialFilter
   return trail.trailInputs(aws.s3Client(live), {
     bucket: opts.trailBucket,
     prefix: opts.prefix ?? '',
-    since: filter.since ?? new Date(io.now().getTime() - 3600_000),
+    since: filter.since ?? new Date(io.now().getTime() - defaultMs),
     until: filter.until ?? io.now(),
   });
 }

@@ -21,7 +21,7 @@ import { renderPreflightText } from '../core/preflight/text';
 import type { PreflightReport } from '../core/preflight/types';
 import { NO_FILTER, parseTime, type DenialFilter } from '../core/report/filter';
 import { describeFailure, EXIT, fileError, UsageError } from './errors';
-import { MAX_JSON_BYTES_ENV, parseSize } from './explain';
+import { maxJsonBytesOf, trailInputs } from './explain';
 import { loadSnapshotView, readText, writeOutput } from './files';
 import { resolveInputs, type InputSource } from './inputs';
 import type { CliIo } from './io';
@@ -271,28 +271,6 @@ function filterOf(opts: PreflightOptions, now: Date): DenialFilter {
   return { ...NO_FILTER, buckets: opts.bucket ?? [], principals: opts.principal ?? [], since, until };
 }
 
-function maxJsonBytesOf(opts: PreflightOptions, env: CliIo['env']): number | undefined {
-  if (opts.maxJsonBytes !== undefined) return parseSize(opts.maxJsonBytes, '--max-json-bytes');
-  const fromEnv = env[MAX_JSON_BYTES_ENV];
-  return fromEnv ? parseSize(fromEnv, MAX_JSON_BYTES_ENV) : undefined;
-}
-
-async function trailSources(io: CliIo, opts: PreflightOptions, filter: DenialFilter): Promise<InputSource[]> {
-  if (opts.trailBucket === undefined) return [];
-  const aws = await loadLiveAws(io);
-  const live = liveOptions(opts, io.env);
-  await requireCredentials(aws, live);
-  if (!aws.s3Client) throw new UsageError('--trail-bucket needs the AWS SDK S3 client');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const trail = require('./trail') as typeof import('./trail');
-  return trail.trailInputs(aws.s3Client(live), {
-    bucket: opts.trailBucket,
-    prefix: opts.prefix ?? '',
-    since: filter.since ?? new Date(io.now().getTime() - TRAIL_DEFAULT_MS),
-    until: filter.until ?? io.now(),
-  });
-}
-
 async function liveView(io: CliIo, opts: PreflightOptions): Promise<AccountView> {
   const aws = await loadLiveAws(io);
   const live = liveOptions(opts, io.env);
@@ -359,7 +337,7 @@ export async function preflightCommand(opts: PreflightOptions, io: CliIo): Promi
   if (snapshotView) proposals = resolveAgainstSnapshot(snapshotView, proposals);
   const sources = [
     ...(await resolveInputs(io, opts.events, filter)),
-    ...(await trailSources(io, opts, filter)),
+    ...(await trailInputs(io, opts, filter, TRAIL_DEFAULT_MS)),
   ];
   const view: AccountView = snapshotView ?? (await liveView(io, opts));
 
