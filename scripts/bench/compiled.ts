@@ -7,7 +7,7 @@
  * Protocol: the child prints its human-readable lines, then one last line `BENCH-JSON <json>` with its figures.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -56,4 +56,27 @@ export function runBundle(
 /** For a child: prints the figures line the parent reads. */
 export function printFigures(figures: Record<string, number>): void {
   console.log(`${MARK}${JSON.stringify(figures)}`);
+}
+
+/**
+ * Runs `one(dir, n)` for each size in a fresh temporary folder (removed after) and returns the figures keyed
+ * `<size>.<figure>`. The built CLI must exist (npm run build).
+ */
+export async function bySize(
+  bin: string,
+  sizes: readonly number[],
+  one: (dir: string, n: number) => Promise<Record<string, number>>,
+): Promise<Record<string, number>> {
+  if (!existsSync(bin)) throw new Error('dist/bin/s3-403.js is missing: run npm run build first');
+  const dir = mkdtempSync(join(tmpdir(), 's3-403-bench-'));
+  try {
+    const out: Record<string, number> = {};
+    for (const n of sizes) {
+      const f = await one(dir, n);
+      for (const [k, v] of Object.entries(f)) out[`${n}.${k}`] = v;
+    }
+    return out;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -6,11 +6,11 @@
  * Run alone with `npx tsx scripts/bench/stream.ts [records]`, or through `npm run bench`.
  */
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createWriteStream, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createGzip } from 'node:zlib';
+import { bySize } from './compiled';
 
 const ROOT = join(__dirname, '../..');
 const BIN = join(ROOT, 'dist/bin/s3-403.js');
@@ -106,18 +106,7 @@ async function one(dir: string, records: number): Promise<Record<string, number>
 }
 
 export async function benchStream(sizes = [100_000, 1_000_000]): Promise<Record<string, number>> {
-  if (!existsSync(BIN)) throw new Error('dist/bin/s3-403.js is missing: run npm run build first');
-  const dir = mkdtempSync(join(tmpdir(), 's3-403-bench-'));
-  try {
-    const out: Record<string, number> = {};
-    for (const n of sizes) {
-      const f = await one(dir, n);
-      for (const [k, v] of Object.entries(f)) out[`${n}.${k}`] = v;
-    }
-    return out;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return bySize(BIN, sizes, one);
 }
 
 if (require.main === module) {
