@@ -44,9 +44,35 @@ export function analysisSignature(request: AccessRequest): string | null {
   return JSON.stringify([record, context, request.context.absent, request.context.otherKeys]);
 }
 
+const TIME_KEY = /aws:(?:currenttime|epochtime|multifactorauthage)/i;
+
+/**
+ * Per object of the facts, whether a key or string under it names a time key. The facts of one request are new
+ * objects at the top, but what they hold (a bucket's facts, a policy document, the organization's levels) is
+ * shared by every request that reads it: each is scanned once, not once per request.
+ */
+const timeScan = new WeakMap<object, boolean>();
+
+function mentionsTime(value: unknown): boolean {
+  if (typeof value === 'string') return TIME_KEY.test(value);
+  if (typeof value !== 'object' || value === null) return false;
+  const hit = timeScan.get(value);
+  if (hit !== undefined) return hit;
+  let found = false;
+  if (Array.isArray(value)) found = value.some(mentionsTime);
+  else
+    for (const [k, v] of Object.entries(value as Record<string, unknown>))
+      if (TIME_KEY.test(k) || mentionsTime(v)) {
+        found = true;
+        break;
+      }
+  timeScan.set(value, found);
+  return found;
+}
+
 /** Whether a policy in the facts reads the time of the request (then an analysis is never reused). */
 export function factsUseTime(facts: RequestFacts): boolean {
-  return /aws:(?:currenttime|epochtime|multifactorauthage)/i.test(JSON.stringify(facts));
+  return mentionsTime(facts);
 }
 
 /** The finding of an identical earlier request, as the finding of this occurrence. */
