@@ -47,27 +47,33 @@ export function analysisSignature(request: AccessRequest): string | null {
 const TIME_KEY = /aws:(?:currenttime|epochtime|multifactorauthage)/i;
 
 /**
- * Per object of the facts, whether a key or string under it names a time key. The facts of one request are new
- * objects at the top, but what they hold (a bucket's facts, a policy document, the organization's levels) is
- * shared by every request that reads it: each is scanned once, not once per request.
+ * Per policy document, whether its text names a time key. The facts of one request are new objects, but the
+ * policy documents they hold (a bucket's policy, a managed policy, the organization's SCPs) are shared by every
+ * request that reads them: each document is serialised and searched once, not once per request.
  */
-const timeScan = new WeakMap<object, boolean>();
+const documentScan = new WeakMap<object, boolean>();
 
+function documentMentionsTime(document: unknown): boolean {
+  if (typeof document !== 'object' || document === null) return TIME_KEY.test(JSON.stringify(document) ?? '');
+  let hit = documentScan.get(document);
+  if (hit === undefined) {
+    hit = TIME_KEY.test(JSON.stringify(document));
+    documentScan.set(document, hit);
+  }
+  return hit;
+}
+
+/**
+ * Whether a policy document anywhere in `value` names a time key. A decision reads the time only through a policy
+ * (a condition or a policy variable), and every policy in the facts is a NamedPolicy's `document`.
+ */
 function mentionsTime(value: unknown): boolean {
-  if (typeof value === 'string') return TIME_KEY.test(value);
   if (typeof value !== 'object' || value === null) return false;
-  const hit = timeScan.get(value);
-  if (hit !== undefined) return hit;
-  let found = false;
-  if (Array.isArray(value)) found = value.some(mentionsTime);
-  else
-    for (const [k, v] of Object.entries(value as Record<string, unknown>))
-      if (TIME_KEY.test(k) || mentionsTime(v)) {
-        found = true;
-        break;
-      }
-  timeScan.set(value, found);
-  return found;
+  if (Array.isArray(value)) return value.some(mentionsTime);
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    if (k === 'document' ? documentMentionsTime(v) : mentionsTime(v)) return true;
+  }
+  return false;
 }
 
 /** Whether a policy in the facts reads the time of the request (then an analysis is never reused). */
