@@ -60,7 +60,14 @@ function machineItem(f: Finding, format: 'json' | 'slack' | 'sns'): unknown {
   return format === 'json' ? f : format === 'slack' ? renderSlack(f) : renderSns(f);
 }
 
-const indent2 = (s: string): string => s.replace(/^/gm, '  ');
+/**
+ * One element of a pretty-printed JSON array, indented as the array would indent it: the array of one element,
+ * without its brackets (no second pass over the text to indent it).
+ */
+const arrayElement = (v: unknown): string => {
+  const wrapped = JSON.stringify([v], null, 2);
+  return wrapped.slice(2, -2);
+};
 
 /** Where findings go as they are decided, or as one report at the end. */
 interface Sink {
@@ -82,7 +89,7 @@ function streamingSink(
       if (format === 'text') {
         emit(`${started ? `\n\n${textRule(color)}\n\n` : ''}${renderFinding(f, { color, verbose })}`);
       } else {
-        emit(`${started ? ',\n' : '[\n'}${indent2(JSON.stringify(machineItem(f, format), null, 2))}`);
+        emit(`${started ? ',\n' : '[\n'}${arrayElement(machineItem(f, format))}`);
       }
       started = true;
     },
