@@ -23,7 +23,7 @@ import {
 } from '../../lambdas/core/fix/commands';
 import type { NamedPolicy } from '../../lambdas/core/model';
 import { type ArgvPrinter, argvPrinter } from './argv-printer';
-import { PWNED } from './hostile';
+import { HOSTILE, PWNED } from './hostile';
 
 let printer: ArgvPrinter;
 beforeAll(() => {
@@ -76,6 +76,25 @@ describe.each([
     );
     expect(run.files).toEqual([]);
     if (!interactive) expect(run.stderr).toBe('');
+  });
+});
+
+describe('every hostile value, as the prefix to list, in one bash', () => {
+  // argv cannot carry a NUL byte, so those values are left out (test/security/commands.test.ts tries them on renderers)
+  const values = HOSTILE.filter((h) => !h.includes('\u0000'));
+
+  it.each([
+    ['a script', false],
+    ['a paste into an interactive bash', true],
+  ])('as %s: each arrives whole, nothing else runs', (_how, interactive) => {
+    const run = printer.run(
+      values.map((v) => listPrefixCommand('reports-bucket', v)),
+      interactive,
+    );
+    expect(run.calls.map((c) => c.slice(4, -2))).toEqual(
+      values.map((v) => (v.startsWith('-') ? [`--prefix=${v}`] : ['--prefix', v])),
+    );
+    expect(run.files).toEqual([]);
   });
 });
 
