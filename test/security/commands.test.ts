@@ -6,9 +6,7 @@
  * expansion on (`!` is special there).
  * Bash quoting: https://www.gnu.org/software/bash/manual/bash.html#Quoting
  */
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   accessPointCommand,
@@ -32,67 +30,19 @@ import {
 } from '../../lambdas/core/fix/commands';
 import { explain } from '../core/checkers/helpers';
 import { scenarioFiles } from '../scenarios/load';
+import { type ArgvPrinter, argvPrinter } from './argv-printer';
 import { HOSTILE, PWNED } from './hostile';
 
 /** argv cannot carry a NUL byte (C strings), so no command can pass one: those strings are tried on renderers only. */
 const VALUES = HOSTILE.filter((h) => !h.includes('\u0000'));
 
-let base: string;
+let printer: ArgvPrinter;
 beforeAll(() => {
-  base = mkdtempSync(join(tmpdir(), 's3-403-quoting-'));
-  mkdirSync(join(base, 'bin'));
-  // The argument printer: each call's argv, NUL-separated, in its own numbered file; "v1" on stdout (the value
-  // a command substitution reads back).
-  writeFileSync(
-    join(base, 'bin', 'aws'),
-    [
-      '#!/usr/bin/env bash',
-      'shopt -s nullglob',
-      'calls=("$ARGV_LOG"/call-*)',
-      'printf -v n \'%04d\' "${#calls[@]}"',
-      'printf \'%s\\0\' "$@" > "$ARGV_LOG/call-$n"',
-      "printf 'v1'",
-      '',
-    ].join('\n'),
-  );
-  chmodSync(join(base, 'bin', 'aws'), 0o755);
+  printer = argvPrinter();
 });
-afterAll(() => rmSync(base, { recursive: true, force: true }));
+afterAll(() => printer.close());
 
-interface Run {
-  readonly calls: string[][];
-  readonly files: string[];
-  readonly stderr: string;
-  readonly status: number | null;
-}
-
-let runs = 0;
-/** Runs `lines` in bash (a script, or pasted into an interactive shell), from an empty directory. */
-function runInBash(lines: readonly string[], interactive: boolean): Run {
-  const dir = join(base, `run-${runs++}`);
-  const log = join(dir, 'log');
-  const cwd = join(dir, 'cwd');
-  mkdirSync(log, { recursive: true });
-  mkdirSync(cwd);
-  const env = {
-    PATH: `${join(base, 'bin')}:${process.env.PATH ?? ''}`,
-    ARGV_LOG: log,
-    HOME: dir,
-    HISTFILE: join(dir, 'history'),
-    LANG: 'C.UTF-8',
-  };
-  const script = `${lines.join('\n')}\n`;
-  const out = interactive
-    ? spawnSync('bash', ['--norc', '--noprofile', '-i'], { cwd, env, input: `set -H\n${script}exit\n` })
-    : spawnSync('bash', ['--norc', '--noprofile', '-s'], { cwd, env, input: script });
-  const calls = readdirSync(log)
-    .sort()
-    .map((f) => {
-      const text = readFileSync(join(log, f), 'utf8');
-      return text === '' ? [] : text.slice(0, -1).split('\u0000');
-    });
-  return { calls, files: readdirSync(cwd).sort(), stderr: out.stderr.toString(), status: out.status };
-}
+const runInBash = (lines: readonly string[], interactive: boolean) => printer.run(lines, interactive);
 
 /** The argv an option and its value must arrive as: `--opt=value` when the value starts with "-". */
 const opt = (name: string, value: string): string[] =>
