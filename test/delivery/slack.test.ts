@@ -84,6 +84,13 @@ describe('WebhookSlackSender (loopback webhook server)', () => {
     expect(slack.received).toHaveLength(1); // no silent retry inside one invocation
   });
 
+  it('quotes at most 200 characters of the body of a 2xx other than 200', async () => {
+    slack.replies.push({ status: 202, body: 'y'.repeat(1000) });
+    await expect(new WebhookSlackSender({ url: async () => slack.url }).send(message)).rejects.toThrow(
+      new SlackDeliveryError(`Slack webhook answered HTTP 202, not 200: ${'y'.repeat(200)}`, 202),
+    );
+  });
+
   it('fails on a 2xx other than 200', async () => {
     slack.replies.push({ status: 204 });
     await expect(new WebhookSlackSender({ url: async () => slack.url }).send(message)).rejects.toThrow(
@@ -248,6 +255,12 @@ describe('rate limits and failures (https://api.slack.com/docs/rate-limits)', ()
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => silent.close(() => resolve()));
     }
+  });
+});
+
+describe('retryAfterSeconds: delay-seconds is digits only (RFC 9110, section 10.2.3)', () => {
+  it.each(['5s', '5 seconds', 'x5', 'soon5'])('reads %j as unusable (null), not as a number', (header) => {
+    expect(retryAfterSeconds(header)).toBeNull();
   });
 });
 
