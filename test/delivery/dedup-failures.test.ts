@@ -126,25 +126,6 @@ describe('DynamoDedupStore: recording a delivery and giving a lease back', () =>
     await expect(store().delivered(claimOf(T0), 'slack')).resolves.toBeUndefined();
     await expect(store().release(claimOf(T0))).resolves.toBeUndefined();
   });
-
-  it('records the delivery and gives the lease back only for the claim’s own window', async () => {
-    ddb.on(UpdateItemCommand).resolves({});
-    await store().delivered(claimOf(T0), 'slack');
-    await store().release(claimOf(T0));
-    const [delivered, released] = ddb.commandCalls(UpdateItemCommand).map((c) => c.args[0].input);
-    expect(delivered).toMatchObject({
-      TableName: TABLE,
-      Key: { pk: { S: keyOf(problem) } },
-      ConditionExpression: 'windowStart = :mine',
-      ExpressionAttributeValues: { ':channel': { SS: ['slack'] }, ':mine': { N: String(T0) } },
-    });
-    expect(released).toMatchObject({
-      TableName: TABLE,
-      Key: { pk: { S: keyOf(problem) } },
-      ConditionExpression: 'windowStart = :mine',
-      ExpressionAttributeValues: { ':mine': { N: String(T0) } },
-    });
-  });
 });
 
 describe('DynamoDedupStore: merged repeats (coalescing)', () => {
