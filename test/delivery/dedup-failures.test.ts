@@ -121,6 +121,13 @@ describe('DynamoDedupStore: recording a delivery and giving a lease back', () =>
     );
   });
 
+  it('a failure that is not even an Error is heard and quoted', async () => {
+    ddb.on(UpdateItemCommand).callsFake(() => Promise.reject('socket hang up'));
+    await expect(store().delivered(claimOf(T0), 'sns')).rejects.toThrow(
+      `dedup: recording a delivery in table ${TABLE} failed: socket hang up`,
+    );
+  });
+
   it('a window opened meanwhile (the condition fails) is not a failure: nothing to record or give back', async () => {
     ddb.on(UpdateItemCommand).rejects(conditionFailed());
     await expect(store().delivered(claimOf(T0), 'slack')).resolves.toBeUndefined();
