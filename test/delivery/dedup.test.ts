@@ -161,7 +161,12 @@ function sharedBehaviour(name: string, make: () => DedupStore, offset: number): 
       await store.claim(problem(5), T0 + WINDOW * 1000 + 5); // a repeat lands before the release
       await store.release(second);
       const retried = await store.claim(problem(5), T0 + WINDOW * 1000 + 10);
-      expect(retried).toMatchObject({ alert: true, repeatCount: 2, since: new Date(T0).toISOString() });
+      expect(retried).toMatchObject({
+        alert: true,
+        repeatCount: 2,
+        since: new Date(T0).toISOString(),
+        previous: { windowStart: T0, repeats: 1 },
+      });
     });
 
     it('release of a first alert lets the retry alert as a first alert', async () => {
