@@ -1,4 +1,4 @@
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDedupStore,
   keyOf,
@@ -161,7 +161,12 @@ function sharedBehaviour(name: string, make: () => DedupStore, offset: number): 
       await store.claim(problem(5), T0 + WINDOW * 1000 + 5); // a repeat lands before the release
       await store.release(second);
       const retried = await store.claim(problem(5), T0 + WINDOW * 1000 + 10);
-      expect(retried).toMatchObject({ alert: true, repeatCount: 2, since: new Date(T0).toISOString() });
+      expect(retried).toMatchObject({
+        alert: true,
+        repeatCount: 2,
+        since: new Date(T0).toISOString(),
+        previous: { windowStart: T0, repeats: 1 },
+      });
     });
 
     it('release of a first alert lets the retry alert as a first alert', async () => {
@@ -221,6 +226,83 @@ function sharedBehaviour(name: string, make: () => DedupStore, offset: number): 
       expect(next.channels).toEqual(['sns', 'slack']);
       expect(await store.claim(problem(10), T0 + WINDOW * 1000 + 1)).toMatchObject({ alert: false });
     });
+
+    it('a lease runs exactly leaseSeconds: until then a repeat counts, then one occurrence takes over and holds it', async () => {
+      const store = fresh();
+      await store.claim(problem(11), T0, ['sns', 'slack']); // delivery never finishes, the lease is never given back
+      expect(await store.claim(problem(11), T0 + LEASE * 1000 - 1)).toMatchObject({
+        alert: false,
+        repeatCount: 1,
+      });
+      const takeover = await store.claim(problem(11), T0 + LEASE * 1000);
+      expect(takeover).toMatchObject({
+        alert: true,
+        channels: ['sns', 'slack'],
+        repeatCount: 1,
+        since: new Date(T0).toISOString(),
+        windowStart: T0,
+      });
+      // The taking-over occurrence now holds a fresh lease: the next one counts instead of sending again.
+      expect(await store.claim(problem(11), T0 + LEASE * 1000 + 1)).toMatchObject({
+        alert: false,
+        repeatCount: 2,
+      });
+      expect(await store.claim(problem(11), T0 + 2 * LEASE * 1000 - 1)).toMatchObject({
+        alert: false,
+        repeatCount: 3,
+      });
+    });
+
+    it('the retry of a first alert is still a first alert: no count, no "since", no previous window', async () => {
+      const store = fresh();
+      const first = await store.claim(problem(12), T0);
+      expect(first).toMatchObject({ previous: null });
+      await store.release(first);
+      expect(await store.claim(problem(12), T0 + 1)).toMatchObject({
+        alert: true,
+        channels: ['sns', 'slack'],
+        repeatCount: 0,
+        since: null,
+        previous: null,
+      });
+    });
+
+    it('the alert of a new window names the window before it and its repeats', async () => {
+      const store = fresh();
+      await store.claim(problem(13), T0);
+      await store.claim(problem(13), T0 + 1);
+      await store.claim(problem(13), T0 + 2);
+      expect(await store.claim(problem(13), T0 + WINDOW * 1000)).toMatchObject({
+        alert: true,
+        windowStart: T0 + WINDOW * 1000,
+        previous: { windowStart: T0, repeats: 2 },
+      });
+    });
+
+    it('a late delivery record of a closed window does not mark the new window delivered', async () => {
+      const store = fresh();
+      const first = await store.claim(problem(14), T0, ['sns', 'slack']);
+      const next = await store.claim(problem(14), T0 + WINDOW * 1000, ['sns', 'slack']);
+      await store.delivered(first, 'slack'); // the old window's Slack delivery finishes late
+      await store.release(next); // the new window's delivery failed
+      expect(await store.claim(problem(14), T0 + WINDOW * 1000 + 1, ['sns', 'slack'])).toMatchObject({
+        alert: true,
+        channels: ['sns', 'slack'],
+      });
+    });
+
+    it('lists the channels in one order (SNS, then Slack) whatever order they were asked in', async () => {
+      const store = fresh();
+      expect(await store.claim(problem(15), T0, ['slack', 'sns'])).toMatchObject({
+        channels: ['sns', 'slack'],
+      });
+    });
+
+    it('a claim for no channel opens the window with nothing to deliver: the next occurrence counts', async () => {
+      const store = fresh();
+      expect(await store.claim(problem(16), T0, [])).toMatchObject({ alert: true, channels: [] });
+      expect(await store.claim(problem(16), T0 + 1, [])).toMatchObject({ alert: false, repeatCount: 1 });
+    });
   });
 }
 
@@ -242,6 +324,36 @@ sharedBehaviour(
     }),
   200,
 );
+
+describe('DynamoDedupStore: items expire through the TTL attribute expiresAt (epoch seconds)', () => {
+  // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/TTL.html: a Number of epoch seconds
+  const expiresAtOf = async (p: ProblemKey): Promise<number> => {
+    const item = await dynamo.client.send(
+      new GetItemCommand({ TableName: 'dedup', Key: { pk: { S: keyOf(p) } } }),
+    );
+    return Number(item.Item?.expiresAt?.N);
+  };
+  const now = T0 + 1500; // not on a whole second
+  const windowEndSeconds = (now + WINDOW * 1000) / 1000;
+
+  it('keeps an item 7 days after its window closes by default (so the next alert can carry the count)', async () => {
+    const store = new DynamoDedupStore(dynamo.client, { tableName: 'dedup', windowSeconds: WINDOW });
+    await store.claim(problemOf(7001), now);
+    expect(await expiresAtOf(problemOf(7001))).toBe(Math.ceil(windowEndSeconds) + 7 * 24 * 3600);
+  });
+
+  it('keeps it retentionSeconds after the window when set, never expiring before the window ends', async () => {
+    const store = new DynamoDedupStore(dynamo.client, {
+      tableName: 'dedup',
+      windowSeconds: WINDOW,
+      retentionSeconds: 3600,
+    });
+    await store.claim(problemOf(7002), now);
+    const expiresAt = await expiresAtOf(problemOf(7002));
+    expect(expiresAt).toBe(Math.ceil(windowEndSeconds) + 3600);
+    expect(expiresAt - 3600).toBeGreaterThanOrEqual(windowEndSeconds);
+  });
+});
 
 describe('DynamoDedupStore under concurrency (dynalite, a real DynamoDB API on loopback)', () => {
   const problem = problemOf;
@@ -285,6 +397,35 @@ describe('DynamoDedupStore under concurrency (dynalite, a real DynamoDB API on l
     },
     120_000,
   );
+
+  it('merges a burst of one problem in one process into a few writes, still counting every repeat', async () => {
+    // A client of its own on the same dynalite, counting the requests it sends.
+    const counting = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'fake', secretAccessKey: 'fake' },
+      maxAttempts: 1,
+    });
+    let writes = 0;
+    counting.middlewareStack.add(
+      (next) => async (args) => {
+        writes++;
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    try {
+      const store = new DynamoDedupStore(counting, { tableName: 'dedup', windowSeconds: WINDOW });
+      const p = problem(9000 + Math.floor(Math.random() * 1e9));
+      const claims = await Promise.all(Array.from({ length: 100 }, () => store.claim(p, T0)));
+      expect(claims.filter((c) => c.alert)).toHaveLength(1);
+      const counts = claims.filter((c) => !c.alert).map((c) => c.repeatCount);
+      expect(counts.sort((a, b) => a - b)).toEqual(Array.from({ length: 99 }, (_, i) => i + 1));
+      expect(writes).toBeLessThan(10);
+    } finally {
+      counting.destroy();
+    }
+  });
 
   it('after a Slack failure, exactly one of 100 concurrent occurrences (8 instances) takes Slack over', async () => {
     const stores = Array.from(

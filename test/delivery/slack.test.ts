@@ -1,3 +1,4 @@
+import { createServer, type Socket, type AddressInfo } from 'node:net';
 import { renderSlack } from '../../lambdas/core/render/slack';
 import {
   retryAfterSeconds,
@@ -83,6 +84,13 @@ describe('WebhookSlackSender (loopback webhook server)', () => {
     expect(slack.received).toHaveLength(1); // no silent retry inside one invocation
   });
 
+  it('quotes at most 200 characters of the body of a 2xx other than 200', async () => {
+    slack.replies.push({ status: 202, body: 'y'.repeat(1000) });
+    await expect(new WebhookSlackSender({ url: async () => slack.url }).send(message)).rejects.toThrow(
+      new SlackDeliveryError(`Slack webhook answered HTTP 202, not 200: ${'y'.repeat(200)}`, 202),
+    );
+  });
+
   it('fails on a 2xx other than 200', async () => {
     slack.replies.push({ status: 204 });
     await expect(new WebhookSlackSender({ url: async () => slack.url }).send(message)).rejects.toThrow(
@@ -149,5 +157,142 @@ describe('webhookUrlFromSecret', () => {
     } catch (e) {
       expect((e as Error).message).not.toContain('s3cr3t');
     }
+  });
+});
+
+describe('rate limits and failures (https://api.slack.com/docs/rate-limits)', () => {
+  const recordingSleep = (): { sleeps: number[]; sleep: (ms: number) => Promise<void> } => {
+    const sleeps: number[] = [];
+    return { sleeps, sleep: async (ms) => void sleeps.push(ms) };
+  };
+
+  it('waits up to 10 s for a Retry-After by default, and fails at once on a longer one', async () => {
+    slack.replies.push({ status: 429, headers: { 'retry-after': '10' } });
+    const ok = recordingSleep();
+    await new WebhookSlackSender({ url: async () => slack.url, sleep: ok.sleep }).send(message);
+    expect(ok.sleeps).toEqual([10_000]);
+    expect(slack.received).toHaveLength(2);
+
+    slack.replies.push({ status: 429, headers: { 'retry-after': '11' } });
+    const tooLong = recordingSleep();
+    await expect(
+      new WebhookSlackSender({ url: async () => slack.url, sleep: tooLong.sleep }).send(message),
+    ).rejects.toThrow('Retry-After 11s');
+    expect(tooLong.sleeps).toEqual([]);
+    expect(slack.received).toHaveLength(3);
+  });
+
+  it('gives up after 3 rate-limited attempts by default, saying so', async () => {
+    for (let i = 0; i < 5; i++) slack.replies.push({ status: 429, headers: { 'retry-after': '1' } });
+    const { sleeps, sleep } = recordingSleep();
+    const err = await new WebhookSlackSender({ url: async () => slack.url, sleep })
+      .send(message)
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SlackDeliveryError);
+    expect((err as SlackDeliveryError).status).toBe(429);
+    expect((err as Error).name).toBe('SlackDeliveryError');
+    expect((err as Error).message).toBe(
+      'Slack webhook rate-limited (HTTP 429, Retry-After 1s) after 3 attempt(s)',
+    );
+    expect(sleeps).toEqual([1000, 1000]);
+    expect(slack.received).toHaveLength(3);
+  });
+
+  it('waits a second on a 429 without Retry-After, then delivers', async () => {
+    slack.replies.push({ status: 429, body: 'rate_limited' });
+    const { sleeps, sleep } = recordingSleep();
+    await new WebhookSlackSender({ url: async () => slack.url, sleep }).send(message);
+    expect(sleeps).toEqual([1000]);
+    expect(slack.received).toHaveLength(2);
+  });
+
+  it('says Retry-After was absent when it gives up on 429s without one', async () => {
+    slack.replies.push({ status: 429 }, { status: 429 });
+    const { sleep } = recordingSleep();
+    await expect(
+      new WebhookSlackSender({ url: async () => slack.url, sleep, maxAttempts: 2 }).send(message),
+    ).rejects.toThrow(/^Slack webhook rate-limited \(HTTP 429, Retry-After absent.*after 2 attempt\(s\)$/);
+  });
+
+  it('quotes at most 200 characters of the error Slack answered', async () => {
+    slack.replies.push({ status: 500, body: 'x'.repeat(1000) });
+    const err = await new WebhookSlackSender({ url: async () => slack.url })
+      .send(message)
+      .catch((e: unknown) => e);
+    expect((err as Error).message).toBe(`Slack webhook answered HTTP 500: ${'x'.repeat(200)}`);
+  });
+
+  it('keeps the kind of network error as the cause, never the URL', async () => {
+    const url = slack.url;
+    await slack.close();
+    slack = await startFakeSlack();
+    const err = (await new WebhookSlackSender({ url: async () => url, timeoutMs: 2000 })
+      .send(message)
+      .catch((e: unknown) => e)) as SlackDeliveryError;
+    expect(err.status).toBeNull();
+    expect(err.cause).toBeInstanceOf(Error);
+    expect(JSON.stringify({ message: err.message, cause: String(err.cause) })).not.toContain(url);
+  });
+
+  it('gives up on a webhook that never answers after the request timeout', async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => void sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const started = Date.now();
+      const err = await new WebhookSlackSender({
+        url: async () => `http://127.0.0.1:${port}/services/T000/B000/XXXX`,
+        timeoutMs: 300,
+      })
+        .send(message)
+        .catch((e: unknown) => e);
+      expect((err as Error).message).toBe(
+        'Slack webhook request failed: no response (network error or timeout)',
+      );
+      expect(Date.now() - started).toBeLessThan(4000);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+});
+
+describe('retryAfterSeconds: delay-seconds is digits only (RFC 9110, section 10.2.3)', () => {
+  it.each(['5s', '5 seconds', 'x5', 'soon5'])('reads %j as unusable (null), not as a number', (header) => {
+    expect(retryAfterSeconds(header)).toBeNull();
+  });
+});
+
+describe('retryAfterSeconds: an HTTP date', () => {
+  const now = Date.UTC(2026, 0, 1, 0, 0, 0);
+  it('in the past means no wait', () => {
+    expect(retryAfterSeconds('Wed, 31 Dec 2025 23:59:00 GMT', now)).toBe(0);
+  });
+  it('rounds a part of a second up (never retries too early)', () => {
+    expect(retryAfterSeconds(new Date(now + 1500).toUTCString(), now - 500)).toBe(2);
+  });
+});
+
+describe('webhookUrlFromSecret: more secret shapes', () => {
+  it('accepts JSON with leading whitespace and the webhook_url key', () => {
+    expect(webhookUrlFromSecret('  {"webhook_url":" https://hooks.slack.com/z "}')).toBe(
+      'https://hooks.slack.com/z',
+    );
+  });
+  it('prefers url, then webhookUrl', () => {
+    expect(
+      webhookUrlFromSecret('{"url":"https://hooks.slack.com/a","webhookUrl":"https://hooks.slack.com/b"}'),
+    ).toBe('https://hooks.slack.com/a');
+  });
+  it.each([
+    ['a URL with a space in it', 'https://hooks.slack.com/a b'],
+    ['a URL that is not http(s)', 'ftp://hooks.slack.com/a'],
+    ['text around a URL', 'see https://hooks.slack.com/a'],
+    ['JSON whose url is not a string', '{"url": 42}'],
+    ['JSON without a URL', '{"token":"abc"}'],
+    ['not a string', 42],
+  ])('rejects %s', (_what, value) => {
+    expect(() => webhookUrlFromSecret(value)).toThrow('Slack secret does not hold a webhook URL');
   });
 });
