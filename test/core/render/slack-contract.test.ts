@@ -292,7 +292,7 @@ describe('Slack: the request fields', () => {
     ]);
   });
 
-  it('unknown values are left out; the action falls back to the event name', () => {
+  it('unknown or empty values are left out; the action falls back to the event name', () => {
     const f = withRequest({
       principal: {
         ...base.request.principal,
@@ -304,7 +304,7 @@ describe('Slack: the request fields', () => {
       actions: [],
       resources: [],
       bucketAccountId: null,
-      sourceIp: null,
+      sourceIp: '',
       errorMessage: null,
     });
     expect(fieldTexts(renderSlack(f))).toEqual([

@@ -263,6 +263,13 @@ describe('the SNS e-mail', () => {
     );
   });
 
+  it('a fix after which nothing is known to still deny says nothing about it', () => {
+    const fix = { ...bucketPolicyDeny.fix, stillDeniedBy: [] };
+    expect(renderSnsMessage(makeFinding({ rootCauses: [{ ...bucketPolicyDeny, fix }] }))).not.toContain(
+      'Still denied',
+    );
+  });
+
   it('evidence without a policy or statement names only what it has', () => {
     const c = { ...bucketPolicyDeny, evidence: [{ layer: 'record', detail: 'no TLS details' }] };
     expect(renderSnsMessage(makeFinding({ rootCauses: [c] }))).toContain('     - record: no TLS details');

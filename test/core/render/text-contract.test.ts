@@ -269,7 +269,7 @@ describe('text: when no cause is confirmed', () => {
       confidence: 'possible',
       evidence: [
         { layer: 'scp', detail: 'not read: organizations:ListPoliciesForTarget' },
-        { layer: 'scp', detail: 'the SCP text' },
+        { layer: 'scp', detail: 'the SCP was not read: access denied' },
       ],
       fix: {
         summary: 'read it',
@@ -285,7 +285,7 @@ describe('text: when no cause is confirmed', () => {
     expect(l.slice(at + 1, at + 6)).toEqual([
       '',
       'Possible causes (layers that could not be checked):',
-      '  ? scp-deny  missing: organizations:ListPoliciesForTarget; the SCP text',
+      '  ? scp-deny  missing: organizations:ListPoliciesForTarget; the SCP was not read: access denied',
       '      settle: aws organizations list-policies-for-target',
       '',
     ]);
@@ -447,6 +447,15 @@ describe('text: the checks', () => {
   it('an unknown layer with an empty list of missing reads shows its detail', () => {
     const g = makeFinding({ checks: [{ layer: 'scp-deny', status: 'unknown', detail: 'why', missing: [] }] });
     expect(lines(text(g))).toContain('  ? scp-deny  unknown  why');
+  });
+
+  it('"could not read" is said only of a layer whose status is unknown', () => {
+    const g = makeFinding({
+      checks: [
+        { layer: 'scp-deny', status: 'pass', detail: 'allowed', missing: ['organizations:ListPolicies'] },
+      ],
+    });
+    expect(lines(text(g, true))).toContain('  ✓ scp-deny  pass  allowed');
   });
 
   it('no checks: no "Checks" line', () => {
