@@ -463,6 +463,68 @@ describe('text: the checks', () => {
   });
 });
 
+describe('text: the parts of a finding are separated by one blank line each', () => {
+  const parts = (s: string): string[] => s.split('\n\n');
+  const sim = {
+    decision: 'allowed' as const,
+    ours: 'explicitDeny' as const,
+    agrees: false,
+    matchedStatements: [],
+    note: 'differs',
+  };
+  const note = { ...base.awsMessage, note: 'AWS names a bucket policy', agreesWithEvaluation: false };
+
+  it('compact: the request (caller, from, error, event), the cause, the checks', () => {
+    const p = parts(text(base));
+    expect(p).toHaveLength(3);
+    expect(lines(p[0]!).map((l) => l.slice(0, 9))).toEqual([
+      '✖ GetObje',
+      '  caller ',
+      '  from   ',
+      '  error  ',
+      '  event  ',
+    ]);
+    expect(lines(p[1]!)[0]).toBe(
+      'Cause 1: The bucket policy denies requests from outside the office network',
+    );
+    expect(lines(p[2]!)[0]).toMatch(/^Checks: /);
+  });
+
+  it('the record line belongs to the request part', () => {
+    const p = parts(text(makeFinding({ recordEvidence: disabled })));
+    expect(lines(p[0]!)).toHaveLength(6);
+  });
+
+  it('a failed analysis, a finding without a cause, and one explained by the record each get a part of their own', () => {
+    expect(parts(text(makeFinding({ rootCauses: [], error: 'boom' })))[1]).toBe('Analysis failed: boom');
+    expect(parts(text(makeFinding({ rootCauses: [] })))[1]).toBe(
+      'No cause found: every layer that could be read allows this request.',
+    );
+    expect(
+      parts(text(makeFinding({ rootCauses: [], verdict: 'explained', recordEvidence: disabled })))[1],
+    ).toBe(
+      'Not an access-control denial: AllAccessDisabled: all access to this Amazon S3 resource has been disabled by AWS (403).',
+    );
+  });
+
+  it("each cause, AWS's message and the simulator's opinion are parts of their own, before the checks", () => {
+    const second = cause({ id: 'scp-deny', title: 'An SCP denies', evidence: [], change: null });
+    const p = parts(
+      text(makeFinding({ rootCauses: [bucketPolicyDeny, second], awsMessage: note, awsSimulator: sim })),
+    );
+    expect(p).toHaveLength(6);
+    expect(lines(p[2]!)[0]).toBe('Cause 2: An SCP denies');
+    expect(p[3]).toBe('AWS message disagrees: AWS names a bucket policy');
+    expect(p[4]).toBe('AWS simulator: differs');
+    expect(lines(p[5]!)[0]).toMatch(/^Checks: /);
+  });
+
+  it('without checks, the output ends with the last part and no blank line', () => {
+    const out = text(makeFinding({ checks: [] }));
+    expect(out.endsWith('What changed: added DenyNonOfficeIPs')).toBe(true);
+  });
+});
+
 describe('text: several findings', () => {
   it('one finding has no trailing newline; a list of findings ends with one', () => {
     expect(renderFinding(base, { color: false }).endsWith('\n')).toBe(false);
