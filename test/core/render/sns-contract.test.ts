@@ -288,7 +288,9 @@ describe('the SNS e-mail', () => {
         },
       }),
     );
-    expect(message).toContain('\nAWS message: AWS names a bucket policy\nAWS simulator: differs\n');
+    expect(message).toContain(
+      '\n\nAWS message: AWS names a bucket policy\nAWS simulator: differs\n\nRequest:\n',
+    );
     expect(renderSnsMessage(base)).not.toContain('AWS message:');
     expect(renderSnsMessage(base)).not.toContain('AWS simulator:');
   });
@@ -305,6 +307,7 @@ describe('the SNS e-mail', () => {
       }),
     );
     const at = lines(message).indexOf('Request:');
+    expect(lines(message)[at - 1]).toBe('');
     expect(lines(message).slice(at, at + 13)).toEqual([
       'Request:',
       '  Principal: arn:aws:sts::111122223333:assumed-role/AppRole/s1',
