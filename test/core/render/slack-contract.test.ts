@@ -326,6 +326,12 @@ describe('Slack: the request fields', () => {
     ).toBe('*Principal*\n`AROAEXAMPLE:s1`');
   });
 
+  it('several resources are listed, separated by commas', () => {
+    expect(
+      fieldTexts(renderSlack(withRequest({ resources: ['arn:aws:s3:::a', 'arn:aws:s3:::b'] }))),
+    ).toContain('*Resource*\n`arn:aws:s3:::a, arn:aws:s3:::b`');
+  });
+
   it('a same-account bucket account is not called cross-account', () => {
     expect(fieldTexts(renderSlack(base))).toContain('*Bucket account*\n`111122223333`');
   });
