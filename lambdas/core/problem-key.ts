@@ -16,6 +16,15 @@ export interface ProblemKey {
   readonly statement: string;
 }
 
+/** A resource ARN without its object key: an access point's `…/object/KEY` and a bucket's `…/KEY` are cut off. */
+function placeOf(resource: string | undefined): string | undefined {
+  if (resource === undefined) return undefined;
+  const ap = resource.indexOf('/object/');
+  if (/^arn:[^:]+:s3:[^:]*:[^:]*:accesspoint\//.test(resource))
+    return ap < 0 ? resource : resource.slice(0, ap);
+  return resource;
+}
+
 /** The problem a finding is about. */
 export function problemKey(finding: Finding): ProblemKey {
   const r = finding.request;
@@ -25,7 +34,8 @@ export function problemKey(finding: Finding): ProblemKey {
   return {
     principal: p.identityArn ?? p.principalId ?? p.arn ?? `${p.type}@${p.accountId ?? '?'}`,
     account: `${p.accountId ?? '?'}>${r.bucketAccountId ?? '?'}`,
-    bucket: r.bucket ?? r.resources[0] ?? '-',
+    // a record that names only the access point: the access point (never one object behind it) is the place
+    bucket: r.bucket ?? r.accessPointArn ?? placeOf(r.resources[0]) ?? '-',
     action: r.actions.length > 0 ? r.actions.join(',') : r.eventName,
     rootCause: finding.error !== undefined ? 'analysis-failed' : (top?.id ?? 'unexplained'),
     statement: evidence ? [evidence.policy ?? '', evidence.statement ?? ''].join('#') : '',

@@ -147,6 +147,32 @@ describe('requests without a bucket or a mapped action', () => {
     expect(problemKey(nothing).bucket).toBe('-');
   });
 
+  it('a record that names only the access point: denials of different objects through it are one problem', async () => {
+    const ap = 'arn:aws:s3:us-east-1:111122223333:accesspoint/ap1';
+    const through = (key: string, accessPointArn: string | null): Finding =>
+      makeFinding({
+        request: { ...base.request, bucket: null, accessPointArn, resources: [`${ap}/object/${key}`] },
+      });
+    expect(await alertsFor(through('a.csv', ap), through('b.csv', ap))).toBe(1);
+    expect(problemKey(through('a.csv', ap)).bucket).toBe(ap);
+    // the access point read from the resource when the request does not carry it
+    expect(await alertsFor(through('a.csv', null), through('b.csv', null))).toBe(1);
+    expect(problemKey(through('a.csv', null)).bucket).toBe(ap);
+  });
+
+  it('two access points are two places: the same denial through each makes two alerts', async () => {
+    const through = (ap: string): Finding =>
+      makeFinding({
+        request: { ...base.request, bucket: null, accessPointArn: ap, resources: [`${ap}/object/a.csv`] },
+      });
+    expect(
+      await alertsFor(
+        through('arn:aws:s3:us-east-1:111122223333:accesspoint/ap1'),
+        through('arn:aws:s3:us-east-1:111122223333:accesspoint/ap2'),
+      ),
+    ).toBe(2);
+  });
+
   it('keys by the event name when no IAM action is known: two unmapped calls are two problems', async () => {
     const unmapped = (eventName: string): Finding =>
       makeFinding({ request: { ...base.request, eventName, actions: [] } });
