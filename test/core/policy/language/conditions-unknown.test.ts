@@ -2,14 +2,14 @@
  * A condition whose policy value is a variable the request does not tell about: the engine cannot decide what
  * AWS would substitute, so the condition is unknown unless another value already decides it.
  * VARS = https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
- * ("Instead of creating individual policies for each user, you can use policy variables … the value is
- * substituted from the request context")
+ * (a policy variable is replaced by the value of its key in the request context; with no value and no default
+ * there is nothing to compare)
  * OR = https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_logic_multiple_context_keys_or_values.html
  * ("If a single condition operator includes multiple values for a context key, those values are evaluated using a
  * logical OR")
  * SETS = https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
- * (ForAllValues: "the condition returns true if every context key value in the request matches at least one
- * value in the policy"; ForAnyValue: "at least one of the context key values in the request matches")
+ * (ForAllValues: true when every value of the request matches at least one policy value; ForAnyValue: true
+ * when at least one value of the request matches a policy value)
  * NULL = https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_Null
  * ("true": the key must be absent; "false": the key must be present)
  */

@@ -1,11 +1,11 @@
 /**
  * More Principal / NotPrincipal forms: paths, other partitions, several entries, other services.
  * PRINCIPAL = https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
- * ("You can specify IAM role ARNs … IAM user ARNs … assumed-role session ARNs … AWS service principals";
- * "AWS account principals": the account ID or the account root ARN delegate to the account)
+ * (IAM role, IAM user and assumed-role session ARNs, AWS service principals, canonical user IDs; an account ID
+ * or the account's root ARN names the account and delegates to it)
  * NOTPRINCIPAL = https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
- * ("When you use NotPrincipal with Effect set to Deny … you must also include the account ARN of the
- * not-denied principal")
+ * (with Effect Deny, the account ARN of a principal that must not be denied has to be listed too: AWS may
+ * check the account first, then the role, then the assumed-role session)
  */
 import type { EnginePrincipal } from '../../../../lambdas/core/policy/types';
 import { ACCT, OTHER, evaluate, iamUser, request, roleSession, service, statementDoc } from './helpers';
