@@ -97,6 +97,20 @@ describe('Date operators with W3C ISO 8601 forms (DATE)', () => {
   });
 });
 
+describe('values that are not W3C dates never match (DATE)', () => {
+  // W3C: MM is 01 to 12, DD is 01 to 31; anything else is not a date, so no date relation holds for it
+  const rows: Row[] = [
+    ['DateGreaterThan', '2030-01-01T00:00:00Z', '2030-13-01T00:00:00Z', false],
+    ['DateLessThan', '2030-01-01T00:00:00Z', '2029-00-10T00:00:00Z', false],
+    ['DateGreaterThan', '2030-01-01T00:00:00Z', '2030-01-32T00:00:00Z', false],
+    ['DateLessThan', '2030-01-01T00:00:00Z', '2029-12-00T00:00:00Z', false],
+    ['DateGreaterThan', '2030-01-01T00:00:00Z', 'tomorrow', false],
+  ];
+  it.each(rows)('%s %j, aws:CurrentTime %j -> %s', (op, pv, rv, expected) => {
+    expect(conditionResult(op, 'aws:CurrentTime', pv, { values: { 'aws:CurrentTime': rv } })).toBe(expected);
+  });
+});
+
 describe('Numeric operators with integers and decimals (NUMERIC)', () => {
   const rows: Row[] = [
     ['NumericEquals', '0.5', '0.50', true],
