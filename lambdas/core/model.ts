@@ -283,6 +283,8 @@ export type PolicySource =
 export interface NamedPolicy {
   readonly name: string;
   readonly arn?: string;
+  /** An organization policy's id (p-…), when the snapshot or AWS gives it. */
+  readonly id?: string;
   readonly source: PolicySource;
   readonly document: unknown;
 }

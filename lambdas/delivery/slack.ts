@@ -134,7 +134,7 @@ export class WebhookSlackSender implements SlackSender {
             continue;
           }
           throw new SlackDeliveryError(
-            `Slack webhook rate-limited (HTTP 429, Retry-After ${outcome.retryAfter ?? 'absent'}s) after ${attempt} attempt(s)`,
+            `Slack webhook rate-limited (HTTP 429, ${outcome.retryAfter === null ? 'no Retry-After' : `Retry-After ${outcome.retryAfter}s`}) after ${attempt} attempt(s)`,
             429,
           );
         }

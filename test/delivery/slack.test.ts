@@ -206,12 +206,12 @@ describe('rate limits and failures (https://api.slack.com/docs/rate-limits)', ()
     expect(slack.received).toHaveLength(2);
   });
 
-  it('says Retry-After was absent when it gives up on 429s without one', async () => {
+  it('says there was no Retry-After when it gives up on 429s without one', async () => {
     slack.replies.push({ status: 429 }, { status: 429 });
     const { sleep } = recordingSleep();
     await expect(
       new WebhookSlackSender({ url: async () => slack.url, sleep, maxAttempts: 2 }).send(message),
-    ).rejects.toThrow(/^Slack webhook rate-limited \(HTTP 429, Retry-After absent.*after 2 attempt\(s\)$/);
+    ).rejects.toThrow('Slack webhook rate-limited (HTTP 429, no Retry-After) after 2 attempt(s)');
   });
 
   it('quotes at most 200 characters of the error Slack answered', async () => {

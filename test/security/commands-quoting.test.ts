@@ -311,6 +311,12 @@ describe('organization policies are named by their policy id (p-…)', () => {
     ...(arn ? { arn } : {}),
   });
 
+  it("takes the organization's own policy id first (a snapshot SCP with an Id and no ARN)", () => {
+    expect(orgPolicyId({ ...p('DenyReports'), id: 'p-DenyReports' })).toBe('p-DenyReports');
+    // what is not a policy id (p- and letters, digits or _) is not passed on as one
+    expect(orgPolicyId({ ...p('DenyReports'), id: 'p-x; rm -rf ~' })).toBe('POLICY_ID_OF_DenyReports');
+  });
+
   it('takes the id from the policy ARN, else from a name that is an id, else a placeholder', () => {
     expect(
       orgPolicyId(

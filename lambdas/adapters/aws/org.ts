@@ -123,6 +123,7 @@ export class OrgReader {
       out.push({
         name: summary?.Name ?? summary?.Id ?? 'unnamed',
         ...(summary?.Arn ? { arn: summary.Arn } : {}),
+        ...(summary?.Id ? { id: summary.Id } : {}),
         source: kind,
         document: policyDocument(p?.Content),
       });

@@ -63,6 +63,7 @@ function levelPolicies(list: readonly SnapshotOrgPolicy[] | undefined, source: '
   return (list ?? []).map((p) => ({
     name: p.Name ?? p.Id ?? 'unnamed',
     ...(p.Arn ? { arn: p.Arn } : {}),
+    ...(p.Id ? { id: p.Id } : {}),
     source,
     document: p.Content,
   }));

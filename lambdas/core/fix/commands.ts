@@ -276,6 +276,7 @@ export function assumeRoleCommand(roleArn: string, sessionName: string): string 
 
 /** The policy id (p-…) of an organization policy, from its ARN or name. */
 export function orgPolicyId(policy: NamedPolicy): string {
+  if (policy.id !== undefined && /^p-[0-9a-z_]+$/i.test(policy.id)) return policy.id;
   const fromArn = policy.arn ? /(p-[0-9a-z_]+)$/i.exec(policy.arn)?.[1] : undefined;
   if (fromArn) return fromArn;
   return /^p-[0-9a-z_]+$/i.test(policy.name) ? policy.name : `POLICY_ID_OF_${policy.name}`;

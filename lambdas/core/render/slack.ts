@@ -80,6 +80,9 @@ const plain = (text: string, max: number): TextObject => ({
 const section = (text: string): SlackBlock => ({ type: 'section', text: mrkdwn(text) });
 /** Untrusted prose (lambdas/core/render/safe.ts): no link, mention, formatting or line break can start in it. */
 const e = slackProse;
+
+/** "time" or "times" after a count. */
+const times = (n: number): string => (n === 1 ? 'time' : 'times');
 /** An exact value in inline code; long values are cut before escaping. */
 const code = (text: string, max = 300): string => slackCode(clip(text, max, '…'));
 /** A printed command or a diff in a code block. */
@@ -172,7 +175,7 @@ function footer(finding: Finding, opts: RenderOptions): SlackBlock {
   if (opts.repeatCount && opts.repeatCount > 0) {
     elements.push(
       mrkdwn(
-        `Seen *${opts.repeatCount}* more times since ${e(opts.since ?? 'the last alert')}`,
+        `Seen *${opts.repeatCount}* more ${times(opts.repeatCount)} since ${e(opts.since ?? 'the last alert')}`,
         SLACK_LIMITS.contextText,
       ),
     );
@@ -202,7 +205,9 @@ export function renderSlack(untrusted: Finding, opts: RenderOptions = {}): Slack
   ];
   if (opts.repeatCount && opts.repeatCount > 0) {
     head.push(
-      section(`:repeat: *${opts.repeatCount}* more times since ${e(opts.since ?? 'the last alert')}`),
+      section(
+        `:repeat: *${opts.repeatCount}* more ${times(opts.repeatCount)} since ${e(opts.since ?? 'the last alert')}`,
+      ),
     );
   }
   if (finding.error !== undefined) {

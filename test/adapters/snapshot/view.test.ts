@@ -232,6 +232,7 @@ describe('SnapshotView organization facts', () => {
       [A, ['FullAWSAccess']],
     ]);
     expect(levels?.[1]?.policies[1]).toMatchObject({
+      id: 'p-denydelete', // the fix commands name it: organizations describe-policy --policy-id p-denydelete
       source: 'scp',
       document: { Statement: [{ Sid: 'NoBucketDelete' }] },
     });

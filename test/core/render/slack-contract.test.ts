@@ -398,6 +398,15 @@ describe('Slack: the footer', () => {
     );
   });
 
+  it('says "1 more time", not "1 more times", after a single repeat (as the SNS e-mail does)', () => {
+    expect(footer(renderSlack(base, { repeatCount: 1, since: 't0' }))).toContain(
+      'Seen *1* more time since t0',
+    );
+    expect(JSON.stringify(renderSlack(base, { repeatCount: 1, since: 't0' }).blocks)).toContain(
+      ':repeat: *1* more time since t0',
+    );
+  });
+
   it('a long event id is cut to 200 characters in code', () => {
     expect(footer(renderSlack(makeFinding({ eventId: 'e'.repeat(500) })))).toEqual([
       `CloudTrail event \`${'e'.repeat(199)}…\``,
