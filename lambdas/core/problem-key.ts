@@ -16,7 +16,7 @@ export interface ProblemKey {
   readonly statement: string;
 }
 
-/** A resource ARN without its object key: an access point's `…/object/KEY` and a bucket's `…/KEY` are cut off. */
+/** The place a resource ARN names: an access point object ARN (`…:accesspoint/NAME/object/KEY`) without its key. */
 function placeOf(resource: string | undefined): string | undefined {
   if (resource === undefined) return undefined;
   const ap = resource.indexOf('/object/');

@@ -2,13 +2,10 @@
  * Edge cases of the policy patches: a lower-case URL-encoded policy after white space, an exception list whose
  * block names another key first, and a KMS fix targeting a layer the KMS decision does not have.
  */
-import { known } from '../../../lambdas/core/model';
-import type { KmsAuthorizationInput } from '../../../lambdas/core/policy/types';
 import { exemptPrincipal, policyDocument } from '../../../lambdas/core/fix/patch';
 import { verifyKms } from '../../../lambdas/core/fix/verify';
-import { A, doc, roleArn } from '../world';
-
-const APP = roleArn(A, 'AppRole');
+import { A, roleArn } from '../world';
+import { APP, kmsDecryptInput } from './kms-input';
 const OTHER = roleArn(A, 'OtherRole');
 
 describe('policyDocument', () => {
@@ -39,31 +36,13 @@ describe('exemptPrincipal', () => {
 
 describe('verifyKms', () => {
   it('a targeted layer that the KMS decision does not have is simply not met', () => {
-    const KEY = `arn:aws:kms:us-east-1:${A}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
-    const input: KmsAuthorizationInput = {
+    const input = kmsDecryptInput({
       request: {
-        principal: {
-          type: 'AssumedRole',
-          arn: `arn:aws:sts::${A}:assumed-role/AppRole/s1`,
-          identityArn: APP,
-          accountId: A,
-        },
-        action: 'kms:Decrypt',
-        resource: KEY,
-        resourceAccountId: A,
+        ...kmsDecryptInput().request,
         context: { values: { 'aws:PrincipalArn': APP }, absent: [], otherKeys: 'absent' },
       },
-      keyPolicy: known({ name: 'default', source: 'kms-key-policy', document: doc() }),
-      grants: known([]),
-      identityPolicies: known([]),
-      permissionsBoundary: known(null),
-      sessionPolicy: known(null),
-      scpLevels: known(null),
-      rcpLevels: known(null),
       encryptionContext: { 'aws:s3:arn': 'arn:aws:s3:::b/k' },
-      keyManager: 'CUSTOMER',
-      keyState: 'Enabled',
-    };
+    });
     expect(verifyKms(input, ['object-lock']).verified).toBe(false);
   });
 });

@@ -9,6 +9,7 @@ import { known } from '../../../lambdas/core/model';
 import type { AuthorizationInput, KmsAuthorizationInput } from '../../../lambdas/core/policy/types';
 import { verifyKms, verifyS3 } from '../../../lambdas/core/fix/verify';
 import { explain } from '../checkers/helpers';
+import { KEY, kmsDecryptInput } from './kms-input';
 import { A, doc, recordFor, roleArn, type Stmt, viewOf } from '../world';
 
 const BUCKET = 'reports-bucket';
@@ -58,44 +59,16 @@ describe('verifyS3 goals', () => {
 });
 
 describe('verifyKms goals', () => {
-  const KEY = `arn:aws:kms:us-east-1:${A}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
-  const kms = (statements: Stmt[], identity: Stmt[] = []): KmsAuthorizationInput => ({
-    request: {
-      principal: {
-        type: 'AssumedRole',
-        arn: `arn:aws:sts::${A}:assumed-role/AppRole/s1`,
-        identityArn: APP,
-        accountId: A,
-      },
-      action: 'kms:Decrypt',
-      resource: KEY,
-      resourceAccountId: A,
-      context: {
-        values: {
-          'aws:PrincipalArn': APP,
-          'aws:PrincipalAccount': A,
-          'kms:ViaService': 's3.us-east-1.amazonaws.com',
-          'kms:CallerAccount': A,
-        },
-        absent: [],
-        otherKeys: 'absent',
-      },
-    },
-    keyPolicy: known<NamedPolicy>({
-      name: 'default',
-      source: 'kms-key-policy',
-      document: doc(...statements),
-    }),
-    grants: known([]),
-    identityPolicies: known([{ name: 'id', source: 'identity-inline', document: doc(...identity) }]),
-    permissionsBoundary: known(null),
-    sessionPolicy: known(null),
-    scpLevels: known(null),
-    rcpLevels: known(null),
-    encryptionContext: { 'aws:s3:arn': Q3 },
-    keyManager: 'CUSTOMER',
-    keyState: 'Enabled',
-  });
+  const kms = (statements: Stmt[], identity: Stmt[] = []): KmsAuthorizationInput =>
+    kmsDecryptInput({
+      keyPolicy: known<NamedPolicy>({
+        name: 'default',
+        source: 'kms-key-policy',
+        document: doc(...statements),
+      }),
+      identityPolicies: known([{ name: 'id', source: 'identity-inline', document: doc(...identity) }]),
+      encryptionContext: { 'aws:s3:arn': Q3 },
+    });
   const direct: Stmt = { Effect: 'Allow', Principal: { AWS: APP }, Action: 'kms:Decrypt', Resource: '*' };
 
   it('a grants fix is verified when the KMS call is allowed, even if the grants layer itself allows nothing', () => {

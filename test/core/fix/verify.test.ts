@@ -14,6 +14,7 @@ import type {
 } from '../../../lambdas/core/policy/types';
 import { needsOf, remainingDenials, verifyKms, verifyS3 } from '../../../lambdas/core/fix/verify';
 import { explain } from '../checkers/helpers';
+import { kmsDecryptInput } from './kms-input';
 import { A, doc, recordFor, roleArn, type Stmt, viewOf } from '../world';
 
 const BUCKET = 'reports-bucket';
@@ -230,7 +231,6 @@ describe('remainingDenials: what would still deny a request the engine did not a
 });
 
 describe('verifyKms: a key-policy or grant fix is verified when the KMS call S3 makes is allowed', () => {
-  const KEY = `arn:aws:kms:us-east-1:${A}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
   const keyPolicy = (...statements: Stmt[]): NamedPolicy => ({
     name: 'default',
     source: 'kms-key-policy',
@@ -243,43 +243,15 @@ describe('verifyKms: a key-policy or grant fix is verified when the KMS call S3 
     Action: 'kms:Decrypt',
     Resource: '*',
   };
-  const kmsInput = (policy: NamedPolicy, scpStatements: Stmt[] = []): KmsAuthorizationInput => ({
-    request: {
-      principal: {
-        type: 'AssumedRole',
-        arn: `arn:aws:sts::${A}:assumed-role/AppRole/s1`,
-        identityArn: APP,
-        accountId: A,
-      },
-      action: 'kms:Decrypt',
-      resource: KEY,
-      resourceAccountId: A,
-      context: {
-        values: {
-          'aws:PrincipalArn': APP,
-          'aws:PrincipalAccount': A,
-          'kms:ViaService': 's3.us-east-1.amazonaws.com',
-          'kms:CallerAccount': A,
-        },
-        absent: [],
-        otherKeys: 'absent',
-      },
-    },
-    keyPolicy: known(policy),
-    grants: known([]),
-    identityPolicies: known([]),
-    permissionsBoundary: known(null),
-    sessionPolicy: known(null),
-    scpLevels: known(
-      scpStatements.length === 0
-        ? null
-        : [{ target: A, policies: [{ name: 'Guard', source: 'scp', document: doc(...scpStatements) }] }],
-    ),
-    rcpLevels: known(null),
-    encryptionContext: { 'aws:s3:arn': Q3 },
-    keyManager: 'CUSTOMER',
-    keyState: 'Enabled',
-  });
+  const kmsInput = (policy: NamedPolicy, scpStatements: Stmt[] = []): KmsAuthorizationInput =>
+    kmsDecryptInput({
+      keyPolicy: known(policy),
+      scpLevels: known(
+        scpStatements.length === 0
+          ? null
+          : [{ target: A, policies: [{ name: 'Guard', source: 'scp', document: doc(...scpStatements) }] }],
+      ),
+    });
 
   it('verifies a key policy that names the caller for kms:Decrypt', () => {
     expect(verifyKms(kmsInput(keyPolicy(allowApp)), ['kms-key-policy', 'kms-grants'])).toEqual({
