@@ -14,6 +14,7 @@ import type {
 } from '../../../lambdas/core/model';
 import { known, unknown } from '../../../lambdas/core/model';
 import { derivedContext, orgPathValue, requestedPolicy } from '../../../lambdas/core/fix/context';
+import { principal } from '../../adapters/snapshot/request-builder';
 import { explain } from '../checkers/helpers';
 import { A, B, C, doc, ORG, OU_A, OU_B, recordFor, roleArn, ROOT, type WorldSpec, viewOf } from '../world';
 
@@ -48,20 +49,7 @@ const ctxOf = (request: AccessRequest, facts: RequestFacts, account: string | nu
 /** The request with its caller replaced (fields not given: null). */
 const as = (request: AccessRequest, p: Partial<Principal>): AccessRequest => ({
   ...request,
-  principal: {
-    type: 'Unknown',
-    arn: null,
-    identityArn: null,
-    accountId: null,
-    sessionName: null,
-    principalId: null,
-    accessKeyId: null,
-    invokedBy: null,
-    userName: null,
-    mfaAuthenticated: null,
-    federatedProvider: null,
-    ...p,
-  },
+  principal: principal({ type: 'Unknown', ...p }),
 });
 
 const withContext = (request: AccessRequest, c: Partial<AccessRequest['context']>): AccessRequest => ({
