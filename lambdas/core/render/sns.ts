@@ -102,7 +102,11 @@ export function toAsciiLine(text: string): string {
 export function clip(text: string, max: number, marker = '...'): string {
   if (text.length <= max) return text;
   if (max <= marker.length) return marker.slice(0, Math.max(0, max));
-  return text.slice(0, max - marker.length) + marker;
+  let cut = max - marker.length;
+  // never half a character: a cut between the two halves of a surrogate pair (an emoji) drops the first half too
+  const last = text.charCodeAt(cut - 1);
+  if (last >= 0xd800 && last <= 0xdbff) cut -= 1;
+  return text.slice(0, cut) + marker;
 }
 
 export function renderSnsSubject(finding: Finding): string {

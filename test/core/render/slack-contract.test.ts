@@ -64,6 +64,19 @@ describe('Slack: text objects', () => {
     expect(text).toBe(`:no_entry: S3 403: AppRole GetObject ${'b'.repeat(150 - 37 - 1)}…`);
   });
 
+  it('a cut never splits a character: an emoji at the cut is left out whole, not shown half', () => {
+    const loneHalf = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+    // 37 characters before the value and "…" after: with 111 b's the cut falls between the two halves of 🔥
+    for (const pad of [110, 111, 112]) {
+      const msg = renderSlack(withRequest({ bucket: `${'b'.repeat(pad)}🔥🔥${'b'.repeat(40)}` }));
+      const header = msg.blocks[0]!;
+      const text = header.type === 'header' ? header.text.text : '';
+      expect(text).not.toMatch(loneHalf);
+      expect(text.length).toBeLessThanOrEqual(150);
+      expect(text.endsWith('…')).toBe(true);
+    }
+  });
+
   it('the exported escape is the entity escape Slack documents', () => {
     expect(escapeMrkdwn('<a&b>')).toBe('&lt;a&amp;b&gt;');
   });
