@@ -1,5 +1,5 @@
 /** Findings and CloudTrail events shared by the delivery, handler and renderer tests. */
-import type { Finding, RootCause } from '../../lambdas/core/model';
+import type { Finding, RecordEvidence, RootCause } from '../../lambdas/core/model';
 
 export const bucketPolicyDeny: RootCause = {
   id: 'bucket-policy-explicit-deny',
@@ -68,5 +68,22 @@ export function makeFinding(overrides: Partial<Finding> = {}): Finding {
     ],
     awsMessage: { kind: 'generic', policyType: null, policyArn: null, agreesWithEvaluation: null },
     ...overrides,
+  };
+}
+
+/** What the record says of a denial that is not an access-control one: AllAccessDisabled (decisive, no cause). */
+export function allAccessDisabled(
+  meaning = 'all access to this Amazon S3 resource has been disabled by AWS (403)',
+): RecordEvidence {
+  return {
+    errorCode: {
+      code: 'AllAccessDisabled',
+      layer: 'account-or-resource-suspended',
+      decisive: true,
+      pointsAt: [],
+      meaning,
+      url: 'u',
+    },
+    items: [],
   };
 }

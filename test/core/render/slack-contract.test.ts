@@ -15,7 +15,7 @@ import {
   type SlackMessage,
   type TextObject,
 } from '../../../lambdas/core/render/slack';
-import { bucketPolicyDeny, makeFinding } from '../../delivery/fixtures';
+import { bucketPolicyDeny, makeFinding, allAccessDisabled } from '../../delivery/fixtures';
 
 const base = makeFinding();
 const withRequest = (r: Partial<Finding['request']>): Finding =>
@@ -257,17 +257,7 @@ describe('Slack: the head of the message', () => {
     const f = makeFinding({
       rootCauses: [],
       verdict: 'explained',
-      recordEvidence: {
-        errorCode: {
-          code: 'AllAccessDisabled',
-          layer: 'account-or-resource-suspended',
-          decisive: true,
-          pointsAt: [],
-          meaning: 'all access disabled',
-          url: 'u',
-        },
-        items: [],
-      },
+      recordEvidence: allAccessDisabled('all access disabled'),
     });
     expect(sections(renderSlack(f))[0]).toBe(
       'Not an access-control denial: AllAccessDisabled: all access disabled.',

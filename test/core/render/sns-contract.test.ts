@@ -17,7 +17,7 @@ import {
   renderSnsSubject,
   toAsciiLine,
 } from '../../../lambdas/core/render/sns';
-import { bucketPolicyDeny, makeFinding } from '../../delivery/fixtures';
+import { bucketPolicyDeny, makeFinding, allAccessDisabled } from '../../delivery/fixtures';
 
 const base = makeFinding();
 const withPrincipal = (p: Partial<Finding['request']['principal']>): Finding =>
@@ -207,17 +207,7 @@ describe('the SNS e-mail', () => {
     const disabled = makeFinding({
       rootCauses: [],
       verdict: 'explained',
-      recordEvidence: {
-        errorCode: {
-          code: 'AllAccessDisabled',
-          layer: 'account-or-resource-suspended',
-          decisive: true,
-          pointsAt: [],
-          meaning: 'all access disabled',
-          url: 'u',
-        },
-        items: [],
-      },
+      recordEvidence: allAccessDisabled('all access disabled'),
     });
     expect(lines(renderSnsMessage(disabled))[3]).toBe(
       'Not an access-control denial: AllAccessDisabled: all access disabled.',

@@ -7,7 +7,7 @@
  */
 import type { Check, Finding, RootCause } from '../../../lambdas/core/model';
 import { renderFinding, renderText, textRule } from '../../../lambdas/core/render/text';
-import { bucketPolicyDeny, makeFinding } from '../../delivery/fixtures';
+import { bucketPolicyDeny, makeFinding, allAccessDisabled } from '../../delivery/fixtures';
 
 const ESC = String.fromCharCode(27);
 const red = (s: string): string => `${ESC}[31m${s}${ESC}[39m`;
@@ -27,17 +27,7 @@ const lines = (s: string): string[] => s.split('\n');
 const lineStarting = (s: string, start: string): string | undefined =>
   lines(s).find((l) => l.startsWith(start));
 const cause = (over: Partial<RootCause>): RootCause => ({ ...bucketPolicyDeny, ...over });
-const disabled = {
-  errorCode: {
-    code: 'AllAccessDisabled',
-    layer: 'account-or-resource-suspended' as const,
-    decisive: true,
-    pointsAt: [],
-    meaning: 'all access to this Amazon S3 resource has been disabled by AWS (403)',
-    url: 'u',
-  },
-  items: [],
-};
+const disabled = allAccessDisabled();
 
 describe('text: the request header', () => {
   it('first line: the call denied, its actions on its resources, and the verdict', () => {
