@@ -66,7 +66,25 @@ export function webhookUrlFromSecret(value: unknown): string {
       'Slack secret does not hold a webhook URL (expected the URL, or JSON {"url": "https://hooks.slack.com/..."})',
     );
   }
-  return candidate.trim();
+  const url = candidate.trim();
+  if (!url.startsWith('https://') && !isLoopback(url)) {
+    // The webhook URL is the credential: over plain HTTP it (and every finding) would cross the network readable.
+    throw new Error(
+      'Slack webhook URL must use https:// (plain http:// only to a loopback address, for local tests)',
+    );
+  }
+  return url;
+}
+
+/** Whether an http:// URL names this machine (127.0.0.0/8, ::1 or localhost): nothing leaves the host. */
+function isLoopback(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    return false;
+  }
+  return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 interface Attempt {

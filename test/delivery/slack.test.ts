@@ -296,3 +296,34 @@ describe('webhookUrlFromSecret: more secret shapes', () => {
     expect(() => webhookUrlFromSecret(value)).toThrow('Slack secret does not hold a webhook URL');
   });
 });
+
+// Slack incoming webhooks are https://hooks.slack.com/services/… URLs, and the URL is the secret
+// (https://api.slack.com/messaging/webhooks: "Your webhook URL contains a secret. Don't share it online").
+describe('webhookUrlFromSecret: the webhook URL never crosses the network in clear', () => {
+  it.each([
+    ['a Slack URL over plain http', 'http://hooks.slack.com/services/T000/B000/XXXX'],
+    ['an http URL to another host', '{"url":"http://10.0.0.5/services/T/B/X"}'],
+    ['an http URL whose host only starts with 127', 'http://127.0.0.1.example.com/hook'],
+    ['an http URL with localhost as a user name', 'http://localhost@hooks.slack.com/services/T/B/X'],
+  ])('refuses %s, without printing the URL', (_what, value) => {
+    let message = '';
+    try {
+      webhookUrlFromSecret(value);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/must use https:\/\//);
+    expect(message).not.toMatch(/XXXX|10\.0\.0\.5|example\.com/);
+  });
+  it.each([
+    ['127.0.0.1', 'http://127.0.0.1:8080/services/T/B/X'],
+    ['another 127/8 address', 'http://127.0.0.53/hook'],
+    ['localhost', 'http://localhost:3000/hook'],
+    ['the IPv6 loopback', 'http://[::1]:3000/hook'],
+  ])(
+    'accepts plain http to the loopback address %s (a local receiver: nothing leaves the machine)',
+    (_w, url) => {
+      expect(webhookUrlFromSecret(url)).toBe(url);
+    },
+  );
+});
