@@ -4,7 +4,7 @@
  */
 import type { CheckerInput, NeedEvaluation } from '../checkers/types';
 import type { ActionNeed, Fix } from '../model';
-import { authorize, authorizeKms } from '../policy';
+import { authorize, authorizeKms, GRANT_SIDE_LAYERS } from '../policy';
 import type {
   AuthorizationInput,
   AuthorizationResult,
@@ -31,6 +31,15 @@ export function remainingDenials(result: AuthorizationResult, exclude: readonly 
   const out: string[] = [];
   for (const l of result.layers) {
     if (exclude.includes(l.layer)) continue;
+    // another grant-side layer allows (the engine says the grant side lets the request through): this one's lack
+    // of an Allow is not what still denies
+    if (
+      result.grant === true &&
+      l.result === 'implicitly-denied' &&
+      l.rule === undefined &&
+      GRANT_SIDE_LAYERS.has(l.layer)
+    )
+      continue;
     if (l.result === 'explicitly-denied') out.push(`${l.layer} (explicit deny)`);
     else if (l.result === 'implicitly-denied') out.push(`${l.layer} (no allow)`);
     else if (l.result === 'unknown') out.push(`${l.layer} (could not be evaluated)`);

@@ -510,6 +510,7 @@ function authorizeKnown(input: AuthorizationInput): AuthorizationResult {
   return {
     decision: finalDecision(ordered, and3(guards, grant)),
     layers,
+    grant,
     ...(service !== undefined ? { service } : {}),
   };
 }

@@ -56,9 +56,17 @@ export function withInferred<I extends { readonly request: EngineRequest }>(
     return { ...a, dependsOnInferred: keysRead(a, ctx) };
   });
   if (!changed && (base.decision !== 'unknown' || alt.decision === 'unknown')) return base;
-  if (base.decision !== 'unknown' || alt.decision === 'unknown') return { decision: base.decision, layers };
+  // what the base decided stays; what it left unknown is read from the second pass (monotonic, as for layers)
+  const extra = {
+    ...(base.grant !== undefined
+      ? { grant: base.grant === 'unknown' ? (alt.grant ?? base.grant) : base.grant }
+      : {}),
+    ...(base.service !== undefined ? { service: base.service } : {}),
+  };
+  if (base.decision !== 'unknown' || alt.decision === 'unknown')
+    return { decision: base.decision, layers, ...extra };
   const keys = new Set<string>();
   for (const l of layers) for (const k of l.dependsOnInferred ?? []) keys.add(k);
   if (keys.size === 0) for (const k of Object.keys(ctx.inferred ?? {})) keys.add(k);
-  return { decision: alt.decision, layers, dependsOnInferred: [...keys] };
+  return { decision: alt.decision, layers, dependsOnInferred: [...keys], ...extra };
 }

@@ -298,13 +298,14 @@ function authorizeKmsKnown(input: KmsAuthorizationInput): AuthorizationResult {
   const usable = state.permit !== false && crossAwsManaged !== true;
   const grants = grantsLayer(input, usable, chain, keyGrant);
 
-  const allow = and3(rcp.permit, scp.permit, state.permit, or3(keyGrant, grants.grant));
+  const grant = or3(keyGrant, grants.grant);
+  const allow = and3(rcp.permit, scp.permit, state.permit, grant);
   const ordered = [rcp, scp, key, grants.calc, identity, boundary, session];
   const decision = finalDecision(ordered, allow);
   const layers: LayerResult[] = resultsOf(ordered);
   // an AWS service caller (CloudFront reading an SSE-KMS object): the key policy's grants to that service
   const service = serviceGrantNote(pol, req, 'kms-key-policy');
-  return { decision, layers, ...(service !== undefined ? { service } : {}) };
+  return { decision, layers, grant, ...(service !== undefined ? { service } : {}) };
 }
 
 /** The reference engine for KMS (see authorizeReference): every policy traced in full, eagerly. */

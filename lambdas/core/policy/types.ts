@@ -166,6 +166,23 @@ export type LayerId =
   | 'kms-key-policy'
   | 'kms-grants';
 
+/**
+ * The layers that grant (IAM's "allow" side): one of them allowing may be enough, so one implicitly denying is not on
+ * its own a denial (see AuthorizationResult.grant). A layer decided by a rule (LayerResult.rule: an access point's
+ * network origin, an AWS managed key used from another account) refuses whatever the policies say.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+ */
+export const GRANT_SIDE_LAYERS: ReadonlySet<LayerId> = new Set<LayerId>([
+  'identity-policy',
+  'permissions-boundary',
+  'session-policy',
+  'bucket-policy',
+  'access-point-policy',
+  'acl',
+  'kms-key-policy',
+  'kms-grants',
+]);
+
 export type LayerOutcome =
   'allowed' | 'explicitly-denied' | 'implicitly-denied' | 'not-applicable' | 'unknown';
 
@@ -218,6 +235,14 @@ export interface AuthorizationResult {
   /** 'unknown' when a layer that could change the outcome could not be evaluated. */
   readonly decision: Decision | 'unknown';
   readonly layers: readonly LayerResult[];
+  /**
+   * Whether the grant side lets the request through: the identity-based and resource-based policies (and ACLs, KMS
+   * grants) together, as the caller's case requires them (either one in the same account, both across accounts,
+   * the permission chain of boundary and session policies included), before the guardrails (SCP, RCP, VPC endpoint
+   * policy, Block Public Access, Object Ownership, Requester Pays, Object Lock). When true, a grant-side layer that
+   * is implicitly denied on its own stands in nobody's way: another grant-side layer allows.
+   */
+  readonly grant?: Tri;
   /** The decision rests on these inferred keys: with the recorded facts alone it is 'unknown' (see LayerResult). */
   readonly dependsOnInferred?: readonly string[];
   /** For an AWS service caller (or a CloudFront origin access identity): the resource policy's grants to it. */

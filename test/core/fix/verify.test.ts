@@ -15,7 +15,7 @@ import type {
 import { needsOf, remainingDenials, verifyKms, verifyS3 } from '../../../lambdas/core/fix/verify';
 import { explain } from '../checkers/helpers';
 import { kmsDecryptInput } from './kms-input';
-import { A, doc, recordFor, roleArn, type Stmt, viewOf } from '../world';
+import { A, B, doc, OU_A, OU_B, recordFor, roleArn, type Stmt, viewOf } from '../world';
 
 const BUCKET = 'reports-bucket';
 const Q3 = `arn:aws:s3:::${BUCKET}/q3.csv`;
@@ -187,6 +187,52 @@ describe('verifyS3: a fix is verified only when re-evaluation with it applied al
     const input = inputFor([read(Q3)]);
     expect(verifyS3(input, [needOf(Q3)], 'object-lock', unchanged, 'not-denied')).toEqual({ verified: true });
     expect(verifyS3(input, [needOf(Q3)], 'object-lock', unchanged, 'allowed')).toEqual({ verified: false });
+  });
+});
+
+// IAM evaluation logic: within one account an Allow in the identity-based policy or in the resource-based policy
+// is enough; across accounts both must allow
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html,
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html).
+describe('what still denies after a fix: a layer without an Allow is named only when no other layer grants', () => {
+  const other: Stmt = {
+    Sid: 'OtherTeam',
+    Effect: 'Allow',
+    Principal: { AWS: roleArn(A, 'OtherRole') },
+    Action: 's3:GetObject',
+    Resource: `arn:aws:s3:::${BUCKET}/*`,
+  };
+  const scpDeny: Stmt = { Sid: 'NoReads', Effect: 'Deny', Action: 's3:GetObject', Resource: '*' };
+  /** AppRole of `account` reads q3.csv from account A's bucket; an SCP denies reads in both accounts' OUs. */
+  function world(account: string): CheckerInput {
+    const view = viewOf({
+      roles: [{ account, name: 'AppRole', statements: [read(`arn:aws:s3:::${BUCKET}/*`)] }],
+      buckets: { [BUCKET]: { account: A, policy: [denyRead, other], objects: { 'q3.csv': {} } } },
+      scps: [{ name: 'NoReads', targets: [OU_A, OU_B], statements: [scpDeny] }],
+    });
+    const { request, facts } = explain(
+      recordFor({ account, role: 'AppRole', bucket: BUCKET, bucketAccount: A, key: 'q3.csv' }),
+      view,
+    );
+    return { request, facts, evaluations: [] };
+  }
+  const withoutDeny = (base: AuthorizationInput): AuthorizationInput => ({
+    ...base,
+    bucketPolicy: known({ name: 'bucket policy', source: 'bucket-policy', document: doc(other) }),
+  });
+
+  it("same account: the role's own policy allows, so after the bucket-policy Deny is removed only the SCP still denies", () => {
+    expect(verifyS3(world(A), [needOf(Q3)], 'bucket-policy', withoutDeny, 'not-denied')).toEqual({
+      verified: true,
+      stillDeniedBy: ['scp (explicit deny)'],
+    });
+  });
+
+  it('another account: the bucket policy (or an ACL grant) must allow too, so their missing Allow is named with the SCP', () => {
+    expect(verifyS3(world(B), [needOf(Q3)], 'bucket-policy', withoutDeny, 'not-denied')).toEqual({
+      verified: true,
+      stillDeniedBy: ['scp (explicit deny)', 'bucket-policy (no allow)', 'acl (no allow)'],
+    });
   });
 });
 
