@@ -293,6 +293,19 @@ describe('NotPrincipal with Deny: what the record leaves open (NOTPRINCIPAL)', (
     );
   });
 
+  it('a caller the record does not identify enough: the exclusion is unknown, not a deny', () => {
+    const rootNoAccount: EnginePrincipal = { ...rootUser(), accountId: null };
+    expect(deny({ AWS: [`arn:aws:iam::${ACCT}:root`] }, rootNoAccount)).toBe('unknown');
+    const unnamed: EnginePrincipal = { ...service('x'), serviceName: null };
+    expect(deny({ Service: 'cloudtrail.amazonaws.com' }, unnamed)).toBe('unknown');
+  });
+
+  it('NotPrincipal "*" excludes every caller, and the detail says so', () => {
+    const { ev, st } = trace('*', anonymous, { effect: 'Deny', not: true });
+    expect(ev.decision).toBe('none');
+    expect(st.detail).toBe('Deny statement 1 does not apply: NotPrincipal * excludes the anonymous caller');
+  });
+
   it('a root user of an account that is not listed is denied', () => {
     expect(deny({ AWS: [`arn:aws:iam::${OTHER}:root`] }, rootUser())).toBe('deny');
   });
