@@ -577,3 +577,80 @@ describe('context values as the record gives them', () => {
     ).toBe('unknown');
   });
 });
+
+describe('values the record implies (ConditionContext.inferred, read only when the request asks with useInferred)', () => {
+  const inferredValue = (value: string | string[]) => ({
+    value,
+    confidence: 'likely' as const,
+    reason: 'r',
+    from: [],
+  });
+  const denyHttp = statementDoc({
+    Effect: 'Deny',
+    Action: '*',
+    Resource: '*',
+    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+  });
+  const withInferred = (
+    inferred: Record<string, ReturnType<typeof inferredValue>>,
+    useInferred: boolean,
+    values: Record<string, string> = {},
+  ): EngineRequest => {
+    const req = request({ values, otherKeys: 'unknown' });
+    return { ...req, context: { ...req.context, inferred }, ...(useInferred ? { useInferred: true } : {}) };
+  };
+
+  it('without useInferred an inferred value is not read: the key stays unknown', () => {
+    const ev = evaluate(denyHttp, withInferred({ 'aws:SecureTransport': inferredValue('false') }, false));
+    expect(ev.decision).toBe('unknown');
+    expect(ev.statements[0]?.conditions[0]?.inferred).toBeUndefined();
+  });
+
+  it('with useInferred the inferred value decides, and the trace says the decision rests on it', () => {
+    const ev = evaluate(denyHttp, withInferred({ 'AWS:SecureTransport': inferredValue('false') }, true));
+    expect(ev.decision).toBe('deny');
+    expect(ev.statements[0]?.dependsOnInferred).toBe(true);
+    expect(ev.statements[0]?.conditions[0]?.inferred).toBe(true);
+    expect(ev.statements[0]?.conditions[0]?.detail).toContain('(with an inferred value');
+  });
+
+  it('a recorded value wins over an inferred one, and is not marked inferred', () => {
+    const ev = evaluate(
+      denyHttp,
+      withInferred({ 'aws:SecureTransport': inferredValue('false') }, true, {
+        'aws:SecureTransport': 'true',
+      }),
+    );
+    expect(ev.decision).toBe('none');
+    expect(ev.statements[0]?.conditions[0]?.inferred).toBeUndefined();
+    expect(ev.statements[0]?.dependsOnInferred).toBeUndefined();
+  });
+
+  it('an inferred list of values is read as a multivalued key; an empty inferred list is no value', () => {
+    const doc = statementDoc({
+      Effect: 'Allow',
+      Action: '*',
+      Resource: '*',
+      Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': 'b' } },
+    });
+    expect(evaluate(doc, withInferred({ 'aws:TagKeys': inferredValue(['a', 'b']) }, true)).decision).toBe(
+      'allow',
+    );
+    expect(evaluate(doc, withInferred({ 'aws:TagKeys': inferredValue([]) }, true)).decision).toBe('unknown');
+  });
+
+  it('an inferred value fills a policy variable, and the condition is marked inferred', () => {
+    const doc = statementDoc({
+      Effect: 'Allow',
+      Action: '*',
+      Resource: '*',
+      Condition: { StringEquals: { 's3:prefix': '${aws:PrincipalTag/team}' } },
+    });
+    const ev = evaluate(
+      doc,
+      withInferred({ 'aws:PrincipalTag/team': inferredValue('red') }, true, { 's3:prefix': 'red' }),
+    );
+    expect(ev.decision).toBe('allow');
+    expect(ev.statements[0]?.conditions[0]?.inferred).toBe(true);
+  });
+});
