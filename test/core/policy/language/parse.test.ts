@@ -6,7 +6,13 @@
  * ("The policy document returned in this structure is URL-encoded compliant with RFC 3986").
  */
 import type { NamedPolicy } from '../../../../lambdas/core/model';
-import { compiledOf, parsePolicy, type CompiledPolicy } from '../../../../lambdas/core/policy/parse';
+import {
+  compileCachesOn,
+  compiledOf,
+  parsePolicy,
+  withoutCompileCaches,
+  type CompiledPolicy,
+} from '../../../../lambdas/core/policy/parse';
 import { PolicyParseError, type ParsedPolicy } from '../../../../lambdas/core/policy/types';
 import { evaluate, iamUser, policy, request, statementDoc } from './helpers';
 
@@ -489,5 +495,51 @@ describe('hand-made policies (a ParsedPolicy not built by parsePolicy)', () => {
     expect(
       'arn' in compiledOf({ name: noArn.name, source: noArn.source, statements: noArn.statements }),
     ).toBe(false);
+  });
+});
+
+describe('compile caches', () => {
+  it('with the caches off each parse compiles anew, to the same result; the caches are on again afterwards', () => {
+    const p = policy({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:Get*', Resource: '*' }],
+    });
+    expect(compileCachesOn()).toBe(true);
+    const [a, b, on] = withoutCompileCaches(
+      () => [parsePolicy(p), parsePolicy(p), compileCachesOn()] as const,
+    );
+    expect(on).toBe(false);
+    expect(a).not.toBe(b);
+    expect(a.statements[0]).not.toBe(b.statements[0]);
+    expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+    expect(compileCachesOn()).toBe(true);
+    expect(parsePolicy(p)).toBe(parsePolicy(p));
+  });
+
+  it('the caches are on again even when the function throws', () => {
+    expect(() =>
+      withoutCompileCaches(() => {
+        throw new Error('inside');
+      }),
+    ).toThrow('inside');
+    expect(compileCachesOn()).toBe(true);
+  });
+
+  it('a malformed statement object compiled with the caches off still fails with its statement named', () => {
+    const bad = { Effect: 'Allow', Action: '*' };
+    expect(() => withoutCompileCaches(() => parsePolicy(policy({ Statement: [bad] })))).toThrow(
+      /statement 1: exactly one of Resource/,
+    );
+  });
+
+  it('the document-text cache is bounded: the oldest text is compiled again after 2000 newer ones', () => {
+    const text = (i: number) => JSON.stringify({ Id: `bounded-${i}`, Statement: [] });
+    const first = parsePolicy(policy(text(0), 'first'));
+    for (let i = 1; i <= 2000; i++) parsePolicy(policy(text(i), `p${i}`));
+    const again = parsePolicy(policy(text(0), 'again'));
+    expect(again.statements).not.toBe(first.statements);
+    expect((again as CompiledPolicy).id).toBe('bounded-0');
+    const recent = parsePolicy(policy(text(2000), 'recent'));
+    expect(recent.statements).toBe(parsePolicy(policy(text(2000), 'recent2')).statements);
   });
 });
