@@ -650,3 +650,89 @@ describe('evaluation never throws', () => {
     expect(evaluatePolicy(noArn, req).policy).toEqual({ name: 'bad2', source: 'scp' });
   });
 });
+
+describe('statements that rest on an inferred value (dependsOnInferred)', () => {
+  const inferredHttp = (values: Record<string, string> = {}): EngineRequest => {
+    const r = request({ values, otherKeys: 'unknown' });
+    return {
+      ...r,
+      useInferred: true,
+      context: {
+        ...r.context,
+        inferred: {
+          'aws:SecureTransport': { value: 'false', confidence: 'likely', reason: 'no TLS details', from: [] },
+        },
+      },
+    };
+  };
+  const denyHttp = (extra: Record<string, unknown> = {}) => ({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Deny',
+        Action: '*',
+        Resource: '*',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' }, ...extra },
+      },
+    ],
+  });
+
+  it('a Deny decided by the inferred value alone rests on it', () => {
+    expect(evaluate(denyHttp(), inferredHttp()).statements[0]?.dependsOnInferred).toBe(true);
+  });
+
+  it('a statement that a recorded condition already rules out does not rest on the inferred value', () => {
+    const ev = evaluate(
+      denyHttp({ StringEquals: { 'aws:SourceVpce': 'vpce-1' } }),
+      inferredHttp({ 'aws:SourceVpce': 'vpce-2' }),
+    );
+    expect(ev.statements[0]?.matched).toBe(false);
+    expect(ev.statements[0]?.dependsOnInferred).toBeUndefined();
+  });
+
+  it('a statement that still might apply (another key unknown) is not marked', () => {
+    const ev = evaluate(denyHttp({ StringEquals: { 'aws:SourceVpce': 'vpce-1' } }), inferredHttp());
+    expect(ev.statements[0]?.matched).toBe('unknown');
+    expect(ev.statements[0]?.dependsOnInferred).toBeUndefined();
+  });
+
+  it('a statement with a principal keeps its principal fields when it rests on the inferred value', () => {
+    const doc = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Deny',
+          Principal: '*',
+          Action: '*',
+          Resource: '*',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
+      ],
+    };
+    const ev = evaluate(doc, inferredHttp(), 'bucket-policy');
+    expect(ev.statements[0]).toMatchObject({
+      matched: true,
+      dependsOnInferred: true,
+      principalMatched: true,
+      principalMatchKind: 'wildcard',
+    });
+  });
+
+  it('a statement whose principal does not match does not rest on the inferred value', () => {
+    const doc = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Deny',
+          Principal: { AWS: '444455556666' },
+          Action: '*',
+          Resource: '*',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
+      ],
+    };
+    const ev = evaluate(doc, inferredHttp(), 'bucket-policy');
+    expect(ev.statements[0]?.matched).toBe(false);
+    expect(ev.statements[0]?.dependsOnInferred).toBeUndefined();
+  });
+});
