@@ -18,7 +18,7 @@ import {
 } from '../../../../lambdas/core/policy/match';
 import { evaluatePolicy } from '../../../../lambdas/core/policy/evaluate-policy';
 import { parsePolicy } from '../../../../lambdas/core/policy/parse';
-import { evaluate, iamUser, request, statementDoc } from './helpers';
+import { conditionResult, evaluate, iamUser, request, statementDoc } from './helpers';
 
 const actionMatches = (pattern: string, action: string): boolean =>
   evaluate(statementDoc({ Effect: 'Allow', Action: pattern, Resource: '*' }), request({ action }))
@@ -318,5 +318,59 @@ describe('pattern encoding', () => {
     expect(globTest(compileGlob(encodeWildcards('a?*')), 'abc')).toBe(true);
     expect(compileGlob(encodeWildcards('AbC')).text).toBe('AbC');
     expect(compileGlob(encodeWildcards('Ab*')).text).toBe('Ab');
+  });
+});
+
+describe('wildcards at the edges (reference_policies_elements_resource.html, reference_policies_elements_condition_operators.html)', () => {
+  it('a "?" at the very start of an action pattern is a wildcard too', () => {
+    expect(actionMatches('?3:GetObject', 's3:GetObject')).toBe(true);
+    expect(actionMatches('?3:GetObject', 's33:GetObject')).toBe(false);
+  });
+
+  it('"?" is exactly one character: StringLike "a?c" does not match "abxc"', () => {
+    // #Conditions_String: "a question mark (?) … matches any single character"
+    expect(conditionResult('StringLike', 's3:prefix', 'a?c', { values: { 's3:prefix': 'abxc' } })).toBe(
+      false,
+    );
+    expect(conditionResult('StringLike', 's3:prefix', 'a?c', { values: { 's3:prefix': 'abc' } })).toBe(true);
+  });
+
+  it('ArnLike "*" matches every ARN', () => {
+    // #Conditions_ARN: ArnLike with wildcards
+    expect(
+      conditionResult('ArnLike', 'aws:SourceArn', '*', {
+        values: { 'aws:SourceArn': 'arn:aws:sns:us-east-1:111122223333:topic' },
+      }),
+    ).toBe(true);
+  });
+
+  it('a "*" that is not the last character of a segment does not cross a colon', () => {
+    expect(resourceMatches('arn:aws:*b', 'arn:aws:s3:::b')).toBe(false);
+    expect(resourceMatches('arn:aws:*3', 'arn:aws:s3')).toBe(true);
+  });
+
+  it('a resource with fewer segments than the pattern does not match, even where the pattern has only "*"', () => {
+    expect(resourceMatches('arn:aws:s3:*:*:*', 'arn:aws:s3')).toBe(false);
+    expect(resourceMatches('arn:aws:s3:*:*:*', 'arn:aws:s3:us-east-1:111122223333:accesspoint/a')).toBe(true);
+  });
+
+  it('after substitution, "*" in the resource part matches across ":" and "/" in an object key', () => {
+    const doc = {
+      Version: '2012-10-17',
+      Statement: { Effect: 'Allow', Action: '*', Resource: 'arn:aws:s3:::b/${aws:username}/*/end' },
+    };
+    const alice = (resource: string) => request({ principal: iamUser('alice'), resource });
+    expect(evaluate(doc, alice('arn:aws:s3:::b/alice/a:b/c/end')).decision).toBe('allow');
+    expect(evaluate(doc, alice('arn:aws:s3:::b/alice/a:b/c/ends')).decision).toBe('none');
+  });
+
+  it('the detail shows a substituted value that starts with a wildcard as written', () => {
+    const doc = (resource: string) => ({
+      Version: '2012-10-17',
+      Statement: { Effect: 'Allow', Action: '*', Resource: resource },
+    });
+    const alice = request({ principal: iamUser('alice'), resource: 'arn:aws:s3:::other/k' });
+    expect(evaluate(doc('*${aws:username}'), alice).statements[0]?.detail).toContain('(= *alice)');
+    expect(evaluate(doc('?${aws:username}'), alice).statements[0]?.detail).toContain('(= ?alice)');
   });
 });
