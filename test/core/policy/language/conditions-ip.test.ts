@@ -6,6 +6,7 @@
  * Ranges and request addresses are parsed once per text (module caches): every row below uses texts that no other
  * row of this file uses, so that each one is parsed here, not read back from a cache.
  */
+import * as ipModule from '../../../../lambdas/core/policy/conditions/ip';
 import { parseCidr, parseCidrUncached, parseRequestIp } from '../../../../lambdas/core/policy/conditions/ip';
 import { INVALID } from '../../../../lambdas/core/policy/conditions/operator';
 import { conditionResult, evaluate, request, statementDoc } from './helpers';
@@ -114,5 +115,44 @@ describe('the parse caches give what parsing gives', () => {
     expect(parseRequestIp('10.30.0.256')).toBe(INVALID);
     expect(parseRequestIp('10.30.0.256')).toBe(INVALID);
     expect(String(parseRequestIp('::ffff:10.30.0.2'))).toBe('10.30.0.2');
+  });
+});
+
+describe('the parse caches hold each text once and are bounded', () => {
+  type IpModule = typeof ipModule;
+  const fresh = (): IpModule => {
+    let mod: IpModule | undefined;
+    jest.isolateModules(() => {
+      mod = jest.requireActual<IpModule>('../../../../lambdas/core/policy/conditions/ip');
+    });
+    return mod!;
+  };
+
+  it('a policy range text read again is the same parsed range, until 8192 other texts were read', () => {
+    const ip = fresh();
+    const first = ip.parseCidr('10.40.0.0/16');
+    expect(ip.parseCidr('10.40.0.0/16')).toBe(first);
+    const other = ip.parseCidr('10.41.0.0/16');
+    expect(ip.parseCidr('10.40.0.0/16')).toBe(first);
+    expect(ip.parseCidr('10.41.0.0/16')).toBe(other);
+    for (let i = 2; i < 8192; i++) ip.parseCidr(`10.42.${i >> 8}.${i & 255}`);
+    expect(ip.parseCidr('10.40.0.0/16')).toBe(first); // 8192 texts: still held
+    ip.parseCidr('10.43.0.1'); // the 8193rd text: the cache starts again
+    expect(ip.parseCidr('10.40.0.0/16')).not.toBe(first);
+    expect(ip.parseCidr('10.40.0.0/16')).toEqual(first);
+  });
+
+  it('a request address read again is the same parsed address, until 4096 other addresses were read', () => {
+    const ip = fresh();
+    const first = ip.parseRequestIp('10.50.0.1');
+    expect(ip.parseRequestIp('10.50.0.1')).toBe(first);
+    const other = ip.parseRequestIp('10.50.0.2');
+    expect(ip.parseRequestIp('10.50.0.1')).toBe(first);
+    expect(ip.parseRequestIp('10.50.0.2')).toBe(other);
+    for (let i = 2; i < 4096; i++) ip.parseRequestIp(`10.51.${i >> 8}.${i & 255}`);
+    expect(ip.parseRequestIp('10.50.0.1')).toBe(first);
+    ip.parseRequestIp('10.52.0.1');
+    expect(ip.parseRequestIp('10.50.0.1')).not.toBe(first);
+    expect(String(ip.parseRequestIp('10.50.0.1'))).toBe('10.50.0.1');
   });
 });
