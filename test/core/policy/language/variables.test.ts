@@ -279,6 +279,7 @@ describe('how a variable is written (reference_policies_variables.html)', () => 
     expect(eq('${ aws:username }', 'alice', { 'aws:username': 'alice' })).toBe(true);
     expect(eq("${ aws:PrincipalTag/team , 'none' }", 'none')).toBe(true);
     expect(eq("${aws:PrincipalTag/team,'none'}", 'none')).toBe(true);
+    expect(eq("${aws:username , 'none'}", 'alice', { 'aws:username': 'alice' })).toBe(true);
   });
 
   it("an empty default '' gives the empty text", () => {
@@ -575,6 +576,20 @@ describe('context values as the record gives them', () => {
       evaluate(doc('s3:prefix', 'a'), withContext({ absent: [5, 's3:delimiter'], otherKeys: 'unknown' }))
         .decision,
     ).toBe('unknown');
+    expect(
+      evaluate(doc('s3:prefix', 'a'), withContext({ absent: [5], values: { 's3:prefix': 'a' } })).decision,
+    ).toBe('allow');
+  });
+
+  it('a context value that is neither text, number, boolean nor list is left out', () => {
+    expect(
+      evaluate(doc('s3:prefix', 'a'), withContext({ values: { 's3:prefix': { a: 1 } }, otherKeys: 'absent' }))
+        .decision,
+    ).toBe('none');
+    expect(
+      evaluate(doc('s3:prefix', 'a'), withContext({ values: { 's3:prefix': null }, otherKeys: 'absent' }))
+        .decision,
+    ).toBe('none');
   });
 });
 
@@ -637,6 +652,44 @@ describe('values the record implies (ConditionContext.inferred, read only when t
       'allow',
     );
     expect(evaluate(doc, withInferred({ 'aws:TagKeys': inferredValue([]) }, true)).decision).toBe('unknown');
+  });
+
+  it('several inferred keys are all read; entries without a value and non-text list items are left out', () => {
+    const doc = statementDoc({
+      Effect: 'Allow',
+      Action: '*',
+      Resource: '*',
+      Condition: {
+        StringEquals: { 'aws:PrincipalTag/a': 'x' },
+        'ForAnyValue:StringEquals': { 'aws:TagKeys': '[object Object]' },
+      },
+    });
+    const inferred = {
+      'aws:PrincipalTag/a': inferredValue('x'),
+      'aws:TagKeys': { ...inferredValue(['k']), value: [{}, 'k'] as unknown as string[] },
+      'aws:Other': null as unknown as ReturnType<typeof inferredValue>,
+    };
+    expect(evaluate(doc, withInferred(inferred, true)).decision).toBe('none');
+    const both = statementDoc({
+      Effect: 'Allow',
+      Action: '*',
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:PrincipalTag/a': 'x', 'aws:PrincipalTag/b': 'y' } },
+    });
+    const two = { 'aws:PrincipalTag/a': inferredValue('x'), 'aws:PrincipalTag/b': inferredValue('y') };
+    expect(evaluate(both, withInferred(two, true)).decision).toBe('allow');
+  });
+
+  it('a key the record neither states nor implies is not marked inferred', () => {
+    const doc = statementDoc({
+      Effect: 'Allow',
+      Action: '*',
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-1' } },
+    });
+    const ev = evaluate(doc, withInferred({ 'aws:SecureTransport': inferredValue('false') }, true));
+    expect(ev.statements[0]?.conditions[0]?.result).toBe('unknown');
+    expect(ev.statements[0]?.conditions[0]?.inferred).toBeUndefined();
   });
 
   it('an inferred value fills a policy variable, and the condition is marked inferred', () => {
