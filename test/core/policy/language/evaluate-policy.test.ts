@@ -736,3 +736,58 @@ describe('statements that rest on an inferred value (dependsOnInferred)', () => 
     expect(ev.statements[0]?.dependsOnInferred).toBeUndefined();
   });
 });
+
+describe('trace fields and details for statements with a principal', () => {
+  it('a statement whose principal names the caller but whose resource does not match: only the resource is the reason', () => {
+    const ev = evaluate(
+      {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: '*', Action: '*', Resource: 'arn:aws:s3:::x/*' }],
+      },
+      request({ resource: 'arn:aws:s3:::b/k' }),
+      'bucket-policy',
+    );
+    expect(ev.statements[0]?.detail).toBe(
+      'Allow statement 1 does not apply: arn:aws:s3:::b/k does not match Resource arn:aws:s3:::x/*',
+    );
+  });
+
+  it('a statement whose principal does not name the caller still has actionMatched true', () => {
+    const ev = evaluate(
+      {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { AWS: '444455556666' }, Action: '*', Resource: '*' }],
+      },
+      request(),
+      'bucket-policy',
+    );
+    expect(ev.statements[0]?.actionMatched).toBe(true);
+  });
+
+  it('near misses left out keep a statement whose principal names the caller', () => {
+    const p = parsePolicy(
+      policy(
+        {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { AWS: '111122223333' }, Action: '*', Resource: '*' }],
+        },
+        'np',
+        'bucket-policy',
+      ),
+    );
+    const ev = evaluatePolicy(p, request(), { nearMisses: false });
+    expect(ev.decision).toBe('allow');
+    expect(nearMissesSkipped()).toBe(0);
+  });
+
+  it('a result for a policy without an ARN has no arn field, even on an internal error', () => {
+    const p = parsePolicy(policy({ Version: '2012-10-17', Statement: [allowGet] }, 'no-arn'));
+    expect('arn' in evaluatePolicy(p, req).policy).toBe(false);
+    const hand: ParsedPolicy = {
+      name: 'h',
+      source: 'scp',
+      statements: [{ index: 1, sid: null, effect: 'Allow', raw: { Effect: 'Maybe' } }],
+    };
+    expect('arn' in evaluatePolicy(hand, req).policy).toBe(false);
+  });
+});
