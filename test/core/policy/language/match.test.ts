@@ -352,6 +352,7 @@ describe('wildcards at the edges (reference_policies_elements_resource.html, ref
   it('a resource with fewer segments than the pattern does not match, even where the pattern has only "*"', () => {
     expect(resourceMatches('arn:aws:s3:*:*:*', 'arn:aws:s3')).toBe(false);
     expect(resourceMatches('arn:aws:*:*:*:*', 'arn:aws')).toBe(false);
+    expect(resourceMatches('arn:aws:*:*:*:*', 'arn:aws:s3')).toBe(false);
     expect(resourceMatches('arn:aws:s3:*:*:*', 'arn:aws:s3:us-east-1:111122223333:accesspoint/a')).toBe(true);
   });
 
