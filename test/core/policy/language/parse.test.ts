@@ -5,9 +5,16 @@
  * URL-encoded documents: https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicyVersion.html
  * ("The policy document returned in this structure is URL-encoded compliant with RFC 3986").
  */
-import { parsePolicy } from '../../../../lambdas/core/policy/parse';
-import { PolicyParseError } from '../../../../lambdas/core/policy/types';
-import { policy } from './helpers';
+import type { NamedPolicy } from '../../../../lambdas/core/model';
+import {
+  compileCachesOn,
+  compiledOf,
+  parsePolicy,
+  withoutCompileCaches,
+  type CompiledPolicy,
+} from '../../../../lambdas/core/policy/parse';
+import { PolicyParseError, type ParsedPolicy } from '../../../../lambdas/core/policy/types';
+import { evaluate, iamUser, policy, request, statementDoc } from './helpers';
 
 const doc = {
   Version: '2012-10-17',
@@ -200,5 +207,339 @@ describe('error messages stay on one line', () => {
     expect(() => parsePolicy(policy({ Statement: [{ 'Bad\nKey': 1 }] }, 'multi2'))).toThrow(
       /^inline policy multi2, statement 1: unknown element "Bad Key"$/,
     );
+  });
+});
+
+describe('policy names in messages (the kind of policy, then its name)', () => {
+  const messageFor = (p: Partial<NamedPolicy>) => {
+    try {
+      parsePolicy({ name: 'n', source: 'identity-inline', document: 'not json', ...p } as NamedPolicy);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return '';
+  };
+
+  it.each([
+    ['identity-inline', 'inline policy n'],
+    ['identity-managed', 'managed policy n'],
+    ['group-inline', 'group inline policy n'],
+    ['group-managed', 'group managed policy n'],
+    ['permissions-boundary', 'permissions boundary n'],
+    ['session', 'session policy n'],
+    ['bucket-policy', 'bucket policy of n'],
+    ['access-point-policy', 'access point policy of n'],
+    ['vpc-endpoint-policy', 'VPC endpoint policy of n'],
+    ['scp', 'SCP n'],
+    ['rcp', 'RCP n'],
+    ['kms-key-policy', 'key policy of n'],
+  ])('a %s is "%s"', (source, label) => {
+    expect(messageFor({ source: source as NamedPolicy['source'] })).toMatch(new RegExp(`^${label}: `));
+  });
+
+  it('a policy without a name is named by its ARN, else "(unnamed)"; an unknown kind is a "policy"', () => {
+    expect(messageFor({ name: '', arn: 'arn:aws:iam::aws:policy/X' })).toMatch(
+      /^inline policy arn:aws:iam::aws:policy\/X: /,
+    );
+    expect(messageFor({ name: '' })).toMatch(/^inline policy \(unnamed\): /);
+    expect(messageFor({ source: 'toString' as NamedPolicy['source'] })).toMatch(/^policy n: /);
+  });
+
+  it('the JSON error is quoted after "not valid JSON"', () => {
+    expect(messageFor({})).toMatch(/^inline policy n: the document is not valid JSON \(.+\)$/);
+  });
+
+  it('a statement with a Sid is named with it', () => {
+    expect(messageFor({ document: { Statement: [{ Sid: 'S1', Effect: 'Allow', Action: '*' }] } })).toBe(
+      'inline policy n, statement 1 (Sid "S1"): exactly one of Resource and NotResource is required',
+    );
+  });
+});
+
+describe('more grammar errors (reference_policies_grammar.html)', () => {
+  const errorOf = (document: unknown): string => {
+    try {
+      parsePolicy(policy(document, 'g'));
+    } catch (e) {
+      expect(e).toBeInstanceOf(PolicyParseError);
+      return (e as Error).message;
+    }
+    return '';
+  };
+  const st = (s: Record<string, unknown>) => ({ Version: '2012-10-17', Statement: [s] });
+
+  it.each([
+    [
+      'Resource and NotResource together',
+      st({ Effect: 'Allow', Action: '*', Resource: '*', NotResource: '*' }),
+      'statement 1: exactly one of Resource and NotResource is required',
+    ],
+    [
+      'neither Action nor NotAction',
+      st({ Effect: 'Allow', Resource: '*' }),
+      'statement 1: exactly one of Action and NotAction is required',
+    ],
+    [
+      'a non-string NotAction',
+      st({ Effect: 'Allow', NotAction: [5], Resource: '*' }),
+      'statement 1: NotAction values must be strings',
+    ],
+    [
+      'a non-string Resource',
+      st({ Effect: 'Allow', Action: '*', Resource: [true] }),
+      'statement 1: Resource values must be strings',
+    ],
+    [
+      'a non-string NotResource',
+      st({ Effect: 'Allow', Action: '*', NotResource: {} }),
+      'statement 1: NotResource values must be strings',
+    ],
+    [
+      'a NotPrincipal of the wrong shape',
+      st({ Effect: 'Deny', NotPrincipal: 5, Action: '*', Resource: '*' }),
+      'statement 1: NotPrincipal must be "*" or an object',
+    ],
+    [
+      'a Condition that is not an object',
+      st({ Effect: 'Allow', Action: '*', Resource: '*', Condition: [] }),
+      'statement 1: Condition must be an object of operators',
+    ],
+    [
+      'a Condition with an empty key',
+      st({ Effect: 'Allow', Action: '*', Resource: '*', Condition: { StringEquals: { ' ': 'v' } } }),
+      'statement 1: Condition StringEquals has an empty key',
+    ],
+    [
+      'a condition value that is an object',
+      st({ Effect: 'Allow', Action: '*', Resource: '*', Condition: { StringEquals: { k: [{}] } } }),
+      'statement 1: Condition StringEquals k values must be strings, numbers or booleans',
+    ],
+    [
+      'a Null value that is not true or false',
+      st({ Effect: 'Allow', Action: '*', Resource: '*', Condition: { Null: { k: ['true', 'no'] } } }),
+      'statement 1: Condition Null k must be "true" or "false"',
+    ],
+    ['an Id that is not a string', { Id: 5, Statement: [] }, 'inline policy g: Id must be a string'],
+    [
+      'a Version that is not a string',
+      { Version: 2012, Statement: [] },
+      'Version must be "2012-10-17" or "2008-10-17"',
+    ],
+    ['a document that is a number', 5, 'inline policy g: the document must be a JSON object'],
+    ['a JSON string that is not an object', '"text"', 'the document must be a JSON object'],
+    ['URL-encoded text that is not JSON', '%41', 'the document is not valid JSON'],
+  ])('%s', (_name, document, message) => {
+    expect(errorOf(document)).toContain(message);
+  });
+
+  it('a document that cannot be read gives a PolicyParseError, never another error', () => {
+    const document = {
+      get Statement(): unknown {
+        throw new Error('boom');
+      },
+    };
+    expect(errorOf(document)).toBe('inline policy g: cannot be parsed (boom)');
+    const thrower = {
+      get Statement(): unknown {
+        throw 'text';
+      },
+    };
+    expect(errorOf(thrower)).toBe('inline policy g: cannot be parsed (text)');
+  });
+
+  it('something that is not a named policy is rejected with a PolicyParseError', () => {
+    expect(() => parsePolicy(null as unknown as NamedPolicy)).toThrow(PolicyParseError);
+    expect(() => parsePolicy('x' as unknown as NamedPolicy)).toThrow(
+      'policy: expected a named policy object',
+    );
+  });
+});
+
+describe('what the grammar allows (reference_policies_grammar.html)', () => {
+  const req = request({ action: 's3:GetObject', resource: 'arn:aws:s3:::b/k' });
+
+  it('Null accepts "true" / "false" in any case and with spaces, and booleans', () => {
+    for (const v of ['TRUE', ' false ', true, false]) {
+      const document = statementDoc({
+        Effect: 'Allow',
+        Action: '*',
+        Resource: '*',
+        Condition: { Null: { k: v } },
+      });
+      expect(() => parsePolicy(policy(document))).not.toThrow();
+    }
+  });
+
+  it('numbers and booleans in condition values are read as their text', () => {
+    const document = statementDoc({
+      Effect: 'Allow',
+      Action: '*',
+      Resource: '*',
+      Condition: { StringEquals: { 's3:max-keys': 10 }, Bool: { 'aws:SecureTransport': true } },
+    });
+    const ev = evaluate(
+      document,
+      request({ values: { 's3:max-keys': '10', 'aws:SecureTransport': 'true' } }),
+    );
+    expect(ev.decision).toBe('allow');
+  });
+
+  it('an empty Action list or Resource list parses and matches nothing', () => {
+    expect(evaluate(statementDoc({ Effect: 'Allow', Action: [], Resource: '*' }), req).decision).toBe('none');
+    expect(evaluate(statementDoc({ Effect: 'Allow', Action: '*', Resource: [] }), req).decision).toBe('none');
+  });
+
+  it('actions are compared without regard to case or surrounding spaces', () => {
+    expect(
+      evaluate(statementDoc({ Effect: 'Allow', Action: ' S3:GETOBJECT ', Resource: '*' }), req).decision,
+    ).toBe('allow');
+  });
+
+  it('the Id is kept; without one it is null', () => {
+    const withId = parsePolicy(policy({ Id: 'my-id', Statement: [] })) as CompiledPolicy;
+    expect(withId.id).toBe('my-id');
+    expect((parsePolicy(policy({ Statement: [] })) as CompiledPolicy).id).toBeNull();
+  });
+
+  it('without a Version element the 2008-10-17 rules apply', () => {
+    expect((parsePolicy(policy({ Statement: [] })) as CompiledPolicy).version).toBe('2008-10-17');
+    expect((parsePolicy(policy({ Version: '2008-10-17', Statement: [] })) as CompiledPolicy).version).toBe(
+      '2008-10-17',
+    );
+    expect((parsePolicy(policy({ Version: '2012-10-17', Statement: [] })) as CompiledPolicy).version).toBe(
+      '2012-10-17',
+    );
+  });
+
+  it('a policy without an ARN has no arn field', () => {
+    const p = parsePolicy(policy({ Statement: [] }));
+    expect('arn' in p).toBe(false);
+    expect(p.arn).toBeUndefined();
+  });
+
+  it('statement labels give the effect, the position and the Sid', () => {
+    const p = parsePolicy(
+      policy({
+        Statement: [
+          { Effect: 'Allow', Action: '*', Resource: '*' },
+          { Sid: 'Two', Effect: 'Deny', Action: '*', Resource: ['a', 'b'] },
+        ],
+      }),
+    ) as CompiledPolicy;
+    expect(p.statements.map((s) => s.label)).toEqual(['Allow statement 1', 'Deny statement 2 (Two)']);
+    expect(p.statements.map((s) => s.resourceText)).toEqual(['*', '[a, b]']);
+  });
+});
+
+describe('one statement object in several policies (compiled per position and version)', () => {
+  it('the same statement object at another position is labelled with its own position', () => {
+    const shared = { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' };
+    const first = parsePolicy(policy({ Statement: [shared] })) as CompiledPolicy;
+    const second = parsePolicy(
+      policy({ Statement: [{ Effect: 'Deny', Action: 's3:PutObject', Resource: '*' }, shared] }),
+    ) as CompiledPolicy;
+    expect(first.statements[0]?.label).toBe('Allow statement 1');
+    expect(second.statements[1]?.label).toBe('Allow statement 2');
+    expect(second.statements[1]?.index).toBe(2);
+  });
+
+  it('the same statement object in a 2008-10-17 policy keeps its variables literal, in a 2012-10-17 policy substitutes them', () => {
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html
+    const shared = { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/${aws:username}/*' };
+    const alice = request({ principal: iamUser('alice'), resource: 'arn:aws:s3:::b/alice/k' });
+    const literal = request({ principal: iamUser('alice'), resource: 'arn:aws:s3:::b/${aws:username}/k' });
+    expect(evaluate({ Version: '2012-10-17', Statement: [shared] }, alice).decision).toBe('allow');
+    expect(evaluate({ Version: '2008-10-17', Statement: [shared] }, alice).decision).toBe('none');
+    expect(evaluate({ Version: '2008-10-17', Statement: [shared] }, literal).decision).toBe('allow');
+    expect(evaluate({ Version: '2012-10-17', Statement: [shared] }, literal).decision).toBe('none');
+  });
+
+  it('a policy patched by replacing one statement evaluates the new statement', () => {
+    const keep = { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' };
+    const req = request({ action: 's3:PutObject' });
+    expect(
+      evaluate({ Statement: [keep, { Effect: 'Deny', Action: 's3:PutObject', Resource: '*' }] }, req)
+        .decision,
+    ).toBe('deny');
+    expect(
+      evaluate({ Statement: [keep, { Effect: 'Allow', Action: 's3:PutObject', Resource: '*' }] }, req)
+        .decision,
+    ).toBe('allow');
+  });
+
+  it('the same malformed statement object fails again, in every policy that holds it', () => {
+    const bad = { Effect: 'Allow', Action: '*' };
+    expect(() => parsePolicy(policy({ Statement: [bad] }))).toThrow(/statement 1: exactly one of Resource/);
+    expect(() =>
+      parsePolicy(policy({ Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }, bad] })),
+    ).toThrow(/statement 2: exactly one of Resource/);
+  });
+});
+
+describe('hand-made policies (a ParsedPolicy not built by parsePolicy)', () => {
+  it('is compiled from its statements once, and keeps its ARN', () => {
+    const hand: ParsedPolicy = {
+      name: 'hand',
+      arn: 'arn:aws:iam::111122223333:policy/hand',
+      source: 'identity-managed',
+      statements: [
+        { index: 1, sid: null, effect: 'Allow', raw: { Effect: 'Allow', Action: '*', Resource: '*' } },
+      ],
+    };
+    const a = compiledOf(hand);
+    expect(a.arn).toBe('arn:aws:iam::111122223333:policy/hand');
+    expect(a.version).toBe('2012-10-17');
+    expect(compiledOf(hand)).toBe(a);
+    expect(compiledOf(a)).toBe(a);
+    const noArn: ParsedPolicy = { ...hand, arn: undefined as unknown as string };
+    expect(
+      'arn' in compiledOf({ name: noArn.name, source: noArn.source, statements: noArn.statements }),
+    ).toBe(false);
+  });
+});
+
+describe('compile caches', () => {
+  it('with the caches off each parse compiles anew, to the same result; the caches are on again afterwards', () => {
+    const p = policy({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:Get*', Resource: '*' }],
+    });
+    expect(compileCachesOn()).toBe(true);
+    const [a, b, on] = withoutCompileCaches(
+      () => [parsePolicy(p), parsePolicy(p), compileCachesOn()] as const,
+    );
+    expect(on).toBe(false);
+    expect(a).not.toBe(b);
+    expect(a.statements[0]).not.toBe(b.statements[0]);
+    expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+    expect(compileCachesOn()).toBe(true);
+    expect(parsePolicy(p)).toBe(parsePolicy(p));
+  });
+
+  it('the caches are on again even when the function throws', () => {
+    expect(() =>
+      withoutCompileCaches(() => {
+        throw new Error('inside');
+      }),
+    ).toThrow('inside');
+    expect(compileCachesOn()).toBe(true);
+  });
+
+  it('a malformed statement object compiled with the caches off still fails with its statement named', () => {
+    const bad = { Effect: 'Allow', Action: '*' };
+    expect(() => withoutCompileCaches(() => parsePolicy(policy({ Statement: [bad] })))).toThrow(
+      /statement 1: exactly one of Resource/,
+    );
+  });
+
+  it('the document-text cache is bounded: the oldest text is compiled again after 2000 newer ones', () => {
+    const text = (i: number) => JSON.stringify({ Id: `bounded-${i}`, Statement: [] });
+    const first = parsePolicy(policy(text(0), 'first'));
+    for (let i = 1; i <= 2000; i++) parsePolicy(policy(text(i), `p${i}`));
+    const again = parsePolicy(policy(text(0), 'again'));
+    expect(again.statements).not.toBe(first.statements);
+    expect((again as CompiledPolicy).id).toBe('bounded-0');
+    const recent = parsePolicy(policy(text(2000), 'recent'));
+    expect(recent.statements).toBe(parsePolicy(policy(text(2000), 'recent2')).statements);
   });
 });
