@@ -548,3 +548,88 @@ describe('an AWS service caller: the result notes the bucket policy grants to th
     expect('service' in iam).toBe(false);
   });
 });
+
+describe('Block Public Access and Object Ownership deny on their own, whatever the identity side says (BPA, OWNERSHIP)', () => {
+  const publicRead = bucketPolicy(allow('s3:GetObject', OBJ, { Sid: 'PublicRead', Principal: '*' }));
+  const rpb = { accountPublicAccessBlock: known({ RestrictPublicBuckets: true }) };
+
+  it.each([
+    ['no identity-based policies', known([])],
+    ['identity-based policies that could not be read', unknown('accessDenied')],
+  ] as const)(
+    "a caller from another account with %s: RestrictPublicBuckets still voids the public policy's grant",
+    (_, identityPolicies) => {
+      const r = authorize(
+        input(request(foreign), { identityPolicies, bucketPolicy: known(publicRead) }, rpb),
+      );
+      expect(r.decision).toBe('implicitly-denied');
+      expect(layerOf(r, 'block-public-access').result).toBe('implicitly-denied');
+    },
+  );
+
+  it('the same caller without RestrictPublicBuckets: Block Public Access is not what stops it', () => {
+    const r = authorize(
+      input(request(foreign), { identityPolicies: known([]), bucketPolicy: known(publicRead) }),
+    );
+    expect(r.decision).toBe('implicitly-denied');
+    expect(layerOf(r, 'block-public-access').result).toBe('not-applicable');
+    expect(layerOf(r, 'identity-policy').result).toBe('implicitly-denied');
+  });
+
+  it("a caller without identity policies, on another account's object: Object Ownership still takes the bucket-policy grant away", () => {
+    const r = authorize(
+      input(
+        request(role),
+        {
+          identityPolicies: known([]),
+          bucketPolicy: known(bucketPolicy(allow('s3:GetObject', OBJ, { Principal: { AWS: role.arn } }))),
+        },
+        {
+          ownership: known('ObjectWriter'),
+          objectOwnerAccountId: known(OTHER),
+          objectAcl: known({
+            Owner: { ID: OTHER_CID },
+            Grants: [{ Grantee: { Type: 'CanonicalUser', ID: OTHER_CID }, Permission: 'FULL_CONTROL' }],
+          }),
+        },
+      ),
+    );
+    expect(r.decision).toBe('implicitly-denied');
+    expect(layerOf(r, 'object-ownership').result).toBe('implicitly-denied');
+  });
+
+  it("a caller without identity policies on another account's object, with no bucket-policy grant: Object Ownership still takes the account's grants away", () => {
+    const r = authorize(
+      input(
+        request(role),
+        { identityPolicies: unknown('accessDenied') },
+        {
+          ownership: known('ObjectWriter'),
+          objectOwnerAccountId: known(OTHER),
+          objectAcl: known({
+            Owner: { ID: OTHER_CID },
+            Grants: [{ Grantee: { Type: 'CanonicalUser', ID: OTHER_CID }, Permission: 'FULL_CONTROL' }],
+          }),
+        },
+      ),
+    );
+    expect(r.decision).toBe('implicitly-denied');
+    expect(layerOf(r, 'object-ownership').result).toBe('implicitly-denied');
+  });
+
+  it('a public ACL grant under IgnorePublicAcls for a caller whose identity side does not allow: Block Public Access is named', () => {
+    const r = authorize(
+      input(
+        request(foreign),
+        { identityPolicies: known([]) },
+        {
+          ownership: known('ObjectWriter'),
+          objectAcl: known(ownerAcl(ALL_USERS)),
+          bucketPublicAccessBlock: known({ IgnorePublicAcls: true }),
+        },
+      ),
+    );
+    expect(r.decision).toBe('implicitly-denied');
+    expect(layerOf(r, 'block-public-access').result).toBe('implicitly-denied');
+  });
+});
