@@ -633,3 +633,71 @@ describe('Block Public Access and Object Ownership deny on their own, whatever t
     expect(layerOf(r, 'block-public-access').result).toBe('implicitly-denied');
   });
 });
+
+describe("ACL grants placed by the ACL's owner when the caller's canonical id is not known (OWNERSHIP)", () => {
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html: the object owner has FULL_CONTROL by
+  // default; under ObjectWriter the account that uploaded an object owns it
+  const writerObject = {
+    ownership: known('ObjectWriter' as const),
+    objectOwnerAccountId: known(OTHER),
+    objectAcl: known({
+      Owner: { ID: OTHER_CID },
+      Grants: [{ Grantee: { Type: 'CanonicalUser', ID: OTHER_CID }, Permission: 'FULL_CONTROL' }],
+    }),
+  };
+  const idGet = known([identity(allow('s3:GetObject', OBJ))]);
+
+  it('the account that wrote an object reads it back through its own FULL_CONTROL grant (its identity policy allowing)', () => {
+    const r = authorize(
+      input(request({ ...foreign, canonicalId: null }), { identityPolicies: idGet }, writerObject),
+    );
+    expect(r.decision).toBe('allowed');
+    expect(r.layers.find((l) => l.layer === 'acl')?.result).toBe('allowed');
+  });
+
+  it("the bucket owner's account is not the object owner: the object owner's grant does not name it", () => {
+    const r = authorize(
+      input(request({ ...role, canonicalId: null }), { identityPolicies: idGet }, writerObject),
+    );
+    expect(r.decision).toBe('implicitly-denied');
+  });
+
+  it('a caller whose account is not known may or may not be the object owner: undecided, never allowed', () => {
+    const r = authorize(
+      input(
+        request({ ...foreign, accountId: null, canonicalId: null }),
+        { identityPolicies: idGet },
+        writerObject,
+      ),
+    );
+    expect(r.decision).toBe('unknown');
+  });
+
+  it('a bucket ACL grant to the bucket owner (its Owner.ID) names a caller of the bucket account', () => {
+    const r = authorize(
+      input(
+        request({ ...role, canonicalId: null }, 's3:ListBucket', BUCKET_ARN),
+        { identityPolicies: known([]) },
+        { ownership: known('ObjectWriter'), bucketOwnerCanonicalId: null },
+      ),
+    );
+    expect(r.layers.find((l) => l.layer === 'acl')?.result).toBe('allowed');
+  });
+
+  it("the bucket owner's canonical id names a caller of the bucket account even when the ACL's owner is another id", () => {
+    const r = authorize(
+      input(
+        request({ ...role, canonicalId: null }, 's3:ListBucket', BUCKET_ARN),
+        { identityPolicies: known([]) },
+        {
+          ownership: known('ObjectWriter'),
+          bucketAcl: known({
+            Owner: { ID: '' },
+            Grants: [{ Grantee: { Type: 'CanonicalUser', ID: 'a'.repeat(64) }, Permission: 'READ' }],
+          }),
+        },
+      ),
+    );
+    expect(r.layers.find((l) => l.layer === 'acl')?.result).toBe('allowed');
+  });
+});
