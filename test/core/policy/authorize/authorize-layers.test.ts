@@ -701,3 +701,194 @@ describe("ACL grants placed by the ACL's owner when the caller's canonical id is
     expect(r.layers.find((l) => l.layer === 'acl')?.result).toBe('allowed');
   });
 });
+
+describe('unread Block Public Access or Object Ownership settings matter only where they could change the decision (BPA, OWNERSHIP)', () => {
+  const publicRead = bucketPolicy(allow('s3:GetObject', OBJ, { Sid: 'PublicRead', Principal: '*' }));
+  const bpaUnread = { accountPublicAccessBlock: unknown('accessDenied') };
+  const bpaOf = (r: AuthorizationResult) => layerOf(r, 'block-public-access').result;
+
+  it("a public policy's grant to a caller of the bucket owner's account: RestrictPublicBuckets cannot void it, so unread settings do not matter", () => {
+    const r = authorize(input(request(role), { bucketPolicy: known(publicRead) }, bpaUnread));
+    expect(r.decision).toBe('allowed');
+    expect(bpaOf(r)).toBe('not-applicable');
+  });
+
+  it("a public policy's grant to an AWS service principal: RestrictPublicBuckets cannot void it either", () => {
+    const r = authorize(input(request(service()), { bucketPolicy: known(publicRead) }, bpaUnread));
+    expect(r.decision).toBe('allowed');
+    expect(bpaOf(r)).toBe('not-applicable');
+  });
+
+  it('a public policy that grants nothing for this request: unread settings do not matter', () => {
+    const r = authorize(
+      input(
+        request(roleSession(OTHER, 'Partner')),
+        {
+          identityPolicies: known([identity(allow('s3:GetObject', OBJ))]),
+          bucketPolicy: known(bucketPolicy(allow('s3:PutObject', OBJ, { Principal: '*' }))),
+        },
+        bpaUnread,
+      ),
+    );
+    expect(r.decision).toBe('implicitly-denied');
+    expect(bpaOf(r)).toBe('not-applicable');
+  });
+
+  it('a public policy granting a caller from another account: unread settings may void it', () => {
+    const r = authorize(
+      input(
+        request(roleSession(OTHER, 'Partner')),
+        { identityPolicies: known([identity(allow('s3:GetObject', OBJ))]), bucketPolicy: known(publicRead) },
+        bpaUnread,
+      ),
+    );
+    expect(r.decision).toBe('unknown');
+    expect(bpaOf(r)).toBe('unknown');
+  });
+
+  it('a public access point policy granting a caller from another account: unread settings may void it', () => {
+    const AP = `arn:aws:s3:us-east-1:${ACCT}:accesspoint/ap1`;
+    const r = authorize(
+      input(
+        request(roleSession(OTHER, 'Partner'), 's3:GetObject', `${AP}/object/k`, {
+          's3:DataAccessPointArn': AP,
+          's3:DataAccessPointAccount': ACCT,
+        }),
+        {
+          identityPolicies: known([identity(allow('s3:GetObject', '*'))]),
+          accessPoint: {
+            bucketResource: OBJECT_ARN,
+            networkOrigin: 'Internet',
+            vpcId: null,
+            sourceVpc: null,
+          },
+          accessPointPolicy: known(
+            policy(
+              'ap1-policy',
+              'access-point-policy',
+              allow('s3:GetObject', `${AP}/object/*`, { Principal: '*' }),
+            ),
+          ),
+          bucketPolicy: known(
+            bucketPolicy(
+              allow('*', '*', {
+                Principal: { AWS: '*' },
+                Condition: { StringEquals: { 's3:DataAccessPointAccount': ACCT } },
+              }),
+            ),
+          ),
+        },
+        bpaUnread,
+      ),
+    );
+    expect(r.decision).toBe('unknown');
+    expect(bpaOf(r)).toBe('unknown');
+  });
+
+  it('an object ACL with a public grant (ACLs enabled): unread settings may void it', () => {
+    const r = authorize(
+      input(
+        request(anonymous),
+        {},
+        { ...bpaUnread, ownership: known('ObjectWriter'), objectAcl: known(ownerAcl(ALL_USERS)) },
+      ),
+    );
+    expect(r.decision).toBe('unknown');
+    expect(bpaOf(r)).toBe('unknown');
+  });
+
+  it('an object ACL that could not be read (ACLs enabled): unread settings may matter', () => {
+    const r = authorize(
+      input(
+        request(roleSession(OTHER, 'Partner')),
+        { identityPolicies: known([identity(allow('s3:GetObject', OBJ))]) },
+        {
+          ...bpaUnread,
+          ownership: known('ObjectWriter'),
+          objectAcl: unknown('accessDenied'),
+        },
+      ),
+    );
+    expect(r.decision).toBe('unknown');
+    expect(bpaOf(r)).toBe('unknown');
+  });
+
+  it('a policy write under unread settings: BlockPublicPolicy may matter', () => {
+    const r = authorize(
+      input(
+        request(role, 's3:PutBucketPolicy', BUCKET_ARN, {
+          's3-403:RequestPolicy': JSON.stringify(
+            bucketPolicy(allow('s3:GetObject', OBJ, { Principal: { AWS: `arn:aws:iam::${ACCT}:root` } }))
+              .document,
+          ),
+        }),
+        { identityPolicies: known([identity(allow('s3:PutBucketPolicy', BUCKET_ARN))]) },
+        bpaUnread,
+      ),
+    );
+    expect(r.decision).toBe('allowed');
+    expect(bpaOf(r)).toBe('unknown');
+  });
+
+  it('an object of the bucket owner, no ACL grant to the caller, no bucket-policy grant: an unread Object Ownership setting does not matter', () => {
+    const r = authorize(
+      input(
+        request(role),
+        { identityPolicies: known([identity(allow('s3:GetObject', OBJ))]) },
+        {
+          ownership: unknown('accessDenied'),
+          objectAcl: known({
+            Owner: { ID: OTHER_CID },
+            Grants: [{ Grantee: { Type: 'CanonicalUser', ID: OTHER_CID }, Permission: 'FULL_CONTROL' }],
+          }),
+        },
+      ),
+    );
+    expect(r.decision).toBe('allowed');
+    expect(layerOf(r, 'object-ownership').result).toBe('not-applicable');
+  });
+
+  it("a bucket-policy grant on another account's object: the unread setting decides whether the grant counts", () => {
+    const r = authorize(
+      input(
+        request(role),
+        { bucketPolicy: known(bucketPolicy(allow('s3:GetObject', OBJ, { Principal: { AWS: role.arn } }))) },
+        {
+          ownership: unknown('accessDenied'),
+          objectOwnerAccountId: known(OTHER),
+          objectAcl: known({
+            Owner: { ID: OTHER_CID },
+            Grants: [{ Grantee: { Type: 'CanonicalUser', ID: OTHER_CID }, Permission: 'FULL_CONTROL' }],
+          }),
+        },
+      ),
+    );
+    expect(r.decision).toBe('unknown');
+    expect(layerOf(r, 'object-ownership').result).toBe('unknown');
+  });
+
+  it('RestrictPublicBuckets with a public policy that grants nothing for this request: the bucket-policy note is the plain one', () => {
+    const r = authorize(
+      input(
+        request(anonymous),
+        { bucketPolicy: known(bucketPolicy(allow('s3:PutObject', OBJ, { Principal: '*' }))) },
+        { accountPublicAccessBlock: known({ RestrictPublicBuckets: true }) },
+      ),
+    );
+    expect(layerOf(r, 'bucket-policy').note).toBe('no statement of the bucket policy allows s3:GetObject');
+    expect(layerOf(r, 'block-public-access').result).toBe('allowed');
+  });
+
+  it('through an access point whose bucket is not known, the bucket policy is evaluated against the request itself', () => {
+    const AP = `arn:aws:s3:us-east-1:${ACCT}:accesspoint/ap1`;
+    const r = authorize(
+      input(request(role, 's3:GetObject', `${AP}/object/k`), {
+        identityPolicies: known([identity(allow('s3:GetObject', '*'))]),
+        accessPoint: { bucketResource: null, networkOrigin: 'Internet', vpcId: null, sourceVpc: null },
+        accessPointPolicy: known(null),
+      }),
+    );
+    expect(r.decision).toBe('allowed');
+    expect(layerOf(r, 'bucket-policy').resource).toBeUndefined();
+  });
+});
