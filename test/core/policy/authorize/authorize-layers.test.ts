@@ -892,3 +892,131 @@ describe('unread Block Public Access or Object Ownership settings matter only wh
     expect(layerOf(r, 'bucket-policy').resource).toBeUndefined();
   });
 });
+
+describe('more of what the layers tell the user (APVPC, VPCE, PUTPOLICY, XACCT, BPA, OWNERSHIP)', () => {
+  const idGet = { identityPolicies: known([identity(allow('s3:GetObject', OBJ))]) };
+
+  it('a request from the VPC of a VPC-only access point: the network origin adds nothing to the access point layer', () => {
+    const AP = `arn:aws:s3:us-east-1:${ACCT}:accesspoint/ap1`;
+    const r = authorize(
+      input(request(role, 's3:GetObject', `${AP}/object/k`), {
+        identityPolicies: known([identity(allow('s3:GetObject', '*'))]),
+        accessPoint: { bucketResource: OBJECT_ARN, networkOrigin: 'VPC', vpcId: 'vpc-1', sourceVpc: 'vpc-1' },
+        accessPointPolicy: known(null),
+      }),
+    );
+    expect(r.decision).toBe('allowed');
+    expect(layerOf(r, 'access-point-policy')).toMatchObject({
+      result: 'not-applicable',
+      note: 'there is no access point policy',
+    });
+  });
+
+  it('the VPC endpoint layer says whether the request came through an endpoint, and what its policy does', () => {
+    const none = authorize(input(request(role), idGet));
+    expect(layerOf(none, 'vpc-endpoint-policy').note).toBe('the request did not go through a VPC endpoint');
+    const full = authorize(input(request(role), { ...idGet, vpcEndpointPolicy: known(null) }));
+    expect(layerOf(full, 'vpc-endpoint-policy').note).toBe(
+      'the VPC endpoint has the default full-access policy',
+    );
+    const narrow = authorize(
+      input(request(role), {
+        ...idGet,
+        vpcEndpointPolicy: known(
+          policy('vpce', 'vpc-endpoint-policy', allow('s3:PutObject', '*', { Principal: '*' })),
+        ),
+      }),
+    );
+    expect(layerOf(narrow, 'vpc-endpoint-policy').note).toBe(
+      'no statement of the VPC endpoint policy allows s3:GetObject',
+    );
+  });
+
+  it("the bucket owner's root user and a bucket policy without a Deny: no lock-out recovery is involved", () => {
+    const root: EnginePrincipal = {
+      type: 'Root',
+      arn: rootOf(ACCT),
+      identityArn: rootOf(ACCT),
+      accountId: ACCT,
+    };
+    const l = layerOf(
+      authorize(
+        input(request(root, 's3:PutBucketPolicy', BUCKET_ARN), {
+          bucketPolicy: known(bucketPolicy(allow('s3:GetObject', OBJ, { Principal: '*' }))),
+        }),
+      ),
+      'bucket-policy',
+    );
+    expect(l.result).toBe('implicitly-denied');
+    expect(l.rule).toBeUndefined();
+  });
+
+  it('a bucket policy granting another account: for a caller of that account the note says it allows (cross-account grants are not delegations)', () => {
+    const r = authorize(
+      input(request(foreign), {
+        ...idGet,
+        bucketPolicy: known(bucketPolicy(allow('s3:GetObject', OBJ, { Principal: { AWS: rootOf(OTHER) } }))),
+      }),
+    );
+    expect(r.decision).toBe('allowed');
+    expect(layerOf(r, 'bucket-policy').note).toBe('bucket-policy #1 allows s3:GetObject');
+  });
+
+  it('a request that is not for a bucket or an object: the S3 layers do not apply', () => {
+    const r = authorize(
+      input(
+        { ...request(role, 's3:ListAllMyBuckets', '*') },
+        { identityPolicies: known([identity(allow('s3:*'))]), s3: null },
+      ),
+    );
+    expect(r.decision).toBe('allowed');
+    for (const id of ['acl', 'block-public-access', 'object-ownership'] as const)
+      expect(layerOf(r, id)).toMatchObject({
+        result: 'not-applicable',
+        note: 'not an S3 bucket or object request',
+      });
+  });
+
+  it('IgnorePublicAcls at two levels: both are named', () => {
+    const r = authorize(
+      input(
+        request(anonymous),
+        {},
+        {
+          ownership: known('ObjectWriter'),
+          objectAcl: known(ownerAcl(ALL_USERS)),
+          accountPublicAccessBlock: known({ IgnorePublicAcls: true }),
+          bucketPublicAccessBlock: known({ IgnorePublicAcls: true }),
+        },
+      ),
+    );
+    expect(layerOf(r, 'block-public-access').note).toBe(
+      'IgnorePublicAcls (account, bucket) ignores the ACL grant to a public group',
+    );
+  });
+
+  it("an object ACL with the caller's own grant and a public one: unread Block Public Access settings are reported, the own grant still allows", () => {
+    const r = authorize(
+      input(
+        request(role),
+        {},
+        {
+          ownership: known('ObjectWriter'),
+          objectAcl: known(ownerAcl(ALL_USERS)),
+          accountPublicAccessBlock: unknown('accessDenied'),
+        },
+      ),
+    );
+    expect(layerOf(r, 'block-public-access')).toMatchObject({
+      result: 'unknown',
+      note: 'some Block Public Access settings could not be read',
+    });
+  });
+
+  it('an object ACL that could not be read and an Object Ownership setting that could not be read: ownership is undecided', () => {
+    const r = authorize(
+      input(request(role), idGet, { ownership: unknown('accessDenied'), objectAcl: unknown('accessDenied') }),
+    );
+    expect(layerOf(r, 'object-ownership').result).toBe('unknown');
+  });
+});
