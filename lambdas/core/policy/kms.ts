@@ -47,15 +47,21 @@ const sameAccountOf = (req: EngineRequest): Tri => {
   return a === null || b === null ? 'unknown' : a === b;
 };
 
+/**
+ * Whether the encryption context meets the grant's constraints. In a grant constraint the key of each pair is not
+ * case sensitive, its value is: https://docs.aws.amazon.com/kms/latest/APIReference/API_GrantConstraints.html
+ */
 function contextMatches(grant: KmsGrant, ec: Readonly<Record<string, string>>): boolean {
+  const byKey = new Map(Object.entries(ec).map(([k, v]) => [k.toLowerCase(), v]));
+  const has = (k: string, v: string) => byKey.get(k.toLowerCase()) === v;
   const eq = grant.Constraints?.EncryptionContextEquals;
   if (eq) {
-    const keys = Object.keys(eq);
-    if (keys.length !== Object.keys(ec).length) return false;
-    if (!keys.every((k) => ec[k] === eq[k])) return false;
+    const pairs = Object.entries(eq);
+    if (pairs.length !== Object.keys(ec).length) return false;
+    if (!pairs.every(([k, v]) => has(k, v))) return false;
   }
   const sub = grant.Constraints?.EncryptionContextSubset;
-  if (sub && !Object.entries(sub).every(([k, v]) => ec[k] === v)) return false;
+  if (sub && !Object.entries(sub).every(([k, v]) => has(k, v))) return false;
   return true;
 }
 

@@ -10,6 +10,7 @@ import type {
   AuthorizationInput,
   EnginePrincipal,
   EngineRequest,
+  KmsAuthorizationInput,
 } from '../../../../lambdas/core/policy/types';
 
 export const ACCT = '111122223333';
@@ -153,3 +154,45 @@ export const bucketPolicy = (...statements: Stmt[]): NamedPolicy =>
   policy('bucket-policy', 'bucket-policy', ...statements);
 export const identity = (...statements: Stmt[]): NamedPolicy =>
   policy('AppPolicy', 'identity-managed', ...statements);
+
+/** The customer managed key of the KMS tests, and the encryption context S3 uses for an object. */
+export const KEY = `arn:aws:kms:us-east-1:${ACCT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+export const EC = { 'aws:s3:arn': 'arn:aws:s3:::my-bucket/k' };
+export const keyPolicy = (...s: Stmt[]): NamedPolicy => policy('key-policy', 'kms-key-policy', ...s);
+/** The default key policy statement: the account's IAM policies decide. */
+export const trustAccount = (acct: string): Stmt =>
+  allow('kms:*', '*', { Sid: 'EnableIAM', Principal: { AWS: `arn:aws:iam::${acct}:root` } });
+
+/** A kms:Decrypt of a customer managed key of ACCT whose policy trusts ACCT; override what a case needs. */
+export function kmsInput(
+  principal: EnginePrincipal = roleSession(),
+  over: Partial<KmsAuthorizationInput> = {},
+): KmsAuthorizationInput {
+  return {
+    request: {
+      principal,
+      action: 'kms:Decrypt',
+      resource: KEY,
+      resourceAccountId: ACCT,
+      context: {
+        values: {
+          'aws:PrincipalArn': principal.identityArn as string,
+          'kms:EncryptionContext:aws:s3:arn': EC['aws:s3:arn'],
+        },
+        absent: [],
+        otherKeys: 'absent',
+      },
+    },
+    keyPolicy: known(keyPolicy(trustAccount(ACCT))),
+    grants: known([]),
+    identityPolicies: known([]),
+    permissionsBoundary: known(null),
+    sessionPolicy: known(null),
+    scpLevels: known(null),
+    rcpLevels: known(null),
+    encryptionContext: EC,
+    keyManager: 'CUSTOMER',
+    keyState: 'Enabled',
+    ...over,
+  };
+}

@@ -7,7 +7,7 @@
  * GRANTS = https://docs.aws.amazon.com/kms/latest/developerguide/grants.html
  * RCPKMS = https://docs.aws.amazon.com/kms/latest/developerguide/resource-control-policies.html
  */
-import { known, unknown, type KmsGrant, type NamedPolicy } from '../../../../lambdas/core/model';
+import { known, unknown, type KmsGrant } from '../../../../lambdas/core/model';
 import {
   authorizeKms,
   type AuthorizationResult,
@@ -15,46 +15,25 @@ import {
   type LayerId,
   type LayerOutcome,
 } from '../../../../lambdas/core/policy';
-import { ACCT, OTHER, allow, deny, identity, orgPath, policy, roleSession, type Stmt } from './fixtures';
+import {
+  ACCT,
+  EC,
+  KEY,
+  OTHER,
+  allow,
+  deny,
+  identity,
+  keyPolicy,
+  kmsInput,
+  orgPath,
+  policy,
+  roleSession,
+  trustAccount,
+} from './fixtures';
 
-const KEY = `arn:aws:kms:us-east-1:${ACCT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const role = roleSession();
 const foreign = roleSession(OTHER, 'Partner');
-const EC = { 'aws:s3:arn': 'arn:aws:s3:::my-bucket/k' };
-const keyPolicy = (...s: Stmt[]): NamedPolicy => policy('key-policy', 'kms-key-policy', ...s);
-const trustAccount = (acct: string) =>
-  allow('kms:*', '*', { Sid: 'EnableIAM', Principal: { AWS: `arn:aws:iam::${acct}:root` } });
 const idDecrypt = identity(allow('kms:Decrypt', KEY));
-
-function kmsInput(principal = role, over: Partial<KmsAuthorizationInput> = {}): KmsAuthorizationInput {
-  return {
-    request: {
-      principal,
-      action: 'kms:Decrypt',
-      resource: KEY,
-      resourceAccountId: ACCT,
-      context: {
-        values: {
-          'aws:PrincipalArn': principal.identityArn as string,
-          'kms:EncryptionContext:aws:s3:arn': EC['aws:s3:arn'],
-        },
-        absent: [],
-        otherKeys: 'absent',
-      },
-    },
-    keyPolicy: known(keyPolicy(trustAccount(ACCT))),
-    grants: known([]),
-    identityPolicies: known([]),
-    permissionsBoundary: known(null),
-    sessionPolicy: known(null),
-    scpLevels: known(null),
-    rcpLevels: known(null),
-    encryptionContext: EC,
-    keyManager: 'CUSTOMER',
-    keyState: 'Enabled',
-    ...over,
-  };
-}
 
 interface Case {
   readonly name: string;

@@ -1,0 +1,372 @@
+/**
+ * The KMS call S3 makes for SSE-KMS: what the key policy and grants layers tell the user.
+ * GRANTS = https://docs.aws.amazon.com/kms/latest/developerguide/grants.html
+ * CONSTRAINTS = https://docs.aws.amazon.com/kms/latest/APIReference/API_GrantConstraints.html ("in a grant
+ *   constraint, the key in each key-value pair is not case sensitive, but the value is case sensitive")
+ * KEYPOL = https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam
+ * MANAGED = https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-key
+ * KEYSTATE = https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html
+ */
+import { known, unknown, type KmsGrant } from '../../../../lambdas/core/model';
+import { authorizeKms, type AuthorizationResult, type LayerId } from '../../../../lambdas/core/policy';
+import {
+  ACCT,
+  EC,
+  KEY,
+  OTHER,
+  allow,
+  identity,
+  keyPolicy,
+  kmsInput,
+  roleSession,
+  service,
+  trustAccount,
+} from './fixtures';
+
+const role = roleSession();
+const foreign = roleSession(OTHER, 'Partner');
+const layerOf = (r: AuthorizationResult, id: LayerId) => {
+  const l = r.layers.find((x) => x.layer === id);
+  if (!l) throw new Error(`no ${id} layer`);
+  return l;
+};
+const grant = (over: Partial<KmsGrant> = {}): KmsGrant => ({
+  GranteePrincipal: role.identityArn as string,
+  Operations: ['Decrypt', 'GenerateDataKey'],
+  Name: 'g1',
+  ...over,
+});
+const noKeyPolicyAllow = { keyPolicy: known(keyPolicy()) };
+
+describe('KMS grants (GRANTS, CONSTRAINTS)', () => {
+  it('a grant that allows names itself, its grantee and the operation', () => {
+    const r = authorizeKms(kmsInput(role, { ...noKeyPolicyAllow, grants: known([grant()]) }));
+    expect(r.decision).toBe('allowed');
+    expect(layerOf(r, 'kms-grants')).toMatchObject({
+      result: 'allowed',
+      note: `grant g1 gives ${role.identityArn} kms:Decrypt`,
+    });
+  });
+
+  it('a grant without a name is named by its id, else by its position', () => {
+    const byId = authorizeKms(
+      kmsInput(role, { ...noKeyPolicyAllow, grants: known([grant({ Name: undefined, GrantId: 'abc123' })]) }),
+    );
+    expect(layerOf(byId, 'kms-grants').note).toMatch(/^grant abc123 gives/);
+    const byPosition = authorizeKms(
+      kmsInput(role, {
+        ...noKeyPolicyAllow,
+        grants: known([
+          grant({ GranteePrincipal: 'arn:aws:iam::999999999999:role/X' }),
+          grant({ Name: undefined }),
+        ]),
+      }),
+    );
+    expect(layerOf(byPosition, 'kms-grants').note).toMatch(/^grant #2 gives/);
+  });
+
+  it('operation names in a grant are matched whatever their case', () => {
+    const r = authorizeKms(
+      kmsInput(role, { ...noKeyPolicyAllow, grants: known([grant({ Operations: ['decrypt'] })]) }),
+    );
+    expect(r.decision).toBe('allowed');
+  });
+
+  it('a grant to the session ARN of the caller allows', () => {
+    const r = authorizeKms(
+      kmsInput(role, {
+        ...noKeyPolicyAllow,
+        grants: known([grant({ GranteePrincipal: role.arn as string })]),
+      }),
+    );
+    expect(r.decision).toBe('allowed');
+  });
+
+  it("a grant to the caller's account needs the account's IAM policies to allow too", () => {
+    const toAccount = known([grant({ GranteePrincipal: `arn:aws:iam::${ACCT}:root` })]);
+    const without = authorizeKms(kmsInput(role, { ...noKeyPolicyAllow, grants: toAccount }));
+    expect(without.decision).toBe('implicitly-denied');
+    const withIam = authorizeKms(
+      kmsInput(role, {
+        ...noKeyPolicyAllow,
+        grants: toAccount,
+        identityPolicies: known([identity(allow('kms:Decrypt', KEY))]),
+      }),
+    );
+    expect(withIam.decision).toBe('allowed');
+    expect(layerOf(withIam, 'kms-grants').result).toBe('allowed');
+    const byId = authorizeKms(
+      kmsInput(role, {
+        ...noKeyPolicyAllow,
+        grants: known([grant({ GranteePrincipal: ACCT })]),
+        identityPolicies: known([identity(allow('kms:Decrypt', KEY))]),
+      }),
+    );
+    expect(byId.decision).toBe('allowed');
+  });
+
+  it("a grant to the caller's account when its IAM policies could not be read: the grant may allow", () => {
+    const r = authorizeKms(
+      kmsInput(role, {
+        ...noKeyPolicyAllow,
+        grants: known([grant({ GranteePrincipal: `arn:aws:iam::${ACCT}:root` })]),
+        identityPolicies: unknown('accessDenied'),
+      }),
+    );
+    expect(r.decision).toBe('unknown');
+    expect(layerOf(r, 'kms-grants')).toMatchObject({
+      result: 'unknown',
+      note: 'a grant to the account needs its IAM policies to allow too',
+      missing: ['the identity-based policies, boundary or session policy'],
+    });
+  });
+
+  it('a key without grants: the grants layer says so', () => {
+    const r = authorizeKms(kmsInput(role, noKeyPolicyAllow));
+    expect(layerOf(r, 'kms-grants')).toMatchObject({
+      result: 'implicitly-denied',
+      note: 'the key has no grants',
+    });
+  });
+
+  it('grants to other principals only: the layer says no grant names the caller', () => {
+    const r = authorizeKms(
+      kmsInput(role, {
+        ...noKeyPolicyAllow,
+        grants: known([grant({ GranteePrincipal: 'arn:aws:iam::999999999999:role/X' })]),
+      }),
+    );
+    expect(layerOf(r, 'kms-grants').note).toBe(`no grant names ${role.identityArn}`);
+  });
+
+  it('a grant without the operation names the missing operation without its kms: prefix', () => {
+    const r = authorizeKms(
+      kmsInput(role, { ...noKeyPolicyAllow, grants: known([grant({ Operations: ['Encrypt'] })]) }),
+    );
+    expect(layerOf(r, 'kms-grants').note).toBe(`grant g1 to ${role.identityArn} does not include Decrypt`);
+  });
+
+  it('the first near miss is the one reported', () => {
+    const r = authorizeKms(
+      kmsInput(role, {
+        ...noKeyPolicyAllow,
+        grants: known([grant({ Operations: ['Encrypt'] }), grant({ Name: 'g2', Operations: ['Sign'] })]),
+      }),
+    );
+    expect(layerOf(r, 'kms-grants').note).toMatch(/^grant g1 /);
+  });
+
+  it('EncryptionContextEquals needs exactly the same pairs: an extra pair in the request does not match', () => {
+    const r = authorizeKms(
+      kmsInput(role, {
+        ...noKeyPolicyAllow,
+        grants: known([grant({ Constraints: { EncryptionContextEquals: EC } })]),
+        encryptionContext: { ...EC, extra: 'x' },
+      }),
+    );
+    expect(r.decision).toBe('implicitly-denied');
+    expect(layerOf(r, 'kms-grants').note).toBe(
+      'grant g1 to arn:aws:iam::111122223333:role/App: its encryption-context constraint does not match {"aws:s3:arn":"arn:aws:s3:::my-bucket/k","extra":"x"}',
+    );
+  });
+
+  it('EncryptionContextEquals with the same pairs allows', () => {
+    const r = authorizeKms(
+      kmsInput(role, {
+        ...noKeyPolicyAllow,
+        grants: known([grant({ Constraints: { EncryptionContextEquals: EC } })]),
+      }),
+    );
+    expect(r.decision).toBe('allowed');
+  });
+
+  it('EncryptionContextSubset: every pair of the constraint must be in the request, with the same value', () => {
+    const r = authorizeKms(
+      kmsInput(role, {
+        ...noKeyPolicyAllow,
+        grants: known([grant({ Constraints: { EncryptionContextSubset: { ...EC, dept: 'a' } } })]),
+      }),
+    );
+    expect(r.decision).toBe('implicitly-denied');
+    const caseOfValue = authorizeKms(
+      kmsInput(role, {
+        ...noKeyPolicyAllow,
+        grants: known([
+          grant({ Constraints: { EncryptionContextSubset: { 'aws:s3:arn': 'ARN:AWS:S3:::MY-BUCKET/K' } } }),
+        ]),
+      }),
+    );
+    expect(caseOfValue.decision).toBe('implicitly-denied');
+  });
+
+  it('the keys of a grant constraint are not case sensitive (CONSTRAINTS)', () => {
+    const subset = authorizeKms(
+      kmsInput(role, {
+        ...noKeyPolicyAllow,
+        grants: known([
+          grant({ Constraints: { EncryptionContextSubset: { 'AWS:S3:ARN': EC['aws:s3:arn'] } } }),
+        ]),
+      }),
+    );
+    expect(subset.decision).toBe('allowed');
+    const equals = authorizeKms(
+      kmsInput(role, {
+        ...noKeyPolicyAllow,
+        grants: known([
+          grant({ Constraints: { EncryptionContextEquals: { 'AWS:S3:Arn': EC['aws:s3:arn'] } } }),
+        ]),
+      }),
+    );
+    expect(equals.decision).toBe('allowed');
+  });
+
+  it('grants that could not be read do not matter when the key policy already allows', () => {
+    const r = authorizeKms(
+      kmsInput(role, {
+        identityPolicies: known([identity(allow('kms:Decrypt', KEY))]),
+        grants: unknown('accessDenied', undefined, 'kms:ListGrants'),
+      }),
+    );
+    expect(r.decision).toBe('allowed');
+    expect(layerOf(r, 'kms-grants')).toMatchObject({
+      result: 'not-applicable',
+      note: 'the key policy allows: no grant is needed',
+    });
+  });
+
+  it('grants that could not be read, with no other allow: unknown, naming the permission needed', () => {
+    const r = authorizeKms(
+      kmsInput(role, { ...noKeyPolicyAllow, grants: unknown('accessDenied', undefined, 'kms:ListGrants') }),
+    );
+    expect(r.decision).toBe('unknown');
+    expect(layerOf(r, 'kms-grants')).toMatchObject({
+      result: 'unknown',
+      note: 'could not read the grants of the KMS key (accessDenied, needs kms:ListGrants)',
+    });
+  });
+
+  it('grants that could not be read do not make a disabled key usable: it stays denied', () => {
+    const r = authorizeKms(kmsInput(role, { keyState: 'Disabled', grants: unknown('accessDenied') }));
+    expect(r.decision).toBe('explicitly-denied');
+  });
+
+  it('for a key the caller cannot use, grants do not apply', () => {
+    const r = authorizeKms(kmsInput(role, { keyState: 'Disabled', grants: known([grant()]) }));
+    expect(layerOf(r, 'kms-grants')).toMatchObject({
+      result: 'not-applicable',
+      note: 'the key cannot be used by this caller',
+    });
+    expect(r.decision).toBe('explicitly-denied');
+  });
+});
+
+describe('the key state and AWS managed keys (KEYSTATE, MANAGED)', () => {
+  it('a disabled key: KMS refuses, and the note names the state', () => {
+    const r = authorizeKms(kmsInput(role, { keyState: 'Disabled' }));
+    expect(layerOf(r, 'kms-key-policy')).toMatchObject({
+      result: 'explicitly-denied',
+      note: 'the key is Disabled: KMS refuses cryptographic operations with it',
+    });
+  });
+
+  it('a key whose state is not known is never allowed, and the key state is listed as missing', () => {
+    const r = authorizeKms(
+      kmsInput(role, { keyState: null, identityPolicies: known([identity(allow('kms:Decrypt', KEY))]) }),
+    );
+    expect(r.decision).toBe('unknown');
+    expect(layerOf(r, 'kms-key-policy').missing).toEqual(['the key state']);
+  });
+
+  it('an AWS managed key whose policy was not read: its AWS-set policy lets principals of its account use it through S3', () => {
+    const r = authorizeKms(
+      kmsInput(role, {
+        keyManager: 'AWS',
+        keyPolicy: unknown('accessDenied'),
+        request: {
+          ...kmsInput(role).request,
+          context: {
+            values: {
+              'aws:PrincipalArn': role.identityArn as string,
+              'kms:ViaService': 's3.us-east-1.amazonaws.com',
+            },
+            absent: [],
+            otherKeys: 'absent',
+          },
+        },
+        identityPolicies: known([identity(allow('kms:Decrypt', KEY))]),
+      }),
+    );
+    expect(r.decision).toBe('allowed');
+    expect(layerOf(r, 'kms-key-policy')).toMatchObject({
+      result: 'allowed',
+      rule: 'aws-managed-key',
+      note: `AWS managed key: its key policy, set by AWS, lets every principal of account ${ACCT} use it through s3.us-east-1.amazonaws.com`,
+    });
+  });
+
+  it('an AWS managed key whose policy was not read, called without kms:ViaService: not decided by that rule', () => {
+    const r = authorizeKms(
+      kmsInput(role, {
+        keyManager: 'AWS',
+        keyPolicy: unknown('accessDenied'),
+        identityPolicies: known([identity(allow('kms:Decrypt', KEY))]),
+      }),
+    );
+    expect(r.decision).toBe('unknown');
+    expect(layerOf(r, 'kms-key-policy').rule).toBeUndefined();
+  });
+
+  it('an AWS managed key used from another account: denied by the rule, even when its policy was not read', () => {
+    const r = authorizeKms(
+      kmsInput(foreign, {
+        keyManager: 'AWS',
+        keyPolicy: unknown('accessDenied'),
+        identityPolicies: known([identity(allow('kms:Decrypt', KEY))]),
+      }),
+    );
+    expect(r.decision).toBe('implicitly-denied');
+    expect(layerOf(r, 'kms-key-policy')).toMatchObject({
+      result: 'implicitly-denied',
+      rule: 'aws-managed-key',
+      note: 'an AWS managed key cannot be used from another account',
+    });
+  });
+
+  it('an AWS managed key and a caller whose account is not known: undecided, never allowed', () => {
+    const r = authorizeKms(
+      kmsInput(
+        { ...role, accountId: null },
+        { keyManager: 'AWS', identityPolicies: known([identity(allow('kms:Decrypt', KEY))]) },
+      ),
+    );
+    expect(r.decision).toBe('unknown');
+  });
+
+  it('a customer managed key used from another account needs the key policy to trust that account', () => {
+    const r = authorizeKms(
+      kmsInput(foreign, {
+        keyPolicy: known(keyPolicy(trustAccount(OTHER))),
+        identityPolicies: known([identity(allow('kms:Decrypt', KEY))]),
+      }),
+    );
+    expect(r.decision).toBe('allowed');
+  });
+});
+
+describe('an AWS service calling KMS: the key policy grants to that service are noted', () => {
+  it('a service caller gets the note, an IAM caller does not', () => {
+    const pol = known(
+      keyPolicy(allow('kms:Decrypt', '*', { Sid: 'Cf', Principal: { Service: 'cloudfront.amazonaws.com' } })),
+    );
+    const svc = authorizeKms(
+      kmsInput(service('cloudfront.amazonaws.com'), {
+        keyPolicy: pol,
+        identityPolicies: null,
+        permissionsBoundary: null,
+        sessionPolicy: null,
+      }),
+    );
+    expect(svc.service).toMatchObject({ service: 'cloudfront.amazonaws.com', policy: 'kms-key-policy' });
+    expect('service' in authorizeKms(kmsInput(role, { keyPolicy: pol }))).toBe(false);
+  });
+});
