@@ -130,6 +130,14 @@ describe('clip', () => {
     expect(clip('abcdef', 5, '~')).toBe('abcd~');
   });
 
+  it('never cuts a character in half, whichever plane it is from: U+10000 and U+10FFFD are kept whole or left out whole', () => {
+    // both are written as two UTF-16 halves; the first half of U+10000 is the lowest possible (D800), of U+10FFFD the highest (DBFF)
+    for (const ch of ['\u{10000}', '\u{10FFFD}', '🔥']) {
+      expect(clip(`ab${ch}cdef`, 6)).toBe('ab...');
+      expect(clip(`ab${ch}cdef`, 7)).toBe(`ab${ch}...`);
+    }
+  });
+
   it('with no room beyond the marker, returns as much of the marker as fits', () => {
     expect(clip('abcdef', 3)).toBe('...');
     expect(clip('abcdef', 2)).toBe('..');
