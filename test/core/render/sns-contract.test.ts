@@ -189,6 +189,12 @@ describe('the SNS e-mail', () => {
     );
   });
 
+  it('a repeat count below one is no repeat: nothing is said about it', () => {
+    for (const repeatCount of [0, -1, -5]) {
+      expect(renderSnsMessage(base, { repeatCount, since: 't0' })).toBe(renderSnsMessage(base));
+    }
+  });
+
   it('a blank line after the headline, then the verdict', () => {
     const l = lines(renderSnsMessage(base));
     expect(l[1]).toBe('');
