@@ -139,6 +139,11 @@ describe('recordLine: what the record itself says', () => {
     expect(recordLine(withRecord(errorCode(), [transport({ detail })]))).toContain('in a 1.11 record');
   });
 
+  it('reads the whole version number, however many digits each part has', () => {
+    const detail = 'likely plain HTTP: the record (eventVersion 10.2) has no tlsDetails';
+    expect(recordLine(withRecord(errorCode(), [transport({ detail })]))).toContain('in a 10.2 record');
+  });
+
   it('says nothing for evidence that is not about the transport, or that the record states outright', () => {
     const network = transport({ kind: 'network' });
     const confirmed = transport({ confidence: 'confirmed' });

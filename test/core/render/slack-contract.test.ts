@@ -270,6 +270,12 @@ describe('Slack: the head of the message', () => {
     );
     expect(sections(renderSlack(base, { repeatCount: 0 })).some((t) => t.includes(':repeat:'))).toBe(false);
   });
+
+  it('a repeat count below one is no repeat: no line, no footer note, nothing in the notification text', () => {
+    for (const repeatCount of [0, -1, -5]) {
+      expect(renderSlack(base, { repeatCount, since: 't0' })).toEqual(renderSlack(base));
+    }
+  });
 });
 
 describe('Slack: the request fields', () => {

@@ -130,6 +130,14 @@ describe('clip', () => {
     expect(clip('abcdef', 5, '~')).toBe('abcd~');
   });
 
+  it('never cuts a character in half, whichever plane it is from: U+10000 and U+10FFFD are kept whole or left out whole', () => {
+    // both are written as two UTF-16 halves; the first half of U+10000 is the lowest possible (D800), of U+10FFFD the highest (DBFF)
+    for (const ch of ['\u{10000}', '\u{10FFFD}', '🔥']) {
+      expect(clip(`ab${ch}cdef`, 6)).toBe('ab...');
+      expect(clip(`ab${ch}cdef`, 7)).toBe(`ab${ch}...`);
+    }
+  });
+
   it('with no room beyond the marker, returns as much of the marker as fits', () => {
     expect(clip('abcdef', 3)).toBe('...');
     expect(clip('abcdef', 2)).toBe('..');
@@ -179,6 +187,12 @@ describe('the SNS e-mail', () => {
     expect(lines(renderSnsMessage(base, { repeatCount: 3, since: 'a\nb' }))[1]).toBe(
       'Seen 3 more times since a\\nb.',
     );
+  });
+
+  it('a repeat count below one is no repeat: nothing is said about it', () => {
+    for (const repeatCount of [0, -1, -5]) {
+      expect(renderSnsMessage(base, { repeatCount, since: 't0' })).toBe(renderSnsMessage(base));
+    }
   });
 
   it('a blank line after the headline, then the verdict', () => {

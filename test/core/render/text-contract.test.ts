@@ -347,6 +347,12 @@ describe("text: AWS's own message and the simulator", () => {
     expect(coloured(disagrees)).toContain(`${red('AWS message disagrees')}: ${note}`);
   });
 
+  it('--verbose shows no AWS message line when AWS said nothing to note and nothing disagrees', () => {
+    const silent = makeFinding({ awsMessage: { ...base.awsMessage, agreesWithEvaluation: true } });
+    expect(text(silent, true)).not.toContain('AWS message');
+    expect(text(base, true)).not.toContain('AWS message');
+  });
+
   it('a disagreeing message without a note names its kind and policy type', () => {
     const kindOnly = makeFinding({
       awsMessage: {
