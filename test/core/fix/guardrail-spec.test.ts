@@ -292,6 +292,14 @@ describe('a guardrail fix when what denies is not fully known', () => {
     );
   });
 
+  it('only likely when the caller might be denied by this Deny but the decision is not known', () => {
+    const { input, view } = denialIn(request, facts, 'permissions-boundary');
+    expect(guardrailDeny(input, { ...view, certain: false }, base())).toMatchObject({
+      status: 'deny',
+      confidence: 'likely',
+    });
+  });
+
   it('a Deny whose statement the trace does not list: "the Deny statement", nothing patched even with the policy at hand', () => {
     const { input, view } = denialIn(request, facts, 'permissions-boundary');
     const [hit] = view.explicit;
