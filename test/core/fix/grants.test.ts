@@ -120,6 +120,19 @@ describe('identityAllowFix', () => {
     expect(fix.verified).toBe(false);
   });
 
+  it('for a caller with no identity facts at all (no principal gathered), is not verified and still printed', () => {
+    const input = inputOf(A);
+    const fix = identityAllowFix(
+      { ...input, facts: { ...input.facts, principal: null } },
+      [need('s3:GetObject')],
+      's',
+    );
+    expect(fix.verified).toBe(false);
+    expect(fix.commands).toEqual([
+      `aws iam put-role-policy --role-name AppRole --policy-name ${FIX_POLICY_NAME} --policy-document file://policy.json`,
+    ]);
+  });
+
   it('for a caller of another account, is verified on its identity policy but names the bucket side that still gives no allow', () => {
     const fix = identityAllowFix(inputOf(B), [need('s3:GetObject')], 's');
     expect(fix.verified).toBe(true);
