@@ -224,3 +224,51 @@ describe('the settling read is safe to paste', () => {
     );
   });
 });
+
+// The prior order follows AWS's troubleshooting guide
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html); a cross-account request needs
+// the bucket side too (https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-walkthroughs-managing-access-example2.html)
+// and RCPs are the bucket owner's perimeter (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html).
+describe('with nothing read at all, the whole list of what is possible', () => {
+  const order = (f: { rootCauses: readonly { id: string; confidence: string }[] }) =>
+    f.rootCauses.map((c) => [c.id, c.confidence]);
+
+  it("same account: the message's cause (likely), the other causes it names, then the rest in the order they occur in practice", () => {
+    const { finding } = explain(scenarioEvent('NoS3Role has no S3 permissions at all'), emptyView);
+    expect(order(finding)).toEqual([
+      ['identity-policy-no-allow', 'likely'],
+      ['resource-arn-mismatch', 'possible'],
+      ['missing-object-no-list', 'possible'],
+      ['bucket-policy-explicit-deny', 'possible'],
+      ['kms-key-access', 'possible'],
+      ['object-ownership-acl', 'possible'],
+      ['identity-policy-explicit-deny', 'possible'],
+      ['block-public-access', 'possible'],
+      ['permissions-boundary', 'possible'],
+      ['scp-deny', 'possible'],
+      ['rcp-deny', 'possible'],
+      ['session-policy', 'possible'],
+    ]);
+  });
+
+  it('cross-account, generic "Access Denied": the missing bucket-side grant first, and RCPs before SCPs', () => {
+    const { finding } = explain(scenarioEvent('PartnerReader reads outside the shared/ prefix'), emptyView);
+    expect(finding.request.errorMessage).toBe('Access Denied');
+    expect(order(finding)).toEqual([
+      ['cross-account-no-bucket-grant', 'possible'],
+      ['bucket-policy-explicit-deny', 'possible'],
+      ['identity-policy-no-allow', 'possible'],
+      ['resource-arn-mismatch', 'possible'],
+      ['kms-key-access', 'possible'],
+      ['missing-object-no-list', 'possible'],
+      ['object-ownership-acl', 'possible'],
+      ['requester-pays', 'possible'],
+      ['identity-policy-explicit-deny', 'possible'],
+      ['block-public-access', 'possible'],
+      ['permissions-boundary', 'possible'],
+      ['rcp-deny', 'possible'],
+      ['scp-deny', 'possible'],
+      ['session-policy', 'possible'],
+    ]);
+  });
+});
