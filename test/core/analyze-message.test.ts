@@ -122,5 +122,9 @@ describe('what the finding says about the message', () => {
       ['identity-policy-no-allow', 'likely'],
     ]);
     expect(finding.rootCauses[0]!.evidence[0]).toMatchObject({ layer: 'scp-deny', policy: scp });
+    // the layer was read and found not to deny: the cause never claims it could not be evaluated
+    expect(finding.rootCauses[0]!.explanation).toBe(
+      `AWS's own error message says the request was denied by an explicit deny in a service control policy (${scp}). The facts read here say this layer does not deny (they may be stale or incomplete), so the statement that decided is not known.`,
+    );
   });
 });
