@@ -6,10 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSnapshot, SnapshotView } from '../../lambdas/adapters/snapshot';
-import { analyze, closeness, evaluateNeeds, priorOrder, PRIOR } from '../../lambdas/core/analyze';
+import { analyze, closeness, evaluateNeeds, priorOrder, PRIOR, rankCauses } from '../../lambdas/core/analyze';
 import { toAccessRequest } from '../../lambdas/core/event/request';
 import { CHECKERS } from '../../lambdas/core/checkers';
-import { ROOT_CAUSE_IDS } from '../../lambdas/core/model';
+import { ROOT_CAUSE_IDS, type RootCause } from '../../lambdas/core/model';
 import { renderText } from '../../lambdas/core/render/text';
 import { emptyView, exampleView, explain, ROOT, scenarioEvent } from './checkers/helpers';
 
@@ -269,6 +269,64 @@ describe('with nothing read at all, the whole list of what is possible', () => {
       ['rcp-deny', 'possible'],
       ['scp-deny', 'possible'],
       ['session-policy', 'possible'],
+    ]);
+  });
+});
+
+describe('rankCauses on its own (what the ranking knows may be only the engine decisions)', () => {
+  const possible = (id: string): RootCause =>
+    ({
+      id,
+      confidence: 'possible',
+      title: id,
+      explanation: '',
+      evidence: [],
+      fix: { summary: '', commands: [], verified: false },
+      change: null,
+    }) as unknown as RootCause;
+  const ids = (causes: readonly RootCause[]) => causes.map((c) => c.id);
+
+  it('with no message, hints or checker closeness, possible causes follow how often they occur', () => {
+    const causes = ['session-policy', 'scp-deny', 'rcp-deny', 'bucket-policy-explicit-deny'].map(possible);
+    expect(ids(rankCauses(causes, { evaluations: [] }))).toEqual([
+      'bucket-policy-explicit-deny',
+      'scp-deny',
+      'rcp-deny',
+      'session-policy',
+    ]);
+  });
+
+  it('a cross-account request puts the bucket-side grant first and RCPs before SCPs', () => {
+    const causes = [
+      'scp-deny',
+      'rcp-deny',
+      'bucket-policy-explicit-deny',
+      'cross-account-no-bucket-grant',
+    ].map(possible);
+    expect(ids(rankCauses(causes, { evaluations: [], crossAccount: true }))).toEqual([
+      'cross-account-no-bucket-grant',
+      'bucket-policy-explicit-deny',
+      'rcp-deny',
+      'scp-deny',
+    ]);
+  });
+
+  it("the message's causes, then the record's hints, come before the prior", () => {
+    const causes = ['bucket-policy-explicit-deny', 'session-policy', 'scp-deny'].map(possible);
+    expect(
+      ids(rankCauses(causes, { evaluations: [], pointed: ['scp-deny'], hinted: ['session-policy'] })),
+    ).toEqual(['scp-deny', 'session-policy', 'bucket-policy-explicit-deny']);
+  });
+
+  it('a cause the checker says came closest (0) comes before one whose layer was only read (1)', () => {
+    const causes = ['bucket-policy-explicit-deny', 'session-policy'].map(possible);
+    const checkerCloseness = new Map([
+      ['bucket-policy-explicit-deny', 1],
+      ['session-policy', 0],
+    ] as const);
+    expect(ids(rankCauses(causes, { evaluations: [], checkerCloseness }))).toEqual([
+      'session-policy',
+      'bucket-policy-explicit-deny',
     ]);
   });
 });
