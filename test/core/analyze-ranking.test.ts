@@ -330,3 +330,43 @@ describe('rankCauses on its own (what the ranking knows may be only the engine d
     ]);
   });
 });
+
+describe('closeness from the engine layers (0 only unknown facts stand between, 1 read but undecided, 2 not read)', () => {
+  type Evals = Parameters<typeof closeness>[1];
+  const evals = (...layers: Record<string, unknown>[]): Evals =>
+    [{ need: { action: 's3:GetObject' }, result: { decision: 'unknown', layers } }] as unknown as Evals;
+  const statement = (effect: 'Allow' | 'Deny', matched: boolean | 'unknown') => ({ effect, matched });
+  const policy = (...statements: Record<string, unknown>[]) => ({ policy: { name: 'p' }, statements });
+
+  it('Block Public Access voiding every grant that could apply (leansDeny) is closest', () => {
+    expect(
+      closeness(
+        'block-public-access',
+        evals({ layer: 'block-public-access', result: 'unknown', policies: [], leansDeny: true }),
+      ),
+    ).toBe(0);
+  });
+
+  it('a Deny statement matching on everything known is closest; an undecided Allow in a read policy is 1', () => {
+    const layer = (...statements: Record<string, unknown>[]) => ({
+      layer: 'session-policy',
+      result: 'unknown',
+      policies: [policy(...statements)],
+    });
+    expect(
+      closeness('session-policy', evals(layer(statement('Allow', 'unknown'), statement('Deny', 'unknown')))),
+    ).toBe(0);
+    expect(
+      closeness('session-policy', evals(layer(statement('Allow', 'unknown'), statement('Deny', false)))),
+    ).toBe(1);
+    expect(closeness('session-policy', evals(layer(statement('Deny', true))))).toBe(1);
+  });
+
+  it("only the cause's own layers count, and only while they are unknown", () => {
+    const deny = { layer: 'scp', result: 'unknown', policies: [policy(statement('Deny', 'unknown'))] };
+    expect(closeness('session-policy', evals(deny))).toBe(2);
+    expect(closeness('scp-deny', evals({ ...deny, result: 'implicitly-denied' }))).toBe(2);
+    expect(closeness('scp-deny', evals({ layer: 'scp', result: 'unknown', policies: [] }))).toBe(2);
+    expect(closeness('scp-deny', evals(deny))).toBe(0);
+  });
+});
