@@ -318,6 +318,59 @@ describe('rankCauses on its own (what the ranking knows may be only the engine d
     ).toEqual(['scp-deny', 'session-policy', 'bucket-policy-explicit-deny']);
   });
 
+  const withConfidence = (id: string, confidence: 'confirmed' | 'likely'): RootCause => ({
+    ...possible(id),
+    confidence,
+  });
+
+  // S3 authenticates a request (signature, expiry) before it reads any policy; an explicit Deny overrides every Allow
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html)
+  it('among confirmed causes: the failed authentication first, then an explicit deny, then the implicit ones, specific first', () => {
+    type Evals = Parameters<typeof rankCauses>[1]['evaluations'];
+    const explicitBucketDeny = [
+      {
+        need: { action: 's3:GetObject' },
+        result: {
+          decision: 'explicitly-denied',
+          layers: [{ layer: 'bucket-policy', result: 'explicitly-denied', policies: [] }],
+        },
+      },
+    ] as unknown as Evals;
+    const causes = [
+      'identity-policy-no-allow',
+      'resource-arn-mismatch',
+      'bucket-policy-explicit-deny',
+      'request-expired-or-invalid',
+    ].map((id) => withConfidence(id, 'confirmed'));
+    expect(ids(rankCauses(causes, { evaluations: explicitBucketDeny }))).toEqual([
+      'request-expired-or-invalid',
+      'bucket-policy-explicit-deny',
+      'resource-arn-mismatch',
+      'identity-policy-no-allow',
+    ]);
+  });
+
+  it("among likely causes of the same tier: the message's cause, then the record's hint, then the specific before the general", () => {
+    const causes = ['identity-policy-no-allow', 'scp-deny', 'resource-arn-mismatch'].map((id) =>
+      withConfidence(id, 'likely'),
+    );
+    expect(ids(rankCauses(causes, { evaluations: [] }))).toEqual([
+      'resource-arn-mismatch',
+      'scp-deny',
+      'identity-policy-no-allow',
+    ]);
+    expect(ids(rankCauses(causes, { evaluations: [], pointed: ['identity-policy-no-allow'] }))).toEqual([
+      'identity-policy-no-allow',
+      'resource-arn-mismatch',
+      'scp-deny',
+    ]);
+    expect(ids(rankCauses(causes, { evaluations: [], hinted: ['scp-deny'] }))).toEqual([
+      'scp-deny',
+      'resource-arn-mismatch',
+      'identity-policy-no-allow',
+    ]);
+  });
+
   it('a cause the checker says came closest (0) comes before one whose layer was only read (1)', () => {
     const causes = ['bucket-policy-explicit-deny', 'session-policy'].map(possible);
     const checkerCloseness = new Map([
