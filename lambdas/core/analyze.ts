@@ -534,15 +534,18 @@ function messageCause(
   request: AccessRequest,
   checker: Checker | undefined,
   missing: readonly string[],
+  /** The layer was read and does not deny (a disagreement), rather than not evaluated. */
+  readPasses = false,
 ): RootCause {
   const msg = request.enhancedMessage;
+  const layer = readPasses
+    ? 'The facts read here say this layer does not deny (they may be stale or incomplete)'
+    : `The layer could not be evaluated here${missing.length > 0 ? ` (missing: ${missing.join('; ')})` : ''}`;
   return {
     id,
     confidence: 'likely',
     title: `AWS reports ${describeMessage(msg)}: ${checker?.title ?? id}`,
-    explanation: `AWS's own error message says the request was denied by ${describeMessage(msg)}. The layer could not be evaluated here${
-      missing.length > 0 ? ` (missing: ${missing.join('; ')})` : ''
-    }, so the statement that decided is not known.`,
+    explanation: `AWS's own error message says the request was denied by ${describeMessage(msg)}. ${layer}, so the statement that decided is not known.`,
     evidence: [
       { layer: id, ...(msg.policyArn ? { policy: msg.policyArn } : {}), detail: `errorMessage: ${msg.raw}` },
     ],
@@ -644,6 +647,7 @@ function analyzeUnsafe(request: AccessRequest, facts: RequestFacts, evaluations:
           request,
           CHECKERS.find((c) => c.id === id),
           [],
+          true,
         ),
       );
     } else {

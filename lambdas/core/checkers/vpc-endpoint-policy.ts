@@ -55,9 +55,13 @@ export const checker: Checker = {
       };
     }
     if (view.kind === 'unknown') return { status: 'unknown', missing: view.missing };
+    if (view.kind !== 'not-applicable') return { status: view.kind, detail: view.detail };
     return {
       status: view.kind,
-      detail: view.kind === 'not-applicable' ? 'the request did not go through a VPC endpoint' : view.detail,
+      // the layer takes no part either without an endpoint or through one with the default full-access policy
+      detail: endpointId
+        ? `the request went through ${endpointId}, whose endpoint policy is the default full-access policy`
+        : 'the request did not go through a VPC endpoint',
     };
   },
 };

@@ -48,3 +48,12 @@ export function causeOf(finding: Finding, id: RootCauseId): RootCause {
   if (!cause) throw new Error(`${id} is not a cause: ${finding.rootCauses.map((c) => c.id).join(', ')}`);
   return cause;
 }
+
+type SnapshotJson = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The example snapshot with some facts removed (or changed): `edit` works on a fresh copy of its JSON. */
+export function exampleViewWith(edit: (s: SnapshotJson) => void): SnapshotView {
+  const s = JSON.parse(readFileSync(join(ROOT, 'examples', 'snapshot.json'), 'utf8')) as SnapshotJson;
+  edit(s);
+  return new SnapshotView(loadSnapshot(JSON.stringify(s), 'edited example'));
+}

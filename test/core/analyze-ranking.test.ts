@@ -6,10 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSnapshot, SnapshotView } from '../../lambdas/adapters/snapshot';
-import { analyze, closeness, evaluateNeeds, priorOrder, PRIOR } from '../../lambdas/core/analyze';
+import { analyze, closeness, evaluateNeeds, priorOrder, PRIOR, rankCauses } from '../../lambdas/core/analyze';
 import { toAccessRequest } from '../../lambdas/core/event/request';
 import { CHECKERS } from '../../lambdas/core/checkers';
-import { ROOT_CAUSE_IDS } from '../../lambdas/core/model';
+import { ROOT_CAUSE_IDS, type RootCause } from '../../lambdas/core/model';
 import { renderText } from '../../lambdas/core/render/text';
 import { emptyView, exampleView, explain, ROOT, scenarioEvent } from './checkers/helpers';
 
@@ -222,5 +222,204 @@ describe('the settling read is safe to paste', () => {
     expect(read).toBe(
       "aws s3api head-object --bucket reports-bucket --key $'dev/it\\'s $(touch pwned) \\x60x\\x60 a b.txt'",
     );
+  });
+});
+
+// The prior order follows AWS's troubleshooting guide
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html); a cross-account request needs
+// the bucket side too (https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-walkthroughs-managing-access-example2.html)
+// and RCPs are the bucket owner's perimeter (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html).
+describe('with nothing read at all, the whole list of what is possible', () => {
+  const order = (f: { rootCauses: readonly { id: string; confidence: string }[] }) =>
+    f.rootCauses.map((c) => [c.id, c.confidence]);
+
+  it("same account: the message's cause (likely), the other causes it names, then the rest in the order they occur in practice", () => {
+    const { finding } = explain(scenarioEvent('NoS3Role has no S3 permissions at all'), emptyView);
+    expect(order(finding)).toEqual([
+      ['identity-policy-no-allow', 'likely'],
+      ['resource-arn-mismatch', 'possible'],
+      ['missing-object-no-list', 'possible'],
+      ['bucket-policy-explicit-deny', 'possible'],
+      ['kms-key-access', 'possible'],
+      ['object-ownership-acl', 'possible'],
+      ['identity-policy-explicit-deny', 'possible'],
+      ['block-public-access', 'possible'],
+      ['permissions-boundary', 'possible'],
+      ['scp-deny', 'possible'],
+      ['rcp-deny', 'possible'],
+      ['session-policy', 'possible'],
+    ]);
+  });
+
+  it('cross-account, generic "Access Denied": the missing bucket-side grant first, and RCPs before SCPs', () => {
+    const { finding } = explain(scenarioEvent('PartnerReader reads outside the shared/ prefix'), emptyView);
+    expect(finding.request.errorMessage).toBe('Access Denied');
+    expect(order(finding)).toEqual([
+      ['cross-account-no-bucket-grant', 'possible'],
+      ['bucket-policy-explicit-deny', 'possible'],
+      ['identity-policy-no-allow', 'possible'],
+      ['resource-arn-mismatch', 'possible'],
+      ['kms-key-access', 'possible'],
+      ['missing-object-no-list', 'possible'],
+      ['object-ownership-acl', 'possible'],
+      ['requester-pays', 'possible'],
+      ['identity-policy-explicit-deny', 'possible'],
+      ['block-public-access', 'possible'],
+      ['permissions-boundary', 'possible'],
+      ['rcp-deny', 'possible'],
+      ['scp-deny', 'possible'],
+      ['session-policy', 'possible'],
+    ]);
+  });
+});
+
+describe('rankCauses on its own (what the ranking knows may be only the engine decisions)', () => {
+  const possible = (id: string): RootCause =>
+    ({
+      id,
+      confidence: 'possible',
+      title: id,
+      explanation: '',
+      evidence: [],
+      fix: { summary: '', commands: [], verified: false },
+      change: null,
+    }) as unknown as RootCause;
+  const ids = (causes: readonly RootCause[]) => causes.map((c) => c.id);
+
+  it('with no message, hints or checker closeness, possible causes follow how often they occur', () => {
+    const causes = ['session-policy', 'scp-deny', 'rcp-deny', 'bucket-policy-explicit-deny'].map(possible);
+    expect(ids(rankCauses(causes, { evaluations: [] }))).toEqual([
+      'bucket-policy-explicit-deny',
+      'scp-deny',
+      'rcp-deny',
+      'session-policy',
+    ]);
+  });
+
+  it('a cross-account request puts the bucket-side grant first and RCPs before SCPs', () => {
+    const causes = [
+      'scp-deny',
+      'rcp-deny',
+      'bucket-policy-explicit-deny',
+      'cross-account-no-bucket-grant',
+    ].map(possible);
+    expect(ids(rankCauses(causes, { evaluations: [], crossAccount: true }))).toEqual([
+      'cross-account-no-bucket-grant',
+      'bucket-policy-explicit-deny',
+      'rcp-deny',
+      'scp-deny',
+    ]);
+  });
+
+  it("the message's causes, then the record's hints, come before the prior", () => {
+    const causes = ['bucket-policy-explicit-deny', 'session-policy', 'scp-deny'].map(possible);
+    expect(
+      ids(rankCauses(causes, { evaluations: [], pointed: ['scp-deny'], hinted: ['session-policy'] })),
+    ).toEqual(['scp-deny', 'session-policy', 'bucket-policy-explicit-deny']);
+  });
+
+  const withConfidence = (id: string, confidence: 'confirmed' | 'likely'): RootCause => ({
+    ...possible(id),
+    confidence,
+  });
+
+  // S3 authenticates a request (signature, expiry) before it reads any policy; an explicit Deny overrides every Allow
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html)
+  it('among confirmed causes: the failed authentication first, then an explicit deny, then the implicit ones, specific first', () => {
+    type Evals = Parameters<typeof rankCauses>[1]['evaluations'];
+    const explicitBucketDeny = [
+      {
+        need: { action: 's3:GetObject' },
+        result: {
+          decision: 'explicitly-denied',
+          layers: [{ layer: 'bucket-policy', result: 'explicitly-denied', policies: [] }],
+        },
+      },
+    ] as unknown as Evals;
+    const causes = [
+      'identity-policy-no-allow',
+      'resource-arn-mismatch',
+      'bucket-policy-explicit-deny',
+      'request-expired-or-invalid',
+    ].map((id) => withConfidence(id, 'confirmed'));
+    expect(ids(rankCauses(causes, { evaluations: explicitBucketDeny }))).toEqual([
+      'request-expired-or-invalid',
+      'bucket-policy-explicit-deny',
+      'resource-arn-mismatch',
+      'identity-policy-no-allow',
+    ]);
+  });
+
+  it("among likely causes of the same tier: the message's cause, then the record's hint, then the specific before the general", () => {
+    const causes = ['identity-policy-no-allow', 'scp-deny', 'resource-arn-mismatch'].map((id) =>
+      withConfidence(id, 'likely'),
+    );
+    expect(ids(rankCauses(causes, { evaluations: [] }))).toEqual([
+      'resource-arn-mismatch',
+      'scp-deny',
+      'identity-policy-no-allow',
+    ]);
+    expect(ids(rankCauses(causes, { evaluations: [], pointed: ['identity-policy-no-allow'] }))).toEqual([
+      'identity-policy-no-allow',
+      'resource-arn-mismatch',
+      'scp-deny',
+    ]);
+    expect(ids(rankCauses(causes, { evaluations: [], hinted: ['scp-deny'] }))).toEqual([
+      'scp-deny',
+      'resource-arn-mismatch',
+      'identity-policy-no-allow',
+    ]);
+  });
+
+  it('a cause the checker says came closest (0) comes before one whose layer was only read (1)', () => {
+    const causes = ['bucket-policy-explicit-deny', 'session-policy'].map(possible);
+    const checkerCloseness = new Map([
+      ['bucket-policy-explicit-deny', 1],
+      ['session-policy', 0],
+    ] as const);
+    expect(ids(rankCauses(causes, { evaluations: [], checkerCloseness }))).toEqual([
+      'session-policy',
+      'bucket-policy-explicit-deny',
+    ]);
+  });
+});
+
+describe('closeness from the engine layers (0 only unknown facts stand between, 1 read but undecided, 2 not read)', () => {
+  type Evals = Parameters<typeof closeness>[1];
+  const evals = (...layers: Record<string, unknown>[]): Evals =>
+    [{ need: { action: 's3:GetObject' }, result: { decision: 'unknown', layers } }] as unknown as Evals;
+  const statement = (effect: 'Allow' | 'Deny', matched: boolean | 'unknown') => ({ effect, matched });
+  const policy = (...statements: Record<string, unknown>[]) => ({ policy: { name: 'p' }, statements });
+
+  it('Block Public Access voiding every grant that could apply (leansDeny) is closest', () => {
+    expect(
+      closeness(
+        'block-public-access',
+        evals({ layer: 'block-public-access', result: 'unknown', policies: [], leansDeny: true }),
+      ),
+    ).toBe(0);
+  });
+
+  it('a Deny statement matching on everything known is closest; an undecided Allow in a read policy is 1', () => {
+    const layer = (...statements: Record<string, unknown>[]) => ({
+      layer: 'session-policy',
+      result: 'unknown',
+      policies: [policy(...statements)],
+    });
+    expect(
+      closeness('session-policy', evals(layer(statement('Allow', 'unknown'), statement('Deny', 'unknown')))),
+    ).toBe(0);
+    expect(
+      closeness('session-policy', evals(layer(statement('Allow', 'unknown'), statement('Deny', false)))),
+    ).toBe(1);
+    expect(closeness('session-policy', evals(layer(statement('Deny', true))))).toBe(1);
+  });
+
+  it("only the cause's own layers count, and only while they are unknown", () => {
+    const deny = { layer: 'scp', result: 'unknown', policies: [policy(statement('Deny', 'unknown'))] };
+    expect(closeness('session-policy', evals(deny))).toBe(2);
+    expect(closeness('scp-deny', evals({ ...deny, result: 'implicitly-denied' }))).toBe(2);
+    expect(closeness('scp-deny', evals({ layer: 'scp', result: 'unknown', policies: [] }))).toBe(2);
+    expect(closeness('scp-deny', evals(deny))).toBe(0);
   });
 });

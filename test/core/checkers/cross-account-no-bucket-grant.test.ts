@@ -1,0 +1,87 @@
+/** cross-account-no-bucket-grant as the user reads it: the bucket side of a cross-account request. */
+import { causeOf, exampleViewWith, explain, scenarioEvent } from './helpers';
+
+const checkOf = (n: string, view?: Parameters<typeof explain>[1]) =>
+  explain(scenarioEvent(n), view).finding.checks.find((c) => c.layer === 'cross-account-no-bucket-grant');
+
+// A cross-account request needs an Allow on both sides:
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-walkthroughs-managing-access-example2.html
+describe('cross-account-no-bucket-grant: the bucket owner grants the other account nothing', () => {
+  it('names both accounts, says both sides must allow, and adds a verified statement naming the caller to the bucket policy', () => {
+    const c = causeOf(
+      explain(scenarioEvent('PartnerReader lists the reports bucket')).finding,
+      'cross-account-no-bucket-grant',
+    );
+    expect(c).toMatchObject({
+      confidence: 'confirmed',
+      title:
+        'Bucket reports-bucket (account 111122223333) grants nothing to arn:aws:iam::444455556666:role/PartnerReader',
+      explanation:
+        "The caller is in account 444455556666 and the bucket in account 111122223333. A cross-account request needs an Allow on both sides: the caller's identity policy and the bucket policy (or ACL). No statement of the bucket policy allows s3:ListBucket on arn:aws:s3:::reports-bucket for this principal.",
+    });
+    expect(c.evidence).toEqual([
+      {
+        layer: 'bucket-policy',
+        policy: 'arn:aws:s3:::reports-bucket',
+        detail:
+          'no statement of the bucket policy allows s3:ListBucket (s3:ListBucket on arn:aws:s3:::reports-bucket)',
+      },
+    ]);
+    expect(c.fix).toEqual({
+      summary:
+        'Add a statement to the bucket policy of reports-bucket allowing arn:aws:iam::444455556666:role/PartnerReader s3:ListBucket on arn:aws:s3:::reports-bucket.',
+      commands: [
+        'aws s3api get-bucket-policy --bucket reports-bucket --query Policy --output text > policy.json',
+        'aws s3api put-bucket-policy --bucket reports-bucket --policy file://policy.json',
+      ],
+      policyPatch: {
+        layer: 'bucket-policy',
+        bucket: 'reports-bucket',
+        addStatement: {
+          Sid: 'AllowListBucketReportsBucket',
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::444455556666:role/PartnerReader' },
+          Action: 's3:ListBucket',
+          Resource: 'arn:aws:s3:::reports-bucket',
+        },
+      },
+      verified: true,
+    });
+  });
+
+  it('a bucket policy that grants the partner passes the check (the denial is elsewhere)', () => {
+    expect(checkOf('ruled out: the bucket grants the partner, the key is the problem')).toEqual({
+      layer: 'cross-account-no-bucket-grant',
+      status: 'pass',
+      detail: 'the bucket policy or ACL grants the cross-account caller',
+    });
+  });
+
+  it('an anonymous caller has no account of its own: not applicable', () => {
+    expect(checkOf('anonymous read of a public-policy bucket with RestrictPublicBuckets')).toEqual({
+      layer: 'cross-account-no-bucket-grant',
+      status: 'not-applicable',
+      detail: 'Anonymous caller: no account of its own',
+    });
+  });
+
+  it('a same-account caller: not applicable', () => {
+    expect(checkOf('ruled out: same-account caller')).toEqual({
+      layer: 'cross-account-no-bucket-grant',
+      status: 'not-applicable',
+      detail: 'same-account request',
+    });
+  });
+
+  it('without the bucket policy the check cannot tell, and names the policy it could not read', () => {
+    const noPolicy = exampleViewWith((s) => delete s['buckets']['reports-bucket']['policy']);
+    expect(checkOf('PartnerReader reads outside the shared/ prefix', noPolicy)).toEqual({
+      layer: 'cross-account-no-bucket-grant',
+      status: 'unknown',
+      missing: [
+        'the bucket policy (notCollected: the snapshot does not carry buckets.reports-bucket.policy)',
+      ],
+    });
+  });
+});
