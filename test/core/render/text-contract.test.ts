@@ -246,6 +246,15 @@ describe('text: a cause', () => {
     expect(text(makeFinding({ rootCauses: [cause({ change: null })] }))).not.toContain('What changed');
   });
 
+  it('a cause with no change found and no change lookup prints no change line at all (no stray "null")', () => {
+    const f = makeFinding({ rootCauses: [cause({ change: null })] });
+    for (const verbose of [false, true]) {
+      const l = lines(text(f, verbose)).map((x) => x.trim());
+      expect(l).not.toContain('null');
+      expect(l).not.toContain('undefined');
+    }
+  });
+
   it('an empty line in a diff stays empty, without trailing spaces', () => {
     const change = { ...bucketPolicyDeny.change!, diff: 'a\n\nb' };
     expect(text(makeFinding({ rootCauses: [cause({ change })] }), true)).toContain('\n    a\n\n    b');
