@@ -53,7 +53,13 @@ describe('policy ranges and request addresses (IP)', () => {
       true,
     ],
     ['a policy value that is no CIDR matches nothing', 'IpAddress', '198.51.100.0/33', '198.51.100.1', false],
-    ['… and NotIpAddress with it is true', 'NotIpAddress', '198.51.100.0/40', '198.51.100.2', true],
+    [
+      '… and NotIpAddress with a value that is no CIDR is true',
+      'NotIpAddress',
+      '198.51.100.0/40',
+      '198.51.100.2',
+      true,
+    ],
     [
       'a policy value that is no address matches nothing',
       'IpAddress',
@@ -62,7 +68,13 @@ describe('policy ranges and request addresses (IP)', () => {
       false,
     ],
     ['a request address that is no address is in no range', 'IpAddress', '0.0.0.0/1', '300.1.2.3', false],
-    ['… and NotIpAddress with it is true', 'NotIpAddress', '0.0.0.0/2', 'not-an-address', true],
+    [
+      '… and NotIpAddress with a request address that is no address is true',
+      'NotIpAddress',
+      '0.0.0.0/2',
+      'not-an-address',
+      true,
+    ],
     [
       'NotIpAddress: an address outside every listed range',
       'NotIpAddress',
