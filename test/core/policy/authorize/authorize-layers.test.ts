@@ -54,6 +54,48 @@ const ALL_USERS = {
 // Access points
 // ---------------------------------------------------------------------------------------------------------------
 
+/**
+ * A partner account's role reads k through internet access point ap1 of the bucket owner: its own policy allows, the
+ * access point policy grants everyone, and the bucket policy delegates to the owner's access points (the delegation
+ * pattern of https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-policies.html).
+ */
+function partnerReadThroughPublicAccessPoint(s3: Parameters<typeof input>[2]): AuthorizationResult {
+  const AP = `arn:aws:s3:us-east-1:${ACCT}:accesspoint/ap1`;
+  return authorize(
+    input(
+      request(foreign, 's3:GetObject', `${AP}/object/k`, {
+        's3:DataAccessPointArn': AP,
+        's3:DataAccessPointAccount': ACCT,
+      }),
+      {
+        identityPolicies: known([identity(allow('s3:GetObject', '*'))]),
+        accessPoint: {
+          bucketResource: OBJECT_ARN,
+          networkOrigin: 'Internet',
+          vpcId: null,
+          sourceVpc: null,
+        },
+        accessPointPolicy: known(
+          policy(
+            'ap1-policy',
+            'access-point-policy',
+            allow('s3:GetObject', `${AP}/object/*`, { Principal: '*' }),
+          ),
+        ),
+        bucketPolicy: known(
+          bucketPolicy(
+            allow('*', '*', {
+              Principal: { AWS: '*' },
+              Condition: { StringEquals: { 's3:DataAccessPointAccount': ACCT } },
+            }),
+          ),
+        ),
+      },
+      s3,
+    ),
+  );
+}
+
 describe('a VPC-origin access point rejects requests from outside its VPC (APVPC)', () => {
   const AP = `arn:aws:s3:us-east-1:${ACCT}:accesspoint/ap1`;
   const AP_OBJ = `${AP}/object/k`;
@@ -423,39 +465,9 @@ describe('why a bucket-policy Allow does not count (BPA, OWNERSHIP)', () => {
   });
 
   it('a public access point policy under RestrictPublicBuckets: the access point layer and Block Public Access both say so (BPA, AP)', () => {
-    const AP = `arn:aws:s3:us-east-1:${ACCT}:accesspoint/ap1`;
-    const AP_OBJ = `${AP}/object/k`;
-    const apContext = { 's3:DataAccessPointArn': AP, 's3:DataAccessPointAccount': ACCT };
-    const r = authorize(
-      input(
-        request(foreign, 's3:GetObject', AP_OBJ, apContext),
-        {
-          identityPolicies: known([identity(allow('s3:GetObject', '*'))]),
-          accessPoint: {
-            bucketResource: OBJECT_ARN,
-            networkOrigin: 'Internet',
-            vpcId: null,
-            sourceVpc: null,
-          },
-          accessPointPolicy: known(
-            policy(
-              'ap1-policy',
-              'access-point-policy',
-              allow('s3:GetObject', `${AP}/object/*`, { Principal: '*' }),
-            ),
-          ),
-          bucketPolicy: known(
-            bucketPolicy(
-              allow('*', '*', {
-                Principal: { AWS: '*' },
-                Condition: { StringEquals: { 's3:DataAccessPointAccount': ACCT } },
-              }),
-            ),
-          ),
-        },
-        { accessPointPublicAccessBlock: { RestrictPublicBuckets: true } },
-      ),
-    );
+    const r = partnerReadThroughPublicAccessPoint({
+      accessPointPublicAccessBlock: { RestrictPublicBuckets: true },
+    });
     expect(r.decision).toBe('implicitly-denied');
     expect(layerOf(r, 'access-point-policy').note).toBe(
       'RestrictPublicBuckets ignores the public access point policy for a caller outside the owner account',
@@ -747,40 +759,7 @@ describe('unread Block Public Access or Object Ownership settings matter only wh
   });
 
   it('a public access point policy granting a caller from another account: unread settings may void it', () => {
-    const AP = `arn:aws:s3:us-east-1:${ACCT}:accesspoint/ap1`;
-    const r = authorize(
-      input(
-        request(roleSession(OTHER, 'Partner'), 's3:GetObject', `${AP}/object/k`, {
-          's3:DataAccessPointArn': AP,
-          's3:DataAccessPointAccount': ACCT,
-        }),
-        {
-          identityPolicies: known([identity(allow('s3:GetObject', '*'))]),
-          accessPoint: {
-            bucketResource: OBJECT_ARN,
-            networkOrigin: 'Internet',
-            vpcId: null,
-            sourceVpc: null,
-          },
-          accessPointPolicy: known(
-            policy(
-              'ap1-policy',
-              'access-point-policy',
-              allow('s3:GetObject', `${AP}/object/*`, { Principal: '*' }),
-            ),
-          ),
-          bucketPolicy: known(
-            bucketPolicy(
-              allow('*', '*', {
-                Principal: { AWS: '*' },
-                Condition: { StringEquals: { 's3:DataAccessPointAccount': ACCT } },
-              }),
-            ),
-          ),
-        },
-        bpaUnread,
-      ),
-    );
+    const r = partnerReadThroughPublicAccessPoint(bpaUnread);
     expect(r.decision).toBe('unknown');
     expect(bpaOf(r)).toBe('unknown');
   });
