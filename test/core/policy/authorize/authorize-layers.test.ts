@@ -15,7 +15,6 @@ import {
   type AuthorizationInput,
   type AuthorizationResult,
   type EnginePrincipal,
-  type LayerId,
 } from '../../../../lambdas/core/policy';
 import {
   ACCT,
@@ -34,21 +33,14 @@ import {
   request,
   roleSession,
   service,
+  layerOf,
+  ALL_USERS,
 } from './fixtures';
 
 const OBJ = `${BUCKET_ARN}/*`;
 const role = roleSession();
 const foreign = roleSession(OTHER, 'Partner');
 const rootOf = (a: string) => `arn:aws:iam::${a}:root`;
-const layerOf = (r: AuthorizationResult, id: LayerId) => {
-  const l = r.layers.find((x) => x.layer === id);
-  if (!l) throw new Error(`no ${id} layer`);
-  return l;
-};
-const ALL_USERS = {
-  Grantee: { Type: 'Group', URI: 'http://acs.amazonaws.com/groups/global/AllUsers' },
-  Permission: 'READ',
-};
 
 // ---------------------------------------------------------------------------------------------------------------
 // Access points

@@ -45,6 +45,7 @@ import {
   request,
   roleSession,
   service,
+  ALL_USERS,
 } from './fixtures';
 
 const OBJ = `${BUCKET_ARN}/*`;
@@ -57,10 +58,6 @@ const boundaryPolicy = (...s: Parameters<typeof policy>[2][]): NamedPolicy =>
   policy('Boundary', 'permissions-boundary', ...s);
 const sessionPolicy = (...s: Parameters<typeof policy>[2][]): NamedPolicy =>
   policy('session', 'session', ...s);
-const ALL_USERS = {
-  Grantee: { Type: 'Group', URI: 'http://acs.amazonaws.com/groups/global/AllUsers' },
-  Permission: 'READ',
-};
 const publicRead = bucketPolicy(allow('s3:GetObject', OBJ, { Sid: 'PublicRead', Principal: '*' }));
 
 interface Case {

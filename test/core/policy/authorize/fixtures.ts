@@ -8,9 +8,12 @@ import {
 } from '../../../../lambdas/core/model';
 import type {
   AuthorizationInput,
+  AuthorizationResult,
   EnginePrincipal,
   EngineRequest,
   KmsAuthorizationInput,
+  LayerId,
+  LayerResult,
 } from '../../../../lambdas/core/policy/types';
 
 export const ACCT = '111122223333';
@@ -196,3 +199,16 @@ export function kmsInput(
     ...over,
   };
 }
+
+/** The result's layer `id` (a test that reads a layer the engine did not report fails here, by name). */
+export const layerOf = (r: AuthorizationResult, id: LayerId): LayerResult => {
+  const l = r.layers.find((x) => x.layer === id);
+  if (!l) throw new Error(`no ${id} layer`);
+  return l;
+};
+
+/** An ACL grant of READ to the AllUsers group: public. */
+export const ALL_USERS = {
+  Grantee: { Type: 'Group', URI: 'http://acs.amazonaws.com/groups/global/AllUsers' },
+  Permission: 'READ',
+};

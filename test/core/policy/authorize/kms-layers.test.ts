@@ -8,7 +8,7 @@
  * KEYSTATE = https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html
  */
 import { known, unknown, type KmsGrant } from '../../../../lambdas/core/model';
-import { authorizeKms, type AuthorizationResult, type LayerId } from '../../../../lambdas/core/policy';
+import { authorizeKms } from '../../../../lambdas/core/policy';
 import {
   ACCT,
   EC,
@@ -21,15 +21,11 @@ import {
   roleSession,
   service,
   trustAccount,
+  layerOf,
 } from './fixtures';
 
 const role = roleSession();
 const foreign = roleSession(OTHER, 'Partner');
-const layerOf = (r: AuthorizationResult, id: LayerId) => {
-  const l = r.layers.find((x) => x.layer === id);
-  if (!l) throw new Error(`no ${id} layer`);
-  return l;
-};
 const grant = (over: Partial<KmsGrant> = {}): KmsGrant => ({
   GranteePrincipal: role.identityArn as string,
   Operations: ['Decrypt', 'GenerateDataKey'],

@@ -9,12 +9,7 @@
  * ACL = https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html
  */
 import { known, unknown, type Acl } from '../../../../lambdas/core/model';
-import {
-  authorize,
-  type AuthorizationInput,
-  type AuthorizationResult,
-  type LayerId,
-} from '../../../../lambdas/core/policy';
+import { authorize, type AuthorizationInput } from '../../../../lambdas/core/policy';
 import { ownershipPutReject } from '../../../../lambdas/core/policy/s3/s3-layers';
 import {
   ACCT,
@@ -31,19 +26,12 @@ import {
   ownerAcl,
   request,
   roleSession,
+  layerOf,
+  ALL_USERS,
 } from './fixtures';
 
 const OBJ = `${BUCKET_ARN}/*`;
 const role = roleSession();
-const layerOf = (r: AuthorizationResult, id: LayerId) => {
-  const l = r.layers.find((x) => x.layer === id);
-  if (!l) throw new Error(`no ${id} layer`);
-  return l;
-};
-const ALL_USERS = {
-  Grantee: { Type: 'Group', URI: 'http://acs.amazonaws.com/groups/global/AllUsers' },
-  Permission: 'READ',
-};
 const publicRead = bucketPolicy(allow('s3:GetObject', OBJ, { Sid: 'PublicRead', Principal: '*' }));
 const idAll = (action: string, resource = '*') => ({
   identityPolicies: known([identity(allow(action, resource))]),
