@@ -36,6 +36,7 @@ import {
   snapshotView,
   sqsEvent,
 } from '../../test/handler/fixtures';
+import { firstEvent } from './first-event';
 
 const ROOT = resolve(__dirname, '..', '..');
 const EVENTS = 10_000;
@@ -197,6 +198,7 @@ export async function benchColdStart(): Promise<Record<string, number>> {
     const deployedLoad = loadMs(deployed);
     const inlinedLoad = loadMs(inlined);
     const ownLoad = loadMs(deployed, LOAD_RUNS, true);
+    const first = await firstEvent(deployed, dir);
     const required = sdkRequired(deployed);
     const eager = required.filter((p) => deployedLoad.sdkLoaded.includes(p));
     const lazy = required.filter((p) => !deployedLoad.sdkLoaded.includes(p));
@@ -211,6 +213,13 @@ export async function benchColdStart(): Promise<Record<string, number>> {
         `the bundle's own code, SDK already loaded: ${ownLoad.wall.toFixed(0)} ms wall, ${ownLoad.cpu.toFixed(0)} ms CPU`,
     );
     console.log(
+      `first event (median of ${first.runs} fresh processes; AWS answered in-process, dedup on dynalite): ` +
+        `require() ${first.requireMs.toFixed(0)} ms wall (SDK clients already loaded by the mocks), then the first ` +
+        `SQS batch of one denial ${first.firstEventMs.toFixed(0)} ms wall, ${first.firstEventCpuMs.toFixed(0)} ms CPU; ` +
+        `SDK packages it loaded: ${first.loadedOnFirstEvent.join(', ') || 'none'}; ` +
+        `${first.published} alerts published, ${first.failures} failed records over the ${first.runs} runs`,
+    );
+    console.log(
       `@aws-sdk packages the bundle loads at cold start: ${eager.join(', ') || 'none'}; ` +
         `loaded on first use only: ${lazy.join(', ') || 'none'}`,
     );
@@ -223,6 +232,9 @@ export async function benchColdStart(): Promise<Record<string, number>> {
       coldStartLoadCpuMsSdkInlined: Number(inlinedLoad.cpu.toFixed(1)),
       coldStartOwnCodeCpuMs: Number(ownLoad.cpu.toFixed(1)),
       coldStartSdkPackages: eager.length,
+      firstEventMs: Number(first.firstEventMs.toFixed(1)),
+      firstEventCpuMs: Number(first.firstEventCpuMs.toFixed(1)),
+      firstEventAlerts: first.published,
       lazySdkPackages: lazy.length,
     };
   } finally {
