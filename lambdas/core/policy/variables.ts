@@ -37,8 +37,6 @@ export type Unknown = typeof UNKNOWN;
 export interface VariableRef {
   /** Lower-cased context key. */
   readonly key: string;
-  /** As written, for display: "${aws:username}". */
-  readonly text: string;
   readonly defaultValue: string | null;
 }
 
@@ -57,18 +55,18 @@ const LITERAL_ESCAPES: ReadonlyMap<string, string> = new Map([
   ['$', '$'],
 ]);
 
-function parseVariable(inner: string, text: string): VariableRef | string | null {
+function parseVariable(inner: string): VariableRef | string | null {
   const escape = LITERAL_ESCAPES.get(inner);
   if (escape !== undefined) return escape;
   const comma = inner.indexOf(',');
   if (comma < 0) {
     const key = inner.trim();
-    return key === '' ? null : { key: key.toLowerCase(), text, defaultValue: null };
+    return key === '' ? null : { key: key.toLowerCase(), defaultValue: null };
   }
   const key = inner.slice(0, comma).trim();
   const rest = inner.slice(comma + 1).trim();
   if (key === '' || rest.length < 2 || !rest.startsWith("'") || !rest.endsWith("'")) return null;
-  return { key: key.toLowerCase(), text, defaultValue: rest.slice(1, -1) };
+  return { key: key.toLowerCase(), defaultValue: rest.slice(1, -1) };
 }
 
 /**
@@ -89,7 +87,7 @@ export function compileTemplate(text: string, variables: boolean, wildcards: boo
       break;
     }
     literal += enc(text.slice(i, start));
-    const v = parseVariable(text.slice(start + 2, end), text.slice(start, end + 1));
+    const v = parseVariable(text.slice(start + 2, end));
     if (v === null) literal += enc(text.slice(start, end + 1));
     else if (typeof v === 'string') literal += v;
     else {

@@ -348,12 +348,10 @@ describe('how a variable is written (reference_policies_variables.html)', () => 
     expect(compileTemplate('a*${k}', true, true).parts?.[0]).not.toBe('a*');
     expect(compileTemplate('${k}', true, false).parts?.[0]).toEqual({
       key: 'k',
-      text: '${k}',
       defaultValue: null,
     });
     expect(compileTemplate("${K, 'D'}", true, false).parts?.[0]).toEqual({
       key: 'k',
-      text: "${K, 'D'}",
       defaultValue: 'D',
     });
     expect(compileTemplate('x${*}', true, false)).toEqual({ text: 'x${*}', value: 'x*', parts: null });
