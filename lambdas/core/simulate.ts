@@ -314,8 +314,16 @@ function layersOf(
 ): SimulationLayer[] {
   return result.layers.map((l) => {
     const statements: SimulationStatement[] = [];
+    // The same policy attached at several levels of an organization path (FullAWSAccess at the root, each OU and
+    // the account) gives the same statement once per level: it is shown once (the layer's note names the levels).
+    const seen = l.policies.length > 1 ? new Set<string>() : null;
     for (const p of l.policies)
-      for (const s of statementsOf(p, detail))
+      for (const s of statementsOf(p, detail)) {
+        if (seen !== null) {
+          const key = `${p.policy.name}\0${p.policy.arn ?? ''}\0${s.index}\0${String(s.matched)}\0${s.detail}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+        }
         statements.push({
           sid: s.sid,
           index: s.index,
@@ -325,6 +333,7 @@ function layersOf(
           policy: p.policy.name,
           ...(p.policy.arn !== undefined ? { policyArn: p.policy.arn } : {}),
         });
+      }
     return {
       layer: l.layer,
       result: l.result,

@@ -105,6 +105,21 @@ describe('simulate decisions', () => {
     expect(sim.rootCauses.map((c) => c.id)).toContain('scp-deny');
   });
 
+  it('shows a policy attached at every level of the organization path once, the note naming the levels', () => {
+    // FullAWSAccess and RCPFullAWSAccess are attached at the root, the OU and the account: the same statement at
+    // each level. SCPs must allow at every level; the note says that they do, and where.
+    const sim = run(req(APP, 's3:GetObject', Q3));
+    for (const [layer, policy] of [
+      ['scp', 'FullAWSAccess'],
+      ['rcp', 'RCPFullAWSAccess'],
+    ] as const) {
+      const l = sim.layers.find((x) => x.layer === layer && x.resource === Q3);
+      expect(l?.result).toBe('allowed');
+      expect(l?.statements.map((s) => [s.policy, s.index, s.matched])).toEqual([[policy, 1, true]]);
+      expect(l?.note).toContain('r-ab12 > ou-ab12-cdef3456 > 111122223333');
+    }
+  });
+
   it("denies a user whose group policies allow S3 but who may not use the object's KMS key", () => {
     const sim = run(req(`arn:aws:iam::${A}:user/alice`, 's3:GetObject', Q3));
     expect(sim.decision).toBe('implicitly-denied');
