@@ -87,6 +87,19 @@ describe('what the finding says about the message', () => {
     ).toBe("AWS's message names Block Public Access (BlockPublicAcls), which our evaluation confirms.");
   });
 
+  it('a VpceAccessDenied record names the VPC endpoint policy as the layer AWS reports', () => {
+    // The network-activity event of a VPC endpoint denial says only "denied due to a VPC endpoint policy"
+    // (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html).
+    const { finding } = explain(
+      scenarioEvent(
+        'network-activity VpceAccessDenied record for a bucket the endpoint policy does not list',
+      ),
+    );
+    expect(finding.awsMessage.note).toMatch(
+      /^AWS's message names a VPC endpoint policy, which our evaluation confirms\. /,
+    );
+  });
+
   it('a layer that could not be read rests on the message alone: likely, saying what was missing, with the message as evidence', () => {
     const { finding } = explain(scenarioEvent('NoS3Role has no S3 permissions at all'), emptyView);
     expect(finding.awsMessage.note).toBe(
