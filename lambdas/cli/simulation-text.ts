@@ -28,14 +28,13 @@ export function renderSimulationText(untrusted: Simulation, color: boolean): str
           ? c.red(layer.result)
           : c.dim(layer.result);
     lines.push(`  ${layer.layer.padEnd(22)} ${result}${layer.note ? `  ${c.dim(layer.note)}` : ''}`);
+    // the KMS call S3 makes for the caller, or the bucket behind an access point: say which resource it was
+    if (layer.resource !== sim.request.resource) lines.push(`      ${c.dim(`for ${layer.resource}`)}`);
     if (layer.missing && layer.missing.length > 0) lines.push(`      missing: ${layer.missing.join(', ')}`);
-    const seen = new Set<string>(); // SCP / RCP levels often repeat the same policy (e.g. FullAWSAccess)
     for (const s of layer.statements) {
       const name = s.sid ?? `#${s.index}`;
       const matched = s.matched === true ? 'matched' : s.matched === false ? 'did not match' : 'may match';
-      const line = `      ${s.effect} ${name} (statement ${s.index} of ${s.policy}) ${matched}: ${s.detail}`;
-      if (!seen.has(line)) lines.push(line);
-      seen.add(line);
+      lines.push(`      ${s.effect} ${name} (statement ${s.index} of ${s.policy}) ${matched}: ${s.detail}`);
     }
   }
   if (sim.rootCauses.length > 0) {

@@ -67,6 +67,17 @@ describe('simulate, one request', () => {
     expect(r.out).toContain('bucket-policy-explicit-deny');
   });
 
+  it('as text, names the resource of the layers evaluated for another one: the KMS key S3 uses for an SSE-KMS object', async () => {
+    const KEY = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const r = await simulate(['--principal', APP, '--action', 's3:GetObject', '--resource', Q3]);
+    const lines = r.out.split('\n');
+    const keyPolicy = lines.findIndex((l) => l.startsWith('  kms-key-policy '));
+    expect(lines[keyPolicy + 1]).toBe(`      for ${KEY}`);
+    // the layers of the request itself say nothing more
+    const bucketPolicy = lines.findIndex((l) => l.startsWith('  bucket-policy '));
+    expect(lines[bucketPolicy + 1]).not.toMatch(/^ {6}for /);
+  });
+
   it('collects a repeated --context key into a multi-valued key and keeps commas literally', async () => {
     const r = await simulate([
       '--principal',
