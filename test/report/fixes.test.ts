@@ -22,6 +22,11 @@ describe('applyPatch', () => {
       [doc.Statement[0], NEW],
     ],
     ['removes a statement', { removeStatement: '#2' }, [doc.Statement[0]]],
+    [
+      'replaces a Deny by its exempted form and adds the Allow the policy then lacks (a guardrail fix)',
+      { statement: '#2', replaceStatement: NEW, addStatement: { ...NEW, Sid: 'Added' } },
+      [doc.Statement[0], NEW, { ...NEW, Sid: 'Added' }],
+    ],
   ])('%s', (_n, patch, statements) => {
     expect(applyPatch(doc, patch)).toEqual({ ...doc, Statement: statements });
     expect(doc.Statement).toHaveLength(2); // the current document is not changed

@@ -53,21 +53,38 @@ export function guardrailDeny(
     const original = target.policy && deny ? statementAt(target.policy, deny.statement.index) : null;
     const changed = original && principalArn ? exemptPrincipal(original, principalArn) : null;
     const needs = needsOf(view.explicit.map((h) => h.evaluation));
-    const outcome =
+    // a resource policy need not allow (the identity policy may grant); a guardrail must
+    const goal = spec.layer === 'access-point-policy' ? 'not-denied' : 'allowed';
+    const exempted =
       changed && target.policy && deny
-        ? verifyS3(
-            input,
-            needs,
-            spec.layer,
-            (base) =>
-              target.apply(base, withReplacedStatement(target.policy!, deny.statement.index, changed)),
-            // a resource policy need not allow (the identity policy may grant); a guardrail must
-            spec.layer === 'access-point-policy' ? 'not-denied' : 'allowed',
-          )
-        : { verified: false };
+        ? withReplacedStatement(target.policy, deny.statement.index, changed)
+        : null;
+    let outcome: Pick<Fix, 'verified' | 'stillDeniedBy'> = exempted
+      ? verifyS3(input, needs, spec.layer, (base) => target.apply(base, exempted), goal)
+      : { verified: false };
+    // A guardrail that must also allow (an endpoint policy, an SCP level, a boundary, a session policy) may have no
+    // Allow for the request once the Deny exempts the caller: the fix then adds one too, when that is what works.
+    let added: Json[] = [];
+    if (exempted && !outcome.verified && goal === 'allowed') {
+      const refused = view.explicit.map((h) =>
+        h.layer.resource ? { ...h.evaluation.need, resource: h.layer.resource } : h.evaluation.need,
+      );
+      const allow = allowStatements(refused, target.principalElement ? principalArn : null);
+      let both: NamedPolicy = exempted;
+      for (const st of allow) both = withStatement(both, st, target.fallback);
+      const second = verifyS3(input, needs, spec.layer, (base) => target.apply(base, both), goal);
+      if (second.verified) {
+        outcome = second;
+        added = allow;
+      }
+    }
     const advice = deny ? requestSideAdvice(deny.statement) : null;
+    const allowToo =
+      added.length > 0
+        ? `, and an Allow for ${describeNeeds(view.explicit)} (without it the ${spec.name} allows nothing for this request)`
+        : '';
     const fix: Fix = {
-      summary: `${spec.advice ? `${spec.advice} ` : ''}${advice ? `To stay within the policy, ${advice}; or a` : 'A'}dd an aws:PrincipalArn exception for ${principalArn ?? 'this principal'} to statement ${label} of the ${spec.name}.`,
+      summary: `${spec.advice ? `${spec.advice} ` : ''}${advice ? `To stay within the policy, ${advice}; or a` : 'A'}dd an aws:PrincipalArn exception for ${principalArn ?? 'this principal'} to statement ${label} of the ${spec.name}${allowToo}.`,
       commands: target.commands,
       ...(changed
         ? {
@@ -76,6 +93,7 @@ export function guardrailDeny(
               policy: target.policy?.arn ?? target.policy?.name,
               statement: label,
               replaceStatement: changed,
+              ...(added.length > 0 ? { addStatement: added.length === 1 ? added[0] : added } : {}),
             },
           }
         : {}),

@@ -45,6 +45,8 @@ export function applyPatch(current: PolicyDoc | null, patch: Json): PolicyDoc | 
     const i = statementIndex(doc, patch['statement']);
     if (i < 0 || !isJson(patch['replaceStatement'])) return null;
     doc.Statement[i] = patch['replaceStatement'];
+    // an exception in a Deny may come with the Allow the policy then lacks (fix/guardrail.ts)
+    doc.Statement.push(...list(patch['addStatement']));
     return doc;
   }
   if (patch['removeStatement'] !== undefined) {

@@ -106,11 +106,75 @@ describe('a permissions boundary that only denies', () => {
   const deny: Stmt = { Sid: 'NoReports', Effect: 'Deny', Action: 's3:GetObject', Resource: '*' };
   const spec = world({ roles: [{ account: A, name: 'AppRole', statements: [read], boundary: [deny] }] });
 
-  it('is given the exception, but the fix is not verified: the boundary still allows nothing', () => {
+  it('is given the exception and the Allow it then lacks, and the two together are verified', () => {
     const cause = causeOf(explainIn(spec).finding, 'permissions-boundary');
-    expect(cause.fix.policyPatch).toMatchObject({ statement: 'NoReports' });
-    expect(cause.fix.verified).toBe(false);
-    expect(cause.fix.stillDeniedBy).toEqual(['permissions-boundary (no allow)']);
+    expect(cause.fix.policyPatch).toMatchObject({
+      statement: 'NoReports',
+      replaceStatement: { ...deny, Condition: { ArnNotEquals: { 'aws:PrincipalArn': APP } } },
+      // a boundary is an identity-side policy: no Principal element
+      addStatement: { Effect: 'Allow', Action: 's3:GetObject', Resource: OBJECT },
+    });
+    expect(cause.fix.policyPatch!['addStatement']).not.toHaveProperty('Principal');
+    expect(cause.fix.summary).toContain(
+      `, and an Allow for s3:GetObject on ${OBJECT} (without it the permissions boundary`,
+    );
+    expect(cause.fix.verified).toBe(true);
+    expect(cause.fix.stillDeniedBy).toBeUndefined();
+  });
+
+  it('the exception alone is not enough: with it, the boundary still allows nothing', () => {
+    const exempted: Stmt = { ...deny, Condition: { ArnNotEquals: { 'aws:PrincipalArn': APP } } };
+    const alone = world({
+      roles: [{ account: A, name: 'AppRole', statements: [read], boundary: [exempted] }],
+    });
+    expect(explainIn(alone).finding.rootCauses.map((c) => c.id)).toEqual(['permissions-boundary']);
+  });
+});
+
+describe('a VPC endpoint policy whose Deny is the only statement for the request', () => {
+  it('the fix exempts the caller and adds an Allow naming the caller (an endpoint policy names principals)', () => {
+    const deny: Stmt = {
+      Sid: 'NoReads',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:GetObject',
+      Resource: '*',
+    };
+    const endpoint = (statements: Stmt[]) =>
+      world({
+        vpcEndpoints: {
+          [VPCE]: {
+            VpcEndpointId: VPCE,
+            VpcId: 'vpc-0abc',
+            ServiceName: 'com.amazonaws.us-east-1.s3',
+            PolicyDocument: { Version: '2012-10-17', Statement: statements },
+          },
+        },
+      });
+    const ids = (spec: WorldSpec) =>
+      explainIn(spec, { vpcEndpointId: VPCE }).finding.rootCauses.map((c) => c.id);
+    const cause = causeOf(
+      explainIn(endpoint([deny]), { vpcEndpointId: VPCE }).finding,
+      'vpc-endpoint-policy',
+    );
+    const patch = cause.fix.policyPatch!;
+    expect(patch).toMatchObject({
+      layer: 'vpc-endpoint-policy',
+      statement: 'NoReads',
+      addStatement: {
+        Effect: 'Allow',
+        Principal: { AWS: APP },
+        Action: 's3:GetObject',
+        Resource: OBJECT,
+      },
+    });
+    expect(cause.fix.verified).toBe(true);
+    // applied to the endpoint, the patch lets the request through; either half alone does not
+    const exempted = patch['replaceStatement'] as Stmt;
+    const allow = patch['addStatement'] as Stmt;
+    expect(ids(endpoint([exempted, allow]))).toEqual([]);
+    expect(ids(endpoint([exempted]))).toEqual(['vpc-endpoint-policy']);
+    expect(ids(endpoint([deny, allow]))).toEqual(['vpc-endpoint-policy']);
   });
 });
 
