@@ -38,8 +38,13 @@ export const checker: Checker = {
         status: 'deny',
         confidence: 'likely',
         title: `AWS reports that the VPC endpoint policy of ${endpointId ?? 'the endpoint'} denied the request`,
-        explanation: `The record says "${request.errorMessage ?? request.errorCode}". The endpoint policy itself could not be evaluated${
-          view.kind === 'unknown' ? ` (${view.missing.join('; ')})` : ''
+        explanation: `The record says "${request.errorMessage ?? request.errorCode}". ${
+          view.kind === 'unknown'
+            ? `The endpoint policy itself could not be evaluated (${view.missing.join('; ')})`
+            : endpointId
+              ? // the facts read say the endpoint has the default full-access policy: AWS's own error code wins
+                'The endpoint policy that was read is the default full-access policy, which denies nothing: it has probably changed since it was read'
+              : 'The record does not say which endpoint the request went through'
         }, so the statement is not known.`,
         evidence: [
           {

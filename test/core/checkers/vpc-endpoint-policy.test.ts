@@ -45,8 +45,35 @@ describe('vpc-endpoint-policy when the endpoint policy could not be read', () =>
     expect(cause?.fix.summary).toBe(
       'Allow s3:GetObject on arn:aws:s3:::secure-bucket/finance/ledger.csv in the endpoint policy of vpce-0a1b2c3d4e5f60001.',
     );
-    expect(cause?.fix.commands.length).toBeGreaterThan(0);
-    expect(cause?.fix.commands.join('\n')).toContain('vpce-0a1b2c3d4e5f60001');
+    expect(cause?.fix.commands).toEqual([
+      "aws ec2 describe-vpc-endpoints --vpc-endpoint-ids vpce-0a1b2c3d4e5f60001 --query 'VpcEndpoints[0].PolicyDocument' --output text > vpce-policy.json",
+      'aws ec2 modify-vpc-endpoint --vpc-endpoint-id vpce-0a1b2c3d4e5f60001 --policy-document file://vpce-policy.json',
+    ]);
+    // AWS's own error code decides the cause; the statement is not known, so the fix cannot be checked
+    expect(cause?.confidence).toBe('confirmed');
+    expect(cause?.fix.verified).toBe(false);
+    expect(cause?.evidence).toContainEqual({
+      layer: 'vpc-endpoint-policy',
+      detail: 'VpceAccessDenied: The request was denied due to a VPC endpoint policy',
+    });
+  });
+
+  it('when the policy read is the default full-access one, AWS still decides, and the finding says the facts are stale (not "could not be evaluated")', () => {
+    const defaultPolicy = exampleViewWith((s) => {
+      const endpoints = s['vpcEndpoints'] as Record<string, Record<string, unknown>>;
+      endpoints['vpce-0a1b2c3d4e5f60001']!['PolicyDocument'] = null;
+    });
+    const { finding } = explain(
+      scenarioEvent(
+        'network-activity VpceAccessDenied record for a bucket the endpoint policy does not list',
+      ),
+      defaultPolicy,
+    );
+    const cause = finding.rootCauses.find((c) => c.id === 'vpc-endpoint-policy');
+    expect(cause?.explanation).toBe(
+      'The record says "The request was denied due to a VPC endpoint policy". The endpoint policy that was read is the default full-access policy, which denies nothing: it has probably changed since it was read, so the statement is not known.',
+    );
+    expect(cause?.fix.verified).toBe(false);
   });
 
   it('an ordinary AccessDenied through the endpoint leaves the check unknown, naming the endpoint policy it could not read', () => {
