@@ -44,6 +44,20 @@ describe('permissions-boundary: the boundary caps what the identity policies can
     expect(c.fix.summary).toBe(
       'Add an Allow for s3:PutObject on arn:aws:s3:::reports-bucket/reports/q3.csv in the permissions boundary arn:aws:iam::111122223333:policy/S3ReadOnlyBoundary.',
     );
+    // a new default version of the boundary policy, with an Allow that names no principal (an identity-side policy)
+    expect(c.fix.policyPatch).toEqual({
+      layer: 'permissions-boundary',
+      policy: 'arn:aws:iam::111122223333:policy/S3ReadOnlyBoundary',
+      addStatement: {
+        Sid: 'AllowPutObjectReportsBucketReportsQ3Csv',
+        Effect: 'Allow',
+        Action: 's3:PutObject',
+        Resource: 'arn:aws:s3:::reports-bucket/reports/q3.csv',
+      },
+    });
+    expect(c.fix.commands[1]).toBe(
+      'aws iam create-policy-version --policy-arn arn:aws:iam::111122223333:policy/S3ReadOnlyBoundary --policy-document file://policy.json --set-as-default',
+    );
     expect(c.fix.verified).toBe(true);
   });
 
@@ -78,8 +92,20 @@ describe("session-policy: a session's permissions are the intersection of the ro
       'Add an Allow for s3:PutObject on arn:aws:s3:::reports-bucket/reports/q3.csv in the session policy.',
     );
     // the session policy is passed when the session is created: the command is an AssumeRole for the same role and session
-    expect(c.fix.commands.join('\n')).toContain('aws sts assume-role');
-    expect(c.fix.commands.join('\n')).toContain('arn:aws:iam::111122223333:role/SessionRole');
+    expect(c.fix.commands).toEqual([
+      'aws sts assume-role --role-arn arn:aws:iam::111122223333:role/SessionRole --role-session-name scoped --policy file://session-policy.json',
+    ]);
+    // the Allow goes into the session policy, an identity-side policy: no Principal element
+    expect(c.fix.policyPatch).toEqual({
+      layer: 'session-policy',
+      policy: 'session policy',
+      addStatement: {
+        Sid: 'AllowPutObjectReportsBucketReportsQ3Csv',
+        Effect: 'Allow',
+        Action: 's3:PutObject',
+        Resource: 'arn:aws:s3:::reports-bucket/reports/q3.csv',
+      },
+    });
   });
 
   it('without the session policy the check cannot tell and says it does not have it', () => {

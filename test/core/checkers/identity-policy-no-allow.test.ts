@@ -20,6 +20,15 @@ describe('identity-policy-no-allow: a request no policy allows is implicitly den
     expect(cause.fix.summary).toBe(
       'Allow s3:GetObject on arn:aws:s3:::reports-bucket/reports/q3.csv in an inline policy of arn:aws:iam::111122223333:role/NoS3Role.',
     );
+    // the evidence is the identity-policy layer, naming the policies that were read
+    expect(cause.evidence).toEqual([
+      {
+        layer: 'identity-policy',
+        policy: 'ec2-only',
+        detail:
+          'no statement of the identity-based policies allows s3:GetObject (s3:GetObject on arn:aws:s3:::reports-bucket/reports/q3.csv)',
+      },
+    ]);
   });
 
   it('an explicit Deny in the identity policies is not a missing Allow: the check passes and points to the explicit deny', () => {
