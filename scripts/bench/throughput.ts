@@ -185,6 +185,11 @@ export async function benchThroughput(): Promise<Record<string, number>> {
       `simulate --requests, ${fmt(small.length)} requests: ${a.seconds.toFixed(2)} s wall (${a.cpuSeconds.toFixed(2)} s CPU), ` +
         `${fmt(simRate)} decisions/s end to end (snapshot load and output included), peak RSS ${fmt(a.peakRssMB)} MB   target >= 20,000/s   ${verdict(simRate >= 20_000)}`,
     );
+    const outBytes = Buffer.byteLength(a.stdout);
+    console.log(
+      `  output: ${(outBytes / 1e6).toFixed(1)} MB of JSON lines, ${fmt(outBytes / small.length)} bytes per decision`,
+    );
+    out.simulateBytesPerDecision = Math.round(outBytes / small.length);
     out.simulateDecisionsPerSecond = Math.round(simRate);
     out.simulateSeconds = Math.round(a.seconds * 100) / 100;
 
