@@ -223,6 +223,7 @@ describe('authorizeKms', () => {
       decision: 'allowed',
       layer: 'rcp',
       result: 'not-applicable',
+      note: /AWS managed keys/,
     },
     {
       name: 'RCPs apply to customer managed keys',
