@@ -173,6 +173,14 @@ describe('effectivePublicAccessBlock: the most restrictive combination of accoun
       RestrictPublicBuckets: true,
     });
   });
+  it('each of the four settings is on when one level turns it on', () => {
+    expect(effectivePublicAccessBlock({ BlockPublicAcls: true }, { BlockPublicPolicy: true }, null)).toEqual({
+      BlockPublicAcls: true,
+      IgnorePublicAcls: false,
+      BlockPublicPolicy: true,
+      RestrictPublicBuckets: false,
+    });
+  });
   it('is all off with no levels configured', () => {
     expect(effectivePublicAccessBlock(null, undefined)).toEqual({
       BlockPublicAcls: false,
