@@ -161,13 +161,13 @@ describe('deciding with an inferred value (ConditionContext.inferred)', () => {
 /** Condition key names are not case sensitive: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html */
 describe('what a decision made with an inferred value says it rests on', () => {
   const TWO_INFERRED: ConditionContext['inferred'] = {
-    ...PLAIN_HTTP,
     'aws:ViaAWSService': {
       value: 'false',
       confidence: 'likely',
       reason: 'the record has no invokedBy',
       from: ['userIdentity.invokedBy'],
     },
+    ...PLAIN_HTTP,
   };
   const withInferred = (inferred: ConditionContext['inferred']): EngineRequest => {
     const r = recorded(false);
@@ -189,6 +189,26 @@ describe('what a decision made with an inferred value says it rests on', () => {
     expect(r.decision).toBe('explicitly-denied');
     expect(bucketLayer(r.layers).dependsOnInferred).toEqual(['aws:SecureTransport']);
     expect(r.dependsOnInferred).toEqual(['aws:SecureTransport']);
+  });
+
+  it('a recorded key read by the same statement is not named: only the inferred one is', () => {
+    // the request comes from 198.51.100.7, outside the office range: the NotIpAddress condition holds on the record
+    const outsideOffice = policy(
+      'bucket',
+      'bucket-policy',
+      deny('s3:*', '*', {
+        Principal: '*',
+        Condition: {
+          Bool: { 'aws:SecureTransport': 'false' },
+          NotIpAddress: { 'aws:SourceIp': '203.0.113.0/24' },
+        },
+      }),
+    );
+    const r = both(
+      input(recorded(), { bucketPolicy: known(outsideOffice), identityPolicies: known([allowRole]) }),
+    );
+    expect(r.decision).toBe('explicitly-denied');
+    expect(bucketLayer(r.layers).dependsOnInferred).toEqual(['aws:SecureTransport']);
   });
 
   it('a layer the inference leaves unknown is not marked, nor is a decision that stays unknown', () => {
