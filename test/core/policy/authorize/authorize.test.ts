@@ -319,6 +319,20 @@ describe('resource policy principals in the same account (EVAL resource-based po
       decision: 'allowed',
     },
     {
+      name: 'beside a NotPrincipal + Deny, an Allow with NotPrincipal is a grant, not a Deny, for a principal with a boundary (BOUNDARY)',
+      input: input(request(role), {
+        identityPolicies: known([idAllowGet]),
+        permissionsBoundary: known(boundaryPolicy(allow('s3:*'))),
+        bucketPolicy: known(
+          bucketPolicy(
+            deny('s3:DeleteObject', OBJ, { NotPrincipal: { AWS: [roleArn, sessionArn, rootOf(ACCT)] } }),
+            allow('s3:GetObject', OBJ, { NotPrincipal: { AWS: rootOf(OTHER) } }),
+          ),
+        ),
+      }),
+      decision: 'allowed',
+    },
+    {
       name: 'beside a NotPrincipal + Deny, a Deny naming another account does not deny a principal with a boundary (BOUNDARY)',
       input: input(request(role), {
         identityPolicies: known([idAllowGet]),
