@@ -113,7 +113,7 @@ describe('a Requester Pays bucket (RP, RPOBJ)', () => {
     expect(r.decision).toBe('unknown');
     expect(rp(r)).toMatchObject({
       result: 'unknown',
-      note: /does not show whether the request carried x-amz-request-payer/,
+      note: expect.stringMatching(/does not show whether the request carried x-amz-request-payer/),
       missing: ['the x-amz-request-payer header of the request'],
     });
   });
@@ -139,7 +139,10 @@ describe('a bucket whose owner pays, or whose setting could not be read (RP)', (
   it('an unread setting does not matter for the bucket owner account', () => {
     const r = decide(role, { payer: unknown('accessDenied'), header: null });
     expect(r.decision).toBe('allowed');
-    expect(rp(r)).toMatchObject({ result: 'not-applicable', note: /bucket owner's account/ });
+    expect(rp(r)).toMatchObject({
+      result: 'not-applicable',
+      note: expect.stringMatching(/bucket owner's account/),
+    });
   });
 
   it('an unread setting does not matter for a request that carries the header', () => {
@@ -153,7 +156,10 @@ describe('a bucket whose owner pays, or whose setting could not be read (RP)', (
 
   it('an unread setting does not matter for an AWS service other than log delivery', () => {
     const r = decide(service('cloudtrail.amazonaws.com'), { payer: unknown('accessDenied'), header: null });
-    expect(rp(r)).toMatchObject({ result: 'not-applicable', note: /an AWS service principal has none/ });
+    expect(rp(r)).toMatchObject({
+      result: 'not-applicable',
+      note: expect.stringMatching(/an AWS service principal has none/),
+    });
   });
 
   it('an unread setting leaves a request from another account without the header undecided, naming the permission needed', () => {
@@ -164,7 +170,7 @@ describe('a bucket whose owner pays, or whose setting could not be read (RP)', (
     expect(r.decision).toBe('unknown');
     expect(rp(r)).toMatchObject({
       result: 'unknown',
-      note: /if the bucket is a Requester Pays bucket, S3 refuses this request/,
+      note: expect.stringMatching(/if the bucket is a Requester Pays bucket, S3 refuses this request/),
       missing: ['the Requester Pays setting of the bucket (accessDenied, needs s3:GetBucketRequestPayment)'],
     });
   });
@@ -190,7 +196,10 @@ describe('a bucket whose owner pays, or whose setting could not be read (RP)', (
         { requestPayment: on(null) },
       ),
     );
-    expect(rp(r)).toMatchObject({ result: 'not-applicable', note: /general purpose bucket requests only/ });
+    expect(rp(r)).toMatchObject({
+      result: 'not-applicable',
+      note: expect.stringMatching(/general purpose bucket requests only/),
+    });
   });
 
   it('without Requester Pays facts the layer is left out', () => {
