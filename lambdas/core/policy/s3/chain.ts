@@ -140,15 +140,15 @@ export function identityCalc(i: ChainInput): LayerCalc {
 
 const noIam = (p: EnginePrincipal): string | null => {
   const kind = callerKind(p);
-  if (kind === 'anonymous') return 'anonymous caller';
-  if (kind === 'service') return 'AWS service principal';
-  if (kind === 'root') return 'root user';
+  if (kind === 'anonymous') return 'an anonymous caller';
+  if (kind === 'service') return 'an AWS service principal';
+  if (kind === 'root') return 'the root user';
   return null;
 };
 
 export function boundaryCalc(i: ChainInput): LayerCalc {
   const who = noIam(i.request.principal);
-  if (who) return notApplicable('permissions-boundary', `no permissions boundary for a ${who}`);
+  if (who) return notApplicable('permissions-boundary', `no permissions boundary for ${who}`);
   return policyGuardrail(
     'permissions-boundary',
     i.permissionsBoundary,
@@ -161,7 +161,7 @@ export function boundaryCalc(i: ChainInput): LayerCalc {
 
 export function sessionCalc(i: ChainInput): LayerCalc {
   const who = noIam(i.request.principal);
-  if (who) return notApplicable('session-policy', `no session policy for a ${who}`);
+  if (who) return notApplicable('session-policy', `no session policy for ${who}`);
   return policyGuardrail(
     'session-policy',
     i.sessionPolicy,

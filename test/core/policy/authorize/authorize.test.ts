@@ -306,6 +306,98 @@ describe('resource policy principals in the same account (EVAL resource-based po
       decision: 'allowed',
     },
     {
+      name: 'a NotPrincipal + Deny of another action does not deny a principal with a boundary (BOUNDARY)',
+      input: input(request(role), {
+        identityPolicies: known([idAllowGet]),
+        permissionsBoundary: known(boundaryPolicy(allow('s3:*'))),
+        bucketPolicy: known(
+          bucketPolicy(
+            deny('s3:DeleteObject', OBJ, { NotPrincipal: { AWS: [roleArn, sessionArn, rootOf(ACCT)] } }),
+          ),
+        ),
+      }),
+      decision: 'allowed',
+    },
+    {
+      name: 'beside a NotPrincipal + Deny, an Allow with NotPrincipal is a grant, not a Deny, for a principal with a boundary (BOUNDARY)',
+      input: input(request(role), {
+        identityPolicies: known([idAllowGet]),
+        permissionsBoundary: known(boundaryPolicy(allow('s3:*'))),
+        bucketPolicy: known(
+          bucketPolicy(
+            deny('s3:DeleteObject', OBJ, { NotPrincipal: { AWS: [roleArn, sessionArn, rootOf(ACCT)] } }),
+            allow('s3:GetObject', OBJ, { NotPrincipal: { AWS: rootOf(OTHER) } }),
+          ),
+        ),
+      }),
+      decision: 'allowed',
+    },
+    {
+      name: 'beside a NotPrincipal + Deny, a Deny naming another account does not deny a principal with a boundary (BOUNDARY)',
+      input: input(request(role), {
+        identityPolicies: known([idAllowGet]),
+        permissionsBoundary: known(boundaryPolicy(allow('s3:*'))),
+        bucketPolicy: known(
+          bucketPolicy(
+            deny('s3:DeleteObject', OBJ, { NotPrincipal: { AWS: [roleArn, sessionArn, rootOf(ACCT)] } }),
+            deny('s3:GetObject', OBJ, { Principal: { AWS: rootOf(OTHER) } }),
+          ),
+        ),
+      }),
+      decision: 'allowed',
+    },
+    {
+      name: 'a NotPrincipal + Deny whose condition does not hold (TLS used) does not deny a principal with a boundary (BOUNDARY)',
+      input: input(request(role, 's3:GetObject', OBJECT_ARN, { 'aws:SecureTransport': 'true' }), {
+        identityPolicies: known([idAllowGet]),
+        permissionsBoundary: known(boundaryPolicy(allow('s3:*'))),
+        bucketPolicy: known(
+          bucketPolicy(
+            deny('s3:*', [BUCKET_ARN, OBJ], {
+              NotPrincipal: { AWS: [roleArn, sessionArn, rootOf(ACCT)] },
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ),
+        ),
+      }),
+      decision: 'allowed',
+    },
+    {
+      name: 'a NotPrincipal + Deny whose condition the record does not tell: undecided for a principal with a boundary (BOUNDARY)',
+      input: input(request(role, 's3:GetObject', OBJECT_ARN, {}, 'unknown'), {
+        identityPolicies: known([idAllowGet]),
+        permissionsBoundary: known(boundaryPolicy(allow('s3:*'))),
+        bucketPolicy: known(
+          bucketPolicy(
+            deny('s3:*', [BUCKET_ARN, OBJ], {
+              NotPrincipal: { AWS: [roleArn, sessionArn, rootOf(ACCT)] },
+              Condition: { StringNotEquals: { 'aws:SourceVpce': 'vpce-1a2b3c4d' } },
+            }),
+          ),
+        ),
+      }),
+      decision: 'unknown',
+      layer: 'bucket-policy',
+      result: 'unknown',
+    },
+    {
+      name: 'a bucket policy that allows the caller but may also deny it (a condition the record does not tell) is undecided, not allowed (EVAL)',
+      input: input(request(role, 's3:GetObject', OBJECT_ARN, {}, 'unknown'), {
+        bucketPolicy: known(
+          bucketPolicy(
+            allow('s3:GetObject', OBJ, { Principal: { AWS: sessionArn } }),
+            deny('s3:GetObject', OBJ, {
+              Principal: '*',
+              Condition: { StringNotEquals: { 'aws:SourceVpce': 'vpce-1a2b3c4d' } },
+            }),
+          ),
+        ),
+      }),
+      decision: 'unknown',
+      layer: 'bucket-policy',
+      result: 'unknown',
+    },
+    {
       name: 'a conditional bucket-policy Deny that does not match leaves the Allow in force (EVAL)',
       input: input(request(role), {
         bucketPolicy: known(

@@ -89,6 +89,16 @@ describe('request context keys are looked up case-insensitively, as IAM conditio
     expect(contextValues(ctx({}, { unknown: ['S3:X-AMZ-ACL'] }), 's3:x-amz-acl')).toBe('unknown');
   });
 
+  it('a key absent from the request is only the key the record names: other keys stay unknown', () => {
+    expect(
+      contextValues(ctx({}, { absent: ['s3:x-amz-grant-read'], otherKeys: 'unknown' }), 's3:x-amz-acl'),
+    ).toBe('unknown');
+  });
+
+  it('a key set without its value is only the key the record names: other keys stay absent', () => {
+    expect(contextValues(ctx({}, { unknown: ['s3:x-amz-grant-read'] }), 's3:x-amz-acl')).toBeNull();
+  });
+
   it('any other key follows the record: absent or unknown', () => {
     expect(contextValues(ctx({}), 's3:x-amz-acl')).toBeNull();
     expect(contextValues(ctx({}, { otherKeys: 'unknown' }), 's3:x-amz-acl')).toBe('unknown');
@@ -123,6 +133,12 @@ describe('which requests set a public ACL (BlockPublicAcls, PABC)', () => {
     ['s3:x-amz-grant-full-control', ALL_USERS],
   ])('a %s header naming a public group is public', (header, grantee) => {
     expect(requestSetsPublicAcl(ctx({ [header]: `id="${'a'.repeat(64)}", ${grantee}` }))).toBe(true);
+  });
+
+  it('a grant header with several grantees is public when any of them is a public group', () => {
+    expect(requestSetsPublicAcl(ctx({ 's3:x-amz-grant-read': [`id="${'a'.repeat(64)}"`, AUTH_USERS] }))).toBe(
+      true,
+    );
   });
 
   it('a grant header naming an account only is not public', () => {

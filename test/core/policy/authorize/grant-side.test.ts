@@ -75,6 +75,23 @@ describe('the grant side of a decision, apart from the guardrails', () => {
     expect(r.grant).toBe(false);
   });
 
+  it('a bucket-policy Deny that may apply (a condition the record does not tell) grants nothing: denied', () => {
+    const r = authorize(
+      input(request(roleSession(), 's3:GetObject', OBJECT_ARN, {}, 'unknown'), {
+        bucketPolicy: known(
+          bucketPolicy(
+            deny('s3:GetObject', OBJECT_ARN, {
+              Principal: '*',
+              Condition: { StringNotEquals: { 'aws:SourceVpce': 'vpce-1a2b3c4d' } },
+            }),
+          ),
+        ),
+      }),
+    );
+    expect(r.grant).toBe(false);
+    expect(r.decision).toBe('implicitly-denied');
+  });
+
   it('nothing allows anywhere: the grant side does not allow', () => {
     const r = authorize(input(request(roleSession())));
     expect(r.decision).toBe('implicitly-denied');

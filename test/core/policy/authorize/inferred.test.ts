@@ -9,7 +9,7 @@ import { known, type ConditionContext } from '../../../../lambdas/core/model';
 import { authorize, authorizeReference } from '../../../../lambdas/core/policy/authorize';
 import { authorizeKms, authorizeKmsReference } from '../../../../lambdas/core/policy/kms';
 import type { AuthorizationInput, EngineRequest, LayerResult } from '../../../../lambdas/core/policy/types';
-import { ACCT, allow, deny, input, policy, request, roleSession } from './fixtures';
+import { ACCT, allow, deny, input, policy, request, roleSession, service } from './fixtures';
 
 const PLAIN_HTTP: ConditionContext['inferred'] = {
   'aws:SecureTransport': {
@@ -155,5 +155,131 @@ describe('deciding with an inferred value (ConditionContext.inferred)', () => {
     expect(authorizeKmsReference(i)).toEqual(r);
     expect(r.decision).toBe('explicitly-denied');
     expect(r.dependsOnInferred).toEqual(['aws:SecureTransport']);
+  });
+});
+
+/** Condition key names are not case sensitive: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html */
+describe('what a decision made with an inferred value says it rests on', () => {
+  const TWO_INFERRED: ConditionContext['inferred'] = {
+    'aws:ViaAWSService': {
+      value: 'false',
+      confidence: 'likely',
+      reason: 'the record has no invokedBy',
+      from: ['userIdentity.invokedBy'],
+    },
+    ...PLAIN_HTTP,
+  };
+  const withInferred = (inferred: ConditionContext['inferred']): EngineRequest => {
+    const r = recorded(false);
+    return { ...r, context: { ...r.context, inferred } };
+  };
+
+  it('only the inferred keys a policy reads are named, spelled as inferred whatever the case in the policy', () => {
+    const lowerCase = policy(
+      'bucket',
+      'bucket-policy',
+      deny('s3:*', '*', { Principal: '*', Condition: { Bool: { 'aws:securetransport': 'false' } } }),
+    );
+    const r = both(
+      input(withInferred(TWO_INFERRED), {
+        bucketPolicy: known(lowerCase),
+        identityPolicies: known([allowRole]),
+      }),
+    );
+    expect(r.decision).toBe('explicitly-denied');
+    expect(bucketLayer(r.layers).dependsOnInferred).toEqual(['aws:SecureTransport']);
+    expect(r.dependsOnInferred).toEqual(['aws:SecureTransport']);
+  });
+
+  it('a recorded key read by the same statement is not named: only the inferred one is', () => {
+    // the request comes from 198.51.100.7, outside the office range: the NotIpAddress condition holds on the record
+    const outsideOffice = policy(
+      'bucket',
+      'bucket-policy',
+      deny('s3:*', '*', {
+        Principal: '*',
+        Condition: {
+          Bool: { 'aws:SecureTransport': 'false' },
+          NotIpAddress: { 'aws:SourceIp': '203.0.113.0/24' },
+        },
+      }),
+    );
+    const r = both(
+      input(recorded(), { bucketPolicy: known(outsideOffice), identityPolicies: known([allowRole]) }),
+    );
+    expect(r.decision).toBe('explicitly-denied');
+    expect(bucketLayer(r.layers).dependsOnInferred).toEqual(['aws:SecureTransport']);
+  });
+
+  it('a layer the inference leaves unknown is not marked, nor is a decision that stays unknown', () => {
+    // the bucket policy's Allow needs TLS (refined by the inference); the role's Allow needs a VPC the record does not state
+    const tlsOnlyBucket = policy(
+      'bucket',
+      'bucket-policy',
+      allow('s3:GetObject', '*', {
+        Principal: { AWS: roleSession().identityArn },
+        Condition: { Bool: { 'aws:SecureTransport': 'true' } },
+      }),
+    );
+    const vpcOnly = policy(
+      'AppRead',
+      'identity-inline',
+      allow('s3:GetObject', '*', { Condition: { StringEquals: { 'aws:SourceVpc': 'vpc-1' } } }),
+    );
+    const r = both(
+      input(recorded(), { bucketPolicy: known(tlsOnlyBucket), identityPolicies: known([vpcOnly]) }),
+    );
+    expect(r.decision).toBe('unknown');
+    expect(r.dependsOnInferred).toBeUndefined();
+    expect(bucketLayer(r.layers)).toMatchObject({
+      result: 'implicitly-denied',
+      dependsOnInferred: ['aws:SecureTransport'],
+    });
+    const identity = r.layers.find((l) => l.layer === 'identity-policy')!;
+    expect(identity.result).toBe('unknown');
+    expect(identity.dependsOnInferred).toBeUndefined();
+    expect(r.grant).toBe('unknown');
+  });
+
+  it('the grant side left unknown by the recorded facts is read from the inference too', () => {
+    const tlsOnly = policy(
+      'AppRead',
+      'identity-inline',
+      allow('s3:GetObject', '*', { Condition: { Bool: { 'aws:SecureTransport': 'true' } } }),
+    );
+    expect(both(input(recorded(false), { identityPolicies: known([tlsOnly]) })).grant).toBe('unknown');
+    const r = both(input(recorded(), { identityPolicies: known([tlsOnly]) }));
+    expect(r.decision).toBe('implicitly-denied');
+    expect(r.grant).toBe(false);
+  });
+
+  it('an inferred value no policy reads changes nothing', () => {
+    const vpcOnly = policy(
+      'AppRead',
+      'identity-inline',
+      allow('s3:GetObject', '*', { Condition: { StringEquals: { 'aws:SourceVpc': 'vpc-1' } } }),
+    );
+    const withIt = both(input(recorded(), { identityPolicies: known([vpcOnly]) }));
+    const without = both(input(recorded(false), { identityPolicies: known([vpcOnly]) }));
+    expect(withIt.decision).toBe('unknown');
+    expect(withIt).toEqual(without);
+  });
+
+  it("an AWS service caller's grants note is kept when the inference decides", () => {
+    const cf = { ...request(service('cloudfront.amazonaws.com')), context: { ...recorded().context } };
+    const bucket = policy(
+      'bucket',
+      'bucket-policy',
+      allow('s3:GetObject', '*', { Principal: { Service: 'cloudfront.amazonaws.com' } }),
+      deny('s3:*', '*', { Principal: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+    const r = both(input(cf, { bucketPolicy: known(bucket) }));
+    expect(r.decision).toBe('explicitly-denied');
+    expect(r.dependsOnInferred).toEqual(['aws:SecureTransport']);
+    expect(r.service).toMatchObject({ service: 'cloudfront.amazonaws.com' });
+    const role = both(
+      input(recorded(), { bucketPolicy: known(denyPlainHttp), identityPolicies: known([allowRole]) }),
+    );
+    expect('service' in role).toBe(false);
   });
 });

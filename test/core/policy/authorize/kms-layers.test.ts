@@ -9,15 +9,19 @@
  */
 import { known, unknown, type KmsGrant } from '../../../../lambdas/core/model';
 import { authorizeKms } from '../../../../lambdas/core/policy';
+import type { EnginePrincipal, KmsAuthorizationInput } from '../../../../lambdas/core/policy/types';
 import {
   ACCT,
   EC,
   KEY,
   OTHER,
   allow,
+  anonymous,
+  deny,
   identity,
   keyPolicy,
   kmsInput,
+  policy,
   roleSession,
   service,
   trustAccount,
@@ -166,6 +170,18 @@ describe('KMS grants (GRANTS, CONSTRAINTS)', () => {
     );
   });
 
+  it('EncryptionContextEquals with as many pairs but one value different does not match (CONSTRAINTS)', () => {
+    const r = authorizeKms(
+      kmsInput(role, {
+        ...noKeyPolicyAllow,
+        grants: known([grant({ Constraints: { EncryptionContextEquals: { ...EC, dept: 'finance' } } })]),
+        encryptionContext: { ...EC, dept: 'sales' },
+      }),
+    );
+    expect(r.decision).toBe('implicitly-denied');
+    expect(layerOf(r, 'kms-grants').note).toMatch(/encryption-context constraint does not match/);
+  });
+
   it('EncryptionContextEquals with the same pairs allows', () => {
     const r = authorizeKms(
       kmsInput(role, {
@@ -238,6 +254,21 @@ describe('KMS grants (GRANTS, CONSTRAINTS)', () => {
     expect(layerOf(r, 'kms-grants')).toMatchObject({
       result: 'unknown',
       note: 'could not read the grants of the KMS key (accessDenied, needs kms:ListGrants)',
+      missing: ['the grants of the KMS key (accessDenied, needs kms:ListGrants)'],
+    });
+  });
+
+  it('the key policy allows and the grants were read: the grants layer still reports the grant that allows too', () => {
+    const r = authorizeKms(
+      kmsInput(role, {
+        identityPolicies: known([identity(allow('kms:Decrypt', KEY))]),
+        grants: known([grant()]),
+      }),
+    );
+    expect(r.decision).toBe('allowed');
+    expect(layerOf(r, 'kms-grants')).toMatchObject({
+      result: 'allowed',
+      note: expect.stringMatching(/^grant g1 gives/),
     });
   });
 
@@ -364,5 +395,219 @@ describe('an AWS service calling KMS: the key policy grants to that service are 
     );
     expect(svc.service).toMatchObject({ service: 'cloudfront.amazonaws.com', policy: 'kms-key-policy' });
     expect('service' in authorizeKms(kmsInput(role, { keyPolicy: pol }))).toBe(false);
+  });
+});
+
+/** S3 calls KMS on the caller's behalf: KMS sees kms:ViaService and kms:CallerAccount (MANAGED, CONDKEYS). */
+const VIA_S3 = 's3.us-east-1.amazonaws.com';
+const EC_KEYS = { 'kms:EncryptionContext:aws:s3:arn': EC['aws:s3:arn'] };
+function throughS3(p: EnginePrincipal, over: Partial<KmsAuthorizationInput> = {}): KmsAuthorizationInput {
+  const base = kmsInput(p, over);
+  const values: Record<string, string> = { 'kms:ViaService': VIA_S3, ...EC_KEYS };
+  if (p.identityArn) values['aws:PrincipalArn'] = p.identityArn;
+  if (p.accountId) values['kms:CallerAccount'] = p.accountId;
+  const noIam = p.type === 'Anonymous' || p.type === 'AWSService';
+  return {
+    ...base,
+    ...(noIam ? { identityPolicies: null, permissionsBoundary: null, sessionPolicy: null } : {}),
+    ...over,
+    request: { ...base.request, context: { values, absent: [], otherKeys: 'absent' } },
+  };
+}
+
+/** The policy AWS sets on an AWS managed key (aws/s3, aws/ebs …): the key's account may use it through that service. */
+const awsManagedKeyPolicy = (via: string) =>
+  known(
+    keyPolicy(
+      allow(
+        ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+        '*',
+        {
+          Sid: 'Allow access through the service for all principals in the account that are authorized to use it',
+          Principal: { AWS: '*' },
+          Condition: { StringEquals: { 'kms:CallerAccount': ACCT, 'kms:ViaService': via } },
+        },
+      ),
+      allow(['kms:Describe*', 'kms:Get*', 'kms:List*'], '*', {
+        Sid: 'Allow direct access to key metadata to the account',
+        Principal: { AWS: `arn:aws:iam::${ACCT}:root` },
+      }),
+    ),
+  );
+const idDecrypt = known([identity(allow('kms:Decrypt', KEY))]);
+
+/**
+ * MANAGED = https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-key ("you cannot use
+ *   AWS managed keys in cross-account operations"; their key policy, set by AWS, lets principals of the account use
+ *   the key only through the service)
+ * CONDKEYS = https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html (kms:ViaService, kms:CallerAccount)
+ * OAC = https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html
+ *   (for SSE-KMS the key policy must allow the CloudFront service principal: a customer managed key)
+ */
+describe('AWS managed keys: only principals of the key account, only through the service (MANAGED, CONDKEYS)', () => {
+  it("with its AWS-set policy read: a principal of the key's account decrypts through S3", () => {
+    const r = authorizeKms(
+      throughS3(role, {
+        keyManager: 'AWS',
+        keyPolicy: awsManagedKeyPolicy(VIA_S3),
+        identityPolicies: idDecrypt,
+      }),
+    );
+    expect(r.decision).toBe('allowed');
+    expect(layerOf(r, 'kms-key-policy').result).toBe('allowed');
+  });
+
+  it('with its AWS-set policy read: the key of another service (aws/ebs) cannot be used through S3', () => {
+    const r = authorizeKms(
+      throughS3(role, {
+        keyManager: 'AWS',
+        keyPolicy: awsManagedKeyPolicy('ec2.us-east-1.amazonaws.com'),
+        identityPolicies: idDecrypt,
+      }),
+    );
+    expect(r.decision).toBe('implicitly-denied');
+    expect(layerOf(r, 'kms-key-policy').result).toBe('implicitly-denied');
+  });
+
+  it('used through S3 from another account, even with its policy not read: denied', () => {
+    const r = authorizeKms(
+      throughS3(foreign, {
+        keyManager: 'AWS',
+        keyPolicy: unknown('accessDenied'),
+        identityPolicies: idDecrypt,
+      }),
+    );
+    expect(r.decision).toBe('implicitly-denied');
+    expect(layerOf(r, 'kms-key-policy').rule).toBe('aws-managed-key');
+  });
+
+  it('used from another account: a grant to the caller does not make it usable', () => {
+    const r = authorizeKms(
+      kmsInput(foreign, {
+        keyManager: 'AWS',
+        identityPolicies: idDecrypt,
+        grants: known([grant({ GranteePrincipal: foreign.identityArn as string })]),
+      }),
+    );
+    expect(r.decision).toBe('implicitly-denied');
+    expect(r.grant).toBe(false);
+  });
+
+  it('used from another account: grants that could not be read do not make it usable', () => {
+    const r = authorizeKms(
+      kmsInput(foreign, { keyManager: 'AWS', identityPolicies: idDecrypt, grants: unknown('accessDenied') }),
+    );
+    expect(r.decision).toBe('implicitly-denied');
+    expect(r.grant).toBe(false);
+  });
+
+  it('a service principal (CloudFront through OAC) cannot use an AWS managed key, even with its policy not read (OAC)', () => {
+    const r = authorizeKms(
+      throughS3(service('cloudfront.amazonaws.com'), {
+        keyManager: 'AWS',
+        keyPolicy: unknown('accessDenied'),
+      }),
+    );
+    expect(r.decision).toBe('implicitly-denied');
+    expect(layerOf(r, 'kms-key-policy').rule).toBe('aws-managed-key');
+  });
+
+  it('an anonymous caller cannot use an AWS managed key, even with its policy not read', () => {
+    const r = authorizeKms(throughS3(anonymous, { keyManager: 'AWS', keyPolicy: unknown('accessDenied') }));
+    expect(r.decision).toBe('implicitly-denied');
+    expect(layerOf(r, 'kms-key-policy').rule).toBe('aws-managed-key');
+  });
+
+  it("an AWS managed key whose account is not known: its policy's Allow to every principal is undecided, not allowed", () => {
+    const r = authorizeKms({
+      ...kmsInput(role, {
+        keyManager: 'AWS',
+        keyPolicy: known(keyPolicy(allow('kms:*', '*', { Principal: { AWS: '*' } }))),
+        identityPolicies: idDecrypt,
+      }),
+      request: { ...kmsInput(role).request, resourceAccountId: null },
+    });
+    expect(r.decision).toBe('unknown');
+    expect(layerOf(r, 'kms-key-policy').result).toBe('unknown');
+  });
+});
+
+describe('customer managed keys used through S3: the key policy decides (KEYPOL, CONDKEYS)', () => {
+  it('kms:ViaService does not let a customer managed key be used when its policy allows nobody', () => {
+    const r = authorizeKms(throughS3(role, { keyPolicy: known(keyPolicy()), identityPolicies: idDecrypt }));
+    expect(r.decision).toBe('implicitly-denied');
+    expect(layerOf(r, 'kms-key-policy').rule).toBeUndefined();
+  });
+
+  it('a customer managed key whose policy could not be read, used through S3: unknown, never allowed', () => {
+    const r = authorizeKms(
+      throughS3(role, {
+        keyPolicy: unknown('accessDenied', undefined, 'kms:GetKeyPolicy'),
+        identityPolicies: idDecrypt,
+      }),
+    );
+    expect(r.decision).toBe('unknown');
+    // the key is known to be enabled: only the policy is missing
+    expect(layerOf(r, 'kms-key-policy')).toMatchObject({
+      result: 'unknown',
+      missing: ['the key policy (accessDenied, needs kms:GetKeyPolicy)'],
+    });
+  });
+
+  it('a key policy that names only another service does not let CloudFront decrypt (OAC)', () => {
+    const r = authorizeKms(
+      throughS3(service('cloudfront.amazonaws.com'), {
+        keyPolicy: known(
+          keyPolicy(allow('kms:Decrypt', '*', { Principal: { Service: 'cloudtrail.amazonaws.com' } })),
+        ),
+      }),
+    );
+    expect(r.decision).toBe('implicitly-denied');
+    expect(r.grant).toBe(false);
+  });
+
+  it("a key whose account is not known, its policy naming the caller's role: the key policy allows, the decision waits on the account", () => {
+    // within the key's account the key policy alone is enough; from another account the IAM policy must allow too (XACCT)
+    const r = authorizeKms({
+      ...kmsInput(role, {
+        keyPolicy: known(keyPolicy(allow('kms:Decrypt', '*', { Principal: { AWS: role.identityArn } }))),
+      }),
+      request: { ...kmsInput(role).request, resourceAccountId: null },
+    });
+    expect(r.decision).toBe('unknown');
+    expect(layerOf(r, 'kms-key-policy').result).toBe('allowed');
+  });
+});
+
+/**
+ * BOUNDARY = https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html (a Deny with
+ * NotPrincipal in a resource-based policy always denies a principal that has a permissions boundary)
+ */
+describe('a key policy Deny with NotPrincipal (BOUNDARY)', () => {
+  const notPrincipalDeny = known(
+    keyPolicy(
+      trustAccount(ACCT),
+      deny('kms:*', '*', {
+        Sid: 'OnlyApp',
+        NotPrincipal: { AWS: [role.arn, role.identityArn, `arn:aws:iam::${ACCT}:root`] },
+      }),
+    ),
+  );
+
+  it('spares the principal it names when that principal has no permissions boundary', () => {
+    const r = authorizeKms(kmsInput(role, { keyPolicy: notPrincipalDeny, identityPolicies: idDecrypt }));
+    expect(r.decision).toBe('allowed');
+  });
+
+  it('denies the principal it names when that principal has a permissions boundary', () => {
+    const r = authorizeKms(
+      kmsInput(role, {
+        keyPolicy: notPrincipalDeny,
+        identityPolicies: idDecrypt,
+        permissionsBoundary: known(policy('B', 'permissions-boundary', allow('kms:*'))),
+      }),
+    );
+    expect(r.decision).toBe('explicitly-denied');
+    expect(layerOf(r, 'kms-key-policy').result).toBe('explicitly-denied');
   });
 });

@@ -88,6 +88,19 @@ describe('authorizeKms', () => {
       decision: 'allowed',
       layer: 'kms-key-policy',
       result: 'allowed',
+      note: /^key-policy #1 allows kms:Decrypt$/,
+    },
+    {
+      name: 'a key policy that trusts the account and also names the role allows the role by itself (CONTROL)',
+      input: kmsInput(role, {
+        keyPolicy: known(
+          keyPolicy(trustAccount(ACCT), allow('kms:Decrypt', '*', { Principal: { AWS: role.identityArn } })),
+        ),
+      }),
+      decision: 'allowed',
+      layer: 'kms-key-policy',
+      result: 'allowed',
+      note: /allows kms:Decrypt$/,
     },
     {
       name: 'a key policy Deny denies',
@@ -223,6 +236,7 @@ describe('authorizeKms', () => {
       decision: 'allowed',
       layer: 'rcp',
       result: 'not-applicable',
+      note: /AWS managed keys/,
     },
     {
       name: 'RCPs apply to customer managed keys',

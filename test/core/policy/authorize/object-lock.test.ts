@@ -177,6 +177,10 @@ describe('compliance mode (LOCK)', () => {
     const r = decide(lock({ retention: retained('COMPLIANCE') }), 's3:PutObjectRetention');
     expect(r.decision).toBe('unknown');
     expect(layer(r)?.missing).toEqual(['the retention the request sets (not recorded)']);
+    // in COMPLIANCE mode the retention can only be extended
+    expect(layer(r)?.note).toMatch(
+      /COMPLIANCE mode until 2027-01-01: only extending the retention is allowed/,
+    );
   });
 
   it('a new retention with an unreadable date is undecided', () => {

@@ -141,3 +141,60 @@ describe('the root user and the IAM layers (EVAL)', () => {
     expect(layerResult(r, 'identity-policy')?.result).toBe('unknown');
   });
 });
+
+/**
+ * What each guardrail layer says when it does not apply to the caller.
+ * BOUNDARY = https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html (a permissions boundary
+ * is set on an IAM user or role); SESSION = https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session
+ */
+describe('layers that do not apply to the caller say why (SCPS, BOUNDARY, SESSION)', () => {
+  const publicRead = known(bucketPolicy(allow('s3:GetObject', OBJ, { Principal: '*' })));
+  const notes = (r: ReturnType<typeof authorize>) =>
+    Object.fromEntries(r.layers.map((l) => [l.layer, `${l.result}: ${l.note}`]));
+
+  it('an anonymous caller: no SCP, no identity-based policy, no boundary, no session policy', () => {
+    const n = notes(authorize(input(request(anonymous), { bucketPolicy: publicRead })));
+    expect(n).toMatchObject({
+      scp: 'not-applicable: SCPs do not apply to anonymous callers',
+      'identity-policy': 'not-applicable: an anonymous caller has no identity-based policies',
+      'permissions-boundary': 'not-applicable: no permissions boundary for an anonymous caller',
+      'session-policy': 'not-applicable: no session policy for an anonymous caller',
+    });
+  });
+
+  it('an AWS service principal: no SCP, no identity-based policy, no boundary, no session policy', () => {
+    const n = notes(
+      authorize(input(request(service('cloudfront.amazonaws.com')), { bucketPolicy: publicRead })),
+    );
+    expect(n).toMatchObject({
+      scp: 'not-applicable: SCPs do not apply to AWS service principals',
+      'identity-policy': 'not-applicable: an AWS service principal has no identity-based policies',
+      'permissions-boundary': 'not-applicable: no permissions boundary for an AWS service principal',
+      'session-policy': 'not-applicable: no session policy for an AWS service principal',
+    });
+  });
+
+  it("the account's root user: every permission in its account, no boundary, no session policy (EVAL)", () => {
+    const root = {
+      type: 'Root' as const,
+      arn: `arn:aws:iam::${ACCT}:root`,
+      identityArn: `arn:aws:iam::${ACCT}:root`,
+      accountId: ACCT,
+    };
+    const n = notes(authorize(input(request(root))));
+    expect(n).toMatchObject({
+      'identity-policy': 'allowed: the root user has every permission in its own account',
+      'permissions-boundary': 'not-applicable: no permissions boundary for the root user',
+      'session-policy': 'not-applicable: no session policy for the root user',
+    });
+  });
+
+  it('a role with no identity-based policy: the identity layer says so; a role without a boundary or session policy too', () => {
+    const n = notes(authorize(input(request(roleSession()))));
+    expect(n).toMatchObject({
+      'identity-policy': `implicitly-denied: arn:aws:iam::${ACCT}:role/App has no identity-based policies`,
+      'permissions-boundary': 'not-applicable: the principal has no permissions boundary',
+      'session-policy': 'not-applicable: the session was created without a session policy',
+    });
+  });
+});

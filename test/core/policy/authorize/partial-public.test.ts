@@ -55,6 +55,38 @@ describe('Block Public Access when a fact it depends on could not be read', () =
     expect(layer(i, 'block-public-access')).toMatchObject({ result: 'unknown', leansDeny: true });
   });
 
+  it('a bucket policy that could not be parsed may hold a non-public grant: a cross-account caller stays undecided under RestrictPublicBuckets', () => {
+    const broken = known({ name: 'broken', source: 'bucket-policy' as const, document: '{"Statement": 5' });
+    const i = input(
+      request(roleSession(OTHER), 's3:ListBucket', BUCKET_ARN),
+      { bucketPolicy: broken, identityPolicies: known([identity(allow('s3:ListBucket'))]) },
+      { ...bpaOn, objectAcl: null, objectOwnerAccountId: null },
+    );
+    expect(authorize(i).decision).toBe('unknown');
+  });
+
+  it('an unread object ACL may hold an AllUsers grant: an anonymous read is undecided', () => {
+    const i = input(
+      request(anonymous),
+      {},
+      { ownership: known('BucketOwnerPreferred'), objectAcl: unknown('accessDenied') },
+    );
+    expect(authorize(i).decision).toBe('unknown');
+  });
+
+  it('with IgnorePublicAcls on, an unread object ACL cannot grant an anonymous read: only a public grant could name it', () => {
+    const i = input(
+      request(anonymous),
+      {},
+      {
+        accountPublicAccessBlock: known({ IgnorePublicAcls: true }),
+        ownership: known('BucketOwnerPreferred'),
+        objectAcl: unknown('accessDenied'),
+      },
+    );
+    expect(authorize(i).decision).toBe('implicitly-denied');
+  });
+
   it('RestrictPublicBuckets voiding a public grant known to name the caller leans to deny, while an unread object ACL might still grant', () => {
     const i = input(
       request(roleSession(OTHER), 's3:GetObject', OBJECT_ARN),

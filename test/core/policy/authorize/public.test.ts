@@ -45,6 +45,36 @@ describe('isPublicPolicy (The meaning of public)', () => {
       true,
     ],
     [
+      '"*" limited to one IP address with aws:SourceIp (no prefix length) is not public',
+      read({ Principal: '*', Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.5' } } }),
+      false,
+    ],
+    [
+      '"*" with a set of CIDRs that includes 0.0.0.0/0 is public (the set limits nothing)',
+      read({
+        Principal: '*',
+        Condition: { IpAddress: { 'aws:SourceIp': ['203.0.113.0/24', '0.0.0.0/0'] } },
+      }),
+      true,
+    ],
+    [
+      '"*" with a list of aws:SourceArn values of which one has a wildcard is public',
+      read({
+        Principal: '*',
+        Condition: {
+          ArnLike: {
+            'aws:SourceArn': ['arn:aws:cloudtrail:us-east-1:111122223333:trail/t', 'arn:aws:cloudtrail:*'],
+          },
+        },
+      }),
+      true,
+    ],
+    [
+      '"*" with a fixed value of a key S3 does not list (aws:Referer) is public',
+      read({ Principal: '*', Condition: { StringEquals: { 'aws:Referer': 'https://www.example.com/' } } }),
+      true,
+    ],
+    [
       '"*" with a fixed aws:SourceVpce is not public',
       read({ Principal: '*', Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-1a2b3c4d' } } }),
       false,
@@ -171,6 +201,14 @@ describe('effectivePublicAccessBlock: the most restrictive combination of accoun
       IgnorePublicAcls: true,
       BlockPublicPolicy: false,
       RestrictPublicBuckets: true,
+    });
+  });
+  it('each of the four settings is on when one level turns it on', () => {
+    expect(effectivePublicAccessBlock({ BlockPublicAcls: true }, { BlockPublicPolicy: true }, null)).toEqual({
+      BlockPublicAcls: true,
+      IgnorePublicAcls: false,
+      BlockPublicPolicy: true,
+      RestrictPublicBuckets: false,
     });
   });
   it('is all off with no levels configured', () => {

@@ -95,7 +95,10 @@ describe('a Requester Pays bucket (RP, RPOBJ)', () => {
   });
 
   it('another AWS service that sends the header goes through; one that does not is undecided (AWS does not document it)', () => {
-    expect(rp(decide(service('cloudtrail.amazonaws.com'), on('requester')))?.result).toBe('allowed');
+    expect(rp(decide(service('cloudtrail.amazonaws.com'), on('requester')))).toMatchObject({
+      result: 'allowed',
+      note: 'the request carries x-amz-request-payer: requester',
+    });
     const r = decide(service('cloudtrail.amazonaws.com'), on(null));
     expect(r.decision).toBe('unknown');
     expect(rp(r)).toMatchObject({
@@ -110,6 +113,7 @@ describe('a Requester Pays bucket (RP, RPOBJ)', () => {
     expect(r.decision).toBe('unknown');
     expect(rp(r)).toMatchObject({
       result: 'unknown',
+      note: expect.stringMatching(/does not show whether the request carried x-amz-request-payer/),
       missing: ['the x-amz-request-payer header of the request'],
     });
   });
@@ -118,6 +122,7 @@ describe('a Requester Pays bucket (RP, RPOBJ)', () => {
     const r = decide({ ...foreign, accountId: null }, on(null));
     expect(r.decision).toBe('unknown');
     expect(rp(r)?.missing).toEqual(["the caller's or the bucket owner's account"]);
+    expect(rp(r)?.note).toMatch(/S3 refuses it unless the caller belongs to the bucket owner's account/);
   });
 });
 
@@ -134,7 +139,10 @@ describe('a bucket whose owner pays, or whose setting could not be read (RP)', (
   it('an unread setting does not matter for the bucket owner account', () => {
     const r = decide(role, { payer: unknown('accessDenied'), header: null });
     expect(r.decision).toBe('allowed');
-    expect(rp(r)?.result).toBe('not-applicable');
+    expect(rp(r)).toMatchObject({
+      result: 'not-applicable',
+      note: expect.stringMatching(/bucket owner's account/),
+    });
   });
 
   it('an unread setting does not matter for a request that carries the header', () => {
@@ -148,7 +156,10 @@ describe('a bucket whose owner pays, or whose setting could not be read (RP)', (
 
   it('an unread setting does not matter for an AWS service other than log delivery', () => {
     const r = decide(service('cloudtrail.amazonaws.com'), { payer: unknown('accessDenied'), header: null });
-    expect(rp(r)?.result).toBe('not-applicable');
+    expect(rp(r)).toMatchObject({
+      result: 'not-applicable',
+      note: expect.stringMatching(/an AWS service principal has none/),
+    });
   });
 
   it('an unread setting leaves a request from another account without the header undecided, naming the permission needed', () => {
@@ -159,6 +170,7 @@ describe('a bucket whose owner pays, or whose setting could not be read (RP)', (
     expect(r.decision).toBe('unknown');
     expect(rp(r)).toMatchObject({
       result: 'unknown',
+      note: expect.stringMatching(/if the bucket is a Requester Pays bucket, S3 refuses this request/),
       missing: ['the Requester Pays setting of the bucket (accessDenied, needs s3:GetBucketRequestPayment)'],
     });
   });
@@ -184,7 +196,10 @@ describe('a bucket whose owner pays, or whose setting could not be read (RP)', (
         { requestPayment: on(null) },
       ),
     );
-    expect(rp(r)?.result).toBe('not-applicable');
+    expect(rp(r)).toMatchObject({
+      result: 'not-applicable',
+      note: expect.stringMatching(/general purpose bucket requests only/),
+    });
   });
 
   it('without Requester Pays facts the layer is left out', () => {

@@ -338,6 +338,18 @@ describe('Object Ownership layer (OWNERSHIP)', () => {
     });
   });
 
+  it("BucketOwnerEnforced: the object owner's account need not be read (the bucket owner owns every object)", () => {
+    const r = authorize(
+      input(request(role), idAll('s3:GetObject'), { objectOwnerAccountId: unknown('accessDenied') }),
+    );
+    expect(r.decision).toBe('allowed');
+    expect(layerOf(r, 'object-ownership')).toMatchObject({
+      result: 'allowed',
+      note: "BucketOwnerEnforced; the bucket owner's policies cover this request",
+    });
+    expect(layerOf(r, 'object-ownership').missing).toBeUndefined();
+  });
+
   it('a bucket without ownership controls is ObjectWriter', () => {
     const l = layerOf(
       authorize(

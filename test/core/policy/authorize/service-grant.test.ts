@@ -76,6 +76,58 @@ describe('the bucket-policy grants to an AWS service caller (DEPUTY, OAC)', () =
     expect(n?.sourceOnly).toBe(false);
   });
 
+  it('a grant whose other condition the record decides (TLS) is undecided only by its source, which alone is listed', () => {
+    const n = note(
+      cf,
+      known(
+        bucketPolicy(
+          oac({
+            Condition: {
+              StringEquals: { 'AWS:SourceArn': DIST },
+              Bool: { 'aws:SecureTransport': 'true' },
+            },
+          }),
+        ),
+      ),
+      { 'aws:SecureTransport': 'true' },
+    );
+    expect(n?.grants[0]?.otherUnknown).toBe(false);
+    expect(n?.grants[0]?.source.map((c) => c.key)).toEqual(['AWS:SourceArn']);
+    expect(n?.sourceOnly).toBe(true);
+  });
+
+  it('a grant another condition already rules out (plain HTTP) is not undecided by its source', () => {
+    const n = note(
+      cf,
+      known(
+        bucketPolicy(
+          oac({
+            Condition: {
+              StringEquals: { 'AWS:SourceArn': DIST },
+              Bool: { 'aws:SecureTransport': 'true' },
+            },
+          }),
+        ),
+      ),
+      { 'aws:SecureTransport': 'false' },
+    );
+    expect(n?.grants[0]?.matched).toBe(false);
+    expect(n?.sourceOnly).toBe(false);
+  });
+
+  it('a grant limited to a recorded source account and an unrecorded distribution: undecided only by the distribution', () => {
+    const n = note(
+      cf,
+      known(
+        bucketPolicy(
+          oac({ Condition: { StringEquals: { 'AWS:SourceArn': DIST, 'AWS:SourceAccount': ACCT } } }),
+        ),
+      ),
+      { 'aws:SourceAccount': ACCT },
+    );
+    expect(n).toMatchObject({ unknownSourceKeys: ['AWS:SourceArn'], sourceOnly: true });
+  });
+
   it('a grant to everyone ("*") counts as a grant to the service', () => {
     const n = note(cf, known(bucketPolicy(allow('s3:GetObject', OBJ, { Principal: '*' }))));
     expect(n?.grants.map((g) => g.matched)).toEqual([true]);
@@ -100,7 +152,12 @@ describe('the bucket-policy grants to an AWS service caller (DEPUTY, OAC)', () =
   });
 
   it('no bucket policy: known, with no grants; an unreadable one: not known', () => {
-    expect(note(cf, known(null))).toMatchObject({ policyKnown: true, grants: [], sourceOnly: false });
+    expect(note(cf, known(null))).toMatchObject({
+      policyKnown: true,
+      grants: [],
+      unknownSourceKeys: [],
+      sourceOnly: false,
+    });
     expect(note(cf, unknown('accessDenied'))).toMatchObject({ policyKnown: false, grants: [] });
   });
 

@@ -47,6 +47,19 @@ describe('document forms', () => {
     expect(p.statements[1]?.raw).toEqual(doc.Statement[1]);
   });
 
+  it('a plain JSON string (GetBucketPolicy returns one) keeps a literal "%" in its values: only IAM URL-encodes', () => {
+    const text = JSON.stringify({
+      Statement: {
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: 'arn:aws:s3:::b/100%/*',
+        Principal: '*',
+      },
+    });
+    const p = parsePolicy(policy(text));
+    expect(p.statements[0]?.raw).toMatchObject({ Resource: 'arn:aws:s3:::b/100%/*' });
+  });
+
   it('accepts a single Statement object', () => {
     const p = parsePolicy(policy({ Statement: { Effect: 'Allow', Action: '*', Resource: '*' } }));
     expect(p.statements).toHaveLength(1);
