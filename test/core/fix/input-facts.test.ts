@@ -136,6 +136,43 @@ describe('the caller as the engine sees it', () => {
     expect(enginePrincipal(asUser, facts).arn).toBe(user);
   });
 
+  it("a role session the record names keeps the record's session ARN, whatever session its unique id names", () => {
+    const otherSession: AccessRequest = {
+      ...request,
+      principal: { ...request.principal, principalId: 'AROAEXAMPLE:other-session' },
+    };
+    expect(enginePrincipal(otherSession, facts).arn).toBe(request.principal.arn);
+  });
+
+  it('an identity that only looks like a role ARN is not rebuilt into a session: text before "arn:", a trailing "/"', () => {
+    for (const identityArn of [`x-arn:aws:iam::${A}:role/AppRole`, `arn:aws:iam::${A}:role/AppRole/`]) {
+      const odd: AccessRequest = { ...bare, principal: { ...bare.principal, identityArn } };
+      expect(enginePrincipal(odd, facts).arn).toBe(identityArn);
+    }
+  });
+
+  it("the caller's account: the record's first, even when the adapter could not read the caller", () => {
+    const unread = { ...facts, principal: unknown('accessDenied', 'AccessDenied on GetRole', 'iam:GetRole') };
+    expect(enginePrincipal(request, unread).accountId).toBe(A);
+    if (facts.principal?.status !== 'known') throw new Error('principal not known');
+    const otherAccount = { ...facts, principal: known({ ...facts.principal.value, accountId: C }) };
+    expect(enginePrincipal(request, otherAccount).accountId).toBe(A);
+  });
+
+  it('a federated user (GetFederationToken) stays a federated user, though the facts describe the IAM user that issued it', () => {
+    const federated: AccessRequest = {
+      ...request,
+      principal: {
+        ...request.principal,
+        type: 'FederatedUser',
+        arn: `arn:aws:sts::${A}:federated-user/bob`,
+        identityArn: `arn:aws:iam::${A}:user/alice`,
+      },
+    };
+    const p = enginePrincipal(federated, withIdentity(`arn:aws:iam::${A}:user/alice`, 'user'));
+    expect(p).toMatchObject({ type: 'FederatedUser', arn: `arn:aws:sts::${A}:federated-user/bob` });
+  });
+
   it('a caller recorded as an account is an IAM user, the root user or a role session as the facts say', () => {
     const asAccount: AccessRequest = { ...request, principal: { ...request.principal, type: 'AWSAccount' } };
     expect(enginePrincipal(asAccount, withIdentity(`arn:aws:iam::${A}:user/alice`, 'user')).type).toBe(
