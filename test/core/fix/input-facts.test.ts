@@ -510,6 +510,13 @@ describe('a request through an access point', () => {
     expect(input.s3?.accessPointPublicAccessBlock).toBeNull();
   });
 
+  it("a bucket that could not be read: the access point's own Block Public Access still applies", () => {
+    const unread = { ...facts, buckets: { [BUCKET]: ungathered }, accessPoint: apFacts() };
+    const s3 = buildAuthorizationInput(viaAp, apNeed, unread).s3;
+    expect(s3?.bucketPublicAccessBlock).toBe(ungathered);
+    expect(s3?.accessPointPublicAccessBlock).toEqual({ BlockPublicPolicy: true });
+  });
+
   it('the bucket behind it not known: its bucket policy is not known either (not "no policy")', () => {
     const input = buildAuthorizationInput(
       viaAp,
