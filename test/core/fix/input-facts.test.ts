@@ -448,6 +448,15 @@ describe('Object Lock: the version a request deletes or re-locks', () => {
     expect(lock(locked, at(undefined, ''))?.at).toBeNull();
   });
 
+  it('an aws:CurrentTime with no value gives no time: the event time is used', () => {
+    const empty: AccessRequest = {
+      ...request,
+      eventTime: '2026-11-20T10:00:00Z',
+      context: { ...request.context, values: { ...request.context.values, 'aws:CurrentTime': [] } },
+    };
+    expect(lock(locked, empty)?.at).toBe('2026-11-20T10:00:00Z');
+  });
+
   it('PutObjectRetention: the retention the request sets (mode in any case), when the record carries it whole', () => {
     const setting = (Retention: unknown): AccessRequest => ({
       ...request,

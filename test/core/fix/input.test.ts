@@ -171,6 +171,16 @@ describe('requestHeader: request headers that are not condition keys', () => {
     expect(requestHeader(withRaw({ requestParameters: [] }), 'x-amz-request-payer')).toBe('unknown');
     expect(requestHeader(withRaw({}, 'absent'), 'x-amz-request-payer')).toBeNull();
   });
+
+  it('a record with "requestParameters": null (CloudTrail writes null for a call without parameters) is read, as not known', () => {
+    expect(requestHeader(withRaw({ requestParameters: null }), 'x-amz-request-payer')).toBe('unknown');
+  });
+
+  it('a header recorded as a list that does not start with text was not sent as text (and the reading does not fail)', () => {
+    expect(
+      requestHeader(withRaw({ requestParameters: { 'x-amz-request-payer': [42] } }), 'x-amz-request-payer'),
+    ).toBeNull();
+  });
 });
 
 describe('the caller', () => {
