@@ -99,6 +99,14 @@ describe('buildKmsInput: the KMS call S3 makes for the caller', () => {
     expect(input.keyPolicy.status).toBe('known');
   });
 
+  it('a key the facts describe: its own key policy and grants, as read', () => {
+    const { request, facts } = call(A);
+    const key = keyFacts({ grants: known([]) });
+    const input = buildKmsInput(request, need, { ...facts, kmsKeys: { [KEY]: known(key) } });
+    expect(input.keyPolicy).toBe(key.keyPolicy);
+    expect(input.grants).toBe(key.grants);
+  });
+
   it('a key not in the facts: its policy, grants, state unknown; its account from its ARN', () => {
     const { request, facts } = call(A);
     const input = buildKmsInput(request, need, facts);
