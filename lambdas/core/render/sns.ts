@@ -73,7 +73,8 @@ export function principalName(finding: Finding): string {
   const arn = p.identityArn ?? p.arn;
   if (arn) {
     const last = arn.split('/').pop() ?? arn;
-    if (arn.endsWith(':root')) return `root(${p.accountId ?? arn.split(':')[4] ?? '?'})`;
+    // an ARN with an empty account field (arn:aws:iam:::root) names no account: "?" rather than "root()"
+    if (arn.endsWith(':root')) return `root(${p.accountId || arn.split(':')[4] || '?'})`;
     return last || arn;
   }
   if (p.principalId) return p.principalId;

@@ -136,6 +136,43 @@ describe('the caller as the engine sees it', () => {
     expect(enginePrincipal(asUser, facts).arn).toBe(user);
   });
 
+  it("a role session the record names keeps the record's session ARN, whatever session its unique id names", () => {
+    const otherSession: AccessRequest = {
+      ...request,
+      principal: { ...request.principal, principalId: 'AROAEXAMPLE:other-session' },
+    };
+    expect(enginePrincipal(otherSession, facts).arn).toBe(request.principal.arn);
+  });
+
+  it('an identity that only looks like a role ARN is not rebuilt into a session: text before "arn:", a trailing "/"', () => {
+    for (const identityArn of [`x-arn:aws:iam::${A}:role/AppRole`, `arn:aws:iam::${A}:role/AppRole/`]) {
+      const odd: AccessRequest = { ...bare, principal: { ...bare.principal, identityArn } };
+      expect(enginePrincipal(odd, facts).arn).toBe(identityArn);
+    }
+  });
+
+  it("the caller's account: the record's first, even when the adapter could not read the caller", () => {
+    const unread = { ...facts, principal: unknown('accessDenied', 'AccessDenied on GetRole', 'iam:GetRole') };
+    expect(enginePrincipal(request, unread).accountId).toBe(A);
+    if (facts.principal?.status !== 'known') throw new Error('principal not known');
+    const otherAccount = { ...facts, principal: known({ ...facts.principal.value, accountId: C }) };
+    expect(enginePrincipal(request, otherAccount).accountId).toBe(A);
+  });
+
+  it('a federated user (GetFederationToken) stays a federated user, though the facts describe the IAM user that issued it', () => {
+    const federated: AccessRequest = {
+      ...request,
+      principal: {
+        ...request.principal,
+        type: 'FederatedUser',
+        arn: `arn:aws:sts::${A}:federated-user/bob`,
+        identityArn: `arn:aws:iam::${A}:user/alice`,
+      },
+    };
+    const p = enginePrincipal(federated, withIdentity(`arn:aws:iam::${A}:user/alice`, 'user'));
+    expect(p).toMatchObject({ type: 'FederatedUser', arn: `arn:aws:sts::${A}:federated-user/bob` });
+  });
+
   it('a caller recorded as an account is an IAM user, the root user or a role session as the facts say', () => {
     const asAccount: AccessRequest = { ...request, principal: { ...request.principal, type: 'AWSAccount' } };
     expect(enginePrincipal(asAccount, withIdentity(`arn:aws:iam::${A}:user/alice`, 'user')).type).toBe(
@@ -411,6 +448,15 @@ describe('Object Lock: the version a request deletes or re-locks', () => {
     expect(lock(locked, at(undefined, ''))?.at).toBeNull();
   });
 
+  it('an aws:CurrentTime with no value gives no time: the event time is used', () => {
+    const empty: AccessRequest = {
+      ...request,
+      eventTime: '2026-11-20T10:00:00Z',
+      context: { ...request.context, values: { ...request.context.values, 'aws:CurrentTime': [] } },
+    };
+    expect(lock(locked, empty)?.at).toBe('2026-11-20T10:00:00Z');
+  });
+
   it('PutObjectRetention: the retention the request sets (mode in any case), when the record carries it whole', () => {
     const setting = (Retention: unknown): AccessRequest => ({
       ...request,
@@ -471,6 +517,13 @@ describe('a request through an access point', () => {
     expect(input.accessPointPolicy).toBe(gap);
     expect(input.accessPoint).toMatchObject({ networkOrigin: null, vpcId: null });
     expect(input.s3?.accessPointPublicAccessBlock).toBeNull();
+  });
+
+  it("a bucket that could not be read: the access point's own Block Public Access still applies", () => {
+    const unread = { ...facts, buckets: { [BUCKET]: ungathered }, accessPoint: apFacts() };
+    const s3 = buildAuthorizationInput(viaAp, apNeed, unread).s3;
+    expect(s3?.bucketPublicAccessBlock).toBe(ungathered);
+    expect(s3?.accessPointPublicAccessBlock).toEqual({ BlockPublicPolicy: true });
   });
 
   it('the bucket behind it not known: its bucket policy is not known either (not "no policy")', () => {

@@ -91,6 +91,13 @@ describe('a fact that was not gathered is named', () => {
     expect(s3.objectLock?.legalHold).toEqual(missing(`s3://${BUCKET}/q3.csv legal hold is not in the facts`));
   });
 
+  it('the object version an Object Lock need names no key of', () => {
+    const lock = buildAuthorizationInput(request, needOf('s3:DeleteObjectVersion', null), facts).s3!
+      .objectLock;
+    expect(lock?.retention).toEqual(missing('the object version is not in the facts'));
+    expect(lock?.legalHold).toEqual(missing('the object version is not in the facts'));
+  });
+
   it('the bucket behind an access point, and a KMS key', () => {
     const AP = `arn:aws:s3:us-east-1:${A}:accesspoint/reports-ap`;
     const viaAp: AccessRequest = { ...request, accessPointArn: AP };

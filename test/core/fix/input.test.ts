@@ -99,6 +99,14 @@ describe('buildKmsInput: the KMS call S3 makes for the caller', () => {
     expect(input.keyPolicy.status).toBe('known');
   });
 
+  it('a key the facts describe: its own key policy and grants, as read', () => {
+    const { request, facts } = call(A);
+    const key = keyFacts({ grants: known([]) });
+    const input = buildKmsInput(request, need, { ...facts, kmsKeys: { [KEY]: known(key) } });
+    expect(input.keyPolicy).toBe(key.keyPolicy);
+    expect(input.grants).toBe(key.grants);
+  });
+
   it('a key not in the facts: its policy, grants, state unknown; its account from its ARN', () => {
     const { request, facts } = call(A);
     const input = buildKmsInput(request, need, facts);
@@ -170,6 +178,16 @@ describe('requestHeader: request headers that are not condition keys', () => {
     expect(requestHeader(withRaw({}), 'x-amz-request-payer')).toBe('unknown');
     expect(requestHeader(withRaw({ requestParameters: [] }), 'x-amz-request-payer')).toBe('unknown');
     expect(requestHeader(withRaw({}, 'absent'), 'x-amz-request-payer')).toBeNull();
+  });
+
+  it('a record with "requestParameters": null (CloudTrail writes null for a call without parameters) is read, as not known', () => {
+    expect(requestHeader(withRaw({ requestParameters: null }), 'x-amz-request-payer')).toBe('unknown');
+  });
+
+  it('a header recorded as a list that does not start with text was not sent as text (and the reading does not fail)', () => {
+    expect(
+      requestHeader(withRaw({ requestParameters: { 'x-amz-request-payer': [42] } }), 'x-amz-request-payer'),
+    ).toBeNull();
   });
 });
 

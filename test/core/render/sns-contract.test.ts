@@ -44,6 +44,13 @@ describe('the caller in the subject: a short name', () => {
     ).toBe('root(444455556666)');
   });
 
+  it('the root user whose account neither the principal nor the ARN names: root(?)', () => {
+    expect(principalName(withPrincipal({ identityArn: 'root-of:root', accountId: null }))).toBe('root(?)');
+    expect(principalName(withPrincipal({ identityArn: 'arn:aws:iam:::root', accountId: null }))).toBe(
+      'root(?)',
+    );
+  });
+
   it('an ARN without a name part is shown whole', () => {
     expect(principalName(withPrincipal({ identityArn: 'arn:aws:iam::111122223333:role/' }))).toBe(
       'arn:aws:iam::111122223333:role/',
@@ -267,6 +274,15 @@ describe('the SNS e-mail', () => {
     );
   });
 
+  it('a cause with no change found and no change lookup has no "What changed" line (no stray "null")', () => {
+    const c: RootCause = { ...bucketPolicyDeny, change: null };
+    const l = lines(renderSnsMessage(makeFinding({ rootCauses: [c] })));
+    const fix = l.findIndex((x) => x.startsWith('   Fix ('));
+    // the fix command, then the blank line before AWS's message or the request: nothing in between
+    expect(l.slice(fix + 1, fix + 3)).toEqual([`     $ ${bucketPolicyDeny.fix.commands[0]}`, '']);
+    expect(l.map((x) => x.trim())).not.toContain('null');
+  });
+
   it('a fix after which nothing is known to still deny says nothing about it', () => {
     const fix = { ...bucketPolicyDeny.fix, stillDeniedBy: [] };
     expect(renderSnsMessage(makeFinding({ rootCauses: [{ ...bucketPolicyDeny, fix }] }))).not.toContain(
@@ -297,6 +313,12 @@ describe('the SNS e-mail', () => {
     );
     expect(renderSnsMessage(base)).not.toContain('AWS message:');
     expect(renderSnsMessage(base)).not.toContain('AWS simulator:');
+    // without the simulator's opinion, one blank line (not two) before the request
+    const noted = renderSnsMessage(
+      makeFinding({ awsMessage: { ...base.awsMessage, note: 'AWS names a bucket policy' } }),
+    );
+    expect(noted).toContain('\n\nAWS message: AWS names a bucket policy\n\nRequest:\n');
+    expect(renderSnsMessage(base)).not.toMatch(/\n\n\nRequest:/);
   });
 
   it('the request, one labelled line per known value', () => {
@@ -327,6 +349,15 @@ describe('the SNS e-mail', () => {
       '  TLS: no (plain HTTP)',
       '  Error: AccessDenied - Access Denied',
     ]);
+  });
+
+  it('every resource of the request, separated by ", "', () => {
+    const message = renderSnsMessage(
+      withRequest({ resources: ['arn:aws:s3:::corp-data/a.csv', 'arn:aws:s3:::corp-data/b.csv'] }),
+    );
+    expect(lines(message)).toContain(
+      '  Resources: arn:aws:s3:::corp-data/a.csv, arn:aws:s3:::corp-data/b.csv',
+    );
   });
 
   it('leaves out what is unknown or not the case: no identity line when it is the caller, no TLS line over TLS', () => {
