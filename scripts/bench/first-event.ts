@@ -44,17 +44,12 @@ async function childBundle(dir: string): Promise<string> {
   return outfile;
 }
 
-export interface FirstEvent {
+/**
+ * Over the runs: the times are medians, the SDK packages a union, failures and alerts sums (one alert per run
+ * expected).
+ */
+export interface FirstEvent extends FirstEventFigures {
   readonly runs: number;
-  /** Medians over the runs. */
-  readonly requireMs: number;
-  readonly requireCpuMs: number;
-  readonly firstEventMs: number;
-  readonly firstEventCpuMs: number;
-  readonly loadedOnFirstEvent: readonly string[];
-  /** Over all runs: failed records, and alerts published (one per run expected). */
-  readonly failures: number;
-  readonly published: number;
 }
 
 const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -131,6 +131,21 @@ describe('a permissions boundary that only denies', () => {
   });
 });
 
+/** The world with one S3 gateway endpoint whose policy has these statements. */
+const endpoint = (statements: Stmt[]) =>
+  world({
+    vpcEndpoints: {
+      [VPCE]: {
+        VpcEndpointId: VPCE,
+        VpcId: 'vpc-0abc',
+        ServiceName: 'com.amazonaws.us-east-1.s3',
+        PolicyDocument: { Version: '2012-10-17', Statement: statements },
+      },
+    },
+  });
+/** The causes of the request through that endpoint. */
+const ids = (spec: WorldSpec) => explainIn(spec, { vpcEndpointId: VPCE }).finding.rootCauses.map((c) => c.id);
+
 describe('a VPC endpoint policy whose Deny is the only statement for the request', () => {
   it('the fix exempts the caller and adds an Allow naming the caller (an endpoint policy names principals)', () => {
     const deny: Stmt = {
@@ -140,19 +155,6 @@ describe('a VPC endpoint policy whose Deny is the only statement for the request
       Action: 's3:GetObject',
       Resource: '*',
     };
-    const endpoint = (statements: Stmt[]) =>
-      world({
-        vpcEndpoints: {
-          [VPCE]: {
-            VpcEndpointId: VPCE,
-            VpcId: 'vpc-0abc',
-            ServiceName: 'com.amazonaws.us-east-1.s3',
-            PolicyDocument: { Version: '2012-10-17', Statement: statements },
-          },
-        },
-      });
-    const ids = (spec: WorldSpec) =>
-      explainIn(spec, { vpcEndpointId: VPCE }).finding.rootCauses.map((c) => c.id);
     const cause = causeOf(
       explainIn(endpoint([deny]), { vpcEndpointId: VPCE }).finding,
       'vpc-endpoint-policy',
@@ -179,17 +181,6 @@ describe('a VPC endpoint policy whose Deny is the only statement for the request
 });
 
 describe('a VPC endpoint policy that allows only other actions', () => {
-  const endpoint = (statements: Stmt[]) =>
-    world({
-      vpcEndpoints: {
-        [VPCE]: {
-          VpcEndpointId: VPCE,
-          VpcId: 'vpc-0abc',
-          ServiceName: 'com.amazonaws.us-east-1.s3',
-          PolicyDocument: { Version: '2012-10-17', Statement: statements },
-        },
-      },
-    });
   const listOnly: Stmt = { Effect: 'Allow', Principal: '*', Action: 's3:ListBucket', Resource: '*' };
 
   it('gets an Allow naming this caller (an endpoint policy names principals), for exactly this object, verified', () => {
@@ -213,9 +204,6 @@ describe('a VPC endpoint policy that allows only other actions', () => {
     expect(cause.fix.verified).toBe(true);
     expect(ids(endpoint([listOnly, added]))).toEqual([]);
   });
-
-  const ids = (spec: WorldSpec) =>
-    explainIn(spec, { vpcEndpointId: VPCE }).finding.rootCauses.map((c) => c.id);
 });
 
 describe('an allow-list service control policy at the account level', () => {
