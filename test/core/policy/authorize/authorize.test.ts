@@ -54,6 +54,14 @@ const sessionArn = role.arn as string;
 const roleArn = role.identityArn as string;
 const rootOf = (a: string) => `arn:aws:iam::${a}:root`;
 const idAllowGet = identity(allow('s3:GetObject', OBJ));
+
+/** A caller whose identity policy allows the read and whose permissions boundary allows s3:*, and these bucket policy statements. */
+const withBoundary = (req: Parameters<typeof input>[0], ...statements: Parameters<typeof bucketPolicy>) =>
+  input(req, {
+    identityPolicies: known([idAllowGet]),
+    permissionsBoundary: known(boundaryPolicy(allow('s3:*'))),
+    bucketPolicy: known(bucketPolicy(...statements)),
+  });
 const boundaryPolicy = (...s: Parameters<typeof policy>[2][]): NamedPolicy =>
   policy('Boundary', 'permissions-boundary', ...s);
 const sessionPolicy = (...s: Parameters<typeof policy>[2][]): NamedPolicy =>
@@ -279,15 +287,10 @@ describe('resource policy principals in the same account (EVAL resource-based po
     },
     {
       name: 'NotPrincipal + Deny always denies a principal with a boundary, even one it names (BOUNDARY)',
-      input: input(request(role), {
-        identityPolicies: known([idAllowGet]),
-        permissionsBoundary: known(boundaryPolicy(allow('s3:*'))),
-        bucketPolicy: known(
-          bucketPolicy(
-            deny('s3:*', [BUCKET_ARN, OBJ], { NotPrincipal: { AWS: [roleArn, sessionArn, rootOf(ACCT)] } }),
-          ),
-        ),
-      }),
+      input: withBoundary(
+        request(role),
+        deny('s3:*', [BUCKET_ARN, OBJ], { NotPrincipal: { AWS: [roleArn, sessionArn, rootOf(ACCT)] } }),
+      ),
       decision: 'explicitly-denied',
       layer: 'bucket-policy',
       result: 'explicitly-denied',
@@ -307,75 +310,50 @@ describe('resource policy principals in the same account (EVAL resource-based po
     },
     {
       name: 'a NotPrincipal + Deny of another action does not deny a principal with a boundary (BOUNDARY)',
-      input: input(request(role), {
-        identityPolicies: known([idAllowGet]),
-        permissionsBoundary: known(boundaryPolicy(allow('s3:*'))),
-        bucketPolicy: known(
-          bucketPolicy(
-            deny('s3:DeleteObject', OBJ, { NotPrincipal: { AWS: [roleArn, sessionArn, rootOf(ACCT)] } }),
-          ),
-        ),
-      }),
+      input: withBoundary(
+        request(role),
+        deny('s3:DeleteObject', OBJ, { NotPrincipal: { AWS: [roleArn, sessionArn, rootOf(ACCT)] } }),
+      ),
       decision: 'allowed',
     },
     {
       name: 'beside a NotPrincipal + Deny, an Allow with NotPrincipal is a grant, not a Deny, for a principal with a boundary (BOUNDARY)',
-      input: input(request(role), {
-        identityPolicies: known([idAllowGet]),
-        permissionsBoundary: known(boundaryPolicy(allow('s3:*'))),
-        bucketPolicy: known(
-          bucketPolicy(
-            deny('s3:DeleteObject', OBJ, { NotPrincipal: { AWS: [roleArn, sessionArn, rootOf(ACCT)] } }),
-            allow('s3:GetObject', OBJ, { NotPrincipal: { AWS: rootOf(OTHER) } }),
-          ),
-        ),
-      }),
+      input: withBoundary(
+        request(role),
+        deny('s3:DeleteObject', OBJ, { NotPrincipal: { AWS: [roleArn, sessionArn, rootOf(ACCT)] } }),
+        allow('s3:GetObject', OBJ, { NotPrincipal: { AWS: rootOf(OTHER) } }),
+      ),
       decision: 'allowed',
     },
     {
       name: 'beside a NotPrincipal + Deny, a Deny naming another account does not deny a principal with a boundary (BOUNDARY)',
-      input: input(request(role), {
-        identityPolicies: known([idAllowGet]),
-        permissionsBoundary: known(boundaryPolicy(allow('s3:*'))),
-        bucketPolicy: known(
-          bucketPolicy(
-            deny('s3:DeleteObject', OBJ, { NotPrincipal: { AWS: [roleArn, sessionArn, rootOf(ACCT)] } }),
-            deny('s3:GetObject', OBJ, { Principal: { AWS: rootOf(OTHER) } }),
-          ),
-        ),
-      }),
+      input: withBoundary(
+        request(role),
+        deny('s3:DeleteObject', OBJ, { NotPrincipal: { AWS: [roleArn, sessionArn, rootOf(ACCT)] } }),
+        deny('s3:GetObject', OBJ, { Principal: { AWS: rootOf(OTHER) } }),
+      ),
       decision: 'allowed',
     },
     {
       name: 'a NotPrincipal + Deny whose condition does not hold (TLS used) does not deny a principal with a boundary (BOUNDARY)',
-      input: input(request(role, 's3:GetObject', OBJECT_ARN, { 'aws:SecureTransport': 'true' }), {
-        identityPolicies: known([idAllowGet]),
-        permissionsBoundary: known(boundaryPolicy(allow('s3:*'))),
-        bucketPolicy: known(
-          bucketPolicy(
-            deny('s3:*', [BUCKET_ARN, OBJ], {
-              NotPrincipal: { AWS: [roleArn, sessionArn, rootOf(ACCT)] },
-              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-            }),
-          ),
-        ),
-      }),
+      input: withBoundary(
+        request(role, 's3:GetObject', OBJECT_ARN, { 'aws:SecureTransport': 'true' }),
+        deny('s3:*', [BUCKET_ARN, OBJ], {
+          NotPrincipal: { AWS: [roleArn, sessionArn, rootOf(ACCT)] },
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        }),
+      ),
       decision: 'allowed',
     },
     {
       name: 'a NotPrincipal + Deny whose condition the record does not tell: undecided for a principal with a boundary (BOUNDARY)',
-      input: input(request(role, 's3:GetObject', OBJECT_ARN, {}, 'unknown'), {
-        identityPolicies: known([idAllowGet]),
-        permissionsBoundary: known(boundaryPolicy(allow('s3:*'))),
-        bucketPolicy: known(
-          bucketPolicy(
-            deny('s3:*', [BUCKET_ARN, OBJ], {
-              NotPrincipal: { AWS: [roleArn, sessionArn, rootOf(ACCT)] },
-              Condition: { StringNotEquals: { 'aws:SourceVpce': 'vpce-1a2b3c4d' } },
-            }),
-          ),
-        ),
-      }),
+      input: withBoundary(
+        request(role, 's3:GetObject', OBJECT_ARN, {}, 'unknown'),
+        deny('s3:*', [BUCKET_ARN, OBJ], {
+          NotPrincipal: { AWS: [roleArn, sessionArn, rootOf(ACCT)] },
+          Condition: { StringNotEquals: { 'aws:SourceVpce': 'vpce-1a2b3c4d' } },
+        }),
+      ),
       decision: 'unknown',
       layer: 'bucket-policy',
       result: 'unknown',
