@@ -59,58 +59,32 @@ describe('the bucket-policy grants to an AWS service caller (DEPUTY, OAC)', () =
   });
 
   it('a grant that also depends on another unknown condition is not undecided by its source only', () => {
-    const n = note(
-      cf,
-      known(
-        bucketPolicy(
-          oac({
-            Condition: {
-              StringEquals: { 'AWS:SourceArn': DIST },
-              Bool: { 'aws:SecureTransport': 'true' },
-            },
-          }),
-        ),
-      ),
-    );
+    const n = note(cf, tlsOnlyOac);
     expect(n?.grants[0]?.otherUnknown).toBe(true);
     expect(n?.sourceOnly).toBe(false);
   });
 
+  /** An OAC grant for the distribution, over TLS only. */
+  const tlsOnlyOac = known(
+    bucketPolicy(
+      oac({
+        Condition: {
+          StringEquals: { 'AWS:SourceArn': DIST },
+          Bool: { 'aws:SecureTransport': 'true' },
+        },
+      }),
+    ),
+  );
+
   it('a grant whose other condition the record decides (TLS) is undecided only by its source, which alone is listed', () => {
-    const n = note(
-      cf,
-      known(
-        bucketPolicy(
-          oac({
-            Condition: {
-              StringEquals: { 'AWS:SourceArn': DIST },
-              Bool: { 'aws:SecureTransport': 'true' },
-            },
-          }),
-        ),
-      ),
-      { 'aws:SecureTransport': 'true' },
-    );
+    const n = note(cf, tlsOnlyOac, { 'aws:SecureTransport': 'true' });
     expect(n?.grants[0]?.otherUnknown).toBe(false);
     expect(n?.grants[0]?.source.map((c) => c.key)).toEqual(['AWS:SourceArn']);
     expect(n?.sourceOnly).toBe(true);
   });
 
   it('a grant another condition already rules out (plain HTTP) is not undecided by its source', () => {
-    const n = note(
-      cf,
-      known(
-        bucketPolicy(
-          oac({
-            Condition: {
-              StringEquals: { 'AWS:SourceArn': DIST },
-              Bool: { 'aws:SecureTransport': 'true' },
-            },
-          }),
-        ),
-      ),
-      { 'aws:SecureTransport': 'false' },
-    );
+    const n = note(cf, tlsOnlyOac, { 'aws:SecureTransport': 'false' });
     expect(n?.grants[0]?.matched).toBe(false);
     expect(n?.sourceOnly).toBe(false);
   });
