@@ -4,12 +4,19 @@
  * missing Allow, add one scoped to this principal, action and resource. Either way, verified by re-evaluation.
  */
 import type { CheckerInput, CheckResult } from '../checkers/types';
-import type { Confidence, Fix, NamedPolicy } from '../model';
+import type { ActionNeed, Confidence, Fix, NamedPolicy } from '../model';
 import type { AuthorizationInput, LayerId } from '../policy/types';
 import { requestSideAdvice } from './advice';
 import { allowStatements } from './grants';
 import { callerIdentityArn } from './input';
-import { denyEvidence, denyStatements, noAllowEvidence, statementDetail, statementLabel } from './layers';
+import {
+  denyEvidence,
+  denyStatements,
+  noAllowEvidence,
+  statementDetail,
+  statementLabel,
+  type LayerHit,
+} from './layers';
 import type { LayerView } from './layer-check';
 import { describeNeeds } from './layer-check';
 import { exemptPrincipal, type Json, statementAt, withReplacedStatement, withStatement } from './patch';
@@ -39,6 +46,26 @@ export interface GuardrailSpec {
   readonly advice?: string;
 }
 
+/**
+ * `policy` (or the target's new policy) with an Allow for each need the layer refused, scoped to the caller when the
+ * policy names principals. The resource is the one the layer refused: through an access point, a guardrail may refuse
+ * the bucket ARN behind it.
+ */
+function withAllows(
+  policy: NamedPolicy | null,
+  hits: readonly LayerHit[],
+  target: GuardrailTarget,
+  principalArn: string | null,
+): { statements: Json[]; refused: ActionNeed[]; patched: NamedPolicy | null } {
+  const refused = hits.map((h) =>
+    h.layer.resource ? { ...h.evaluation.need, resource: h.layer.resource } : h.evaluation.need,
+  );
+  const statements = allowStatements(refused, target.principalElement ? principalArn : null);
+  let patched = policy;
+  for (const st of statements) patched = withStatement(patched, st, target.fallback);
+  return { statements, refused, patched };
+}
+
 export function guardrailDeny(
   input: CheckerInput,
   view: Extract<LayerView, { kind: 'deny' }>,
@@ -66,13 +93,10 @@ export function guardrailDeny(
     // Allow for the request once the Deny exempts the caller: the fix then adds one too, when that is what works.
     let added: Json[] = [];
     if (exempted && !outcome.verified && goal === 'allowed') {
-      const refused = view.explicit.map((h) =>
-        h.layer.resource ? { ...h.evaluation.need, resource: h.layer.resource } : h.evaluation.need,
-      );
-      const allow = allowStatements(refused, target.principalElement ? principalArn : null);
-      let both: NamedPolicy = exempted;
-      for (const st of allow) both = withStatement(both, st, target.fallback);
-      const second = verifyS3(input, needs, spec.layer, (base) => target.apply(base, both), goal);
+      const { statements: allow, patched: both } = withAllows(exempted, view.explicit, target, principalArn);
+      const second = both
+        ? verifyS3(input, needs, spec.layer, (base) => target.apply(base, both), goal)
+        : { verified: false };
       if (second.verified) {
         outcome = second;
         added = allow;
@@ -113,15 +137,9 @@ export function guardrailDeny(
   const needs = needsOf(view.implicit.map((h) => h.evaluation));
   const first = view.implicit[0]!;
   const target = spec.locate(first.layer.policies[0]?.policy ?? null);
-  // the resource the layer refused: through an access point, a guardrail may refuse the bucket ARN behind it
-  const refused = view.implicit.map((h) =>
-    h.layer.resource ? { ...h.evaluation.need, resource: h.layer.resource } : h.evaluation.need,
-  );
-  const statements: Json[] = allowStatements(refused, target.principalElement ? principalArn : null);
-  let patched: NamedPolicy | null = target.policy;
-  for (const s of statements) patched = withStatement(patched, s, target.fallback);
+  const { statements, refused, patched } = withAllows(target.policy, view.implicit, target, principalArn);
   const outcome = patched
-    ? verifyS3(input, needs, spec.layer, (base) => target.apply(base, patched!))
+    ? verifyS3(input, needs, spec.layer, (base) => target.apply(base, patched))
     : { verified: false };
   return {
     status: 'deny',
