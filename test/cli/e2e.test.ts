@@ -3,7 +3,9 @@
  * stdin/stdout/stderr and exit statuses. Skipped only when dist is missing (`npm test` builds first).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import * as nodeModule from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixture, SNAPSHOT } from './memory-io';
 
@@ -155,5 +157,42 @@ describeBuilt('the built s3-403 command, issue 16', () => {
     const report = JSON.parse(r.out) as { records: number; denials: number; groups: { count: number }[] };
     expect(report.denials).toBeGreaterThanOrEqual(4);
     expect(report.groups.length).toBeGreaterThan(0);
+  });
+});
+
+describeBuilt('the built s3-403 command, start-up (issue 15)', () => {
+  const node22 = typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache === 'function';
+  const cacheRun = (env: NodeJS.ProcessEnv) => {
+    const folder = mkdtempSync(join(tmpdir(), 's3-403-xdg-'));
+    try {
+      const r = cli(['--version'], undefined, { XDG_CACHE_HOME: folder, ...env });
+      const cache = join(folder, 's3-403', 'node-compile-cache');
+      return { code: r.code, err: r.err, cached: existsSync(cache) ? readdirSync(cache).length : 0 };
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  };
+
+  (node22 ? it : it.skip)(
+    "keeps Node's compile cache in the user's cache folder (XDG_CACHE_HOME/s3-403), so a second run skips compiling",
+    () => {
+      const r = cacheRun({});
+      expect(r).toMatchObject({ code: 0, err: '' });
+      expect(r.cached).toBeGreaterThan(0);
+    },
+  );
+
+  it('NODE_DISABLE_COMPILE_CACHE=1 writes no compile cache, and the command runs the same', () => {
+    expect(cacheRun({ NODE_DISABLE_COMPILE_CACHE: '1' })).toEqual({ code: 0, err: '', cached: 0 });
+  });
+
+  it('a cache folder it cannot create changes nothing: same output, no warning', () => {
+    const r = cli(['--version'], undefined, {
+      XDG_CACHE_HOME: '/nonexistent-root/cache',
+      HOME: '/nonexistent-home',
+    });
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('');
+    expect(r.out).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
 });
