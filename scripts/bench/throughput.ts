@@ -32,12 +32,21 @@ interface Run {
   readonly stdout: string;
 }
 
-/** Runs the built CLI once, in a fresh node process, with its peak memory and CPU time recorded on exit. */
-function cli(dir: string, args: readonly string[], tag: string): Run {
+/**
+ * Runs the built CLI once, in a fresh node process, with its peak memory and CPU time recorded on exit. Its compile
+ * cache (bin/s3-403.ts) lives in the bench's own folder: the first run fills it, as a user's first run does.
+ */
+function cli(dir: string, args: readonly string[], tag: string, env: NodeJS.ProcessEnv = {}): Run {
   const rssFile = join(dir, `rss-${tag}.json`);
   const t0 = performance.now();
   const r = spawnSync(process.execPath, ['--require', join(__dirname, 'rss-on-exit.js'), BIN, ...args], {
-    env: { ...process.env, BENCH_RSS_FILE: rssFile, NO_COLOR: '1' },
+    env: {
+      ...process.env,
+      XDG_CACHE_HOME: join(dir, 'cache'),
+      BENCH_RSS_FILE: rssFile,
+      NO_COLOR: '1',
+      ...env,
+    },
     encoding: 'utf8',
     maxBuffer: 1 << 30,
   });
@@ -168,6 +177,25 @@ export async function benchThroughput(): Promise<Record<string, number>> {
       `workload: generated account (1,000 roles, 2,000 managed policies, 500 buckets x 30 statements, 4-level SCP path), snapshot ${fmt(snapshotText.length / 1e6)} MB`,
     );
     const out: Record<string, number> = {};
+
+    // start-up of the command (`--version` loads every command's modules): compile cache on (warm), and off
+    const median = (xs: number[]): number => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)] ?? NaN;
+    const startup = (env: NodeJS.ProcessEnv): { wall: number; cpu: number } => {
+      const runs = Array.from({ length: 7 }, (_, i) => cli(dir, ['--version'], `v${i}`, env));
+      return {
+        wall: median(runs.map((r) => r.seconds * 1000)),
+        cpu: median(runs.map((r) => r.cpuSeconds * 1000)),
+      };
+    };
+    cli(dir, ['--version'], 'fill'); // fills the compile cache
+    const warm = startup({});
+    const none = startup({ NODE_DISABLE_COMPILE_CACHE: '1' });
+    console.log(
+      `CLI start-up (s3-403 --version, median of 7): ${fmt(warm.wall)} ms wall, ${fmt(warm.cpu)} ms CPU with the compile cache; ` +
+        `${fmt(none.wall)} ms wall, ${fmt(none.cpu)} ms CPU without it (NODE_DISABLE_COMPILE_CACHE=1)`,
+    );
+    out.cliStartupMs = Math.round(warm.wall);
+    out.cliStartupNoCacheMs = Math.round(none.wall);
 
     // batch simulate, 20,000 requests: rate end to end
     const small = benchRequests(20_000);
