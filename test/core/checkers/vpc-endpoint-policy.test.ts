@@ -112,6 +112,19 @@ describe('vpc-endpoint-policy from the VpceAccessDenied record alone', () => {
     expect(c.evidence).toContainEqual({ layer: 'vpc-endpoint-policy', detail: 'VpceAccessDenied' });
   });
 
+  it('the VpceAccessDenied error code alone names the endpoint policy, whatever the message says', () => {
+    const e = scenarioEvent(VPCE_RECORD);
+    e['errorMessage'] = 'Access Denied';
+    const c = causeOf(explain(e, noEndpoints).finding, 'vpc-endpoint-policy');
+    expect(c.title).toBe(
+      'AWS reports that the VPC endpoint policy of vpce-0a1b2c3d4e5f60001 denied the request',
+    );
+    expect(c.evidence).toContainEqual({
+      layer: 'vpc-endpoint-policy',
+      detail: 'VpceAccessDenied: Access Denied',
+    });
+  });
+
   it('a CopyObject names both actions and both objects the endpoint policy must allow', () => {
     const e = scenarioEvent(VPCE_RECORD);
     e['eventName'] = 'CopyObject';
