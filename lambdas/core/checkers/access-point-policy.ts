@@ -17,17 +17,21 @@ export const checker: Checker = {
     const { facts, request } = input;
     const view = viewLayer(input.evaluations, 'access-point-policy', { implicitDenies: true });
     if (view.kind === 'unknown') return { status: 'unknown', missing: view.missing };
-    if (view.kind !== 'deny') {
+    const ap = facts.accessPoint?.status === 'known' ? facts.accessPoint.value : null;
+    if (view.kind === 'pass') return { status: 'pass', detail: view.detail };
+    if (view.kind === 'not-applicable') {
+      // an access point without a policy takes no part either (the bucket and identity policies decide)
+      const bare = ap?.policy.status === 'known' && ap.policy.value === null;
       return {
-        status: view.kind,
-        detail:
-          view.kind === 'not-applicable' ? 'the request did not go through an access point' : view.detail,
+        status: 'not-applicable',
+        detail: bare
+          ? `the request went through access point ${ap.name}, which has no access point policy`
+          : 'the request did not go through an access point',
       };
     }
     const origin =
       view.explicit.length === 0 ? view.implicit.filter((h) => h.layer.rule === 'network-origin') : [];
     if (origin.length > 0) return networkOriginDeny(input, origin);
-    const ap = facts.accessPoint?.status === 'known' ? facts.accessPoint.value : null;
     const policy = ap?.policy.status === 'known' ? ap.policy.value : null;
     return guardrailDeny(input, view, {
       layer: 'access-point-policy',

@@ -51,8 +51,11 @@ export const checker: Checker = {
               }
             : {
                 summary: `Do not disable Block Public Access: give anonymous readers a presigned URL, serve the bucket through CloudFront with Origin Access Control, or grant other accounts by ARN in a policy that is not public.`,
+                // `aws s3 presign` makes a download (GET) URL only: no use to a caller that writes
                 commands: [
-                  presignCommand(bucket, first.evaluation.need.key),
+                  ...(/^s3:GetObject(Version)?$/i.test(first.evaluation.need.action)
+                    ? [presignCommand(bucket, first.evaluation.need.key)]
+                    : []),
                   originAccessControlCommand(bucket),
                 ],
                 verified: false,
@@ -64,7 +67,12 @@ export const checker: Checker = {
         status: 'deny',
         confidence: 'likely',
         title: `AWS reports that Block Public Access stopped the request (${request.enhancedMessage.bpaSetting ?? 'Block Public Access'})`,
-        explanation: `The record says "${request.errorMessage ?? ''}"; the Block Public Access settings could not all be read${view.kind === 'unknown' ? ` (${view.missing.join('; ')})` : ''}.`,
+        explanation: `The record says "${request.errorMessage ?? ''}"; ${
+          view.kind === 'unknown'
+            ? `the Block Public Access settings could not all be read (${view.missing.join('; ')})`
+            : // the settings read do not block the request: AWS's own message wins over facts that may be stale
+              'the Block Public Access settings that were read do not stop it: they have probably changed since they were read'
+        }.`,
         evidence: [{ layer: 'block-public-access', detail: request.errorMessage ?? request.errorCode }],
         fix: {
           summary:

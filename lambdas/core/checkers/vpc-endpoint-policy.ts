@@ -49,7 +49,10 @@ export const checker: Checker = {
         evidence: [
           {
             layer: 'vpc-endpoint-policy',
-            detail: `${request.errorCode}: ${request.errorMessage ?? ''}`.trim(),
+            // a record without a message is quoted by its code alone (not "VpceAccessDenied:")
+            detail: request.errorMessage
+              ? `${request.errorCode}: ${request.errorMessage}`
+              : request.errorCode,
           },
         ],
         fix: {

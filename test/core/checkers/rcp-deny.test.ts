@@ -1,0 +1,57 @@
+/**
+ * rcp-deny: the fix for a resource control policy Deny, as the user applies it.
+ *  - RCPs (a Deny restricts the organization's resources; RCPFullAWSAccess allows at every level):
+ *    https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html
+ *  - a policy's content is replaced with update-policy:
+ *    https://docs.aws.amazon.com/cli/latest/reference/organizations/update-policy.html
+ */
+import { causeOf, explain, scenarioEvent } from './helpers';
+
+const AUDITOR = 'arn:aws:iam::999988887777:role/ExternalAuditor';
+const RCP_ARN =
+  'arn:aws:organizations::123456789012:policy/o-exampleorg/resource_control_policy/p-reportsorgonly';
+
+describe('rcp-deny: the fix for the RCP statement that denies the outside auditor', () => {
+  const cause = () => causeOf(explain(scenarioEvent('ExternalAuditor HeadObject')).finding, 'rcp-deny');
+
+  it('reads and updates that RCP in place, by its policy id', () => {
+    expect(cause().fix.commands).toEqual([
+      'aws organizations describe-policy --policy-id p-reportsorgonly --query Policy.Content --output text > rcp.json',
+      'aws organizations update-policy --policy-id p-reportsorgonly --content file://rcp.json',
+    ]);
+  });
+
+  it('patches the RCP layer: the statement keeps its conditions and gains an aws:PrincipalArn exception for the caller, verified', () => {
+    const { fix } = cause();
+    expect(fix.policyPatch).toEqual({
+      layer: 'rcp',
+      policy: RCP_ARN,
+      statement: 'DenyOutsideOrg',
+      replaceStatement: {
+        Sid: 'DenyOutsideOrg',
+        Effect: 'Deny',
+        Action: 's3:*',
+        Resource: ['arn:aws:s3:::reports-bucket', 'arn:aws:s3:::reports-bucket/*'],
+        Principal: '*',
+        Condition: {
+          StringNotEqualsIfExists: { 'aws:PrincipalOrgID': 'o-exampleorg' },
+          BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
+          ArnNotEquals: { 'aws:PrincipalArn': AUDITOR },
+        },
+      },
+    });
+    expect(fix.verified).toBe(true);
+  });
+
+  it('the evidence names the RCP by its ARN and the statement that matched', () => {
+    expect(cause().evidence).toEqual([
+      {
+        layer: 'rcp',
+        statement: 'DenyOutsideOrg',
+        policy: RCP_ARN,
+        detail:
+          'Deny statement 1 (DenyOutsideOrg) applies to s3:GetObject on arn:aws:s3:::reports-bucket/audit/2026.csv; aws:PrincipalOrgID is absent, so StringNotEqualsIfExists passes; aws:PrincipalIsAWSService false equals false',
+      },
+    ]);
+  });
+});
