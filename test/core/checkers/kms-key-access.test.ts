@@ -1,0 +1,260 @@
+/**
+ * kms-key-access as the user reads it: S3 calls KMS for the caller on an SSE-KMS object or upload, and that call is
+ * refused by the key policy, the grants or the caller's IAM policies.
+ * To download an SSE-KMS object the caller needs kms:Decrypt, to upload kms:GenerateDataKey:
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html
+ */
+import { causeOf, exampleViewWith, explain, scenarioEvent } from './helpers';
+
+const KEY = 'arn:aws:kms:us-east-1:111122223333:key/1111aaaa-2222-3333-4444-555566667777';
+const READER = 'arn:aws:iam::111122223333:role/KmsReader';
+const PARTNER = 'arn:aws:iam::444455556666:role/PartnerReader';
+const VIA_S3 = { StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } };
+
+type View = Parameters<typeof explain>[1];
+const kmsCause = (event: Record<string, unknown>, view?: View) =>
+  causeOf(explain(event, view).finding, 'kms-key-access');
+const kmsCheck = (event: Record<string, unknown>, view?: View) =>
+  explain(event, view).finding.checks.find((c) => c.layer === 'kms-key-access');
+
+/** KmsReader's GetObject turned into an upload of the same key (no SSE headers unless given). */
+function upload(headers: Record<string, string> = {}): Record<string, unknown> {
+  const event = scenarioEvent('KmsReader may read the object but not decrypt it');
+  event['eventName'] = 'PutObject';
+  event['readOnly'] = false;
+  Object.assign(event['requestParameters'] as Record<string, unknown>, headers);
+  return event;
+}
+
+const withKeyState = (state: string): View =>
+  exampleViewWith((s) => {
+    s['kmsKeys'][KEY]['KeyState'] = state;
+  });
+
+describe('kms-key-access: the caller may not use the key S3 needs', () => {
+  // The default key policy gives the account and lets IAM policies allow the key's use; KmsReader's IAM policy
+  // does not: https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam
+  it('a same-account reader whose IAM policy lacks kms:Decrypt is told so, and gets a verified IAM Allow through S3 only', () => {
+    const c = kmsCause(scenarioEvent('KmsReader may read the object but not decrypt it'));
+    expect(c).toMatchObject({
+      confidence: 'confirmed',
+      title: `${READER} may not call kms:Decrypt on KMS key ${KEY}`,
+      explanation: `The object arn:aws:s3:::secure-bucket/finance/ledger.csv is encrypted with SSE-KMS, so S3 calls kms:Decrypt on ${KEY} for the caller, and that call is not allowed. S3 reports it as Access Denied.`,
+    });
+    // what refused: no grant, no identity Allow; the key policy (delegating to IAM) is not blamed
+    expect(c.evidence.map((e) => e.layer)).toEqual(['kms-grants', 'identity-policy']);
+    expect(c.fix).toEqual({
+      summary: `Allow kms:Decrypt on ${KEY} in an identity policy of ${READER}.`,
+      commands: [
+        'aws iam put-role-policy --role-name KmsReader --policy-name s3-403-fix --policy-document file://policy.json',
+      ],
+      policyPatch: {
+        layer: 'kms',
+        identityPolicy: {
+          principal: READER,
+          newInlinePolicy: 's3-403-fix',
+          addStatement: {
+            Sid: 'AllowDecryptKey',
+            Effect: 'Allow',
+            Action: 'kms:Decrypt',
+            Resource: KEY,
+            Condition: VIA_S3,
+          },
+        },
+      },
+      verified: true,
+    });
+  });
+
+  // A principal of another account needs the key policy to allow it AND an IAM policy of its own account:
+  // https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html
+  it('a cross-account reader refused by the key policy is given a key policy statement and a grant, not an IAM change', () => {
+    const c = kmsCause(scenarioEvent('PartnerReader (other account) is not in the key policy'));
+    expect(c.title).toBe(`${PARTNER} may not call kms:Decrypt on KMS key ${KEY}`);
+    expect(c.evidence.map((e) => e.layer)).toEqual(['kms-key-policy', 'kms-grants']);
+    expect(c.fix.summary).toBe(
+      `Allow ${PARTNER} to call kms:Decrypt on the key through S3 in the key policy.`,
+    );
+    expect(c.fix.commands).toEqual([
+      `aws kms get-key-policy --key-id ${KEY} --policy-name default --query Policy --output text > key-policy.json`,
+      `aws kms put-key-policy --key-id ${KEY} --policy-name default --policy file://key-policy.json`,
+      `aws kms create-grant --key-id ${KEY} --grantee-principal ${PARTNER} --operations Decrypt --constraints 'EncryptionContextSubset={aws:s3:arn=arn:aws:s3:::secure-bucket/shared/rates.csv}'`,
+    ]);
+    expect(c.fix.policyPatch).toEqual({
+      layer: 'kms',
+      keyPolicy: {
+        addStatement: {
+          Sid: 'AllowDecryptViaS3',
+          Effect: 'Allow',
+          Principal: { AWS: PARTNER },
+          Action: 'kms:Decrypt',
+          Resource: KEY,
+          Condition: VIA_S3,
+        },
+      },
+    });
+    expect(c.fix.verified).toBe(true);
+  });
+
+  // https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html
+  it('a cross-account reader refused on both sides is told to change the key policy and its own IAM policy, verified together', () => {
+    const view = exampleViewWith((s) => {
+      const roles = s['accounts']['444455556666']['authorizationDetails']['RoleDetailList'];
+      const role = roles.find((r: { RoleName: string }) => r.RoleName === 'PartnerReader');
+      // drop the UseKeys statement (kms:Decrypt on "*")
+      role['RolePolicyList'][0]['PolicyDocument']['Statement'].pop();
+    });
+    const c = kmsCause(scenarioEvent('PartnerReader (other account) is not in the key policy'), view);
+    expect(c.evidence.map((e) => e.layer)).toEqual(['kms-key-policy', 'kms-grants', 'identity-policy']);
+    expect(c.fix.summary).toBe(
+      `Allow ${PARTNER} to call kms:Decrypt on the key through S3 in the key policy; and allow kms:Decrypt on ${KEY} in an identity policy of ${PARTNER}.`,
+    );
+    expect(c.fix.commands.at(-1)).toBe(
+      'aws iam put-role-policy --role-name PartnerReader --policy-name s3-403-fix --policy-document file://policy.json',
+    );
+    expect(c.fix.policyPatch).toMatchObject({
+      keyPolicy: { addStatement: { Principal: { AWS: PARTNER }, Action: 'kms:Decrypt' } },
+      identityPolicy: { principal: PARTNER, addStatement: { Action: 'kms:Decrypt', Resource: KEY } },
+    });
+    expect(c.fix.verified).toBe(true);
+  });
+
+  it('the Decrypt record KMS logged for S3 is explained like the S3 request itself', () => {
+    const c = kmsCause(scenarioEvent('the KMS Decrypt record S3 made for KmsReader'));
+    expect(c.confidence).toBe('confirmed');
+    expect(c.title).toBe(`${READER} may not call kms:Decrypt on KMS key ${KEY}`);
+    expect(c.fix.summary).toBe(`Allow kms:Decrypt on ${KEY} in an identity policy of ${READER}.`);
+  });
+
+  it('an upload under the bucket default key needs kms:GenerateDataKey: a likely cause, saying the key was not read from the object', () => {
+    const c = kmsCause(upload());
+    expect(c.confidence).toBe('likely');
+    expect(c.title).toBe(`${READER} may not call kms:GenerateDataKey on KMS key ${KEY}`);
+    expect(c.explanation).toBe(
+      `The upload arn:aws:s3:::secure-bucket/finance/ledger.csv is encrypted with SSE-KMS, so S3 calls kms:GenerateDataKey on ${KEY} for the caller, and that call is not allowed. S3 reports it as Access Denied. The key comes from the bucket's default encryption; the object itself was not inspected.`,
+    );
+    expect(c.fix.policyPatch).toMatchObject({
+      identityPolicy: { addStatement: { Sid: 'AllowGenerateDataKeyKey', Action: 'kms:GenerateDataKey' } },
+    });
+  });
+
+  it('an upload that names the key in its SSE headers is a confirmed cause', () => {
+    const c = kmsCause(
+      upload({
+        'x-amz-server-side-encryption': 'aws:kms',
+        'x-amz-server-side-encryption-aws-kms-key-id': KEY,
+      }),
+    );
+    expect(c.confidence).toBe('confirmed');
+    expect(c.explanation).not.toMatch(/default encryption/);
+  });
+
+  // A disabled key cannot be used in any cryptographic operation until it is re-enabled:
+  // https://docs.aws.amazon.com/kms/latest/developerguide/enabling-keys.html
+  it('a disabled key is to be enabled: no policy change is proposed', () => {
+    const c = kmsCause(
+      scenarioEvent('KmsReader may read the object but not decrypt it'),
+      withKeyState('Disabled'),
+    );
+    expect(c.explanation).toMatch(/that call is explicitly denied\./);
+    expect(c.evidence[0]?.detail).toMatch(/the key is Disabled/);
+    expect(c.fix).toEqual({
+      summary: 'The key is Disabled: enable it.',
+      commands: [`aws kms enable-key --key-id ${KEY}`],
+      verified: false,
+    });
+  });
+
+  // A key pending deletion must have its deletion cancelled, after which it is Disabled and must be enabled:
+  // https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys-cancelling-key-deletion.html
+  it('a key pending deletion is to have its deletion cancelled, then be enabled', () => {
+    const c = kmsCause(
+      scenarioEvent('KmsReader may read the object but not decrypt it'),
+      withKeyState('PendingDeletion'),
+    );
+    expect(c.fix).toEqual({
+      summary: 'The key is PendingDeletion: cancel its deletion and enable it.',
+      commands: [`aws kms cancel-key-deletion --key-id ${KEY}`],
+      verified: false,
+    });
+  });
+});
+
+describe('kms-key-access: when it is ruled out or cannot be decided', () => {
+  it('a caller the key policy allows through S3 passes, naming the call and the key', () => {
+    expect(kmsCheck(scenarioEvent('ruled out: FinanceReader may use the key'))).toEqual({
+      layer: 'kms-key-access',
+      status: 'pass',
+      detail: `the caller may use kms:Decrypt on ${KEY}`,
+    });
+  });
+
+  it('an SSE-S3 object involves no KMS key', () => {
+    expect(kmsCheck(scenarioEvent('ruled out: SSE-S3 object'))).toEqual({
+      layer: 'kms-key-access',
+      status: 'not-applicable',
+      detail: 'no SSE-KMS key is involved',
+    });
+  });
+
+  it('an unreadable key policy leaves the check unknown and names the key policy', () => {
+    const view = exampleViewWith((s) => {
+      delete s['kmsKeys'][KEY]['KeyPolicy'];
+    });
+    const check = kmsCheck(scenarioEvent('KmsReader may read the object but not decrypt it'), view);
+    expect(check?.status).toBe('unknown');
+    expect(check?.missing).toEqual([
+      `the key policy (notCollected: the snapshot does not carry kmsKeys[${KEY}].KeyPolicy)`,
+    ]);
+  });
+
+  it('a read whose object encryption and bucket default encryption were not read may be SSE-KMS: unknown', () => {
+    const view = exampleViewWith((s) => {
+      delete s['buckets']['secure-bucket']['objects'];
+      delete s['buckets']['secure-bucket']['encryption'];
+    });
+    expect(kmsCheck(scenarioEvent('KmsReader may read the object but not decrypt it'), view)).toEqual({
+      layer: 'kms-key-access',
+      status: 'unknown',
+      missing: ['the encryption of s3://secure-bucket/finance/ledger.csv (head-object ServerSideEncryption)'],
+    });
+  });
+
+  it('an upload without SSE headers to a bucket whose default encryption was not read may be SSE-KMS: unknown', () => {
+    const view = exampleViewWith((s) => {
+      delete s['buckets']['secure-bucket']['encryption'];
+    });
+    expect(kmsCheck(upload(), view)).toEqual({
+      layer: 'kms-key-access',
+      status: 'unknown',
+      missing: ['the default encryption of bucket secure-bucket (get-bucket-encryption)'],
+    });
+  });
+
+  it('an upload that asks for SSE-S3 in its headers involves no KMS key, even when the bucket default is unknown', () => {
+    const view = exampleViewWith((s) => {
+      delete s['buckets']['secure-bucket']['encryption'];
+    });
+    expect(kmsCheck(upload({ 'x-amz-server-side-encryption': 'AES256' }), view)?.status).toBe(
+      'not-applicable',
+    );
+  });
+
+  it('a KMS denial record without the key ARN is unknown: the key is what is missing', () => {
+    const event = scenarioEvent('the KMS Decrypt record S3 made for KmsReader');
+    delete event['resources'];
+    event['errorMessage'] = 'Access Denied';
+    expect(kmsCheck(event)).toEqual({
+      layer: 'kms-key-access',
+      status: 'unknown',
+      missing: ['the KMS key of the denied call'],
+    });
+  });
+
+  it('an S3 denial whose message names a kms: action keeps the KMS cause open even if the object looks SSE-S3', () => {
+    const event = scenarioEvent('ruled out: SSE-S3 object');
+    event['errorMessage'] =
+      `User: arn:aws:sts::111122223333:assumed-role/KmsReader/reader is not authorized to perform: kms:Decrypt on resource: "${KEY}" because no identity-based policy allows the kms:Decrypt action`;
+    expect(kmsCheck(event)).toMatchObject({ status: 'unknown', missing: ['the KMS key of the denied call'] });
+  });
+});
