@@ -4,9 +4,12 @@
  * To download an SSE-KMS object the caller needs kms:Decrypt, to upload kms:GenerateDataKey:
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html
  */
+import { analyze } from '../../../lambdas/core/analyze';
+import { known, type BucketFacts, type ObjectFacts, type RequestFacts } from '../../../lambdas/core/model';
 import { causeOf, exampleViewWith, explain, scenarioEvent } from './helpers';
 
 const KEY = 'arn:aws:kms:us-east-1:111122223333:key/1111aaaa-2222-3333-4444-555566667777';
+const SITE_KEY = 'arn:aws:kms:us-east-1:111122223333:key/2222bbbb-3333-4444-5555-666677778888';
 const READER = 'arn:aws:iam::111122223333:role/KmsReader';
 const PARTNER = 'arn:aws:iam::444455556666:role/PartnerReader';
 const VIA_S3 = { StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } };
@@ -149,6 +152,74 @@ describe('kms-key-access: the caller may not use the key S3 needs', () => {
     expect(c.explanation).not.toMatch(/default encryption/);
   });
 
+  it('a copy to another key needs kms:Decrypt on the source key and kms:GenerateDataKey on the target key: the refused one is named', () => {
+    const event = scenarioEvent('ruled out: FinanceReader may use the key');
+    event['eventName'] = 'CopyObject';
+    event['readOnly'] = false;
+    Object.assign(event['requestParameters'] as Record<string, unknown>, {
+      'x-amz-copy-source': 'secure-bucket/finance/ledger.csv',
+      key: 'copy/ledger.csv',
+      'x-amz-server-side-encryption': 'aws:kms',
+      'x-amz-server-side-encryption-aws-kms-key-id': SITE_KEY,
+    });
+    const c = kmsCause(event);
+    // FinanceReader may decrypt the source with the finance key, but nothing allows it the site-assets key
+    expect(c.title).toBe(
+      `arn:aws:iam::111122223333:role/FinanceReader may not call kms:GenerateDataKey on KMS key ${SITE_KEY}`,
+    );
+    expect(c.evidence.every((e) => e.detail.endsWith(`(kms:GenerateDataKey on ${SITE_KEY})`))).toBe(true);
+  });
+
+  it('a copy under the same key needs both calls on it: a caller allowed only kms:Decrypt is refused kms:GenerateDataKey', () => {
+    // FinanceReader keeps kms:Decrypt on the finance key, in its IAM policy and in the key policy, and loses GenerateDataKey
+    const decryptOnly = exampleViewWith((s) => {
+      const roles = s['accounts']['111122223333']['authorizationDetails']['RoleDetailList'];
+      const role = roles.find((r: { RoleName: string }) => r.RoleName === 'FinanceReader');
+      role['RolePolicyList'][0]['PolicyDocument']['Statement'][1]['Action'] = 'kms:Decrypt';
+      s['kmsKeys'][KEY]['KeyPolicy']['Statement'][1]['Action'] = 'kms:Decrypt';
+    });
+    const event = scenarioEvent('ruled out: FinanceReader may use the key');
+    event['eventName'] = 'CopyObject';
+    event['readOnly'] = false;
+    Object.assign(event['requestParameters'] as Record<string, unknown>, {
+      'x-amz-copy-source': 'secure-bucket/finance/ledger.csv',
+      key: 'copy/ledger.csv',
+      'x-amz-server-side-encryption': 'aws:kms',
+      'x-amz-server-side-encryption-aws-kms-key-id': KEY,
+    });
+    expect(kmsCause(event, decryptOnly).title).toBe(
+      `arn:aws:iam::111122223333:role/FinanceReader may not call kms:GenerateDataKey on KMS key ${KEY}`,
+    );
+  });
+
+  // Parts of a multipart upload to an SSE-KMS key need kms:Decrypt on that key:
+  // https://repost.aws/knowledge-center/s3-large-file-encryption-kms-key
+  it('a part copied from one key into an upload under another needs kms:Decrypt on both: the refused key is named', () => {
+    const siteKeyDefault = exampleViewWith((s) => {
+      s['buckets']['site-bucket']['encryption'] = {
+        Rules: [
+          { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: SITE_KEY } },
+        ],
+      };
+    });
+    const event = scenarioEvent('ruled out: FinanceReader may use the key');
+    event['eventName'] = 'UploadPartCopy';
+    event['readOnly'] = false;
+    delete event['resources'];
+    Object.assign(event['requestParameters'] as Record<string, unknown>, {
+      bucketName: 'site-bucket',
+      Host: 'site-bucket.s3.us-east-1.amazonaws.com',
+      key: 'copy/ledger.csv',
+      'x-amz-copy-source': 'secure-bucket/finance/ledger.csv',
+      partNumber: '1',
+      uploadId: 'upload-1',
+    });
+    const c = kmsCause(event, siteKeyDefault);
+    expect(c.title).toBe(
+      `arn:aws:iam::111122223333:role/FinanceReader may not call kms:Decrypt on KMS key ${SITE_KEY}`,
+    );
+  });
+
   // A disabled key cannot be used in any cryptographic operation until it is re-enabled:
   // https://docs.aws.amazon.com/kms/latest/developerguide/enabling-keys.html
   it('a disabled key is to be enabled: no policy change is proposed', () => {
@@ -256,5 +327,53 @@ describe('kms-key-access: when it is ruled out or cannot be decided', () => {
     event['errorMessage'] =
       `User: arn:aws:sts::111122223333:assumed-role/KmsReader/reader is not authorized to perform: kms:Decrypt on resource: "${KEY}" because no identity-based policy allows the kms:Decrypt action`;
     expect(kmsCheck(event)).toMatchObject({ status: 'unknown', missing: ['the KMS key of the denied call'] });
+  });
+});
+
+// An AWS managed key (aws/s3) can only be used by principals of its own account, and its key policy cannot be
+// changed: https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-key
+describe('kms-key-access: the AWS managed key aws/s3 and a caller of another account', () => {
+  /** reports-bucket encrypted by default with aws/s3 (no key id); the object's own encryption as given. */
+  function managed(object: Partial<ObjectFacts>) {
+    const { request, facts } = explain(scenarioEvent('PartnerReader reads outside the shared/ prefix'));
+    const b = facts.buckets['reports-bucket'];
+    if (b?.status !== 'known') throw new Error('reports-bucket not known');
+    const bucket: BucketFacts = {
+      ...b.value,
+      encryption: known({ algorithm: 'aws:kms', kmsKeyId: null, bucketKeyEnabled: false }),
+      objects: {
+        ...b.value.objects,
+        'private/payroll.csv': known({ exists: true, ...object } as ObjectFacts),
+      },
+    };
+    const edited: RequestFacts = { ...facts, buckets: { ...facts.buckets, 'reports-bucket': known(bucket) } };
+    return causeOf(analyze(request, edited), 'kms-key-access');
+  }
+
+  it('says the managed key cannot be shared, and proposes a customer managed key for the bucket', () => {
+    const c = managed({ sseAlgorithm: 'aws:kms' });
+    expect(c).toMatchObject({
+      confidence: 'confirmed',
+      title:
+        'The object is encrypted with the AWS managed key aws/s3, which cannot be used from another account',
+      explanation:
+        'kms:Decrypt on the AWS managed key aws/s3 of the bucket account is only possible for principals of that account; its key policy cannot be changed.',
+    });
+    expect(c.evidence[0]).toEqual({
+      layer: 'kms-key-policy',
+      detail: 'key alias/aws/s3 (from object) is AWS managed; caller 444455556666 is cross-account',
+    });
+    expect(c.fix.summary).toBe(
+      'Encrypt the bucket with a customer managed key whose key policy allows the other account, and re-encrypt the objects (copy in place).',
+    );
+    expect(c.fix.verified).toBe(false);
+  });
+
+  it("is only likely when the key comes from the bucket's default encryption (the object itself was not read)", () => {
+    const c = managed({ sseNotCollected: true });
+    expect(c.confidence).toBe('likely');
+    expect(c.evidence[0]?.detail).toBe(
+      'key alias/aws/s3 (from bucket-default) is AWS managed; caller 444455556666 is cross-account',
+    );
   });
 });
