@@ -7,7 +7,7 @@ import {
   keyStateCommand,
   kmsGrantCommand,
 } from '../fix/commands';
-import { identityPolicies } from '../fix/find';
+import { findPolicy, identityPolicies } from '../fix/find';
 import { FIX_POLICY_NAME } from '../fix/grants';
 import {
   bucketFact,
@@ -18,7 +18,7 @@ import {
   type KmsNeed,
 } from '../fix/input';
 import { kmsNeeds } from '../fix/kms';
-import { isKmsNeed, layerEvidence, layerOf } from '../fix/layers';
+import { denyStatements, isKmsNeed, layerEvidence, layerOf } from '../fix/layers';
 import { allowStatement, sidFor, withStatement } from '../fix/patch';
 import { verifyKms } from '../fix/verify';
 import type { NeedEvaluation } from './types';
@@ -66,6 +66,23 @@ function keyFix(input: CheckerInput, k: KmsNeed, e: NeedEvaluation): Fix {
     return {
       summary: `The key is ${key.keyState}: ${key.keyState === 'PendingDeletion' ? 'cancel its deletion and enable it' : 'enable it'}.`,
       commands: [cmd],
+      verified: false,
+    };
+  }
+  // No Allow overrides an explicit Deny: the Deny statement itself must change (the evidence names it).
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html
+  const keyDeny = layerOf(e, 'kms-key-policy')?.result === 'explicitly-denied';
+  const identityDeny = layerOf(e, 'identity-policy');
+  if (keyDeny || identityDeny?.result === 'explicitly-denied') {
+    const deny = identityDeny && !keyDeny ? denyStatements(identityDeny)[0] : undefined;
+    return {
+      summary: `A Deny statement in ${keyDeny ? 'the key policy' : `an identity policy of ${principalArn ?? 'the caller'}`} refuses ${k.action} on ${keyArn}, and no Allow overrides it: remove ${k.action} from that statement, or exempt ${principalArn ?? 'the caller'} from it.`,
+      commands: keyDeny
+        ? keyPolicyCommands(keyArn)
+        : identityPolicyCommands(
+            principalArn,
+            deny ? findPolicy(identityPolicies(facts), deny.policy.policy) : null,
+          ),
       verified: false,
     };
   }

@@ -251,6 +251,71 @@ describe('kms-key-access: the caller may not use the key S3 needs', () => {
   });
 });
 
+// An explicit Deny overrides any Allow, so adding an Allow cannot fix it:
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html
+// https://docs.aws.amazon.com/kms/latest/developerguide/determining-access.html
+describe('kms-key-access: an explicit Deny of the KMS call', () => {
+  const READ = 'KmsReader may read the object but not decrypt it';
+  /** KmsReader's inline policy s3-secure with a Deny of kms:Decrypt added (and the key's facts kept or dropped). */
+  const identityDeny = (dropKey: boolean): View =>
+    exampleViewWith((s) => {
+      if (dropKey) delete s['kmsKeys'][KEY];
+      const roles = s['accounts']['111122223333']['authorizationDetails']['RoleDetailList'];
+      const role = roles.find((r: { RoleName: string }) => r.RoleName === 'KmsReader');
+      role['RolePolicyList'][0]['PolicyDocument']['Statement'].push({
+        Sid: 'NoDecrypt',
+        Effect: 'Deny',
+        Action: 'kms:Decrypt',
+        Resource: '*',
+      });
+    });
+
+  it.each([
+    ['with the key facts read', false],
+    ['even when the key facts were not read', true],
+  ])(
+    "a Deny in the caller's identity policy is to be changed in that policy, not answered with an Allow (%s)",
+    (_label, dropKey) => {
+      const c = kmsCause(scenarioEvent(READ), identityDeny(dropKey));
+      expect(c.explanation).toContain('that call is explicitly denied.');
+      expect(c.evidence).toContainEqual(
+        expect.objectContaining({
+          layer: 'identity-policy',
+          detail: expect.stringMatching(/\(NoDecrypt\) denies kms:Decrypt/),
+        }),
+      );
+      expect(c.fix).toEqual({
+        summary: `A Deny statement in an identity policy of ${READER} refuses kms:Decrypt on ${KEY}, and no Allow overrides it: remove kms:Decrypt from that statement, or exempt ${READER} from it.`,
+        commands: [
+          'aws iam put-role-policy --role-name KmsReader --policy-name s3-secure --policy-document file://policy.json',
+        ],
+        verified: false,
+      });
+    },
+  );
+
+  it('a Deny in the key policy is to be changed in the key policy', () => {
+    const view = exampleViewWith((s) => {
+      s['kmsKeys'][KEY]['KeyPolicy']['Statement'].push({
+        Sid: 'NoReaderDecrypt',
+        Effect: 'Deny',
+        Principal: { AWS: READER },
+        Action: 'kms:Decrypt',
+        Resource: '*',
+      });
+    });
+    const c = kmsCause(scenarioEvent(READ), view);
+    expect(c.fix).toEqual({
+      summary: `A Deny statement in the key policy refuses kms:Decrypt on ${KEY}, and no Allow overrides it: remove kms:Decrypt from that statement, or exempt ${READER} from it.`,
+      commands: [
+        `aws kms get-key-policy --key-id ${KEY} --policy-name default --query Policy --output text > key-policy.json`,
+        `aws kms put-key-policy --key-id ${KEY} --policy-name default --policy file://key-policy.json`,
+      ],
+      verified: false,
+    });
+  });
+});
+
 describe('kms-key-access: when it is ruled out or cannot be decided', () => {
   it('a caller the key policy allows through S3 passes, naming the call and the key', () => {
     expect(kmsCheck(scenarioEvent('ruled out: FinanceReader may use the key'))).toEqual({
