@@ -87,12 +87,9 @@ function keyFix(input: CheckerInput, k: KmsNeed, e: NeedEvaluation): Fix {
     };
   }
   const base = buildKmsInput(request, k, facts);
-  const identityDenied = ['explicitly-denied', 'implicitly-denied'].includes(
-    layerOf(e, 'identity-policy')?.result ?? '',
-  );
-  const keyDenied =
-    ['explicitly-denied', 'implicitly-denied'].includes(layerOf(e, 'kms-key-policy')?.result ?? '') ||
-    !identityDenied;
+  // explicit denies were answered above: what is left to allow is an implicit deny
+  const identityDenied = identityDeny?.result === 'implicitly-denied';
+  const keyDenied = layerOf(e, 'kms-key-policy')?.result === 'implicitly-denied' || !identityDenied;
   const via = { StringEquals: { 'kms:ViaService': `s3.${request.region}.amazonaws.com` } };
   const summary: string[] = [];
   const commands: string[] = [];

@@ -220,6 +220,23 @@ describe('kms-key-access: the caller may not use the key S3 needs', () => {
     );
   });
 
+  // SSE-KMS objects cannot be read anonymously: KMS authorizes a principal:
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html
+  it('an anonymous read of an SSE-KMS object is refused by the key: the caller has no identity policy to change', () => {
+    const event = scenarioEvent('anonymous read of a public-policy bucket with RestrictPublicBuckets');
+    Object.assign(event['requestParameters'] as Record<string, unknown>, {
+      bucketName: 'site-bucket',
+      Host: 'site-bucket.s3.us-east-1.amazonaws.com',
+      key: 'assets/app.js',
+    });
+    delete event['resources'];
+    const c = kmsCause(event);
+    expect(c.title).toBe(`The caller may not call kms:Decrypt on KMS key ${SITE_KEY}`);
+    expect(c.evidence.map((e) => e.layer)).toEqual(['kms-key-policy', 'kms-grants']);
+    expect(c.fix.policyPatch).toBeUndefined();
+    expect(c.fix.verified).toBe(false);
+  });
+
   // A disabled key cannot be used in any cryptographic operation until it is re-enabled:
   // https://docs.aws.amazon.com/kms/latest/developerguide/enabling-keys.html
   it('a disabled key is to be enabled: no policy change is proposed', () => {
