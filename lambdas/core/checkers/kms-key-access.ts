@@ -21,6 +21,7 @@ import { kmsNeeds } from '../fix/kms';
 import { denyStatements, isKmsNeed, layerEvidence, layerOf } from '../fix/layers';
 import { allowStatement, sidFor, withStatement } from '../fix/patch';
 import { verifyKms } from '../fix/verify';
+import type { LayerId } from '../policy/types';
 import type { NeedEvaluation } from './types';
 import type { Checker, CheckerInput, CheckResult } from './types';
 
@@ -139,7 +140,15 @@ function keyFix(input: CheckerInput, k: KmsNeed, e: NeedEvaluation): Fix {
       verified: false,
     };
   }
-  const outcome = verifyKms(patched, ['kms-key-policy', 'kms-grants', 'identity-policy']);
+  // verified when each layer the fix changed allows on re-evaluation (a layer that already allowed proves nothing)
+  const changed: LayerId[] = [
+    ...(patch['keyPolicy'] ? (['kms-key-policy'] as const) : []),
+    ...(patch['identityPolicy'] ? (['identity-policy'] as const) : []),
+  ];
+  const outcome = {
+    ...verifyKms(patched, changed),
+    verified: changed.every((id) => verifyKms(patched, [id]).verified),
+  };
   const text = summary.join('; and ');
   return { summary: `${text[0]!.toUpperCase()}${text.slice(1)}.`, commands, policyPatch: patch, ...outcome };
 }
