@@ -7,7 +7,7 @@ import {
   keyStateCommand,
   kmsGrantCommand,
 } from '../fix/commands';
-import { identityPolicies } from '../fix/find';
+import { findPolicy, identityPolicies } from '../fix/find';
 import { FIX_POLICY_NAME } from '../fix/grants';
 import {
   bucketFact,
@@ -18,9 +18,10 @@ import {
   type KmsNeed,
 } from '../fix/input';
 import { kmsNeeds } from '../fix/kms';
-import { isKmsNeed, layerEvidence, layerOf } from '../fix/layers';
+import { denyStatements, isKmsNeed, layerEvidence, layerOf } from '../fix/layers';
 import { allowStatement, sidFor, withStatement } from '../fix/patch';
 import { verifyKms } from '../fix/verify';
+import type { LayerId } from '../policy/types';
 import type { NeedEvaluation } from './types';
 import type { Checker, CheckerInput, CheckResult } from './types';
 
@@ -69,13 +70,27 @@ function keyFix(input: CheckerInput, k: KmsNeed, e: NeedEvaluation): Fix {
       verified: false,
     };
   }
+  // No Allow overrides an explicit Deny: the Deny statement itself must change (the evidence names it).
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html
+  const keyDeny = layerOf(e, 'kms-key-policy')?.result === 'explicitly-denied';
+  const identityDeny = layerOf(e, 'identity-policy');
+  if (keyDeny || identityDeny?.result === 'explicitly-denied') {
+    const deny = identityDeny && !keyDeny ? denyStatements(identityDeny)[0] : undefined;
+    return {
+      summary: `A Deny statement in ${keyDeny ? 'the key policy' : `an identity policy of ${principalArn ?? 'the caller'}`} refuses ${k.action} on ${keyArn}, and no Allow overrides it: remove ${k.action} from that statement, or exempt ${principalArn ?? 'the caller'} from it.`,
+      commands: keyDeny
+        ? keyPolicyCommands(keyArn)
+        : identityPolicyCommands(
+            principalArn,
+            deny ? findPolicy(identityPolicies(facts), deny.policy.policy) : null,
+          ),
+      verified: false,
+    };
+  }
   const base = buildKmsInput(request, k, facts);
-  const identityDenied = ['explicitly-denied', 'implicitly-denied'].includes(
-    layerOf(e, 'identity-policy')?.result ?? '',
-  );
-  const keyDenied =
-    ['explicitly-denied', 'implicitly-denied'].includes(layerOf(e, 'kms-key-policy')?.result ?? '') ||
-    !identityDenied;
+  // explicit denies were answered above: what is left to allow is an implicit deny
+  const identityDenied = identityDeny?.result === 'implicitly-denied';
+  const keyDenied = layerOf(e, 'kms-key-policy')?.result === 'implicitly-denied' || !identityDenied;
   const via = { StringEquals: { 'kms:ViaService': `s3.${request.region}.amazonaws.com` } };
   const summary: string[] = [];
   const commands: string[] = [];
@@ -125,7 +140,15 @@ function keyFix(input: CheckerInput, k: KmsNeed, e: NeedEvaluation): Fix {
       verified: false,
     };
   }
-  const outcome = verifyKms(patched, ['kms-key-policy', 'kms-grants', 'identity-policy']);
+  // verified when each layer the fix changed allows on re-evaluation (a layer that already allowed proves nothing)
+  const changed: LayerId[] = [
+    ...(patch['keyPolicy'] ? (['kms-key-policy'] as const) : []),
+    ...(patch['identityPolicy'] ? (['identity-policy'] as const) : []),
+  ];
+  const outcome = {
+    ...verifyKms(patched, changed),
+    verified: changed.every((id) => verifyKms(patched, [id]).verified),
+  };
   const text = summary.join('; and ');
   return { summary: `${text[0]!.toUpperCase()}${text.slice(1)}.`, commands, policyPatch: patch, ...outcome };
 }

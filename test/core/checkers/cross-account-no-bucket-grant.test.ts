@@ -85,3 +85,77 @@ describe('cross-account-no-bucket-grant: the bucket owner grants the other accou
     });
   });
 });
+
+describe('cross-account-no-bucket-grant: what the bucket side says', () => {
+  const ANALYTICS = 'PartnerReader reads the analytics bucket, whose policy only names PartnerWriter';
+  const cause = (view?: Parameters<typeof explain>[1], event = scenarioEvent(ANALYTICS)) =>
+    causeOf(explain(event, view).finding, 'cross-account-no-bucket-grant');
+
+  it('a bucket policy that only names another role of the partner account grants this caller nothing', () => {
+    const c = cause();
+    expect(c.explanation).toBe(
+      "The caller is in account 444455556666 and the bucket in account 111122223333. A cross-account request needs an Allow on both sides: the caller's identity policy and the bucket policy (or ACL). No statement of the bucket policy allows s3:GetObject on arn:aws:s3:::analytics-bucket/daily/2026-11-19.parquet for this principal.",
+    );
+    // the statement that almost matched is shown with why it does not apply
+    expect(c.evidence[1]).toMatchObject({ layer: 'bucket-policy', statement: 'PartnerWriteIncoming' });
+    expect(c.fix.policyPatch?.['addStatement']).toMatchObject({
+      Principal: { AWS: 'arn:aws:iam::444455556666:role/PartnerReader' },
+      Action: 's3:GetObject',
+      Resource: 'arn:aws:s3:::analytics-bucket/daily/2026-11-19.parquet',
+    });
+  });
+
+  it('a bucket without any policy is said to have none, and the fix still writes the first statement of one', () => {
+    const c = cause(
+      exampleViewWith((s) => {
+        s['buckets']['analytics-bucket']['policy'] = null;
+      }),
+    );
+    expect(c.confidence).toBe('confirmed');
+    expect(c.explanation).toContain(
+      'The bucket has no policy, and no ACL grant allows s3:GetObject on arn:aws:s3:::analytics-bucket/daily/2026-11-19.parquet for this principal.',
+    );
+    expect(c.evidence).toEqual([
+      {
+        layer: 'bucket-policy',
+        detail:
+          'there is no bucket policy (s3:GetObject on arn:aws:s3:::analytics-bucket/daily/2026-11-19.parquet)',
+      },
+    ]);
+    expect(c.fix.verified).toBe(true);
+  });
+
+  it('a copy needs both the read of the source and the write of the target granted: one statement each, listed in the summary', () => {
+    const event = scenarioEvent(ANALYTICS);
+    event['eventName'] = 'CopyObject';
+    event['readOnly'] = false;
+    const params = event['requestParameters'] as Record<string, unknown>;
+    params['x-amz-copy-source'] = 'analytics-bucket/daily/2026-11-19.parquet';
+    params['key'] = 'copy/x.parquet';
+    const c = cause(undefined, event);
+    expect(c.fix.summary).toBe(
+      'Add a statement to the bucket policy of analytics-bucket allowing arn:aws:iam::444455556666:role/PartnerReader s3:GetObject on arn:aws:s3:::analytics-bucket/daily/2026-11-19.parquet, s3:PutObject on arn:aws:s3:::analytics-bucket/copy/x.parquet.',
+    );
+    const added = c.fix.policyPatch?.['addStatement'] as Record<string, unknown>[];
+    expect(added.map((s) => s['Action'])).toEqual(['s3:GetObject', 's3:PutObject']);
+    // the partner's own side does not allow the write either: the bucket grant alone is not enough
+    expect(c.fix.stillDeniedBy).toEqual(expect.arrayContaining(['identity-policy (no allow)']));
+  });
+
+  it("when the bucket owner's account is in neither the record nor the snapshot, whether the request is cross-account is unknown", () => {
+    const event = scenarioEvent(ANALYTICS);
+    delete event['recipientAccountId'];
+    for (const r of event['resources'] as Record<string, unknown>[]) delete r['accountId'];
+    const view = exampleViewWith((s) => {
+      delete s['buckets']['analytics-bucket']['accountId'];
+    });
+    expect(checkOf(ANALYTICS, view)?.status).toBe('deny'); // the record alone still names the bucket account
+    expect(
+      explain(event, view).finding.checks.find((c) => c.layer === 'cross-account-no-bucket-grant'),
+    ).toEqual({
+      layer: 'cross-account-no-bucket-grant',
+      status: 'unknown',
+      missing: ["the caller's or the bucket owner's account"],
+    });
+  });
+});

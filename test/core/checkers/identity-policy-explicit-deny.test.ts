@@ -1,0 +1,177 @@
+/**
+ * identity-policy-explicit-deny as the user reads it: a Deny statement of the caller's own identity policies matches
+ * the request, and an explicit Deny overrides every Allow:
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html
+ */
+import { causeOf, exampleViewWith, explain, scenarioEvent } from './helpers';
+
+const CLEANUP = 'arn:aws:iam::111122223333:role/CleanupRole';
+const ARCHIVE = 'arn:aws:iam::111122223333:policy/ProtectArchive';
+const DELETE = "CleanupRole's inline NoDeletes statement stops DeleteObject";
+
+type View = Parameters<typeof explain>[1];
+const denyCause = (scenario: string, view?: View) =>
+  causeOf(explain(scenarioEvent(scenario), view).finding, 'identity-policy-explicit-deny');
+const denyCheck = (scenario: string, view?: View) =>
+  explain(scenarioEvent(scenario), view).finding.checks.find(
+    (c) => c.layer === 'identity-policy-explicit-deny',
+  );
+
+/** The example snapshot with CleanupRole's inline NoDeletes statement changed. */
+const withNoDeletes = (edit: (statement: Record<string, unknown>) => void): View =>
+  exampleViewWith((s) => {
+    const roles = s['accounts']['111122223333']['authorizationDetails']['RoleDetailList'];
+    const role = roles.find((r: { RoleName: string }) => r.RoleName === 'CleanupRole');
+    const policy = role['RolePolicyList'].find((p: { PolicyName: string }) => p.PolicyName === 'no-delete');
+    edit(policy['PolicyDocument']['Statement'][0]);
+  });
+
+describe("identity-policy-explicit-deny: a Deny of the caller's own policies matches", () => {
+  it('an inline Deny is named with its policy, statement and the principal it is attached to', () => {
+    const c = denyCause(DELETE);
+    expect(c).toMatchObject({
+      confidence: 'confirmed',
+      title: 'Identity policy no-delete explicitly denies s3:DeleteObject (statement NoDeletes)',
+      explanation: `Statement NoDeletes of no-delete, attached to ${CLEANUP}, is a Deny that matches this request: Deny statement 1 (NoDeletes) applies to s3:DeleteObject on arn:aws:s3:::reports-bucket/reports/q3.csv. An explicit Deny overrides every Allow, in any policy.`,
+    });
+    expect(c.evidence).toEqual([
+      {
+        layer: 'identity-policy',
+        statement: 'NoDeletes',
+        policy: 'no-delete',
+        detail:
+          'Deny statement 1 (NoDeletes) applies to s3:DeleteObject on arn:aws:s3:::reports-bucket/reports/q3.csv',
+      },
+    ]);
+  });
+
+  it('an inline policy belongs to this principal alone: the denied action is removed from its statement, with put-role-policy', () => {
+    const fix = denyCause(DELETE).fix;
+    expect(fix.summary).toBe(
+      'Remove s3:DeleteObject from the Action list in statement NoDeletes of no-delete.',
+    );
+    expect(fix.commands).toEqual([
+      'aws iam put-role-policy --role-name CleanupRole --policy-name no-delete --policy-document file://policy.json',
+    ]);
+    expect(fix.policyPatch).toEqual({
+      layer: 'identity-policy',
+      policy: 'no-delete',
+      statement: 'NoDeletes',
+      replaceStatement: {
+        Sid: 'NoDeletes',
+        Effect: 'Deny',
+        Action: 's3:DeleteObjectVersion',
+        Resource: 'arn:aws:s3:::reports-bucket/*',
+      },
+    });
+  });
+
+  // A managed policy may be attached to other principals: this one is exempted by aws:PrincipalArn
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn),
+  // in a new default version (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-versioning.html).
+  it('a shared managed policy keeps its Deny for everyone else: this principal is exempted by aws:PrincipalArn in a new version', () => {
+    const c = denyCause('managed ProtectArchive policy denies writes under archive/');
+    expect(c.title).toBe(
+      `Identity policy ${ARCHIVE} explicitly denies s3:PutObject (statement DenyArchiveWrites)`,
+    );
+    expect(c.fix.summary).toBe(
+      `Add an aws:PrincipalArn exception for ${CLEANUP} in statement DenyArchiveWrites of ${ARCHIVE}.`,
+    );
+    expect(c.fix.commands.at(-1)).toBe(
+      `aws iam create-policy-version --policy-arn ${ARCHIVE} --policy-document file://policy.json --set-as-default`,
+    );
+    expect(c.fix.policyPatch).toEqual({
+      layer: 'identity-policy',
+      policy: ARCHIVE,
+      statement: 'DenyArchiveWrites',
+      replaceStatement: {
+        Sid: 'DenyArchiveWrites',
+        Effect: 'Deny',
+        Action: ['s3:PutObject', 's3:DeleteObject'],
+        Resource: 'arn:aws:s3:::reports-bucket/archive/*',
+        Condition: { ArnNotEquals: { 'aws:PrincipalArn': CLEANUP } },
+      },
+    });
+    expect(c.fix.verified).toBe(true);
+  });
+
+  // A wildcard in Action matches many actions: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html
+  it('an inline Deny that matches through a wildcard Action is removed as a whole, and what still denies is named', () => {
+    const fix = denyCause(
+      DELETE,
+      withNoDeletes((st) => {
+        st['Action'] = 's3:Delete*';
+      }),
+    ).fix;
+    expect(fix.summary).toBe(
+      'Remove the Deny statement (its Action matches through a wildcard) in statement NoDeletes of no-delete.',
+    );
+    expect(fix.policyPatch).toEqual({
+      layer: 'identity-policy',
+      policy: 'no-delete',
+      removeStatement: 'NoDeletes',
+    });
+    expect(fix.verified).toBe(true);
+    expect(fix.stillDeniedBy).toEqual(['bucket-policy (explicit deny)']);
+  });
+
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_IPAddress
+  it('a Deny that matched because of where the request came from first advises changing the request', () => {
+    const c = denyCause(
+      DELETE,
+      withNoDeletes((st) => {
+        st['Condition'] = { NotIpAddress: { 'aws:SourceIp': '10.0.0.0/8' } };
+      }),
+    );
+    expect(c.explanation).toContain('; aws:SourceIp 203.0.113.25 is not in 10.0.0.0/8.');
+    expect(c.fix.summary).toBe(
+      'To stay within the policy, send the request from a network address the statement allows (aws:SourceIp 203.0.113.25 is not in 10.0.0.0/8); or remove s3:DeleteObject from the Action list in statement NoDeletes of no-delete.',
+    );
+  });
+});
+
+describe('identity-policy-explicit-deny: ruled out, or not decided', () => {
+  it('a role without any matching Deny passes', () => {
+    expect(denyCheck('ruled out: a role without identity denies')).toEqual({
+      layer: 'identity-policy-explicit-deny',
+      status: 'pass',
+      detail: 'identity-policy allows s3:GetObject on arn:aws:s3:::reports-bucket/reports/q3.csv',
+    });
+  });
+
+  it('an anonymous caller has no identity policies: not applicable', () => {
+    expect(denyCheck('ruled out: anonymous callers have no identity policies')).toEqual({
+      layer: 'identity-policy-explicit-deny',
+      status: 'not-applicable',
+      detail: 'identity-policy takes no part in this request',
+    });
+  });
+
+  it("the caller's policies not read: unknown, naming the principal whose policies are missing", () => {
+    const view = exampleViewWith((s) => {
+      const roles = s['accounts']['111122223333']['authorizationDetails']['RoleDetailList'];
+      roles.splice(
+        roles.findIndex((r: { RoleName: string }) => r.RoleName === 'CleanupRole'),
+        1,
+      );
+    });
+    expect(denyCheck(DELETE, view)).toEqual({
+      layer: 'identity-policy-explicit-deny',
+      status: 'unknown',
+      missing: [
+        `the identity-based policies of ${CLEANUP} (notCollected: ${CLEANUP} is not in the snapshot's authorizationDetails for account 111122223333)`,
+      ],
+    });
+  });
+
+  it('a Deny whose condition key is not known could match: unknown, naming the key and the statement', () => {
+    const view = withNoDeletes((st) => {
+      st['Condition'] = { StringEquals: { 'aws:PrincipalTag/team': 'x' } };
+    });
+    expect(denyCheck(DELETE, view)).toEqual({
+      layer: 'identity-policy-explicit-deny',
+      status: 'unknown',
+      missing: ['condition key aws:PrincipalTag/team (no-delete #1 (NoDeletes))'],
+    });
+  });
+});

@@ -1,0 +1,461 @@
+/**
+ * kms-key-access as the user reads it: S3 calls KMS for the caller on an SSE-KMS object or upload, and that call is
+ * refused by the key policy, the grants or the caller's IAM policies.
+ * To download an SSE-KMS object the caller needs kms:Decrypt, to upload kms:GenerateDataKey:
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html
+ */
+import { analyze } from '../../../lambdas/core/analyze';
+import { known, type BucketFacts, type ObjectFacts, type RequestFacts } from '../../../lambdas/core/model';
+import { causeOf, exampleViewWith, explain, scenarioEvent } from './helpers';
+
+const KEY = 'arn:aws:kms:us-east-1:111122223333:key/1111aaaa-2222-3333-4444-555566667777';
+const SITE_KEY = 'arn:aws:kms:us-east-1:111122223333:key/2222bbbb-3333-4444-5555-666677778888';
+const READER = 'arn:aws:iam::111122223333:role/KmsReader';
+const PARTNER = 'arn:aws:iam::444455556666:role/PartnerReader';
+const VIA_S3 = { StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } };
+
+type View = Parameters<typeof explain>[1];
+const kmsCause = (event: Record<string, unknown>, view?: View) =>
+  causeOf(explain(event, view).finding, 'kms-key-access');
+const kmsCheck = (event: Record<string, unknown>, view?: View) =>
+  explain(event, view).finding.checks.find((c) => c.layer === 'kms-key-access');
+
+/** KmsReader's GetObject turned into an upload of the same key (no SSE headers unless given). */
+function upload(headers: Record<string, string> = {}): Record<string, unknown> {
+  const event = scenarioEvent('KmsReader may read the object but not decrypt it');
+  event['eventName'] = 'PutObject';
+  event['readOnly'] = false;
+  Object.assign(event['requestParameters'] as Record<string, unknown>, headers);
+  return event;
+}
+
+const withKeyState = (state: string): View =>
+  exampleViewWith((s) => {
+    s['kmsKeys'][KEY]['KeyState'] = state;
+  });
+
+describe('kms-key-access: the caller may not use the key S3 needs', () => {
+  // The default key policy gives the account and lets IAM policies allow the key's use; KmsReader's IAM policy
+  // does not: https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam
+  it('a same-account reader whose IAM policy lacks kms:Decrypt is told so, and gets a verified IAM Allow through S3 only', () => {
+    const c = kmsCause(scenarioEvent('KmsReader may read the object but not decrypt it'));
+    expect(c).toMatchObject({
+      confidence: 'confirmed',
+      title: `${READER} may not call kms:Decrypt on KMS key ${KEY}`,
+      explanation: `The object arn:aws:s3:::secure-bucket/finance/ledger.csv is encrypted with SSE-KMS, so S3 calls kms:Decrypt on ${KEY} for the caller, and that call is not allowed. S3 reports it as Access Denied.`,
+    });
+    // what refused: no grant, no identity Allow; the key policy (delegating to IAM) is not blamed
+    expect(c.evidence.map((e) => e.layer)).toEqual(['kms-grants', 'identity-policy']);
+    expect(c.fix).toEqual({
+      summary: `Allow kms:Decrypt on ${KEY} in an identity policy of ${READER}.`,
+      commands: [
+        'aws iam put-role-policy --role-name KmsReader --policy-name s3-403-fix --policy-document file://policy.json',
+      ],
+      policyPatch: {
+        layer: 'kms',
+        identityPolicy: {
+          principal: READER,
+          newInlinePolicy: 's3-403-fix',
+          addStatement: {
+            Sid: 'AllowDecryptKey',
+            Effect: 'Allow',
+            Action: 'kms:Decrypt',
+            Resource: KEY,
+            Condition: VIA_S3,
+          },
+        },
+      },
+      verified: true,
+    });
+  });
+
+  // A principal of another account needs the key policy to allow it AND an IAM policy of its own account:
+  // https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html
+  it('a cross-account reader refused by the key policy is given a key policy statement and a grant, not an IAM change', () => {
+    const c = kmsCause(scenarioEvent('PartnerReader (other account) is not in the key policy'));
+    expect(c.title).toBe(`${PARTNER} may not call kms:Decrypt on KMS key ${KEY}`);
+    expect(c.evidence.map((e) => e.layer)).toEqual(['kms-key-policy', 'kms-grants']);
+    expect(c.fix.summary).toBe(
+      `Allow ${PARTNER} to call kms:Decrypt on the key through S3 in the key policy.`,
+    );
+    expect(c.fix.commands).toEqual([
+      `aws kms get-key-policy --key-id ${KEY} --policy-name default --query Policy --output text > key-policy.json`,
+      `aws kms put-key-policy --key-id ${KEY} --policy-name default --policy file://key-policy.json`,
+      `aws kms create-grant --key-id ${KEY} --grantee-principal ${PARTNER} --operations Decrypt --constraints 'EncryptionContextSubset={aws:s3:arn=arn:aws:s3:::secure-bucket/shared/rates.csv}'`,
+    ]);
+    expect(c.fix.policyPatch).toEqual({
+      layer: 'kms',
+      keyPolicy: {
+        addStatement: {
+          Sid: 'AllowDecryptViaS3',
+          Effect: 'Allow',
+          Principal: { AWS: PARTNER },
+          Action: 'kms:Decrypt',
+          Resource: KEY,
+          Condition: VIA_S3,
+        },
+      },
+    });
+    expect(c.fix.verified).toBe(true);
+  });
+
+  // https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html
+  it('a cross-account reader refused on both sides is told to change the key policy and its own IAM policy, verified together', () => {
+    const view = exampleViewWith((s) => {
+      const roles = s['accounts']['444455556666']['authorizationDetails']['RoleDetailList'];
+      const role = roles.find((r: { RoleName: string }) => r.RoleName === 'PartnerReader');
+      // drop the UseKeys statement (kms:Decrypt on "*")
+      role['RolePolicyList'][0]['PolicyDocument']['Statement'].pop();
+    });
+    const c = kmsCause(scenarioEvent('PartnerReader (other account) is not in the key policy'), view);
+    expect(c.evidence.map((e) => e.layer)).toEqual(['kms-key-policy', 'kms-grants', 'identity-policy']);
+    expect(c.fix.summary).toBe(
+      `Allow ${PARTNER} to call kms:Decrypt on the key through S3 in the key policy; and allow kms:Decrypt on ${KEY} in an identity policy of ${PARTNER}.`,
+    );
+    expect(c.fix.commands.at(-1)).toBe(
+      'aws iam put-role-policy --role-name PartnerReader --policy-name s3-403-fix --policy-document file://policy.json',
+    );
+    expect(c.fix.policyPatch).toMatchObject({
+      keyPolicy: { addStatement: { Principal: { AWS: PARTNER }, Action: 'kms:Decrypt' } },
+      identityPolicy: { principal: PARTNER, addStatement: { Action: 'kms:Decrypt', Resource: KEY } },
+    });
+    expect(c.fix.verified).toBe(true);
+  });
+
+  it('the Decrypt record KMS logged for S3 is explained like the S3 request itself', () => {
+    const c = kmsCause(scenarioEvent('the KMS Decrypt record S3 made for KmsReader'));
+    expect(c.confidence).toBe('confirmed');
+    expect(c.title).toBe(`${READER} may not call kms:Decrypt on KMS key ${KEY}`);
+    expect(c.fix.summary).toBe(`Allow kms:Decrypt on ${KEY} in an identity policy of ${READER}.`);
+  });
+
+  it('an upload under the bucket default key needs kms:GenerateDataKey: a likely cause, saying the key was not read from the object', () => {
+    const c = kmsCause(upload());
+    expect(c.confidence).toBe('likely');
+    expect(c.title).toBe(`${READER} may not call kms:GenerateDataKey on KMS key ${KEY}`);
+    expect(c.explanation).toBe(
+      `The upload arn:aws:s3:::secure-bucket/finance/ledger.csv is encrypted with SSE-KMS, so S3 calls kms:GenerateDataKey on ${KEY} for the caller, and that call is not allowed. S3 reports it as Access Denied. The key comes from the bucket's default encryption; the object itself was not inspected.`,
+    );
+    expect(c.fix.policyPatch).toMatchObject({
+      identityPolicy: { addStatement: { Sid: 'AllowGenerateDataKeyKey', Action: 'kms:GenerateDataKey' } },
+    });
+  });
+
+  it('an upload that names the key in its SSE headers is a confirmed cause', () => {
+    const c = kmsCause(
+      upload({
+        'x-amz-server-side-encryption': 'aws:kms',
+        'x-amz-server-side-encryption-aws-kms-key-id': KEY,
+      }),
+    );
+    expect(c.confidence).toBe('confirmed');
+    expect(c.explanation).not.toMatch(/default encryption/);
+  });
+
+  it('a copy to another key needs kms:Decrypt on the source key and kms:GenerateDataKey on the target key: the refused one is named', () => {
+    const event = scenarioEvent('ruled out: FinanceReader may use the key');
+    event['eventName'] = 'CopyObject';
+    event['readOnly'] = false;
+    Object.assign(event['requestParameters'] as Record<string, unknown>, {
+      'x-amz-copy-source': 'secure-bucket/finance/ledger.csv',
+      key: 'copy/ledger.csv',
+      'x-amz-server-side-encryption': 'aws:kms',
+      'x-amz-server-side-encryption-aws-kms-key-id': SITE_KEY,
+    });
+    const c = kmsCause(event);
+    // FinanceReader may decrypt the source with the finance key, but nothing allows it the site-assets key
+    expect(c.title).toBe(
+      `arn:aws:iam::111122223333:role/FinanceReader may not call kms:GenerateDataKey on KMS key ${SITE_KEY}`,
+    );
+    expect(c.evidence.every((e) => e.detail.endsWith(`(kms:GenerateDataKey on ${SITE_KEY})`))).toBe(true);
+  });
+
+  it('a copy under the same key needs both calls on it: a caller allowed only kms:Decrypt is refused kms:GenerateDataKey', () => {
+    // FinanceReader keeps kms:Decrypt on the finance key, in its IAM policy and in the key policy, and loses GenerateDataKey
+    const decryptOnly = exampleViewWith((s) => {
+      const roles = s['accounts']['111122223333']['authorizationDetails']['RoleDetailList'];
+      const role = roles.find((r: { RoleName: string }) => r.RoleName === 'FinanceReader');
+      role['RolePolicyList'][0]['PolicyDocument']['Statement'][1]['Action'] = 'kms:Decrypt';
+      s['kmsKeys'][KEY]['KeyPolicy']['Statement'][1]['Action'] = 'kms:Decrypt';
+    });
+    const event = scenarioEvent('ruled out: FinanceReader may use the key');
+    event['eventName'] = 'CopyObject';
+    event['readOnly'] = false;
+    Object.assign(event['requestParameters'] as Record<string, unknown>, {
+      'x-amz-copy-source': 'secure-bucket/finance/ledger.csv',
+      key: 'copy/ledger.csv',
+      'x-amz-server-side-encryption': 'aws:kms',
+      'x-amz-server-side-encryption-aws-kms-key-id': KEY,
+    });
+    expect(kmsCause(event, decryptOnly).title).toBe(
+      `arn:aws:iam::111122223333:role/FinanceReader may not call kms:GenerateDataKey on KMS key ${KEY}`,
+    );
+  });
+
+  // Parts of a multipart upload to an SSE-KMS key need kms:Decrypt on that key:
+  // https://repost.aws/knowledge-center/s3-large-file-encryption-kms-key
+  it('a part copied from one key into an upload under another needs kms:Decrypt on both: the refused key is named', () => {
+    const siteKeyDefault = exampleViewWith((s) => {
+      s['buckets']['site-bucket']['encryption'] = {
+        Rules: [
+          { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: SITE_KEY } },
+        ],
+      };
+    });
+    const event = scenarioEvent('ruled out: FinanceReader may use the key');
+    event['eventName'] = 'UploadPartCopy';
+    event['readOnly'] = false;
+    delete event['resources'];
+    Object.assign(event['requestParameters'] as Record<string, unknown>, {
+      bucketName: 'site-bucket',
+      Host: 'site-bucket.s3.us-east-1.amazonaws.com',
+      key: 'copy/ledger.csv',
+      'x-amz-copy-source': 'secure-bucket/finance/ledger.csv',
+      partNumber: '1',
+      uploadId: 'upload-1',
+    });
+    const c = kmsCause(event, siteKeyDefault);
+    expect(c.title).toBe(
+      `arn:aws:iam::111122223333:role/FinanceReader may not call kms:Decrypt on KMS key ${SITE_KEY}`,
+    );
+  });
+
+  // SSE-KMS objects cannot be read anonymously: KMS authorizes a principal:
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html
+  it('an anonymous read of an SSE-KMS object is refused by the key: the caller has no identity policy to change', () => {
+    const event = scenarioEvent('anonymous read of a public-policy bucket with RestrictPublicBuckets');
+    Object.assign(event['requestParameters'] as Record<string, unknown>, {
+      bucketName: 'site-bucket',
+      Host: 'site-bucket.s3.us-east-1.amazonaws.com',
+      key: 'assets/app.js',
+    });
+    delete event['resources'];
+    const c = kmsCause(event);
+    expect(c.title).toBe(`The caller may not call kms:Decrypt on KMS key ${SITE_KEY}`);
+    expect(c.evidence.map((e) => e.layer)).toEqual(['kms-key-policy', 'kms-grants']);
+    expect(c.fix.policyPatch).toBeUndefined();
+    expect(c.fix.verified).toBe(false);
+  });
+
+  // A disabled key cannot be used in any cryptographic operation until it is re-enabled:
+  // https://docs.aws.amazon.com/kms/latest/developerguide/enabling-keys.html
+  it('a disabled key is to be enabled: no policy change is proposed', () => {
+    const c = kmsCause(
+      scenarioEvent('KmsReader may read the object but not decrypt it'),
+      withKeyState('Disabled'),
+    );
+    expect(c.explanation).toMatch(/that call is explicitly denied\./);
+    expect(c.evidence[0]?.detail).toMatch(/the key is Disabled/);
+    expect(c.fix).toEqual({
+      summary: 'The key is Disabled: enable it.',
+      commands: [`aws kms enable-key --key-id ${KEY}`],
+      verified: false,
+    });
+  });
+
+  // A key pending deletion must have its deletion cancelled, after which it is Disabled and must be enabled:
+  // https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys-cancelling-key-deletion.html
+  it('a key pending deletion is to have its deletion cancelled, then be enabled', () => {
+    const c = kmsCause(
+      scenarioEvent('KmsReader may read the object but not decrypt it'),
+      withKeyState('PendingDeletion'),
+    );
+    expect(c.fix).toEqual({
+      summary: 'The key is PendingDeletion: cancel its deletion and enable it.',
+      commands: [`aws kms cancel-key-deletion --key-id ${KEY}`],
+      verified: false,
+    });
+  });
+});
+
+// An explicit Deny overrides any Allow, so adding an Allow cannot fix it:
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html
+// https://docs.aws.amazon.com/kms/latest/developerguide/determining-access.html
+describe('kms-key-access: an explicit Deny of the KMS call', () => {
+  const READ = 'KmsReader may read the object but not decrypt it';
+  /** KmsReader's inline policy s3-secure with a Deny of kms:Decrypt added (and the key's facts kept or dropped). */
+  const identityDeny = (dropKey: boolean): View =>
+    exampleViewWith((s) => {
+      if (dropKey) delete s['kmsKeys'][KEY];
+      const roles = s['accounts']['111122223333']['authorizationDetails']['RoleDetailList'];
+      const role = roles.find((r: { RoleName: string }) => r.RoleName === 'KmsReader');
+      role['RolePolicyList'][0]['PolicyDocument']['Statement'].push({
+        Sid: 'NoDecrypt',
+        Effect: 'Deny',
+        Action: 'kms:Decrypt',
+        Resource: '*',
+      });
+    });
+
+  it.each([
+    ['with the key facts read', false],
+    ['even when the key facts were not read', true],
+  ])(
+    "a Deny in the caller's identity policy is to be changed in that policy, not answered with an Allow (%s)",
+    (_label, dropKey) => {
+      const c = kmsCause(scenarioEvent(READ), identityDeny(dropKey));
+      expect(c.explanation).toContain('that call is explicitly denied.');
+      expect(c.evidence).toContainEqual(
+        expect.objectContaining({
+          layer: 'identity-policy',
+          detail: expect.stringMatching(/\(NoDecrypt\) denies kms:Decrypt/),
+        }),
+      );
+      expect(c.fix).toEqual({
+        summary: `A Deny statement in an identity policy of ${READER} refuses kms:Decrypt on ${KEY}, and no Allow overrides it: remove kms:Decrypt from that statement, or exempt ${READER} from it.`,
+        commands: [
+          'aws iam put-role-policy --role-name KmsReader --policy-name s3-secure --policy-document file://policy.json',
+        ],
+        verified: false,
+      });
+    },
+  );
+
+  it('a Deny in the key policy is to be changed in the key policy', () => {
+    const view = exampleViewWith((s) => {
+      s['kmsKeys'][KEY]['KeyPolicy']['Statement'].push({
+        Sid: 'NoReaderDecrypt',
+        Effect: 'Deny',
+        Principal: { AWS: READER },
+        Action: 'kms:Decrypt',
+        Resource: '*',
+      });
+    });
+    const c = kmsCause(scenarioEvent(READ), view);
+    expect(c.fix).toEqual({
+      summary: `A Deny statement in the key policy refuses kms:Decrypt on ${KEY}, and no Allow overrides it: remove kms:Decrypt from that statement, or exempt ${READER} from it.`,
+      commands: [
+        `aws kms get-key-policy --key-id ${KEY} --policy-name default --query Policy --output text > key-policy.json`,
+        `aws kms put-key-policy --key-id ${KEY} --policy-name default --policy file://key-policy.json`,
+      ],
+      verified: false,
+    });
+  });
+});
+
+describe('kms-key-access: when it is ruled out or cannot be decided', () => {
+  it('a caller the key policy allows through S3 passes, naming the call and the key', () => {
+    expect(kmsCheck(scenarioEvent('ruled out: FinanceReader may use the key'))).toEqual({
+      layer: 'kms-key-access',
+      status: 'pass',
+      detail: `the caller may use kms:Decrypt on ${KEY}`,
+    });
+  });
+
+  it('an SSE-S3 object involves no KMS key', () => {
+    expect(kmsCheck(scenarioEvent('ruled out: SSE-S3 object'))).toEqual({
+      layer: 'kms-key-access',
+      status: 'not-applicable',
+      detail: 'no SSE-KMS key is involved',
+    });
+  });
+
+  it('an unreadable key policy leaves the check unknown and names the key policy', () => {
+    const view = exampleViewWith((s) => {
+      delete s['kmsKeys'][KEY]['KeyPolicy'];
+    });
+    const check = kmsCheck(scenarioEvent('KmsReader may read the object but not decrypt it'), view);
+    expect(check?.status).toBe('unknown');
+    expect(check?.missing).toEqual([
+      `the key policy (notCollected: the snapshot does not carry kmsKeys[${KEY}].KeyPolicy)`,
+    ]);
+  });
+
+  it('a read whose object encryption and bucket default encryption were not read may be SSE-KMS: unknown', () => {
+    const view = exampleViewWith((s) => {
+      delete s['buckets']['secure-bucket']['objects'];
+      delete s['buckets']['secure-bucket']['encryption'];
+    });
+    expect(kmsCheck(scenarioEvent('KmsReader may read the object but not decrypt it'), view)).toEqual({
+      layer: 'kms-key-access',
+      status: 'unknown',
+      missing: ['the encryption of s3://secure-bucket/finance/ledger.csv (head-object ServerSideEncryption)'],
+    });
+  });
+
+  it('an upload without SSE headers to a bucket whose default encryption was not read may be SSE-KMS: unknown', () => {
+    const view = exampleViewWith((s) => {
+      delete s['buckets']['secure-bucket']['encryption'];
+    });
+    expect(kmsCheck(upload(), view)).toEqual({
+      layer: 'kms-key-access',
+      status: 'unknown',
+      missing: ['the default encryption of bucket secure-bucket (get-bucket-encryption)'],
+    });
+  });
+
+  it('an upload that asks for SSE-S3 in its headers involves no KMS key, even when the bucket default is unknown', () => {
+    const view = exampleViewWith((s) => {
+      delete s['buckets']['secure-bucket']['encryption'];
+    });
+    expect(kmsCheck(upload({ 'x-amz-server-side-encryption': 'AES256' }), view)?.status).toBe(
+      'not-applicable',
+    );
+  });
+
+  it('a KMS denial record without the key ARN is unknown: the key is what is missing', () => {
+    const event = scenarioEvent('the KMS Decrypt record S3 made for KmsReader');
+    delete event['resources'];
+    event['errorMessage'] = 'Access Denied';
+    expect(kmsCheck(event)).toEqual({
+      layer: 'kms-key-access',
+      status: 'unknown',
+      missing: ['the KMS key of the denied call'],
+    });
+  });
+
+  it('an S3 denial whose message names a kms: action keeps the KMS cause open even if the object looks SSE-S3', () => {
+    const event = scenarioEvent('ruled out: SSE-S3 object');
+    event['errorMessage'] =
+      `User: arn:aws:sts::111122223333:assumed-role/KmsReader/reader is not authorized to perform: kms:Decrypt on resource: "${KEY}" because no identity-based policy allows the kms:Decrypt action`;
+    expect(kmsCheck(event)).toMatchObject({ status: 'unknown', missing: ['the KMS key of the denied call'] });
+  });
+});
+
+// An AWS managed key (aws/s3) can only be used by principals of its own account, and its key policy cannot be
+// changed: https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-key
+describe('kms-key-access: the AWS managed key aws/s3 and a caller of another account', () => {
+  /** reports-bucket encrypted by default with aws/s3 (no key id); the object's own encryption as given. */
+  function managed(object: Partial<ObjectFacts>) {
+    const { request, facts } = explain(scenarioEvent('PartnerReader reads outside the shared/ prefix'));
+    const b = facts.buckets['reports-bucket'];
+    if (b?.status !== 'known') throw new Error('reports-bucket not known');
+    const bucket: BucketFacts = {
+      ...b.value,
+      encryption: known({ algorithm: 'aws:kms', kmsKeyId: null, bucketKeyEnabled: false }),
+      objects: {
+        ...b.value.objects,
+        'private/payroll.csv': known({ exists: true, ...object } as ObjectFacts),
+      },
+    };
+    const edited: RequestFacts = { ...facts, buckets: { ...facts.buckets, 'reports-bucket': known(bucket) } };
+    return causeOf(analyze(request, edited), 'kms-key-access');
+  }
+
+  it('says the managed key cannot be shared, and proposes a customer managed key for the bucket', () => {
+    const c = managed({ sseAlgorithm: 'aws:kms' });
+    expect(c).toMatchObject({
+      confidence: 'confirmed',
+      title:
+        'The object is encrypted with the AWS managed key aws/s3, which cannot be used from another account',
+      explanation:
+        'kms:Decrypt on the AWS managed key aws/s3 of the bucket account is only possible for principals of that account; its key policy cannot be changed.',
+    });
+    expect(c.evidence[0]).toEqual({
+      layer: 'kms-key-policy',
+      detail: 'key alias/aws/s3 (from object) is AWS managed; caller 444455556666 is cross-account',
+    });
+    expect(c.fix.summary).toBe(
+      'Encrypt the bucket with a customer managed key whose key policy allows the other account, and re-encrypt the objects (copy in place).',
+    );
+    expect(c.fix.verified).toBe(false);
+  });
+
+  it("is only likely when the key comes from the bucket's default encryption (the object itself was not read)", () => {
+    const c = managed({ sseNotCollected: true });
+    expect(c.confidence).toBe('likely');
+    expect(c.evidence[0]?.detail).toBe(
+      'key alias/aws/s3 (from bucket-default) is AWS managed; caller 444455556666 is cross-account',
+    );
+  });
+});

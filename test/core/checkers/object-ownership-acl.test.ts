@@ -1,0 +1,128 @@
+/**
+ * object-ownership-acl as the user reads it. Without BucketOwnerEnforced, an object uploaded by another account stays
+ * owned by that account, and the bucket owner's policy does not grant it; BucketOwnerEnforced makes the bucket owner
+ * own every object and disables ACLs (a request that sets an ACL then fails with AccessControlListNotSupported):
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html
+ */
+import { evaluateNeeds } from '../../../lambdas/core/analyze';
+import { checker } from '../../../lambdas/core/checkers/object-ownership-acl';
+import { causeOf, exampleViewWith, explain, requestOf, scenarioEvent } from './helpers';
+
+const FOREIGN = "bucket owner's admin cannot read an object the partner uploaded and still owns";
+const ENFORCED_CMD =
+  "aws s3api put-bucket-ownership-controls --bucket analytics-bucket --ownership-controls 'Rules=[{ObjectOwnership=BucketOwnerEnforced}]'";
+
+/** The checker's own result (with what only the ranking reads, such as closeness). */
+function check(scenario: string, view: Parameters<typeof explain>[1]) {
+  const request = requestOf(scenarioEvent(scenario));
+  const facts = view!.gatherSync(request);
+  return checker.check({ request, facts, evaluations: evaluateNeeds(request, facts) });
+}
+
+describe('object-ownership-acl: an object the bucket owner does not own', () => {
+  it('names the owning account, says only the object ACL can grant, and proposes a verified BucketOwnerEnforced', () => {
+    const c = causeOf(explain(scenarioEvent(FOREIGN)).finding, 'object-ownership-acl');
+    expect(c).toMatchObject({
+      confidence: 'confirmed',
+      title:
+        's3://analytics-bucket/incoming/upload.csv is owned by account 444455556666, so the bucket policy cannot grant it',
+      explanation:
+        "The object is owned by account 444455556666: the bucket policy's Allow does not cover it; only the object ACL can grant. A bucket policy Allow only covers objects the bucket owner owns; an object written by another account without BucketOwnerEnforced stays owned by it and is granted only through its ACL.",
+    });
+    expect(c.evidence).toEqual([
+      {
+        layer: 'object-ownership',
+        detail:
+          "the object is owned by account 444455556666: the bucket policy's Allow does not cover it; only the object ACL can grant (s3:GetObject on arn:aws:s3:::analytics-bucket/incoming/upload.csv)",
+      },
+    ]);
+    expect(c.fix).toEqual({
+      summary:
+        'Set Object Ownership of analytics-bucket to BucketOwnerEnforced: the bucket owner then owns every object (existing ones included) and ACLs stop mattering; grant access with the bucket policy.',
+      commands: [ENFORCED_CMD],
+      policyPatch: {
+        layer: 'object-ownership',
+        bucket: 'analytics-bucket',
+        ownershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      },
+      verified: true,
+    });
+  });
+
+  it('an object the bucket owner owns passes', () => {
+    const check = explain(scenarioEvent('ruled out: object owned by the bucket owner')).finding.checks.find(
+      (c) => c.layer === 'object-ownership-acl',
+    );
+    expect(check).toEqual({
+      layer: 'object-ownership-acl',
+      status: 'pass',
+      detail:
+        'object-ownership allows s3:GetObject on arn:aws:s3:::analytics-bucket/daily/2026-11-19.parquet',
+    });
+  });
+
+  it('with BucketOwnerEnforced the same partner-uploaded object passes: the bucket owner owns it', () => {
+    const enforced = exampleViewWith((s) => {
+      s['buckets']['analytics-bucket']['ownershipControls'] = {
+        Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }],
+      };
+    });
+    expect(check(FOREIGN, enforced).status).toBe('pass');
+  });
+});
+
+describe('object-ownership-acl: the owner of the object was not read', () => {
+  const noObjects = (s: Record<string, any>) => delete s['buckets']['analytics-bucket']['objects']; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+  it('names the missing object owner, and ranks the cause close when the bucket lets other accounts own objects', () => {
+    expect(check(FOREIGN, exampleViewWith(noObjects))).toEqual({
+      status: 'unknown',
+      missing: [
+        'the object owner\'s account (notCollected: the snapshot does not carry buckets.analytics-bucket.objects["incoming/upload.csv"])',
+      ],
+      closeness: 1,
+    });
+  });
+
+  it('does not rank it close when the bucket Object Ownership setting was not read either', () => {
+    const r = check(
+      FOREIGN,
+      exampleViewWith((s) => {
+        noObjects(s);
+        delete s['buckets']['analytics-bucket']['ownershipControls'];
+      }),
+    );
+    expect(r.status).toBe('unknown');
+    expect(r).not.toHaveProperty('closeness');
+  });
+});
+
+describe('object-ownership-acl: an ACL sent to a bucket whose ACLs are disabled', () => {
+  it('names the bucket and the error, and advises sending no ACL and granting through the bucket policy', () => {
+    const c = causeOf(
+      explain(scenarioEvent('ACL sent to a BucketOwnerEnforced bucket')).finding,
+      'object-ownership-acl',
+    );
+    expect(c).toEqual({
+      id: 'object-ownership-acl',
+      confidence: 'confirmed',
+      title:
+        'ACLs are disabled on reports-bucket (Object Ownership BucketOwnerEnforced), and the request set one',
+      explanation:
+        'With BucketOwnerEnforced, S3 rejects any request that sets an ACL other than bucket-owner-full-control (400 AccessControlListNotSupported); access is controlled by policies only.',
+      evidence: [
+        {
+          layer: 'object-ownership',
+          detail: 'AccessControlListNotSupported: The bucket does not allow ACLs',
+        },
+      ],
+      fix: {
+        summary:
+          'Send the request without an ACL (or with bucket-owner-full-control) and grant access through the bucket policy.',
+        commands: [],
+        verified: false,
+      },
+      change: null,
+    });
+  });
+});

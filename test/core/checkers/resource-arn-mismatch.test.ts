@@ -1,0 +1,143 @@
+/**
+ * resource-arn-mismatch as the user reads it: an Allow names arn:aws:s3:::bucket for an object action (which needs
+ * arn:aws:s3:::bucket/*), or bucket/* for a bucket action. Object actions apply to object ARNs, bucket actions to
+ * the bucket ARN: https://docs.aws.amazon.com/AmazonS3/latest/userguide/security_iam_service-with-iam.html
+ * Resource matching: * and ? wildcards, case-sensitive:
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
+ */
+import { globMatch } from '../../../lambdas/core/checkers/resource-arn-mismatch';
+import { causeOf, exampleViewWith, explain, scenarioEvent } from './helpers';
+
+const ID = 'resource-arn-mismatch';
+const POLICY = 'arn:aws:iam::111122223333:policy/AnalyticsRead';
+const GET = 'AnalyticsRead allows s3:GetObject on the bucket ARN instead of bucket/*';
+const LIST = 'AnalyticsRead allows s3:ListBucket on bucket/* instead of the bucket ARN';
+const OBJECT = 'arn:aws:s3:::analytics-bucket/daily/2026-11-19.parquet';
+
+type View = Parameters<typeof explain>[1];
+const checkOf = (scenario: string, view?: View) =>
+  explain(scenarioEvent(scenario), view).finding.checks.find((c) => c.layer === ID);
+
+/** The example snapshot with the statements of the managed policy AnalyticsRead changed. */
+const withAnalyticsRead = (edit: (statements: Record<string, unknown>[]) => void): View =>
+  exampleViewWith((s) => {
+    const policies = s['accounts']['111122223333']['authorizationDetails']['Policies'];
+    const p = policies.find((x: { PolicyName: string }) => x.PolicyName === 'AnalyticsRead');
+    edit(p['PolicyVersionList'][0]['Document']['Statement']);
+  });
+
+describe('resource-arn-mismatch: the statement names the other resource form', () => {
+  it('an object action allowed on the bucket ARN: says it is object-level, and adds bucket/* to that statement', () => {
+    const c = causeOf(explain(scenarioEvent(GET)).finding, ID);
+    expect(c).toMatchObject({
+      confidence: 'confirmed',
+      title: `Statement ReadAnalytics of identity policy ${POLICY} allows s3:GetObject on arn:aws:s3:::analytics-bucket, but the request needs ${OBJECT}`,
+      explanation: `s3:GetObject is an object-level action: it applies to object ARNs (arn:aws:s3:::bucket/key). Statement ReadAnalytics names arn:aws:s3:::analytics-bucket, which does not match ${OBJECT}, so it grants nothing for this request.`,
+    });
+    expect(c.evidence).toEqual([
+      {
+        layer: 'identity-policy',
+        statement: 'ReadAnalytics',
+        policy: POLICY,
+        detail: `Resource arn:aws:s3:::analytics-bucket does not match ${OBJECT} (s3:GetObject needs arn:aws:s3:::analytics-bucket/*)`,
+      },
+    ]);
+    expect(c.fix.summary).toBe(
+      `Add arn:aws:s3:::analytics-bucket/* to the Resource of statement ReadAnalytics in identity policy ${POLICY}.`,
+    );
+    expect(c.fix.policyPatch).toEqual({
+      layer: 'identity-policy',
+      policy: POLICY,
+      statement: 'ReadAnalytics',
+      replaceStatement: {
+        Sid: 'ReadAnalytics',
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: ['arn:aws:s3:::analytics-bucket', 'arn:aws:s3:::analytics-bucket/*'],
+      },
+    });
+  });
+
+  it('a bucket action allowed on bucket/*: says it is bucket-level, and adds the bucket ARN to that statement', () => {
+    const c = causeOf(explain(scenarioEvent(LIST)).finding, ID);
+    expect(c.explanation).toBe(
+      's3:ListBucket is a bucket-level action: it applies to the bucket ARN (arn:aws:s3:::bucket). Statement ListAnalytics names arn:aws:s3:::analytics-bucket/*, which does not match arn:aws:s3:::analytics-bucket, so it grants nothing for this request.',
+    );
+    expect(c.fix.summary).toBe(
+      `Add arn:aws:s3:::analytics-bucket to the Resource of statement ListAnalytics in identity policy ${POLICY}.`,
+    );
+    expect(c.fix.policyPatch?.['replaceStatement']).toMatchObject({
+      Resource: ['arn:aws:s3:::analytics-bucket/*', 'arn:aws:s3:::analytics-bucket'],
+    });
+    expect(c.fix.verified).toBe(true);
+  });
+
+  it('the same mistake in a bucket policy statement is fixed in the bucket policy, with put-bucket-policy', () => {
+    const view = exampleViewWith((s) => {
+      const st = s['buckets']['analytics-bucket']['policy']['Statement'][0];
+      st['Principal'] = { AWS: 'arn:aws:iam::444455556666:role/PartnerReader' };
+      st['Resource'] = 'arn:aws:s3:::analytics-bucket';
+    });
+    const c = causeOf(
+      explain(
+        scenarioEvent('PartnerReader reads the analytics bucket, whose policy only names PartnerWriter'),
+        view,
+      ).finding,
+      ID,
+    );
+    expect(c.title).toBe(
+      `Statement PartnerWriteIncoming of the bucket policy of analytics-bucket allows s3:GetObject on arn:aws:s3:::analytics-bucket, but the request needs ${OBJECT}`,
+    );
+    expect(c.evidence[0]).toMatchObject({ layer: 'bucket-policy', policy: 'arn:aws:s3:::analytics-bucket' });
+    expect(c.fix.summary).toBe(
+      'Add arn:aws:s3:::analytics-bucket/* to the Resource of statement PartnerWriteIncoming in the bucket policy of analytics-bucket.',
+    );
+    expect(c.fix.commands).toEqual([
+      'aws s3api get-bucket-policy --bucket analytics-bucket --query Policy --output text > policy.json',
+      'aws s3api put-bucket-policy --bucket analytics-bucket --policy file://policy.json',
+    ]);
+    expect(c.fix.policyPatch).toMatchObject({ layer: 'bucket-policy', statement: 'PartnerWriteIncoming' });
+    expect(c.fix.verified).toBe(true);
+  });
+});
+
+describe('resource-arn-mismatch: not this mistake', () => {
+  const pass = {
+    layer: ID,
+    status: 'pass',
+    detail: 'no Allow statement names the wrong resource form',
+  };
+
+  it('a statement that also names a prefix of the bucket (bucket/dev/*) is scoped on purpose', () => {
+    const view = withAnalyticsRead((st) => {
+      st[0]!['Resource'] = ['arn:aws:s3:::analytics-bucket', 'arn:aws:s3:::analytics-bucket/dev/*'];
+    });
+    expect(checkOf(GET, view)).toEqual(pass);
+  });
+
+  it('a statement whose condition is not met would grant nothing with either resource form', () => {
+    const view = withAnalyticsRead((st) => {
+      st[0]!['Condition'] = { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } };
+    });
+    expect(checkOf(GET, view)).toEqual(pass);
+  });
+
+  it('no statement allows the action at all: pass', () => {
+    expect(checkOf('ruled out: no statement mentions the action at all')).toEqual(pass);
+  });
+});
+
+describe('globMatch: how a Resource pattern matches an ARN', () => {
+  it.each([
+    ['arn:aws:s3:::analytics-bucket', 'arn:aws:s3:::analytics-bucket', true],
+    ['arn:aws:s3:::analytics-*', 'arn:aws:s3:::analytics-bucket', true],
+    ['arn:aws:s3:::analytics-*', 'arn:aws:s3:::analytics-bucket/x', true],
+    ['arn:aws:s3:::analytics-bucke?', 'arn:aws:s3:::analytics-bucket', true],
+    ['arn:aws:s3:::analytics-bucke?', 'arn:aws:s3:::analytics-bucket/x', false],
+    ['arn:aws:s3:::analytics-bucket', 'arn:aws:s3:::Analytics-Bucket', false],
+    ['arn:aws:s3:::analytics-bucket/*', 'arn:aws:s3:::analytics-bucket', false],
+    ['arn:aws:s3:::a.b', 'arn:aws:s3:::axb', false],
+  ])('%s matches %s: %s', (pattern, value, expected) => {
+    expect(globMatch(pattern, value)).toBe(expected);
+  });
+});
