@@ -265,6 +265,22 @@ describe('what a decision made with an inferred value says it rests on', () => {
     expect(withIt).toEqual(without);
   });
 
+  it('an Allow whose condition holds on an inferred value grants: the grant side and the decision are read from it and rest on it', () => {
+    // aws:ViaAWSService: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-viaawsservice
+    const directOnly = policy(
+      'AppRead',
+      'identity-inline',
+      allow('s3:GetObject', '*', { Condition: { Bool: { 'aws:ViaAWSService': 'false' } } }),
+    );
+    const without = both(input(withInferred(undefined), { identityPolicies: known([directOnly]) }));
+    expect(without.decision).toBe('unknown');
+    expect(without.grant).toBe('unknown');
+    const r = both(input(withInferred(TWO_INFERRED), { identityPolicies: known([directOnly]) }));
+    expect(r.decision).toBe('allowed');
+    expect(r.grant).toBe(true);
+    expect(r.dependsOnInferred).toEqual(['aws:ViaAWSService']);
+  });
+
   it("an AWS service caller's grants note is kept when the inference decides", () => {
     const cf = { ...request(service('cloudfront.amazonaws.com')), context: { ...recorded().context } };
     const bucket = policy(
