@@ -139,11 +139,9 @@ export const checker: Checker = {
       v.kind === 'deny' ? findMismatches(input, v.implicit, l) : [],
     );
     if (mismatches.length === 0) {
+      // A layer that could not be evaluated may hold the mistake: unknown, not pass, even when the other was read.
       const unknown = views.filter(({ v }) => v.kind === 'unknown');
-      if (
-        unknown.length === views.filter(({ v }) => v.kind !== 'not-applicable').length &&
-        unknown.length > 0
-      ) {
+      if (unknown.length > 0) {
         return {
           status: 'unknown',
           missing: unknown.flatMap(({ v }) => (v.kind === 'unknown' ? v.missing : [])),

@@ -127,6 +127,26 @@ describe('resource-arn-mismatch: not this mistake', () => {
   });
 });
 
+describe('resource-arn-mismatch: policies it could not read', () => {
+  // A layer the tool could not read is unknown, never allowed: the unread identity policies may hold the mistake.
+  const noAccounts = exampleViewWith((s) => delete s['accounts']);
+
+  it('identity policies not read, bucket policy read without the mistake: unknown (the missing read named), not pass', () => {
+    const finding = explain(scenarioEvent('ruled out: no statement mentions the action at all'), noAccounts).finding;
+    expect(finding.checks.find((c) => c.layer === ID)).toEqual({
+      layer: ID,
+      status: 'unknown',
+      missing: [
+        'the identity-based policies of arn:aws:iam::111122223333:role/NoS3Role (notCollected: the snapshot has no authorizationDetails for account 111122223333)',
+      ],
+    });
+    // a possible cause, after the missing Allow itself (the commoner way an identity policy fails to grant)
+    const ids = finding.rootCauses.map((c) => c.id);
+    expect(ids.slice(0, 2)).toEqual(['identity-policy-no-allow', ID]);
+    expect(finding.rootCauses[1]).toMatchObject({ confidence: 'possible' });
+  });
+});
+
 describe('globMatch: how a Resource pattern matches an ARN', () => {
   it.each([
     ['arn:aws:s3:::analytics-bucket', 'arn:aws:s3:::analytics-bucket', true],
