@@ -26,6 +26,8 @@ import {
   ownershipCommand,
   presignCommand,
   quoteArg,
+  reencryptObjectCommand,
+  sseS3BucketEncryptionCommand,
   vpcEndpointCommands,
 } from '../../lambdas/core/fix/commands';
 import { explain } from '../core/checkers/helpers';
@@ -359,6 +361,37 @@ const CASES: readonly Case[] = [
         ...opt('--bucket', h),
         '--ownership-controls',
         'Rules=[{ObjectOwnership=BucketOwnerEnforced}]',
+      ],
+    ],
+    files: [],
+  },
+  {
+    // CopyObject's x-amz-copy-source is the bucket, "/" and the URL-encoded key:
+    // https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
+    name: 'object re-encrypted in place with SSE-S3, and SSE-S3 as the bucket default',
+    commands: (h) => [reencryptObjectCommand('site-bucket', h), sseS3BucketEncryptionCommand(h)],
+    argv: (h) => [
+      [
+        'aws',
+        's3api',
+        'copy-object',
+        '--bucket',
+        'site-bucket',
+        ...opt('--key', h),
+        '--copy-source',
+        `site-bucket/${encodeURIComponent(h).replace(/%2F/g, '/')}`,
+        '--server-side-encryption',
+        'AES256',
+        '--metadata-directive',
+        'COPY',
+      ],
+      [
+        'aws',
+        's3api',
+        'put-bucket-encryption',
+        ...opt('--bucket', h),
+        '--server-side-encryption-configuration',
+        '{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"AES256"}}]}',
       ],
     ],
     files: [],

@@ -6,6 +6,8 @@ import {
   keyPolicyCommands,
   keyStateCommand,
   kmsGrantCommand,
+  reencryptObjectCommand,
+  sseS3BucketEncryptionCommand,
 } from '../fix/commands';
 import { findPolicy, identityPolicies } from '../fix/find';
 import { FIX_POLICY_NAME } from '../fix/grants';
@@ -20,7 +22,7 @@ import {
 import { kmsNeeds } from '../fix/kms';
 import { denyStatements, isKmsNeed, layerEvidence, layerOf } from '../fix/layers';
 import { allowStatement, sidFor, withStatement } from '../fix/patch';
-import { verifyKms } from '../fix/verify';
+import { remainingDenials, verifyKms } from '../fix/verify';
 import type { LayerId } from '../policy/types';
 import type { NeedEvaluation } from './types';
 import type { Checker, CheckerInput, CheckResult } from './types';
@@ -190,6 +192,59 @@ const awsManagedRefusal = (e: NeedEvaluation): boolean =>
     (l) => l.layer === 'kms-key-policy' && l.rule === 'aws-managed-key' && l.result === 'implicitly-denied',
   );
 
+/** The engine refused the key to an anonymous request (its key layer's rule): no key policy or grant can change it. */
+const anonymousRefusal = (e: NeedEvaluation): boolean =>
+  e.result.layers.some((l) => l.layer === 'kms-key-policy' && l.rule === 'anonymous-caller');
+
+/**
+ * An anonymous request for an SSE-KMS object, or an anonymous upload that S3 would encrypt with SSE-KMS. The fix
+ * takes KMS out of the request (SSE-S3) or has the caller sign; a key policy change cannot work.
+ * https://repost.aws/knowledge-center/s3-kms-signature-version-error
+ */
+function anonymousResult(input: CheckerInput, k: KmsNeed, e: NeedEvaluation): CheckResult {
+  const { request } = input;
+  const bucket = k.bucket ?? request.bucket ?? 'BUCKET';
+  const objectKey =
+    request.needs.find((n) => n.resourceType === 'object' && n.bucket === bucket && n.key)?.key ?? null;
+  const where = objectKey !== null ? `s3://${bucket}/${objectKey}` : `the object in ${bucket}`;
+  const read = k.action === 'kms:Decrypt';
+  // Re-encrypting the object (or changing the bucket default) removes the KMS call and leaves the S3 request as it
+  // was: the S3 evaluations already made are its re-evaluation. Headers the request itself sends cannot be changed
+  // for the caller, so that case is not verified.
+  const s3 = input.evaluations.filter((x) => !isKmsNeed(x));
+  const still = [...new Set(s3.flatMap((x) => remainingDenials(x.result)))];
+  const outcome =
+    k.source === 'request'
+      ? { verified: false }
+      : {
+          verified: s3.length > 0 && s3.every((x) => x.result.decision === 'allowed'),
+          ...(still.length > 0 ? { stillDeniedBy: still } : {}),
+        };
+  const commands = read
+    ? [
+        ...(objectKey !== null ? [reencryptObjectCommand(bucket, objectKey)] : []),
+        ...(k.source === 'bucket-default' ? [sseS3BucketEncryptionCommand(bucket)] : []),
+      ]
+    : k.source === 'bucket-default'
+      ? [sseS3BucketEncryptionCommand(bucket)]
+      : [];
+  const summary = read
+    ? `Anonymous requests cannot read SSE-KMS objects: re-encrypt ${where} with SSE-S3 (copy it onto itself${k.source === 'bucket-default' ? ", and make SSE-S3 the bucket's default encryption" : ''}), or serve it through CloudFront with Origin Access Control (signed requests; the key policy must then allow cloudfront.amazonaws.com), or give readers presigned URLs.`
+    : k.source === 'bucket-default'
+      ? `Anonymous uploads cannot be encrypted with SSE-KMS, and ${bucket} encrypts new objects with a KMS key by default: make SSE-S3 its default encryption, or have uploaders sign their requests.`
+      : 'Anonymous uploads cannot be encrypted with SSE-KMS: send the upload without x-amz-server-side-encryption: aws:kms (with SSE-S3 as the bucket default), or sign it with credentials that may use the key.';
+  return {
+    status: 'deny',
+    confidence: k.source === 'bucket-default' ? 'likely' : 'confirmed',
+    title: read
+      ? `${where} is encrypted with SSE-KMS (key ${e.need.resource}), which an anonymous request cannot read`
+      : `An anonymous upload to ${bucket} cannot be encrypted with SSE-KMS (key ${e.need.resource})`,
+    explanation: `S3 ${read ? 'decrypts' : 'encrypts'} an SSE-KMS object by calling ${k.action} on the key for the caller, and KMS accepts only requests signed with AWS credentials (Signature Version 4). An anonymous request ${read ? 'for' : 'that writes'} an SSE-KMS object therefore always fails, whatever the bucket policy and the key policy allow: no key policy or grant can change that.${k.source === 'bucket-default' ? " The key comes from the bucket's default encryption; the object itself was not inspected." : ''}`,
+    evidence: evidenceOf(e),
+    fix: { summary, commands, ...outcome },
+  };
+}
+
 export const checker: Checker = {
   id: 'kms-key-access',
   title: 'SSE-KMS: the principal may not use the key (key policy, grants or identity policy)',
@@ -210,6 +265,8 @@ export const checker: Checker = {
         ? { status: 'unknown', missing: unread }
         : { status: 'not-applicable', detail: 'no SSE-KMS key is involved' };
     }
+    const anonymous = pairs.find(({ e }) => anonymousRefusal(e));
+    if (anonymous) return anonymousResult(input, anonymous.k, anonymous.e);
     const managed = pairs.find(({ e }) => awsManagedRefusal(e));
     if (managed) {
       const bucket = managed.k.bucket ?? 'BUCKET';

@@ -260,6 +260,41 @@ export function bucketEncryptionCommand(bucket: string): string {
   ]);
 }
 
+/** Default bucket encryption with S3 managed keys (SSE-S3): no KMS call for new objects. */
+export function sseS3BucketEncryptionCommand(bucket: string): string {
+  return awsLine([
+    's3api',
+    'put-bucket-encryption',
+    '--bucket',
+    bucket,
+    '--server-side-encryption-configuration',
+    '{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"AES256"}}]}',
+  ]);
+}
+
+/**
+ * Re-encrypts one object in place with SSE-S3 (a copy onto itself that changes only the encryption, metadata kept).
+ * The copy source is URL-encoded, as CopyObject requires:
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html (x-amz-copy-source)
+ */
+export function reencryptObjectCommand(bucket: string, key: string): string {
+  const source = `${bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}`;
+  return awsLine([
+    's3api',
+    'copy-object',
+    '--bucket',
+    bucket,
+    '--key',
+    key,
+    '--copy-source',
+    source,
+    '--server-side-encryption',
+    'AES256',
+    '--metadata-directive',
+    'COPY',
+  ]);
+}
+
 /** A new session of the role with a session policy read from session-policy.json. */
 export function assumeRoleCommand(roleArn: string, sessionName: string): string {
   return awsLine([

@@ -15,6 +15,10 @@
  *   https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html (cross-account: a customer managed key)
  *   https://docs.aws.amazon.com/kms/latest/developerguide/resource-control-policies.html
  * - Grants are treated as usable without an IAM policy in the grantee's account (inferred from the grants page).
+ * - An anonymous request cannot use a KMS key at all: every GET and PUT of an SSE-KMS object must be signed with
+ *   Signature Version 4, so no key policy, grant or bucket policy makes it work (rule `anonymous-caller`).
+ *   https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html (x-amz-server-side-encryption-aws-kms-key-id)
+ *   https://repost.aws/knowledge-center/s3-kms-signature-version-error
  */
 import type { KmsGrant } from '../model';
 import { withInferred } from './inferred';
@@ -120,17 +124,7 @@ function grantsLayer(
       grant: false,
     };
   }
-  if (f.status === 'unknown') {
-    const missing = factMissing('the grants of the KMS key', f);
-    return {
-      calc: {
-        result: layer('kms-grants', 'unknown', [], `could not read ${missing}`, [missing]),
-        permit: 'unknown',
-        deny: false,
-      },
-      grant: usable ? 'unknown' : false,
-    };
-  }
+  // no grant can make an unusable key usable: what the grants are does not matter
   if (!usable)
     return {
       calc: {
@@ -140,6 +134,17 @@ function grantsLayer(
       },
       grant: false,
     };
+  if (f.status === 'unknown') {
+    const missing = factMissing('the grants of the KMS key', f);
+    return {
+      calc: {
+        result: layer('kms-grants', 'unknown', [], `could not read ${missing}`, [missing]),
+        permit: 'unknown',
+        deny: false,
+      },
+      grant: 'unknown',
+    };
+  }
   const { matches, nearMiss } = matchGrants(f.value, input);
   const full = and3(chain.identity, chain.boundary, chain.session);
   const grant = or3(
@@ -258,6 +263,20 @@ function authorizeKmsKnown(input: KmsAuthorizationInput): AuthorizationResult {
       permit: false,
       deny: true,
     };
+  } else if (kind === 'anonymous') {
+    key = {
+      result: {
+        ...layer(
+          'kms-key-policy',
+          'explicitly-denied',
+          [],
+          'S3 cannot use a KMS key for an anonymous request: an SSE-KMS object is read or written only with a signed (Signature Version 4) request',
+        ),
+        rule: 'anonymous-caller',
+      },
+      permit: false,
+      deny: true,
+    };
   } else if (crossAwsManaged === true) {
     key = {
       result: {
@@ -301,10 +320,10 @@ function authorizeKmsKnown(input: KmsAuthorizationInput): AuthorizationResult {
       key = { ...key, result: { ...key.result, missing: [...(key.result.missing ?? []), 'the key state'] } };
   }
 
-  const usable = state.permit !== false && crossAwsManaged !== true;
+  const usable = state.permit !== false && crossAwsManaged !== true && kind !== 'anonymous';
   const grants = grantsLayer(input, usable, chain, keyGrant);
 
-  const grant = or3(keyGrant, grants.grant);
+  const grant = kind === 'anonymous' ? false : or3(keyGrant, grants.grant);
   const allow = and3(rcp.permit, scp.permit, state.permit, grant);
   const ordered = [rcp, scp, key, grants.calc, identity, boundary, session];
   const decision = finalDecision(ordered, allow);

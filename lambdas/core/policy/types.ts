@@ -208,6 +208,7 @@ export interface LayerResult {
     | 'network-origin'
     | 'root-lockout-recovery'
     | 'aws-managed-key'
+    | 'anonymous-caller'
     | 'requester-pays'
     | 'object-lock-retention'
     | 'object-lock-legal-hold';

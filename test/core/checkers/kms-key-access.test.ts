@@ -220,9 +220,12 @@ describe('kms-key-access: the caller may not use the key S3 needs', () => {
     );
   });
 
-  // SSE-KMS objects cannot be read anonymously: KMS authorizes a principal:
-  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html
-  it('an anonymous read of an SSE-KMS object is refused by the key: the caller has no identity policy to change', () => {
+  // SSE-KMS objects cannot be read anonymously: KMS accepts only signed (SigV4) requests, so an anonymous request for
+  // an SSE-KMS object fails whatever the key policy says:
+  // https://repost.aws/knowledge-center/s3-kms-signature-version-error
+  // https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html ("All GET and PUT requests for an object
+  // protected by KMS fail if they're not made via SSL or using SigV4")
+  it('an anonymous read of an SSE-KMS object: no key policy change is offered, the object is to be re-encrypted with SSE-S3', () => {
     const event = scenarioEvent('anonymous read of a public-policy bucket with RestrictPublicBuckets');
     Object.assign(event['requestParameters'] as Record<string, unknown>, {
       bucketName: 'site-bucket',
@@ -231,10 +234,18 @@ describe('kms-key-access: the caller may not use the key S3 needs', () => {
     });
     delete event['resources'];
     const c = kmsCause(event);
-    expect(c.title).toBe(`The caller may not call kms:Decrypt on KMS key ${SITE_KEY}`);
-    expect(c.evidence.map((e) => e.layer)).toEqual(['kms-key-policy', 'kms-grants']);
+    expect(c.title).toBe(
+      `s3://site-bucket/assets/app.js is encrypted with SSE-KMS (key ${SITE_KEY}), which an anonymous request cannot read`,
+    );
+    expect(c.explanation).toContain('no key policy or grant can change that');
+    expect(c.evidence.map((e) => e.layer)).toEqual(['kms-key-policy']);
     expect(c.fix.policyPatch).toBeUndefined();
-    expect(c.fix.verified).toBe(false);
+    expect(c.fix.commands).toEqual([
+      'aws s3api copy-object --bucket site-bucket --key assets/app.js --copy-source site-bucket/assets/app.js --server-side-encryption AES256 --metadata-directive COPY',
+    ]);
+    expect(c.fix.commands.join('\n')).not.toMatch(/put-key-policy|create-grant/);
+    // site-bucket's policy grants only CloudFront: re-encrypting alone does not let the anonymous caller in
+    expect(c.fix).toMatchObject({ verified: false, stillDeniedBy: ['bucket-policy (no allow)'] });
   });
 
   // A disabled key cannot be used in any cryptographic operation until it is re-enabled:
@@ -457,5 +468,79 @@ describe('kms-key-access: the AWS managed key aws/s3 and a caller of another acc
     expect(c.evidence[0]?.detail).toBe(
       'key alias/aws/s3 (from bucket-default) is AWS managed; caller 444455556666 is cross-account',
     );
+  });
+});
+
+describe('kms-key-access: an anonymous request and an SSE-KMS object (ANON)', () => {
+  // ANON: https://repost.aws/knowledge-center/s3-kms-signature-version-error (anonymous requests for SSE-KMS objects
+  // fail: KMS needs Signature Version 4)
+  const PUBLIC_READ = 'anonymous read of a public-policy bucket with RestrictPublicBuckets';
+  /** public-site-bucket readable by anyone (RestrictPublicBuckets off, bucket and account), its object under SITE_KEY. */
+  const publicKmsObject = (key = 'index.html'): View =>
+    exampleViewWith((s) => {
+      s['accounts']['111122223333']['publicAccessBlock']['RestrictPublicBuckets'] = false;
+      const b = s['buckets']['public-site-bucket'];
+      b['publicAccessBlock']['RestrictPublicBuckets'] = false;
+      b['objects'][key] = {
+        exists: true,
+        ServerSideEncryption: 'aws:kms',
+        SSEKMSKeyId: SITE_KEY,
+        ownerAccountId: '111122223333',
+      };
+    });
+  const read = (key = 'index.html'): Record<string, unknown> => {
+    const event = scenarioEvent(PUBLIC_READ);
+    (event['requestParameters'] as Record<string, unknown>)['key'] = key;
+    delete event['resources'];
+    return event;
+  };
+
+  it('a public bucket whose object is SSE-KMS: the key is the cause, and re-encrypting the object is verified', () => {
+    const finding = explain(read(), publicKmsObject()).finding;
+    expect(finding.rootCauses.map((c) => [c.id, c.confidence])).toEqual([['kms-key-access', 'confirmed']]);
+    const c = causeOf(finding, 'kms-key-access');
+    expect(c.fix).toEqual({
+      summary:
+        'Anonymous requests cannot read SSE-KMS objects: re-encrypt s3://public-site-bucket/index.html with SSE-S3 (copy it onto itself), or serve it through CloudFront with Origin Access Control (signed requests; the key policy must then allow cloudfront.amazonaws.com), or give readers presigned URLs.',
+      commands: [
+        'aws s3api copy-object --bucket public-site-bucket --key index.html --copy-source public-site-bucket/index.html --server-side-encryption AES256 --metadata-directive COPY',
+      ],
+      verified: true,
+    });
+  });
+
+  it("a key with a space and a quote: the copy source is URL-encoded (CopyObject's x-amz-copy-source) and both are quoted", () => {
+    // CopyObject: https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
+    const key = "docs/a b'c.html";
+    const c = causeOf(explain(read(key), publicKmsObject(key)).finding, 'kms-key-access');
+    expect(c.fix.commands).toEqual([
+      String.raw`aws s3api copy-object --bucket public-site-bucket --key 'docs/a b'\''c.html' --copy-source 'public-site-bucket/docs/a%20b'\''c.html' --server-side-encryption AES256 --metadata-directive COPY`,
+    ]);
+  });
+
+  it('an anonymous upload into a bucket whose default encryption is SSE-KMS: the default is to become SSE-S3, verified', () => {
+    const view = exampleViewWith((s) => {
+      s['accounts']['111122223333']['publicAccessBlock']['RestrictPublicBuckets'] = false;
+      const b = s['buckets']['public-site-bucket'];
+      b['publicAccessBlock']['RestrictPublicBuckets'] = false;
+      b['policy']['Statement'][0]['Action'] = ['s3:GetObject', 's3:PutObject'];
+      b['encryption'] = {
+        Rules: [
+          { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: SITE_KEY } },
+        ],
+      };
+    });
+    const event = read('upload.bin');
+    event['eventName'] = 'PutObject';
+    event['readOnly'] = false;
+    const c = causeOf(explain(event, view).finding, 'kms-key-access');
+    expect(c.title).toBe(
+      `An anonymous upload to public-site-bucket cannot be encrypted with SSE-KMS (key ${SITE_KEY})`,
+    );
+    expect(c.confidence).toBe('likely');
+    expect(c.fix.commands).toEqual([
+      'aws s3api put-bucket-encryption --bucket public-site-bucket --server-side-encryption-configuration \'{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"AES256"}}]}\'',
+    ]);
+    expect(c.fix.verified).toBe(true);
   });
 });

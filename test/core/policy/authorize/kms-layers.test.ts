@@ -6,6 +6,10 @@
  * KEYPOL = https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam
  * MANAGED = https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-key
  * KEYSTATE = https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html
+ * ANON = https://repost.aws/knowledge-center/s3-kms-signature-version-error (an anonymous request for an SSE-KMS
+ *   object fails: KMS needs a Signature Version 4 request) and
+ *   https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html ("All GET and PUT requests for an object
+ *   protected by KMS fail if they're not made via SSL or using SigV4")
  */
 import { known, unknown, type KmsGrant } from '../../../../lambdas/core/model';
 import { authorizeKms } from '../../../../lambdas/core/policy';
@@ -512,10 +516,10 @@ describe('AWS managed keys: only principals of the key account, only through the
     expect(layerOf(r, 'kms-key-policy').rule).toBe('aws-managed-key');
   });
 
-  it('an anonymous caller cannot use an AWS managed key, even with its policy not read', () => {
+  it('an anonymous caller cannot use an AWS managed key, even with its policy not read: no KMS key serves an anonymous request (ANON)', () => {
     const r = authorizeKms(throughS3(anonymous, { keyManager: 'AWS', keyPolicy: unknown('accessDenied') }));
-    expect(r.decision).toBe('implicitly-denied');
-    expect(layerOf(r, 'kms-key-policy').rule).toBe('aws-managed-key');
+    expect(r.decision).toBe('explicitly-denied');
+    expect(layerOf(r, 'kms-key-policy').rule).toBe('anonymous-caller');
   });
 
   it("an AWS managed key whose account is not known: its policy's Allow to every principal is undecided, not allowed", () => {
@@ -576,6 +580,38 @@ describe('customer managed keys used through S3: the key policy decides (KEYPOL,
     });
     expect(r.decision).toBe('unknown');
     expect(layerOf(r, 'kms-key-policy').result).toBe('allowed');
+  });
+});
+
+describe('an anonymous request for an SSE-KMS object (ANON)', () => {
+  const toEveryone = known(keyPolicy(allow(['kms:Decrypt', 'kms:GenerateDataKey'], '*', { Principal: '*' })));
+
+  it('a key policy that allows every principal does not let an anonymous request use the key: explicitly denied, by rule', () => {
+    const r = authorizeKms(throughS3(anonymous, { keyPolicy: toEveryone }));
+    expect(r.decision).toBe('explicitly-denied');
+    expect(r.grant).toBe(false);
+    expect(layerOf(r, 'kms-key-policy')).toMatchObject({
+      result: 'explicitly-denied',
+      rule: 'anonymous-caller',
+      note: expect.stringContaining('Signature Version 4'),
+    });
+  });
+
+  it('a grant cannot make the key usable for an anonymous request, and grants not read do not make it unknown', () => {
+    const withGrants = authorizeKms(
+      throughS3(anonymous, { keyPolicy: toEveryone, grants: known([grant()]) }),
+    );
+    const grantsUnread = authorizeKms(
+      throughS3(anonymous, { keyPolicy: toEveryone, grants: unknown('accessDenied') }),
+    );
+    for (const r of [withGrants, grantsUnread]) {
+      expect(r.decision).toBe('explicitly-denied');
+      expect(layerOf(r, 'kms-grants').result).toBe('not-applicable');
+    }
+  });
+
+  it('a signed request of the same account, under the same key policy, may use the key', () => {
+    expect(authorizeKms(throughS3(role, { keyPolicy: toEveryone })).decision).toBe('allowed');
   });
 });
 
