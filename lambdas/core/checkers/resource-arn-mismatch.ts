@@ -86,6 +86,20 @@ function neededForm(
   return null;
 }
 
+/**
+ * A need this mistake can concern: the bucket's own S3 ARN (object or bucket form). Through an access point the
+ * policies name other ARN forms (…:accesspoint/name/object/key); directory buckets and Object Lambda have their own.
+ */
+const judgeable = (h: LayerHit): boolean => {
+  const need = h.evaluation.need;
+  return (
+    need.bucketResource === undefined &&
+    need.bucket !== null &&
+    (need.resourceType === 'object' || need.resourceType === 'bucket') &&
+    /^arn:[\w-]+:s3:::/.test(need.resource)
+  );
+};
+
 function findMismatches(
   input: CheckerInput,
   hitsList: readonly LayerHit[],
@@ -93,8 +107,7 @@ function findMismatches(
 ): Mismatch[] {
   const out: Mismatch[] = [];
   for (const h of hitsList) {
-    // through an access point the policies name other ARN forms (…:accesspoint/name/object/key): not this mistake
-    if (h.evaluation.need.bucketResource !== undefined) continue;
+    if (!judgeable(h)) continue;
     const candidates: readonly NamedPolicy[] =
       layer === 'identity-policy'
         ? identityPolicies(input.facts)
@@ -140,7 +153,7 @@ export const checker: Checker = {
     );
     if (mismatches.length === 0) {
       // A layer that could not be evaluated may hold the mistake: unknown, not pass, even when the other was read.
-      const unknown = views.filter(({ v }) => v.kind === 'unknown');
+      const unknown = views.filter(({ v }) => v.kind === 'unknown' && v.unknown.some(judgeable));
       if (unknown.length > 0) {
         return {
           status: 'unknown',

@@ -4,7 +4,7 @@
  */
 import type { CheckerInput, NeedEvaluation } from '../checkers/types';
 import type { ActionNeed, Fix } from '../model';
-import { authorize, authorizeKms, GRANT_SIDE_LAYERS } from '../policy';
+import { ALTERNATIVE_GRANTS, authorize, authorizeKms, GRANT_SIDE_LAYERS } from '../policy';
 import type {
   AuthorizationInput,
   AuthorizationResult,
@@ -38,6 +38,17 @@ export function remainingDenials(result: AuthorizationResult, exclude: readonly 
       l.result === 'implicitly-denied' &&
       l.rule === undefined &&
       GRANT_SIDE_LAYERS.has(l.layer)
+    )
+      continue;
+    // a layer that grants in its place allows (a bucket policy Allow across accounts, where the ACL grants nothing)
+    if (
+      l.result === 'implicitly-denied' &&
+      l.rule === undefined &&
+      ALTERNATIVE_GRANTS.some(
+        (set) =>
+          set.has(l.layer) &&
+          result.layers.some((o) => o !== l && set.has(o.layer) && o.result === 'allowed'),
+      )
     )
       continue;
     if (l.result === 'explicitly-denied') out.push(`${l.layer} (explicit deny)`);

@@ -16,7 +16,8 @@
  *   https://docs.aws.amazon.com/kms/latest/developerguide/resource-control-policies.html
  * - Grants are treated as usable without an IAM policy in the grantee's account (inferred from the grants page).
  * - An anonymous request cannot use a KMS key at all: every GET and PUT of an SSE-KMS object must be signed with
- *   Signature Version 4, so no key policy, grant or bucket policy makes it work (rule `anonymous-caller`).
+ *   Signature Version 4, so no key policy, grant or bucket policy makes it work: no Allow can apply (an implicit
+ *   deny by rule `anonymous-caller`, as for an AWS managed key used from another account).
  *   https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html (x-amz-server-side-encryption-aws-kms-key-id)
  *   https://repost.aws/knowledge-center/s3-kms-signature-version-error
  */
@@ -268,14 +269,14 @@ function authorizeKmsKnown(input: KmsAuthorizationInput): AuthorizationResult {
       result: {
         ...layer(
           'kms-key-policy',
-          'explicitly-denied',
+          'implicitly-denied',
           [],
           'S3 cannot use a KMS key for an anonymous request: an SSE-KMS object is read or written only with a signed (Signature Version 4) request',
         ),
         rule: 'anonymous-caller',
       },
       permit: false,
-      deny: true,
+      deny: false,
     };
   } else if (crossAwsManaged === true) {
     key = {

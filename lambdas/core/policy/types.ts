@@ -183,6 +183,19 @@ export const GRANT_SIDE_LAYERS: ReadonlySet<LayerId> = new Set<LayerId>([
   'kms-grants',
 ]);
 
+/**
+ * Grant-side layers that grant in place of one another: one of them allowing, the others' missing Allow stands in
+ * nobody's way (their explicit Deny still does). The bucket owner's side of a cross-account request is granted by the
+ * bucket policy or an ACL; a KMS key is granted by its key policy or a grant.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-walkthroughs-managing-access-example2.html
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html
+ * https://docs.aws.amazon.com/kms/latest/developerguide/grants.html
+ */
+export const ALTERNATIVE_GRANTS: readonly ReadonlySet<LayerId>[] = [
+  new Set<LayerId>(['bucket-policy', 'acl']),
+  new Set<LayerId>(['kms-key-policy', 'kms-grants']),
+];
+
 export type LayerOutcome =
   'allowed' | 'explicitly-denied' | 'implicitly-denied' | 'not-applicable' | 'unknown';
 

@@ -140,6 +140,8 @@ describe('cross-account-no-bucket-grant: what the bucket side says', () => {
     expect(added.map((s) => s['Action'])).toEqual(['s3:GetObject', 's3:PutObject']);
     // the partner's own side does not allow the write either: the bucket grant alone is not enough
     expect(c.fix.stillDeniedBy).toEqual(expect.arrayContaining(['identity-policy (no allow)']));
+    // the bucket policy now grants the bucket owner's side: the ACL, which could grant in its place, is not in the way
+    expect(c.fix.stillDeniedBy).not.toContain('acl (no allow)');
   });
 
   it("when the bucket owner's account is in neither the record nor the snapshot, whether the request is cross-account is unknown", () => {

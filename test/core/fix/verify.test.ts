@@ -204,9 +204,9 @@ describe('what still denies after a fix: a layer without an Allow is named only 
   };
   const scpDeny: Stmt = { Sid: 'NoReads', Effect: 'Deny', Action: 's3:GetObject', Resource: '*' };
   /** AppRole of `account` reads q3.csv from account A's bucket; an SCP denies reads in both accounts' OUs. */
-  function world(account: string): CheckerInput {
+  function world(account: string, statements: Stmt[] = [read(`arn:aws:s3:::${BUCKET}/*`)]): CheckerInput {
     const view = viewOf({
-      roles: [{ account, name: 'AppRole', statements: [read(`arn:aws:s3:::${BUCKET}/*`)] }],
+      roles: [{ account, name: 'AppRole', statements }],
       buckets: { [BUCKET]: { account: A, policy: [denyRead, other], objects: { 'q3.csv': {} } } },
       scps: [{ name: 'NoReads', targets: [OU_A, OU_B], statements: [scpDeny] }],
     });
@@ -232,6 +232,24 @@ describe('what still denies after a fix: a layer without an Allow is named only 
     expect(verifyS3(world(B), [needOf(Q3)], 'bucket-policy', withoutDeny, 'not-denied')).toEqual({
       verified: true,
       stillDeniedBy: ['scp (explicit deny)', 'bucket-policy (no allow)', 'acl (no allow)'],
+    });
+  });
+
+  // The bucket owner's side of a cross-account request is granted by the bucket policy or an ACL:
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-walkthroughs-managing-access-example2.html
+  it("another account: once the bucket policy grants the caller, the ACL's missing grant is not named (the caller's own is)", () => {
+    const grantsCaller = (base: AuthorizationInput): AuthorizationInput => ({
+      ...base,
+      bucketPolicy: known({
+        name: 'bucket policy',
+        source: 'bucket-policy',
+        document: doc({ ...other, Principal: { AWS: roleArn(B, 'AppRole') } }),
+      }),
+    });
+    // the role's own policy grants nothing either: both sides must allow across accounts
+    expect(verifyS3(world(B, []), [needOf(Q3)], 'bucket-policy', grantsCaller)).toEqual({
+      verified: true,
+      stillDeniedBy: ['scp (explicit deny)', 'identity-policy (no allow)'],
     });
   });
 });

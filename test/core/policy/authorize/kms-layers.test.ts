@@ -518,7 +518,7 @@ describe('AWS managed keys: only principals of the key account, only through the
 
   it('an anonymous caller cannot use an AWS managed key, even with its policy not read: no KMS key serves an anonymous request (ANON)', () => {
     const r = authorizeKms(throughS3(anonymous, { keyManager: 'AWS', keyPolicy: unknown('accessDenied') }));
-    expect(r.decision).toBe('explicitly-denied');
+    expect(r.decision).toBe('implicitly-denied');
     expect(layerOf(r, 'kms-key-policy').rule).toBe('anonymous-caller');
   });
 
@@ -586,12 +586,12 @@ describe('customer managed keys used through S3: the key policy decides (KEYPOL,
 describe('an anonymous request for an SSE-KMS object (ANON)', () => {
   const toEveryone = known(keyPolicy(allow(['kms:Decrypt', 'kms:GenerateDataKey'], '*', { Principal: '*' })));
 
-  it('a key policy that allows every principal does not let an anonymous request use the key: explicitly denied, by rule', () => {
+  it('a key policy that allows every principal does not let an anonymous request use the key: no Allow applies, by rule', () => {
     const r = authorizeKms(throughS3(anonymous, { keyPolicy: toEveryone }));
-    expect(r.decision).toBe('explicitly-denied');
+    expect(r.decision).toBe('implicitly-denied');
     expect(r.grant).toBe(false);
     expect(layerOf(r, 'kms-key-policy')).toMatchObject({
-      result: 'explicitly-denied',
+      result: 'implicitly-denied',
       rule: 'anonymous-caller',
       note: expect.stringContaining('Signature Version 4'),
     });
@@ -605,7 +605,7 @@ describe('an anonymous request for an SSE-KMS object (ANON)', () => {
       throughS3(anonymous, { keyPolicy: toEveryone, grants: unknown('accessDenied') }),
     );
     for (const r of [withGrants, grantsUnread]) {
-      expect(r.decision).toBe('explicitly-denied');
+      expect(r.decision).toBe('implicitly-denied');
       expect(layerOf(r, 'kms-grants').result).toBe('not-applicable');
     }
   });
