@@ -56,7 +56,7 @@ export const checker: Checker = {
 function networkOriginDeny({ request, facts }: CheckerInput, hits: readonly LayerHit[]): CheckResult {
   const ap = facts.accessPoint?.status === 'known' ? facts.accessPoint.value : null;
   const name = ap?.name ?? request.accessPointArn ?? 'the access point';
-  const vpc = ap?.vpcId ?? 'its VPC';
+  const vpc = ap?.vpcId ? `VPC ${ap.vpcId}` : 'its VPC';
   const from =
     request.vpcEndpointId !== null
       ? `endpoint ${request.vpcEndpointId}`
@@ -64,7 +64,7 @@ function networkOriginDeny({ request, facts }: CheckerInput, hits: readonly Laye
   return {
     status: 'deny',
     confidence: 'confirmed',
-    title: `Access point ${name} only accepts requests from VPC ${vpc}; this one came from ${from}`,
+    title: `Access point ${name} only accepts requests from ${vpc}; this one came from ${from}`,
     explanation: `The access point's network origin is VPC: S3 rejects every request to it that does not come from ${vpc}, whatever the policies allow.`,
     evidence: hits.map((h) => layerEvidence(h, 'access-point-policy')),
     fix: {

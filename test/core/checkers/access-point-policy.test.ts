@@ -152,7 +152,7 @@ describe('access-point-policy: a VPC-only access point called from elsewhere', (
       title:
         'Access point reports-ap only accepts requests from VPC vpc-0aaa; this one came from the internet (198.51.100.7)',
       explanation:
-        "The access point's network origin is VPC: S3 rejects every request to it that does not come from vpc-0aaa, whatever the policies allow.",
+        "The access point's network origin is VPC: S3 rejects every request to it that does not come from VPC vpc-0aaa, whatever the policies allow.",
       evidence: [
         {
           layer: 'access-point-policy',
@@ -161,11 +161,22 @@ describe('access-point-policy: a VPC-only access point called from elsewhere', (
       ],
       fix: {
         summary:
-          'Call reports-ap from inside vpc-0aaa through an S3 VPC endpoint, or use an access point whose network origin is Internet.',
+          'Call reports-ap from inside VPC vpc-0aaa through an S3 VPC endpoint, or use an access point whose network origin is Internet.',
         commands: [`aws s3control get-access-point --account-id ${A} --name reports-ap`],
         verified: false,
       },
     });
+  });
+
+  it('a VPC-only access point whose VPC id was not read: says "its VPC", never "VPC its VPC"', () => {
+    const noVpcId = { ...world({ NetworkOrigin: 'VPC', Policy: null }) };
+    const c = causeOf(partnerRead(noVpcId, { accessPoint: AP }), 'access-point-policy');
+    expect(c.title).toBe(
+      'Access point reports-ap only accepts requests from its VPC; this one came from the internet (198.51.100.7)',
+    );
+    expect(c.fix.summary).toBe(
+      'Call reports-ap from inside its VPC through an S3 VPC endpoint, or use an access point whose network origin is Internet.',
+    );
   });
 
   it('through an endpoint of another VPC: names that endpoint as where the request came from', () => {
