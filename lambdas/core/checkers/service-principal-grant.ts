@@ -101,6 +101,19 @@ function viaServiceDetail(input: CheckerInput): string {
   }): the caller's own policies decide (see the other checks)`;
 }
 
+/**
+ * The policy a grant statement is in, labelled as every evidence item labels it (the bucket policy's ARN, the key
+ * ARN), so that the statement can be found again (what changed, by statement).
+ */
+function policyOf(
+  input: CheckerInput,
+  c: { note: ServiceGrantNote; evaluation: NeedEvaluation },
+): { policy?: string } {
+  if (c.note.policy === 'kms-key-policy') return { policy: c.evaluation.need.resource };
+  const p = bucketPolicy(input.facts, c.evaluation.need.bucket);
+  return p ? { policy: p.arn ?? p.name } : {};
+}
+
 export const checker: Checker = {
   id: 'service-principal-grant',
   title:
@@ -260,6 +273,7 @@ export const checker: Checker = {
             ]
           : c.note.grants.map((g) => ({
               layer: c.note.policy,
+              ...policyOf(input, c),
               ...(g.sid ? { statement: g.sid } : { statement: `#${g.index}` }),
               detail: `${g.statement} grants it only when ${g.source.map((s) => `${s.key} ${s.operator} ${s.values.join(', ')} (${s.result === 'unknown' ? 'not in the record' : s.result ? 'matches' : 'does not match'})`).join('; ') || 'its conditions hold'}`,
             })),

@@ -485,3 +485,24 @@ describe('attachChanges sets changeNote only when no change is blamed', () => {
     expect(cs.refs[0]).toMatchObject({ sid: null, effect: 'Deny', content: deny(undefined) });
   });
 });
+
+describe('a service grant whose condition refuses the source is a missing Allow, not a denying statement', () => {
+  // The CloudFront OAC grant with aws:SourceArn of another distribution: an Allow that does not apply.
+  // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html
+  it('the example CloudFront denial names the bucket policy of its grant, and its change note speaks of the missing Allow', async () => {
+    const [r] = readDenials(
+      readFileSync(join(ROOT, 'examples/events/service-principal-grant.json'), 'utf8'),
+      'service-principal-grant.json',
+    );
+    const cause = (await explainRequest(r!, view)).rootCauses.find((c) => c.id === 'service-principal-grant');
+    expect(
+      cause?.evidence.find((e) => e.statement === 'AllowCloudFrontServicePrincipalReadOnly'),
+    ).toMatchObject({
+      layer: 'bucket-policy',
+      policy: 'arn:aws:s3:::site-bucket',
+    });
+    expect(cause?.changeNote).toBe(
+      'no change to this layer was found in the last 7 days: the missing Allow predates the window',
+    );
+  });
+});
