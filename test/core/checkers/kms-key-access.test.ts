@@ -518,8 +518,9 @@ describe('kms-key-access: an anonymous request and an SSE-KMS object (ANON)', ()
     ]);
   });
 
-  it('an anonymous upload into a bucket whose default encryption is SSE-KMS: the default is to become SSE-S3, verified', () => {
-    const view = exampleViewWith((s) => {
+  /** public-site-bucket open to anonymous reads and writes, its default encryption SSE-KMS under SITE_KEY. */
+  const publicKmsDefault = (): View =>
+    exampleViewWith((s) => {
       s['accounts']['111122223333']['publicAccessBlock']['RestrictPublicBuckets'] = false;
       const b = s['buckets']['public-site-bucket'];
       b['publicAccessBlock']['RestrictPublicBuckets'] = false;
@@ -530,6 +531,9 @@ describe('kms-key-access: an anonymous request and an SSE-KMS object (ANON)', ()
         ],
       };
     });
+
+  it('an anonymous upload into a bucket whose default encryption is SSE-KMS: the default is to become SSE-S3, verified', () => {
+    const view = publicKmsDefault();
     const event = read('upload.bin');
     event['eventName'] = 'PutObject';
     event['readOnly'] = false;
@@ -542,5 +546,36 @@ describe('kms-key-access: an anonymous request and an SSE-KMS object (ANON)', ()
       'aws s3api put-bucket-encryption --bucket public-site-bucket --server-side-encryption-configuration \'{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"AES256"}}]}\'',
     ]);
     expect(c.fix.verified).toBe(true);
+  });
+
+  it("an anonymous upload that asks for SSE-KMS itself: drop the header or sign; not verified (the request is the caller's)", () => {
+    const event = read('upload.bin');
+    event['eventName'] = 'PutObject';
+    event['readOnly'] = false;
+    Object.assign(event['requestParameters'] as Record<string, unknown>, {
+      'x-amz-server-side-encryption': 'aws:kms',
+      'x-amz-server-side-encryption-aws-kms-key-id': SITE_KEY,
+    });
+    const c = causeOf(explain(event, publicKmsObject()).finding, 'kms-key-access');
+    expect(c.confidence).toBe('confirmed');
+    expect(c.fix).toEqual({
+      summary:
+        'Anonymous uploads cannot be encrypted with SSE-KMS: send the upload without x-amz-server-side-encryption: aws:kms (with SSE-S3 as the bucket default), or sign it with credentials that may use the key.',
+      commands: [],
+      verified: false,
+    });
+  });
+
+  it('an anonymous read of an object not inspected, in a bucket encrypting with SSE-KMS by default: likely; the object and the default are both to become SSE-S3', () => {
+    const c = causeOf(explain(read('not-inspected.html'), publicKmsDefault()).finding, 'kms-key-access');
+    expect(c.confidence).toBe('likely');
+    expect(c.explanation).toContain("The key comes from the bucket's default encryption");
+    expect(c.fix.summary).toContain(
+      "re-encrypt s3://public-site-bucket/not-inspected.html with SSE-S3 (copy it onto itself, and make SSE-S3 the bucket's default encryption)",
+    );
+    expect(c.fix.commands).toEqual([
+      'aws s3api copy-object --bucket public-site-bucket --key not-inspected.html --copy-source public-site-bucket/not-inspected.html --server-side-encryption AES256 --metadata-directive COPY',
+      'aws s3api put-bucket-encryption --bucket public-site-bucket --server-side-encryption-configuration \'{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"AES256"}}]}\'',
+    ]);
   });
 });
