@@ -83,6 +83,18 @@ describe('a decisive error code', () => {
     }
   });
 
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-ownership-error-responses.html (ACLs disabled: 400)
+  it('the same public-read upload answered 403 AccessDenied, no facts at all: Block Public Access is possible, Object Ownership is not', () => {
+    const e = aclRequest();
+    e['errorCode'] = 'AccessDenied';
+    e['errorMessage'] = 'Access Denied';
+    const { finding } = explain(e, emptyView);
+    const ids = finding.rootCauses.map((c) => c.id);
+    expect(ids).toContain('block-public-access');
+    expect(ids).not.toContain('object-ownership-acl');
+    expect(finding.checks.find((c) => c.layer === 'object-ownership-acl')?.status).toBe('unknown');
+  });
+
   it.each([
     ['AllAccessDisabled', 'All access to this object has been disabled'],
     [

@@ -230,6 +230,8 @@ export function recordEvidence(input: EvidenceInput): RecordEvidence {
   if (message) items.push(message);
   const lock = objectLockItem(input.errorMessage);
   if (lock) items.push(lock);
+  const acls = aclsNotDisabledItem(input);
+  if (acls) items.push(acls);
   items.push(...transportItems(input), ...networkItems(input), ...authItems(input), ...headerItems(input));
   return { errorCode, items };
 }
@@ -270,6 +272,35 @@ function messageItem(m: EnhancedMessage, code: ErrorCodeEvidence): RecordEvidenc
     source: ['errorMessage'],
     detail: `AWS's own message says ${what}${m.truncated ? ' (the message was cut at 1 KB)' : ''}`,
     url: TROUBLESHOOT_403,
+  };
+}
+
+/** Requests whose only meeting with Object Ownership is its refusal of an ACL: no existing object's owner is involved. */
+const NEW_WRITES: ReadonlySet<string> = new Set([
+  'PutBucketAcl',
+  'CreateBucket',
+  'PutObject',
+  'CreateMultipartUpload',
+]);
+
+/**
+ * With ACLs disabled (BucketOwnerEnforced), a request that sets an ACL fails with 400 AccessControlListNotSupported,
+ * never 403 AccessDenied (OWNERSHIP_ERRORS). A request that writes a bucket ACL or a new object meets Object Ownership
+ * only there, so an AccessDenied record of one rules object-ownership-acl out. (PutObjectAcl and CopyObject also meet
+ * the owner of an existing object: not ruled out.)
+ */
+function aclsNotDisabledItem(input: EvidenceInput): RecordEvidenceItem | null {
+  if (input.eventSource !== 's3.amazonaws.com' || input.errorCode !== 'AccessDenied') return null;
+  const name = str(field(input.record, 'eventName'));
+  if (name === null || !NEW_WRITES.has(name)) return null;
+  return {
+    kind: 'error-code',
+    confidence: 'confirmed',
+    pointsAt: [],
+    rulesOut: ['object-ownership-acl'],
+    source: ['errorCode', 'eventName'],
+    detail: `AccessDenied (403), not AccessControlListNotSupported (400): Object Ownership did not refuse this ${name} for setting an ACL, and the request involves no existing object's owner`,
+    url: OWNERSHIP_ERRORS,
   };
 }
 

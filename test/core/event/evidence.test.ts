@@ -113,6 +113,28 @@ describe('the error code decides where it can (S3 error-code list)', () => {
     expect(items(req(), 'error-code')[0]?.rulesOut).toEqual([]);
   });
 
+  // With ACLs disabled (BucketOwnerEnforced) a request that sets an ACL fails with 400 AccessControlListNotSupported:
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-ownership-error-responses.html
+  it.each(['PutBucketAcl', 'PutObject', 'CreateMultipartUpload', 'CreateBucket'])(
+    'AccessDenied on %s rules Object Ownership out: ACLs disabled would have been 400 AccessControlListNotSupported',
+    (eventName) => {
+      const ruling = items(req({ eventName }), 'error-code').filter((i) => i.rulesOut.length > 0);
+      expect(ruling).toEqual([
+        expect.objectContaining({
+          confidence: 'confirmed',
+          pointsAt: [],
+          rulesOut: ['object-ownership-acl'],
+          source: ['errorCode', 'eventName'],
+        }),
+      ]);
+    },
+  );
+
+  it('AccessDenied on a request that meets an existing object (GetObject, PutObjectAcl, CopyObject) rules nothing out: its owner may be another account', () => {
+    for (const eventName of ['GetObject', 'PutObjectAcl', 'CopyObject'])
+      expect(items(req({ eventName }), 'error-code').flatMap((i) => i.rulesOut)).toEqual([]);
+  });
+
   it('a KMS denial made for S3 points at the KMS key', () => {
     expect(errorCodeEvidence('kms.amazonaws.com', 'AccessDeniedException', null)).toMatchObject({
       layer: 'kms-key',
