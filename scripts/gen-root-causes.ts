@@ -99,7 +99,7 @@ function evidenceSection(): string[] {
     'nor a `CipherSuite` most likely came over plain HTTP: `aws:SecureTransport` "false" is then an inferred, likely',
     'value (`context.inferred`), never a recorded one. AccessDenied (403) on a request that writes a bucket ACL or a',
     'new object (PutBucketAcl, CreateBucket, PutObject, CreateMultipartUpload) rules `object-ownership-acl` out: with',
-    'ACLs disabled such a request fails with 400 AccessControlListNotSupported, and no existing object\'s owner is',
+    "ACLs disabled such a request fails with 400 AccessControlListNotSupported, and no existing object's owner is",
     'involved.',
     '',
     'What changed: a change is blamed only when it added or altered the denying statement (by Sid, else by its',
