@@ -159,7 +159,11 @@ function findingHtml(g: Group, i: number, color: (c: string) => string): string 
   const f: Finding = g.finding;
   const r = f.request;
   const cause = g.rootCause ?? 'unexplained';
-  const caller = r.principal.arn ?? r.principal.identityArn ?? r.principal.principalId ?? 'an unknown caller';
+  const caller =
+    r.principal.arn ??
+    r.principal.identityArn ??
+    r.principal.principalId ??
+    (r.principal.type === 'Anonymous' ? 'an unsigned request' : 'an unknown caller');
   const definite = f.rootCauses.filter((c) => c.confidence !== 'possible');
   const possible = f.rootCauses.filter((c) => c.confidence === 'possible');
   const checks = f.checks

@@ -43,6 +43,8 @@ const KNOWN_TIES: Readonly<Record<string, string>> = {
     "without the organization, an SCP allow-list of the caller's account and an RCP of the bucket's account are equally possible for a cross-account write; the cross-account prior puts RCPs first",
   'block-public-access|no bucket policy|cross-account read through the public policy is blocked too':
     'without the bucket policy, nothing shows a public grant; for a named cross-account caller a missing bucket grant is the more common cause',
+  'cross-account-no-bucket-grant|no bucket policy|an unsigned (anonymous) read of a private bucket: nothing grants it':
+    "without the bucket policy, whether it grants anonymous callers is unknown, while the account's Block Public Access (RestrictPublicBuckets) is known to void any public grant an anonymous caller could have: that is the closer cause",
 };
 
 function snapshotOf(f: ScenarioFile): Snapshot {

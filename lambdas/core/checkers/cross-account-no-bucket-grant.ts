@@ -1,12 +1,12 @@
-import { known } from '../model';
-import { bucketPolicyCommands } from '../fix/commands';
+import { known, type Evidence, type Fix } from '../model';
+import { bucketPolicyCommands, callerIdentityCommand, presignCommand } from '../fix/commands';
 import { bucketPolicy } from '../fix/find';
 import { addToPolicy, allowStatements } from '../fix/grants';
 import { bucketAccountId, callerAccountId, callerIdentityArn } from '../fix/input';
-import { hits, isKmsNeed, layerOf, noAllowEvidence } from '../fix/layers';
+import { hits, isKmsNeed, layerOf, noAllowEvidence, type LayerHit } from '../fix/layers';
 import { describeNeeds } from '../fix/layer-check';
 import { needsOf } from '../fix/verify';
-import type { Checker, CheckResult, NeedEvaluation } from './types';
+import type { Checker, CheckerInput, CheckResult, NeedEvaluation } from './types';
 
 function crossAccount(input: Parameters<Checker['check']>[0], e: NeedEvaluation): boolean | null {
   if (input.request.crossAccount !== null && input.request.bucketAccountId !== null)
@@ -18,20 +18,63 @@ function crossAccount(input: Parameters<Checker['check']>[0], e: NeedEvaluation)
 
 const GRANTING = ['allowed'];
 
+/**
+ * An anonymous (unsigned) request: like a caller of another account, only the bucket side (bucket policy or ACL) can
+ * grant it, and here nothing does. The usual cause is a client that sent no credentials; a public grant is the fix
+ * only for data meant to be public, so none is proposed as a patch (it would be applied by --write-fixes).
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html (presigned URLs)
+ */
+function anonymousNoGrant(
+  input: CheckerInput,
+  noGrant: readonly NeedEvaluation[],
+  hitsList: LayerHit[],
+): CheckResult {
+  const needs = needsOf(noGrant);
+  const bucket = needs[0]!.bucket!;
+  const what = describeNeeds(noGrant);
+  const policy = bucketPolicy(input.facts, bucket);
+  const read = needs.find((n) => n.action.toLowerCase() === 's3:getobject');
+  const fix: Fix = {
+    summary: `Sign the request: the client sent no AWS credentials. Use an AWS SDK or the AWS CLI with credentials of a principal that may ${needs.map((n) => n.action).join(', ')}${read ? ', or hand out a presigned URL made by one' : ''}. Grant anonymous access in the bucket policy only if the data is meant to be public (Block Public Access must then allow it).`,
+    commands: [callerIdentityCommand(), ...(read ? [presignCommand(bucket, read.key)] : [])],
+    verified: false,
+  };
+  const evidence: Evidence[] = [
+    {
+      layer: 'record',
+      detail: 'the request carried no AWS signature (CloudTrail records the caller as anonymous)',
+    },
+    ...noAllowEvidence(hitsList, 'bucket-policy'),
+  ];
+  return {
+    status: 'deny',
+    confidence: noGrant.some((e) => layerOf(e, 'acl')?.result === 'unknown') ? 'likely' : 'confirmed',
+    title: `Bucket ${bucket} grants nothing to anonymous callers, and the request was not signed`,
+    explanation: `An anonymous request is granted only by the bucket side: ${
+      policy ? 'no statement of the bucket policy' : 'the bucket has no policy, and no ACL grant'
+    } allows ${what} for everyone. Most often the client sent no credentials (a browser, curl, or an SDK without credentials configured).`,
+    evidence,
+    fix,
+  };
+}
+
 export const checker: Checker = {
   id: 'cross-account-no-bucket-grant',
   title: 'Cross-account request and the bucket policy (or ACL) grants the caller nothing',
   detection:
-    "When the caller's account differs from the bucket owner's, the engine requires a grant on the resource side: no bucket policy statement (and no ACL grant) allows this principal the action.",
+    "When the caller's account differs from the bucket owner's, or the request is anonymous (unsigned), the engine requires a grant on the resource side: no bucket policy statement (and no ACL grant) allows this principal the action.",
   fixSummary:
-    "Add a bucket policy statement naming the caller's role or user ARN, this action and this resource (aws s3api put-bucket-policy); the caller's own IAM policy must allow it too.",
+    "Add a bucket policy statement naming the caller's role or user ARN, this action and this resource (aws s3api put-bucket-policy); the caller's own IAM policy must allow it too. An anonymous caller is told to sign its requests (credentials or a presigned URL); no public grant is proposed.",
   check(input): CheckResult {
     const type = input.request.principal.type;
-    if (type === 'Anonymous' || type === 'AWSService')
+    if (type === 'AWSService')
       return { status: 'not-applicable', detail: `${type} caller: no account of its own` };
+    const anonymous = type === 'Anonymous';
     const s3 = input.evaluations.filter((e) => !isKmsNeed(e) && e.need.bucket !== null);
     if (s3.length === 0) return { status: 'not-applicable', detail: 'no bucket involved' };
-    const cross = s3.filter((e) => crossAccount(input, e) === true);
+    // an anonymous caller is outside every account: only the bucket side can grant it
+    const cross = anonymous ? s3 : s3.filter((e) => crossAccount(input, e) === true);
     if (cross.length === 0) {
       if (s3.some((e) => crossAccount(input, e) === null))
         return { status: 'unknown', missing: ["the caller's or the bucket owner's account"] };
@@ -63,10 +106,23 @@ export const checker: Checker = {
     if (noGrant.length === 0) {
       if (unknown.length > 0)
         return { status: 'unknown', missing: unknown.flatMap((h) => h.layer.missing ?? ['bucket policy']) };
-      return { status: 'pass', detail: 'the bucket policy or ACL grants the cross-account caller' };
+      return {
+        status: 'pass',
+        detail: `the bucket policy or ACL grants the ${anonymous ? 'anonymous' : 'cross-account'} caller`,
+      };
     }
     const needs = needsOf(noGrant);
     const bucket = needs[0]!.bucket!;
+    const hitsList = noGrant.map((e) => ({
+      evaluation: e,
+      layer: layerOf(e, 'bucket-policy') ?? {
+        layer: 'bucket-policy' as const,
+        result: 'not-applicable' as const,
+        policies: [],
+        note: `${bucket} has no bucket policy`,
+      },
+    }));
+    if (anonymous) return anonymousNoGrant(input, noGrant, hitsList);
     const principalArn = callerIdentityArn(input.request, input.facts);
     const policy = bucketPolicy(input.facts, bucket);
     const statements = allowStatements(
@@ -88,15 +144,6 @@ export const checker: Checker = {
     );
     const owner = bucketAccountId(input.request, input.facts, bucket) ?? 'the bucket owner';
     const caller = callerAccountId(input.request, input.facts) ?? 'another account';
-    const hitsList = noGrant.map((e) => ({
-      evaluation: e,
-      layer: layerOf(e, 'bucket-policy') ?? {
-        layer: 'bucket-policy' as const,
-        result: 'not-applicable' as const,
-        policies: [],
-        note: `${bucket} has no bucket policy`,
-      },
-    }));
     return {
       status: 'deny',
       // an ACL that could not be read might still grant the caller

@@ -55,7 +55,11 @@ function header(f: Finding, c: Colors, verbose: boolean): string[] {
       : f.verdict === 'partially-explained'
         ? c.yellow(f.verdict)
         : c.red(f.verdict);
-  const caller = r.principal.arn ?? r.principal.identityArn ?? r.principal.principalId ?? 'an unknown caller';
+  const caller =
+    r.principal.arn ??
+    r.principal.identityArn ??
+    r.principal.principalId ??
+    (r.principal.type === 'Anonymous' ? 'an unsigned request' : 'an unknown caller');
   const via = [
     r.vpcEndpointId ? `via ${r.vpcEndpointId}` : null,
     r.accessPointArn ? `through ${r.accessPointArn}` : null,

@@ -58,11 +58,11 @@ describe('cross-account-no-bucket-grant: the bucket owner grants the other accou
     });
   });
 
-  it('an anonymous caller has no account of its own: not applicable', () => {
+  it('an anonymous caller whose public grant Block Public Access voids: that grant exists, so this check passes (the cause is Block Public Access)', () => {
     expect(checkOf('anonymous read of a public-policy bucket with RestrictPublicBuckets')).toEqual({
       layer: 'cross-account-no-bucket-grant',
-      status: 'not-applicable',
-      detail: 'Anonymous caller: no account of its own',
+      status: 'pass',
+      detail: 'the bucket policy or ACL grants the anonymous caller',
     });
   });
 
@@ -159,5 +159,51 @@ describe('cross-account-no-bucket-grant: what the bucket side says', () => {
       status: 'unknown',
       missing: ["the caller's or the bucket owner's account"],
     });
+  });
+});
+
+describe('cross-account-no-bucket-grant: an anonymous (unsigned) request that nothing grants', () => {
+  // An anonymous request is granted only by the bucket policy or an ACL (it has no identity policies); the usual
+  // cause is a client without credentials: https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html
+  // Presigned URLs: https://docs.aws.amazon.com/AmazonS3/latest/userguide/ShareObjectPreSignedURL.html
+  const anonymousRead = (bucket: string, key: string): Record<string, unknown> => {
+    const event = scenarioEvent('anonymous read of a public-policy bucket with RestrictPublicBuckets');
+    Object.assign(event['requestParameters'] as Record<string, unknown>, {
+      bucketName: bucket,
+      key,
+      Host: `${bucket}.s3.us-east-1.amazonaws.com`,
+    });
+    delete event['resources'];
+    return event;
+  };
+
+  it('a private bucket read with no credentials: the cause is named (never "every layer allows"), and the fix is to sign, not to go public', () => {
+    const finding = explain(anonymousRead('analytics-bucket', 'daily/2026-11-19.parquet')).finding;
+    expect(finding.verdict).toBe('explained');
+    const c = causeOf(finding, 'cross-account-no-bucket-grant');
+    expect(c).toMatchObject({
+      confidence: 'confirmed',
+      title: 'Bucket analytics-bucket grants nothing to anonymous callers, and the request was not signed',
+    });
+    expect(c.evidence[0]).toEqual({
+      layer: 'record',
+      detail: 'the request carried no AWS signature (CloudTrail records the caller as anonymous)',
+    });
+    expect(c.fix.commands).toEqual([
+      'aws sts get-caller-identity',
+      'aws s3 presign s3://analytics-bucket/daily/2026-11-19.parquet --expires-in 3600',
+    ]);
+    // a public grant is never written for the user (--write-fixes would apply it)
+    expect(c.fix.policyPatch).toBeUndefined();
+    expect(c.fix.verified).toBe(false);
+    expect(c.fix.summary).toMatch(/^Sign the request: the client sent no AWS credentials\./);
+  });
+
+  it('an anonymous upload gets no presigned download URL (aws s3 presign makes GET URLs only)', () => {
+    const event = anonymousRead('analytics-bucket', 'incoming/new.csv');
+    event['eventName'] = 'PutObject';
+    event['readOnly'] = false;
+    const c = causeOf(explain(event).finding, 'cross-account-no-bucket-grant');
+    expect(c.fix.commands).toEqual(['aws sts get-caller-identity']);
   });
 });

@@ -57,7 +57,7 @@ describe('text: the request header', () => {
     expect(lines(coloured(makeFinding({ verdict: 'unexplained' })))[0]).toContain(`[${red('unexplained')}]`);
   });
 
-  it('the caller: ARN, else identity ARN, else principal id, else "an unknown caller"; with type and account', () => {
+  it('the caller: ARN, else identity ARN, else principal id, else "an unsigned request" (anonymous) or "an unknown caller"; with type and account', () => {
     expect(lineStarting(text(base), '  caller')).toBe(
       '  caller   arn:aws:sts::111122223333:assumed-role/AppRole/s1 (AssumedRole, account 111122223333)',
     );
@@ -80,7 +80,21 @@ describe('text: the request header', () => {
         ),
         '  caller',
       ),
-    ).toBe('  caller   an unknown caller (Anonymous)');
+    ).toBe('  caller   an unsigned request (Anonymous)');
+    expect(
+      lineStarting(
+        text(
+          withPrincipal({
+            arn: null,
+            identityArn: null,
+            principalId: null,
+            accountId: null,
+            type: 'Unknown',
+          }),
+        ),
+        '  caller',
+      ),
+    ).toBe('  caller   an unknown caller (Unknown)');
   });
 
   it('a cross-account caller says so (in yellow), with the bucket account or "?"', () => {
