@@ -13,6 +13,7 @@ import { CHECKERS } from './checkers';
 import type { Checker, CheckerInput, CheckResult, NeedEvaluation } from './checkers/types';
 import { buildAuthorizationInput, buildKmsInput, findKmsKey } from './fix/input';
 import { kmsActionNeed, kmsNeeds } from './fix/kms';
+import { remainingDenials } from './fix/verify';
 import type {
   AccessRequest,
   Check,
@@ -727,6 +728,19 @@ function analyzeUnsafe(request: AccessRequest, facts: RequestFacts, evaluations:
   ) {
     note = `${note ? `${note} ` : ''}Our evaluation of the facts allows this request: the facts may be older than the denial, or the denial comes from something not modelled here.`;
   }
+  // Safety net: the engine denies, yet no checker names a cause (a gap in the checkers, never "every layer allows").
+  const unmatched =
+    causes.length === 0 && !code?.decisive
+      ? [
+          ...new Set(
+            s3Evals
+              .filter(
+                (e) => e.result.decision === 'explicitly-denied' || e.result.decision === 'implicitly-denied',
+              )
+              .flatMap((e) => remainingDenials(e.result)),
+          ),
+        ]
+      : [];
 
   const rootCauses = rankCauses(causes, {
     evaluations,
@@ -751,6 +765,7 @@ function analyzeUnsafe(request: AccessRequest, facts: RequestFacts, evaluations:
       ...(note ? { note } : {}),
     },
     ...(request.evidence ? { recordEvidence: request.evidence } : {}),
+    ...(unmatched.length > 0 ? { unmatchedDenial: unmatched } : {}),
   };
 }
 

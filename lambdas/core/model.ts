@@ -636,6 +636,11 @@ export interface Finding {
     readonly agreesWithEvaluation: boolean | null;
     readonly note?: string;
   };
+  /**
+   * Set only when no root cause describes a denial our evaluation makes: the layers that deny ("bucket-policy (no
+   * allow)"). A safety net: every denial should have a cause, so the finding says so instead of "every layer allows".
+   */
+  readonly unmatchedDenial?: readonly string[];
   /** Whether the access-control change history was searched for the cause (issue 9). */
   readonly changeLookup?: {
     readonly status: 'checked' | 'unknown';

@@ -158,7 +158,11 @@ function renderOne(f: Finding, c: Colors, verbose: boolean): string {
         ? c.yellow(
             'No cause could be confirmed: the layers below could not be read, and any of them may have denied the request.',
           )
-        : c.yellow('No cause found: every layer that could be read allows this request.'),
+        : f.unmatchedDenial
+          ? c.yellow(
+              `No root cause matched, although our evaluation denies this request (${f.unmatchedDenial.join(', ')}): please report the record; the layers are under Checks.`,
+            )
+          : c.yellow('No cause found: every layer that could be read allows this request.'),
       '',
     );
   }
