@@ -107,9 +107,14 @@ export function guardrailDeny(
       added.length > 0
         ? `, and an Allow for ${describeNeeds(view.explicit)} (without it the ${spec.name} allows nothing for this request)`
         : '';
+    // an unsigned request has no aws:PrincipalArn to exempt (and exempting everyone would open the guardrail)
+    const anonymous = input.request.principal.type === 'Anonymous';
+    const exception = anonymous
+      ? `${advice ? `To stay within the policy, ${advice}. ` : ''}An anonymous (unsigned) request has no principal to exempt from statement ${label} of the ${spec.name}: sign the request with credentials of a principal the statement allows.`
+      : `${advice ? `To stay within the policy, ${advice}; or a` : 'A'}dd an aws:PrincipalArn exception for ${principalArn ?? 'this principal'} to statement ${label} of the ${spec.name}${allowToo}.`;
     const fix: Fix = {
-      summary: `${spec.advice ? `${spec.advice} ` : ''}${advice ? `To stay within the policy, ${advice}; or a` : 'A'}dd an aws:PrincipalArn exception for ${principalArn ?? 'this principal'} to statement ${label} of the ${spec.name}${allowToo}.`,
-      commands: target.commands,
+      summary: `${spec.advice ? `${spec.advice} ` : ''}${exception}`,
+      commands: anonymous ? [] : target.commands,
       ...(changed
         ? {
             policyPatch: {

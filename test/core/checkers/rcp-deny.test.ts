@@ -55,3 +55,29 @@ describe('rcp-deny: the fix for the RCP statement that denies the outside audito
     ]);
   });
 });
+
+describe('rcp-deny: an anonymous (unsigned) request that the RCP denies', () => {
+  // An unsigned request has no principal, so no aws:PrincipalArn exception can admit it; exempting every caller would
+  // open the perimeter. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
+  const unsigned = () => {
+    const event = scenarioEvent('anonymous read of a public-policy bucket with RestrictPublicBuckets');
+    Object.assign(event['requestParameters'] as Record<string, unknown>, {
+      bucketName: 'reports-bucket',
+      key: 'reports/q3.csv',
+      Host: 'reports-bucket.s3.us-east-1.amazonaws.com',
+    });
+    delete event['resources'];
+    return causeOf(explain(event).finding, 'rcp-deny');
+  };
+
+  it('is told to sign the request: no principal exception, no RCP change, no command', () => {
+    const { fix } = unsigned();
+    expect(fix.summary).toContain(
+      'An anonymous (unsigned) request has no principal to exempt from statement DenyOutsideOrg of the resource control policy: sign the request with credentials of a principal the statement allows.',
+    );
+    expect(fix.summary).not.toContain('aws:PrincipalArn exception');
+    expect(fix.commands).toEqual([]);
+    expect(fix.policyPatch).toBeUndefined();
+    expect(fix.verified).toBe(false);
+  });
+});
