@@ -35,8 +35,10 @@ function anonymousNoGrant(
   const what = describeNeeds(noGrant);
   const policy = bucketPolicy(input.facts, bucket);
   const read = needs.find((n) => n.action.toLowerCase() === 's3:getobject');
+  // public data is read or listed; nobody should configure a bucket or write to it unsigned
+  const mayBePublic = needs.every((n) => ['s3:getobject', 's3:listbucket'].includes(n.action.toLowerCase()));
   const fix: Fix = {
-    summary: `Sign the request: the client sent no AWS credentials. Use an AWS SDK or the AWS CLI with credentials of a principal that may ${needs.map((n) => n.action).join(', ')}${read ? ', or hand out a presigned URL made by one' : ''}. Grant anonymous access in the bucket policy only if the data is meant to be public (Block Public Access must then allow it).`,
+    summary: `Sign the request: the client sent no AWS credentials. Use an AWS SDK or the AWS CLI with credentials of a principal that may ${needs.map((n) => n.action).join(', ')}${read ? ', or hand out a presigned URL made by one' : ''}.${mayBePublic ? ' Grant anonymous access in the bucket policy only if the data is meant to be public (Block Public Access must then allow it).' : ''}`,
     commands: [callerIdentityCommand(), ...(read ? [presignCommand(bucket, read.key)] : [])],
     verified: false,
   };

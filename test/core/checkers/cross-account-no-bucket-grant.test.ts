@@ -197,6 +197,9 @@ describe('cross-account-no-bucket-grant: an anonymous (unsigned) request that no
     expect(c.fix.policyPatch).toBeUndefined();
     expect(c.fix.verified).toBe(false);
     expect(c.fix.summary).toMatch(/^Sign the request: the client sent no AWS credentials\./);
+    expect(c.fix.summary).toContain(
+      'Grant anonymous access in the bucket policy only if the data is meant to be public',
+    );
   });
 
   it('an anonymous upload gets no presigned download URL (aws s3 presign makes GET URLs only)', () => {
@@ -205,5 +208,7 @@ describe('cross-account-no-bucket-grant: an anonymous (unsigned) request that no
     event['readOnly'] = false;
     const c = causeOf(explain(event).finding, 'cross-account-no-bucket-grant');
     expect(c.fix.commands).toEqual(['aws sts get-caller-identity']);
+    // nobody should write to a bucket unsigned: no public grant is even mentioned
+    expect(c.fix.summary).not.toContain('Grant anonymous access');
   });
 });
