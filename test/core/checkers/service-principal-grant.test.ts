@@ -240,6 +240,23 @@ describe('service-principal-grant: CloudFront origin access control', () => {
     }
   });
 
+  // Every condition of a statement must hold (AND): a grant scoped to the right distribution but with another
+  // condition that fails grants nothing. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_multi-value-conditions.html
+  it('a statement naming the distribution but failing another condition grants nothing: the source is not blamed', () => {
+    const view = sitePolicy((p) => {
+      const statement = (p?.['Statement'] as Event[])[0]!;
+      statement['Condition']['StringEquals']['aws:PrincipalServiceName'] = 'logging.s3.amazonaws.com';
+      return p;
+    });
+    const c = cause(event(OAC, from(GRANTED)), view);
+    expect(c.title).toBe(
+      `The bucket policy grants nothing to ${OAC_LABEL} for s3:GetObject on arn:aws:s3:::site-bucket/index.html`,
+    );
+    expect(c.explanation).toBe(
+      'No statement of the bucket policy of site-bucket grants cloudfront.amazonaws.com s3:GetObject on arn:aws:s3:::site-bucket/index.html.',
+    );
+  });
+
   it('a page that does not exist, asked by the granted distribution, is 403 only for want of s3:ListBucket: not a grant problem', () => {
     expect(check(event(OAC, (e) => (from(GRANTED)(e), asks('missing.html')(e))))).toEqual({
       layer: 'service-principal-grant',
@@ -372,9 +389,42 @@ describe('service-principal-grant: S3 server access log delivery', () => {
   });
 });
 
+describe('service-principal-grant: another cause refuses the service', () => {
+  // A Requester Pays bucket cannot be the target of server access logs:
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/RequesterPaysBuckets.html
+  it('log delivery refused by Requester Pays is that cause, not a missing grant: the check passes and names it', () => {
+    const view = exampleViewWith((s) => {
+      s['buckets']['access-logs-bucket']['requestPayment'] = { Payer: 'Requester' };
+    });
+    const granted = event(
+      LOG,
+      (e) => (e['userIdentity']['inScopeOf']['sourceArn'] = 'arn:aws:s3:::reports-bucket'),
+    );
+    for (const e of [granted, event(LOG)])
+      expect(check(e, view)).toEqual({
+        layer: 'service-principal-grant',
+        status: 'pass',
+        detail:
+          'logging.s3.amazonaws.com is refused by requester-pays (see that check), whatever the policy grants it',
+      });
+  });
+});
+
 describe('service-principal-grant: a service this tool has no profile for', () => {
+  const other = (e: Event): void => {
+    e['userIdentity']['invokedBy'] = 'example.amazonaws.com';
+  };
+
+  it('reading a missing key or an SSE-KMS object, it is not told about CloudFront', () => {
+    for (const k of ['missing.html', 'assets/app.js']) {
+      const c = cause(event(OAC, (e) => (other(e), asks(k)(e))));
+      expect(c.explanation).not.toMatch(/CloudFront|cloudfront/);
+      expect(c.fix.policyPatch).not.toHaveProperty('keyPolicy');
+    }
+  });
+
   it('is granted by its service principal name, scoped to the bucket owner’s account, and no lookup command is promised', () => {
-    const c = cause(event(OAC, (e) => (e['userIdentity']['invokedBy'] = 'example.amazonaws.com')));
+    const c = cause(event(OAC, other));
     expect(c.title).toBe(
       'The bucket policy grants nothing to example.amazonaws.com for s3:GetObject on arn:aws:s3:::site-bucket/index.html',
     );
