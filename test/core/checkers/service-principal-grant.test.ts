@@ -161,6 +161,18 @@ describe('service-principal-grant: CloudFront origin access control', () => {
     ]);
   });
 
+  it('a grant statement without a Sid is named by its position in the policy', () => {
+    const view = sitePolicy((p) => {
+      delete (p?.['Statement'] as Event[])[0]!['Sid'];
+      return p;
+    });
+    expect(cause(event(OAC, from(OTHER)), view).evidence[1]).toEqual({
+      layer: 'bucket-policy',
+      statement: '#1',
+      detail: `site-bucket #1 grants it only when AWS:SourceArn StringEquals ${GRANTED} (does not match)`,
+    });
+  });
+
   it('when the record does not say which distribution asked, a grant scoped to one distribution is only likely the cause, and the fix leaves the distribution to find', () => {
     const c = cause(event(OAC));
     expect(c.confidence).toBe('likely');
