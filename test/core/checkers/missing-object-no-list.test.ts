@@ -110,6 +110,23 @@ describe('missing-object-no-list: a missing key reads as 403 without s3:ListBuck
     });
   });
 
+  // An explicit Deny of s3:ListBucket wins over any Allow: the missing key still reads as 403.
+  it('an explicit Deny of s3:ListBucket in the bucket policy is shown as what keeps the listing refused', () => {
+    const view = exampleViewWith((s) => {
+      (s['buckets']['reports-bucket']['policy']['Statement'] as Event[]).push({
+        Sid: 'NoListing',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:ListBucket',
+        Resource: 'arn:aws:s3:::reports-bucket',
+      });
+    });
+    const c = cause(event(CAROL), view);
+    expect(c.confidence).toBe('confirmed');
+    expect(c.evidence.map((x) => x.layer)).toEqual(['object', 'bucket-policy']);
+    expect(c.evidence[1]?.detail).toContain('NoListing');
+  });
+
   it('a missing key at the top of the bucket is looked for by its own name', () => {
     const view = exampleViewWith((s) => {
       s['buckets']['reports-bucket']['objects']['q4.csv'] = { exists: false };
@@ -307,6 +324,8 @@ describe('missing-object-no-list: callers without an identity policy', () => {
         Resource: 'arn:aws:s3:::legacy-site-bucket',
       },
     });
+    // CloudTrail does not record which OAI asked
+    expect(c.explanation).toContain('Because the caller may not list legacy-site-bucket');
     expect(c.fix.summary).toContain('grant the origin access identity s3:ListBucket');
     expect(c.fix.verified).toBe(false);
   });
