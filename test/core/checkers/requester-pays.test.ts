@@ -100,6 +100,16 @@ describe('requester-pays: a request from another account without x-amz-request-p
       'aws s3api get-object-tagging --bucket open-data-bucket --key datasets/census.csv --request-payer requester',
     ],
     [
+      'GetObjectAcl',
+      READ,
+      'aws s3api get-object-acl --bucket open-data-bucket --key datasets/census.csv --request-payer requester',
+    ],
+    [
+      'DeleteObject',
+      READ,
+      'aws s3api delete-object --bucket open-data-bucket --key datasets/census.csv --request-payer requester',
+    ],
+    [
       'GetObjectAttributes',
       READ,
       'aws s3 cp s3://open-data-bucket/datasets/census.csv . --request-payer requester',
