@@ -58,6 +58,9 @@ describe('request-expired-or-invalid', () => {
     const request = requestOf(event);
     const r = checker.check({ request, facts: exampleView.gatherSync(request), evaluations: [] });
     expect(r.status === 'deny' && r.explanation).toMatch(/temporary credentials/);
+    expect(r.status === 'deny' && r.fix.summary).toBe(
+      'Generate a new presigned URL and use it before it expires, signed with credentials that live at least as long as the URL.',
+    );
   });
 
   it('a record without X-Amz-Expires does not say how long the URL was valid: it is not judged expired', () => {
@@ -86,6 +89,38 @@ describe('request-expired-or-invalid', () => {
     expect(listed.status === 'deny' && listed.evidence.map((x) => x.detail)).toEqual([
       'presigned at 2026-11-20T08:00:00.000Z for 3600 s, used at 2026-11-20T10:15:00Z: 4500 s after it expired',
     ]);
+  });
+
+  it('counts the expiry to the second from X-Amz-Date (yyyyMMddTHHmmssZ)', () => {
+    const r = run((e) => {
+      e['errorMessage'] = 'Access Denied';
+      e['requestParameters']['X-Amz-Date'] = '20261120T081530Z';
+    });
+    expect(r.status === 'deny' && r.evidence).toEqual([
+      {
+        layer: 'request',
+        detail:
+          'presigned at 2026-11-20T08:15:30.000Z for 3600 s, used at 2026-11-20T10:15:00Z: 3570 s after it expired',
+      },
+    ]);
+  });
+
+  it('a presigned URL still within its validity can still fail its signature: the error code decides', () => {
+    const event = scenarioEvent('presigned URL used two hours after it expired');
+    (event['requestParameters'] as Record<string, unknown>)['X-Amz-Date'] = '20261120T100000Z';
+    const request = { ...requestOf(event), errorCode: 'SignatureDoesNotMatch', errorMessage: null };
+    const r = checker.check({ request, facts: exampleView.gatherSync(request), evaluations: [] });
+    expect(r).toMatchObject({ status: 'deny', evidence: [{ detail: 'SignatureDoesNotMatch:' }] });
+  });
+
+  it('without an access key id in the record, temporary credentials are not claimed', () => {
+    const r = run((e) => {
+      delete (e as unknown as Record<string, Record<string, unknown>>)['userIdentity']!['accessKeyId'];
+    });
+    expect(r.status === 'deny' && r.explanation).not.toMatch(/temporary credentials/);
+    expect(r.status === 'deny' && r.fix.summary).toBe(
+      'Generate a new presigned URL and use it before it expires.',
+    );
   });
 
   it('a malformed X-Amz-Date cannot date the URL: an AccessDenied is then an authorization result', () => {
