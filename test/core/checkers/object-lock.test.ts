@@ -125,6 +125,12 @@ describe('object-lock: GOVERNANCE retention', () => {
     });
   });
 
+  it('the explanation does not say that no policy can help a GOVERNANCE retention: the bypass permission can', () => {
+    expect(cause(event(GOVERNANCE)).explanation).toBe(
+      `the object version is locked in GOVERNANCE mode until 2027-06-30: it can be deleted only by a request that sends x-amz-bypass-governance-retention: true, by a caller allowed s3:BypassGovernanceRetention. Object Lock is enforced on the object version itself: no bucket or IAM policy can allow s3:DeleteObjectVersion while it holds, except the bypass above (the header and s3:BypassGovernanceRetention). AWS's own message agrees: "${LOCK_MESSAGE}".`,
+    );
+  });
+
   it('a caller allowed s3:BypassGovernanceRetention only has to send the header: the fix is verified', () => {
     const c = cause(event(GOVERNANCE, asAdmin));
     expect(c.fix.summary).toBe(
