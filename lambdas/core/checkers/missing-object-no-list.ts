@@ -1,10 +1,14 @@
 import type { ActionNeed, Fix } from '../model';
+import { known } from '../model';
 import { authorize } from '../policy';
-import { listPrefixCommand } from '../fix/commands';
-import { identityAllowFix } from '../fix/grants';
-import { buildAuthorizationInput, callerIdentityArn, objectFact } from '../fix/input';
+import { contextValues } from '../policy/s3/bpa';
+import { bucketPolicyCommands, listPrefixCommand } from '../fix/commands';
+import { bucketPolicy } from '../fix/find';
+import { addToPolicy, identityAllowFix } from '../fix/grants';
+import { bucketAccountId, buildAuthorizationInput, callerIdentityArn, objectFact } from '../fix/input';
 import { isKmsNeed, layerEvidence } from '../fix/layers';
-import type { Checker, CheckResult } from './types';
+import { serviceGrantStatement, serviceProfile } from '../fix/service-grants';
+import type { Checker, CheckerInput, CheckResult } from './types';
 
 /** Reads that S3 answers with 404 (s3:ListBucket allowed) or 403 (not allowed) when the key is missing. */
 const READS = new Set([
@@ -38,6 +42,14 @@ export const checker: Checker = {
       bucket: read.need.bucket,
       key: null,
     };
+    if (read.need.bucket === null)
+      // an access point whose bucket is not in the record: neither the key nor s3:ListBucket on the bucket can be read
+      return {
+        status: 'unknown',
+        missing: [
+          `whether the object exists (the bucket behind ${request.accessPointArn ?? 'the request'} is not in the record)`,
+        ],
+      };
     if (!obj || obj.status === 'unknown') {
       // Whether the key exists is not known; if the caller may list the bucket, S3 would have said 404, not 403,
       // had it been missing: the cause is then ruled out without the object.
@@ -50,9 +62,7 @@ export const checker: Checker = {
       return {
         status: 'unknown',
         missing: [
-          read.need.bucket === null
-            ? `whether the object exists (the bucket behind ${request.accessPointArn ?? 'the request'} is not in the record)`
-            : `head-object s3://${read.need.bucket}/${read.need.key}${obj?.status === 'unknown' && obj.permission ? ` (needs ${obj.permission})` : ''}`,
+          `head-object s3://${read.need.bucket}/${read.need.key}${obj?.status === 'unknown' && obj.permission ? ` (needs ${obj.permission})` : ''}`,
         ],
         // s3:ListBucket is known to be denied: a missing key would read as exactly this 403
         ...(listing !== 'unknown' ? { closeness: 1 as const } : {}),
@@ -76,7 +86,7 @@ export const checker: Checker = {
       };
     }
     const readAllowed = read.result.decision === 'allowed';
-    const principalArn = callerIdentityArn(request, facts) ?? 'the caller';
+    const principalArn = callerIdentityArn(request, facts) ?? request.principal.arn ?? 'the caller';
     const listLayers = listing.layers.filter(
       (l) => l.result === 'explicitly-denied' || l.result === 'implicitly-denied',
     );
@@ -95,17 +105,62 @@ export const checker: Checker = {
           layerEvidence({ evaluation: { need: list, result: listing }, layer: l }, l.layer),
         ),
       ],
-      fix: withListCommand(
-        identityAllowFix(
-          input,
-          [list],
-          `Check the key name (typo, prefix, deleted or not yet written); to get 404 NoSuchKey instead of 403, allow s3:ListBucket on arn:aws:s3:::${read.need.bucket} for ${principalArn}.`,
-        ),
-        read.need,
-      ),
+      fix: withListCommand(listFix(input, list, principalArn), read.need),
     };
   },
 };
+
+const CHECK_KEY = 'Check the key name (typo, prefix, deleted or not yet written)';
+
+/**
+ * Who can be given s3:ListBucket: an IAM principal in its identity policy; an AWS service (CloudFront OAC …) or an
+ * origin access identity only in the bucket policy, as a statement naming it (it has no identity policy); an
+ * anonymous caller only by making the bucket's listing public, which is not a fix to offer.
+ */
+function listFix(input: CheckerInput, list: ActionNeed, principalArn: string): Fix {
+  const { request, facts } = input;
+  const bucket = list.bucket ?? 'BUCKET';
+  const p = request.principal;
+  if (p.type === 'Anonymous')
+    return {
+      summary: `${CHECK_KEY}. An anonymous caller gets 404 NoSuchKey only from a bucket that lets everyone list it (a public s3:ListBucket grant), which Block Public Access refuses and which exposes every key name: keep the 403.`,
+      commands: [],
+      verified: false,
+    };
+  if (p.type === 'AWSService') {
+    const oai = p.originAccessIdentity === true;
+    const service = oai ? null : p.arn;
+    const profile = serviceProfile(service);
+    const v = oai ? null : contextValues(request.context, profile.sourceKey);
+    const knownSource = Array.isArray(v) && typeof v[0] === 'string' ? v[0] : null;
+    const account = bucketAccountId(request, facts, bucket) ?? 'ACCOUNT_ID';
+    const source = knownSource ?? profile.placeholder(account, request.region);
+    const statement = serviceGrantStatement(service, oai, [list], source);
+    const outcome =
+      knownSource !== null
+        ? addToPolicy(
+            input,
+            [list],
+            'bucket-policy',
+            bucketPolicy(facts, bucket),
+            { name: `${bucket} bucket policy`, source: 'bucket-policy' },
+            [statement],
+            (base, patched) => ({ ...base, bucketPolicy: known(patched) }),
+          ).outcome
+        : { verified: false };
+    return {
+      summary: `${CHECK_KEY}; to get 404 NoSuchKey instead of 403, grant ${oai ? 'the origin access identity' : principalArn} s3:ListBucket on arn:aws:s3:::${bucket} in the bucket policy (an AWS service has no identity policy): ${JSON.stringify(statement)}.`,
+      commands: bucketPolicyCommands(bucket),
+      policyPatch: { layer: 'bucket-policy', bucket, addStatement: statement },
+      ...outcome,
+    };
+  }
+  return identityAllowFix(
+    input,
+    [list],
+    `${CHECK_KEY}; to get 404 NoSuchKey instead of 403, allow s3:ListBucket on arn:aws:s3:::${bucket} for ${principalArn}.`,
+  );
+}
 
 function withListCommand(fix: Fix, need: ActionNeed): Fix {
   const prefix = (need.key ?? '').split('/').slice(0, -1).join('/');

@@ -117,6 +117,9 @@ export const checker: Checker = {
       const hit = view.explicit[0]!;
       const need = hit.evaluation.need;
       const { fix } = lockFix(input, hit);
+      // GOVERNANCE retention yields to the bypass header from a caller allowed s3:BypassGovernanceRetention
+      const governance =
+        hit.layer.rule === 'object-lock-retention' && /GOVERNANCE/.test(hit.layer.note ?? '');
       const obj = objectFact(facts, need.bucket, need.key);
       const evidence: Evidence[] = [
         { layer: 'object-lock', detail: hit.layer.note ?? 'Object Lock refused the request' },
@@ -137,9 +140,9 @@ export const checker: Checker = {
         status: 'deny',
         confidence: 'confirmed',
         title: `Object Lock protects ${need.key ?? 'the object'}${request.versionId ? ` version ${request.versionId}` : ''} in ${need.bucket ?? 'the bucket'}`,
-        explanation: `${hit.layer.note ?? 'Object Lock refused the request'}. Object Lock is enforced on the object version itself: no bucket or IAM policy can allow ${need.action} while it holds.${
-          saysLock ? ` AWS's own message agrees: "${request.errorMessage ?? ''}".` : ''
-        }`,
+        explanation: `${hit.layer.note ?? 'Object Lock refused the request'}. Object Lock is enforced on the object version itself: no bucket or IAM policy can allow ${need.action} while it holds${
+          governance ? ', except the bypass above (the header and s3:BypassGovernanceRetention)' : ''
+        }.${saysLock ? ` AWS's own message agrees: "${request.errorMessage ?? ''}".` : ''}`,
         evidence,
         fix,
       };

@@ -41,7 +41,9 @@ interface Presign {
 
 function presigned(request: AccessRequest): Presign | null {
   const signedAt = amzDate(field(request.raw, 'requestParameters', 'X-Amz-Date'));
-  const expires = Number(field(request.raw, 'requestParameters', 'X-Amz-Expires'));
+  // X-Amz-Expires is a number of seconds; a record without it does not say how long the URL was valid (not 0 s)
+  const seconds = field(request.raw, 'requestParameters', 'X-Amz-Expires');
+  const expires = seconds !== null && /^\d+$/.test(seconds.trim()) ? Number(seconds) : NaN;
   const at = Date.parse(request.eventTime);
   if (signedAt === null || !Number.isFinite(expires) || Number.isNaN(at)) return null;
   return { signedAt, expiresIn: expires, at };

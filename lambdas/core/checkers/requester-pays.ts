@@ -102,13 +102,22 @@ export const checker: Checker = {
       : service
         ? `${request.principal.arn ?? 'This AWS service'} cannot deliver to or read from a Requester Pays bucket this way: use a bucket that is not Requester Pays, or turn Requester Pays off (${payerOff(bucket)}).`
         : `Send x-amz-request-payer: requester with the request (AWS CLI --request-payer requester, SDKs RequestPayer='requester'): the requester's account pays for it. ${caller} still needs its own permission for ${describeNeeds(denied)}: its identity policy must allow it and, cross-account, the bucket policy must grant it.`;
+    // Anonymous requests and log delivery to or from a Requester Pays bucket are not supported at all: the header is
+    // no fix for them. https://docs.aws.amazon.com/AmazonS3/latest/userguide/RequesterPaysBuckets.html
+    const why = anonymous
+      ? 'With Requester Pays, the requester (not the bucket owner) pays for each request and download, so S3 must know whom to charge: it accepts only authenticated requests, and refuses an anonymous one before any policy can help.'
+      : service
+        ? `With Requester Pays, the requester (not the bucket owner) pays for each request and download; ${request.principal.arn ?? 'an AWS service'} acts as itself, with no account that acknowledges the charge, so S3 refuses it before any policy can help (a Requester Pays bucket cannot, for example, be the target of server access logs).`
+        : "With Requester Pays, the requester (not the bucket owner) pays for each request and download, so S3 requires every request from outside the bucket owner's account to acknowledge the charge with x-amz-request-payer: requester; without it S3 answers 403 before any policy can help.";
     return {
       status: 'deny',
       confidence: 'confirmed',
       title: anonymous
         ? `Bucket ${bucket} is a Requester Pays bucket, which refuses anonymous requests`
-        : `Bucket ${bucket} is a Requester Pays bucket and the request did not carry x-amz-request-payer: requester`,
-      explanation: `${first.layer.note ?? 'Requester Pays refused the request'}. With Requester Pays, the requester (not the bucket owner) pays for each request and download, so S3 requires every request from outside the bucket owner's account to acknowledge the charge with x-amz-request-payer: requester; without it S3 answers 403 before any policy can help.${
+        : service
+          ? `Bucket ${bucket} is a Requester Pays bucket, which ${request.principal.arn ?? 'an AWS service'} cannot use`
+          : `Bucket ${bucket} is a Requester Pays bucket and the request did not carry x-amz-request-payer: requester`,
+      explanation: `${first.layer.note ?? 'Requester Pays refused the request'}. ${why}${
         still && still.length > 0
           ? ` With the header, the request would still be denied by: ${still.join(', ')}.`
           : ''

@@ -70,6 +70,16 @@ function classify(e: NeedEvaluation, policyLayer: LayerId): Classified | 'other'
   return 'unknown';
 }
 
+/** The layers that refuse a need classified 'other': the policy's own explicit Deny, or another cause's layer. */
+const refusingLayers = (e: NeedEvaluation, policyLayer: LayerId): LayerId[] =>
+  e.result.layers
+    .filter((l) =>
+      l.layer === policyLayer
+        ? l.result === 'explicitly-denied'
+        : OTHER_CAUSES.includes(l.layer) && denying(l.result),
+    )
+    .map((l) => l.layer);
+
 const contextValue = (input: CheckerInput, key: string): string | null => {
   const v = contextValues(input.request.context, key);
   return Array.isArray(v) && typeof v[0] === 'string' ? v[0] : null;
@@ -146,15 +156,18 @@ export const checker: Checker = {
 
     const found: Classified[] = [];
     const unknownNeeds: NeedEvaluation[] = [];
+    const refused: LayerId[] = [];
     for (const e of s3) {
       const c = classify(e, 'bucket-policy');
       if (c === 'unknown') unknownNeeds.push(e);
-      else if (c !== null && c !== 'other') found.push(c);
+      else if (c === 'other') refused.push(...refusingLayers(e, 'bucket-policy'));
+      else if (c !== null) found.push(c);
     }
     const kmsFound: Classified[] = [];
     for (const e of kms) {
       const c = classify(e, 'kms-key-policy');
-      if (c !== null && c !== 'other' && c !== 'unknown') kmsFound.push(c);
+      if (c === 'other') refused.push(...refusingLayers(e, 'kms-key-policy'));
+      else if (c !== null && c !== 'unknown') kmsFound.push(c);
     }
     if (found.length === 0 && kmsFound.length === 0) {
       if (unknownNeeds.length > 0)
@@ -163,6 +176,13 @@ export const checker: Checker = {
           missing: unknownNeeds.flatMap(
             (e) => layerOf(e, 'bucket-policy')?.missing ?? [`the bucket policy for ${e.need.action}`],
           ),
+        };
+      // An explicit Deny or another cause refuses: whether the policy grants the service is not what decided.
+      const refusing = [...new Set(refused)];
+      if (refusing.length > 0)
+        return {
+          status: 'pass',
+          detail: `${callerName(input)} is refused by ${refusing.join(', ')} (see ${refusing.length > 1 ? 'those checks' : 'that check'}), whatever the policy grants it`,
         };
       if (missingKey)
         return {
@@ -241,8 +261,12 @@ export const checker: Checker = {
         (base, patched) => ({ ...base, bucketPolicy: known(patched) }),
       ).outcome;
     }
+    const locate = profile.locate(bucket, knownSource);
     const commands = [
-      ...profile.locate(bucket, knownSource),
+      ...locate,
+      ...(p.originAccessIdentity === true
+        ? ['aws cloudfront list-cloud-front-origin-access-identities']
+        : []),
       ...(needs.length > 0 ? bucketPolicyCommands(bucket) : []),
       ...(kmsFound.length > 0 ? keyPolicyCommands(kmsFound[0]!.evaluation.need.resource) : []),
     ];
@@ -255,9 +279,13 @@ export const checker: Checker = {
             },
           }
         : {};
-    const sourceText = knownSource
-      ? `the source this request came from (${knownSource})`
-      : `the ${profile.sourceKey === 'aws:SourceArn' ? 'ARN' : 'account'} of the ${service === 'cloudfront.amazonaws.com' ? 'distribution' : 'source'} that should be allowed (the record does not show it: find it with the commands below)`;
+    // An origin access identity is granted by its own id (no source condition); CloudTrail does not record that id.
+    const sourceText =
+      p.originAccessIdentity === true
+        ? `the distribution's origin access identity (OAI_ID in the statement; the record does not show it: aws cloudfront list-cloud-front-origin-access-identities lists them)`
+        : knownSource
+          ? `the source this request came from (${knownSource})`
+          : `the ${profile.sourceKey === 'aws:SourceArn' ? 'ARN' : 'account'} of the ${service === 'cloudfront.amazonaws.com' ? 'distribution' : 'source'} that should be allowed (the record does not show it${locate.length > 0 ? ': find it with the commands below' : ''})`;
     const evidence: Evidence[] = [
       {
         layer: 'service-principal-grant',
