@@ -319,3 +319,26 @@ describe('cross-account-no-bucket-grant: the ACL is the other way the bucket own
     expect(finding.rootCauses.map((c) => c.id)).toEqual(['object-ownership-acl']);
   });
 });
+
+describe('cross-account-no-bucket-grant: a bucket policy Allow that names the partner is a grant, even when what may void it is unknown', () => {
+  // RestrictPublicBuckets blocks all cross-account access to a bucket with a public policy; whether it is on could
+  // not be read. The bucket policy's Allow names the partner: if the request fails, Block Public Access voids that
+  // grant, and a further statement naming the partner would be voided the same way.
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html
+  const PUBLIC = 'cross-account read through the public policy is blocked too';
+  const unreadBpa = exampleViewWith((s) => {
+    delete s['buckets']['public-site-bucket']['publicAccessBlock'];
+    delete s['accounts']['111122223333']['publicAccessBlock'];
+  });
+
+  it('Block Public Access settings not read: the check passes (the grant exists) and a missing grant is not offered as a cause', () => {
+    const finding = explain(scenarioEvent(PUBLIC), unreadBpa).finding;
+    expect(finding.checks.find((c) => c.layer === 'cross-account-no-bucket-grant')).toEqual({
+      layer: 'cross-account-no-bucket-grant',
+      status: 'pass',
+      detail: 'the bucket policy or ACL grants the cross-account caller',
+    });
+    expect(finding.rootCauses.map((c) => c.id)).toContain('block-public-access');
+    expect(finding.rootCauses.map((c) => c.id)).not.toContain('cross-account-no-bucket-grant');
+  });
+});
