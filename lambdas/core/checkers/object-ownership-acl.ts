@@ -1,8 +1,10 @@
 import type { Fix } from '../model';
 import { known } from '../model';
-import { ownershipCommand } from '../fix/commands';
-import { bucketAccountId, bucketFact, objectFact } from '../fix/input';
-import { layerEvidence } from '../fix/layers';
+import { bucketPolicyCommands, ownershipCommand } from '../fix/commands';
+import { bucketPolicy } from '../fix/find';
+import { addToPolicy, allowStatements } from '../fix/grants';
+import { bucketAccountId, bucketFact, callerAccountId, callerIdentityArn, objectFact } from '../fix/input';
+import { type LayerHit, layerEvidence } from '../fix/layers';
 import { viewLayer } from '../fix/layer-check';
 import { needsOf, verifyS3 } from '../fix/verify';
 import type { Checker, CheckerInput, CheckResult } from './types';
@@ -34,6 +36,62 @@ function ownershipFix(input: CheckerInput, evaluations: CheckerInput['evaluation
       ownershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
     },
     ...outcome,
+  };
+}
+
+/**
+ * The bucket is BucketOwnerEnforced and the only grant was an ACL's, which S3 ignores: the bucket owner owns the object,
+ * so the grant belongs in the bucket policy (setting BucketOwnerEnforced again would change nothing).
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html
+ */
+function aclIgnored(input: CheckerInput, list: readonly LayerHit[], bucket: string): CheckResult {
+  const { request, facts } = input;
+  const needs = needsOf(list.map((h) => h.evaluation));
+  const principalArn = callerIdentityArn(request, facts);
+  const account = callerAccountId(request, facts);
+  const grantee = principalArn ?? (account ? `account ${account}` : 'the caller');
+  const what = needs.map((n) => `${n.action} on ${n.bucketResource ?? n.resource}`).join(', ');
+  const principal = principalArn ?? (account ? `arn:aws:iam::${account}:root` : null);
+  const statements = principal
+    ? allowStatements(
+        // the bucket policy names the bucket (object) ARN, also behind an access point
+        needs.map((n) => (n.bucketResource ? { ...n, resource: n.bucketResource } : n)),
+        principal,
+      )
+    : [];
+  const { outcome } =
+    statements.length > 0
+      ? addToPolicy(
+          input,
+          needs,
+          'bucket-policy',
+          bucketPolicy(facts, bucket),
+          { name: `${bucket} bucket policy`, source: 'bucket-policy' },
+          statements,
+          (base, patched) => ({ ...base, bucketPolicy: known(patched) }),
+        )
+      : { outcome: { verified: false } };
+  const first = list[0]!;
+  return {
+    status: 'deny',
+    confidence: 'confirmed',
+    title: `ACLs are disabled on ${bucket} (Object Ownership BucketOwnerEnforced): the ACL grant of ${needs.map((n) => n.action).join(', ')} to ${grantee} is ignored`,
+    explanation: `${sentence(first.layer.note ?? 'the ACL grant is ignored')} With BucketOwnerEnforced the bucket owner owns every object and ACLs no longer grant anything: access is granted by policies only.`,
+    evidence: list.map((h) => layerEvidence(h, 'object-ownership')),
+    fix: {
+      summary: `Grant ${grantee} ${what} in the bucket policy of ${bucket}, in place of the ignored ACL grant.`,
+      commands: bucketPolicyCommands(bucket),
+      ...(statements.length > 0
+        ? {
+            policyPatch: {
+              layer: 'bucket-policy',
+              bucket,
+              addStatement: statements.length === 1 ? statements[0] : statements,
+            },
+          }
+        : {}),
+      ...outcome,
+    },
   };
 }
 
@@ -70,6 +128,13 @@ export const checker: Checker = {
       const list = [...view.explicit, ...view.implicit];
       const first = list[0]!;
       const bucket = first.evaluation.need.bucket ?? request.bucket ?? 'BUCKET';
+      const ownership = bucketFact(facts, bucket);
+      if (
+        ownership?.status === 'known' &&
+        ownership.value.ownership.status === 'known' &&
+        ownership.value.ownership.value === 'BucketOwnerEnforced'
+      )
+        return aclIgnored(input, list, bucket);
       const obj = objectFact(facts, bucket, first.evaluation.need.key);
       const foreign = obj?.status === 'known' ? obj.value.ownerAccountId : undefined;
       return {

@@ -126,3 +126,54 @@ describe('object-ownership-acl: an ACL sent to a bucket whose ACLs are disabled'
     });
   });
 });
+
+describe('object-ownership-acl: an ACL grant ignored because ACLs are disabled', () => {
+  // With BucketOwnerEnforced the bucket owner owns every object and ACLs no longer affect permissions: an ACL grant to
+  // the caller is ignored, and access must be granted by a policy.
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html
+  const PARTNER_READ = 'PartnerReader reads the analytics bucket, whose policy only names PartnerWriter';
+  const aclIgnored = exampleViewWith((s) => {
+    const bucket = s['buckets']['analytics-bucket'];
+    bucket['ownershipControls'] = { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] };
+    bucket['objects']['daily/2026-11-19.parquet']['acl']['Grants'].push({
+      Grantee: {
+        Type: 'CanonicalUser',
+        ID: 'c4bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb4',
+      },
+      Permission: 'READ',
+    });
+  });
+
+  it('says ACLs are disabled and the grant is ignored, never that the bucket owner does not own its object, and grants through the bucket policy instead', () => {
+    const c = causeOf(explain(scenarioEvent(PARTNER_READ), aclIgnored).finding, 'object-ownership-acl');
+    expect(c.title).toBe(
+      'ACLs are disabled on analytics-bucket (Object Ownership BucketOwnerEnforced): the ACL grant of s3:GetObject to arn:aws:iam::444455556666:role/PartnerReader is ignored',
+    );
+    expect(c.explanation).toBe(
+      'ACLs are disabled (BucketOwnerEnforced): the ACL grant is ignored. With BucketOwnerEnforced the bucket owner owns every object and ACLs no longer grant anything: access is granted by policies only.',
+    );
+    // BucketOwnerEnforced is already set: proposing it again would change nothing
+    expect(c.fix.commands.join('\n')).not.toContain('put-bucket-ownership-controls');
+    expect(c.fix).toMatchObject({
+      summary:
+        'Grant arn:aws:iam::444455556666:role/PartnerReader s3:GetObject on arn:aws:s3:::analytics-bucket/daily/2026-11-19.parquet in the bucket policy of analytics-bucket, in place of the ignored ACL grant.',
+      commands: [
+        'aws s3api get-bucket-policy --bucket analytics-bucket --query Policy --output text > policy.json',
+        'aws s3api put-bucket-policy --bucket analytics-bucket --policy file://policy.json',
+      ],
+      policyPatch: {
+        layer: 'bucket-policy',
+        bucket: 'analytics-bucket',
+        addStatement: {
+          Sid: 'AllowGetObjectAnalyticsBucketDaily20261119Parquet',
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::444455556666:role/PartnerReader' },
+          Action: 's3:GetObject',
+          Resource: 'arn:aws:s3:::analytics-bucket/daily/2026-11-19.parquet',
+        },
+      },
+      verified: true,
+    });
+    expect(c.fix.stillDeniedBy ?? []).toEqual([]);
+  });
+});
