@@ -49,8 +49,11 @@ function aclIgnored(input: CheckerInput, list: readonly LayerHit[], bucket: stri
   const needs = needsOf(list.map((h) => h.evaluation));
   const principalArn = callerIdentityArn(request, facts);
   const account = callerAccountId(request, facts);
-  const grantee = principalArn ?? (account ? `account ${account}` : 'the caller');
+  const anonymous = request.principal.type === 'Anonymous';
+  const grantee =
+    principalArn ?? (account ? `account ${account}` : anonymous ? 'anonymous callers' : 'the caller');
   const what = needs.map((n) => `${n.action} on ${n.bucketResource ?? n.resource}`).join(', ');
+  // an anonymous grant would make the bucket policy public: no statement is proposed for it
   const principal = principalArn ?? (account ? `arn:aws:iam::${account}:root` : null);
   const statements = principal
     ? allowStatements(

@@ -176,4 +176,80 @@ describe('object-ownership-acl: an ACL grant ignored because ACLs are disabled',
     });
     expect(c.fix.stillDeniedBy ?? []).toEqual([]);
   });
+
+  it('a partner known only by its account (type AWSAccount) is granted as that account, by its root ARN', () => {
+    // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html
+    const event = scenarioEvent(PARTNER_READ);
+    event['userIdentity'] = {
+      type: 'AWSAccount',
+      principalId: 'AROAUNKNOWNPARTNER01:partner',
+      accountId: '444455556666',
+    };
+    const c = causeOf(explain(event, aclIgnored).finding, 'object-ownership-acl');
+    expect(c.title).toBe(
+      'ACLs are disabled on analytics-bucket (Object Ownership BucketOwnerEnforced): the ACL grant of s3:GetObject to account 444455556666 is ignored',
+    );
+    expect(c.fix.policyPatch?.['addStatement']).toMatchObject({
+      Principal: { AWS: 'arn:aws:iam::444455556666:root' },
+    });
+  });
+  it('an AllUsers ACL grant ignored for an anonymous caller: no bucket policy statement is proposed (it would make the bucket public)', () => {
+    // A policy granting Principal "*" is public, which Block Public Access exists to prevent:
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status
+    const view = exampleViewWith((s) => {
+      const bucket = s['buckets']['analytics-bucket'];
+      const off = {
+        BlockPublicAcls: false,
+        IgnorePublicAcls: false,
+        BlockPublicPolicy: false,
+        RestrictPublicBuckets: false,
+      };
+      bucket['ownershipControls'] = { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] };
+      bucket['publicAccessBlock'] = off;
+      s['accounts']['111122223333']['publicAccessBlock'] = off;
+      bucket['objects']['daily/2026-11-19.parquet']['acl']['Grants'].push({
+        Grantee: { Type: 'Group', URI: 'http://acs.amazonaws.com/groups/global/AllUsers' },
+        Permission: 'READ',
+      });
+    });
+    const event = scenarioEvent(PARTNER_READ);
+    event['userIdentity'] = { type: 'AWSAccount', principalId: '', accountId: 'ANONYMOUS_PRINCIPAL' };
+    const c = causeOf(explain(event, view).finding, 'object-ownership-acl');
+    expect(c.title).toBe(
+      'ACLs are disabled on analytics-bucket (Object Ownership BucketOwnerEnforced): the ACL grant of s3:GetObject to anonymous callers is ignored',
+    );
+    expect(c.fix).not.toHaveProperty('policyPatch');
+    expect(c.fix.verified).toBe(false);
+  });
+});
+
+describe('object-ownership-acl: what is ranked close when the owner is unknown', () => {
+  it('a bucket the snapshot does not describe at all: unknown, not ranked close', () => {
+    const r = check(
+      FOREIGN,
+      exampleViewWith((s) => {
+        delete s['buckets']['analytics-bucket'];
+      }),
+    );
+    expect(r.status).toBe('unknown');
+    expect(r).not.toHaveProperty('closeness');
+  });
+
+  it('PutObjectAcl on a BucketOwnerEnforced bucket with the ACL in the body, not recorded: unknown (the ACL in the request), not ranked close', () => {
+    // With BucketOwnerEnforced only bucket-owner-full-control (or no ACL) is accepted; no other account owns objects:
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html
+    const event = scenarioEvent('ACL sent to a BucketOwnerEnforced bucket');
+    event['eventName'] = 'PutObjectAcl';
+    event['errorCode'] = 'AccessDenied';
+    event['errorMessage'] = 'Access Denied';
+    const params = event['requestParameters'] as Record<string, unknown>;
+    delete params['x-amz-acl'];
+    params['acl'] = '';
+    const request = requestOf(event);
+    const facts = exampleViewWith(() => undefined).gatherSync(request);
+    expect(checker.check({ request, facts, evaluations: evaluateNeeds(request, facts) })).toEqual({
+      status: 'unknown',
+      missing: ['the ACL in the request'],
+    });
+  });
 });
