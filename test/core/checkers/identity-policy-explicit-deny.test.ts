@@ -175,3 +175,75 @@ describe('identity-policy-explicit-deny: ruled out, or not decided', () => {
     });
   });
 });
+
+describe('identity-policy-explicit-deny: only a Deny is an explicit deny', () => {
+  type PolicyJson = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** The example snapshot with the inline policies of a role of account 111122223333 changed. */
+  const withRolePolicies = (roleName: string, edit: (policies: PolicyJson[]) => void): View =>
+    exampleViewWith((s) => {
+      const roles = s['accounts']['111122223333']['authorizationDetails']['RoleDetailList'];
+      edit(roles.find((r: { RoleName: string }) => r.RoleName === roleName)['RolePolicyList']);
+    });
+
+  it('a role whose policies simply allow nothing: no Deny, so the check passes (the missing Allow is another cause)', () => {
+    expect(denyCheck('NoS3Role has no S3 permissions at all')).toEqual({
+      layer: 'identity-policy-explicit-deny',
+      status: 'pass',
+      detail: 'identity-policy does not deny s3:GetObject on arn:aws:s3:::reports-bucket/reports/q3.csv',
+    });
+  });
+
+  it('only an Allow whose condition could not be decided: no Deny can match, so the check passes rather than unknown', () => {
+    const view = withRolePolicies('NoS3Role', (policies) => {
+      policies[0]!['PolicyDocument']['Statement'].push({
+        Sid: 'ReadIfTeam',
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:PrincipalTag/team': 'reports' } },
+      });
+    });
+    expect(denyCheck('NoS3Role has no S3 permissions at all', view)).toEqual({
+      layer: 'identity-policy-explicit-deny',
+      status: 'pass',
+      detail:
+        'no Deny statement of the identity policies can match this request (only an Allow could not be decided)',
+    });
+  });
+
+  it('a second Deny still matches after the first is fixed: the fix is not verified, and the identity policy is named as still denying', () => {
+    const view = withRolePolicies('CleanupRole', (policies) => {
+      const noDelete = policies.find((p) => p['PolicyName'] === 'no-delete')!;
+      noDelete['PolicyDocument']['Statement'].push({
+        Sid: 'NoReportDeletes',
+        Effect: 'Deny',
+        Action: 's3:DeleteObject',
+        Resource: 'arn:aws:s3:::reports-bucket/reports/*',
+      });
+    });
+    const fix = denyCause(DELETE, view).fix;
+    expect(fix.summary).toBe(
+      'Remove s3:DeleteObject from the Action list in statement NoDeletes of no-delete.',
+    );
+    expect(fix.verified).toBe(false);
+    expect(fix.stillDeniedBy).toEqual(expect.arrayContaining(['identity-policy (explicit deny)']));
+  });
+
+  it('a copy whose read and write are both denied by an inline statement: both actions are removed from it', () => {
+    // CopyObject needs s3:GetObject on the source and s3:PutObject on the target:
+    // https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
+    const view = withNoDeletes((st) => {
+      st['Action'] = ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'];
+    });
+    const event = scenarioEvent(DELETE);
+    event['eventName'] = 'CopyObject';
+    const params = event['requestParameters'] as Record<string, unknown>;
+    params['x-amz-copy-source'] = 'reports-bucket/reports/q3.csv';
+    params['key'] = 'reports/q3-copy.csv';
+    const c = causeOf(explain(event, view).finding, 'identity-policy-explicit-deny');
+    expect(c.fix.summary).toBe(
+      'Remove s3:GetObject, s3:PutObject from the Action list in statement NoDeletes of no-delete.',
+    );
+    expect(c.fix.policyPatch?.['replaceStatement']).toMatchObject({ Action: 's3:DeleteObject' });
+  });
+});
