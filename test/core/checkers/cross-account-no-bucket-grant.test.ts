@@ -249,6 +249,16 @@ describe('cross-account-no-bucket-grant: whose accounts, and which requests have
       Principal: { AWS: 'arn:aws:iam::444455556666:root' },
     });
   });
+
+  it('a caller the record names only by its unique id: the snapshot resolves the role and its account, and the bucket side is judged cross-account', () => {
+    // CloudTrail can name the caller by principalId alone:
+    // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html
+    const event = scenarioEvent(ANALYTICS);
+    event['userIdentity'] = { type: 'AWSAccount', principalId: 'AROAPARTNERREADER001:partner' };
+    expect(causeOf(explain(event).finding, 'cross-account-no-bucket-grant').title).toBe(
+      'Bucket analytics-bucket (account 111122223333) grants nothing to arn:aws:iam::444455556666:role/PartnerReader',
+    );
+  });
 });
 
 describe('cross-account-no-bucket-grant: the ACL is the other way the bucket owner grants', () => {
@@ -329,6 +339,14 @@ describe('cross-account-no-bucket-grant: a bucket policy Allow that names the pa
   const unreadBpa = exampleViewWith((s) => {
     delete s['buckets']['public-site-bucket']['publicAccessBlock'];
     delete s['accounts']['111122223333']['publicAccessBlock'];
+    // a second statement, for another principal, does not change that the first one names the partner
+    s['buckets']['public-site-bucket']['policy']['Statement'].push({
+      Sid: 'WriterUploads',
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::444455556666:role/PartnerWriter' },
+      Action: 's3:PutObject',
+      Resource: 'arn:aws:s3:::public-site-bucket/*',
+    });
   });
 
   it('Block Public Access settings not read: the check passes (the grant exists) and a missing grant is not offered as a cause', () => {
