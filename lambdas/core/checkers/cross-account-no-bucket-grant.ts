@@ -48,11 +48,12 @@ export const checker: Checker = {
     const noGrant = cross.filter((e) => {
       const bp = layerOf(e, 'bucket-policy')?.result;
       const acl = layerOf(e, 'acl')?.result;
-      // A grant voided by Block Public Access or Object Ownership is those causes, not a missing grant.
-      const voided = ['block-public-access', 'object-ownership'].some((id) => {
-        const r = layerOf(e, id as 'block-public-access')?.result;
-        return r === 'explicitly-denied' || r === 'implicitly-denied';
-      });
+      // A grant voided by Block Public Access or Object Ownership (the layer implicitly denies) is those causes, not a
+      // missing grant. Their explicit denial rejects the request (a public ACL or an ACL on BucketOwnerEnforced) and
+      // voids no grant: the missing grant still stands in the way.
+      const voided = ['block-public-access', 'object-ownership'].some(
+        (id) => layerOf(e, id as 'block-public-access')?.result === 'implicitly-denied',
+      );
       return (
         e.result.decision !== 'allowed' &&
         !voided &&

@@ -360,3 +360,20 @@ describe('cross-account-no-bucket-grant: a bucket policy Allow that names the pa
     expect(finding.rootCauses.map((c) => c.id)).not.toContain('cross-account-no-bucket-grant');
   });
 });
+
+describe('cross-account-no-bucket-grant: a request rejected outright is not a voided grant', () => {
+  // BlockPublicAcls makes a PUT Object that carries a public ACL fail: it rejects the request, it voids no grant.
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html
+  it('a partner upload with a public-read ACL to a bucket that grants the partner nothing: the missing bucket grant is named too, never "the bucket grants"', () => {
+    const event = scenarioEvent(
+      'PartnerReader reads the analytics bucket, whose policy only names PartnerWriter',
+    );
+    event['eventName'] = 'PutObject';
+    event['readOnly'] = false;
+    (event['requestParameters'] as Record<string, unknown>)['x-amz-acl'] = 'public-read';
+    const finding = explain(event).finding;
+    expect(finding.checks.find((c) => c.layer === 'cross-account-no-bucket-grant')?.status).toBe('deny');
+    const ids = finding.rootCauses.map((c) => c.id);
+    expect(ids).toEqual(expect.arrayContaining(['block-public-access', 'cross-account-no-bucket-grant']));
+  });
+});
