@@ -239,6 +239,10 @@ describe('resource-arn-mismatch: which statements and requests the mistake conce
     expect(causeOf(explain(scenarioEvent(GET), view).finding, ID).confidence).toBe('likely');
   });
 
+  it('an anonymous caller has no identity policies, but the bucket policy was read and names the right form: pass, not not-applicable', () => {
+    expect(checkOf('anonymous read of a public-policy bucket with RestrictPublicBuckets')).toEqual(pass);
+  });
+
   it('the KMS call S3 makes names a key, not an S3 resource: not applicable', () => {
     expect(checkOf('the KMS Decrypt record S3 made for KmsReader')).toEqual({
       layer: ID,
