@@ -116,7 +116,12 @@ export const checker: Checker = {
         explanation:
           'With BucketOwnerEnforced, S3 rejects any request that sets an ACL other than bucket-owner-full-control (400 AccessControlListNotSupported); access is controlled by policies only.',
         evidence: [
-          { layer: 'object-ownership', detail: `${request.errorCode}: ${request.errorMessage ?? ''}`.trim() },
+          {
+            layer: 'object-ownership',
+            detail: request.errorMessage
+              ? `${request.errorCode}: ${request.errorMessage}`
+              : request.errorCode,
+          },
         ],
         fix: {
           summary:

@@ -98,6 +98,14 @@ describe('object-ownership-acl: the owner of the object was not read', () => {
 });
 
 describe('object-ownership-acl: an ACL sent to a bucket whose ACLs are disabled', () => {
+  it('a record without an error message: the evidence names the error code alone', () => {
+    const event = scenarioEvent('ACL sent to a BucketOwnerEnforced bucket');
+    delete event['errorMessage'];
+    expect(causeOf(explain(event).finding, 'object-ownership-acl').evidence).toEqual([
+      { layer: 'object-ownership', detail: 'AccessControlListNotSupported' },
+    ]);
+  });
+
   it('names the bucket and the error, and advises sending no ACL and granting through the bucket policy', () => {
     const c = causeOf(
       explain(scenarioEvent('ACL sent to a BucketOwnerEnforced bucket')).finding,
@@ -152,6 +160,14 @@ describe('object-ownership-acl: an ACL grant ignored because ACLs are disabled',
     expect(c.explanation).toBe(
       'ACLs are disabled (BucketOwnerEnforced): the ACL grant is ignored. With BucketOwnerEnforced the bucket owner owns every object and ACLs no longer grant anything: access is granted by policies only.',
     );
+    expect(c.confidence).toBe('confirmed');
+    expect(c.evidence).toEqual([
+      {
+        layer: 'object-ownership',
+        detail:
+          'ACLs are disabled (BucketOwnerEnforced): the ACL grant is ignored (s3:GetObject on arn:aws:s3:::analytics-bucket/daily/2026-11-19.parquet)',
+      },
+    ]);
     // BucketOwnerEnforced is already set: proposing it again would change nothing
     expect(c.fix.commands.join('\n')).not.toContain('put-bucket-ownership-controls');
     expect(c.fix).toMatchObject({
@@ -193,6 +209,39 @@ describe('object-ownership-acl: an ACL grant ignored because ACLs are disabled',
       Principal: { AWS: 'arn:aws:iam::444455556666:root' },
     });
   });
+  it('a copy whose read and write were both granted only by ignored ACLs: one bucket policy statement for each, both named', () => {
+    // CopyObject needs s3:GetObject on the source and s3:PutObject on the target:
+    // https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
+    const view = exampleViewWith((s) => {
+      const bucket = s['buckets']['analytics-bucket'];
+      const partner = {
+        Type: 'CanonicalUser',
+        ID: 'c4bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb4',
+      };
+      bucket['ownershipControls'] = { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] };
+      bucket['acl']['Grants'].push({ Grantee: partner, Permission: 'WRITE' });
+      bucket['objects']['daily/2026-11-19.parquet']['acl']['Grants'].push({
+        Grantee: partner,
+        Permission: 'READ',
+      });
+    });
+    const event = scenarioEvent(PARTNER_READ);
+    event['eventName'] = 'CopyObject';
+    event['readOnly'] = false;
+    const params = event['requestParameters'] as Record<string, unknown>;
+    params['x-amz-copy-source'] = 'analytics-bucket/daily/2026-11-19.parquet';
+    params['key'] = 'copy/x.parquet';
+    const c = causeOf(explain(event, view).finding, 'object-ownership-acl');
+    expect(c.title).toBe(
+      'ACLs are disabled on analytics-bucket (Object Ownership BucketOwnerEnforced): the ACL grant of s3:GetObject, s3:PutObject to arn:aws:iam::444455556666:role/PartnerReader is ignored',
+    );
+    expect(c.fix.summary).toBe(
+      'Grant arn:aws:iam::444455556666:role/PartnerReader s3:GetObject on arn:aws:s3:::analytics-bucket/daily/2026-11-19.parquet, s3:PutObject on arn:aws:s3:::analytics-bucket/copy/x.parquet in the bucket policy of analytics-bucket, in place of the ignored ACL grant.',
+    );
+    const added = c.fix.policyPatch?.['addStatement'] as Record<string, unknown>[];
+    expect(added.map((st) => st['Action'])).toEqual(['s3:GetObject', 's3:PutObject']);
+  });
+
   it('an AllUsers ACL grant ignored for an anonymous caller: no bucket policy statement is proposed (it would make the bucket public)', () => {
     // A policy granting Principal "*" is public, which Block Public Access exists to prevent:
     // https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status
@@ -218,8 +267,15 @@ describe('object-ownership-acl: an ACL grant ignored because ACLs are disabled',
     expect(c.title).toBe(
       'ACLs are disabled on analytics-bucket (Object Ownership BucketOwnerEnforced): the ACL grant of s3:GetObject to anonymous callers is ignored',
     );
-    expect(c.fix).not.toHaveProperty('policyPatch');
-    expect(c.fix.verified).toBe(false);
+    expect(c.fix).toEqual({
+      summary:
+        'Grant anonymous callers s3:GetObject on arn:aws:s3:::analytics-bucket/daily/2026-11-19.parquet in the bucket policy of analytics-bucket, in place of the ignored ACL grant.',
+      commands: [
+        'aws s3api get-bucket-policy --bucket analytics-bucket --query Policy --output text > policy.json',
+        'aws s3api put-bucket-policy --bucket analytics-bucket --policy file://policy.json',
+      ],
+      verified: false,
+    });
   });
 });
 
