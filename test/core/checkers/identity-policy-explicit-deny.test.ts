@@ -246,4 +246,59 @@ describe('identity-policy-explicit-deny: only a Deny is an explicit deny', () =>
     );
     expect(c.fix.policyPatch?.['replaceStatement']).toMatchObject({ Action: 's3:DeleteObject' });
   });
+
+  it('a copy whose write is undecided only by an Allow, but whose read meets a Deny that could match: unknown, never pass', () => {
+    // A Deny whose condition could not be decided may match: the tool cannot rule the explicit deny out.
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html
+    const view = withRolePolicies('NoS3Role', (policies) => {
+      policies[0]!['PolicyDocument']['Statement'].push(
+        {
+          Sid: 'WriteIfTeam',
+          Effect: 'Allow',
+          Action: 's3:PutObject',
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:PrincipalTag/team': 'reports' } },
+        },
+        {
+          Sid: 'NoReadsUnlessTeam',
+          Effect: 'Deny',
+          Action: 's3:GetObject',
+          Resource: '*',
+          Condition: { StringNotEquals: { 'aws:PrincipalTag/team': 'reports' } },
+        },
+      );
+    });
+    const event = scenarioEvent('NoS3Role has no S3 permissions at all');
+    event['eventName'] = 'CopyObject';
+    event['readOnly'] = false;
+    const params = event['requestParameters'] as Record<string, unknown>;
+    params['x-amz-copy-source'] = `${params['bucketName'] as string}/${params['key'] as string}`;
+    params['key'] = 'reports/copy.csv';
+    const check = explain(event, view).finding.checks.find(
+      (c) => c.layer === 'identity-policy-explicit-deny',
+    );
+    // the Allow's undecided key is not why an explicit deny is unknown: only the Deny's is named
+    expect(check).toEqual({
+      layer: 'identity-policy-explicit-deny',
+      status: 'unknown',
+      missing: ['condition key aws:PrincipalTag/team (ec2-only #3 (NoReadsUnlessTeam))'],
+    });
+  });
+
+  it('no Allow, and a Deny whose condition key is not known: unknown, naming the key, not "does not deny" (an Allow added as the fix could still meet that Deny)', () => {
+    const view = withRolePolicies('NoS3Role', (policies) => {
+      policies[0]!['PolicyDocument']['Statement'].push({
+        Sid: 'NoReadsUnlessTeam',
+        Effect: 'Deny',
+        Action: 's3:GetObject',
+        Resource: '*',
+        Condition: { StringNotEquals: { 'aws:PrincipalTag/team': 'reports' } },
+      });
+    });
+    expect(denyCheck('NoS3Role has no S3 permissions at all', view)).toEqual({
+      layer: 'identity-policy-explicit-deny',
+      status: 'unknown',
+      missing: ['condition key aws:PrincipalTag/team (ec2-only #2 (NoReadsUnlessTeam))'],
+    });
+  });
 });
