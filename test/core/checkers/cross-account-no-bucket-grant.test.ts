@@ -341,10 +341,10 @@ describe('cross-account-no-bucket-grant: a bucket policy Allow that names the pa
     delete s['accounts']['111122223333']['publicAccessBlock'];
     // a second statement, for another principal, does not change that the first one names the partner
     s['buckets']['public-site-bucket']['policy']['Statement'].push({
-      Sid: 'WriterUploads',
+      Sid: 'WriterReads',
       Effect: 'Allow',
       Principal: { AWS: 'arn:aws:iam::444455556666:role/PartnerWriter' },
-      Action: 's3:PutObject',
+      Action: 's3:GetObject',
       Resource: 'arn:aws:s3:::public-site-bucket/*',
     });
   });
