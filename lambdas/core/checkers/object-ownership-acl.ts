@@ -1,4 +1,4 @@
-import type { Fix } from '../model';
+import type { Evidence, Fix } from '../model';
 import { known } from '../model';
 import { bucketPolicyCommands, ownershipCommand } from '../fix/commands';
 import { bucketPolicy } from '../fix/find';
@@ -98,6 +98,24 @@ function aclIgnored(input: CheckerInput, list: readonly LayerHit[], bucket: stri
   };
 }
 
+/** A request that sets an ACL (other than bucket-owner-full-control) on a BucketOwnerEnforced bucket is rejected. */
+function aclSent(bucket: string | null, evidence: Evidence[]): CheckResult {
+  return {
+    status: 'deny',
+    confidence: 'confirmed',
+    title: `ACLs are disabled on ${bucket ?? 'the bucket'} (Object Ownership BucketOwnerEnforced), and the request set one`,
+    explanation:
+      'With BucketOwnerEnforced, S3 rejects any request that sets an ACL other than bucket-owner-full-control (400 AccessControlListNotSupported); access is controlled by policies only.',
+    evidence,
+    fix: {
+      summary:
+        'Send the request without an ACL (or with bucket-owner-full-control) and grant access through the bucket policy.',
+      commands: [],
+      verified: false,
+    },
+  };
+}
+
 export const checker: Checker = {
   id: 'object-ownership-acl',
   title:
@@ -109,31 +127,22 @@ export const checker: Checker = {
   check(input): CheckResult {
     const { request, facts } = input;
     if (request.errorCode === 'AccessControlListNotSupported') {
-      return {
-        status: 'deny',
-        confidence: 'confirmed',
-        title: `ACLs are disabled on ${request.bucket ?? 'the bucket'} (Object Ownership BucketOwnerEnforced), and the request set one`,
-        explanation:
-          'With BucketOwnerEnforced, S3 rejects any request that sets an ACL other than bucket-owner-full-control (400 AccessControlListNotSupported); access is controlled by policies only.',
-        evidence: [
-          {
-            layer: 'object-ownership',
-            detail: request.errorMessage
-              ? `${request.errorCode}: ${request.errorMessage}`
-              : request.errorCode,
-          },
-        ],
-        fix: {
-          summary:
-            'Send the request without an ACL (or with bucket-owner-full-control) and grant access through the bucket policy.',
-          commands: [],
-          verified: false,
+      return aclSent(request.bucket, [
+        {
+          layer: 'object-ownership',
+          detail: request.errorMessage ? `${request.errorCode}: ${request.errorMessage}` : request.errorCode,
         },
-      };
+      ]);
     }
     const view = viewLayer(input.evaluations, 'object-ownership', { implicitDenies: true });
     if (view.kind === 'deny') {
-      const list = [...view.explicit, ...view.implicit];
+      // the object-ownership layer denies explicitly only a request that sets an ACL on a BucketOwnerEnforced bucket
+      if (view.explicit.length > 0)
+        return aclSent(
+          view.explicit[0]!.evaluation.need.bucket ?? request.bucket,
+          view.explicit.map((h) => layerEvidence(h, 'object-ownership')),
+        );
+      const list = view.implicit;
       const first = list[0]!;
       const bucket = first.evaluation.need.bucket ?? request.bucket ?? 'BUCKET';
       const ownership = bucketFact(facts, bucket);

@@ -98,6 +98,21 @@ describe('object-ownership-acl: the owner of the object was not read', () => {
 });
 
 describe('object-ownership-acl: an ACL sent to a bucket whose ACLs are disabled', () => {
+  it('recorded as AccessDenied rather than AccessControlListNotSupported: still the ACL the request set, never an ignored ACL grant or a foreign owner', () => {
+    const event = scenarioEvent('ACL sent to a BucketOwnerEnforced bucket');
+    event['errorCode'] = 'AccessDenied';
+    event['errorMessage'] = 'Access Denied';
+    const c = causeOf(explain(event).finding, 'object-ownership-acl');
+    expect(c.title).toBe(
+      'ACLs are disabled on reports-bucket (Object Ownership BucketOwnerEnforced), and the request set one',
+    );
+    expect(c.fix.summary).toBe(
+      'Send the request without an ACL (or with bucket-owner-full-control) and grant access through the bucket policy.',
+    );
+    expect(c.evidence[0]).toMatchObject({ layer: 'object-ownership' });
+    expect(c.evidence[0]!.detail).toContain('AccessControlListNotSupported');
+  });
+
   it('a record without an error message: the evidence names the error code alone', () => {
     const event = scenarioEvent('ACL sent to a BucketOwnerEnforced bucket');
     delete event['errorMessage'];
