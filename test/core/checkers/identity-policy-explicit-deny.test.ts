@@ -301,4 +301,66 @@ describe('identity-policy-explicit-deny: only a Deny is an explicit deny', () =>
       missing: ['condition key aws:PrincipalTag/team (ec2-only #2 (NoReadsUnlessTeam))'],
     });
   });
+
+  describe('Deny statements next to a missing Allow', () => {
+    const withNoS3RoleStatements = (...statements: Record<string, unknown>[]): View =>
+      withRolePolicies('NoS3Role', (policies) => {
+        policies[0]!['PolicyDocument']['Statement'].push(...statements);
+      });
+    const NOS3 = 'NoS3Role has no S3 permissions at all';
+
+    it('a Deny whose condition is known not to hold does not deny: pass', () => {
+      // the request came over TLS (the record's tlsDetails): aws:SecureTransport is true
+      const view = withNoS3RoleStatements({
+        Sid: 'NoPlainHttp',
+        Effect: 'Deny',
+        Action: 's3:GetObject',
+        Resource: '*',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      });
+      expect(denyCheck(NOS3, view)).toMatchObject({ status: 'pass' });
+    });
+
+    it('a Deny with one condition met and one not known: only the unknown key is named', () => {
+      const view = withNoS3RoleStatements({
+        Sid: 'NoReadsUnlessTeamOverTls',
+        Effect: 'Deny',
+        Action: 's3:GetObject',
+        Resource: '*',
+        Condition: {
+          Bool: { 'aws:SecureTransport': 'true' },
+          StringNotEquals: { 'aws:PrincipalTag/team': 'reports' },
+        },
+      });
+      expect(denyCheck(NOS3, view)).toEqual({
+        layer: 'identity-policy-explicit-deny',
+        status: 'unknown',
+        missing: ['condition key aws:PrincipalTag/team (ec2-only #2 (NoReadsUnlessTeamOverTls))'],
+      });
+    });
+
+    it('a Deny that matches the read is an explicit deny, even when a Deny of the write could not be decided', () => {
+      const view = withNoS3RoleStatements(
+        { Sid: 'NoReads', Effect: 'Deny', Action: 's3:GetObject', Resource: '*' },
+        {
+          Sid: 'NoWritesUnlessTeam',
+          Effect: 'Deny',
+          Action: 's3:PutObject',
+          Resource: '*',
+          Condition: { StringNotEquals: { 'aws:PrincipalTag/team': 'reports' } },
+        },
+      );
+      const event = scenarioEvent(NOS3);
+      event['eventName'] = 'CopyObject';
+      event['readOnly'] = false;
+      const params = event['requestParameters'] as Record<string, unknown>;
+      params['x-amz-copy-source'] = `${params['bucketName'] as string}/${params['key'] as string}`;
+      params['key'] = 'reports/copy.csv';
+      const c = causeOf(explain(event, view).finding, 'identity-policy-explicit-deny');
+      expect(c).toMatchObject({
+        confidence: 'confirmed',
+        title: 'Identity policy ec2-only explicitly denies s3:GetObject (statement NoReads)',
+      });
+    });
+  });
 });
