@@ -82,21 +82,23 @@ export const checker: Checker = {
         return { status: 'unknown', missing: ["the caller's or the bucket owner's account"] };
       return { status: 'not-applicable', detail: 'same-account request' };
     }
-    const unknown = hits(cross, 'bucket-policy', ['unknown']);
     // A bucket policy Allow that matches the caller but does not count (voided by Block Public Access or Object
     // Ownership, decided or not) is a grant: the cause is what voids it, not a missing grant.
     const grantsButVoid = (e: NeedEvaluation): boolean =>
       layerOf(e, 'bucket-policy')?.policies.some((p) =>
         p.statements.some((st) => st.effect === 'Allow' && st.matched === true),
       ) === true;
+    // A bucket policy left undecided only by what may void its matching Allow is not a missing grant either.
+    const unknown = hits(cross, 'bucket-policy', ['unknown']).filter((h) => !grantsButVoid(h.evaluation));
     const noGrant = cross.filter((e) => {
       const bp = layerOf(e, 'bucket-policy')?.result;
       const acl = layerOf(e, 'acl')?.result;
-      // A grant voided by Block Public Access or Object Ownership is those causes, not a missing grant.
-      const voided = ['block-public-access', 'object-ownership'].some((id) => {
-        const r = layerOf(e, id as 'block-public-access')?.result;
-        return r === 'explicitly-denied' || r === 'implicitly-denied';
-      });
+      // A grant voided by Block Public Access or Object Ownership (the layer implicitly denies) is those causes, not a
+      // missing grant. Their explicit denial rejects the request (a public ACL or an ACL on BucketOwnerEnforced) and
+      // voids no grant: the missing grant still stands in the way.
+      const voided = ['block-public-access', 'object-ownership'].some(
+        (id) => layerOf(e, id as 'block-public-access')?.result === 'implicitly-denied',
+      );
       return (
         e.result.decision !== 'allowed' &&
         !voided &&

@@ -3,7 +3,14 @@ import { requestSideAdvice } from '../fix/advice';
 import { identityPolicyCommands } from '../fix/commands';
 import { findPolicy, identityPolicies } from '../fix/find';
 import { callerIdentityArn } from '../fix/input';
-import { denyEvidence, denyStatements, statementDetail, statementLabel } from '../fix/layers';
+import {
+  denyEvidence,
+  denyStatements,
+  isKmsNeed,
+  layerOf,
+  statementDetail,
+  statementLabel,
+} from '../fix/layers';
 import { viewLayer } from '../fix/layer-check';
 import {
   exemptPrincipal,
@@ -13,7 +20,31 @@ import {
   withReplacedStatement,
 } from '../fix/patch';
 import { needsOf, verifyS3 } from '../fix/verify';
-import type { Checker, CheckResult } from './types';
+import { stmtLabel } from '../policy/s3/evaluate';
+import type { Checker, CheckResult, NeedEvaluation } from './types';
+
+/**
+ * Deny statements whose match could not be decided, in identity layers the engine reports as implicitly denied: with
+ * no Allow the decision does not depend on them, but whether they deny explicitly is unknown (and an Allow added as a
+ * fix could still meet them).
+ */
+function undecidedDenies(evaluations: readonly NeedEvaluation[]): string[] {
+  const out = new Set<string>();
+  for (const e of evaluations) {
+    const l = isKmsNeed(e) ? null : layerOf(e, 'identity-policy');
+    if (l?.result !== 'implicitly-denied') continue;
+    for (const p of l.policies) {
+      for (const st of p.statements) {
+        if (st.effect !== 'Deny' || st.matched !== 'unknown') continue;
+        const where = `${p.policy.name} ${stmtLabel(st)}`;
+        const keys = st.conditions.filter((c) => c.result === 'unknown');
+        for (const c of keys) out.add(`condition key ${c.key} (${where})`);
+        if (keys.length === 0) out.add(`whether ${where} matches`);
+      }
+    }
+  }
+  return [...out];
+}
 
 export const checker: Checker = {
   id: 'identity-policy-explicit-deny',
@@ -24,16 +55,22 @@ export const checker: Checker = {
     'Make the request satisfy the statement, or remove the action from the Deny (inline policy) / add an aws:PrincipalArn exception (shared managed policy); verified by re-evaluation.',
   check({ request, facts, evaluations }): CheckResult {
     const view = viewLayer(evaluations, 'identity-policy', { implicitDenies: false });
+    const undecided = view.kind === 'deny' ? [] : undecidedDenies(evaluations);
     if (view.kind === 'unknown') {
       // An explicit deny needs a Deny statement that could match: an Allow that could not be decided is not one.
-      if (view.unknown.every((h) => h.layer.denyPossible === false))
+      const denyPossible = !view.unknown.every((h) => h.layer.denyPossible === false);
+      if (!denyPossible && undecided.length === 0)
         return {
           status: 'pass',
           detail:
             'no Deny statement of the identity policies can match this request (only an Allow could not be decided)',
         };
-      return { status: 'unknown', missing: view.missing };
+      return {
+        status: 'unknown',
+        missing: [...new Set([...(denyPossible ? view.missing : []), ...undecided])],
+      };
     }
+    if (undecided.length > 0) return { status: 'unknown', missing: undecided };
     if (view.kind !== 'deny') return { status: view.kind, detail: view.detail };
     const first = view.explicit[0]!;
     const deny = denyStatements(first.layer)[0];

@@ -1,8 +1,10 @@
-import type { Fix } from '../model';
+import type { Evidence, Fix } from '../model';
 import { known } from '../model';
-import { ownershipCommand } from '../fix/commands';
-import { bucketAccountId, bucketFact, objectFact } from '../fix/input';
-import { layerEvidence } from '../fix/layers';
+import { bucketPolicyCommands, ownershipCommand } from '../fix/commands';
+import { bucketPolicy } from '../fix/find';
+import { addToPolicy, allowStatements } from '../fix/grants';
+import { bucketAccountId, bucketFact, callerAccountId, callerIdentityArn, objectFact } from '../fix/input';
+import { type LayerHit, layerEvidence } from '../fix/layers';
 import { viewLayer } from '../fix/layer-check';
 import { needsOf, verifyS3 } from '../fix/verify';
 import type { Checker, CheckerInput, CheckResult } from './types';
@@ -37,6 +39,83 @@ function ownershipFix(input: CheckerInput, evaluations: CheckerInput['evaluation
   };
 }
 
+/**
+ * The bucket is BucketOwnerEnforced and the only grant was an ACL's, which S3 ignores: the bucket owner owns the object,
+ * so the grant belongs in the bucket policy (setting BucketOwnerEnforced again would change nothing).
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html
+ */
+function aclIgnored(input: CheckerInput, list: readonly LayerHit[], bucket: string): CheckResult {
+  const { request, facts } = input;
+  const needs = needsOf(list.map((h) => h.evaluation));
+  const principalArn = callerIdentityArn(request, facts);
+  const account = callerAccountId(request, facts);
+  const anonymous = request.principal.type === 'Anonymous';
+  const grantee =
+    principalArn ?? (account ? `account ${account}` : anonymous ? 'anonymous callers' : 'the caller');
+  const what = needs.map((n) => `${n.action} on ${n.bucketResource ?? n.resource}`).join(', ');
+  // an anonymous grant would make the bucket policy public: no statement is proposed for it
+  const principal = principalArn ?? (account ? `arn:aws:iam::${account}:root` : null);
+  const statements = principal
+    ? allowStatements(
+        // the bucket policy names the bucket (object) ARN, also behind an access point
+        needs.map((n) => (n.bucketResource ? { ...n, resource: n.bucketResource } : n)),
+        principal,
+      )
+    : [];
+  const { outcome } =
+    statements.length > 0
+      ? addToPolicy(
+          input,
+          needs,
+          'bucket-policy',
+          bucketPolicy(facts, bucket),
+          { name: `${bucket} bucket policy`, source: 'bucket-policy' },
+          statements,
+          (base, patched) => ({ ...base, bucketPolicy: known(patched) }),
+        )
+      : { outcome: { verified: false } };
+  const first = list[0]!;
+  return {
+    status: 'deny',
+    confidence: 'confirmed',
+    title: `ACLs are disabled on ${bucket} (Object Ownership BucketOwnerEnforced): the ACL grant of ${needs.map((n) => n.action).join(', ')} to ${grantee} is ignored`,
+    explanation: `${sentence(first.layer.note ?? 'the ACL grant is ignored')} With BucketOwnerEnforced the bucket owner owns every object and ACLs no longer grant anything: access is granted by policies only.`,
+    evidence: list.map((h) => layerEvidence(h, 'object-ownership')),
+    fix: {
+      summary: `Grant ${grantee} ${what} in the bucket policy of ${bucket}, in place of the ignored ACL grant.`,
+      commands: bucketPolicyCommands(bucket),
+      ...(statements.length > 0
+        ? {
+            policyPatch: {
+              layer: 'bucket-policy',
+              bucket,
+              addStatement: statements.length === 1 ? statements[0] : statements,
+            },
+          }
+        : {}),
+      ...outcome,
+    },
+  };
+}
+
+/** A request that sets an ACL (other than bucket-owner-full-control) on a BucketOwnerEnforced bucket is rejected. */
+function aclSent(bucket: string | null, evidence: Evidence[]): CheckResult {
+  return {
+    status: 'deny',
+    confidence: 'confirmed',
+    title: `ACLs are disabled on ${bucket ?? 'the bucket'} (Object Ownership BucketOwnerEnforced), and the request set one`,
+    explanation:
+      'With BucketOwnerEnforced, S3 rejects any request that sets an ACL other than bucket-owner-full-control (400 AccessControlListNotSupported); access is controlled by policies only.',
+    evidence,
+    fix: {
+      summary:
+        'Send the request without an ACL (or with bucket-owner-full-control) and grant access through the bucket policy.',
+      commands: [],
+      verified: false,
+    },
+  };
+}
+
 export const checker: Checker = {
   id: 'object-ownership-acl',
   title:
@@ -48,28 +127,31 @@ export const checker: Checker = {
   check(input): CheckResult {
     const { request, facts } = input;
     if (request.errorCode === 'AccessControlListNotSupported') {
-      return {
-        status: 'deny',
-        confidence: 'confirmed',
-        title: `ACLs are disabled on ${request.bucket ?? 'the bucket'} (Object Ownership BucketOwnerEnforced), and the request set one`,
-        explanation:
-          'With BucketOwnerEnforced, S3 rejects any request that sets an ACL other than bucket-owner-full-control (400 AccessControlListNotSupported); access is controlled by policies only.',
-        evidence: [
-          { layer: 'object-ownership', detail: `${request.errorCode}: ${request.errorMessage ?? ''}`.trim() },
-        ],
-        fix: {
-          summary:
-            'Send the request without an ACL (or with bucket-owner-full-control) and grant access through the bucket policy.',
-          commands: [],
-          verified: false,
+      return aclSent(request.bucket, [
+        {
+          layer: 'object-ownership',
+          detail: request.errorMessage ? `${request.errorCode}: ${request.errorMessage}` : request.errorCode,
         },
-      };
+      ]);
     }
     const view = viewLayer(input.evaluations, 'object-ownership', { implicitDenies: true });
     if (view.kind === 'deny') {
-      const list = [...view.explicit, ...view.implicit];
+      // the object-ownership layer denies explicitly only a request that sets an ACL on a BucketOwnerEnforced bucket
+      if (view.explicit.length > 0)
+        return aclSent(
+          view.explicit[0]!.evaluation.need.bucket ?? request.bucket,
+          view.explicit.map((h) => layerEvidence(h, 'object-ownership')),
+        );
+      const list = view.implicit;
       const first = list[0]!;
       const bucket = first.evaluation.need.bucket ?? request.bucket ?? 'BUCKET';
+      const ownership = bucketFact(facts, bucket);
+      if (
+        ownership?.status === 'known' &&
+        ownership.value.ownership.status === 'known' &&
+        ownership.value.ownership.value === 'BucketOwnerEnforced'
+      )
+        return aclIgnored(input, list, bucket);
       const obj = objectFact(facts, bucket, first.evaluation.need.key);
       const foreign = obj?.status === 'known' ? obj.value.ownerAccountId : undefined;
       return {

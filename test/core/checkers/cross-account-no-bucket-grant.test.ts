@@ -212,3 +212,219 @@ describe('cross-account-no-bucket-grant: an anonymous (unsigned) request that no
     expect(c.fix.summary).not.toContain('Grant anonymous access');
   });
 });
+
+describe('cross-account-no-bucket-grant: whose accounts, and which requests have a bucket side', () => {
+  const ANALYTICS = 'PartnerReader reads the analytics bucket, whose policy only names PartnerWriter';
+  const withoutBucketAccount = (event: Record<string, unknown>): Record<string, unknown> => {
+    delete event['recipientAccountId'];
+    for (const r of event['resources'] as Record<string, unknown>[]) delete r['accountId'];
+    return event;
+  };
+  const checkFor = (event: Record<string, unknown>, view?: Parameters<typeof explain>[1]) =>
+    explain(event, view).finding.checks.find((c) => c.layer === 'cross-account-no-bucket-grant');
+
+  it('a record that does not name the bucket owner: the snapshot does, and the partner is still told the bucket grants nothing', () => {
+    const { finding } = explain(withoutBucketAccount(scenarioEvent(ANALYTICS)));
+    expect(causeOf(finding, 'cross-account-no-bucket-grant')).toMatchObject({
+      confidence: 'confirmed',
+      title:
+        'Bucket analytics-bucket (account 111122223333) grants nothing to arn:aws:iam::444455556666:role/PartnerReader',
+    });
+  });
+
+  it('a record that does not name the bucket owner, and the snapshot puts the bucket in the caller account: same-account, not applicable', () => {
+    expect(checkFor(withoutBucketAccount(scenarioEvent('ruled out: same-account caller')))).toEqual({
+      layer: 'cross-account-no-bucket-grant',
+      status: 'not-applicable',
+      detail: 'same-account request',
+    });
+  });
+
+  it('a copy from a bucket whose owner is known to no one into a bucket of the caller account: whether it is cross-account is unknown, not same-account', () => {
+    // the source bucket may belong to another account, whose bucket policy would then have to grant the read
+    const event = withoutBucketAccount(scenarioEvent('ruled out: same-account caller'));
+    event['eventName'] = 'CopyObject';
+    event['readOnly'] = false;
+    const params = event['requestParameters'] as Record<string, unknown>;
+    params['x-amz-copy-source'] = 'bucket-of-nobody-we-know/x.csv';
+    expect(checkFor(event)).toEqual({
+      layer: 'cross-account-no-bucket-grant',
+      status: 'unknown',
+      missing: ["the caller's or the bucket owner's account"],
+    });
+  });
+
+  it("the KMS call S3 makes for a partner's read has no bucket side to grant: not applicable, never 'the bucket grants'", () => {
+    // kms:Decrypt is granted by the key policy (or a grant), not by the bucket policy or an ACL:
+    // https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html
+    const event = scenarioEvent('the KMS Decrypt record S3 made for KmsReader');
+    event['userIdentity'] = scenarioEvent(ANALYTICS)['userIdentity'];
+    expect(checkFor(event)).toEqual({
+      layer: 'cross-account-no-bucket-grant',
+      status: 'not-applicable',
+      detail: 'no bucket involved',
+    });
+  });
+
+  it('ListBuckets names no bucket: not applicable, not unknown', () => {
+    // ListBuckets (s3:ListAllMyBuckets) is granted by the caller's own policies only:
+    // https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html
+    const event = withoutBucketAccount(scenarioEvent(ANALYTICS));
+    event['eventName'] = 'ListBuckets';
+    event['requestParameters'] = { Host: 's3.us-east-1.amazonaws.com' };
+    event['resources'] = [];
+    expect(checkFor(event)).toEqual({
+      layer: 'cross-account-no-bucket-grant',
+      status: 'not-applicable',
+      detail: 'no bucket involved',
+    });
+  });
+
+  it("the bucket owner's record names the partner only by account: the fix grants that account's root, and the title says 'account …'", () => {
+    // In the bucket owner's trail, another account's caller can appear as type AWSAccount with no ARN:
+    // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html
+    const event = scenarioEvent(ANALYTICS);
+    event['userIdentity'] = {
+      type: 'AWSAccount',
+      principalId: 'AROAUNKNOWNPARTNER01:partner',
+      accountId: '444455556666',
+    };
+    const c = causeOf(explain(event).finding, 'cross-account-no-bucket-grant');
+    expect(c.title).toBe(
+      'Bucket analytics-bucket (account 111122223333) grants nothing to account 444455556666',
+    );
+    expect(c.fix.summary).toBe(
+      'Add a statement to the bucket policy of analytics-bucket allowing account 444455556666 s3:GetObject on arn:aws:s3:::analytics-bucket/daily/2026-11-19.parquet.',
+    );
+    expect(c.fix.policyPatch?.['addStatement']).toMatchObject({
+      Principal: { AWS: 'arn:aws:iam::444455556666:root' },
+    });
+  });
+
+  it('a caller the record names only by its unique id: the snapshot resolves the role and its account, and the bucket side is judged cross-account', () => {
+    // CloudTrail can name the caller by principalId alone:
+    // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html
+    const event = scenarioEvent(ANALYTICS);
+    event['userIdentity'] = { type: 'AWSAccount', principalId: 'AROAPARTNERREADER001:partner' };
+    expect(causeOf(explain(event).finding, 'cross-account-no-bucket-grant').title).toBe(
+      'Bucket analytics-bucket (account 111122223333) grants nothing to arn:aws:iam::444455556666:role/PartnerReader',
+    );
+  });
+});
+
+describe('cross-account-no-bucket-grant: the ACL is the other way the bucket owner grants', () => {
+  // The bucket owner's side of a cross-account request is granted by the bucket policy or by an ACL:
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-walkthroughs-managing-access-example2.html
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html
+  const ANALYTICS = 'PartnerReader reads the analytics bucket, whose policy only names PartnerWriter';
+  const KEY = 'daily/2026-11-19.parquet';
+  const PARTNER_CANONICAL_ID = 'c4bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb4';
+  const checkIn = (view: Parameters<typeof explain>[1]) => explain(scenarioEvent(ANALYTICS), view).finding;
+
+  it("an object ACL granting the partner READ is the bucket side's grant: the denial is the partner's own policy", () => {
+    const finding = checkIn(
+      exampleViewWith((s) => {
+        s['buckets']['analytics-bucket']['objects'][KEY]['acl']['Grants'].push({
+          Grantee: { Type: 'CanonicalUser', ID: PARTNER_CANONICAL_ID },
+          Permission: 'READ',
+        });
+        const role = s['accounts']['444455556666']['authorizationDetails']['RoleDetailList'][0];
+        role['RolePolicyList'][0]['PolicyDocument']['Statement'][0]['Resource'] = [
+          'arn:aws:s3:::reports-bucket/*',
+        ];
+      }),
+    );
+    expect(finding.checks.find((c) => c.layer === 'cross-account-no-bucket-grant')).toMatchObject({
+      status: 'pass',
+    });
+    expect(finding.rootCauses.map((c) => c.id)).toEqual(['identity-policy-no-allow']);
+  });
+
+  it('an object ACL that could not be read might still grant the partner: the missing grant is likely, not confirmed', () => {
+    const finding = checkIn(
+      exampleViewWith((s) => {
+        delete s['buckets']['analytics-bucket']['objects'][KEY]['acl'];
+      }),
+    );
+    expect(causeOf(finding, 'cross-account-no-bucket-grant').confidence).toBe('likely');
+  });
+
+  it('an ACL grant to AuthenticatedUsers ignored by IgnorePublicAcls: the cause is Block Public Access, not a missing grant', () => {
+    // IgnorePublicAcls makes S3 ignore public ACLs (AllUsers, AuthenticatedUsers):
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html
+    const finding = checkIn(
+      exampleViewWith((s) => {
+        s['buckets']['analytics-bucket']['objects'][KEY]['acl']['Grants'].push({
+          Grantee: { Type: 'Group', URI: 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers' },
+          Permission: 'READ',
+        });
+      }),
+    );
+    expect(finding.rootCauses.map((c) => c.id)).toEqual(['block-public-access']);
+  });
+
+  it('an ACL grant to the partner on a BucketOwnerEnforced bucket: the cause is that ACLs are disabled, not a missing grant', () => {
+    // BucketOwnerEnforced disables ACLs: they no longer affect permissions:
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html
+    const finding = checkIn(
+      exampleViewWith((s) => {
+        s['buckets']['analytics-bucket']['ownershipControls'] = {
+          Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }],
+        };
+        s['buckets']['analytics-bucket']['objects'][KEY]['acl']['Grants'].push({
+          Grantee: { Type: 'CanonicalUser', ID: PARTNER_CANONICAL_ID },
+          Permission: 'READ',
+        });
+      }),
+    );
+    expect(finding.rootCauses.map((c) => c.id)).toEqual(['object-ownership-acl']);
+  });
+});
+
+describe('cross-account-no-bucket-grant: a bucket policy Allow that names the partner is a grant, even when what may void it is unknown', () => {
+  // RestrictPublicBuckets blocks all cross-account access to a bucket with a public policy; whether it is on could
+  // not be read. The bucket policy's Allow names the partner: if the request fails, Block Public Access voids that
+  // grant, and a further statement naming the partner would be voided the same way.
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html
+  const PUBLIC = 'cross-account read through the public policy is blocked too';
+  const unreadBpa = exampleViewWith((s) => {
+    delete s['buckets']['public-site-bucket']['publicAccessBlock'];
+    delete s['accounts']['111122223333']['publicAccessBlock'];
+    // a second statement, for another principal, does not change that the first one names the partner
+    s['buckets']['public-site-bucket']['policy']['Statement'].push({
+      Sid: 'WriterReads',
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::444455556666:role/PartnerWriter' },
+      Action: 's3:GetObject',
+      Resource: 'arn:aws:s3:::public-site-bucket/*',
+    });
+  });
+
+  it('Block Public Access settings not read: the check passes (the grant exists) and a missing grant is not offered as a cause', () => {
+    const finding = explain(scenarioEvent(PUBLIC), unreadBpa).finding;
+    expect(finding.checks.find((c) => c.layer === 'cross-account-no-bucket-grant')).toEqual({
+      layer: 'cross-account-no-bucket-grant',
+      status: 'pass',
+      detail: 'the bucket policy or ACL grants the cross-account caller',
+    });
+    expect(finding.rootCauses.map((c) => c.id)).toContain('block-public-access');
+    expect(finding.rootCauses.map((c) => c.id)).not.toContain('cross-account-no-bucket-grant');
+  });
+});
+
+describe('cross-account-no-bucket-grant: a request rejected outright is not a voided grant', () => {
+  // BlockPublicAcls makes a PUT Object that carries a public ACL fail: it rejects the request, it voids no grant.
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html
+  it('a partner upload with a public-read ACL to a bucket that grants the partner nothing: the missing bucket grant is named too, never "the bucket grants"', () => {
+    const event = scenarioEvent(
+      'PartnerReader reads the analytics bucket, whose policy only names PartnerWriter',
+    );
+    event['eventName'] = 'PutObject';
+    event['readOnly'] = false;
+    (event['requestParameters'] as Record<string, unknown>)['x-amz-acl'] = 'public-read';
+    const finding = explain(event).finding;
+    expect(finding.checks.find((c) => c.layer === 'cross-account-no-bucket-grant')?.status).toBe('deny');
+    const ids = finding.rootCauses.map((c) => c.id);
+    expect(ids).toEqual(expect.arrayContaining(['block-public-access', 'cross-account-no-bucket-grant']));
+  });
+});

@@ -175,3 +175,192 @@ describe('identity-policy-explicit-deny: ruled out, or not decided', () => {
     });
   });
 });
+
+describe('identity-policy-explicit-deny: only a Deny is an explicit deny', () => {
+  type PolicyJson = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** The example snapshot with the inline policies of a role of account 111122223333 changed. */
+  const withRolePolicies = (roleName: string, edit: (policies: PolicyJson[]) => void): View =>
+    exampleViewWith((s) => {
+      const roles = s['accounts']['111122223333']['authorizationDetails']['RoleDetailList'];
+      edit(roles.find((r: { RoleName: string }) => r.RoleName === roleName)['RolePolicyList']);
+    });
+
+  it('a role whose policies simply allow nothing: no Deny, so the check passes (the missing Allow is another cause)', () => {
+    expect(denyCheck('NoS3Role has no S3 permissions at all')).toEqual({
+      layer: 'identity-policy-explicit-deny',
+      status: 'pass',
+      detail: 'identity-policy does not deny s3:GetObject on arn:aws:s3:::reports-bucket/reports/q3.csv',
+    });
+  });
+
+  it('only an Allow whose condition could not be decided: no Deny can match, so the check passes rather than unknown', () => {
+    const view = withRolePolicies('NoS3Role', (policies) => {
+      policies[0]!['PolicyDocument']['Statement'].push({
+        Sid: 'ReadIfTeam',
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:PrincipalTag/team': 'reports' } },
+      });
+    });
+    expect(denyCheck('NoS3Role has no S3 permissions at all', view)).toEqual({
+      layer: 'identity-policy-explicit-deny',
+      status: 'pass',
+      detail:
+        'no Deny statement of the identity policies can match this request (only an Allow could not be decided)',
+    });
+  });
+
+  it('a second Deny still matches after the first is fixed: the fix is not verified, and the identity policy is named as still denying', () => {
+    const view = withRolePolicies('CleanupRole', (policies) => {
+      const noDelete = policies.find((p) => p['PolicyName'] === 'no-delete')!;
+      noDelete['PolicyDocument']['Statement'].push({
+        Sid: 'NoReportDeletes',
+        Effect: 'Deny',
+        Action: 's3:DeleteObject',
+        Resource: 'arn:aws:s3:::reports-bucket/reports/*',
+      });
+    });
+    const fix = denyCause(DELETE, view).fix;
+    expect(fix.summary).toBe(
+      'Remove s3:DeleteObject from the Action list in statement NoDeletes of no-delete.',
+    );
+    expect(fix.verified).toBe(false);
+    expect(fix.stillDeniedBy).toEqual(expect.arrayContaining(['identity-policy (explicit deny)']));
+  });
+
+  it('a copy whose read and write are both denied by an inline statement: both actions are removed from it', () => {
+    // CopyObject needs s3:GetObject on the source and s3:PutObject on the target:
+    // https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
+    const view = withNoDeletes((st) => {
+      st['Action'] = ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'];
+    });
+    const event = scenarioEvent(DELETE);
+    event['eventName'] = 'CopyObject';
+    const params = event['requestParameters'] as Record<string, unknown>;
+    params['x-amz-copy-source'] = 'reports-bucket/reports/q3.csv';
+    params['key'] = 'reports/q3-copy.csv';
+    const c = causeOf(explain(event, view).finding, 'identity-policy-explicit-deny');
+    expect(c.fix.summary).toBe(
+      'Remove s3:GetObject, s3:PutObject from the Action list in statement NoDeletes of no-delete.',
+    );
+    expect(c.fix.policyPatch?.['replaceStatement']).toMatchObject({ Action: 's3:DeleteObject' });
+  });
+
+  it('a copy whose write is undecided only by an Allow, but whose read meets a Deny that could match: unknown, never pass', () => {
+    // A Deny whose condition could not be decided may match: the tool cannot rule the explicit deny out.
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html
+    const view = withRolePolicies('NoS3Role', (policies) => {
+      policies[0]!['PolicyDocument']['Statement'].push(
+        {
+          Sid: 'WriteIfTeam',
+          Effect: 'Allow',
+          Action: 's3:PutObject',
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:PrincipalTag/team': 'reports' } },
+        },
+        {
+          Sid: 'NoReadsUnlessTeam',
+          Effect: 'Deny',
+          Action: 's3:GetObject',
+          Resource: '*',
+          Condition: { StringNotEquals: { 'aws:PrincipalTag/team': 'reports' } },
+        },
+      );
+    });
+    const event = scenarioEvent('NoS3Role has no S3 permissions at all');
+    event['eventName'] = 'CopyObject';
+    event['readOnly'] = false;
+    const params = event['requestParameters'] as Record<string, unknown>;
+    params['x-amz-copy-source'] = `${params['bucketName'] as string}/${params['key'] as string}`;
+    params['key'] = 'reports/copy.csv';
+    const check = explain(event, view).finding.checks.find(
+      (c) => c.layer === 'identity-policy-explicit-deny',
+    );
+    // the Allow's undecided key is not why an explicit deny is unknown: only the Deny's is named
+    expect(check).toEqual({
+      layer: 'identity-policy-explicit-deny',
+      status: 'unknown',
+      missing: ['condition key aws:PrincipalTag/team (ec2-only #3 (NoReadsUnlessTeam))'],
+    });
+  });
+
+  it('no Allow, and a Deny whose condition key is not known: unknown, naming the key, not "does not deny" (an Allow added as the fix could still meet that Deny)', () => {
+    const view = withRolePolicies('NoS3Role', (policies) => {
+      policies[0]!['PolicyDocument']['Statement'].push({
+        Sid: 'NoReadsUnlessTeam',
+        Effect: 'Deny',
+        Action: 's3:GetObject',
+        Resource: '*',
+        Condition: { StringNotEquals: { 'aws:PrincipalTag/team': 'reports' } },
+      });
+    });
+    expect(denyCheck('NoS3Role has no S3 permissions at all', view)).toEqual({
+      layer: 'identity-policy-explicit-deny',
+      status: 'unknown',
+      missing: ['condition key aws:PrincipalTag/team (ec2-only #2 (NoReadsUnlessTeam))'],
+    });
+  });
+
+  describe('Deny statements next to a missing Allow', () => {
+    const withNoS3RoleStatements = (...statements: Record<string, unknown>[]): View =>
+      withRolePolicies('NoS3Role', (policies) => {
+        policies[0]!['PolicyDocument']['Statement'].push(...statements);
+      });
+    const NOS3 = 'NoS3Role has no S3 permissions at all';
+
+    it('a Deny whose condition is known not to hold does not deny: pass', () => {
+      // the request came over TLS (the record's tlsDetails): aws:SecureTransport is true
+      const view = withNoS3RoleStatements({
+        Sid: 'NoPlainHttp',
+        Effect: 'Deny',
+        Action: 's3:GetObject',
+        Resource: '*',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      });
+      expect(denyCheck(NOS3, view)).toMatchObject({ status: 'pass' });
+    });
+
+    it('a Deny with one condition met and one not known: only the unknown key is named', () => {
+      const view = withNoS3RoleStatements({
+        Sid: 'NoReadsUnlessTeamOverTls',
+        Effect: 'Deny',
+        Action: 's3:GetObject',
+        Resource: '*',
+        Condition: {
+          Bool: { 'aws:SecureTransport': 'true' },
+          StringNotEquals: { 'aws:PrincipalTag/team': 'reports' },
+        },
+      });
+      expect(denyCheck(NOS3, view)).toEqual({
+        layer: 'identity-policy-explicit-deny',
+        status: 'unknown',
+        missing: ['condition key aws:PrincipalTag/team (ec2-only #2 (NoReadsUnlessTeamOverTls))'],
+      });
+    });
+
+    it('a Deny that matches the read is an explicit deny, even when a Deny of the write could not be decided', () => {
+      const view = withNoS3RoleStatements(
+        { Sid: 'NoReads', Effect: 'Deny', Action: 's3:GetObject', Resource: '*' },
+        {
+          Sid: 'NoWritesUnlessTeam',
+          Effect: 'Deny',
+          Action: 's3:PutObject',
+          Resource: '*',
+          Condition: { StringNotEquals: { 'aws:PrincipalTag/team': 'reports' } },
+        },
+      );
+      const event = scenarioEvent(NOS3);
+      event['eventName'] = 'CopyObject';
+      event['readOnly'] = false;
+      const params = event['requestParameters'] as Record<string, unknown>;
+      params['x-amz-copy-source'] = `${params['bucketName'] as string}/${params['key'] as string}`;
+      params['key'] = 'reports/copy.csv';
+      const c = causeOf(explain(event, view).finding, 'identity-policy-explicit-deny');
+      expect(c).toMatchObject({
+        confidence: 'confirmed',
+        title: 'Identity policy ec2-only explicitly denies s3:GetObject (statement NoReads)',
+      });
+    });
+  });
+});

@@ -132,7 +132,10 @@ describe('resource-arn-mismatch: policies it could not read', () => {
   const noAccounts = exampleViewWith((s) => delete s['accounts']);
 
   it('identity policies not read, bucket policy read without the mistake: unknown (the missing read named), not pass', () => {
-    const finding = explain(scenarioEvent('ruled out: no statement mentions the action at all'), noAccounts).finding;
+    const finding = explain(
+      scenarioEvent('ruled out: no statement mentions the action at all'),
+      noAccounts,
+    ).finding;
     expect(finding.checks.find((c) => c.layer === ID)).toEqual({
       layer: ID,
       status: 'unknown',
@@ -157,7 +160,119 @@ describe('globMatch: how a Resource pattern matches an ARN', () => {
     ['arn:aws:s3:::analytics-bucket', 'arn:aws:s3:::Analytics-Bucket', false],
     ['arn:aws:s3:::analytics-bucket/*', 'arn:aws:s3:::analytics-bucket', false],
     ['arn:aws:s3:::a.b', 'arn:aws:s3:::axb', false],
+    // S3 key names may hold any UTF-8 character, a line feed included:
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html
+    ['arn:aws:s3:::a.b/x\ny*', 'arn:aws:s3:::a.b/x\nyz', true],
+    ['arn:aws:s3:::a.b/x\ny*', 'arn:aws:s3:::axb/x\nyz', false],
+    ['arn:aws:s3:::a.b/x\ny?', 'arn:aws:s3:::a.b/x\nyz', true],
+    ['arn:aws:s3:::a.b/x\ny?', 'arn:aws:s3:::a.b/x\nyzz', false],
+    ['arn:aws:s3:::a.b/(x)\n+', 'arn:aws:s3:::a.b/(x)\n+', true],
+    // private-use characters are ordinary characters of a key
+    ['arn:aws:s3:::a.b/\uE000*', 'arn:aws:s3:::a.b/\uE000key', true],
+    ['arn:aws:s3:::a.b/\uE000?', 'arn:aws:s3:::a.b/\uE001k', false],
   ])('%s matches %s: %s', (pattern, value, expected) => {
     expect(globMatch(pattern, value)).toBe(expected);
+  });
+});
+
+describe('resource-arn-mismatch: which statements and requests the mistake concerns', () => {
+  const pass = {
+    layer: ID,
+    status: 'pass',
+    detail: 'no Allow statement names the wrong resource form',
+  };
+  const PARTNER_READ = 'PartnerReader reads the analytics bucket, whose policy only names PartnerWriter';
+  const bucketStatement = (edit: (st: Record<string, unknown>) => void): View =>
+    exampleViewWith((s) => edit(s['buckets']['analytics-bucket']['policy']['Statement'][0]));
+
+  it('a statement that names the bucket ARN and the objects of another bucket is still the mistake for this bucket', () => {
+    const view = withAnalyticsRead((st) => {
+      st[0]!['Resource'] = ['arn:aws:s3:::analytics-bucket', 'arn:aws:s3:::reports-bucket/*'];
+    });
+    const c = causeOf(explain(scenarioEvent(GET), view).finding, ID);
+    expect(c.fix.summary).toBe(
+      `Add arn:aws:s3:::analytics-bucket/* to the Resource of statement ReadAnalytics in identity policy ${POLICY}.`,
+    );
+  });
+
+  it('a bucket action allowed on a wildcard object pattern (analytics-*/*) names that pattern and adds the bucket ARN', () => {
+    // * in a Resource matches any characters, also across the bucket name; analytics-*/* still only names objects
+    const view = withAnalyticsRead((st) => {
+      st[1]!['Resource'] = 'arn:aws:s3:::analytics-*/*';
+    });
+    const c = causeOf(explain(scenarioEvent(LIST), view).finding, ID);
+    expect(c.title).toBe(
+      `Statement ListAnalytics of identity policy ${POLICY} allows s3:ListBucket on arn:aws:s3:::analytics-*/*, but the request needs arn:aws:s3:::analytics-bucket`,
+    );
+    expect(c.fix.policyPatch?.['replaceStatement']).toMatchObject({
+      Resource: ['arn:aws:s3:::analytics-*/*', 'arn:aws:s3:::analytics-bucket'],
+    });
+  });
+
+  it('an Allow with NotResource that leaves out the object names no resource form: not this mistake', () => {
+    // NotResource matches every resource except those listed:
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notresource.html
+    const view = withAnalyticsRead((st) => {
+      delete st[0]!['Resource'];
+      st[0]!['NotResource'] = 'arn:aws:s3:::analytics-bucket/daily/*';
+    });
+    expect(checkOf(GET, view)).toEqual(pass);
+  });
+
+  it('a statement whose condition is met but names the bucket ARN is still the mistake', () => {
+    // the request came over TLS (the record's tlsDetails): the condition holds, only the resource form is wrong
+    const view = withAnalyticsRead((st) => {
+      st[0]!['Condition'] = { Bool: { 'aws:SecureTransport': 'true' } };
+    });
+    expect(checkOf(GET, view)?.status).toBe('deny');
+  });
+
+  it('a bucket policy statement for another principal that names the bucket ARN is not the mistake: it would not grant this caller either way', () => {
+    const view = bucketStatement((st) => {
+      st['Resource'] = 'arn:aws:s3:::analytics-bucket';
+    });
+    expect(checkOf(PARTNER_READ, view)).toEqual(pass);
+  });
+
+  it('the fix of a managed identity policy is a new default policy version', () => {
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-versioning.html
+    const c = causeOf(explain(scenarioEvent(GET)).finding, ID);
+    expect(c.fix.commands.at(-1)).toBe(
+      `aws iam create-policy-version --policy-arn ${POLICY} --policy-document file://policy.json --set-as-default`,
+    );
+  });
+
+  it('the bucket policy, which could also grant a same-account caller, was not read: the identity mistake is likely, not confirmed', () => {
+    // Within one account an Allow in the identity policy or in the bucket policy is enough:
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+    const view = exampleViewWith((s) => delete s['buckets']['analytics-bucket']['policy']);
+    expect(causeOf(explain(scenarioEvent(GET), view).finding, ID).confidence).toBe('likely');
+  });
+
+  it('an anonymous caller has no identity policies, but the bucket policy was read and names the right form: pass, not not-applicable', () => {
+    expect(checkOf('anonymous read of a public-policy bucket with RestrictPublicBuckets')).toEqual(pass);
+  });
+
+  it('the KMS call S3 makes names a key, not an S3 resource: not applicable', () => {
+    expect(checkOf('the KMS Decrypt record S3 made for KmsReader')).toEqual({
+      layer: ID,
+      status: 'not-applicable',
+    });
+  });
+
+  it('through an access point the request names the access point ARN: an Allow on the bucket ARN form is not judged as this mistake', () => {
+    // Through an access point, the policies name the access point ARN (…:accesspoint/name/object/key):
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-policies.html
+    const view = exampleViewWith((s) => {
+      const roles = s['accounts']['111122223333']['authorizationDetails']['RoleDetailList'];
+      const role = roles.find((r: { RoleName: string }) => r.RoleName === 'ApUser');
+      role['RolePolicyList'][0]['PolicyDocument']['Statement'].push({
+        Sid: 'DeleteLedger',
+        Effect: 'Allow',
+        Action: 's3:DeleteObject',
+        Resource: 'arn:aws:s3:::secure-bucket',
+      });
+    });
+    expect(checkOf('finance-ap denies DeleteObject', view)).toEqual(pass);
   });
 });

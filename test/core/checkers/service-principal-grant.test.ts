@@ -136,6 +136,7 @@ describe('service-principal-grant: CloudFront origin access control', () => {
       },
       {
         layer: 'bucket-policy',
+        policy: 'arn:aws:s3:::site-bucket',
         statement: 'AllowCloudFrontServicePrincipalReadOnly',
         detail: `site-bucket #1 (AllowCloudFrontServicePrincipalReadOnly) grants it only when AWS:SourceArn StringEquals ${GRANTED} (does not match)`,
       },
@@ -168,6 +169,7 @@ describe('service-principal-grant: CloudFront origin access control', () => {
     });
     expect(cause(event(OAC, from(OTHER)), view).evidence[1]).toEqual({
       layer: 'bucket-policy',
+      policy: 'arn:aws:s3:::site-bucket',
       statement: '#1',
       detail: `site-bucket #1 grants it only when AWS:SourceArn StringEquals ${GRANTED} (does not match)`,
     });
@@ -377,6 +379,7 @@ describe('service-principal-grant: S3 server access log delivery', () => {
     expect(c.confidence).toBe('confirmed');
     expect(c.evidence[1]).toEqual({
       layer: 'bucket-policy',
+      policy: 'arn:aws:s3:::access-logs-bucket',
       statement: 'S3ServerAccessLogsPolicy',
       detail:
         'access-logs-bucket #1 (S3ServerAccessLogsPolicy) grants it only when aws:SourceArn ArnLike arn:aws:s3:::reports-bucket (does not match); aws:SourceAccount StringEquals 111122223333 (matches)',
