@@ -70,7 +70,8 @@ function factPolicies(facts: RequestFacts): Map<string, NamedPolicy> {
 function statementIn(doc: unknown, label: string): Record<string, unknown> | null {
   const list = statementsOf(doc);
   const index = /^#(\d+)$/.exec(label);
-  const found = index ? list[Number(index[1])] : list.find((s) => str(obj(s)['Sid']) === label);
+  // "#n" is the statement's 1-based position, as evidence labels it (fix/layers statementLabel, fix/patch statementAt)
+  const found = index ? list[Number(index[1]) - 1] : list.find((s) => str(obj(s)['Sid']) === label);
   return found && typeof found === 'object' ? obj(found) : null;
 }
 

@@ -246,8 +246,9 @@ describe('documents: added, altered, unchanged, unverified', () => {
       putPolicy('2026-11-20T08:00:00Z', [allow, reordered]),
       putPolicy('2026-11-20T09:00:00Z', [reordered, allow]),
     ];
+    // "#1": the first statement, 1-based as the evidence labels it
     const v = explainChange(
-      cause('bucket-policy-explicit-deny', '#0'),
+      cause('bucket-policy-explicit-deny', '#1'),
       request(),
       facts({ Statement: [current, allow] }),
       changes,
@@ -255,7 +256,7 @@ describe('documents: added, altered, unchanged, unverified', () => {
     expect(v.change).toMatchObject({
       eventTime: '2026-11-20T08:00:00Z',
       relation: 'added',
-      statements: ['#0'],
+      statements: ['#1'],
     });
   });
 
@@ -476,9 +477,9 @@ describe('attachChanges sets changeNote only when no change is blamed', () => {
     expect(out.rootCauses[1]?.changeNote).toBeUndefined();
   });
 
-  it('causeStatements resolves "#index" labels to content from the facts', () => {
+  it('causeStatements resolves "#index" labels (1-based, as the evidence writes them) to content from the facts', () => {
     const cs = causeStatements(
-      cause('bucket-policy-explicit-deny', '#1'),
+      cause('bucket-policy-explicit-deny', '#2'),
       facts({ Statement: [allow, deny(undefined)] }),
     );
     expect(cs.mode).toBe('deny');
