@@ -248,29 +248,33 @@ export function keyStateCommand(keyArn: string, pendingDeletion: boolean): strin
   return awsLine(['kms', pendingDeletion ? 'cancel-key-deletion' : 'enable-key', '--key-id', keyArn]);
 }
 
-/** Default bucket encryption with a customer managed key (the ARN left for the reader to fill in). */
-export function bucketEncryptionCommand(bucket: string): string {
+const ENCRYPTION = {
+  'customer-managed-key':
+    '{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms","KMSMasterKeyID":"CUSTOMER_MANAGED_KEY_ARN"},"BucketKeyEnabled":true}]}',
+  'sse-s3': '{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"AES256"}}]}',
+} as const;
+
+/**
+ * Default bucket encryption: with a customer managed key (the ARN left for the reader to fill in), or with S3
+ * managed keys (SSE-S3: no KMS call for new objects).
+ */
+export function bucketEncryptionCommand(
+  bucket: string,
+  kind: keyof typeof ENCRYPTION = 'customer-managed-key',
+): string {
   return awsLine([
     's3api',
     'put-bucket-encryption',
     '--bucket',
     bucket,
     '--server-side-encryption-configuration',
-    '{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms","KMSMasterKeyID":"CUSTOMER_MANAGED_KEY_ARN"},"BucketKeyEnabled":true}]}',
+    ENCRYPTION[kind],
   ]);
 }
 
-/** Default bucket encryption with S3 managed keys (SSE-S3): no KMS call for new objects. */
-export function sseS3BucketEncryptionCommand(bucket: string): string {
-  return awsLine([
-    's3api',
-    'put-bucket-encryption',
-    '--bucket',
-    bucket,
-    '--server-side-encryption-configuration',
-    '{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"AES256"}}]}',
-  ]);
-}
+/** Default bucket encryption with S3 managed keys (SSE-S3). */
+export const sseS3BucketEncryptionCommand = (bucket: string): string =>
+  bucketEncryptionCommand(bucket, 'sse-s3');
 
 /**
  * Re-encrypts one object in place with SSE-S3 (a copy onto itself that changes only the encryption, metadata kept).
