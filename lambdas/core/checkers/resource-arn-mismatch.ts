@@ -152,8 +152,10 @@ export const checker: Checker = {
       v.kind === 'deny' ? findMismatches(input, v.implicit, l) : [],
     );
     if (mismatches.length === 0) {
-      // A layer that could not be evaluated may hold the mistake: unknown, not pass, even when the other was read.
-      const unknown = views.filter(({ v }) => v.kind === 'unknown' && v.unknown.some(judgeable));
+      // A layer whose policies could not be read may hold the mistake: unknown, not pass, even when the other was
+      // read. A layer read but undecided (a condition key unknown) shows its statements: none names the wrong form.
+      const unread = (h: LayerHit): boolean => judgeable(h) && h.layer.policies.length === 0;
+      const unknown = views.filter(({ v }) => v.kind === 'unknown' && v.unknown.some(unread));
       if (unknown.length > 0) {
         return {
           status: 'unknown',
