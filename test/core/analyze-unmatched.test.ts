@@ -5,23 +5,14 @@
  * that the real checkers leave no such gap over the example account.
  */
 import { renderText } from '../../lambdas/core/render/text';
-import { explain, scenarioEvent } from './checkers/helpers';
+import { explain, scenarioEvent, unsignedRead } from './checkers/helpers';
 
 jest.mock('../../lambdas/core/checkers/cross-account-no-bucket-grant', () => {
   const actual = jest.requireActual('../../lambdas/core/checkers/cross-account-no-bucket-grant');
   return { checker: { ...actual.checker, check: () => ({ status: 'not-applicable' }) } };
 });
 
-function unsignedPrivateRead(): Record<string, unknown> {
-  const event = scenarioEvent('anonymous read of a public-policy bucket with RestrictPublicBuckets');
-  Object.assign(event['requestParameters'] as Record<string, unknown>, {
-    bucketName: 'analytics-bucket',
-    key: 'daily/2026-11-19.parquet',
-    Host: 'analytics-bucket.s3.us-east-1.amazonaws.com',
-  });
-  delete event['resources'];
-  return event;
-}
+const unsignedPrivateRead = () => unsignedRead('analytics-bucket', 'daily/2026-11-19.parquet');
 
 describe('a denial no checker describes', () => {
   it('lists the layers that deny in the finding, and the text asks for the record instead of saying every layer allows', () => {

@@ -1,5 +1,5 @@
 /** cross-account-no-bucket-grant as the user reads it: the bucket side of a cross-account request. */
-import { causeOf, exampleViewWith, explain, scenarioEvent } from './helpers';
+import { causeOf, exampleViewWith, explain, scenarioEvent, unsignedRead } from './helpers';
 
 const checkOf = (n: string, view?: Parameters<typeof explain>[1]) =>
   explain(scenarioEvent(n), view).finding.checks.find((c) => c.layer === 'cross-account-no-bucket-grant');
@@ -166,16 +166,7 @@ describe('cross-account-no-bucket-grant: an anonymous (unsigned) request that no
   // An anonymous request is granted only by the bucket policy or an ACL (it has no identity policies); the usual
   // cause is a client without credentials: https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html
   // Presigned URLs: https://docs.aws.amazon.com/AmazonS3/latest/userguide/ShareObjectPreSignedURL.html
-  const anonymousRead = (bucket: string, key: string): Record<string, unknown> => {
-    const event = scenarioEvent('anonymous read of a public-policy bucket with RestrictPublicBuckets');
-    Object.assign(event['requestParameters'] as Record<string, unknown>, {
-      bucketName: bucket,
-      key,
-      Host: `${bucket}.s3.us-east-1.amazonaws.com`,
-    });
-    delete event['resources'];
-    return event;
-  };
+  const anonymousRead = unsignedRead;
 
   it('a private bucket read with no credentials: the cause is named (never "every layer allows"), and the fix is to sign, not to go public', () => {
     const finding = explain(anonymousRead('analytics-bucket', 'daily/2026-11-19.parquet')).finding;

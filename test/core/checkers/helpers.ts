@@ -28,6 +28,18 @@ export function scenarioEvent(name: string): Record<string, unknown> {
   throw new Error(`no scenario named "${name}"`);
 }
 
+/** An unsigned (anonymous) GetObject of `bucket`/`key`: the anonymous scenario record, moved to that object. */
+export function unsignedRead(bucket: string, key: string): Record<string, unknown> {
+  const event = scenarioEvent('anonymous read of a public-policy bucket with RestrictPublicBuckets');
+  Object.assign(event['requestParameters'] as Record<string, unknown>, {
+    bucketName: bucket,
+    key,
+    Host: `${bucket}.s3.us-east-1.amazonaws.com`,
+  });
+  delete event['resources'];
+  return event;
+}
+
 export function requestOf(event: Record<string, unknown>): AccessRequest {
   const [request] = readDenials(JSON.stringify(event), 'test');
   if (!request) throw new Error('not a denial');

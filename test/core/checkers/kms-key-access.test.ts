@@ -6,7 +6,7 @@
  */
 import { analyze } from '../../../lambdas/core/analyze';
 import { known, type BucketFacts, type ObjectFacts, type RequestFacts } from '../../../lambdas/core/model';
-import { causeOf, exampleViewWith, explain, scenarioEvent } from './helpers';
+import { causeOf, exampleViewWith, explain, scenarioEvent, unsignedRead } from './helpers';
 
 const KEY = 'arn:aws:kms:us-east-1:111122223333:key/1111aaaa-2222-3333-4444-555566667777';
 const SITE_KEY = 'arn:aws:kms:us-east-1:111122223333:key/2222bbbb-3333-4444-5555-666677778888';
@@ -226,14 +226,7 @@ describe('kms-key-access: the caller may not use the key S3 needs', () => {
   // https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html ("All GET and PUT requests for an object
   // protected by KMS fail if they're not made via SSL or using SigV4")
   it('an anonymous read of an SSE-KMS object: no key policy change is offered, the object is to be re-encrypted with SSE-S3', () => {
-    const event = scenarioEvent('anonymous read of a public-policy bucket with RestrictPublicBuckets');
-    Object.assign(event['requestParameters'] as Record<string, unknown>, {
-      bucketName: 'site-bucket',
-      Host: 'site-bucket.s3.us-east-1.amazonaws.com',
-      key: 'assets/app.js',
-    });
-    delete event['resources'];
-    const c = kmsCause(event);
+    const c = kmsCause(unsignedRead('site-bucket', 'assets/app.js'));
     expect(c.title).toBe(
       `s3://site-bucket/assets/app.js is encrypted with SSE-KMS (key ${SITE_KEY}), which an anonymous request cannot read`,
     );
@@ -474,7 +467,6 @@ describe('kms-key-access: the AWS managed key aws/s3 and a caller of another acc
 describe('kms-key-access: an anonymous request and an SSE-KMS object (ANON)', () => {
   // ANON: https://repost.aws/knowledge-center/s3-kms-signature-version-error (anonymous requests for SSE-KMS objects
   // fail: KMS needs Signature Version 4)
-  const PUBLIC_READ = 'anonymous read of a public-policy bucket with RestrictPublicBuckets';
   /** public-site-bucket readable by anyone (RestrictPublicBuckets off, bucket and account), its object under SITE_KEY. */
   const publicKmsObject = (key = 'index.html'): View =>
     exampleViewWith((s) => {
@@ -488,12 +480,7 @@ describe('kms-key-access: an anonymous request and an SSE-KMS object (ANON)', ()
         ownerAccountId: '111122223333',
       };
     });
-  const read = (key = 'index.html'): Record<string, unknown> => {
-    const event = scenarioEvent(PUBLIC_READ);
-    (event['requestParameters'] as Record<string, unknown>)['key'] = key;
-    delete event['resources'];
-    return event;
-  };
+  const read = (key = 'index.html'): Record<string, unknown> => unsignedRead('public-site-bucket', key);
 
   it('a public bucket whose object is SSE-KMS: the key is the cause, and re-encrypting the object is verified', () => {
     const finding = explain(read(), publicKmsObject()).finding;

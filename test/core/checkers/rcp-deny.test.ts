@@ -5,7 +5,7 @@
  *  - a policy's content is replaced with update-policy:
  *    https://docs.aws.amazon.com/cli/latest/reference/organizations/update-policy.html
  */
-import { causeOf, explain, scenarioEvent } from './helpers';
+import { causeOf, explain, scenarioEvent, unsignedRead } from './helpers';
 
 const AUDITOR = 'arn:aws:iam::999988887777:role/ExternalAuditor';
 const RCP_ARN =
@@ -59,16 +59,8 @@ describe('rcp-deny: the fix for the RCP statement that denies the outside audito
 describe('rcp-deny: an anonymous (unsigned) request that the RCP denies', () => {
   // An unsigned request has no principal, so no aws:PrincipalArn exception can admit it; exempting every caller would
   // open the perimeter. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
-  const unsigned = () => {
-    const event = scenarioEvent('anonymous read of a public-policy bucket with RestrictPublicBuckets');
-    Object.assign(event['requestParameters'] as Record<string, unknown>, {
-      bucketName: 'reports-bucket',
-      key: 'reports/q3.csv',
-      Host: 'reports-bucket.s3.us-east-1.amazonaws.com',
-    });
-    delete event['resources'];
-    return causeOf(explain(event).finding, 'rcp-deny');
-  };
+  const unsigned = () =>
+    causeOf(explain(unsignedRead('reports-bucket', 'reports/q3.csv')).finding, 'rcp-deny');
 
   it('is told to sign the request: no principal exception, no RCP change, no command', () => {
     const { fix } = unsigned();
