@@ -28,6 +28,16 @@ export function scenarioEvent(name: string): Record<string, unknown> {
   throw new Error(`no scenario named "${name}"`);
 }
 
+/** A scenario's record, loosely typed for editing (tests reach into nested record fields). */
+export type EditableEvent = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The CloudTrail record of a scenario case, changed by `edit`. */
+export function editedEvent(name: string, edit: (e: EditableEvent) => void = () => undefined): EditableEvent {
+  const e = scenarioEvent(name) as EditableEvent;
+  edit(e);
+  return e;
+}
+
 /** An unsigned (anonymous) GetObject of `bucket`/`key`: the anonymous scenario record, moved to that object. */
 export function unsignedRead(bucket: string, key: string): Record<string, unknown> {
   const event = scenarioEvent('anonymous read of a public-policy bucket with RestrictPublicBuckets');

@@ -10,9 +10,18 @@
 import { evaluateNeeds } from '../../../lambdas/core/analyze';
 import { checker } from '../../../lambdas/core/checkers/missing-object-no-list';
 import { unknown, type BucketFacts, type RequestFacts } from '../../../lambdas/core/model';
-import { causeOf, exampleView, exampleViewWith, explain, requestOf, scenarioEvent } from './helpers';
+import {
+  causeOf,
+  exampleView,
+  exampleViewWith,
+  explain,
+  requestOf,
+  scenarioEvent,
+  editedEvent,
+  type EditableEvent,
+} from './helpers';
 
-type Event = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Event = EditableEvent;
 type View = NonNullable<Parameters<typeof explain>[1]>;
 
 const BOB = 'bob reads a key that does not exist and may not list';
@@ -23,11 +32,7 @@ const CF_GRANTED =
   'ruled out: the granted distribution (userIdentity.inScopeOf) asks for a page that does not exist: 403 without s3:ListBucket';
 const BOB_ARN = 'arn:aws:iam::111122223333:user/bob';
 
-function event(name: string, edit: (e: Event) => void = () => undefined): Event {
-  const e = scenarioEvent(name) as Event;
-  edit(e);
-  return e;
-}
+const event = editedEvent;
 
 /** The same request for another key of the same bucket. */
 const key =

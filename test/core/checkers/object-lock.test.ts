@@ -6,9 +6,9 @@
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-managing.html#object-lock-managing-bypass
  */
-import { causeOf, exampleViewWith, explain, scenarioEvent } from './helpers';
+import { causeOf, exampleViewWith, explain, scenarioEvent, editedEvent, type EditableEvent } from './helpers';
 
-type Event = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Event = EditableEvent;
 type View = Parameters<typeof explain>[1];
 
 const COMPLIANCE = 'RecordsAdmin deletes a version under COMPLIANCE retention';
@@ -18,11 +18,7 @@ const LOCK_MESSAGE = 'Access Denied because object protected by object lock.';
 const GOV_VERSION = 'UIORUnfndfiufdisojhr398493jfdkjFJjkndnqUifhnw89493jJFJ';
 const GOV_ARGS = `--bucket records-bucket --key ledger/2026-q2.csv --version-id ${GOV_VERSION}`;
 
-function event(name: string, edit: (e: Event) => void = () => undefined): Event {
-  const e = scenarioEvent(name) as Event;
-  edit(e);
-  return e;
-}
+const event = editedEvent;
 
 const key =
   (k: string) =>

@@ -5,9 +5,9 @@
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/RequesterPaysBuckets.html
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/ObjectsinRequesterPaysBuckets.html
  */
-import { causeOf, exampleViewWith, explain, scenarioEvent } from './helpers';
+import { causeOf, exampleViewWith, explain, scenarioEvent, editedEvent, type EditableEvent } from './helpers';
 
-type Event = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Event = EditableEvent;
 type View = Parameters<typeof explain>[1];
 
 const READ = 'the partner reads a Requester Pays dataset without x-amz-request-payer';
@@ -20,11 +20,7 @@ const PAYMENT = 'aws s3api get-bucket-request-payment --bucket open-data-bucket'
 const CHARGE =
   "With Requester Pays, the requester (not the bucket owner) pays for each request and download, so S3 requires every request from outside the bucket owner's account to acknowledge the charge with x-amz-request-payer: requester; without it S3 answers 403 before any policy can help.";
 
-function event(name: string, edit: (e: Event) => void = () => undefined): Event {
-  const e = scenarioEvent(name) as Event;
-  edit(e);
-  return e;
-}
+const event = editedEvent;
 const op =
   (name: string) =>
   (e: Event): void => {

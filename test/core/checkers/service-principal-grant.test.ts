@@ -6,9 +6,9 @@
  * CloudFront OAC: https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html
  * Log delivery: https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html#grant-log-delivery-permissions-general
  */
-import { causeOf, exampleViewWith, explain, scenarioEvent } from './helpers';
+import { causeOf, exampleViewWith, explain, editedEvent, type EditableEvent } from './helpers';
 
-type Event = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Event = EditableEvent;
 type View = Parameters<typeof explain>[1];
 
 const OAC =
@@ -22,11 +22,7 @@ const OTHER = 'arn:aws:cloudfront::111122223333:distribution/EOTHERDIST0000';
 const SITE_KEY = 'arn:aws:kms:us-east-1:111122223333:key/2222bbbb-3333-4444-5555-666677778888';
 const OAC_LABEL = 'CloudFront origin access control (OAC)';
 
-function event(name: string, edit: (e: Event) => void = () => undefined): Event {
-  const e = scenarioEvent(name) as Event;
-  edit(e);
-  return e;
-}
+const event = editedEvent;
 
 /** CloudTrail's userIdentity.inScopeOf: the distribution the service acted for. */
 const from =

@@ -67,34 +67,13 @@ describe('text: the request header', () => {
     expect(lineStarting(text(withPrincipal({ arn: null, identityArn: null })), '  caller')).toBe(
       '  caller   AROAEXAMPLE:s1 (AssumedRole, account 111122223333)',
     );
-    expect(
+    const nameless = (type: 'Anonymous' | 'Unknown') =>
       lineStarting(
-        text(
-          withPrincipal({
-            arn: null,
-            identityArn: null,
-            principalId: null,
-            accountId: null,
-            type: 'Anonymous',
-          }),
-        ),
+        text(withPrincipal({ arn: null, identityArn: null, principalId: null, accountId: null, type })),
         '  caller',
-      ),
-    ).toBe('  caller   an unsigned request (Anonymous)');
-    expect(
-      lineStarting(
-        text(
-          withPrincipal({
-            arn: null,
-            identityArn: null,
-            principalId: null,
-            accountId: null,
-            type: 'Unknown',
-          }),
-        ),
-        '  caller',
-      ),
-    ).toBe('  caller   an unknown caller (Unknown)');
+      );
+    expect(nameless('Anonymous')).toBe('  caller   an unsigned request (Anonymous)');
+    expect(nameless('Unknown')).toBe('  caller   an unknown caller (Unknown)');
   });
 
   it('a cross-account caller says so (in yellow), with the bucket account or "?"', () => {
