@@ -1,13 +1,12 @@
 import type { ActionNeed, Fix } from '../model';
 import { known } from '../model';
 import { authorize } from '../policy';
-import { contextValues } from '../policy/s3/bpa';
 import { bucketPolicyCommands, listPrefixCommand } from '../fix/commands';
 import { bucketPolicy } from '../fix/find';
 import { addToPolicy, identityAllowFix } from '../fix/grants';
 import { bucketAccountId, buildAuthorizationInput, callerIdentityArn, objectFact } from '../fix/input';
 import { isKmsNeed, layerEvidence } from '../fix/layers';
-import { serviceGrantStatement, serviceProfile } from '../fix/service-grants';
+import { recordedSource, serviceGrantStatement, serviceProfile } from '../fix/service-grants';
 import type { Checker, CheckerInput, CheckResult } from './types';
 
 /** Reads that S3 answers with 404 (s3:ListBucket allowed) or 403 (not allowed) when the key is missing. */
@@ -131,8 +130,7 @@ function listFix(input: CheckerInput, list: ActionNeed, principalArn: string): F
     const oai = p.originAccessIdentity === true;
     const service = oai ? null : p.arn;
     const profile = serviceProfile(service);
-    const v = oai ? null : contextValues(request.context, profile.sourceKey);
-    const knownSource = Array.isArray(v) && typeof v[0] === 'string' ? v[0] : null;
+    const knownSource = oai ? null : recordedSource(request, profile.sourceKey);
     const account = bucketAccountId(request, facts, bucket) ?? 'ACCOUNT_ID';
     const source = knownSource ?? profile.placeholder(account, request.region);
     const statement = serviceGrantStatement(service, oai, [list], source);

@@ -33,7 +33,8 @@ function bypassAllowed(input: CheckerInput, need: ActionNeed): 'allowed' | 'deni
   return result.decision === 'unknown' ? 'unknown' : 'denied';
 }
 
-function lockFix(input: CheckerInput, hit: LayerHit): { fix: Fix; extra: string } {
+/** The fix for a version Object Lock protects; `governance` when it is the GOVERNANCE bypass. */
+function lockFix(input: CheckerInput, hit: LayerHit): { fix: Fix; extra: string; governance: boolean } {
   const { request } = input;
   const need = hit.evaluation.need;
   const args = versionArgs(need.bucket, need.key, request.versionId);
@@ -54,6 +55,7 @@ function lockFix(input: CheckerInput, hit: LayerHit): { fix: Fix; extra: string 
         verified: false,
       },
       extra: '',
+      governance: false,
     };
   }
   if (/COMPLIANCE/.test(hit.layer.note ?? '')) {
@@ -65,6 +67,7 @@ function lockFix(input: CheckerInput, hit: LayerHit): { fix: Fix; extra: string 
         verified: false,
       },
       extra: '',
+      governance: false,
     };
   }
   // GOVERNANCE: the header and s3:BypassGovernanceRetention
@@ -98,6 +101,7 @@ function lockFix(input: CheckerInput, hit: LayerHit): { fix: Fix; extra: string 
       ...(bypass === 'allowed' ? outcome : { verified: false }),
     },
     extra,
+    governance: true,
   };
 }
 
@@ -116,10 +120,8 @@ export const checker: Checker = {
     if (view.kind === 'deny') {
       const hit = view.explicit[0]!;
       const need = hit.evaluation.need;
-      const { fix } = lockFix(input, hit);
       // GOVERNANCE retention yields to the bypass header from a caller allowed s3:BypassGovernanceRetention
-      const governance =
-        hit.layer.rule === 'object-lock-retention' && /GOVERNANCE/.test(hit.layer.note ?? '');
+      const { fix, governance } = lockFix(input, hit);
       const obj = objectFact(facts, need.bucket, need.key);
       const evidence: Evidence[] = [
         { layer: 'object-lock', detail: hit.layer.note ?? 'Object Lock refused the request' },

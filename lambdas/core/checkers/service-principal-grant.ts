@@ -1,14 +1,18 @@
 import type { Evidence, Fix } from '../model';
 import { known } from '../model';
-import { bucketPolicyCommands, keyPolicyCommands } from '../fix/commands';
+import { bucketPolicyCommands, keyPolicyCommands, originAccessIdentitiesCommand } from '../fix/commands';
 import { bucketPolicy } from '../fix/find';
 import { addToPolicy } from '../fix/grants';
 import { bucketAccountId, objectFact } from '../fix/input';
 import { isKmsNeed, layerOf } from '../fix/layers';
 import { describeNeeds } from '../fix/layer-check';
 import { needsOf } from '../fix/verify';
-import { cloudFrontKeyStatement, serviceGrantStatement, serviceProfile } from '../fix/service-grants';
-import { contextValues } from '../policy/s3/bpa';
+import {
+  cloudFrontKeyStatement,
+  recordedSource,
+  serviceGrantStatement,
+  serviceProfile,
+} from '../fix/service-grants';
 import type { LayerId, ServiceGrantNote } from '../policy/types';
 import type { Checker, CheckerInput, CheckResult, NeedEvaluation } from './types';
 
@@ -79,11 +83,6 @@ const refusingLayers = (e: NeedEvaluation, policyLayer: LayerId): LayerId[] =>
         : OTHER_CAUSES.includes(l.layer) && denying(l.result),
     )
     .map((l) => l.layer);
-
-const contextValue = (input: CheckerInput, key: string): string | null => {
-  const v = contextValues(input.request.context, key);
-  return Array.isArray(v) && typeof v[0] === 'string' ? v[0] : null;
-};
 
 /** What the grants name as source, for the explanation. */
 function grantedSources(note: ServiceGrantNote): string[] {
@@ -194,7 +193,7 @@ export const checker: Checker = {
     const main = found[0] ?? kmsFound[0]!;
     const bucket = main.evaluation.need.bucket ?? request.bucket ?? 'BUCKET';
     const account = bucketAccountId(request, facts, bucket) ?? 'ACCOUNT_ID';
-    const knownSource = contextValue(input, profile.sourceKey);
+    const knownSource = recordedSource(input.request, profile.sourceKey);
     const source = knownSource ?? profile.placeholder(account, request.region);
     const confirmed =
       [...found, ...kmsFound].every((c) => c.kind !== 'source-unknown' || c.onlyThis) &&
@@ -264,9 +263,7 @@ export const checker: Checker = {
     const locate = profile.locate(bucket, knownSource);
     const commands = [
       ...locate,
-      ...(p.originAccessIdentity === true
-        ? ['aws cloudfront list-cloud-front-origin-access-identities']
-        : []),
+      ...(p.originAccessIdentity === true ? [originAccessIdentitiesCommand()] : []),
       ...(needs.length > 0 ? bucketPolicyCommands(bucket) : []),
       ...(kmsFound.length > 0 ? keyPolicyCommands(kmsFound[0]!.evaluation.need.resource) : []),
     ];
@@ -282,7 +279,7 @@ export const checker: Checker = {
     // An origin access identity is granted by its own id (no source condition); CloudTrail does not record that id.
     const sourceText =
       p.originAccessIdentity === true
-        ? `the distribution's origin access identity (OAI_ID in the statement; the record does not show it: aws cloudfront list-cloud-front-origin-access-identities lists them)`
+        ? `the distribution's origin access identity (OAI_ID in the statement; the record does not show it: ${originAccessIdentitiesCommand()} lists them)`
         : knownSource
           ? `the source this request came from (${knownSource})`
           : `the ${profile.sourceKey === 'aws:SourceArn' ? 'ARN' : 'account'} of the ${service === 'cloudfront.amazonaws.com' ? 'distribution' : 'source'} that should be allowed (the record does not show it${locate.length > 0 ? ': find it with the commands below' : ''})`;

@@ -409,6 +409,11 @@ export function presignCommand(bucket: string, key: string | null, seconds = 360
   return awsLine(['s3', 'presign', `s3://${bucket}/${key ?? 'KEY'}`, '--expires-in', String(seconds)]);
 }
 
+/** The CloudFront origin access identities of the account (CloudTrail does not record which one asked). */
+export function originAccessIdentitiesCommand(): string {
+  return awsLine(['cloudfront', 'list-cloud-front-origin-access-identities']);
+}
+
 /** CloudFront Origin Access Control for serving `bucket` privately. */
 export function originAccessControlCommand(bucket: string): string {
   return awsLine([

@@ -8,8 +8,15 @@
  *  - Other services: the confused-deputy pattern, https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
  */
 import { awsLine } from './commands';
-import type { ActionNeed } from '../model';
+import type { AccessRequest, ActionNeed } from '../model';
+import { contextValues } from '../policy/s3/bpa';
 import type { Json } from './patch';
+
+/** The source the service acted for, when the record states it (its profile's key: aws:SourceArn / aws:SourceAccount). */
+export function recordedSource(request: AccessRequest, key: string): string | null {
+  const v = contextValues(request.context, key);
+  return Array.isArray(v) && typeof v[0] === 'string' ? v[0] : null;
+}
 
 export interface ServiceProfile {
   /** How the service is named for people. */
