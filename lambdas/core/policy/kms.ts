@@ -234,16 +234,20 @@ function authorizeKmsKnown(input: KmsAuthorizationInput): AuthorizationResult {
   const viaService = contextValue(req, 'kms:ViaService');
   const awsManagedByRule =
     awsManaged && input.keyPolicy.status === 'unknown' && inAccount === true && viaService !== null;
-  const keyGrant = awsManagedByRule
-    ? true
-    : merge3(
-        alternatives.map((same) => {
-          if (awsManaged && !same) return false;
-          const g = emptyGrants();
-          for (const x of pol.grants) addGrant(g, x.category, x.matched);
-          return keySideGrant(g, modeOf(same), chain);
-        }),
-      );
+  // an anonymous request cannot use a KMS key: no key policy statement grants it
+  const anonymous = kind === 'anonymous';
+  const keyGrant = anonymous
+    ? false
+    : awsManagedByRule
+      ? true
+      : merge3(
+          alternatives.map((same) => {
+            if (awsManaged && !same) return false;
+            const g = emptyGrants();
+            for (const x of pol.grants) addGrant(g, x.category, x.matched);
+            return keySideGrant(g, modeOf(same), chain);
+          }),
+        );
   const ownAllow = merge3(
     alternatives.map((same) => {
       if (awsManaged && !same) return false;
@@ -264,7 +268,7 @@ function authorizeKmsKnown(input: KmsAuthorizationInput): AuthorizationResult {
       permit: false,
       deny: true,
     };
-  } else if (kind === 'anonymous') {
+  } else if (anonymous) {
     key = {
       result: {
         ...layer(
@@ -321,10 +325,10 @@ function authorizeKmsKnown(input: KmsAuthorizationInput): AuthorizationResult {
       key = { ...key, result: { ...key.result, missing: [...(key.result.missing ?? []), 'the key state'] } };
   }
 
-  const usable = state.permit !== false && crossAwsManaged !== true && kind !== 'anonymous';
+  const usable = state.permit !== false && crossAwsManaged !== true && !anonymous;
   const grants = grantsLayer(input, usable, chain, keyGrant);
 
-  const grant = kind === 'anonymous' ? false : or3(keyGrant, grants.grant);
+  const grant = or3(keyGrant, grants.grant);
   const allow = and3(rcp.permit, scp.permit, state.permit, grant);
   const ordered = [rcp, scp, key, grants.calc, identity, boundary, session];
   const decision = finalDecision(ordered, allow);
