@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import escapeHtml from 'escape-html';
 import type { Check, Finding, RootCause } from '../core/model';
+import { callerLabel } from '../core/render/text';
 import type { DenialFilter } from '../core/report/filter';
 import type { Group, GroupReport } from '../core/report/group';
 
@@ -159,11 +160,7 @@ function findingHtml(g: Group, i: number, color: (c: string) => string): string 
   const f: Finding = g.finding;
   const r = f.request;
   const cause = g.rootCause ?? 'unexplained';
-  const caller =
-    r.principal.arn ??
-    r.principal.identityArn ??
-    r.principal.principalId ??
-    (r.principal.type === 'Anonymous' ? 'an unsigned request' : 'an unknown caller');
+  const caller = callerLabel(r.principal);
   const definite = f.rootCauses.filter((c) => c.confidence !== 'possible');
   const possible = f.rootCauses.filter((c) => c.confidence === 'possible');
   const checks = f.checks

@@ -46,6 +46,16 @@ const indent = (text: string, pad: string): string =>
     .map((l) => (l ? pad + l : l))
     .join('\n');
 
+/** Who made the request, for a reader: ARN, else identity ARN, else principal id, else what kind of caller. */
+export function callerLabel(p: Finding['request']['principal']): string {
+  return (
+    p.arn ??
+    p.identityArn ??
+    p.principalId ??
+    (p.type === 'Anonymous' ? 'an unsigned request' : 'an unknown caller')
+  );
+}
+
 function header(f: Finding, c: Colors, verbose: boolean): string[] {
   const r = f.request;
   const what = `${r.actions.join(', ') || r.eventName} on ${r.resources.join(', ') || r.bucket || '(no resource)'}`;
@@ -55,11 +65,7 @@ function header(f: Finding, c: Colors, verbose: boolean): string[] {
       : f.verdict === 'partially-explained'
         ? c.yellow(f.verdict)
         : c.red(f.verdict);
-  const caller =
-    r.principal.arn ??
-    r.principal.identityArn ??
-    r.principal.principalId ??
-    (r.principal.type === 'Anonymous' ? 'an unsigned request' : 'an unknown caller');
+  const caller = callerLabel(r.principal);
   const via = [
     r.vpcEndpointId ? `via ${r.vpcEndpointId}` : null,
     r.accessPointArn ? `through ${r.accessPointArn}` : null,
