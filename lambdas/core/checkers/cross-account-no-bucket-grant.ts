@@ -1,7 +1,7 @@
-import { known, type Evidence, type Fix } from '../model';
+import type { Evidence, Fix } from '../model';
 import { bucketPolicyCommands, callerIdentityCommand, presignCommand } from '../fix/commands';
 import { bucketPolicy } from '../fix/find';
-import { addToPolicy, allowStatements } from '../fix/grants';
+import { addToBucketPolicy, bucketAllowStatements } from '../fix/grants';
 import { bucketAccountId, callerAccountId, callerIdentityArn } from '../fix/input';
 import { hits, isKmsNeed, layerOf, noAllowEvidence, type LayerHit } from '../fix/layers';
 import { describeNeeds } from '../fix/layer-check';
@@ -129,23 +129,11 @@ export const checker: Checker = {
     if (anonymous) return anonymousNoGrant(input, noGrant, hitsList);
     const principalArn = callerIdentityArn(input.request, input.facts);
     const policy = bucketPolicy(input.facts, bucket);
-    const statements = allowStatements(
-      // the bucket policy names the bucket (object) ARN, also behind an access point
-      needs.map((n) => (n.bucketResource ? { ...n, resource: n.bucketResource } : n)),
+    const statements = bucketAllowStatements(
+      needs,
       principalArn ?? `arn:aws:iam::${callerAccountId(input.request, input.facts) ?? 'ACCOUNT_ID'}:root`,
     );
-    const { outcome } = addToPolicy(
-      input,
-      needs,
-      'bucket-policy',
-      policy,
-      { name: `${bucket} bucket policy`, source: 'bucket-policy' },
-      statements,
-      (base, patched) => ({
-        ...base,
-        bucketPolicy: known(patched),
-      }),
-    );
+    const outcome = addToBucketPolicy(input, needs, bucket, statements);
     const owner = bucketAccountId(input.request, input.facts, bucket) ?? 'the bucket owner';
     const caller = callerAccountId(input.request, input.facts) ?? 'another account';
     return {

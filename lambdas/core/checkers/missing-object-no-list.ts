@@ -1,9 +1,7 @@
 import type { ActionNeed, Fix } from '../model';
-import { known } from '../model';
 import { authorize } from '../policy';
 import { bucketPolicyCommands, listPrefixCommand } from '../fix/commands';
-import { bucketPolicy } from '../fix/find';
-import { addToPolicy, identityAllowFix } from '../fix/grants';
+import { addToBucketPolicy, identityAllowFix } from '../fix/grants';
 import { bucketAccountId, buildAuthorizationInput, callerIdentityArn, objectFact } from '../fix/input';
 import { isKmsNeed, layerEvidence } from '../fix/layers';
 import { recordedSource, serviceGrantStatement, serviceProfile } from '../fix/service-grants';
@@ -135,17 +133,7 @@ function listFix(input: CheckerInput, list: ActionNeed, principalArn: string): F
     const source = knownSource ?? profile.placeholder(account, request.region);
     const statement = serviceGrantStatement(service, oai, [list], source);
     const outcome =
-      knownSource !== null
-        ? addToPolicy(
-            input,
-            [list],
-            'bucket-policy',
-            bucketPolicy(facts, bucket),
-            { name: `${bucket} bucket policy`, source: 'bucket-policy' },
-            [statement],
-            (base, patched) => ({ ...base, bucketPolicy: known(patched) }),
-          ).outcome
-        : { verified: false };
+      knownSource !== null ? addToBucketPolicy(input, [list], bucket, [statement]) : { verified: false };
     return {
       summary: `${CHECK_KEY}; to get 404 NoSuchKey instead of 403, grant ${oai ? 'the origin access identity' : principalArn} s3:ListBucket on arn:aws:s3:::${bucket} in the bucket policy (an AWS service has no identity policy): ${JSON.stringify(statement)}.`,
       commands: bucketPolicyCommands(bucket),

@@ -1,8 +1,7 @@
 import type { Evidence, Fix } from '../model';
 import { known } from '../model';
 import { bucketPolicyCommands, ownershipCommand } from '../fix/commands';
-import { bucketPolicy } from '../fix/find';
-import { addToPolicy, allowStatements } from '../fix/grants';
+import { addToBucketPolicy, bucketAllowStatements } from '../fix/grants';
 import { bucketAccountId, bucketFact, callerAccountId, callerIdentityArn, objectFact } from '../fix/input';
 import { type LayerHit, layerEvidence } from '../fix/layers';
 import { viewLayer } from '../fix/layer-check';
@@ -55,25 +54,9 @@ function aclIgnored(input: CheckerInput, list: readonly LayerHit[], bucket: stri
   const what = needs.map((n) => `${n.action} on ${n.bucketResource ?? n.resource}`).join(', ');
   // an anonymous grant would make the bucket policy public: no statement is proposed for it
   const principal = principalArn ?? (account ? `arn:aws:iam::${account}:root` : null);
-  const statements = principal
-    ? allowStatements(
-        // the bucket policy names the bucket (object) ARN, also behind an access point
-        needs.map((n) => (n.bucketResource ? { ...n, resource: n.bucketResource } : n)),
-        principal,
-      )
-    : [];
-  const { outcome } =
-    statements.length > 0
-      ? addToPolicy(
-          input,
-          needs,
-          'bucket-policy',
-          bucketPolicy(facts, bucket),
-          { name: `${bucket} bucket policy`, source: 'bucket-policy' },
-          statements,
-          (base, patched) => ({ ...base, bucketPolicy: known(patched) }),
-        )
-      : { outcome: { verified: false } };
+  const statements = principal ? bucketAllowStatements(needs, principal) : [];
+  const outcome =
+    statements.length > 0 ? addToBucketPolicy(input, needs, bucket, statements) : { verified: false };
   const first = list[0]!;
   return {
     status: 'deny',

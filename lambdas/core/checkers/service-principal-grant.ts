@@ -1,8 +1,7 @@
 import type { Evidence, Fix } from '../model';
-import { known } from '../model';
 import { bucketPolicyCommands, keyPolicyCommands, originAccessIdentitiesCommand } from '../fix/commands';
 import { bucketPolicy } from '../fix/find';
-import { addToPolicy } from '../fix/grants';
+import { addToBucketPolicy } from '../fix/grants';
 import { bucketAccountId, objectFact } from '../fix/input';
 import { isKmsNeed, layerOf } from '../fix/layers';
 import { describeNeeds } from '../fix/layer-check';
@@ -247,18 +246,9 @@ export const checker: Checker = {
       needs.length > 0 ? needs : needsOf(kmsFound.map((c) => c.evaluation)),
       source,
     );
-    const policy = bucketPolicy(facts, bucket);
     let outcome: Pick<Fix, 'verified' | 'stillDeniedBy'> = { verified: false };
     if (needs.length > 0 && knownSource !== null && p.originAccessIdentity !== true) {
-      outcome = addToPolicy(
-        input,
-        needs,
-        'bucket-policy',
-        policy,
-        { name: `${bucket} bucket policy`, source: 'bucket-policy' },
-        [statement],
-        (base, patched) => ({ ...base, bucketPolicy: known(patched) }),
-      ).outcome;
+      outcome = addToBucketPolicy(input, needs, bucket, [statement]);
     }
     const locate = profile.locate(bucket, knownSource);
     const commands = [

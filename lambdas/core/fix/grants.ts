@@ -7,7 +7,7 @@ import type { ActionNeed, Fix, NamedPolicy } from '../model';
 import { known } from '../model';
 import type { AuthorizationInput, LayerId } from '../policy/types';
 import { identityPolicyCommands } from './commands';
-import { identityPolicies } from './find';
+import { bucketPolicy, identityPolicies } from './find';
 import { callerIdentityArn } from './input';
 import { allowStatement, type Json, sidFor, withStatement } from './patch';
 import { verifyS3 } from './verify';
@@ -85,4 +85,30 @@ export function addToPolicy(
   for (const s of statements) patched = withStatement(patched, s, fallback);
   const result = patched!;
   return { patched: result, outcome: verifyS3(input, needs, layer, (base) => apply(base, result)) };
+}
+
+/** Adds statements to the bucket policy of `bucket` (writing a first one if it has none) and verifies it now allows. */
+export function addToBucketPolicy(
+  input: CheckerInput,
+  needs: readonly ActionNeed[],
+  bucket: string,
+  statements: readonly Json[],
+): Pick<Fix, 'verified' | 'stillDeniedBy'> {
+  return addToPolicy(
+    input,
+    needs,
+    'bucket-policy',
+    bucketPolicy(input.facts, bucket),
+    { name: `${bucket} bucket policy`, source: 'bucket-policy' },
+    statements,
+    (base, patched) => ({ ...base, bucketPolicy: known(patched) }),
+  ).outcome;
+}
+
+/** Allow statements for `principal` in a bucket policy, which names the bucket (object) ARN also behind an access point. */
+export function bucketAllowStatements(needs: readonly ActionNeed[], principal: string): Json[] {
+  return allowStatements(
+    needs.map((n) => (n.bucketResource ? { ...n, resource: n.bucketResource } : n)),
+    principal,
+  );
 }
