@@ -5,7 +5,9 @@
  *  - a policy's content is replaced with update-policy:
  *    https://docs.aws.amazon.com/cli/latest/reference/organizations/update-policy.html
  */
-import { causeOf, explain, scenarioEvent, unsignedRead } from './helpers';
+import { evaluateNeeds } from '../../../lambdas/core/analyze';
+import { checker } from '../../../lambdas/core/checkers/rcp-deny';
+import { causeOf, exampleView, explain, requestOf, scenarioEvent, unsignedRead } from './helpers';
 
 const AUDITOR = 'arn:aws:iam::999988887777:role/ExternalAuditor';
 const RCP_ARN =
@@ -71,5 +73,60 @@ describe('rcp-deny: an anonymous (unsigned) request that the RCP denies', () => 
     expect(fix.commands).toEqual([]);
     expect(fix.policyPatch).toBeUndefined();
     expect(fix.verified).toBe(false);
+  });
+});
+
+/**
+ * The check read on its own, with the RCP layer of the engine's decision left undecided. RCPFullAWSAccess is attached
+ * to every root, OU and account and cannot be detached, so an RCP restricts only through a Deny:
+ * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_evaluation.html
+ */
+describe('rcp-deny: an RCP that could not be decided', () => {
+  /** The auditor's HeadObject with its RCP layer replaced by an undecided one, once per `denyPossible` given. */
+  function undecided(...denyPossible: boolean[]) {
+    const request = requestOf(scenarioEvent('ExternalAuditor HeadObject'));
+    const facts = exampleView.gatherSync(request);
+    const [evaluation] = evaluateNeeds(request, facts);
+    const evaluations = denyPossible.map((possible, i) => ({
+      need: { ...evaluation!.need, resource: `${evaluation!.need.resource}-${i}` },
+      result: {
+        ...evaluation!.result,
+        decision: 'unknown' as const,
+        layers: evaluation!.result.layers.map((l) =>
+          l.layer === 'rcp'
+            ? {
+                layer: 'rcp' as const,
+                result: 'unknown' as const,
+                policies: [],
+                missing: [`condition key aws:PrincipalTag/team (need ${i})`],
+                denyPossible: possible,
+              }
+            : l,
+        ),
+      },
+    }));
+    return checker.check({ request, facts, evaluations });
+  }
+
+  it('passes when only an Allow side is undecided: without a Deny that could match, no RCP restricts the resource', () => {
+    expect(undecided(false)).toEqual({
+      status: 'pass',
+      detail: 'no RCP Deny statement can match this request',
+    });
+    expect(undecided(false, false).status).toBe('pass');
+  });
+
+  it('stays unknown, naming what it could not read, when a Deny could match any one of the needed calls', () => {
+    expect(undecided(false, true)).toEqual({
+      status: 'unknown',
+      missing: [
+        'condition key aws:PrincipalTag/team (need 0)',
+        'condition key aws:PrincipalTag/team (need 1)',
+      ],
+    });
+    expect(undecided(true)).toEqual({
+      status: 'unknown',
+      missing: ['condition key aws:PrincipalTag/team (need 0)'],
+    });
   });
 });
