@@ -47,7 +47,10 @@ const world = (accessPoint: Record<string, unknown> | null): WorldSpec => ({
 const policy = (...Statement: Stmt[]) => ({ Version: '2012-10-17', Statement });
 
 /** The finding of the partner's GetObject through the access point (or straight to the bucket). */
-function partnerRead(spec: WorldSpec, over: { accessPoint?: string; vpcEndpointId?: string } = {}) {
+function partnerRead(
+  spec: WorldSpec,
+  over: { accessPoint?: string; vpcEndpointId?: string; sourceIp?: string } = {},
+) {
   return explain(
     recordFor({ account: B, role: 'Partner', bucket: BUCKET, bucketAccount: A, key: 'q3.csv', ...over }),
     viewOf(spec),
@@ -107,6 +110,74 @@ describe('access-point-policy: an access point policy without an Allow for the c
       status: 'pass',
       detail: `access-point-policy allows s3:GetObject on ${AP_OBJECT}`,
     });
+  });
+});
+
+// An explicit Deny in any applicable policy overrides every Allow:
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html
+// the exception names the caller with aws:PrincipalArn:
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
+describe('access-point-policy: a Deny statement of the access point policy matches the caller', () => {
+  const denyOutsiders: Stmt = {
+    Sid: 'DenyOutsideAccounts',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: 's3:*',
+    Resource: `${AP}/object/*`,
+    Condition: { StringNotEquals: { 'aws:PrincipalAccount': A } },
+  };
+  const partnerReads: Stmt = {
+    Sid: 'PartnerReads',
+    Effect: 'Allow',
+    Principal: { AWS: PARTNER },
+    Action: 's3:GetObject',
+    Resource: `${AP}/object/*`,
+  };
+  const cause = () =>
+    causeOf(
+      partnerRead(world({ Policy: policy(partnerReads, denyOutsiders) }), { accessPoint: AP }),
+      'access-point-policy',
+    );
+
+  it('names the access point and the statement, and says an explicit Deny overrides every Allow', () => {
+    const c = cause();
+    expect(c.confidence).toBe('confirmed');
+    expect(c.title).toBe(
+      'The access point policy of reports-ap explicitly denies s3:GetObject (statement DenyOutsideAccounts)',
+    );
+    expect(c.explanation).toMatch(
+      /^Statement DenyOutsideAccounts of the access point policy of reports-ap is a Deny/,
+    );
+    expect(c.explanation).toMatch(/An explicit Deny overrides every Allow\.$/);
+  });
+
+  it("the fix rewrites that statement of the access point's policy with an aws:PrincipalArn exception for the caller, verified", () => {
+    const { fix } = cause();
+    expect(fix.summary).toBe(
+      `Add an aws:PrincipalArn exception for ${PARTNER} to statement DenyOutsideAccounts of the access point policy of reports-ap.`,
+    );
+    expect(fix.commands).toEqual([
+      `aws s3control get-access-point-policy --account-id ${A} --name reports-ap --query Policy --output text > access-point-policy.json`,
+      `aws s3control put-access-point-policy --account-id ${A} --name reports-ap --policy file://access-point-policy.json`,
+    ]);
+    expect(fix.policyPatch).toEqual({
+      layer: 'access-point-policy',
+      policy: AP,
+      statement: 'DenyOutsideAccounts',
+      replaceStatement: {
+        ...denyOutsiders,
+        Condition: {
+          StringNotEquals: { 'aws:PrincipalAccount': A },
+          ArnNotEquals: { 'aws:PrincipalArn': PARTNER },
+        },
+      },
+    });
+    expect(fix.verified).toBe(true);
+    // the patched access point policy lets the read through
+    const patched = world({
+      Policy: policy(partnerReads, fix.policyPatch!['replaceStatement'] as Stmt),
+    });
+    expect(partnerRead(patched, { accessPoint: AP }).rootCauses.map((r) => r.id)).toEqual([]);
   });
 });
 
