@@ -57,14 +57,17 @@ function networkOriginDeny({ request, facts }: CheckerInput, hits: readonly Laye
   const ap = facts.accessPoint?.status === 'known' ? facts.accessPoint.value : null;
   const name = ap?.name ?? request.accessPointArn ?? 'the access point';
   const vpc = ap?.vpcId ? `VPC ${ap.vpcId}` : 'its VPC';
+  // a record without a source address ("AWS Internal") does not say the request came from the internet
   const from =
     request.vpcEndpointId !== null
-      ? `endpoint ${request.vpcEndpointId}`
-      : `the internet (${request.sourceIp ?? 'no VPC endpoint'})`;
+      ? `came from endpoint ${request.vpcEndpointId}`
+      : request.sourceIp !== null
+        ? `came from the internet (${request.sourceIp})`
+        : 'did not come through a VPC endpoint';
   return {
     status: 'deny',
     confidence: 'confirmed',
-    title: `Access point ${name} only accepts requests from ${vpc}; this one came from ${from}`,
+    title: `Access point ${name} only accepts requests from ${vpc}; this one ${from}`,
     explanation: `The access point's network origin is VPC: S3 rejects every request to it that does not come from ${vpc}, whatever the policies allow.`,
     evidence: hits.map((h) => layerEvidence(h, 'access-point-policy')),
     fix: {

@@ -275,4 +275,16 @@ describe('access-point-policy: a VPC-only access point called from elsewhere', (
       },
     ]);
   });
+
+  // "AWS Internal" (or no address at all): the record does not say where the request came from, only that no VPC
+  // endpoint carried it. https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html
+  it('a record without a source address: says the request did not come through a VPC endpoint, not that it came from the internet', () => {
+    const c = causeOf(
+      partnerRead(vpcOnly(), { accessPoint: AP, sourceIp: 'AWS Internal' }),
+      'access-point-policy',
+    );
+    expect(c.title).toBe(
+      'Access point reports-ap only accepts requests from VPC vpc-0aaa; this one did not come through a VPC endpoint',
+    );
+  });
 });
