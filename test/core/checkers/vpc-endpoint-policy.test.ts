@@ -125,6 +125,22 @@ describe('vpc-endpoint-policy from the VpceAccessDenied record alone', () => {
     });
   });
 
+  // docs/CLI.md: AWS's message naming a layer that could not be read makes the cause likely; the record's own error
+  // code (VpceAccessDenied) confirms it
+  it("AWS's message that a VPC endpoint policy denied the request names the endpoint policy under a plain AccessDenied too, as likely", () => {
+    const e = scenarioEvent(VPCE_RECORD);
+    e['errorCode'] = 'AccessDenied';
+    const c = causeOf(explain(e, noEndpoints).finding, 'vpc-endpoint-policy');
+    expect(c.confidence).toBe('likely');
+    expect(c.title).toBe(
+      'AWS reports that the VPC endpoint policy of vpce-0a1b2c3d4e5f60001 denied the request',
+    );
+    expect(c.evidence).toContainEqual({
+      layer: 'vpc-endpoint-policy',
+      detail: 'AccessDenied: The request was denied due to a VPC endpoint policy',
+    });
+  });
+
   it('a CopyObject names both actions and both objects the endpoint policy must allow', () => {
     const e = scenarioEvent(VPCE_RECORD);
     e['eventName'] = 'CopyObject';
@@ -216,5 +232,23 @@ describe('vpc-endpoint-policy: a Deny statement of the endpoint policy', () => {
       },
     });
     expect(fix.verified).toBe(true);
+  });
+});
+
+// A request through a gateway or interface endpoint must be allowed by the endpoint policy, as well as by the
+// identity-based and resource-based policies: https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html
+describe('vpc-endpoint-policy: an endpoint policy without an Allow for the call', () => {
+  it('says no statement of that endpoint policy allows it, and that the endpoint policy must allow it as well as IAM and the bucket', () => {
+    const c = causeOf(
+      explain(scenarioEvent('PutObject through an endpoint that only allows reads')).finding,
+      'vpc-endpoint-policy',
+    );
+    expect(c.title).toBe(
+      'The VPC endpoint policy of vpce-0a1b2c3d4e5f60001 does not allow s3:PutObject on arn:aws:s3:::data-bucket/raw/new.json',
+    );
+    expect(c.explanation).toBe(
+      'No statement of the VPC endpoint policy of vpce-0a1b2c3d4e5f60001 allows s3:PutObject on arn:aws:s3:::data-bucket/raw/new.json. A request through a VPC endpoint must be allowed by the endpoint policy as well as by IAM and the bucket.',
+    );
+    expect(c.fix.verified).toBe(true);
   });
 });
