@@ -20,8 +20,12 @@ export type Goal = 'allowed' | 'not-denied';
 function meets(layer: LayerResult | undefined, goal: Goal): boolean {
   if (!layer) return goal === 'not-denied';
   if (goal === 'allowed') return layer.result === 'allowed';
+  // a missing Allow is not a denial here, but a rule that refuses is: a VPC-only access point rejects every request
+  // from outside its VPC, whatever its policy says (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-vpc.html)
   return (
-    layer.result === 'allowed' || layer.result === 'not-applicable' || layer.result === 'implicitly-denied'
+    layer.result === 'allowed' ||
+    layer.result === 'not-applicable' ||
+    (layer.result === 'implicitly-denied' && layer.rule === undefined)
   );
 }
 

@@ -179,6 +179,20 @@ describe('access-point-policy: a Deny statement of the access point policy match
     });
     expect(partnerRead(patched, { accessPoint: AP }).rootCauses.map((r) => r.id)).toEqual([]);
   });
+
+  // "Amazon S3 rejects any request made to the access point that doesn't originate from that VPC", whatever its
+  // policy says: https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-vpc.html
+  it('on a VPC-only access point called from the internet, the exception is not called verified: the access point still refuses the request', () => {
+    const vpcOnly = world({
+      NetworkOrigin: 'VPC',
+      VpcConfiguration: { VpcId: 'vpc-0aaa' },
+      Policy: policy(partnerReads, denyOutsiders),
+    });
+    const { fix } = causeOf(partnerRead(vpcOnly, { accessPoint: AP }), 'access-point-policy');
+    expect(fix.policyPatch).toMatchObject({ statement: 'DenyOutsideAccounts' });
+    expect(fix.verified).toBe(false);
+    expect(fix.stillDeniedBy).toEqual(['access-point-policy (no allow)']);
+  });
 });
 
 describe('access-point-policy: when the access point takes no part', () => {
