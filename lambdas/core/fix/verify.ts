@@ -56,7 +56,10 @@ export function remainingDenials(result: AuthorizationResult, exclude: readonly 
     )
       continue;
     if (l.result === 'explicitly-denied') out.push(`${l.layer} (explicit deny)`);
-    else if (l.result === 'implicitly-denied') out.push(`${l.layer} (no allow)`);
+    // a refusal by a rule (a VPC-only access point called from outside its VPC, KMS refusing an unsigned call) is
+    // not a missing Allow: adding one would not help, so the label names the rule
+    else if (l.result === 'implicitly-denied')
+      out.push(l.rule !== undefined ? `${l.layer} (rule: ${l.rule})` : `${l.layer} (no allow)`);
     else if (l.result === 'unknown') out.push(`${l.layer} (could not be evaluated)`);
   }
   return out;

@@ -191,7 +191,7 @@ describe('access-point-policy: a Deny statement of the access point policy match
     const { fix } = causeOf(partnerRead(vpcOnly, { accessPoint: AP }), 'access-point-policy');
     expect(fix.policyPatch).toMatchObject({ statement: 'DenyOutsideAccounts' });
     expect(fix.verified).toBe(false);
-    expect(fix.stillDeniedBy).toEqual(['access-point-policy (no allow)']);
+    expect(fix.stillDeniedBy).toEqual(['access-point-policy (rule: network-origin)']);
   });
 });
 
