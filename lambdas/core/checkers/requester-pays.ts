@@ -1,6 +1,6 @@
 import { awsLine } from '../fix/commands';
-import type { Evidence } from '../model';
-import { callerIdentityArn } from '../fix/input';
+import type { AccessRequest, Evidence } from '../model';
+import { callerIdentityArn, requestHeader } from '../fix/input';
 import { describeNeeds, viewLayer } from '../fix/layer-check';
 import { needsOf, verifyS3 } from '../fix/verify';
 import type { Checker, CheckResult } from './types';
@@ -10,7 +10,6 @@ const CLI_OPERATION: Readonly<Record<string, string>> = {
   GetObject: 'get-object',
   HeadObject: 'head-object',
   PutObject: 'put-object',
-  CopyObject: 'copy-object',
   DeleteObject: 'delete-object',
   ListObjects: 'list-objects-v2',
   ListObjectsV2: 'list-objects-v2',
@@ -19,10 +18,39 @@ const CLI_OPERATION: Readonly<Record<string, string>> = {
   GetObjectAcl: 'get-object-acl',
 };
 
+/**
+ * A copy retried: the copy source as recorded (x-amz-copy-source, already URL-encoded), onto the request's own
+ * destination. UploadPartCopy also names its upload and part (requestParameters uploadId, partNumber).
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html, API_UploadPartCopy.html
+ */
+function copyRetry(request: AccessRequest, payer: readonly string[]): string {
+  const header = (name: string): string | null => {
+    const v = requestHeader(request, name);
+    return v === 'unknown' ? null : v;
+  };
+  const destination = ['--bucket', request.bucket ?? 'BUCKET', '--key', request.key ?? 'KEY'];
+  const source = ['--copy-source', header('x-amz-copy-source') ?? 'SOURCE_BUCKET/SOURCE_KEY'];
+  if (request.eventName === 'UploadPartCopy')
+    return awsLine([
+      's3api',
+      'upload-part-copy',
+      ...source,
+      ...destination,
+      '--upload-id',
+      header('uploadId') ?? 'UPLOAD_ID',
+      '--part-number',
+      header('partNumber') ?? 'PART_NUMBER',
+      ...payer,
+    ]);
+  return awsLine(['s3api', 'copy-object', ...source, ...destination, ...payer]);
+}
+
 /** The retried request, with the header: arguments quoted once by awsLine (fix/commands.ts). */
-function retryCommand(eventName: string, bucket: string, key: string | null): string {
-  const op = Object.hasOwn(CLI_OPERATION, eventName) ? CLI_OPERATION[eventName] : undefined;
+function retryCommand(request: AccessRequest, bucket: string, key: string | null): string {
+  const eventName = request.eventName;
   const payer = ['--request-payer', 'requester'];
+  if (eventName === 'CopyObject' || eventName === 'UploadPartCopy') return copyRetry(request, payer);
+  const op = Object.hasOwn(CLI_OPERATION, eventName) ? CLI_OPERATION[eventName] : undefined;
   if (op === 'get-object')
     return awsLine([
       's3api',
@@ -94,7 +122,7 @@ export const checker: Checker = {
       });
     const commands = [
       awsLine(['s3api', 'get-bucket-request-payment', '--bucket', bucket]),
-      ...(anonymous || service ? [] : [retryCommand(request.eventName, bucket, first.evaluation.need.key)]),
+      ...(anonymous || service ? [] : [retryCommand(request, bucket, first.evaluation.need.key)]),
     ];
     const still = outcome.verified === true && 'stillDeniedBy' in outcome ? outcome.stillDeniedBy : undefined;
     const summary = anonymous

@@ -114,6 +114,36 @@ describe('requester-pays: a request from another account without x-amz-request-p
     expect(cause(event(scenario, op(eventName))).fix.commands).toEqual([PAYMENT, command]);
   });
 
+  // CopyObject needs --copy-source (the source as recorded, URL-encoded); UploadPartCopy also its upload and part:
+  // https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html, API_UploadPartCopy.html
+  const copyFrom = (eventName: string, extra: Record<string, string> = {}) =>
+    event(READ, (e) => {
+      e['eventName'] = eventName;
+      e['requestParameters'] = {
+        bucket: 'partner-copies',
+        key: 'census copy.csv',
+        'x-amz-copy-source': 'open-data-bucket/datasets/census.csv',
+        ...extra,
+      };
+      e['resources'] = [{ type: 'AWS::S3::Object', ARN: 'arn:aws:s3:::partner-copies/census copy.csv' }];
+    });
+
+  it('a copy out of a Requester Pays bucket is retried as the same copy: its recorded source onto its own destination', () => {
+    expect(cause(copyFrom('CopyObject')).fix.commands).toEqual([
+      PAYMENT,
+      "aws s3api copy-object --copy-source open-data-bucket/datasets/census.csv --bucket partner-copies --key 'census copy.csv' --request-payer requester",
+    ]);
+  });
+
+  it('a part copied out of a Requester Pays bucket is retried with its upload id and part number', () => {
+    expect(
+      cause(copyFrom('UploadPartCopy', { uploadId: 'VXBsb2FkIElE', partNumber: '3' })).fix.commands,
+    ).toEqual([
+      PAYMENT,
+      "aws s3api upload-part-copy --copy-source open-data-bucket/datasets/census.csv --bucket partner-copies --key 'census copy.csv' --upload-id VXBsb2FkIElE --part-number 3 --request-payer requester",
+    ]);
+  });
+
   it('a download of a key at the top of the bucket is saved under the key’s own name', () => {
     const c = cause(
       event(READ, (e) => {
