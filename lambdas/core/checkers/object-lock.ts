@@ -149,14 +149,20 @@ export const checker: Checker = {
         fix,
       };
     }
-    if (saysLock && view.kind !== 'pass') {
+    // AWS's message is S3's own answer at the time of the request: when the facts read say nothing protects the version
+    // (a retention that has since expired, a hold since removed, facts read elsewhere), it still stands, as likely
+    if (saysLock) {
+      const facts =
+        view.kind === 'pass'
+          ? ': the facts read here say no retention or legal hold protects the version now (a retention may have expired or a hold been lifted since the request, or the facts are incomplete), so which one refused it is not known'
+          : `${view.kind === 'unknown' ? ` (${view.missing.join('; ')})` : ''}, so whether it is a GOVERNANCE or COMPLIANCE retention, or a legal hold, is not known`;
       return {
         status: 'deny',
         confidence: 'likely',
         title: `AWS reports that Object Lock protects ${request.key ?? 'the object'}${request.versionId ? ` version ${request.versionId}` : ''}`,
-        explanation: `The record says "${request.errorMessage ?? ''}". The version's retention and legal hold could not be evaluated${
-          view.kind === 'unknown' ? ` (${view.missing.join('; ')})` : ''
-        }, so whether it is a GOVERNANCE or COMPLIANCE retention, or a legal hold, is not known.`,
+        explanation: `The record says "${request.errorMessage ?? ''}". The version's retention and legal hold ${
+          view.kind === 'pass' ? 'were read' : 'could not be evaluated'
+        }${facts}.`,
         evidence: [{ layer: 'object-lock', detail: `errorMessage: ${request.errorMessage ?? ''}` }],
         fix: {
           summary:

@@ -239,6 +239,26 @@ describe('object-lock: what the record and the facts cannot settle', () => {
     ]);
   });
 
+  it('AWS’s message stands when the facts read say nothing protects the version now (a retention expired or a hold lifted since): likely, with the reads to check again', () => {
+    const unlocked = exampleViewWith((s) => {
+      const o = s.buckets['records-bucket'].objects['ledger/2026-q2.csv'];
+      o.retention = null;
+      o.legalHold = null;
+    });
+    const finding = explain(event(GOVERNANCE), unlocked).finding;
+    expect(finding.verdict).toBe('partially-explained');
+    const c = causeOf(finding, 'object-lock');
+    expect(c.confidence).toBe('likely');
+    expect(c.title).toBe(`AWS reports that Object Lock protects ledger/2026-q2.csv version ${GOV_VERSION}`);
+    expect(c.explanation).toBe(
+      `The record says "${LOCK_MESSAGE}". The version's retention and legal hold were read: the facts read here say no retention or legal hold protects the version now (a retention may have expired or a hold been lifted since the request, or the facts are incomplete), so which one refused it is not known.`,
+    );
+    expect(c.fix.commands).toEqual([
+      `aws s3api get-object-retention ${GOV_ARGS}`,
+      `aws s3api get-object-legal-hold ${GOV_ARGS}`,
+    ]);
+  });
+
   it('without AWS’s message and without the version’s lock facts the check is unknown, naming them', () => {
     expect(check(event(GOVERNANCE, (e) => (plainMessage(e), key('ledger/unread.csv')(e))))).toEqual({
       layer: 'object-lock',
