@@ -65,10 +65,12 @@ function keyFix(input: CheckerInput, k: KmsNeed, e: NeedEvaluation): Fix {
   const found = findKmsKey(facts, k.keyId);
   const key = found?.fact.status === 'known' ? found.fact.value : null;
   if (key && key.keyState && key.keyState !== 'Enabled') {
-    const cmd = keyStateCommand(keyArn, key.keyState === 'PendingDeletion');
+    // a key whose deletion is cancelled is Disabled, and must then be enabled:
+    // https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys-cancelling-key-deletion.html
+    const pending = key.keyState === 'PendingDeletion';
     return {
-      summary: `The key is ${key.keyState}: ${key.keyState === 'PendingDeletion' ? 'cancel its deletion and enable it' : 'enable it'}.`,
-      commands: [cmd],
+      summary: `The key is ${key.keyState}: ${pending ? 'cancel its deletion and enable it' : 'enable it'}.`,
+      commands: [...(pending ? [keyStateCommand(keyArn, true)] : []), keyStateCommand(keyArn, false)],
       verified: false,
     };
   }

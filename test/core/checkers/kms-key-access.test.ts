@@ -257,16 +257,16 @@ describe('kms-key-access: the caller may not use the key S3 needs', () => {
     });
   });
 
-  // A key pending deletion must have its deletion cancelled, after which it is Disabled and must be enabled:
-  // https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys-cancelling-key-deletion.html
-  it('a key pending deletion is to have its deletion cancelled, then be enabled', () => {
+  // A key pending deletion must have its deletion cancelled, after which it is Disabled ("To use the KMS key, you
+  // must enable it"): https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys-cancelling-key-deletion.html
+  it('a key pending deletion is to have its deletion cancelled, then be enabled: both commands are given', () => {
     const c = kmsCause(
       scenarioEvent('KmsReader may read the object but not decrypt it'),
       withKeyState('PendingDeletion'),
     );
     expect(c.fix).toEqual({
       summary: 'The key is PendingDeletion: cancel its deletion and enable it.',
-      commands: [`aws kms cancel-key-deletion --key-id ${KEY}`],
+      commands: [`aws kms cancel-key-deletion --key-id ${KEY}`, `aws kms enable-key --key-id ${KEY}`],
       verified: false,
     });
   });
