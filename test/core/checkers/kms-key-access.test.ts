@@ -6,7 +6,14 @@
  */
 import { analyze } from '../../../lambdas/core/analyze';
 import { known, type BucketFacts, type ObjectFacts, type RequestFacts } from '../../../lambdas/core/model';
-import { causeOf, exampleViewWith, explain, scenarioEvent, unsignedRead } from './helpers';
+import {
+  causeOf,
+  type EditableEvent,
+  exampleViewWith,
+  explain,
+  scenarioEvent,
+  unsignedRead,
+} from './helpers';
 
 const KEY = 'arn:aws:kms:us-east-1:111122223333:key/1111aaaa-2222-3333-4444-555566667777';
 const SITE_KEY = 'arn:aws:kms:us-east-1:111122223333:key/2222bbbb-3333-4444-5555-666677778888';
@@ -564,5 +571,70 @@ describe('kms-key-access: an anonymous request and an SSE-KMS object (ANON)', ()
       'aws s3api copy-object --bucket public-site-bucket --key not-inspected.html --copy-source public-site-bucket/not-inspected.html --server-side-encryption AES256 --metadata-directive COPY',
       'aws s3api put-bucket-encryption --bucket public-site-bucket --server-side-encryption-configuration \'{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"AES256"}}]}\'',
     ]);
+  });
+});
+
+// A permissions boundary, an SCP (and a session policy, an RCP) caps what identity and resource policies allow: an
+// implicit deny or a Deny in it refuses the call whatever the key policy says.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
+describe('kms-key-access: a guardrail refuses the KMS call that the key policy and IAM policies allow', () => {
+  const READ = 'KmsReader may read the object but not decrypt it';
+  /** KmsReader allowed kms:Decrypt by its IAM policy (the key policy trusts the account), then `edit`. */
+  const readerMayDecrypt = (edit: (s: EditableEvent, role: EditableEvent) => void): View =>
+    exampleViewWith((s) => {
+      const roles = s['accounts']['111122223333']['authorizationDetails']['RoleDetailList'];
+      const role = roles.find((r: { RoleName: string }) => r.RoleName === 'KmsReader');
+      role['RolePolicyList'][0]['PolicyDocument']['Statement'].push({
+        Sid: 'UseKeys',
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: '*',
+      });
+      edit(s, role);
+    });
+
+  it('a permissions boundary without kms:Decrypt is named as what to change; no key policy statement is proposed', () => {
+    const view = readerMayDecrypt((_s, role) => {
+      role['PermissionsBoundary'] = {
+        PermissionsBoundaryType: 'Policy',
+        PermissionsBoundaryArn: 'arn:aws:iam::111122223333:policy/S3ReadOnlyBoundary',
+      };
+    });
+    const c = kmsCause(scenarioEvent(READ), view);
+    expect(c.evidence.map((e) => e.layer)).toContain('permissions-boundary');
+    expect(c.fix).toEqual({
+      summary: `The permissions boundary of ${READER} does not allow kms:Decrypt on ${KEY}, and no Allow in the key policy or an IAM policy overrides it: allow kms:Decrypt on the key in it (if its owner agrees).`,
+      commands: [
+        expect.stringContaining(
+          'aws iam get-policy-version --policy-arn arn:aws:iam::111122223333:policy/S3ReadOnlyBoundary ',
+        ),
+        expect.stringContaining(
+          'aws iam create-policy-version --policy-arn arn:aws:iam::111122223333:policy/S3ReadOnlyBoundary ',
+        ),
+      ],
+      verified: false,
+    });
+  });
+
+  it('a Deny of kms:Decrypt in an SCP is to be changed in the SCP, not answered with a key policy Allow', () => {
+    const view = readerMayDecrypt((s) => {
+      const scp = s['organization']['serviceControlPolicies'].find(
+        (p: { Name: string }) => p.Name === 'ProtectBucketConfig',
+      );
+      scp['Content']['Statement'].push({
+        Sid: 'NoDecrypt',
+        Effect: 'Deny',
+        Action: 'kms:Decrypt',
+        Resource: '*',
+      });
+    });
+    const c = kmsCause(scenarioEvent(READ), view);
+    expect(c.explanation).toContain('that call is explicitly denied.');
+    expect(c.fix).toEqual({
+      summary: `A service control policy (SCP) denies kms:Decrypt on ${KEY}, and no Allow in the key policy or an IAM policy overrides it: remove kms:Decrypt from its Deny statement, or exempt ${READER} from it (if its owner agrees).`,
+      commands: [],
+      verified: false,
+    });
   });
 });
