@@ -68,6 +68,33 @@ function evidenceOf(e: NeedEvaluation): Evidence[] {
     : [{ layer: 'kms-key-policy', detail: `${e.need.action} on ${e.need.resource} is ${e.result.decision}` }];
 }
 
+/** What makes a key that is not Enabled usable again: https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html */
+function keyStateFix(keyArn: string, state: string): { todo: string; commands: string[] } {
+  switch (state) {
+    case 'Disabled':
+      return { todo: 'enable it', commands: [keyStateCommand(keyArn, false)] };
+    // a key whose deletion is cancelled is Disabled, and must then be enabled:
+    // https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys-cancelling-key-deletion.html
+    case 'PendingDeletion':
+      return {
+        todo: 'cancel its deletion and enable it',
+        commands: [keyStateCommand(keyArn, true), keyStateCommand(keyArn, false)],
+      };
+    // imported key material that expired or was deleted: https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys.html
+    case 'PendingImport':
+      return {
+        todo: 'import its key material again (aws kms get-parameters-for-import, then aws kms import-key-material)',
+        commands: [],
+      };
+    // a custom key store disconnected from its CloudHSM cluster or external key store proxy
+    case 'Unavailable':
+      return { todo: 'reconnect its custom key store (aws kms connect-custom-key-store)', commands: [] };
+    // Creating, Updating (a multi-Region key in transition), PendingReplicaDeletion
+    default:
+      return { todo: 'KMS uses it again only once it is Enabled', commands: [] };
+  }
+}
+
 function keyFix(input: CheckerInput, k: KmsNeed, e: NeedEvaluation): Fix {
   const { request, facts } = input;
   const principalArn = callerIdentityArn(request, facts);
@@ -75,14 +102,8 @@ function keyFix(input: CheckerInput, k: KmsNeed, e: NeedEvaluation): Fix {
   const found = findKmsKey(facts, k.keyId);
   const key = found?.fact.status === 'known' ? found.fact.value : null;
   if (key && key.keyState && key.keyState !== 'Enabled') {
-    // a key whose deletion is cancelled is Disabled, and must then be enabled:
-    // https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys-cancelling-key-deletion.html
-    const pending = key.keyState === 'PendingDeletion';
-    return {
-      summary: `The key is ${key.keyState}: ${pending ? 'cancel its deletion and enable it' : 'enable it'}.`,
-      commands: [...(pending ? [keyStateCommand(keyArn, true)] : []), keyStateCommand(keyArn, false)],
-      verified: false,
-    };
+    const { todo, commands } = keyStateFix(keyArn, key.keyState);
+    return { summary: `The key is ${key.keyState}: ${todo}.`, commands, verified: false };
   }
   // No Allow overrides an explicit Deny: the Deny statement itself must change (the evidence names it).
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html

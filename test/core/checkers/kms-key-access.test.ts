@@ -302,6 +302,28 @@ describe('kms-key-access: the caller may not use the key S3 needs', () => {
       verified: false,
     });
   });
+
+  // EnableKey does not apply to these states: a key with imported key material whose material expired or was deleted
+  // is PendingImport until the material is imported again; a key in a disconnected custom key store is Unavailable
+  // until the store is reconnected; a multi-Region replica key is Creating until its replication completes.
+  // https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html
+  it.each([
+    [
+      'PendingImport',
+      'The key is PendingImport: import its key material again (aws kms get-parameters-for-import, then aws kms import-key-material).',
+    ],
+    [
+      'Unavailable',
+      'The key is Unavailable: reconnect its custom key store (aws kms connect-custom-key-store).',
+    ],
+    ['Creating', 'The key is Creating: KMS uses it again only once it is Enabled.'],
+  ])('a key in state %s is not told to be enabled, but what makes it usable again', (state, summary) => {
+    const c = kmsCause(
+      scenarioEvent('KmsReader may read the object but not decrypt it'),
+      withKeyState(state),
+    );
+    expect(c.fix).toEqual({ summary, commands: [], verified: false });
+  });
 });
 
 // An explicit Deny overrides any Allow, so adding an Allow cannot fix it:
