@@ -888,6 +888,41 @@ describe('kms-key-access: a guardrail refuses the KMS call that the key policy a
     expect(c.fix.stillDeniedBy).toEqual(['permissions-boundary (no allow)']);
   });
 
+  // A session policy limits the session to what it allows as well:
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session
+  it('a session policy without kms:Decrypt is named as what to change', () => {
+    const view = readerMayDecrypt((s) => {
+      s['sessions']['arn:aws:sts::111122223333:assumed-role/KmsReader/reader']['Policy'] = {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::secure-bucket/*' }],
+      };
+    });
+    expect(kmsCause(scenarioEvent(READ), view).fix).toEqual({
+      summary: `The session policy of ${READER} does not allow kms:Decrypt on ${KEY}, and no Allow in the key policy or an IAM policy overrides it: allow kms:Decrypt on the key in it (if its owner agrees).`,
+      commands: [],
+      verified: false,
+    });
+  });
+
+  // An RCP applies to the key, a resource of a member account: https://docs.aws.amazon.com/kms/latest/developerguide/resource-control-policies.html
+  it('a Deny of kms:Decrypt in an RCP is to be changed in the RCP', () => {
+    const view = readerMayDecrypt((s) => {
+      const rcp = s['organization']['resourceControlPolicies'].find(
+        (p: { Name: string }) => p.Name === 'RCPFullAWSAccess',
+      );
+      rcp['Content']['Statement'].push({
+        Sid: 'NoDecrypt',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'kms:Decrypt',
+        Resource: '*',
+      });
+    });
+    expect(kmsCause(scenarioEvent(READ), view).fix.summary).toBe(
+      `A resource control policy (RCP) denies kms:Decrypt on ${KEY}, and no Allow in the key policy or an IAM policy overrides it: remove kms:Decrypt from its Deny statement, or exempt ${READER} from it (if its owner agrees).`,
+    );
+  });
+
   it('a Deny of kms:Decrypt in an SCP is to be changed in the SCP, not answered with a key policy Allow', () => {
     const view = readerMayDecrypt((s) => {
       const scp = s['organization']['serviceControlPolicies'].find(
