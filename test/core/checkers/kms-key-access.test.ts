@@ -142,6 +142,18 @@ describe('kms-key-access: the caller may not use the key S3 needs', () => {
     expect(c.fix.summary).toBe(`Allow kms:Decrypt on ${KEY} in an identity policy of ${READER}.`);
   });
 
+  // S3 passes the object ARN as the aws:s3:arn encryption context, which the record may lack:
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#encryption-context
+  it('a Decrypt record without the encryption context still explains the refusal, without naming an object ARN', () => {
+    const event = scenarioEvent('the KMS Decrypt record S3 made for KmsReader');
+    delete (event['requestParameters'] as Record<string, unknown>)['encryptionContext'];
+    const c = kmsCause(event);
+    expect(c.title).toBe(`${READER} may not call kms:Decrypt on KMS key ${KEY}`);
+    expect(c.explanation).toBe(
+      `The object is encrypted with SSE-KMS, so S3 calls kms:Decrypt on ${KEY} for the caller, and that call is not allowed. S3 reports it as Access Denied.`,
+    );
+  });
+
   it('an upload under the bucket default key needs kms:GenerateDataKey: a likely cause, saying the key was not read from the object', () => {
     const c = kmsCause(upload());
     expect(c.confidence).toBe('likely');
