@@ -9,7 +9,7 @@ import {
   reencryptObjectCommand,
   sseS3BucketEncryptionCommand,
 } from '../fix/commands';
-import { findPolicy, identityPolicies } from '../fix/find';
+import { boundaryPolicy, findPolicy, identityPolicies } from '../fix/find';
 import { FIX_POLICY_NAME } from '../fix/grants';
 import {
   bucketFact,
@@ -23,7 +23,7 @@ import { kmsNeeds } from '../fix/kms';
 import { denyStatements, isKmsNeed, layerEvidence, layerOf } from '../fix/layers';
 import { allowStatement, sidFor, withStatement } from '../fix/patch';
 import { remainingDenials, verifyKms } from '../fix/verify';
-import type { LayerId } from '../policy/types';
+import type { LayerId, LayerResult } from '../policy/types';
 import type { NeedEvaluation } from './types';
 import type { Checker, CheckerInput, CheckResult } from './types';
 
@@ -36,6 +36,17 @@ const KMS_LAYERS = [
   'scp',
   'rcp',
 ] as const;
+
+/** The policies that cap a caller's permissions, whatever the key policy and its IAM policies allow. */
+const GUARDRAILS: readonly { id: LayerId; name: (who: string) => string }[] = [
+  { id: 'permissions-boundary', name: (who) => `the permissions boundary of ${who}` },
+  { id: 'session-policy', name: (who) => `the session policy of ${who}` },
+  { id: 'scp', name: () => 'a service control policy (SCP)' },
+  { id: 'rcp', name: () => 'a resource control policy (RCP)' },
+];
+
+const refuses = (l: LayerResult | null): boolean =>
+  l?.result === 'explicitly-denied' || l?.result === 'implicitly-denied';
 
 function pair(input: CheckerInput): { k: KmsNeed; e: NeedEvaluation }[] {
   const evals = input.evaluations.filter(isKmsNeed);
@@ -50,12 +61,38 @@ function evidenceOf(e: NeedEvaluation): Evidence[] {
   const out: Evidence[] = [];
   for (const id of KMS_LAYERS) {
     const l = layerOf(e, id);
-    if (l && (l.result === 'explicitly-denied' || l.result === 'implicitly-denied'))
-      out.push(layerEvidence({ evaluation: e, layer: l }, id));
+    if (l && refuses(l)) out.push(layerEvidence({ evaluation: e, layer: l }, id));
   }
   return out.length > 0
     ? out
     : [{ layer: 'kms-key-policy', detail: `${e.need.action} on ${e.need.resource} is ${e.result.decision}` }];
+}
+
+/** What makes a key that is not Enabled usable again: https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html */
+function keyStateFix(keyArn: string, state: string): { todo: string; commands: string[] } {
+  switch (state) {
+    case 'Disabled':
+      return { todo: 'enable it', commands: [keyStateCommand(keyArn, false)] };
+    // a key whose deletion is cancelled is Disabled, and must then be enabled:
+    // https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys-cancelling-key-deletion.html
+    case 'PendingDeletion':
+      return {
+        todo: 'cancel its deletion and enable it',
+        commands: [keyStateCommand(keyArn, true), keyStateCommand(keyArn, false)],
+      };
+    // imported key material that expired or was deleted: https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys.html
+    case 'PendingImport':
+      return {
+        todo: 'import its key material again (aws kms get-parameters-for-import, then aws kms import-key-material)',
+        commands: [],
+      };
+    // a custom key store disconnected from its CloudHSM cluster or external key store proxy
+    case 'Unavailable':
+      return { todo: 'reconnect its custom key store (aws kms connect-custom-key-store)', commands: [] };
+    // Creating, Updating (a multi-Region key in transition), PendingReplicaDeletion
+    default:
+      return { todo: 'KMS uses it again only once it is Enabled', commands: [] };
+  }
 }
 
 function keyFix(input: CheckerInput, k: KmsNeed, e: NeedEvaluation): Fix {
@@ -65,12 +102,8 @@ function keyFix(input: CheckerInput, k: KmsNeed, e: NeedEvaluation): Fix {
   const found = findKmsKey(facts, k.keyId);
   const key = found?.fact.status === 'known' ? found.fact.value : null;
   if (key && key.keyState && key.keyState !== 'Enabled') {
-    const cmd = keyStateCommand(keyArn, key.keyState === 'PendingDeletion');
-    return {
-      summary: `The key is ${key.keyState}: ${key.keyState === 'PendingDeletion' ? 'cancel its deletion and enable it' : 'enable it'}.`,
-      commands: [cmd],
-      verified: false,
-    };
+    const { todo, commands } = keyStateFix(keyArn, key.keyState);
+    return { summary: `The key is ${key.keyState}: ${todo}.`, commands, verified: false };
   }
   // No Allow overrides an explicit Deny: the Deny statement itself must change (the evidence names it).
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html
@@ -89,10 +122,28 @@ function keyFix(input: CheckerInput, k: KmsNeed, e: NeedEvaluation): Fix {
       verified: false,
     };
   }
-  const base = buildKmsInput(request, k, facts);
   // explicit denies were answered above: what is left to allow is an implicit deny
   const identityDenied = identityDeny?.result === 'implicitly-denied';
-  const keyDenied = layerOf(e, 'kms-key-policy')?.result === 'implicitly-denied' || !identityDenied;
+  const keyImplicit = layerOf(e, 'kms-key-policy')?.result === 'implicitly-denied';
+  // A permissions boundary, a session policy, an SCP or an RCP caps what the key policy and IAM policies allow: when
+  // it alone refuses, an Allow added to the key policy or an IAM policy changes nothing.
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+  const guard = GUARDRAILS.find((g) => refuses(layerOf(e, g.id)));
+  if (guard && !keyImplicit && !identityDenied) {
+    const who = principalArn ?? 'the caller';
+    const explicit = layerOf(e, guard.id)?.result === 'explicitly-denied';
+    const name = guard.name(who);
+    return {
+      summary: `${name[0]!.toUpperCase()}${name.slice(1)} ${explicit ? 'denies' : 'does not allow'} ${k.action} on ${keyArn}, and no Allow in the key policy or an IAM policy overrides it: ${explicit ? `remove ${k.action} from its Deny statement, or exempt ${who} from it` : `allow ${k.action} on the key in it`} (if its owner agrees).`,
+      commands:
+        guard.id === 'permissions-boundary'
+          ? identityPolicyCommands(principalArn, boundaryPolicy(facts))
+          : [],
+      verified: false,
+    };
+  }
+  const base = buildKmsInput(request, k, facts);
+  const keyDenied = keyImplicit || !identityDenied;
   const via = { StringEquals: { 'kms:ViaService': `s3.${request.region}.amazonaws.com` } };
   const summary: string[] = [];
   const commands: string[] = [];

@@ -5,8 +5,21 @@
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html
  */
 import { analyze } from '../../../lambdas/core/analyze';
-import { known, type BucketFacts, type ObjectFacts, type RequestFacts } from '../../../lambdas/core/model';
-import { causeOf, exampleViewWith, explain, scenarioEvent, unsignedRead } from './helpers';
+import {
+  known,
+  unknown,
+  type BucketFacts,
+  type ObjectFacts,
+  type RequestFacts,
+} from '../../../lambdas/core/model';
+import {
+  causeOf,
+  type EditableEvent,
+  exampleViewWith,
+  explain,
+  scenarioEvent,
+  unsignedRead,
+} from './helpers';
 
 const KEY = 'arn:aws:kms:us-east-1:111122223333:key/1111aaaa-2222-3333-4444-555566667777';
 const SITE_KEY = 'arn:aws:kms:us-east-1:111122223333:key/2222bbbb-3333-4444-5555-666677778888';
@@ -129,6 +142,18 @@ describe('kms-key-access: the caller may not use the key S3 needs', () => {
     expect(c.fix.summary).toBe(`Allow kms:Decrypt on ${KEY} in an identity policy of ${READER}.`);
   });
 
+  // S3 passes the object ARN as the aws:s3:arn encryption context, which the record may lack:
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#encryption-context
+  it('a Decrypt record without the encryption context still explains the refusal, without naming an object ARN', () => {
+    const event = scenarioEvent('the KMS Decrypt record S3 made for KmsReader');
+    delete (event['requestParameters'] as Record<string, unknown>)['encryptionContext'];
+    const c = kmsCause(event);
+    expect(c.title).toBe(`${READER} may not call kms:Decrypt on KMS key ${KEY}`);
+    expect(c.explanation).toBe(
+      `The object is encrypted with SSE-KMS, so S3 calls kms:Decrypt on ${KEY} for the caller, and that call is not allowed. S3 reports it as Access Denied.`,
+    );
+  });
+
   it('an upload under the bucket default key needs kms:GenerateDataKey: a likely cause, saying the key was not read from the object', () => {
     const c = kmsCause(upload());
     expect(c.confidence).toBe('likely');
@@ -241,6 +266,25 @@ describe('kms-key-access: the caller may not use the key S3 needs', () => {
     expect(c.fix).toMatchObject({ verified: false, stillDeniedBy: ['bucket-policy (no allow)'] });
   });
 
+  // CloudFront OAC reads as the service principal cloudfront.amazonaws.com, which has no IAM identity: the key policy
+  // must allow it. https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html
+  it('an AWS service refused the key (CloudFront OAC) is "the caller", and is to be allowed in the key policy; not verified', () => {
+    const c = kmsCause(
+      scenarioEvent(
+        "CloudFront (OAC) reads an SSE-KMS asset: neither the bucket grant's distribution nor the key policy lets it",
+      ),
+    );
+    expect(c.title).toBe(`The caller may not call kms:Decrypt on KMS key ${SITE_KEY}`);
+    expect(c.fix).toEqual({
+      summary: `Allow the caller to use ${SITE_KEY} for kms:Decrypt (key policy, grant or IAM policy).`,
+      commands: [
+        `aws kms get-key-policy --key-id ${SITE_KEY} --policy-name default --query Policy --output text > key-policy.json`,
+        `aws kms put-key-policy --key-id ${SITE_KEY} --policy-name default --policy file://key-policy.json`,
+      ],
+      verified: false,
+    });
+  });
+
   // A disabled key cannot be used in any cryptographic operation until it is re-enabled:
   // https://docs.aws.amazon.com/kms/latest/developerguide/enabling-keys.html
   it('a disabled key is to be enabled: no policy change is proposed', () => {
@@ -257,18 +301,40 @@ describe('kms-key-access: the caller may not use the key S3 needs', () => {
     });
   });
 
-  // A key pending deletion must have its deletion cancelled, after which it is Disabled and must be enabled:
-  // https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys-cancelling-key-deletion.html
-  it('a key pending deletion is to have its deletion cancelled, then be enabled', () => {
+  // A key pending deletion must have its deletion cancelled, after which it is Disabled ("To use the KMS key, you
+  // must enable it"): https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys-cancelling-key-deletion.html
+  it('a key pending deletion is to have its deletion cancelled, then be enabled: both commands are given', () => {
     const c = kmsCause(
       scenarioEvent('KmsReader may read the object but not decrypt it'),
       withKeyState('PendingDeletion'),
     );
     expect(c.fix).toEqual({
       summary: 'The key is PendingDeletion: cancel its deletion and enable it.',
-      commands: [`aws kms cancel-key-deletion --key-id ${KEY}`],
+      commands: [`aws kms cancel-key-deletion --key-id ${KEY}`, `aws kms enable-key --key-id ${KEY}`],
       verified: false,
     });
+  });
+
+  // EnableKey does not apply to these states: a key with imported key material whose material expired or was deleted
+  // is PendingImport until the material is imported again; a key in a disconnected custom key store is Unavailable
+  // until the store is reconnected; a multi-Region replica key is Creating until its replication completes.
+  // https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html
+  it.each([
+    [
+      'PendingImport',
+      'The key is PendingImport: import its key material again (aws kms get-parameters-for-import, then aws kms import-key-material).',
+    ],
+    [
+      'Unavailable',
+      'The key is Unavailable: reconnect its custom key store (aws kms connect-custom-key-store).',
+    ],
+    ['Creating', 'The key is Creating: KMS uses it again only once it is Enabled.'],
+  ])('a key in state %s is not told to be enabled, but what makes it usable again', (state, summary) => {
+    const c = kmsCause(
+      scenarioEvent('KmsReader may read the object but not decrypt it'),
+      withKeyState(state),
+    );
+    expect(c.fix).toEqual({ summary, commands: [], verified: false });
   });
 });
 
@@ -414,6 +480,140 @@ describe('kms-key-access: when it is ruled out or cannot be decided', () => {
       `User: arn:aws:sts::111122223333:assumed-role/KmsReader/reader is not authorized to perform: kms:Decrypt on resource: "${KEY}" because no identity-based policy allows the kms:Decrypt action`;
     expect(kmsCheck(event)).toMatchObject({ status: 'unknown', missing: ['the KMS key of the denied call'] });
   });
+
+  it('an S3 denial whose message names an s3: action, on an SSE-S3 object, involves no KMS key', () => {
+    const event = scenarioEvent('ruled out: SSE-S3 object');
+    event['errorMessage'] =
+      'User: arn:aws:sts::111122223333:assumed-role/KmsReader/reader is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::reports-bucket/reports/q3.csv" because no identity-based policy allows the s3:GetObject action';
+    expect(kmsCheck(event)?.status).toBe('not-applicable');
+  });
+
+  /** KmsReader's request moved to bucket `bucket` (same key), edited further by `edit`. */
+  const inBucket = (event: Record<string, unknown>, bucket: string): Record<string, unknown> => {
+    Object.assign(event['requestParameters'] as Record<string, unknown>, {
+      bucketName: bucket,
+      Host: `${bucket}.s3.us-east-1.amazonaws.com`,
+    });
+    delete event['resources'];
+    return event;
+  };
+
+  it('a read from a bucket the snapshot does not describe may be SSE-KMS: unknown, naming the object encryption', () => {
+    const event = inBucket(
+      scenarioEvent('KmsReader may read the object but not decrypt it'),
+      'undescribed-bucket',
+    );
+    expect(kmsCheck(event)).toEqual({
+      layer: 'kms-key-access',
+      status: 'unknown',
+      missing: [
+        'the encryption of s3://undescribed-bucket/finance/ledger.csv (head-object ServerSideEncryption)',
+      ],
+    });
+  });
+
+  it('an upload without SSE headers to a bucket the snapshot does not describe may be SSE-KMS: unknown', () => {
+    expect(kmsCheck(inBucket(upload(), 'undescribed-bucket'))).toEqual({
+      layer: 'kms-key-access',
+      status: 'unknown',
+      missing: ['the default encryption of bucket undescribed-bucket (get-bucket-encryption)'],
+    });
+  });
+
+  // With SSE-S3 (AES256) as the bucket default, S3 encrypts new objects with its own keys: no KMS call.
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-bucket-encryption.html
+  it('an upload without SSE headers to a bucket whose default encryption is SSE-S3 involves no KMS key', () => {
+    const view = exampleViewWith((s) => {
+      s['buckets']['secure-bucket']['encryption'] = {
+        Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      };
+    });
+    expect(kmsCheck(upload(), view)).toMatchObject({ status: 'not-applicable' });
+  });
+
+  it('a read of an object whose head-object did not report its encryption, the bucket default unread: unknown', () => {
+    // the live view reads head-object without the encryption when it may not (sseNotCollected); a snapshot cannot say so
+    const { request, facts } = explain(scenarioEvent('KmsReader may read the object but not decrypt it'));
+    const b = facts.buckets['secure-bucket'];
+    if (b?.status !== 'known') throw new Error('secure-bucket not known');
+    const bucket: BucketFacts = {
+      ...b.value,
+      encryption: unknown('notCollected'),
+      objects: { 'finance/ledger.csv': known({ exists: true, sseNotCollected: true } as ObjectFacts) },
+    };
+    const edited: RequestFacts = { ...facts, buckets: { ...facts.buckets, 'secure-bucket': known(bucket) } };
+    expect(analyze(request, edited).checks.find((c) => c.layer === 'kms-key-access')).toEqual({
+      layer: 'kms-key-access',
+      status: 'unknown',
+      missing: ['the encryption of s3://secure-bucket/finance/ledger.csv (head-object ServerSideEncryption)'],
+    });
+  });
+
+  // S3 calls KMS to decrypt what it reads and to encrypt what it writes; deleting an object reads and writes no data.
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html
+  it("deleting an object involves no KMS key, even when the bucket's default encryption was not read", () => {
+    const view = exampleViewWith((s) => {
+      delete s['buckets']['secure-bucket']['encryption'];
+    });
+    const event = scenarioEvent('KmsReader may read the object but not decrypt it');
+    event['eventName'] = 'DeleteObject';
+    event['readOnly'] = false;
+    expect(kmsCheck(event, view)).toMatchObject({ status: 'not-applicable' });
+  });
+
+  // CopyObject reads the source object (kms:Decrypt on its key when it is SSE-KMS):
+  // https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
+  it("a copy whose source object's encryption was not read may be SSE-KMS: unknown, naming the source", () => {
+    const view = exampleViewWith((s) => {
+      delete s['buckets']['secure-bucket']['objects'];
+      delete s['buckets']['secure-bucket']['encryption'];
+    });
+    const event = scenarioEvent('ruled out: FinanceReader may use the key');
+    event['eventName'] = 'CopyObject';
+    event['readOnly'] = false;
+    Object.assign(event['requestParameters'] as Record<string, unknown>, {
+      'x-amz-copy-source': 'secure-bucket/finance/ledger.csv',
+      key: 'copy/ledger.csv',
+      'x-amz-server-side-encryption': 'AES256',
+    });
+    expect(kmsCheck(event, view)).toEqual({
+      layer: 'kms-key-access',
+      status: 'unknown',
+      missing: ['the encryption of s3://secure-bucket/finance/ledger.csv (head-object ServerSideEncryption)'],
+    });
+  });
+
+  it('reading an earlier version of an object whose encryption was not read may be SSE-KMS: unknown', () => {
+    const view = exampleViewWith((s) => {
+      delete s['buckets']['secure-bucket']['objects'];
+      delete s['buckets']['secure-bucket']['encryption'];
+    });
+    const event = scenarioEvent('KmsReader may read the object but not decrypt it');
+    (event['requestParameters'] as Record<string, unknown>)['versionId'] =
+      '3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY';
+    expect(kmsCheck(event, view)).toEqual({
+      layer: 'kms-key-access',
+      status: 'unknown',
+      missing: ['the encryption of s3://secure-bucket/finance/ledger.csv (head-object ServerSideEncryption)'],
+    });
+  });
+
+  it('a copy under the same key that the caller may decrypt and re-encrypt with passes, naming both calls', () => {
+    const event = scenarioEvent('ruled out: FinanceReader may use the key');
+    event['eventName'] = 'CopyObject';
+    event['readOnly'] = false;
+    Object.assign(event['requestParameters'] as Record<string, unknown>, {
+      'x-amz-copy-source': 'secure-bucket/finance/ledger.csv',
+      key: 'copy/ledger.csv',
+      'x-amz-server-side-encryption': 'aws:kms',
+      'x-amz-server-side-encryption-aws-kms-key-id': KEY,
+    });
+    expect(kmsCheck(event)).toEqual({
+      layer: 'kms-key-access',
+      status: 'pass',
+      detail: `the caller may use kms:Decrypt on ${KEY}, kms:GenerateDataKey on ${KEY}`,
+    });
+  });
 });
 
 // An AWS managed key (aws/s3) can only be used by principals of its own account, and its key policy cannot be
@@ -452,7 +652,25 @@ describe('kms-key-access: the AWS managed key aws/s3 and a caller of another acc
     expect(c.fix.summary).toBe(
       'Encrypt the bucket with a customer managed key whose key policy allows the other account, and re-encrypt the objects (copy in place).',
     );
+    // the command is for the object's bucket (reports-bucket), with the key ARN left to fill in
+    expect(c.fix.commands).toEqual([
+      'aws s3api put-bucket-encryption --bucket reports-bucket --server-side-encryption-configuration \'{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms","KMSMasterKeyID":"CUSTOMER_MANAGED_KEY_ARN"},"BucketKeyEnabled":true}]}\'',
+    ]);
     expect(c.fix.verified).toBe(false);
+  });
+
+  // The key policy of aws/s3, set by AWS, lets every principal of its account use it through S3 (kms:CallerAccount
+  // and kms:ViaService): https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-key
+  it("a caller of the key's own account may use aws/s3 through S3: the check passes", () => {
+    const { request, facts } = explain(scenarioEvent('ruled out: FinanceReader may use the key'));
+    const b = facts.buckets['secure-bucket'];
+    if (b?.status !== 'known') throw new Error('secure-bucket not known');
+    const bucket: BucketFacts = {
+      ...b.value,
+      objects: { 'finance/ledger.csv': known({ exists: true, sseAlgorithm: 'aws:kms' } as ObjectFacts) },
+    };
+    const edited: RequestFacts = { ...facts, buckets: { ...facts.buckets, 'secure-bucket': known(bucket) } };
+    expect(analyze(request, edited).checks.find((c) => c.layer === 'kms-key-access')?.status).toBe('pass');
   });
 
   it("is only likely when the key comes from the bucket's default encryption (the object itself was not read)", () => {
@@ -486,6 +704,10 @@ describe('kms-key-access: an anonymous request and an SSE-KMS object (ANON)', ()
     const finding = explain(read(), publicKmsObject()).finding;
     expect(finding.rootCauses.map((c) => [c.id, c.confidence])).toEqual([['kms-key-access', 'confirmed']]);
     const c = causeOf(finding, 'kms-key-access');
+    // the object's own encryption was read: nothing is said about the bucket default
+    expect(c.explanation).toBe(
+      'S3 decrypts an SSE-KMS object by calling kms:Decrypt on the key for the caller, and KMS accepts only requests signed with AWS credentials (Signature Version 4). An anonymous request for an SSE-KMS object therefore always fails, whatever the bucket policy and the key policy allow: no key policy or grant can change that.',
+    );
     expect(c.fix).toEqual({
       summary:
         'Anonymous requests cannot read SSE-KMS objects: re-encrypt s3://public-site-bucket/index.html with SSE-S3 (copy it onto itself), or serve it through CloudFront with Origin Access Control (signed requests; the key policy must then allow cloudfront.amazonaws.com), or give readers presigned URLs.',
@@ -503,6 +725,27 @@ describe('kms-key-access: an anonymous request and an SSE-KMS object (ANON)', ()
     expect(c.fix.commands).toEqual([
       String.raw`aws s3api copy-object --bucket public-site-bucket --key 'docs/a b'\''c.html' --copy-source 'public-site-bucket/docs/a%20b'\''c.html' --server-side-encryption AES256 --metadata-directive COPY`,
     ]);
+  });
+
+  // CopyObject reads the source object: the SSE-KMS one is the source, in another bucket than the destination.
+  // https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
+  it('an anonymous copy from an SSE-KMS object of another bucket names the source object; not verified while the destination refuses', () => {
+    const event = unsignedRead('site-bucket', 'copy/index.html');
+    event['eventName'] = 'CopyObject';
+    event['readOnly'] = false;
+    Object.assign(event['requestParameters'] as Record<string, unknown>, {
+      'x-amz-copy-source': 'public-site-bucket/index.html',
+    });
+    const c = causeOf(explain(event, publicKmsObject()).finding, 'kms-key-access');
+    expect(c.title).toBe(
+      `s3://public-site-bucket/index.html is encrypted with SSE-KMS (key ${SITE_KEY}), which an anonymous request cannot read`,
+    );
+    expect(c.fix.commands).toEqual([
+      'aws s3api copy-object --bucket public-site-bucket --key index.html --copy-source public-site-bucket/index.html --server-side-encryption AES256 --metadata-directive COPY',
+    ]);
+    // the source may be read anonymously once re-encrypted; site-bucket grants anonymous writes to nobody
+    expect(c.fix.verified).toBe(false);
+    expect(c.fix.stillDeniedBy).toContain('bucket-policy (no allow)');
   });
 
   /** public-site-bucket open to anonymous reads and writes, its default encryption SSE-KMS under SITE_KEY. */
@@ -529,6 +772,12 @@ describe('kms-key-access: an anonymous request and an SSE-KMS object (ANON)', ()
       `An anonymous upload to public-site-bucket cannot be encrypted with SSE-KMS (key ${SITE_KEY})`,
     );
     expect(c.confidence).toBe('likely');
+    expect(c.explanation).toBe(
+      "S3 encrypts an SSE-KMS object by calling kms:GenerateDataKey on the key for the caller, and KMS accepts only requests signed with AWS credentials (Signature Version 4). An anonymous request that writes an SSE-KMS object therefore always fails, whatever the bucket policy and the key policy allow: no key policy or grant can change that. The key comes from the bucket's default encryption; the object itself was not inspected.",
+    );
+    expect(c.fix.summary).toBe(
+      'Anonymous uploads cannot be encrypted with SSE-KMS, and public-site-bucket encrypts new objects with a KMS key by default: make SSE-S3 its default encryption, or have uploaders sign their requests.',
+    );
     expect(c.fix.commands).toEqual([
       'aws s3api put-bucket-encryption --bucket public-site-bucket --server-side-encryption-configuration \'{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"AES256"}}]}\'',
     ]);
@@ -564,5 +813,146 @@ describe('kms-key-access: an anonymous request and an SSE-KMS object (ANON)', ()
       'aws s3api copy-object --bucket public-site-bucket --key not-inspected.html --copy-source public-site-bucket/not-inspected.html --server-side-encryption AES256 --metadata-directive COPY',
       'aws s3api put-bucket-encryption --bucket public-site-bucket --server-side-encryption-configuration \'{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"AES256"}}]}\'',
     ]);
+  });
+});
+
+// A permissions boundary, an SCP (and a session policy, an RCP) caps what identity and resource policies allow: an
+// implicit deny or a Deny in it refuses the call whatever the key policy says.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
+describe('kms-key-access: a guardrail refuses the KMS call that the key policy and IAM policies allow', () => {
+  const READ = 'KmsReader may read the object but not decrypt it';
+  /** KmsReader allowed kms:Decrypt by its IAM policy (the key policy trusts the account), then `edit`. */
+  const readerMayDecrypt = (edit: (s: EditableEvent, role: EditableEvent) => void): View =>
+    exampleViewWith((s) => {
+      const roles = s['accounts']['111122223333']['authorizationDetails']['RoleDetailList'];
+      const role = roles.find((r: { RoleName: string }) => r.RoleName === 'KmsReader');
+      role['RolePolicyList'][0]['PolicyDocument']['Statement'].push({
+        Sid: 'UseKeys',
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: '*',
+      });
+      edit(s, role);
+    });
+
+  it('a permissions boundary without kms:Decrypt is named as what to change; no key policy statement is proposed', () => {
+    const view = readerMayDecrypt((_s, role) => {
+      role['PermissionsBoundary'] = {
+        PermissionsBoundaryType: 'Policy',
+        PermissionsBoundaryArn: 'arn:aws:iam::111122223333:policy/S3ReadOnlyBoundary',
+      };
+    });
+    const c = kmsCause(scenarioEvent(READ), view);
+    expect(c.evidence.map((e) => e.layer)).toContain('permissions-boundary');
+    expect(c.fix).toEqual({
+      summary: `The permissions boundary of ${READER} does not allow kms:Decrypt on ${KEY}, and no Allow in the key policy or an IAM policy overrides it: allow kms:Decrypt on the key in it (if its owner agrees).`,
+      commands: [
+        expect.stringContaining(
+          'aws iam get-policy-version --policy-arn arn:aws:iam::111122223333:policy/S3ReadOnlyBoundary ',
+        ),
+        expect.stringContaining(
+          'aws iam create-policy-version --policy-arn arn:aws:iam::111122223333:policy/S3ReadOnlyBoundary ',
+        ),
+      ],
+      verified: false,
+    });
+  });
+
+  // https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html
+  it('a cross-account reader refused by the key policy, its IAM policy and its boundary: both Allows are verified, the boundary still refuses', () => {
+    const view = exampleViewWith((s) => {
+      const details = s['accounts']['444455556666']['authorizationDetails'];
+      details['Policies'].push({
+        PolicyName: 'PartnerBoundary',
+        PolicyId: 'ANPAPARTNERBOUNDARY1',
+        Arn: 'arn:aws:iam::444455556666:policy/PartnerBoundary',
+        Path: '/',
+        DefaultVersionId: 'v1',
+        PolicyVersionList: [
+          {
+            Document: {
+              Version: '2012-10-17',
+              Statement: [{ Effect: 'Allow', Action: ['s3:Get*', 's3:List*'], Resource: '*' }],
+            },
+            VersionId: 'v1',
+            IsDefaultVersion: true,
+          },
+        ],
+      });
+      const role = details['RoleDetailList'].find(
+        (r: { RoleName: string }) => r.RoleName === 'PartnerReader',
+      );
+      role['PermissionsBoundary'] = {
+        PermissionsBoundaryType: 'Policy',
+        PermissionsBoundaryArn: 'arn:aws:iam::444455556666:policy/PartnerBoundary',
+      };
+      // drop the UseKeys statement (kms:Decrypt on "*")
+      role['RolePolicyList'][0]['PolicyDocument']['Statement'].pop();
+    });
+    const c = kmsCause(scenarioEvent('PartnerReader (other account) is not in the key policy'), view);
+    expect(c.fix.policyPatch).toMatchObject({
+      keyPolicy: { addStatement: { Principal: { AWS: PARTNER }, Action: 'kms:Decrypt' } },
+      identityPolicy: { principal: PARTNER, addStatement: { Action: 'kms:Decrypt', Resource: KEY } },
+    });
+    // each policy the fix changes then allows; what would still refuse is named
+    expect(c.fix.verified).toBe(true);
+    expect(c.fix.stillDeniedBy).toEqual(['permissions-boundary (no allow)']);
+  });
+
+  // A session policy limits the session to what it allows as well:
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session
+  it('a session policy without kms:Decrypt is named as what to change', () => {
+    const view = readerMayDecrypt((s) => {
+      s['sessions']['arn:aws:sts::111122223333:assumed-role/KmsReader/reader']['Policy'] = {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::secure-bucket/*' }],
+      };
+    });
+    expect(kmsCause(scenarioEvent(READ), view).fix).toEqual({
+      summary: `The session policy of ${READER} does not allow kms:Decrypt on ${KEY}, and no Allow in the key policy or an IAM policy overrides it: allow kms:Decrypt on the key in it (if its owner agrees).`,
+      commands: [],
+      verified: false,
+    });
+  });
+
+  // An RCP applies to the key, a resource of a member account: https://docs.aws.amazon.com/kms/latest/developerguide/resource-control-policies.html
+  it('a Deny of kms:Decrypt in an RCP is to be changed in the RCP', () => {
+    const view = readerMayDecrypt((s) => {
+      const rcp = s['organization']['resourceControlPolicies'].find(
+        (p: { Name: string }) => p.Name === 'RCPFullAWSAccess',
+      );
+      rcp['Content']['Statement'].push({
+        Sid: 'NoDecrypt',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'kms:Decrypt',
+        Resource: '*',
+      });
+    });
+    expect(kmsCause(scenarioEvent(READ), view).fix.summary).toBe(
+      `A resource control policy (RCP) denies kms:Decrypt on ${KEY}, and no Allow in the key policy or an IAM policy overrides it: remove kms:Decrypt from its Deny statement, or exempt ${READER} from it (if its owner agrees).`,
+    );
+  });
+
+  it('a Deny of kms:Decrypt in an SCP is to be changed in the SCP, not answered with a key policy Allow', () => {
+    const view = readerMayDecrypt((s) => {
+      const scp = s['organization']['serviceControlPolicies'].find(
+        (p: { Name: string }) => p.Name === 'ProtectBucketConfig',
+      );
+      scp['Content']['Statement'].push({
+        Sid: 'NoDecrypt',
+        Effect: 'Deny',
+        Action: 'kms:Decrypt',
+        Resource: '*',
+      });
+    });
+    const c = kmsCause(scenarioEvent(READ), view);
+    expect(c.explanation).toContain('that call is explicitly denied.');
+    expect(c.fix).toEqual({
+      summary: `A service control policy (SCP) denies kms:Decrypt on ${KEY}, and no Allow in the key policy or an IAM policy overrides it: remove kms:Decrypt from its Deny statement, or exempt ${READER} from it (if its owner agrees).`,
+      commands: [],
+      verified: false,
+    });
   });
 });
