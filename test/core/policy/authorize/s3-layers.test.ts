@@ -241,6 +241,57 @@ describe('ACL layer (ACL, OWNERSHIP)', () => {
     expect(l.denyPossible).toBe(false);
   });
 
+  it('with ACLs disabled (BucketOwnerEnforced) an ACL that could not be read takes no part: it grants nothing and denies nothing', () => {
+    const r = authorize(
+      input(
+        request(anonymous),
+        {},
+        {
+          ownership: known('BucketOwnerEnforced'),
+          objectAcl: unknown('accessDenied', undefined, 's3:GetObjectAcl'),
+        },
+      ),
+    );
+    expect(layerOf(r, 'acl')).toMatchObject({
+      result: 'not-applicable',
+      note: 'ACLs are disabled (BucketOwnerEnforced): they grant nothing and deny nothing',
+    });
+    expect(r.decision).toBe('implicitly-denied');
+  });
+
+  it("another account's caller granted only by the object ACL: the ACL layer allows, naming the grant, and so does the request", () => {
+    const r = authorize(
+      input(request(roleSession(OTHER, 'Partner')), idAll('s3:GetObject'), {
+        ...writer,
+        objectAcl: known(ownerAcl({ Grantee: { Type: 'CanonicalUser', ID: OTHER_CID }, Permission: 'READ' })),
+      }),
+    );
+    expect(r.decision).toBe('allowed');
+    expect(layerOf(r, 'acl')).toMatchObject({
+      result: 'allowed',
+      note: `object ACL grant #2: READ to canonical user ${OTHER_CID} covers s3:GetObject`,
+    });
+  });
+
+  it('IgnorePublicAcls: a public ACL grant is ignored, the layer names it, and an anonymous read is denied', () => {
+    const r = authorize(
+      input(
+        request(anonymous),
+        {},
+        {
+          ...writer,
+          objectAcl: known(ownerAcl({ ...ALL_USERS, Permission: 'READ' })),
+          bucketPublicAccessBlock: known({ IgnorePublicAcls: true }),
+        },
+      ),
+    );
+    expect(r.decision).toBe('implicitly-denied');
+    expect(layerOf(r, 'acl')).toMatchObject({
+      result: 'implicitly-denied',
+      note: 'IgnorePublicAcls ignores object ACL grant #2: READ to AllUsers',
+    });
+  });
+
   it('an unreadable bucket ACL for a bucket action is named as the bucket ACL', () => {
     const r = authorize(
       input(
