@@ -432,6 +432,39 @@ describe('Object Ownership layer (OWNERSHIP)', () => {
     });
   });
 
+  it('BucketOwnerEnforced: an upload that sets a public-read ACL fails (AccessControlListNotSupported), an explicit refusal the layer explains', () => {
+    const r = authorize(
+      input(
+        request(role, 's3:PutObject', OBJECT_ARN, { 's3:x-amz-acl': 'public-read' }),
+        idAll('s3:PutObject'),
+      ),
+    );
+    expect(r.decision).toBe('explicitly-denied');
+    expect(layerOf(r, 'object-ownership')).toMatchObject({
+      result: 'explicitly-denied',
+      note: 'ACLs are disabled (BucketOwnerEnforced): a request that sets an ACL other than bucket-owner-full-control fails (400 AccessControlListNotSupported)',
+    });
+  });
+
+  it("an object another account wrote (ObjectWriter) whose ACL does not grant the bucket owner's caller: the bucket policy's Allow does not cover it, and the layer names the owner", () => {
+    const r = authorize(
+      input(
+        request(role),
+        {
+          bucketPolicy: known(
+            bucketPolicy(allow('s3:GetObject', OBJ, { Principal: { AWS: role.identityArn } })),
+          ),
+        },
+        { ...foreignOwned, objectAcl: known<Acl>({ Owner: { ID: OTHER_CID }, Grants: [] }) },
+      ),
+    );
+    expect(r.decision).toBe('implicitly-denied');
+    expect(layerOf(r, 'object-ownership')).toMatchObject({
+      result: 'implicitly-denied',
+      note: `the object is owned by account ${OTHER}: the bucket policy's Allow does not cover it; only the object ACL can grant`,
+    });
+  });
+
   it('BucketOwnerEnforced: PutObjectAcl without an x-amz-acl header may carry the ACL in its body, so it may fail', () => {
     const r = authorize(input(request(role, 's3:PutObjectAcl'), idAll('s3:*')));
     expect(r.decision).toBe('unknown');
