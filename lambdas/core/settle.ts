@@ -354,6 +354,41 @@ export function settlingRead(
         return objectRead(s, 'whether the key exists (head-object answers 404 when it does not)');
       break;
     }
+    case 'requester-pays':
+      // an adapter that does not read the setting leaves it out: not known (docs/SNAPSHOT.md)
+      if (bucketUnknown || b?.requestPayment === undefined || unknownFact(b.requestPayment))
+        return bucketRead(
+          s,
+          `whether ${B(s)} is a Requester Pays bucket`,
+          'get-bucket-request-payment',
+          'requestPayment',
+        );
+      break;
+    case 'object-lock': {
+      // Object Lock not enabled on the bucket settles it at once; then the version's retention, then its legal hold
+      // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-overview.html; the reads:
+      // https://docs.aws.amazon.com/cli/latest/reference/s3api/get-object-legal-hold.html and get-object-retention)
+      if (bucketUnknown || b?.objectLock === undefined || unknownFact(b.objectLock))
+        return bucketRead(
+          s,
+          `the Object Lock configuration of ${B(s)}`,
+          'get-object-lock-configuration',
+          'objectLockConfiguration',
+        );
+      const obj = objectFact(facts, s.bucket, s.key);
+      const o = obj?.status === 'known' ? obj.value : null;
+      const version = request.versionId !== null ? ['--version-id', request.versionId] : [];
+      const lockRead = (call: string, field: string, what: string): SettlingRead => ({
+        command: awsLine(['s3api', call, '--bucket', B(s), '--key', K(s), ...version]),
+        snapshotField: `buckets${seg(B(s))}.objects${seg(K(s))}.${field}`,
+        what,
+      });
+      if (s.key !== null && (o === null || o.retention === undefined || unknownFact(o.retention)))
+        return lockRead('get-object-retention', 'retention', 'the retention of the object version');
+      if (s.key !== null && (o === null || o.legalHold === undefined || unknownFact(o.legalHold)))
+        return lockRead('get-object-legal-hold', 'legalHold', 'the legal hold of the object version');
+      break;
+    }
     case 'request-expired-or-invalid':
       return null;
     default:

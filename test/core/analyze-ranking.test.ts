@@ -162,6 +162,86 @@ describe('ranking what is merely possible', () => {
     );
   });
 
+  // docs/CLI.md: each possible cause names the single read that would settle it. With nothing read, each layer's own
+  // read: its policy, its setting, or what leaves its conditions undecided.
+  const settleReads = (event: Json, view: SnapshotView) =>
+    Object.fromEntries(
+      explain(event, view)
+        .finding.rootCauses.filter((c) => c.confidence === 'possible')
+        .map((c) => [c.id, c.fix.commands]),
+    );
+  const withGenericMessage = (name: string, edit: (e: Json) => void = () => undefined): Json => {
+    const e = scenarioEvent(name) as Json;
+    e['errorMessage'] = 'Access Denied';
+    edit(e);
+    return e;
+  };
+
+  it('with nothing read, a request through an access point and a VPC endpoint: each possible cause names the read of its own layer', () => {
+    const e = withGenericMessage('finance-ap denies writes through the access point', (x) => {
+      x['vpcEndpointId'] = 'vpce-0settle';
+    });
+    const iam = [
+      'aws iam get-account-authorization-details --filter Role LocalManagedPolicy AWSManagedPolicy',
+    ];
+    const org = ['aws organizations describe-organization'];
+    expect(settleReads(e, emptyView)).toMatchObject({
+      'bucket-policy-explicit-deny': ['aws s3api get-bucket-policy --bucket secure-bucket'],
+      'identity-policy-no-allow': iam,
+      'identity-policy-explicit-deny': iam,
+      'permissions-boundary': iam,
+      'kms-key-access': ['aws s3api get-bucket-encryption --bucket secure-bucket'],
+      'block-public-access': ['aws s3api get-public-access-block --bucket secure-bucket'],
+      'vpc-endpoint-policy': ['aws ec2 describe-vpc-endpoints --vpc-endpoint-ids vpce-0settle'],
+      'access-point-policy': [
+        'aws s3control get-access-point-policy --account-id 111122223333 --name finance-ap',
+      ],
+      'scp-deny': org,
+      'rcp-deny': org,
+    });
+  });
+
+  it('with nothing read, a cross-account read of a Requester Pays bucket: Requester Pays is settled by reading who pays for requests', () => {
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/RequesterPaysExamples.html (get-bucket-request-payment)
+    const reads = settleReads(
+      withGenericMessage('the partner reads a Requester Pays dataset without x-amz-request-payer'),
+      emptyView,
+    );
+    expect(reads).toMatchObject({
+      'requester-pays': ['aws s3api get-bucket-request-payment --bucket open-data-bucket'],
+      'cross-account-no-bucket-grant': ['aws s3api get-bucket-policy --bucket open-data-bucket'],
+      'object-ownership-acl': ['aws s3api get-bucket-ownership-controls --bucket open-data-bucket'],
+      'missing-object-no-list': ['aws s3api head-object --bucket open-data-bucket --key datasets/census.csv'],
+      'resource-arn-mismatch': [
+        'aws iam get-account-authorization-details --filter Role LocalManagedPolicy AWSManagedPolicy',
+      ],
+    });
+  });
+
+  it("a version delete with Object Lock unread is settled by the bucket's Object Lock configuration, then the version's retention, then its legal hold", () => {
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-overview.html: retention and legal hold are
+    // per object version, and only a bucket with Object Lock enabled has them
+    const e = withGenericMessage('RecordsAdmin deletes a version under COMPLIANCE retention');
+    expect(settleReads(e, emptyView)['object-lock']).toEqual([
+      'aws s3api get-object-lock-configuration --bucket records-bucket',
+    ]);
+    const version = (e['requestParameters'] as Json)['versionId'] as string;
+    const key = (e['requestParameters'] as Json)['key'] as string;
+    const unreadRetention = viewWithout((s) => {
+      delete s['buckets']['records-bucket']['objects'][key]['retention'];
+    });
+    expect(settleReads(e, unreadRetention)['object-lock']).toEqual([
+      `aws s3api get-object-retention --bucket records-bucket --key ${key} --version-id ${version}`,
+    ]);
+    const unreadHold = viewWithout((s) => {
+      s['buckets']['records-bucket']['objects'][key]['retention'] = null;
+      delete s['buckets']['records-bucket']['objects'][key]['legalHold'];
+    });
+    expect(settleReads(e, unreadHold)['object-lock']).toEqual([
+      `aws s3api get-object-legal-hold --bucket records-bucket --key ${key} --version-id ${version}`,
+    ]);
+  });
+
   it('kms-key-access stays possible while the encryption could not be read (it never vanishes as "no SSE-KMS key")', () => {
     const view = viewWithout((s) => {
       delete s['buckets']['reports-bucket']['objects'];

@@ -32,8 +32,22 @@ describe('analyze', () => {
     const check = finding.checks.find((c) => c.layer === 'scp-deny');
     expect(check?.status).toBe('unknown');
     expect(check?.missing?.join(' ')).toContain('boom in scp');
+    expect(check?.detail).toBe('the scp-deny checker failed: boom in scp');
     expect(finding.error).toBeUndefined();
     expect(ids(finding)[0]).toBe('identity-policy-no-allow');
+  });
+
+  it('a checker that throws without a message is still named, with "unknown error" rather than an empty reason', () => {
+    const target = CHECKERS.find((c) => c.id === 'scp-deny')!;
+    jest.spyOn(target, 'check').mockImplementation(() => {
+      throw new Error('');
+    });
+    const { finding } = explain(scenarioEvent('NoS3Role has no S3 permissions at all'));
+    expect(finding.checks.find((c) => c.layer === 'scp-deny')).toMatchObject({
+      status: 'unknown',
+      detail: 'the scp-deny checker failed: unknown error',
+      missing: ['checker error: unknown error'],
+    });
   });
 
   it('ranks an explicit deny above an implicit one (bucket policy Deny before the boundary that lacks an Allow)', () => {

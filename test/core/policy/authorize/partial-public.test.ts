@@ -43,6 +43,12 @@ describe('Block Public Access when a fact it depends on could not be read', () =
     const bpa = layer(i, 'block-public-access');
     expect(bpa.result).toBe('unknown');
     expect(bpa.leansDeny).toBeUndefined();
+    expect(bpa.note).toBe(
+      'RestrictPublicBuckets and IgnorePublicAcls may void a public grant that could not be decided',
+    );
+    expect(bpa.missing).toEqual([
+      'whether a public bucket-policy or ACL grant applies to this caller (a fact it depends on could not be read)',
+    ]);
   });
 
   it('an anonymous caller can only be granted publicly: with RestrictPublicBuckets and IgnorePublicAcls on it is denied whatever the unread policy and ACL say, and Block Public Access leans to deny', () => {
@@ -52,7 +58,11 @@ describe('Block Public Access when a fact it depends on could not be read', () =
       { ...bpaOn, objectAcl: unknown('accessDenied'), objectOwnerAccountId: unknown('accessDenied') },
     );
     expect(authorize(i).decision).toBe('implicitly-denied');
-    expect(layer(i, 'block-public-access')).toMatchObject({ result: 'unknown', leansDeny: true });
+    expect(layer(i, 'block-public-access')).toMatchObject({
+      result: 'unknown',
+      leansDeny: true,
+      note: 'RestrictPublicBuckets and IgnorePublicAcls void every public grant for this caller; whether a grant would apply without them could not be decided',
+    });
   });
 
   it('a bucket policy that could not be parsed may hold a non-public grant: a cross-account caller stays undecided under RestrictPublicBuckets', () => {
@@ -104,6 +114,8 @@ describe('Block Public Access when a fact it depends on could not be read', () =
     expect(authorize(i).decision).toBe('unknown');
     const bpa = layer(i, 'block-public-access');
     expect(bpa).toMatchObject({ result: 'unknown', leansDeny: true });
-    expect(bpa.note).toMatch(/RestrictPublicBuckets/);
+    expect(bpa.note).toBe(
+      "RestrictPublicBuckets (account): the bucket policy is public, so only AWS service principals and the bucket owner's account may use its grants; whether another grant applies could not be decided",
+    );
   });
 });

@@ -241,6 +241,57 @@ describe('ACL layer (ACL, OWNERSHIP)', () => {
     expect(l.denyPossible).toBe(false);
   });
 
+  it('with ACLs disabled (BucketOwnerEnforced) an ACL that could not be read takes no part: it grants nothing and denies nothing', () => {
+    const r = authorize(
+      input(
+        request(anonymous),
+        {},
+        {
+          ownership: known('BucketOwnerEnforced'),
+          objectAcl: unknown('accessDenied', undefined, 's3:GetObjectAcl'),
+        },
+      ),
+    );
+    expect(layerOf(r, 'acl')).toMatchObject({
+      result: 'not-applicable',
+      note: 'ACLs are disabled (BucketOwnerEnforced): they grant nothing and deny nothing',
+    });
+    expect(r.decision).toBe('implicitly-denied');
+  });
+
+  it("another account's caller granted only by the object ACL: the ACL layer allows, naming the grant, and so does the request", () => {
+    const r = authorize(
+      input(request(roleSession(OTHER, 'Partner')), idAll('s3:GetObject'), {
+        ...writer,
+        objectAcl: known(ownerAcl({ Grantee: { Type: 'CanonicalUser', ID: OTHER_CID }, Permission: 'READ' })),
+      }),
+    );
+    expect(r.decision).toBe('allowed');
+    expect(layerOf(r, 'acl')).toMatchObject({
+      result: 'allowed',
+      note: `object ACL grant #2: READ to canonical user ${OTHER_CID} covers s3:GetObject`,
+    });
+  });
+
+  it('IgnorePublicAcls: a public ACL grant is ignored, the layer names it, and an anonymous read is denied', () => {
+    const r = authorize(
+      input(
+        request(anonymous),
+        {},
+        {
+          ...writer,
+          objectAcl: known(ownerAcl({ ...ALL_USERS, Permission: 'READ' })),
+          bucketPublicAccessBlock: known({ IgnorePublicAcls: true }),
+        },
+      ),
+    );
+    expect(r.decision).toBe('implicitly-denied');
+    expect(layerOf(r, 'acl')).toMatchObject({
+      result: 'implicitly-denied',
+      note: 'IgnorePublicAcls ignores object ACL grant #2: READ to AllUsers',
+    });
+  });
+
   it('an unreadable bucket ACL for a bucket action is named as the bucket ACL', () => {
     const r = authorize(
       input(
@@ -378,6 +429,39 @@ describe('Object Ownership layer (OWNERSHIP)', () => {
     expect(layerOf(r, 'object-ownership')).toMatchObject({
       result: 'implicitly-denied',
       note: 'ACLs are disabled (BucketOwnerEnforced): the ACL grant is ignored',
+    });
+  });
+
+  it('BucketOwnerEnforced: an upload that sets a public-read ACL fails (AccessControlListNotSupported), an explicit refusal the layer explains', () => {
+    const r = authorize(
+      input(
+        request(role, 's3:PutObject', OBJECT_ARN, { 's3:x-amz-acl': 'public-read' }),
+        idAll('s3:PutObject'),
+      ),
+    );
+    expect(r.decision).toBe('explicitly-denied');
+    expect(layerOf(r, 'object-ownership')).toMatchObject({
+      result: 'explicitly-denied',
+      note: 'ACLs are disabled (BucketOwnerEnforced): a request that sets an ACL other than bucket-owner-full-control fails (400 AccessControlListNotSupported)',
+    });
+  });
+
+  it("an object another account wrote (ObjectWriter) whose ACL does not grant the bucket owner's caller: the bucket policy's Allow does not cover it, and the layer names the owner", () => {
+    const r = authorize(
+      input(
+        request(role),
+        {
+          bucketPolicy: known(
+            bucketPolicy(allow('s3:GetObject', OBJ, { Principal: { AWS: role.identityArn } })),
+          ),
+        },
+        { ...foreignOwned, objectAcl: known<Acl>({ Owner: { ID: OTHER_CID }, Grants: [] }) },
+      ),
+    );
+    expect(r.decision).toBe('implicitly-denied');
+    expect(layerOf(r, 'object-ownership')).toMatchObject({
+      result: 'implicitly-denied',
+      note: `the object is owned by account ${OTHER}: the bucket policy's Allow does not cover it; only the object ACL can grant`,
     });
   });
 
