@@ -186,6 +186,16 @@ function keyFix(input: CheckerInput, k: KmsNeed, e: NeedEvaluation): Fix {
     summary.push(`allow ${k.action} on ${keyArn} in an identity policy of ${principalArn ?? 'the caller'}`);
     commands.push(...identityPolicyCommands(principalArn, null, FIX_POLICY_NAME));
   }
+  // An AWS service principal (CloudFront, log delivery) has no IAM policy: only the key policy (or a grant) can let it
+  // https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-services.html
+  if (summary.length === 0 && request.principal.type === 'AWSService') {
+    const service = request.principal.invokedBy ?? 'the AWS service';
+    return {
+      summary: `Allow ${service} to use ${keyArn} for ${k.action} in the key policy: a statement with Principal {"Service": "${service}"}, scoped with aws:SourceArn to the resource that calls (a service principal has no IAM policy).`,
+      commands: keyPolicyCommands(keyArn),
+      verified: false,
+    };
+  }
   if (summary.length === 0) {
     return {
       summary: `Allow ${principalArn ?? 'the caller'} to use ${keyArn} for ${k.action} (key policy, grant or IAM policy).`,
@@ -367,7 +377,7 @@ export const checker: Checker = {
     return {
       status: 'deny',
       confidence: likely ? 'likely' : 'confirmed',
-      title: `${callerIdentityArn(input.request, input.facts) ?? 'The caller'} may not call ${k.action} on KMS key ${e.need.resource}`,
+      title: `${callerIdentityArn(input.request, input.facts) ?? (input.request.principal.type === 'AWSService' ? (input.request.principal.invokedBy ?? 'The AWS service') : 'The caller')} may not call ${k.action} on KMS key ${e.need.resource}`,
       explanation: `The ${k.action === 'kms:Decrypt' ? 'object' : 'upload'}${k.s3Arn ? ` ${k.s3Arn}` : ''} is encrypted with SSE-KMS, so S3 calls ${k.action} on ${e.need.resource} for the caller, and that call is ${
         e.result.decision === 'explicitly-denied' ? 'explicitly denied' : 'not allowed'
       }. S3 reports it as Access Denied.${likely ? " The key comes from the bucket's default encryption; the object itself was not inspected." : ''}`,

@@ -268,15 +268,17 @@ describe('kms-key-access: the caller may not use the key S3 needs', () => {
 
   // CloudFront OAC reads as the service principal cloudfront.amazonaws.com, which has no IAM identity: the key policy
   // must allow it. https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html
-  it('an AWS service refused the key (CloudFront OAC) is "the caller", and is to be allowed in the key policy; not verified', () => {
+  // https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-services.html: a service principal is allowed in the
+  // key policy, scoped to the resource that calls with aws:SourceArn
+  it('an AWS service refused the key (CloudFront OAC) is named by its service principal and is to be allowed in the key policy only (it has no IAM policy); not verified', () => {
     const c = kmsCause(
       scenarioEvent(
         "CloudFront (OAC) reads an SSE-KMS asset: neither the bucket grant's distribution nor the key policy lets it",
       ),
     );
-    expect(c.title).toBe(`The caller may not call kms:Decrypt on KMS key ${SITE_KEY}`);
+    expect(c.title).toBe(`cloudfront.amazonaws.com may not call kms:Decrypt on KMS key ${SITE_KEY}`);
     expect(c.fix).toEqual({
-      summary: `Allow the caller to use ${SITE_KEY} for kms:Decrypt (key policy, grant or IAM policy).`,
+      summary: `Allow cloudfront.amazonaws.com to use ${SITE_KEY} for kms:Decrypt in the key policy: a statement with Principal {"Service": "cloudfront.amazonaws.com"}, scoped with aws:SourceArn to the resource that calls (a service principal has no IAM policy).`,
       commands: [
         `aws kms get-key-policy --key-id ${SITE_KEY} --policy-name default --query Policy --output text > key-policy.json`,
         `aws kms put-key-policy --key-id ${SITE_KEY} --policy-name default --policy file://key-policy.json`,
