@@ -32,6 +32,14 @@ const kmsCause = (event: Record<string, unknown>, view?: View) =>
   causeOf(explain(event, view).finding, 'kms-key-access');
 const kmsCheck = (event: Record<string, unknown>, view?: View) =>
   explain(event, view).finding.checks.find((c) => c.layer === 'kms-key-access');
+/** The check when the encryption it needs could not be read: unknown, naming what is missing. */
+const unknownKms = (missing: string[]) => ({ layer: 'kms-key-access', status: 'unknown', missing });
+/** The example account with secure-bucket's default encryption unread (and, with `objects`, its objects too). */
+const withoutSecureBucketEncryption = (objects = false): View =>
+  exampleViewWith((s) => {
+    if (objects) delete s['buckets']['secure-bucket']['objects'];
+    delete s['buckets']['secure-bucket']['encryption'];
+  });
 
 /** KmsReader's GetObject turned into an upload of the same key (no SSE headers unless given). */
 function upload(headers: Record<string, string> = {}): Record<string, unknown> {
@@ -434,32 +442,23 @@ describe('kms-key-access: when it is ruled out or cannot be decided', () => {
   });
 
   it('a read whose object encryption and bucket default encryption were not read may be SSE-KMS: unknown', () => {
-    const view = exampleViewWith((s) => {
-      delete s['buckets']['secure-bucket']['objects'];
-      delete s['buckets']['secure-bucket']['encryption'];
-    });
-    expect(kmsCheck(scenarioEvent('KmsReader may read the object but not decrypt it'), view)).toEqual({
-      layer: 'kms-key-access',
-      status: 'unknown',
-      missing: ['the encryption of s3://secure-bucket/finance/ledger.csv (head-object ServerSideEncryption)'],
-    });
+    const view = withoutSecureBucketEncryption(true);
+    expect(kmsCheck(scenarioEvent('KmsReader may read the object but not decrypt it'), view)).toEqual(
+      unknownKms([
+        'the encryption of s3://secure-bucket/finance/ledger.csv (head-object ServerSideEncryption)',
+      ]),
+    );
   });
 
   it('an upload without SSE headers to a bucket whose default encryption was not read may be SSE-KMS: unknown', () => {
-    const view = exampleViewWith((s) => {
-      delete s['buckets']['secure-bucket']['encryption'];
-    });
-    expect(kmsCheck(upload(), view)).toEqual({
-      layer: 'kms-key-access',
-      status: 'unknown',
-      missing: ['the default encryption of bucket secure-bucket (get-bucket-encryption)'],
-    });
+    const view = withoutSecureBucketEncryption();
+    expect(kmsCheck(upload(), view)).toEqual(
+      unknownKms(['the default encryption of bucket secure-bucket (get-bucket-encryption)']),
+    );
   });
 
   it('an upload that asks for SSE-S3 in its headers involves no KMS key, even when the bucket default is unknown', () => {
-    const view = exampleViewWith((s) => {
-      delete s['buckets']['secure-bucket']['encryption'];
-    });
+    const view = withoutSecureBucketEncryption();
     expect(kmsCheck(upload({ 'x-amz-server-side-encryption': 'AES256' }), view)?.status).toBe(
       'not-applicable',
     );
@@ -469,11 +468,7 @@ describe('kms-key-access: when it is ruled out or cannot be decided', () => {
     const event = scenarioEvent('the KMS Decrypt record S3 made for KmsReader');
     delete event['resources'];
     event['errorMessage'] = 'Access Denied';
-    expect(kmsCheck(event)).toEqual({
-      layer: 'kms-key-access',
-      status: 'unknown',
-      missing: ['the KMS key of the denied call'],
-    });
+    expect(kmsCheck(event)).toEqual(unknownKms(['the KMS key of the denied call']));
   });
 
   it('an S3 denial whose message names a kms: action keeps the KMS cause open even if the object looks SSE-S3', () => {
@@ -505,21 +500,17 @@ describe('kms-key-access: when it is ruled out or cannot be decided', () => {
       scenarioEvent('KmsReader may read the object but not decrypt it'),
       'undescribed-bucket',
     );
-    expect(kmsCheck(event)).toEqual({
-      layer: 'kms-key-access',
-      status: 'unknown',
-      missing: [
+    expect(kmsCheck(event)).toEqual(
+      unknownKms([
         'the encryption of s3://undescribed-bucket/finance/ledger.csv (head-object ServerSideEncryption)',
-      ],
-    });
+      ]),
+    );
   });
 
   it('an upload without SSE headers to a bucket the snapshot does not describe may be SSE-KMS: unknown', () => {
-    expect(kmsCheck(inBucket(upload(), 'undescribed-bucket'))).toEqual({
-      layer: 'kms-key-access',
-      status: 'unknown',
-      missing: ['the default encryption of bucket undescribed-bucket (get-bucket-encryption)'],
-    });
+    expect(kmsCheck(inBucket(upload(), 'undescribed-bucket'))).toEqual(
+      unknownKms(['the default encryption of bucket undescribed-bucket (get-bucket-encryption)']),
+    );
   });
 
   // With SSE-S3 (AES256) as the bucket default, S3 encrypts new objects with its own keys: no KMS call.
@@ -544,19 +535,17 @@ describe('kms-key-access: when it is ruled out or cannot be decided', () => {
       objects: { 'finance/ledger.csv': known({ exists: true, sseNotCollected: true } as ObjectFacts) },
     };
     const edited: RequestFacts = { ...facts, buckets: { ...facts.buckets, 'secure-bucket': known(bucket) } };
-    expect(analyze(request, edited).checks.find((c) => c.layer === 'kms-key-access')).toEqual({
-      layer: 'kms-key-access',
-      status: 'unknown',
-      missing: ['the encryption of s3://secure-bucket/finance/ledger.csv (head-object ServerSideEncryption)'],
-    });
+    expect(analyze(request, edited).checks.find((c) => c.layer === 'kms-key-access')).toEqual(
+      unknownKms([
+        'the encryption of s3://secure-bucket/finance/ledger.csv (head-object ServerSideEncryption)',
+      ]),
+    );
   });
 
   // S3 calls KMS to decrypt what it reads and to encrypt what it writes; deleting an object reads and writes no data.
   // https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html
   it("deleting an object involves no KMS key, even when the bucket's default encryption was not read", () => {
-    const view = exampleViewWith((s) => {
-      delete s['buckets']['secure-bucket']['encryption'];
-    });
+    const view = withoutSecureBucketEncryption();
     const event = scenarioEvent('KmsReader may read the object but not decrypt it');
     event['eventName'] = 'DeleteObject';
     event['readOnly'] = false;
@@ -566,10 +555,7 @@ describe('kms-key-access: when it is ruled out or cannot be decided', () => {
   // CopyObject reads the source object (kms:Decrypt on its key when it is SSE-KMS):
   // https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
   it("a copy whose source object's encryption was not read may be SSE-KMS: unknown, naming the source", () => {
-    const view = exampleViewWith((s) => {
-      delete s['buckets']['secure-bucket']['objects'];
-      delete s['buckets']['secure-bucket']['encryption'];
-    });
+    const view = withoutSecureBucketEncryption(true);
     const event = scenarioEvent('ruled out: FinanceReader may use the key');
     event['eventName'] = 'CopyObject';
     event['readOnly'] = false;
@@ -578,26 +564,23 @@ describe('kms-key-access: when it is ruled out or cannot be decided', () => {
       key: 'copy/ledger.csv',
       'x-amz-server-side-encryption': 'AES256',
     });
-    expect(kmsCheck(event, view)).toEqual({
-      layer: 'kms-key-access',
-      status: 'unknown',
-      missing: ['the encryption of s3://secure-bucket/finance/ledger.csv (head-object ServerSideEncryption)'],
-    });
+    expect(kmsCheck(event, view)).toEqual(
+      unknownKms([
+        'the encryption of s3://secure-bucket/finance/ledger.csv (head-object ServerSideEncryption)',
+      ]),
+    );
   });
 
   it('reading an earlier version of an object whose encryption was not read may be SSE-KMS: unknown', () => {
-    const view = exampleViewWith((s) => {
-      delete s['buckets']['secure-bucket']['objects'];
-      delete s['buckets']['secure-bucket']['encryption'];
-    });
+    const view = withoutSecureBucketEncryption(true);
     const event = scenarioEvent('KmsReader may read the object but not decrypt it');
     (event['requestParameters'] as Record<string, unknown>)['versionId'] =
       '3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY';
-    expect(kmsCheck(event, view)).toEqual({
-      layer: 'kms-key-access',
-      status: 'unknown',
-      missing: ['the encryption of s3://secure-bucket/finance/ledger.csv (head-object ServerSideEncryption)'],
-    });
+    expect(kmsCheck(event, view)).toEqual(
+      unknownKms([
+        'the encryption of s3://secure-bucket/finance/ledger.csv (head-object ServerSideEncryption)',
+      ]),
+    );
   });
 
   it('a copy under the same key that the caller may decrypt and re-encrypt with passes, naming both calls', () => {
