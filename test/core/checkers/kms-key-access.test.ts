@@ -901,37 +901,33 @@ describe('kms-key-access: a guardrail refuses the KMS call that the key policy a
     });
   });
 
-  // An RCP applies to the key, a resource of a member account: https://docs.aws.amazon.com/kms/latest/developerguide/resource-control-policies.html
-  it('a Deny of kms:Decrypt in an RCP is to be changed in the RCP', () => {
-    const view = readerMayDecrypt((s) => {
-      const rcp = s['organization']['resourceControlPolicies'].find(
-        (p: { Name: string }) => p.Name === 'RCPFullAWSAccess',
-      );
-      rcp['Content']['Statement'].push({
+  /** KmsReader allowed to decrypt, with a Deny of kms:Decrypt added to one organization policy. */
+  const withDecryptDenied = (
+    list: 'serviceControlPolicies' | 'resourceControlPolicies',
+    name: string,
+    extra: Record<string, unknown> = {},
+  ) =>
+    readerMayDecrypt((s) => {
+      const policy = s['organization'][list].find((p: { Name: string }) => p.Name === name);
+      policy['Content']['Statement'].push({
         Sid: 'NoDecrypt',
         Effect: 'Deny',
-        Principal: '*',
+        ...extra,
         Action: 'kms:Decrypt',
         Resource: '*',
       });
     });
+
+  // An RCP applies to the key, a resource of a member account: https://docs.aws.amazon.com/kms/latest/developerguide/resource-control-policies.html
+  it('a Deny of kms:Decrypt in an RCP is to be changed in the RCP', () => {
+    const view = withDecryptDenied('resourceControlPolicies', 'RCPFullAWSAccess', { Principal: '*' });
     expect(kmsCause(scenarioEvent(READ), view).fix.summary).toBe(
       `A resource control policy (RCP) denies kms:Decrypt on ${KEY}, and no Allow in the key policy or an IAM policy overrides it: remove kms:Decrypt from its Deny statement, or exempt ${READER} from it (if its owner agrees).`,
     );
   });
 
   it('a Deny of kms:Decrypt in an SCP is to be changed in the SCP, not answered with a key policy Allow', () => {
-    const view = readerMayDecrypt((s) => {
-      const scp = s['organization']['serviceControlPolicies'].find(
-        (p: { Name: string }) => p.Name === 'ProtectBucketConfig',
-      );
-      scp['Content']['Statement'].push({
-        Sid: 'NoDecrypt',
-        Effect: 'Deny',
-        Action: 'kms:Decrypt',
-        Resource: '*',
-      });
-    });
+    const view = withDecryptDenied('serviceControlPolicies', 'ProtectBucketConfig');
     const c = kmsCause(scenarioEvent(READ), view);
     expect(c.explanation).toContain('that call is explicitly denied.');
     expect(c.fix).toEqual({
