@@ -41,6 +41,19 @@ const withoutSecureBucketEncryption = (objects = false): View =>
     delete s['buckets']['secure-bucket']['encryption'];
   });
 
+/** FinanceReader copies secure-bucket/finance/ledger.csv to copy/ledger.csv with these headers. */
+function financeCopy(headers: Record<string, string>): Record<string, unknown> {
+  const event = scenarioEvent('ruled out: FinanceReader may use the key');
+  event['eventName'] = 'CopyObject';
+  event['readOnly'] = false;
+  Object.assign(event['requestParameters'] as Record<string, unknown>, {
+    'x-amz-copy-source': 'secure-bucket/finance/ledger.csv',
+    key: 'copy/ledger.csv',
+    ...headers,
+  });
+  return event;
+}
+
 /** KmsReader's GetObject turned into an upload of the same key (no SSE headers unless given). */
 function upload(headers: Record<string, string> = {}): Record<string, unknown> {
   const event = scenarioEvent('KmsReader may read the object but not decrypt it');
@@ -186,12 +199,7 @@ describe('kms-key-access: the caller may not use the key S3 needs', () => {
   });
 
   it('a copy to another key needs kms:Decrypt on the source key and kms:GenerateDataKey on the target key: the refused one is named', () => {
-    const event = scenarioEvent('ruled out: FinanceReader may use the key');
-    event['eventName'] = 'CopyObject';
-    event['readOnly'] = false;
-    Object.assign(event['requestParameters'] as Record<string, unknown>, {
-      'x-amz-copy-source': 'secure-bucket/finance/ledger.csv',
-      key: 'copy/ledger.csv',
+    const event = financeCopy({
       'x-amz-server-side-encryption': 'aws:kms',
       'x-amz-server-side-encryption-aws-kms-key-id': SITE_KEY,
     });
@@ -211,12 +219,7 @@ describe('kms-key-access: the caller may not use the key S3 needs', () => {
       role['RolePolicyList'][0]['PolicyDocument']['Statement'][1]['Action'] = 'kms:Decrypt';
       s['kmsKeys'][KEY]['KeyPolicy']['Statement'][1]['Action'] = 'kms:Decrypt';
     });
-    const event = scenarioEvent('ruled out: FinanceReader may use the key');
-    event['eventName'] = 'CopyObject';
-    event['readOnly'] = false;
-    Object.assign(event['requestParameters'] as Record<string, unknown>, {
-      'x-amz-copy-source': 'secure-bucket/finance/ledger.csv',
-      key: 'copy/ledger.csv',
+    const event = financeCopy({
       'x-amz-server-side-encryption': 'aws:kms',
       'x-amz-server-side-encryption-aws-kms-key-id': KEY,
     });
@@ -556,12 +559,7 @@ describe('kms-key-access: when it is ruled out or cannot be decided', () => {
   // https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
   it("a copy whose source object's encryption was not read may be SSE-KMS: unknown, naming the source", () => {
     const view = withoutSecureBucketEncryption(true);
-    const event = scenarioEvent('ruled out: FinanceReader may use the key');
-    event['eventName'] = 'CopyObject';
-    event['readOnly'] = false;
-    Object.assign(event['requestParameters'] as Record<string, unknown>, {
-      'x-amz-copy-source': 'secure-bucket/finance/ledger.csv',
-      key: 'copy/ledger.csv',
+    const event = financeCopy({
       'x-amz-server-side-encryption': 'AES256',
     });
     expect(kmsCheck(event, view)).toEqual(
@@ -584,12 +582,7 @@ describe('kms-key-access: when it is ruled out or cannot be decided', () => {
   });
 
   it('a copy under the same key that the caller may decrypt and re-encrypt with passes, naming both calls', () => {
-    const event = scenarioEvent('ruled out: FinanceReader may use the key');
-    event['eventName'] = 'CopyObject';
-    event['readOnly'] = false;
-    Object.assign(event['requestParameters'] as Record<string, unknown>, {
-      'x-amz-copy-source': 'secure-bucket/finance/ledger.csv',
-      key: 'copy/ledger.csv',
+    const event = financeCopy({
       'x-amz-server-side-encryption': 'aws:kms',
       'x-amz-server-side-encryption-aws-kms-key-id': KEY,
     });
