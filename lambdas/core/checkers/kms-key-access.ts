@@ -45,6 +45,10 @@ const GUARDRAILS: readonly { id: LayerId; name: (who: string) => string }[] = [
   { id: 'rcp', name: () => 'a resource control policy (RCP)' },
 ];
 
+/** The service principal of an AWS service caller (CloudFront OAC, log delivery), null for any other caller. */
+const serviceCaller = (request: CheckerInput['request']): string | null =>
+  request.principal.type === 'AWSService' ? (request.principal.invokedBy ?? 'the AWS service') : null;
+
 const refuses = (l: LayerResult | null): boolean =>
   l?.result === 'explicitly-denied' || l?.result === 'implicitly-denied';
 
@@ -188,8 +192,8 @@ function keyFix(input: CheckerInput, k: KmsNeed, e: NeedEvaluation): Fix {
   }
   // An AWS service principal (CloudFront, log delivery) has no IAM policy: only the key policy (or a grant) can let it
   // https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-services.html
-  if (summary.length === 0 && request.principal.type === 'AWSService') {
-    const service = request.principal.invokedBy ?? 'the AWS service';
+  const service = serviceCaller(request);
+  if (summary.length === 0 && service !== null) {
     return {
       summary: `Allow ${service} to use ${keyArn} for ${k.action} in the key policy: a statement with Principal {"Service": "${service}"}, scoped with aws:SourceArn to the resource that calls (a service principal has no IAM policy).`,
       commands: keyPolicyCommands(keyArn),
@@ -377,7 +381,7 @@ export const checker: Checker = {
     return {
       status: 'deny',
       confidence: likely ? 'likely' : 'confirmed',
-      title: `${callerIdentityArn(input.request, input.facts) ?? (input.request.principal.type === 'AWSService' ? (input.request.principal.invokedBy ?? 'The AWS service') : 'The caller')} may not call ${k.action} on KMS key ${e.need.resource}`,
+      title: `${callerIdentityArn(input.request, input.facts) ?? serviceCaller(input.request)?.replace(/^the /, 'The ') ?? 'The caller'} may not call ${k.action} on KMS key ${e.need.resource}`,
       explanation: `The ${k.action === 'kms:Decrypt' ? 'object' : 'upload'}${k.s3Arn ? ` ${k.s3Arn}` : ''} is encrypted with SSE-KMS, so S3 calls ${k.action} on ${e.need.resource} for the caller, and that call is ${
         e.result.decision === 'explicitly-denied' ? 'explicitly denied' : 'not allowed'
       }. S3 reports it as Access Denied.${likely ? " The key comes from the bucket's default encryption; the object itself was not inspected." : ''}`,
