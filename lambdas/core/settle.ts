@@ -7,7 +7,7 @@
  */
 import type { NeedEvaluation } from './checkers/types';
 import type { AccessRequest, Fact, RequestFacts, RootCauseId } from './model';
-import { awsLine } from './fix/commands';
+import { awsLine, versionArgs } from './fix/commands';
 import { bucketFact, callerAccountId, callerIdentityArn, objectFact } from './fix/input';
 import type { LayerId } from './policy/types';
 
@@ -377,9 +377,8 @@ export function settlingRead(
         );
       const obj = objectFact(facts, s.bucket, s.key);
       const o = obj?.status === 'known' ? obj.value : null;
-      const version = request.versionId !== null ? ['--version-id', request.versionId] : [];
       const lockRead = (call: string, field: string, what: string): SettlingRead => ({
-        command: awsLine(['s3api', call, '--bucket', B(s), '--key', K(s), ...version]),
+        command: awsLine(['s3api', call, ...versionArgs(s.bucket, s.key, request.versionId)]),
         snapshotField: `buckets${seg(B(s))}.objects${seg(K(s))}.${field}`,
         what,
       });

@@ -4,22 +4,11 @@ import { buildAuthorizationInput, callerIdentityArn, objectFact } from '../fix/i
 import { type LayerHit } from '../fix/layers';
 import { viewLayer } from '../fix/layer-check';
 import { needsOf, verifyS3 } from '../fix/verify';
-import { awsLine } from '../fix/commands';
+import { awsLine, versionArgs } from '../fix/commands';
 import type { Checker, CheckerInput, CheckResult } from './types';
 
 /** AWS's message for a version Object Lock protects (issue 19; docs/reference/ENHANCED-MESSAGES.md). */
 const LOCK_MESSAGE = /object protected by object lock/i;
-
-/** `--bucket B --key K [--version-id V]`: arguments, quoted once by awsLine (fix/commands.ts). */
-function versionArgs(bucket: string | null, key: string | null, versionId: string | null): string[] {
-  return [
-    '--bucket',
-    bucket ?? 'BUCKET',
-    '--key',
-    key ?? 'KEY',
-    ...(versionId ? ['--version-id', versionId] : []),
-  ];
-}
 
 /** Whether the caller may use the governance bypass (s3:BypassGovernanceRetention on the object), by the engine. */
 function bypassAllowed(input: CheckerInput, need: ActionNeed): 'allowed' | 'denied' | 'unknown' {

@@ -272,6 +272,17 @@ export function bucketEncryptionCommand(
   ]);
 }
 
+/** `--bucket B --key K [--version-id V]`: arguments, quoted once by awsLine. */
+export function versionArgs(bucket: string | null, key: string | null, versionId: string | null): string[] {
+  return [
+    '--bucket',
+    bucket ?? 'BUCKET',
+    '--key',
+    key ?? 'KEY',
+    ...(versionId ? ['--version-id', versionId] : []),
+  ];
+}
+
 /** Default bucket encryption with S3 managed keys (SSE-S3). */
 export const sseS3BucketEncryptionCommand = (bucket: string): string =>
   bucketEncryptionCommand(bucket, 'sse-s3');
