@@ -7,9 +7,15 @@
  * Traced: every statement whose Action / NotAction covers the request's action (matched, unknown, or
  * near misses on resource, principal or a condition). Statements for other actions are skipped cheaply.
  */
-import { compiledOf, type CompiledPolicy, type CompiledResource, type CompiledStatement } from './parse';
+import {
+  compiledOf,
+  type ActionEntry,
+  type CompiledPolicy,
+  type CompiledResource,
+  type CompiledStatement,
+} from './parse';
 import { conditionResult, evaluateCondition } from './conditions/evaluate-condition';
-import { arnMatchEncoded, arnTest, decodeWildcards, globTest } from './match';
+import { arnMatchEncoded, arnTest, decodeWildcards, globTest, QMARK, STAR, type GlobPattern } from './match';
 import { matchNotPrincipal, matchPrincipal, principalDetail, type PrincipalResult } from './principal';
 import { PolicyParseError } from './types';
 import type {
@@ -27,6 +33,8 @@ interface RequestState {
   readonly ctx: ContextView;
   /** " applies to s3:GetObject on arn:…", the tail of every matching statement's detail. */
   readonly appliesTail: string;
+  /** The resource's scope (scopeOf), or null for a resource that is not an ARN with six segments. */
+  readonly scope: Scope | null;
 }
 
 /**
@@ -46,6 +54,7 @@ function stateOf(request: EngineRequest): RequestState {
     actionLower: request.action.toLowerCase(),
     ctx: new ContextView(request),
     appliesTail: ` applies to ${request.action} on ${request.resource}`,
+    scope: scopeOf(request.resource),
   };
   cachedB = cachedA;
   stateB = stateA;
@@ -72,13 +81,85 @@ function actionApplies(st: CompiledStatement, actionLower: string): boolean {
   return st.notAction ? !listed : listed;
 }
 
-function applicable(compiled: CompiledPolicy, actionLower: string): readonly CompiledStatement[] {
+function applicable(compiled: CompiledPolicy, actionLower: string): ActionEntry {
   const byAction = compiled.byAction;
-  let list = byAction.get(actionLower);
-  if (list === undefined) {
-    list = compiled.statements.filter((st) => actionApplies(st, actionLower));
+  let entry = byAction.get(actionLower);
+  if (entry === undefined) {
+    entry = { all: compiled.statements.filter((st) => actionApplies(st, actionLower)), byScope: null };
     if (byAction.size >= APPLICABLE_MAX) byAction.clear();
-    byAction.set(actionLower, list);
+    byAction.set(actionLower, entry);
+  }
+  return entry;
+}
+
+/**
+ * Where a resource ARN sits, for the fast path's candidate lists: its head (up to the fifth ':', e.g.
+ * "arn:aws:s3:::") and the name after it up to the first "/" (an S3 bucket; "accesspoint" for an access point
+ * ARN). The resource is that name, or that name, "/" and anything.
+ */
+interface Scope {
+  readonly key: string;
+  readonly head: string;
+  readonly name: string;
+}
+
+function scopeOf(resource: string): Scope | null {
+  let colon = -1;
+  for (let n = 0; n < 5; n++) {
+    colon = resource.indexOf(':', colon + 1);
+    if (colon < 0) return null;
+  }
+  const slash = resource.indexOf('/', colon + 1);
+  const key = slash < 0 ? resource : resource.slice(0, slash);
+  return { key, head: resource.slice(0, colon + 1), name: key.slice(colon + 1) };
+}
+
+/** The literal text a compiled glob's subject must start with ('' when it starts with a wildcard). */
+function literalPrefix(g: GlobPattern): string {
+  if (g.kind === 'any') return '';
+  if (g.kind !== 'glob') return g.text;
+  let end = 0;
+  while (end < g.text.length && g.text[end] !== STAR && g.text[end] !== QMARK) end++;
+  return g.text.slice(0, end);
+}
+
+/**
+ * Whether a statement could apply to some resource in the scope: false only when every Resource value is a static
+ * ARN pattern (literal head, arnTest's fast form) that no resource of the scope can match, since the resource
+ * (scope name, or scope name + "/" + anything) must start with the value's head and literal prefix. NotResource,
+ * policy variables and patterns with a wildcard before the fifth ':' always stay in.
+ */
+function couldApplyInScope(st: CompiledStatement, scope: Scope): boolean {
+  if (st.notResource) return true;
+  const withSlash = `${scope.name}/`;
+  for (const r of st.resources) {
+    const a = r.pattern;
+    if (a === null || a.head === null || a.rest === null) return true;
+    if (a.head !== scope.head) continue;
+    const p = literalPrefix(a.rest);
+    if (scope.name.startsWith(p) || withSlash.startsWith(p) || p.startsWith(withSlash)) return true;
+  }
+  return false;
+}
+
+/** Lists shorter than this are scanned as they are; an index per action keeps at most SCOPES_MAX scopes. */
+const SCOPE_MIN = 4;
+const SCOPES_MAX = 256;
+
+/**
+ * The statements of the entry that could apply to the request's resource, in policy order (the others are near
+ * misses on the resource). Built once per (document, action, scope): a bucket policy or a role's policies meet the
+ * same few buckets again and again.
+ */
+function candidates(entry: ActionEntry, scope: Scope | null): readonly CompiledStatement[] {
+  if (scope === null || entry.all.length < SCOPE_MIN) return entry.all;
+  let byScope = entry.byScope;
+  if (byScope === null) byScope = entry.byScope = new Map();
+  let list = byScope.get(scope.key);
+  if (list === undefined) {
+    list = entry.all.filter((st) => couldApplyInScope(st, scope));
+    if (byScope.size >= SCOPES_MAX) byScope.clear();
+    byScope.set(scope.key, list);
   }
   return list;
 }
@@ -339,10 +420,12 @@ export function evaluatePolicy(
   try {
     const compiled = compiledOf(policy);
     meta = compiled.meta;
-    const { actionLower, ctx } = stateOf(request);
+    const { actionLower, ctx, scope } = stateOf(request);
     let statements: StatementTrace[] | null = null;
-    lastSkipped = 0;
-    for (const st of applicable(compiled, actionLower)) {
+    const entry = applicable(compiled, actionLower);
+    const list = nearMisses ? entry.all : candidates(entry, scope);
+    lastSkipped = entry.all.length - list.length;
+    for (const st of list) {
       if (!nearMisses && !mightApply(st, request, ctx)) {
         lastSkipped++;
         continue;

@@ -53,14 +53,25 @@ export interface CompiledPolicy extends ParsedPolicy {
    * Per lower-cased action, the statements whose Action / NotAction covers it, in order: filled by the
    * evaluator (evaluate-policy.ts), shared by every policy with the same document.
    */
-  readonly byAction: Map<string, readonly CompiledStatement[]>;
+  readonly byAction: Map<string, ActionEntry>;
+}
+
+/**
+ * The statements of a compiled document whose Action / NotAction covers one action (evaluate-policy.ts fills it):
+ * all of them in policy order, and, built on demand, those that could apply to a resource of one bucket (or, for
+ * other ARNs, one name before the first "/").
+ */
+export interface ActionEntry {
+  readonly all: readonly CompiledStatement[];
+  /** null until the list is long enough to be worth indexing and a resource asked for it. */
+  byScope: Map<string, readonly CompiledStatement[]> | null;
 }
 
 interface Body {
   readonly version: PolicyVersion;
   readonly id: string | null;
   readonly statements: readonly CompiledStatement[];
-  readonly byAction: Map<string, readonly CompiledStatement[]>;
+  readonly byAction: Map<string, ActionEntry>;
 }
 
 const SOURCE_LABEL: Readonly<Record<NamedPolicy['source'], string>> = {

@@ -82,6 +82,97 @@ describe('evaluatePolicy without near misses', () => {
   });
 });
 
+/**
+ * The fast path keeps, per policy, action and bucket (the ARN up to its first "/"), the statements that could apply
+ * there: a statement left out must be a near miss on its resource for every key of that bucket. Bucket names that
+ * are prefixes of one another, wildcards in and after the bucket name, access point ARNs and NotResource, with one
+ * compiled policy evaluated for requests on many buckets in turn (the per-bucket lists are reused).
+ */
+describe('evaluatePolicy without near misses, one policy for requests on many buckets', () => {
+  const resources: unknown[] = [
+    'arn:aws:s3:::b',
+    'arn:aws:s3:::b/*',
+    'arn:aws:s3:::b*',
+    'arn:aws:s3:::bb/*',
+    'arn:aws:s3:::b/home/*',
+    'arn:aws:s3:::b?/*',
+    'arn:aws:s3:::*/k',
+    'arn:aws:s3:::b/home/${aws:username}/*',
+    'arn:aws:s3:*:*:accesspoint/*',
+    'arn:aws:s3:us-east-1:111122223333:accesspoint/ap/object/*',
+    '*',
+    ['arn:aws:s3:::c/*', 'arn:aws:s3:::bb'],
+  ];
+  const manyStatements = fc.array(
+    fc.record({
+      effect: fc.constantFrom('Allow', 'Deny'),
+      resource: fc.constantFrom(...resources),
+      not: fc.boolean(),
+      condition: fc.constantFrom<unknown>(undefined, { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } }),
+    }),
+    { minLength: 4, maxLength: 12 },
+  );
+  const subjects = [
+    'arn:aws:s3:::b',
+    'arn:aws:s3:::b/',
+    'arn:aws:s3:::b/k',
+    'arn:aws:s3:::b/home/alice/x',
+    'arn:aws:s3:::bb',
+    'arn:aws:s3:::bb/k',
+    'arn:aws:s3:::b1/k',
+    'arn:aws:s3:::c/k',
+    'arn:aws:s3:us-east-1:111122223333:accesspoint/ap/object/k',
+    'arn:aws:s3:us-east-1:111122223333:accesspoint/ap',
+    'arn:aws:iam::111122223333:role/R',
+    '*',
+  ];
+  it('gives the same decision and exactly the statements that match or might match, bucket after bucket', () => {
+    fc.assert(
+      fc.property(
+        manyStatements,
+        fc.array(fc.tuple(fc.nat(subjects.length - 1), fc.boolean()), { minLength: 1, maxLength: 12 }),
+        (statements, asks) => {
+          const parsed = parsePolicy(
+            policy(
+              {
+                Version: '2012-10-17',
+                Statement: statements.map((s) => ({
+                  Effect: s.effect,
+                  Action: 's3:*',
+                  [s.not ? 'NotResource' : 'Resource']: s.resource,
+                  ...(s.condition !== undefined ? { Condition: s.condition } : {}),
+                })),
+              },
+              'P',
+              'identity',
+            ),
+          );
+          for (const [i, inside] of asks) {
+            const req: EngineRequest = {
+              principal: roleSession(),
+              action: 's3:GetObject',
+              resource: subjects[i]!,
+              resourceAccountId: ACCT,
+              context: {
+                values: { 'aws:SourceIp': inside ? '10.1.1.1' : '192.0.2.1', 'aws:username': 'alice' },
+                absent: [],
+                otherKeys: 'absent',
+              },
+            };
+            const full = evaluatePolicy(parsed, req);
+            const fast = evaluatePolicy(parsed, req, { nearMisses: false });
+            const skipped = nearMissesSkipped();
+            expect(fast.decision).toBe(full.decision);
+            expect(fast.statements).toEqual(full.statements.filter((s) => s.matched !== false));
+            expect(skipped).toBe(full.statements.filter((s) => s.matched === false).length);
+          }
+        },
+      ),
+      { numRuns: 400, seed: 17 },
+    );
+  });
+});
+
 describe('arnTest with its memoised head test', () => {
   const patterns = [
     'arn:aws:s3:::b/*',
