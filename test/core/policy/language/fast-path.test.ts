@@ -144,7 +144,7 @@ describe('evaluatePolicy without near misses, one policy for requests on many bu
                 })),
               },
               'P',
-              'identity',
+              'identity-inline',
             ),
           );
           for (const [i, inside] of asks) {
