@@ -59,14 +59,28 @@ export function organizationFacts(
   });
 }
 
+/**
+ * One NamedPolicy per organization policy of the snapshot: a policy attached at several levels of a path
+ * (FullAWSAccess at the root, each OU and the account) is the same object at each, so the engine evaluates it once
+ * per request.
+ */
+const namedOf = new WeakMap<SnapshotOrgPolicy, NamedPolicy>();
+
 function levelPolicies(list: readonly SnapshotOrgPolicy[] | undefined, source: 'scp' | 'rcp'): NamedPolicy[] {
-  return (list ?? []).map((p) => ({
-    name: p.Name ?? p.Id ?? 'unnamed',
-    ...(p.Arn ? { arn: p.Arn } : {}),
-    ...(p.Id ? { id: p.Id } : {}),
-    source,
-    document: p.Content,
-  }));
+  return (list ?? []).map((p) => {
+    let named = namedOf.get(p);
+    if (named === undefined || named.source !== source) {
+      named = {
+        name: p.Name ?? p.Id ?? 'unnamed',
+        ...(p.Arn ? { arn: p.Arn } : {}),
+        ...(p.Id ? { id: p.Id } : {}),
+        source,
+        document: p.Content,
+      };
+      namedOf.set(p, named);
+    }
+    return named;
+  });
 }
 
 /** SCP (caller's account) or RCP (bucket's account) levels, root first; known(null) when not in an organization. */

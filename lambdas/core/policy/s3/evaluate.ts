@@ -403,8 +403,15 @@ export function policyGuardrail(
 export function orgLayer(id: 'scp' | 'rcp', levels: readonly OrgLevel[], req: EngineRequest): LayerCalc {
   const label = id === 'scp' ? 'SCP' : 'RCP';
   // per level, the outcome alone; the guardrail's result (policies, notes) only for a level that denies
+  // a policy attached at several levels (the same object) is evaluated once
+  const done = new Map<NamedPolicy, Evaluated>();
+  const once = (p: NamedPolicy): Evaluated => {
+    let e = done.get(p);
+    if (e === undefined) done.set(p, (e = evaluate(p, req)));
+    return e;
+  };
   const perLevel = levels.map((lvl) => {
-    const evals = lvl.policies.map((p) => evaluate(p, req));
+    const evals = lvl.policies.map(once);
     const calc = evals.length === 0 ? null : guardTri(evals);
     return { lvl, evals, calc };
   });
