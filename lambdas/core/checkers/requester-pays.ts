@@ -45,12 +45,41 @@ function copyRetry(request: AccessRequest, payer: readonly string[]): string {
   return awsLine(['s3api', 'copy-object', ...source, ...destination, ...payer]);
 }
 
-/** The retried request, with the header: arguments quoted once by awsLine (fix/commands.ts). */
+/**
+ * The s3api subcommand of an S3 API operation (CloudTrail's eventName is the operation name, and the AWS CLI names
+ * each operation in kebab case: GetObjectAttributes -> get-object-attributes), or null for a name that is not one.
+ */
+function s3apiName(eventName: string): string | null {
+  if (Object.hasOwn(CLI_OPERATION, eventName)) return CLI_OPERATION[eventName] ?? null;
+  if (!/^[A-Z][A-Za-z0-9]*$/.test(eventName)) return null;
+  return eventName.replace(/(?<=[a-z0-9])([A-Z])/g, '-$1').toLowerCase();
+}
+
+/**
+ * GetObjectAttributes requires the attributes to return (x-amz-object-attributes, comma-separated, as recorded;
+ * else ETag and ObjectSize). https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAttributes.html
+ */
+function objectAttributes(request: AccessRequest): string[] {
+  const recorded = requestHeader(request, 'x-amz-object-attributes');
+  const list =
+    typeof recorded === 'string' && recorded !== 'unknown'
+      ? recorded
+          .split(',')
+          .map((a) => a.trim())
+          .filter((a) => a !== '')
+      : [];
+  return ['--object-attributes', ...(list.length > 0 ? list : ['ETag', 'ObjectSize'])];
+}
+
+/**
+ * The retried request, the same operation with the header: arguments quoted once by awsLine (fix/commands.ts).
+ * An operation this tool has no spelling for is retried as its s3api subcommand with the bucket (and key).
+ */
 function retryCommand(request: AccessRequest, bucket: string, key: string | null): string {
   const eventName = request.eventName;
   const payer = ['--request-payer', 'requester'];
   if (eventName === 'CopyObject' || eventName === 'UploadPartCopy') return copyRetry(request, payer);
-  const op = Object.hasOwn(CLI_OPERATION, eventName) ? CLI_OPERATION[eventName] : undefined;
+  const op = s3apiName(eventName);
   if (op === 'get-object')
     return awsLine([
       's3api',
@@ -62,9 +91,20 @@ function retryCommand(request: AccessRequest, bucket: string, key: string | null
       ...payer,
       `./${(key ?? 'object').split('/').pop() || 'object'}`,
     ]);
-  if (op === 'list-objects-v2' || op === 'head-bucket')
+  if (op === 'get-object-attributes')
+    return awsLine([
+      's3api',
+      op,
+      '--bucket',
+      bucket,
+      '--key',
+      key ?? 'KEY',
+      ...objectAttributes(request),
+      ...payer,
+    ]);
+  if (op === 'list-objects-v2' || op === 'head-bucket' || (op !== null && key === null))
     return awsLine(['s3api', op, '--bucket', bucket, ...payer]);
-  if (op) return awsLine(['s3api', op, '--bucket', bucket, '--key', key ?? 'KEY', ...payer]);
+  if (op !== null) return awsLine(['s3api', op, '--bucket', bucket, '--key', key ?? 'KEY', ...payer]);
   return awsLine(['s3', 'cp', `s3://${bucket}/${key ?? 'KEY'}`, '.', ...payer]);
 }
 

@@ -105,13 +105,51 @@ describe('requester-pays: a request from another account without x-amz-request-p
       READ,
       'aws s3api delete-object --bucket open-data-bucket --key datasets/census.csv --request-payer requester',
     ],
+    // GetObjectAttributes requires the attributes to return (x-amz-object-attributes); with none recorded, ETag and
+    // ObjectSize: https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAttributes.html
     [
       'GetObjectAttributes',
       READ,
-      'aws s3 cp s3://open-data-bucket/datasets/census.csv . --request-payer requester',
+      'aws s3api get-object-attributes --bucket open-data-bucket --key datasets/census.csv --object-attributes ETag ObjectSize --request-payer requester',
+    ],
+    // any other operation is retried as itself: the AWS CLI's s3api subcommand for the operation CloudTrail names
+    [
+      'PutObjectTagging',
+      READ,
+      'aws s3api put-object-tagging --bucket open-data-bucket --key datasets/census.csv --request-payer requester',
+    ],
+    [
+      'RestoreObject',
+      READ,
+      'aws s3api restore-object --bucket open-data-bucket --key datasets/census.csv --request-payer requester',
     ],
   ])('%s is retried with the header', (eventName, scenario, command) => {
     expect(cause(event(scenario, op(eventName))).fix.commands).toEqual([PAYMENT, command]);
+  });
+
+  it('GetObjectAttributes is retried asking for the attributes the failed request asked for, not as a download', () => {
+    const c = cause(
+      event(READ, (e) => {
+        e['eventName'] = 'GetObjectAttributes';
+        e['requestParameters']['x-amz-object-attributes'] = 'ETag,StorageClass';
+      }),
+    );
+    expect(c.fix.commands).toEqual([
+      PAYMENT,
+      'aws s3api get-object-attributes --bucket open-data-bucket --key datasets/census.csv --object-attributes ETag StorageClass --request-payer requester',
+    ]);
+  });
+
+  it('a bucket-level operation other than a listing is retried on the bucket alone', () => {
+    const c = cause(
+      event(LIST, (e) => {
+        e['eventName'] = 'ListObjectVersions';
+      }),
+    );
+    expect(c.fix.commands).toEqual([
+      PAYMENT,
+      'aws s3api list-object-versions --bucket open-data-bucket --request-payer requester',
+    ]);
   });
 
   // CopyObject needs --copy-source (the source as recorded, URL-encoded); UploadPartCopy also its upload and part:
