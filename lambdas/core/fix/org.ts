@@ -17,15 +17,20 @@ export function orgTarget(
   const type = kind === 'scp' ? 'SERVICE_CONTROL_POLICY' : 'RESOURCE_CONTROL_POLICY';
   const policy = found?.policy ?? null;
   const levelTarget = found?.level.target ?? 'TARGET_ID';
+  // An organization policy is one policy wherever it is attached: a changed policy (update-policy) changes at every
+  // level of the path it is attached to. A new policy is attached at the one level that lacks an Allow.
+  // https://docs.aws.amazon.com/organizations/latest/APIReference/API_UpdatePolicy.html
+  const isIt = (p: NamedPolicy): boolean =>
+    policy !== null &&
+    (p === policy ||
+      (policy.arn !== undefined && p.arn === policy.arn) ||
+      (policy.id !== undefined && p.id === policy.id));
   const apply = (patched: NamedPolicy): readonly OrgLevel[] =>
-    levels.map((l, i) =>
-      i !== found?.levelIndex
-        ? l
-        : {
-            ...l,
-            policies: policy ? l.policies.map((p) => (p === policy ? patched : p)) : [...l.policies, patched],
-          },
-    );
+    levels.map((l, i) => {
+      if (policy !== null)
+        return l.policies.some(isIt) ? { ...l, policies: l.policies.map((p) => (isIt(p) ? patched : p)) } : l;
+      return i !== found?.levelIndex ? l : { ...l, policies: [...l.policies, patched] };
+    });
   return {
     policy,
     fallback: { name: `s3-403-fix-${kind}`, source: kind },

@@ -22,6 +22,25 @@ describe('scp-deny: SCP evaluation (every level must allow; a Deny at any level 
     expect(cause.fix.summary).toContain('to statement DenyBucketConfigChanges of the service control policy');
   });
 
+  // One SCP attached at two levels of the path (the root and the OU) is one policy: update-policy changes it at both, so
+  // the exemption is verified with the change at every level it is attached to, not at the first level alone.
+  // https://docs.aws.amazon.com/organizations/latest/APIReference/API_UpdatePolicy.html
+  it('a Deny in an SCP attached at several levels of the path: one exemption in that policy, verified', () => {
+    const atRootToo = exampleViewWith((s) => {
+      const scp = s['organization']['serviceControlPolicies'].find(
+        (p: { Id: string }) => p.Id === 'p-protectbuckets',
+      );
+      scp['Targets'] = ['r-ab12', 'ou-ab12-workloads'];
+    });
+    const cause = causeOf(
+      explain(scenarioEvent('ProtectBucketConfig SCP denies DeleteBucket'), atRootToo).finding,
+      'scp-deny',
+    );
+    expect(cause.fix.policyPatch).toMatchObject({ layer: 'scp', statement: 'DenyBucketConfigChanges' });
+    expect(cause.fix.verified).toBe(true);
+    expect(cause.fix.stillDeniedBy).toBeUndefined();
+  });
+
   it("without the organization's SCPs the check cannot tell, names what it could not read, and SCPs stay a possible cause", () => {
     const noOrg = exampleViewWith((s) => delete s['organization']);
     const { finding } = explain(scenarioEvent('ProtectBucketConfig SCP denies DeleteBucket'), noOrg);

@@ -273,8 +273,10 @@ describe('the organization policy a fix patches, at one level of the path', () =
     expect(target.apply(base, patched).rcpLevels).toEqual(known(rcp));
   });
 
-  it('a named RCP is replaced at the level it was found at only; the SCPs are left alone', () => {
-    // RCPFullAWSAccess is listed at every level: the name is found at the first level that lists it (the root)
+  // An organization policy is one policy wherever it is attached: update-policy changes it at every target
+  // https://docs.aws.amazon.com/organizations/latest/APIReference/API_UpdatePolicy.html
+  it('a named RCP is one policy wherever it is attached: replaced at every level that lists it; the SCPs are left alone', () => {
+    // RCPFullAWSAccess is listed at every level
     const policy = rcp[0]!.policies[0]!;
     expect(rcp[1]!.policies[0]!.name).toBe(policy.name);
     const target = orgTarget(facts, 'rcp', { name: policy.name, source: 'rcp' });
@@ -283,11 +285,9 @@ describe('the organization policy a fix patches, at one level of the path', () =
     const out = target.apply(base, patched);
     expect(out.scpLevels).toBe(facts.scpLevels);
     const after = levelsOf(out.rcpLevels);
-    const first = 0;
+    expect(after).toHaveLength(rcp.length);
     after.forEach((l, i) => {
-      expect(l.policies).toEqual(
-        i === first ? rcp[i]!.policies.map((p) => (p.name === policy.name ? patched : p)) : rcp[i]!.policies,
-      );
+      expect(l.policies).toEqual(rcp[i]!.policies.map((p) => (p.name === policy.name ? patched : p)));
     });
   });
 });
