@@ -9,7 +9,7 @@ import {
   reencryptObjectCommand,
   sseS3BucketEncryptionCommand,
 } from '../fix/commands';
-import { boundaryPolicy, findPolicy, identityPolicies } from '../fix/find';
+import { findPolicy, identityPolicies } from '../fix/find';
 import { FIX_POLICY_NAME } from '../fix/grants';
 import {
   bucketFact,
@@ -20,8 +20,17 @@ import {
   type KmsNeed,
 } from '../fix/input';
 import { kmsNeeds } from '../fix/kms';
-import { denyStatements, isKmsNeed, layerEvidence, layerOf } from '../fix/layers';
-import { allowStatement, sidFor, withStatement } from '../fix/patch';
+import { denyStatements, isKmsNeed, layerEvidence, layerOf, statementLabel } from '../fix/layers';
+import { orgTarget } from '../fix/org';
+import { boundaryTarget, sessionTarget } from '../fix/targets';
+import {
+  allowStatement,
+  exemptPrincipal,
+  sidFor,
+  statementAt,
+  withReplacedStatement,
+  withStatement,
+} from '../fix/patch';
 import { remainingDenials, verifyKms } from '../fix/verify';
 import type { LayerId, LayerResult } from '../policy/types';
 import type { NeedEvaluation } from './types';
@@ -38,7 +47,12 @@ const KMS_LAYERS = [
 ] as const;
 
 /** The policies that cap a caller's permissions, whatever the key policy and its IAM policies allow. */
-const GUARDRAILS: readonly { id: LayerId; name: (who: string) => string }[] = [
+interface Guardrail {
+  readonly id: 'permissions-boundary' | 'session-policy' | 'scp' | 'rcp';
+  readonly name: (who: string) => string;
+}
+
+const GUARDRAILS: readonly Guardrail[] = [
   { id: 'permissions-boundary', name: (who) => `the permissions boundary of ${who}` },
   { id: 'session-policy', name: (who) => `the session policy of ${who}` },
   { id: 'scp', name: () => 'a service control policy (SCP)' },
@@ -99,6 +113,61 @@ function keyStateFix(keyArn: string, state: string): { todo: string; commands: s
   }
 }
 
+/**
+ * A guardrail alone refuses the KMS call: the change is in it, as for an S3 request refused by it (fix/guardrail.ts).
+ * A Deny: exempt the caller in the denying statement (aws:PrincipalArn). A boundary or session policy without an
+ * Allow: add one for the KMS action on the key. Verified by evaluating the KMS call again with the changed policy.
+ * A level of the organization path without an Allow is named only (which level, and that SCPs must allow at each).
+ */
+function guardrailFix(input: CheckerInput, k: KmsNeed, e: NeedEvaluation, guard: Guardrail): Fix {
+  const { request, facts } = input;
+  const principalArn = callerIdentityArn(request, facts);
+  const keyArn = e.need.resource;
+  const who = principalArn ?? 'the caller';
+  const layer = layerOf(e, guard.id);
+  const explicit = layer?.result === 'explicitly-denied';
+  const name = guard.name(who);
+  const deny = explicit && layer ? denyStatements(layer)[0] : undefined;
+  const target =
+    guard.id === 'scp' || guard.id === 'rcp'
+      ? orgTarget(facts, guard.id, deny?.policy.policy ?? null)
+      : guard.id === 'permissions-boundary'
+        ? boundaryTarget(input)
+        : sessionTarget(input);
+  const text: Fix = {
+    summary: `${name[0]!.toUpperCase()}${name.slice(1)} ${explicit ? 'denies' : 'does not allow'} ${k.action} on ${keyArn}, and no Allow in the key policy or an IAM policy overrides it: ${explicit ? `remove ${k.action} from its Deny statement, or exempt ${who} from it` : `allow ${k.action} on the key in it`} (if its owner agrees).`,
+    commands: target.policy !== null ? target.commands : [],
+    verified: false,
+  };
+  const policy = target.policy;
+  let patched: NamedPolicy | null = null;
+  let policyPatch: Record<string, unknown> | null = null;
+  if (deny && policy && principalArn) {
+    const original = statementAt(policy, deny.statement.index);
+    if (original) {
+      const changed = exemptPrincipal(original, principalArn);
+      patched = withReplacedStatement(policy, deny.statement.index, changed);
+      policyPatch = {
+        layer: guard.id,
+        policy: policy.arn ?? policy.name,
+        statement: statementLabel(deny.statement),
+        replaceStatement: changed,
+      };
+    }
+  } else if (!explicit && policy && (guard.id === 'permissions-boundary' || guard.id === 'session-policy')) {
+    const stmt = allowStatement({
+      sid: sidFor('Allow', k.action.replace('kms:', ''), 'key'),
+      actions: [k.action],
+      resources: [keyArn],
+    });
+    patched = withStatement(policy, stmt, target.fallback);
+    policyPatch = { layer: guard.id, policy: policy.arn ?? policy.name, addStatement: stmt };
+  }
+  if (patched === null || policyPatch === null) return text;
+  const outcome = verifyKms(target.apply(buildKmsInput(request, k, facts), patched), [guard.id]);
+  return { ...text, policyPatch, ...outcome };
+}
+
 function keyFix(input: CheckerInput, k: KmsNeed, e: NeedEvaluation): Fix {
   const { request, facts } = input;
   const principalArn = callerIdentityArn(request, facts);
@@ -133,19 +202,7 @@ function keyFix(input: CheckerInput, k: KmsNeed, e: NeedEvaluation): Fix {
   // it alone refuses, an Allow added to the key policy or an IAM policy changes nothing.
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
   const guard = GUARDRAILS.find((g) => refuses(layerOf(e, g.id)));
-  if (guard && !keyImplicit && !identityDenied) {
-    const who = principalArn ?? 'the caller';
-    const explicit = layerOf(e, guard.id)?.result === 'explicitly-denied';
-    const name = guard.name(who);
-    return {
-      summary: `${name[0]!.toUpperCase()}${name.slice(1)} ${explicit ? 'denies' : 'does not allow'} ${k.action} on ${keyArn}, and no Allow in the key policy or an IAM policy overrides it: ${explicit ? `remove ${k.action} from its Deny statement, or exempt ${who} from it` : `allow ${k.action} on the key in it`} (if its owner agrees).`,
-      commands:
-        guard.id === 'permissions-boundary'
-          ? identityPolicyCommands(principalArn, boundaryPolicy(facts))
-          : [],
-      verified: false,
-    };
-  }
+  if (guard && !keyImplicit && !identityDenied) return guardrailFix(input, k, e, guard);
   const base = buildKmsInput(request, k, facts);
   const keyDenied = keyImplicit || !identityDenied;
   const via = { StringEquals: { 'kms:ViaService': `s3.${request.region}.amazonaws.com` } };

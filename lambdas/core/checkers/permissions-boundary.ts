@@ -1,7 +1,6 @@
-import { known } from '../model';
-import { identityPolicyCommands } from '../fix/commands';
 import { boundaryPolicy } from '../fix/find';
 import { guardrailDeny } from '../fix/guardrail';
+import { boundaryTarget } from '../fix/targets';
 import { callerIdentityArn } from '../fix/input';
 import { viewLayer } from '../fix/layer-check';
 import type { Checker, CheckResult } from './types';
@@ -23,13 +22,7 @@ export const checker: Checker = {
       layer: 'permissions-boundary',
       name: `permissions boundary ${boundary?.arn ?? boundary?.name ?? ''}`.trim(),
       implicitWhy: `The boundary caps what ${principalArn ?? 'the caller'} may do: an action it does not allow is denied even when an identity policy allows it.`,
-      locate: () => ({
-        policy: boundary,
-        fallback: { name: 'permissions-boundary', source: 'permissions-boundary' },
-        commands: identityPolicyCommands(principalArn, boundary),
-        principalElement: false,
-        apply: (base, patched) => ({ ...base, permissionsBoundary: known(patched) }),
-      }),
+      locate: () => boundaryTarget(input),
     });
   },
 };

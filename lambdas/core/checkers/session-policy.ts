@@ -1,8 +1,5 @@
-import { known } from '../model';
-import { assumeRoleCommand, awsLine } from '../fix/commands';
-import { sessionPolicy } from '../fix/find';
 import { guardrailDeny } from '../fix/guardrail';
-import { callerIdentityArn } from '../fix/input';
+import { sessionTarget } from '../fix/targets';
 import { viewLayer } from '../fix/layer-check';
 import type { Checker, CheckResult } from './types';
 
@@ -17,33 +14,13 @@ export const checker: Checker = {
     const view = viewLayer(input.evaluations, 'session-policy', { implicitDenies: true });
     if (view.kind === 'unknown') return { status: 'unknown', missing: view.missing };
     if (view.kind !== 'deny') return { status: view.kind, detail: view.detail };
-    const policy = sessionPolicy(input.facts);
-    const roleArn = callerIdentityArn(input.request, input.facts) ?? 'ROLE_ARN';
-    const session = input.request.principal.sessionName ?? 'SESSION_NAME';
     // a federated user session is created by its IAM user with GetFederationToken, not by assuming a role
     const federated = input.request.principal.type === 'FederatedUser';
     return guardrailDeny(input, view, {
       layer: 'session-policy',
       name: 'session policy',
       implicitWhy: `A session's permissions are the intersection of the ${federated ? 'IAM user' : 'role'}'s identity policies and the session policy.`,
-      locate: () => ({
-        policy,
-        fallback: { name: 'session-policy', source: 'session' },
-        commands: [
-          federated
-            ? awsLine([
-                'sts',
-                'get-federation-token',
-                '--name',
-                session,
-                '--policy',
-                'file://session-policy.json',
-              ])
-            : assumeRoleCommand(roleArn, session),
-        ],
-        principalElement: false,
-        apply: (base, patched) => ({ ...base, sessionPolicy: known(patched) }),
-      }),
+      locate: () => sessionTarget(input),
     });
   },
 };

@@ -5,7 +5,7 @@
  */
 import type { CheckerInput, CheckResult } from '../checkers/types';
 import type { ActionNeed, Confidence, Fix, NamedPolicy } from '../model';
-import type { AuthorizationInput, LayerId } from '../policy/types';
+import type { AuthorizationInput, KmsAuthorizationInput, LayerId } from '../policy/types';
 import { requestSideAdvice } from './advice';
 import { allowStatements } from './grants';
 import { callerIdentityArn } from './input';
@@ -31,7 +31,11 @@ export interface GuardrailTarget {
   readonly commands: readonly string[];
   /** Whether the policy takes a Principal element (resource-side policies). */
   readonly principalElement: boolean;
-  readonly apply: (base: AuthorizationInput, patched: NamedPolicy) => AuthorizationInput;
+  /**
+   * The engine input with the patched policy in place: an S3 input (authorize), or for the guardrails that also cap a
+   * KMS call (boundary, session policy, SCP, RCP) a KMS input (authorizeKms), which has the same fields for them.
+   */
+  readonly apply: <T extends AuthorizationInput | KmsAuthorizationInput>(base: T, patched: NamedPolicy) => T;
 }
 
 export interface GuardrailSpec {

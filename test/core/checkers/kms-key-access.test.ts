@@ -814,7 +814,10 @@ describe('kms-key-access: a guardrail refuses the KMS call that the key policy a
       edit(s, role);
     });
 
-  it('a permissions boundary without kms:Decrypt is named as what to change; no key policy statement is proposed', () => {
+  /** The statement a guardrail without kms:Decrypt gets: an Allow of kms:Decrypt on the key (no Principal element). */
+  const ALLOW_DECRYPT = { Sid: 'AllowDecryptKey', Effect: 'Allow', Action: 'kms:Decrypt', Resource: KEY };
+
+  it('a permissions boundary without kms:Decrypt gets the Allow for the key, verified; no key policy statement is proposed', () => {
     const view = readerMayDecrypt((_s, role) => {
       role['PermissionsBoundary'] = {
         PermissionsBoundaryType: 'Policy',
@@ -833,7 +836,12 @@ describe('kms-key-access: a guardrail refuses the KMS call that the key policy a
           'aws iam create-policy-version --policy-arn arn:aws:iam::111122223333:policy/S3ReadOnlyBoundary ',
         ),
       ],
-      verified: false,
+      policyPatch: {
+        layer: 'permissions-boundary',
+        policy: 'arn:aws:iam::111122223333:policy/S3ReadOnlyBoundary',
+        addStatement: ALLOW_DECRYPT,
+      },
+      verified: true,
     });
   });
 
@@ -880,7 +888,7 @@ describe('kms-key-access: a guardrail refuses the KMS call that the key policy a
 
   // A session policy limits the session to what it allows as well:
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session
-  it('a session policy without kms:Decrypt is named as what to change', () => {
+  it('a session policy without kms:Decrypt gets the Allow for the key, passed again when the session is created, verified', () => {
     const view = readerMayDecrypt((s) => {
       s['sessions']['arn:aws:sts::111122223333:assumed-role/KmsReader/reader']['Policy'] = {
         Version: '2012-10-17',
@@ -889,8 +897,11 @@ describe('kms-key-access: a guardrail refuses the KMS call that the key policy a
     });
     expect(kmsCause(scenarioEvent(READ), view).fix).toEqual({
       summary: `The session policy of ${READER} does not allow kms:Decrypt on ${KEY}, and no Allow in the key policy or an IAM policy overrides it: allow kms:Decrypt on the key in it (if its owner agrees).`,
-      commands: [],
-      verified: false,
+      commands: [
+        'aws sts assume-role --role-arn arn:aws:iam::111122223333:role/KmsReader --role-session-name reader --policy file://session-policy.json',
+      ],
+      policyPatch: { layer: 'session-policy', policy: 'session policy', addStatement: ALLOW_DECRYPT },
+      verified: true,
     });
   });
 
@@ -912,11 +923,28 @@ describe('kms-key-access: a guardrail refuses the KMS call that the key policy a
     });
 
   // An RCP applies to the key, a resource of a member account: https://docs.aws.amazon.com/kms/latest/developerguide/resource-control-policies.html
-  it('a Deny of kms:Decrypt in an RCP is to be changed in the RCP', () => {
+  /** The Deny statement added by withDecryptDenied, with the caller exempted (aws:PrincipalArn). */
+  const exempted = (extra: Record<string, unknown> = {}) => ({
+    Sid: 'NoDecrypt',
+    Effect: 'Deny',
+    ...extra,
+    Action: 'kms:Decrypt',
+    Resource: '*',
+    Condition: { ArnNotEquals: { 'aws:PrincipalArn': READER } },
+  });
+
+  it('a Deny of kms:Decrypt in an RCP is to be changed in the RCP: the caller exempted from it, verified', () => {
     const view = withDecryptDenied('resourceControlPolicies', 'RCPFullAWSAccess', { Principal: '*' });
-    expect(kmsCause(scenarioEvent(READ), view).fix.summary).toBe(
+    const c = kmsCause(scenarioEvent(READ), view);
+    expect(c.fix.summary).toBe(
       `A resource control policy (RCP) denies kms:Decrypt on ${KEY}, and no Allow in the key policy or an IAM policy overrides it: remove kms:Decrypt from its Deny statement, or exempt ${READER} from it (if its owner agrees).`,
     );
+    expect(c.fix.policyPatch).toMatchObject({
+      layer: 'rcp',
+      statement: 'NoDecrypt',
+      replaceStatement: exempted({ Principal: '*' }),
+    });
+    expect(c.fix.verified).toBe(true);
   });
 
   it('a Deny of kms:Decrypt in an SCP is to be changed in the SCP, not answered with a key policy Allow', () => {
@@ -925,8 +953,18 @@ describe('kms-key-access: a guardrail refuses the KMS call that the key policy a
     expect(c.explanation).toContain('that call is explicitly denied.');
     expect(c.fix).toEqual({
       summary: `A service control policy (SCP) denies kms:Decrypt on ${KEY}, and no Allow in the key policy or an IAM policy overrides it: remove kms:Decrypt from its Deny statement, or exempt ${READER} from it (if its owner agrees).`,
-      commands: [],
-      verified: false,
+      commands: [
+        'aws organizations describe-policy --policy-id p-protectbuckets --query Policy.Content --output text > scp.json',
+        'aws organizations update-policy --policy-id p-protectbuckets --content file://scp.json',
+      ],
+      policyPatch: {
+        layer: 'scp',
+        policy:
+          'arn:aws:organizations::123456789012:policy/o-exampleorg/service_control_policy/p-protectbuckets',
+        statement: 'NoDecrypt',
+        replaceStatement: exempted(),
+      },
+      verified: true,
     });
   });
 });
