@@ -33,8 +33,8 @@ interface RequestState {
   readonly ctx: ContextView;
   /** " applies to s3:GetObject on arn:…", the tail of every matching statement's detail. */
   readonly appliesTail: string;
-  /** The resource's scope (scopeOf), or null for a resource that is not an ARN with six segments. */
-  readonly scope: Scope | null;
+  /** The resource's scope (scopeOf), computed on first use; null for a resource that is not a six-segment ARN. */
+  scope: Scope | null | undefined;
 }
 
 /**
@@ -54,7 +54,7 @@ function stateOf(request: EngineRequest): RequestState {
     actionLower: request.action.toLowerCase(),
     ctx: new ContextView(request),
     appliesTail: ` applies to ${request.action} on ${request.resource}`,
-    scope: scopeOf(request.resource),
+    scope: undefined,
   };
   cachedB = cachedA;
   stateB = stateA;
@@ -85,7 +85,11 @@ function applicable(compiled: CompiledPolicy, actionLower: string): ActionEntry 
   const byAction = compiled.byAction;
   let entry = byAction.get(actionLower);
   if (entry === undefined) {
-    entry = { all: compiled.statements.filter((st) => actionApplies(st, actionLower)), byScope: null };
+    entry = {
+      all: compiled.statements.filter((st) => actionApplies(st, actionLower)),
+      uses: 0,
+      byScope: null,
+    };
     if (byAction.size >= APPLICABLE_MAX) byAction.clear();
     byAction.set(actionLower, entry);
   }
@@ -101,6 +105,8 @@ interface Scope {
   readonly key: string;
   readonly head: string;
   readonly name: string;
+  /** name + "/" */
+  readonly withSlash: string;
 }
 
 function scopeOf(resource: string): Scope | null {
@@ -111,7 +117,8 @@ function scopeOf(resource: string): Scope | null {
   }
   const slash = resource.indexOf('/', colon + 1);
   const key = slash < 0 ? resource : resource.slice(0, slash);
-  return { key, head: resource.slice(0, colon + 1), name: key.slice(colon + 1) };
+  const name = key.slice(colon + 1);
+  return { key, head: resource.slice(0, colon + 1), name, withSlash: `${name}/` };
 }
 
 /** The literal text a compiled glob's subject must start with ('' when it starts with a wildcard). */
@@ -124,26 +131,50 @@ function literalPrefix(g: GlobPattern): string {
 }
 
 /**
+ * Per statement, what its Resource values require of a resource: null when some value may match anywhere
+ * (NotResource, a policy variable, a wildcard before the fifth ':'); else each value's head and literal prefix.
+ */
+const requirements = new WeakMap<CompiledStatement, readonly { head: string; prefix: string }[] | null>();
+
+function requirementsOf(st: CompiledStatement): readonly { head: string; prefix: string }[] | null {
+  const hit = requirements.get(st);
+  if (hit !== undefined) return hit;
+  let req: { head: string; prefix: string }[] | null = [];
+  for (const r of st.resources) {
+    const a = r.pattern;
+    if (st.notResource || a === null || a.head === null || a.rest === null) {
+      req = null;
+      break;
+    }
+    req.push({ head: a.head, prefix: literalPrefix(a.rest) });
+  }
+  requirements.set(st, req);
+  return req;
+}
+
+/**
  * Whether a statement could apply to some resource in the scope: false only when every Resource value is a static
  * ARN pattern (literal head, arnTest's fast form) that no resource of the scope can match, since the resource
- * (scope name, or scope name + "/" + anything) must start with the value's head and literal prefix. NotResource,
+ * (scope name, or scope name + "/" + anything) must start with the value's head and literal prefix: the prefix
+ * is a prefix of the scope name + "/", or starts with it. NotResource,
  * policy variables and patterns with a wildcard before the fifth ':' always stay in.
  */
 function couldApplyInScope(st: CompiledStatement, scope: Scope): boolean {
-  if (st.notResource) return true;
-  const withSlash = `${scope.name}/`;
-  for (const r of st.resources) {
-    const a = r.pattern;
-    if (a === null || a.head === null || a.rest === null) return true;
-    if (a.head !== scope.head) continue;
-    const p = literalPrefix(a.rest);
-    if (scope.name.startsWith(p) || withSlash.startsWith(p) || p.startsWith(withSlash)) return true;
+  const req = requirementsOf(st);
+  if (req === null) return true;
+  for (const { head, prefix } of req) {
+    if (head !== scope.head) continue;
+    if (scope.withSlash.startsWith(prefix) || prefix.startsWith(scope.withSlash)) return true;
   }
   return false;
 }
 
-/** Lists shorter than this are scanned as they are; an index per action keeps at most SCOPES_MAX scopes. */
-const SCOPE_MIN = 4;
+/**
+ * Lists shorter than SCOPE_MIN are scanned as they are; a list is indexed from its SCOPE_AFTER-th evaluation on (a
+ * policy evaluated a few times costs no more than before), and an index keeps at most SCOPES_MAX scopes.
+ */
+const SCOPE_MIN = 6;
+const SCOPE_AFTER = 8;
 const SCOPES_MAX = 256;
 
 /**
@@ -151,8 +182,11 @@ const SCOPES_MAX = 256;
  * misses on the resource). Built once per (document, action, scope): a bucket policy or a role's policies meet the
  * same few buckets again and again.
  */
-function candidates(entry: ActionEntry, scope: Scope | null): readonly CompiledStatement[] {
-  if (scope === null || entry.all.length < SCOPE_MIN) return entry.all;
+function candidates(entry: ActionEntry, state: RequestState, resource: string): readonly CompiledStatement[] {
+  if (entry.all.length < SCOPE_MIN || ++entry.uses < SCOPE_AFTER) return entry.all;
+  let scope = state.scope;
+  if (scope === undefined) scope = state.scope = scopeOf(resource);
+  if (scope === null) return entry.all;
   let byScope = entry.byScope;
   if (byScope === null) byScope = entry.byScope = new Map();
   let list = byScope.get(scope.key);
@@ -420,10 +454,11 @@ export function evaluatePolicy(
   try {
     const compiled = compiledOf(policy);
     meta = compiled.meta;
-    const { actionLower, ctx, scope } = stateOf(request);
+    const state = stateOf(request);
+    const { actionLower, ctx } = state;
     let statements: StatementTrace[] | null = null;
     const entry = applicable(compiled, actionLower);
-    const list = nearMisses ? entry.all : candidates(entry, scope);
+    const list = nearMisses ? entry.all : candidates(entry, state, request.resource);
     lastSkipped = entry.all.length - list.length;
     for (const st of list) {
       if (!nearMisses && !mightApply(st, request, ctx)) {

@@ -63,7 +63,9 @@ export interface CompiledPolicy extends ParsedPolicy {
  */
 export interface ActionEntry {
   readonly all: readonly CompiledStatement[];
-  /** null until the list is long enough to be worth indexing and a resource asked for it. */
+  /** Evaluations of the list on the fast path, counted until it is indexed. */
+  uses: number;
+  /** null until the list is long enough and used often enough to be worth indexing. */
   byScope: Map<string, readonly CompiledStatement[]> | null;
 }
 

@@ -404,10 +404,14 @@ export function orgLayer(id: 'scp' | 'rcp', levels: readonly OrgLevel[], req: En
   const label = id === 'scp' ? 'SCP' : 'RCP';
   // per level, the outcome alone; the guardrail's result (policies, notes) only for a level that denies
   // a policy attached at several levels (the same object) is evaluated once
-  const done = new Map<NamedPolicy, Evaluated>();
+  const seen: NamedPolicy[] = [];
+  const done: Evaluated[] = [];
   const once = (p: NamedPolicy): Evaluated => {
-    let e = done.get(p);
-    if (e === undefined) done.set(p, (e = evaluate(p, req)));
+    const i = seen.indexOf(p);
+    if (i >= 0) return done[i] as Evaluated;
+    const e = evaluate(p, req);
+    seen.push(p);
+    done.push(e);
     return e;
   };
   const perLevel = levels.map((lvl) => {
