@@ -373,7 +373,7 @@ export const checker: Checker = {
   detection:
     'For SSE-KMS objects and uploads (object SSEKMSKeyId, request headers, bucket default encryption, or a KMS denial record), the engine evaluates the KMS call S3 makes for the caller: kms:Decrypt to read, kms:GenerateDataKey to write, with kms:ViaService and the aws:s3:arn encryption context.',
   fixSummary:
-    'Allow the principal kms:Decrypt / kms:GenerateDataKey on the key (aws kms put-key-policy or aws kms create-grant; plus an IAM policy when cross-account); the aws/s3 managed key cannot be shared across accounts. An anonymous request can never use a key: re-encrypt with SSE-S3 (verified) or serve through CloudFront with Origin Access Control.',
+    'Allow the principal kms:Decrypt / kms:GenerateDataKey on the key (aws kms put-key-policy or aws kms create-grant; plus an IAM policy when cross-account); the aws/s3 managed key cannot be shared across accounts. When a permissions boundary, session policy, SCP or RCP alone refuses the KMS call, the change is in it (the caller exempted from its Deny, or an Allow of the KMS action on the key), verified. An anonymous request can never use a key: re-encrypt with SSE-S3 (verified) or serve through CloudFront with Origin Access Control.',
   check(input): CheckResult {
     const pairs = pair(input);
     if (pairs.length === 0) {
