@@ -232,7 +232,10 @@ export interface AccessRequest {
   readonly bucket: string | null;
   readonly key: string | null;
   readonly versionId: string | null;
-  /** The bucket owner's account, when the record tells it (recipientAccountId for S3 data events, resources[].accountId). */
+  /**
+   * The bucket owner's account, when the record tells it (resources[].accountId, else recipientAccountId for S3 data
+   * events); null in the caller's copy of a cross-account denial, from which CloudTrail removes it (crossAccount true).
+   */
   readonly bucketAccountId: string | null;
   /** null when the caller's or the bucket's account is not known. */
   readonly crossAccount: boolean | null;

@@ -10,7 +10,7 @@ import { recordEvidence } from './evidence';
 import { asArray, asObject, isObject, str, text, textField, unique, type JsonObject } from './fields';
 import { readNetwork } from './network';
 import { toPrincipal } from './principal';
-import { bucketAccountOf, controlAccountOf, kmsKeyArnOf, locate } from './resources';
+import { bucketAccountOf, bucketOwnerRedacted, controlAccountOf, kmsKeyArnOf, locate } from './resources';
 
 export function toAccessRequest(record: Record<string, unknown>): AccessRequest {
   const r: JsonObject = isObject(record) ? record : {};
@@ -56,7 +56,8 @@ export function toAccessRequest(record: Record<string, unknown>): AccessRequest 
     key: location.key,
     versionId: location.versionId,
     bucketAccountId,
-    crossAccount: crossAccount(principal, bucketAccountId),
+    // the bucket's owner removed from the caller's copy: another account, not named
+    crossAccount: bucketOwnerRedacted(r, location.bucket) ? true : crossAccount(principal, bucketAccountId),
     principal,
     sourceIp: network.sourceIp,
     vpcEndpointId: network.vpcEndpointId,

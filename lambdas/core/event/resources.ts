@@ -123,7 +123,30 @@ function ref(partition: string, region: string, accountId: string, name: string)
   return { arn: `arn:${partition}:s3:${region}:${accountId}:accesspoint/${name}`, name, accountId, region };
 }
 
-/** The bucket owner: resources[].accountId of the bucket, else recipientAccountId (S3 records only). */
+/**
+ * Whether CloudTrail removed the bucket owner's account id from this record: it does so in the caller's copy of a
+ * cross-account S3 data event refused with AccessDenied for the caller's account ("Redacting bucket owner account IDs
+ * for data events called by other accounts",
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-receive-logs-from-multiple-accounts.html).
+ * Seen as: the bucket's resources[] entry without accountId, in an AccessDenied record delivered to the caller's own
+ * account. The bucket is then in another account, which the record does not name.
+ */
+export function bucketOwnerRedacted(record: JsonObject, bucket: string | null): boolean {
+  if (text(record['eventSource']) !== 's3.amazonaws.com' || bucket === null) return false;
+  if (text(record['errorCode']) !== 'AccessDenied') return false;
+  const caller = textField(asObject(record['userIdentity']), 'accountId');
+  if (caller === null || text(record['recipientAccountId']) !== caller) return false;
+  return asArray(record['resources']).some((r) => {
+    if (!isObject(r) || textField(r, 'type') !== 'AWS::S3::Bucket') return false;
+    const arn = textField(r, 'ARN');
+    return arn !== null && S3_ARN.exec(arn)?.[1] === bucket && textField(r, 'accountId') === null;
+  });
+}
+
+/**
+ * The bucket owner: resources[].accountId of the bucket, else recipientAccountId (S3 records only); null when
+ * CloudTrail removed it from the caller's copy of a cross-account denial (bucketOwnerRedacted).
+ */
 export function bucketAccountOf(record: JsonObject, bucket: string | null): string | null {
   if (text(record['eventSource']) === KMS_EVENT_SOURCE || bucket === null) return null;
   for (const r of asArray(record['resources'])) {
@@ -133,6 +156,7 @@ export function bucketAccountOf(record: JsonObject, bucket: string | null): stri
     const account = textField(r, 'accountId');
     if (m?.[1] === bucket && account !== null) return account;
   }
+  if (bucketOwnerRedacted(record, bucket)) return null;
   return text(record['recipientAccountId']);
 }
 

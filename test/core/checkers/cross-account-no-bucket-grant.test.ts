@@ -223,6 +223,22 @@ describe('cross-account-no-bucket-grant: whose accounts, and which requests have
     });
   });
 
+  // The caller's own copy of a cross-account denial: CloudTrail removes the bucket owner's account id from it
+  // (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-receive-logs-from-multiple-accounts.html,
+  // "Redacting bucket owner account IDs for data events called by other accounts"); the recipient is the caller.
+  it("the caller's copy, with the owner's account id removed: cross-account, the owner taken from the snapshot, not the caller's account", () => {
+    const event = scenarioEvent(ANALYTICS);
+    event['recipientAccountId'] = '444455556666';
+    for (const r of event['resources'] as Record<string, unknown>[]) delete r['accountId'];
+    const { finding } = explain(event);
+    expect(finding.request.crossAccount).toBe(true);
+    expect(causeOf(finding, 'cross-account-no-bucket-grant')).toMatchObject({
+      confidence: 'confirmed',
+      title:
+        'Bucket analytics-bucket (account 111122223333) grants nothing to arn:aws:iam::444455556666:role/PartnerReader',
+    });
+  });
+
   it('a record that does not name the bucket owner, and the snapshot puts the bucket in the caller account: same-account, not applicable', () => {
     expect(checkFor(withoutBucketAccount(scenarioEvent('ruled out: same-account caller')))).toEqual({
       layer: 'cross-account-no-bucket-grant',

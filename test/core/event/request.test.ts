@@ -459,3 +459,38 @@ describe('readDenials', () => {
     expect(readDenials(text, 'log.json').map((d) => d.eventId)).toEqual(['a', 'b']);
   });
 });
+
+// CloudTrail removes the bucket owner's account id from the resources block of the caller's copy of a cross-account
+// S3 data event refused with AccessDenied for the caller's account: "Redacting bucket owner account IDs for data
+// events called by other accounts",
+// https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-receive-logs-from-multiple-accounts.html
+describe("the bucket owner's account in the caller's copy of a cross-account denial", () => {
+  const resources = (bucketEntry: Record<string, unknown>) => [
+    { type: 'AWS::S3::Object', ARN: 'arn:aws:s3:::b/k' },
+    { type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::b', ...bucketEntry },
+  ];
+
+  it("with the account id removed, the bucket is in another account, not named: not taken to be the caller's", () => {
+    const r = toAccessRequest(s3Record({ resources: resources({}) }));
+    expect(r.bucketAccountId).toBeNull();
+    expect(r.crossAccount).toBe(true);
+  });
+
+  it('with the account id present, it is the owner (same account or not)', () => {
+    const same = toAccessRequest(s3Record({ resources: resources({ accountId: '111122223333' }) }));
+    expect([same.bucketAccountId, same.crossAccount]).toEqual(['111122223333', false]);
+    const other = toAccessRequest(s3Record({ resources: resources({ accountId: '444455556666' }) }));
+    expect([other.bucketAccountId, other.crossAccount]).toEqual(['444455556666', true]);
+  });
+
+  it("the bucket owner's own copy (delivered to another account than the caller's) names the owner as recipient", () => {
+    const r = toAccessRequest(s3Record({ resources: resources({}), recipientAccountId: '444455556666' }));
+    expect([r.bucketAccountId, r.crossAccount]).toEqual(['444455556666', true]);
+  });
+
+  it('a record with no resources block, or an error other than AccessDenied, keeps the recipient as the owner', () => {
+    expect(toAccessRequest(s3Record()).bucketAccountId).toBe('111122223333');
+    const other = toAccessRequest(s3Record({ resources: resources({}), errorCode: 'NoSuchKey' }));
+    expect(other.bucketAccountId).toBe('111122223333');
+  });
+});
