@@ -1,11 +1,14 @@
 import type { Evidence, Fix } from '../model';
+import { known } from '../model';
 import { bucketPolicyCommands, keyPolicyCommands, originAccessIdentitiesCommand } from '../fix/commands';
 import { bucketPolicy } from '../fix/find';
 import { addToBucketPolicy } from '../fix/grants';
-import { bucketAccountId, objectFact } from '../fix/input';
+import { bucketAccountId, buildKmsInput, findKmsKey, objectFact } from '../fix/input';
+import { kmsNeeds } from '../fix/kms';
+import { withStatement, type Json } from '../fix/patch';
 import { isKmsNeed, layerOf } from '../fix/layers';
 import { describeNeeds } from '../fix/layer-check';
-import { needsOf } from '../fix/verify';
+import { needsOf, verifyKms } from '../fix/verify';
 import {
   cloudFrontKeyStatement,
   recordedSource,
@@ -120,6 +123,23 @@ function policyOf(
   if (c.note.policy === 'kms-key-policy') return { policy: c.evaluation.need.resource };
   const p = bucketPolicy(input.facts, c.evaluation.need.bucket);
   return p ? { policy: p.arn ?? p.name } : {};
+}
+
+/** The KMS need of an evaluation (the call S3 makes for the service), with the key policy plus `statement`. */
+function verifyKeyGrant(
+  input: CheckerInput,
+  e: NeedEvaluation,
+  statement: Json,
+): Pick<Fix, 'verified' | 'stillDeniedBy'> {
+  const k = kmsNeeds(input.request, input.facts).find(
+    (n) =>
+      n.action === e.need.action && (findKmsKey(input.facts, n.keyId)?.arn ?? n.keyId) === e.need.resource,
+  );
+  if (!k) return { verified: false };
+  const base = buildKmsInput(input.request, k, input.facts);
+  if (base.keyPolicy.status !== 'known') return { verified: false };
+  const keyPolicy = withStatement(base.keyPolicy.value, statement, base.keyPolicy.value);
+  return verifyKms({ ...base, keyPolicy: known(keyPolicy) }, ['kms-key-policy']);
 }
 
 export const checker: Checker = {
@@ -250,6 +270,11 @@ export const checker: Checker = {
     if (needs.length > 0 && knownSource !== null && p.originAccessIdentity !== true) {
       outcome = addToBucketPolicy(input, needs, bucket, [statement]);
     }
+    // Only the key refuses CloudFront: the one key-policy statement AWS documents, verified by evaluating the KMS
+    // call again with it when the record names the distribution.
+    const keyOnly = needs.length === 0 && kmsFound.length > 0 && service === 'cloudfront.amazonaws.com';
+    if (keyOnly && knownSource !== null)
+      outcome = verifyKeyGrant(input, kmsFound[0]!.evaluation, cloudFrontKeyStatement(source));
     const locate = profile.locate(bucket, knownSource);
     const commands = [
       ...locate,
@@ -304,18 +329,24 @@ export const checker: Checker = {
       explanation: parts.join(' '),
       evidence,
       fix: {
-        summary: `Grant ${label} ${what} for ${sourceText}: ${JSON.stringify(statement)}${
-          keyPatch.keyPolicy
-            ? `; and in the key policy: ${JSON.stringify(keyPatch.keyPolicy.addStatement)}`
-            : ''
-        }.`,
+        summary:
+          keyOnly && keyPatch.keyPolicy
+            ? `Grant ${label} ${what} for ${sourceText} in the key policy: ${JSON.stringify(keyPatch.keyPolicy.addStatement)}.`
+            : `Grant ${label} ${what} for ${sourceText}: ${JSON.stringify(statement)}${
+                keyPatch.keyPolicy
+                  ? `; and in the key policy: ${JSON.stringify(keyPatch.keyPolicy.addStatement)}`
+                  : ''
+              }.`,
         commands,
-        policyPatch: {
-          layer: needs.length > 0 ? 'bucket-policy' : 'kms-key-policy',
-          ...(needs.length > 0 ? { bucket } : {}),
-          addStatement: statement,
-          ...keyPatch,
-        },
+        policyPatch:
+          keyOnly && keyPatch.keyPolicy
+            ? { layer: 'kms-key-policy', ...keyPatch }
+            : {
+                layer: needs.length > 0 ? 'bucket-policy' : 'kms-key-policy',
+                ...(needs.length > 0 ? { bucket } : {}),
+                addStatement: statement,
+                ...keyPatch,
+              },
         ...outcome,
       },
     };

@@ -289,7 +289,7 @@ describe('service-principal-grant: CloudFront origin access control', () => {
 
   // For SSE-KMS objects the key policy must allow cloudfront.amazonaws.com kms:Decrypt for the distribution:
   // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html#create-oac-overview-s3
-  it('the granted distribution reading an SSE-KMS object is refused by the key policy: the fix is the key-policy statement AWS documents', () => {
+  it('the granted distribution reading an SSE-KMS object is refused by the key policy: the fix is the key-policy statement AWS documents, verified', () => {
     const c = cause(event(OAC, (e) => (from(GRANTED)(e), asks('assets/app.js')(e))));
     expect(c.confidence).toBe('confirmed');
     expect(c.title).toBe(`The key policy grants nothing to ${OAC_LABEL} for kms:Decrypt on ${SITE_KEY}`);
@@ -315,7 +315,13 @@ describe('service-principal-grant: CloudFront origin access control', () => {
     expect(c.fix.policyPatch).not.toHaveProperty('bucket');
     expect(c.fix.commands.some((x) => x.startsWith('aws kms get-key-policy'))).toBe(true);
     expect(c.fix.commands.some((x) => x.includes('put-bucket-policy'))).toBe(false);
-    expect(c.fix.verified).toBe(false);
+    // one statement, the documented one: not also a second, overlapping kms:Decrypt grant
+    expect(c.fix.policyPatch).not.toHaveProperty('addStatement');
+    expect(c.fix.summary).toBe(
+      `Grant ${OAC_LABEL} kms:Decrypt on ${SITE_KEY} for the source this request came from (${GRANTED}) in the key policy: {"Sid":"AllowCloudFrontServicePrincipalSSE-KMS","Effect":"Allow","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":["kms:Decrypt","kms:Encrypt","kms:GenerateDataKey*"],"Resource":"*","Condition":{"StringEquals":{"aws:SourceArn":"${GRANTED}"}}}.`,
+    );
+    // the record names the distribution: the KMS call is evaluated again with the statement, and allowed
+    expect(c.fix.verified).toBe(true);
   });
 
   it('an unnamed distribution reading an SSE-KMS object: the bucket grant’s source and the key policy are both named', () => {
