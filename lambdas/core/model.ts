@@ -497,6 +497,11 @@ export interface RequestFacts {
   readonly accessPoint: Fact<AccessPointFacts> | null;
   /** KMS keys that the request involves, by key ARN. */
   readonly kmsKeys: Readonly<Record<string, Fact<KmsKeyFacts>>>;
+  /**
+   * RCPs on the path of each account that owns one of `kmsKeys` when it is not the bucket's account, by account id
+   * (RCPs apply to the key's account: a key of another account is capped by that account's RCPs). Absent: not read.
+   */
+  readonly keyAccountRcpLevels?: Readonly<Record<string, Fact<readonly OrgLevel[] | null>>>;
   /** The session policy of an assumed-role / federated session; null = no session (not applicable). */
   readonly sessionPolicy: Fact<NamedPolicy | null> | null;
   /** Recent access-control changes (newest last). */

@@ -56,6 +56,11 @@ export class SnapshotView implements AccountView {
       mainBucket?.status === 'known' && mainBucket.value.accountId.status === 'known'
         ? mainBucket.value.accountId.value
         : request.bucketAccountId;
+    const kmsKeys = kmsKeysFor(this.index, request, this.kms);
+    const keyAccountRcpLevels: Record<string, Fact<readonly OrgLevel[] | null>> = {};
+    for (const key of Object.values(kmsKeys))
+      if (key.status === 'known' && key.value.accountId !== '' && key.value.accountId !== bucketAccount)
+        keyAccountRcpLevels[key.value.accountId] = this.orgLevels(key.value.accountId, 'rcp');
     return {
       principal,
       principalOrganization: principal === null ? known(null) : this.organization(callerAccount),
@@ -68,7 +73,8 @@ export class SnapshotView implements AccountView {
       accessPoint: memo(this.accessPoints, request.accessPointArn, (arn) =>
         accessPointFor(this.snapshot, arn),
       ),
-      kmsKeys: kmsKeysFor(this.index, request, this.kms),
+      kmsKeys,
+      ...(Object.keys(keyAccountRcpLevels).length > 0 ? { keyAccountRcpLevels } : {}),
       sessionPolicy: sessionPolicyFor(this.snapshot, request),
       recentChanges: this.changes,
       canonicalIds: this.index.canonicalIds,

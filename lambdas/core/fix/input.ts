@@ -12,6 +12,7 @@ import type {
   NamedPolicy,
   ObjectFacts,
   ObjectRetention,
+  OrgLevel,
   RequestFacts,
 } from '../model';
 import { known, unknown } from '../model';
@@ -412,6 +413,27 @@ export interface KmsNeed {
   readonly bucket: string | null;
 }
 
+/**
+ * The RCPs that cap a KMS call: those of the key's account. https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html
+ * (RCPs apply to the resources of the member accounts they are attached to; AWS KMS keys are among the services RCPs
+ * support). A key of the bucket's account (or of an account not known) is capped by the RCPs read for the bucket; a
+ * key of another account by that account's, unknown when they were not read.
+ */
+function keyRcpLevels(
+  request: AccessRequest,
+  facts: RequestFacts,
+  kms: KmsNeed,
+  keyAccount: string | null,
+): Fact<readonly OrgLevel[] | null> {
+  const bucketAccount = bucketAccountId(request, facts, kms.bucket);
+  if (keyAccount === null || keyAccount === '' || bucketAccount === null || keyAccount === bucketAccount)
+    return facts.rcpLevels;
+  return (
+    facts.keyAccountRcpLevels?.[keyAccount] ??
+    unknown('notCollected', `the key belongs to account ${keyAccount}, whose RCPs were not read`)
+  );
+}
+
 export function buildKmsInput(
   request: AccessRequest,
   kms: KmsNeed,
@@ -448,7 +470,7 @@ export function buildKmsInput(
     permissionsBoundary,
     sessionPolicy: facts.sessionPolicy,
     scpLevels: facts.scpLevels,
-    rcpLevels: facts.rcpLevels,
+    rcpLevels: keyRcpLevels(request, facts, kms, key?.accountId ?? keyAccount),
     encryptionContext: { 'aws:s3:arn': kms.s3Arn },
     keyManager: key?.keyManager ?? (awsS3 ? 'AWS' : null),
     keyState: key?.keyState ?? (awsS3 ? 'Enabled' : null),

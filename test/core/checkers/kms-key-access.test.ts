@@ -923,6 +923,62 @@ describe('kms-key-access: a guardrail refuses the KMS call that the key policy a
     });
 
   // An RCP applies to the key, a resource of a member account: https://docs.aws.amazon.com/kms/latest/developerguide/resource-control-policies.html
+  // RCPs cap the resources of the accounts they are attached to: a KMS key of another account than the bucket's is
+  // capped by the RCPs on that account's path, not the bucket account's.
+  // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html
+  /** The finance key, moved to `account` (same key id), in the snapshot and the record, KmsReader allowed to decrypt. */
+  const keyIn = (account: string, edit: (s: EditableEvent) => void = () => undefined) => {
+    const moved = KEY.replace('111122223333', account);
+    const view = readerMayDecrypt((s) => {
+      for (const k of Object.keys(s)) s[k] = JSON.parse(JSON.stringify(s[k]).replaceAll(KEY, moved));
+      edit(s);
+    });
+    const event = JSON.parse(JSON.stringify(scenarioEvent(READ)).replaceAll(KEY, moved)) as EditableEvent;
+    return { moved, view, event };
+  };
+
+  it("a key of another account is capped by that account's RCPs: a Deny there refuses the call the key policy allows", () => {
+    const { moved, view, event } = keyIn('444455556666', (s) => {
+      s['organization']['resourceControlPolicies'].push({
+        Id: 'p-partnerkeys',
+        Name: 'PartnerKeyGuard',
+        Targets: ['ou-ab12-partners'],
+        Arn: 'arn:aws:organizations::123456789012:policy/o-exampleorg/resource_control_policy/p-partnerkeys',
+        Content: {
+          Version: '2012-10-17',
+          Statement: [
+            { Sid: 'NoDecrypt', Effect: 'Deny', Principal: '*', Action: 'kms:Decrypt', Resource: '*' },
+          ],
+        },
+      });
+    });
+    const c = kmsCause(event, view);
+    expect(c.evidence.map((e) => e.layer)).toContain('rcp');
+    expect(c.fix.summary).toBe(
+      `A resource control policy (RCP) denies kms:Decrypt on ${moved}, and no Allow in the key policy or an IAM policy overrides it: remove kms:Decrypt from its Deny statement, or exempt ${READER} from it (if its owner agrees).`,
+    );
+  });
+
+  it("a key of an account whose RCPs were not read: the KMS call's RCP layer is unknown, naming them, not allowed", () => {
+    const { view, event } = keyIn('777766665555');
+    const check = kmsCheck(event, view);
+    expect(check?.status).toBe('unknown');
+    expect(check?.missing).toContain(
+      "the RCPs on the resource account's organization path (notCollected: account 777766665555 is not in the snapshot's organization and not described by the snapshot)",
+    );
+  });
+
+  it("facts that do not carry the key account's RCPs (a view that did not read them): unknown, not the bucket account's", () => {
+    const { view, event } = keyIn('444455556666');
+    const { request, facts } = explain(event, view);
+    const { keyAccountRcpLevels: _notRead, ...without } = facts;
+    const check = analyze(request, without).checks.find((c) => c.layer === 'kms-key-access');
+    expect(check?.status).toBe('unknown');
+    expect(check?.missing).toContain(
+      "the RCPs on the resource account's organization path (notCollected: the key belongs to account 444455556666, whose RCPs were not read)",
+    );
+  });
+
   /** The Deny statement added by withDecryptDenied, with the caller exempted (aws:PrincipalArn). */
   const exempted = (extra: Record<string, unknown> = {}) => ({
     Sid: 'NoDecrypt',
