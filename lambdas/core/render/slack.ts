@@ -132,7 +132,11 @@ function requestFields(finding: Finding): TextObject[] {
     ['Resource', r.resources.join(', ') || null],
     [
       'Bucket account',
-      r.bucketAccountId ? `${r.bucketAccountId}${r.crossAccount ? ' (cross-account)' : ''}` : null,
+      r.bucketAccountId
+        ? `${r.bucketAccountId}${r.crossAccount ? ' (cross-account)' : ''}`
+        : r.crossAccount
+          ? 'another account, not named in the record (cross-account)'
+          : null,
     ],
     ['Source IP', r.sourceIp],
     ['VPC endpoint', r.vpcEndpointId],

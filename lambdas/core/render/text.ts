@@ -75,7 +75,9 @@ function header(f: Finding, c: Colors, verbose: boolean): string[] {
   const lines = [
     c.bold(`${c.red('✖')} ${r.eventName} denied: ${what}`) + `  [${verdict}]`,
     `  caller   ${caller} (${r.principal.type}${r.principal.accountId ? `, account ${r.principal.accountId}` : ''})${
-      r.crossAccount ? c.yellow(` cross-account, bucket account ${r.bucketAccountId ?? '?'}`) : ''
+      r.crossAccount
+        ? c.yellow(` cross-account, bucket account ${r.bucketAccountId ?? 'not named in the record'}`)
+        : ''
     }`,
     `  from     ${r.sourceIp ?? (r.principal.type === 'AWSService' ? 'an AWS service network (CloudTrail records no IP address for a service)' : 'unknown address')}${via ? ` ${via}` : ''}${r.secureTransport === false ? ' over plain HTTP' : ''}`,
     `  error    ${r.errorCode}${verbose && r.errorMessage ? `: ${r.errorMessage}` : ''}`,

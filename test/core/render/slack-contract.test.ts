@@ -345,6 +345,15 @@ describe('Slack: the request fields', () => {
     expect(fieldTexts(renderSlack(base))).toContain('*Bucket account*\n`111122223333`');
   });
 
+  // the caller's copy of a cross-account denial: CloudTrail removes the bucket owner's account id from it
+  it('a cross-account bucket whose account the record does not name is said to be another account', () => {
+    expect(
+      fieldTexts(
+        renderSlack({ ...base, request: { ...base.request, bucketAccountId: null, crossAccount: true } }),
+      ),
+    ).toContain('*Bucket account*\n`another account, not named in the record (cross-account)`');
+  });
+
   it('a long value is cut to 1500 characters in its code span', () => {
     const fields = fieldTexts(renderSlack(withRequest({ sourceIp: 'i'.repeat(3000) })));
     expect(fields).toContain(`*Source IP*\n\`${'i'.repeat(1499)}…\``);

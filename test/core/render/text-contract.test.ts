@@ -76,7 +76,7 @@ describe('text: the request header', () => {
     expect(nameless('Unknown')).toBe('  caller   an unknown caller (Unknown)');
   });
 
-  it('a cross-account caller says so (in yellow), with the bucket account or "?"', () => {
+  it('a cross-account caller says so (in yellow), with the bucket account or that the record does not name it', () => {
     expect(
       lineStarting(text(withRequest({ crossAccount: true, bucketAccountId: '444455556666' })), '  caller'),
     ).toBe(
@@ -84,7 +84,7 @@ describe('text: the request header', () => {
     );
     expect(
       lineStarting(text(withRequest({ crossAccount: true, bucketAccountId: null })), '  caller'),
-    ).toMatch(/ cross-account, bucket account \?$/);
+    ).toMatch(/ cross-account, bucket account not named in the record$/);
     expect(coloured(withRequest({ crossAccount: true }))).toContain(
       yellow(' cross-account, bucket account 111122223333'),
     );
