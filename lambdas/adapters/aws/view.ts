@@ -22,6 +22,7 @@ import {
   type Fact,
   type KmsKeyFacts,
   type NamedPolicy,
+  type OrgLevel,
   type PublicAccessBlock,
   type RequestFacts,
 } from '../../core/model';
@@ -200,6 +201,32 @@ export class AwsAccountView implements AccountView {
     this.reader.clear();
   }
 
+  /**
+   * The RCPs of each account that owns a key of the request other than the bucket's account (RCPs cap the resources
+   * of the account they apply to: a key of another account is capped by that account's). Read only for such keys,
+   * after the keys themselves: one more round trip, for cross-account keys alone.
+   */
+  private async keyAccountRcps(
+    kmsKeys: Readonly<Record<string, Fact<KmsKeyFacts>>>,
+    bucketAccount: string | null,
+    scopeFor: (accountId: string | null) => Promise<ScopeResult>,
+  ): Promise<Record<string, Fact<readonly OrgLevel[] | null>>> {
+    const accounts = new Set<string>();
+    for (const key of Object.values(kmsKeys))
+      if (key.status === 'known' && key.value.accountId !== '' && key.value.accountId !== bucketAccount)
+        accounts.add(key.value.accountId);
+    const out: Record<string, Fact<readonly OrgLevel[] | null>> = {};
+    await Promise.all(
+      [...accounts].map(async (account) => {
+        const organization = await scopeFor(account)
+          .then((s) => this.org.organizationOf(s, account))
+          .then((o) => this.org.withPath(o, account));
+        out[account] = await this.org.levels(account, organization, 'rcp');
+      }),
+    );
+    return out;
+  }
+
   async gather(request: AccessRequest): Promise<RequestFacts> {
     const scopes = new Map<string, Promise<ScopeResult>>();
     const scopeFor = (accountId: string | null): Promise<ScopeResult> => {
@@ -286,6 +313,8 @@ export class AwsAccountView implements AccountView {
       Promise.all(laterKeys.map(async (k) => this.kmsKeys([k.ref], k.defaults, scopeFor))),
       sessionP,
     ]);
+    const kmsKeys = Object.assign({}, eventKms, ...laterKms) as Record<string, Fact<KmsKeyFacts>>;
+    const keyAccountRcpLevels = await this.keyAccountRcps(kmsKeys, bucketAccount, scopeFor);
     const buckets: Record<string, Fact<BucketFacts>> = {};
     targets.forEach((t, i) => {
       const r = bucketReads[i];
@@ -301,7 +330,8 @@ export class AwsAccountView implements AccountView {
       rcpLevels,
       vpcEndpoint,
       accessPoint,
-      kmsKeys: Object.assign({}, eventKms, ...laterKms) as Record<string, Fact<KmsKeyFacts>>,
+      kmsKeys,
+      ...(Object.keys(keyAccountRcpLevels).length > 0 ? { keyAccountRcpLevels } : {}),
       sessionPolicy,
       recentChanges: unknown(
         'notCollected',

@@ -5,6 +5,12 @@ import {
   ListParentsCommand,
   ListPoliciesForTargetCommand,
 } from '@aws-sdk/client-organizations';
+import {
+  DescribeKeyCommand,
+  GetKeyPolicyCommand,
+  ListAliasesCommand,
+  ListGrantsCommand,
+} from '@aws-sdk/client-kms';
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { AwsAccountView, type AwsClients, type TemporaryCredentials } from '../../../lambdas/adapters/aws';
 import {
@@ -233,6 +239,36 @@ describe('cross-account reads through the member role (STS AssumeRole)', () => {
     expect(facts.rcpLevels.value?.[1]?.policies[0]).toMatchObject({ source: 'rcp', document: ORG_ONLY });
     // Organization structure is read with the auditor's own credentials (management / delegated admin).
     expect(w.caller.calls.some((c) => c.command === 'ListParents')).toBe(false);
+  });
+
+  // RCPs cap the resources of the accounts they apply to: a KMS key of another account than the bucket's is capped by
+  // the RCPs of the key's account. https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html
+  it("reads the RCPs of a KMS key's account when it is not the bucket's account", async () => {
+    const w = world();
+    const keyArn = `arn:aws:kms:us-east-1:${CALLER}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    w.caller.on('kms', DescribeKeyCommand, () => ({
+      KeyMetadata: { KeyId: '1234abcd-12ab-34cd-56ef-1234567890ab', Arn: keyArn, AWSAccountId: CALLER },
+    }));
+    w.caller.on('kms', GetKeyPolicyCommand, () => ({ PolicyName: 'default', Policy: JSON.stringify(FULL) }));
+    w.caller.on('kms', ListGrantsCommand, () => ({ Grants: [], Truncated: false }));
+    w.caller.on('kms', ListAliasesCommand, () => ({ Aliases: [], Truncated: false }));
+    const facts = await w.view.gather({ ...w.request, sse: { algorithm: 'aws:kms', kmsKeyId: keyArn } });
+    expect(facts.kmsKeys[keyArn]?.status).toBe('known');
+    const levels = facts.keyAccountRcpLevels?.[CALLER];
+    expect(levels?.status).toBe('known');
+    if (levels?.status !== 'known') return;
+    expect(levels.value?.map((l) => [l.target, l.policies.map((p) => p.name)])).toEqual([
+      ['r-ab12', ['RCPFullAWSAccess']],
+      ['ou-ab12-11111111', []],
+      [CALLER, []],
+    ]);
+    // the bucket's own account is not read twice
+    expect(facts.keyAccountRcpLevels?.[OWNER]).toBeUndefined();
+  });
+
+  it('reads no other RCPs for a request without a key of another account', async () => {
+    const w = world();
+    expect((await w.view.gather(w.request)).keyAccountRcpLevels).toBeUndefined();
   });
 
   it('caches the credentials: a second gather assumes nothing', async () => {
