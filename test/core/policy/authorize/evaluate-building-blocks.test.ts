@@ -36,6 +36,7 @@ import type {
 import {
   ACCT,
   BUCKET_ARN,
+  OTHER,
   FULL_ACCESS,
   allow,
   deny,
@@ -91,6 +92,8 @@ describe('a guardrail needs an Allow and no Deny (EVAL, BOUNDARY)', () => {
       { name: 'Boundary', arn: BOUNDARY_ARN, source: 'permissions-boundary' },
     ]);
     expect(l.policies[0]?.decision).toBe('deny');
+    // the permission chain (identity policy, then boundary) grants nothing once the boundary denies
+    expect(r.grant).toBe(false);
   });
 
   it('an explicit Deny in one identity-based policy lists that policy as the one that denies, not the policy that allows', () => {
@@ -123,6 +126,21 @@ describe('a guardrail needs an Allow and no Deny (EVAL, BOUNDARY)', () => {
     expect(l.note).toBe('AppPolicy #1 (Read) allows s3:GetObject');
     expect(l).not.toHaveProperty('denyPossible');
     expect(l).not.toHaveProperty('missing');
+  });
+
+  it('identity-based policies whose Deny might match are undecided, and the layer shows the policies that might still decide, not the one that is settled', () => {
+    const r = decide({
+      identityPolicies: known([
+        identity(allow('s3:GetObject', OBJ)),
+        policy('OnlyViaEndpoint', 'identity-inline', deny('s3:*', '*', ifNotFromEndpoint)),
+        policy('TeamRead', 'identity-managed', allow('s3:GetObject', '*', ifTagged)),
+      ]),
+    });
+    expect(r.decision).toBe('unknown');
+    const l = layerOf(r, 'identity-policy');
+    expect(l.result).toBe('unknown');
+    expect(l.denyPossible).toBe(true);
+    expect(names(r, 'identity-policy')).toEqual(['OnlyViaEndpoint', 'TeamRead']);
   });
 
   it('a session policy with no statement for the action implicitly denies, and shows the session policy it read', () => {
@@ -186,6 +204,18 @@ describe('a guardrail needs an Allow and no Deny (EVAL, BOUNDARY)', () => {
     expect(authorize(i)).toEqual(full);
   });
 
+  it('a permissions boundary Deny for another bucket does not apply to this request (full traces, near misses included)', () => {
+    const b = boundary(
+      allow('s3:*'),
+      deny('s3:GetObject', 'arn:aws:s3:::other-bucket/*', { Sid: 'NotThere' }),
+    );
+    const i = input(getReq(), { ...idAllowsGet, permissionsBoundary: known(b) });
+    const full = authorizeReference(i);
+    expect(full.decision).toBe('allowed');
+    expect(layerOf(full, 'permissions-boundary').result).toBe('allowed');
+    expect(authorize(i)).toEqual(full);
+  });
+
   it('a permissions boundary whose Allow and Deny might both match is undecided, not implicitly denied', () => {
     const b = boundary(
       allow('s3:GetObject', '*', { Sid: 'Team', ...ifTagged }),
@@ -224,6 +254,49 @@ describe('a guardrail needs an Allow and no Deny (EVAL, BOUNDARY)', () => {
       'could not read the VPC endpoint policy (accessDenied, needs ec2:DescribeVpcEndpoints)',
     );
     expect(l.policies).toEqual([]);
+    expect(l.denyPossible).toBe(true);
+  });
+
+  it("a VPC endpoint policy that names a role cannot tell whether the bucket owner's copy of a cross-account call (account only, no ARN) is that role", () => {
+    const partner = { type: 'AWSAccount' as const, arn: null, identityArn: null, accountId: OTHER };
+    const role = `arn:aws:iam::${OTHER}:role/Partner`;
+    const r = decide(
+      {
+        vpcEndpointPolicy: known(
+          endpointPolicy(allow('s3:GetObject', '*', { Sid: 'PartnerOnly', Principal: { AWS: role } })),
+        ),
+      },
+      request(partner, 's3:GetObject', `${BUCKET_ARN}/k`),
+    );
+    const l = layerOf(r, 'vpc-endpoint-policy');
+    expect(l.result).toBe('unknown');
+    expect(l.missing).toEqual(['principal of vpce-1a2b3c4d #1 (PartnerOnly)']);
+  });
+
+  it('through an access point, RCPs that could not be read may hold a Deny', () => {
+    const AP = `arn:aws:s3:us-east-1:${ACCT}:accesspoint/ap1`;
+    const r = authorize(
+      input(
+        request(roleSession(), 's3:GetObject', `${AP}/object/k`, {
+          's3:DataAccessPointArn': AP,
+          's3:DataAccessPointAccount': ACCT,
+        }),
+        {
+          identityPolicies: known([identity(allow('s3:GetObject', '*'))]),
+          accessPoint: {
+            bucketResource: `${BUCKET_ARN}/k`,
+            networkOrigin: 'Internet',
+            vpcId: null,
+            sourceVpc: null,
+          },
+          accessPointPolicy: known(null),
+          rcpLevels: unknown('accessDenied'),
+        },
+      ),
+    );
+    expect(r.decision).toBe('unknown');
+    const l = layerOf(r, 'rcp');
+    expect(l.result).toBe('unknown');
     expect(l.denyPossible).toBe(true);
   });
 
@@ -330,6 +403,14 @@ describe('SCPs: every level of the organization path must allow; a Deny at any l
     expect(l.policies.map((p) => p.policy.name)).toEqual(['FullAWSAccess', 'OnlyViaEndpoint']);
   });
 
+  it('SCP Denies that might match at two levels: the note names both levels', () => {
+    const maybe = scp('OnlyViaEndpoint', deny('s3:*', '*', ifNotFromEndpoint));
+    const r = decide({
+      scpLevels: known(orgPath('scp', { 0: [FULL_ACCESS('scp'), maybe], 2: [FULL_ACCESS('scp'), maybe] })),
+    });
+    expect(layerOf(r, 'scp').note).toBe(`SCPs at r-root, ${ACCT} may not allow s3:GetObject`);
+  });
+
   it('an SCP Allow that might match leaves the layer undecided without a possible Deny', () => {
     const team = scp('TeamOnly', allow('s3:*', '*', { Sid: 'Team', ...ifTagged }));
     const r = decide({ scpLevels: known(orgPath('scp', { 2: [team] })) });
@@ -356,6 +437,13 @@ describe('SCPs: every level of the organization path must allow; a Deny at any l
     expect(l.result).toBe('allowed');
     expect(l.note).toBe(
       `SCPs allow s3:GetObject at every level (r-root > ou-abcd-11111111 > ${ACCT}); no SCP listed at ou-abcd-11111111 (SCPs not enabled there)`,
+    );
+  });
+
+  it('two levels with no SCP listed are both named', () => {
+    const r = decide({ scpLevels: known(orgPath('scp', { 0: [], 1: [] })) });
+    expect(layerOf(r, 'scp').note).toBe(
+      `SCPs allow s3:GetObject at every level (r-root > ou-abcd-11111111 > ${ACCT}); no SCP listed at r-root, ou-abcd-11111111 (SCPs not enabled there)`,
     );
   });
 
@@ -429,6 +517,7 @@ describe('the statements a layer shows', () => {
   // a boundary with a near miss (an Allow for the action on another bucket) and the Deny that decides
   const b = boundary(
     allow('s3:GetObject', 'arn:aws:s3:::other-bucket/*', { Sid: 'OtherBucket' }),
+    deny('s3:GetObject', OBJ, { Sid: 'MaybeNoGet', ...ifNotFromEndpoint }),
     deny('s3:GetObject', OBJ, { Sid: 'NoGet' }),
   );
   const i = (): AuthorizationInput => input(getReq(), { ...idAllowsGet, permissionsBoundary: known(b) });
@@ -444,6 +533,7 @@ describe('the statements a layer shows', () => {
     expect(json.decision).toBe('deny');
     expect(json.statements.map((s) => [s.sid, s.matched])).toEqual([
       ['OtherBucket', false],
+      ['MaybeNoGet', 'unknown'],
       ['NoGet', true],
     ]);
   });
@@ -451,7 +541,17 @@ describe('the statements a layer shows', () => {
   it('the statements that decided or could decide leave the near misses out (what a batch simulation shows)', () => {
     for (const r of [authorize(i()), authorizeReference(i())]) {
       const shown = layerOf(r, 'permissions-boundary').policies[0]!;
-      expect(applyingStatements(shown).map((s) => s.sid)).toEqual(['NoGet']);
+      expect(applyingStatements(shown).map((s) => s.sid)).toEqual(['MaybeNoGet', 'NoGet']);
+    }
+  });
+
+  it('a policy whose statements for the action all name another resource shows none that decided', () => {
+    const other = sessionPolicy(allow('s3:GetObject', 'arn:aws:s3:::other-bucket/*', { Sid: 'OtherBucket' }));
+    const i = input(getReq(), { ...idAllowsGet, sessionPolicy: known(other) });
+    for (const r of [authorize(i), authorizeReference(i)]) {
+      const shown = layerOf(r, 'session-policy').policies[0]!;
+      expect(shown.statements.map((s) => s.sid)).toEqual(['OtherBucket']);
+      expect(applyingStatements(shown)).toEqual([]);
     }
   });
 });
