@@ -545,10 +545,12 @@ describe('the statements a layer shows', () => {
     }
   });
 
-  it('a policy whose statements for the action all name another resource shows none that decided', () => {
+  it('a session policy whose statements for the action all name another bucket implicitly denies, and shows none that decided', () => {
     const other = sessionPolicy(allow('s3:GetObject', 'arn:aws:s3:::other-bucket/*', { Sid: 'OtherBucket' }));
     const i = input(getReq(), { ...idAllowsGet, sessionPolicy: known(other) });
     for (const r of [authorize(i), authorizeReference(i)]) {
+      expect(r.decision).toBe('implicitly-denied');
+      expect(layerOf(r, 'session-policy').result).toBe('implicitly-denied');
       const shown = layerOf(r, 'session-policy').policies[0]!;
       expect(shown.statements.map((s) => s.sid)).toEqual(['OtherBucket']);
       expect(applyingStatements(shown)).toEqual([]);
