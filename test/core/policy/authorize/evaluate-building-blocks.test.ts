@@ -143,6 +143,52 @@ describe('a guardrail needs an Allow and no Deny (EVAL, BOUNDARY)', () => {
     expect(names(r, 'identity-policy')).toEqual(['OnlyViaEndpoint', 'TeamRead']);
   });
 
+  it('an explicit Deny in one identity-based policy decides, even when a later policy only might deny', () => {
+    const r = decide({
+      identityPolicies: known([
+        policy('DenyReads', 'identity-inline', deny('s3:GetObject', '*', { Sid: 'NoReads' })),
+        policy('OnlyViaEndpoint', 'identity-inline', deny('s3:*', '*', ifNotFromEndpoint)),
+        identity(allow('s3:GetObject', OBJ)),
+      ]),
+    });
+    expect(r.decision).toBe('explicitly-denied');
+    expect(layerOf(r, 'identity-policy').result).toBe('explicitly-denied');
+  });
+
+  it('an identity-based policy that allows is enough, even when a later policy only might allow', () => {
+    const r = decide({
+      identityPolicies: known([
+        identity(allow('s3:GetObject', OBJ)),
+        policy('TeamRead', 'identity-managed', allow('s3:GetObject', '*', ifTagged)),
+      ]),
+    });
+    expect(r.decision).toBe('allowed');
+    expect(layerOf(r, 'identity-policy').result).toBe('allowed');
+  });
+
+  it('an undecided layer names only the condition keys it lacked: not a key the request has, not those of a statement that cannot match anyway', () => {
+    // statement 1 cannot match (the caller is not in account 444455556666), whatever aws:SourceVpce is;
+    // statement 2 might match: aws:PrincipalAccount is known to match, aws:PrincipalTag/team is not recorded
+    const b = boundary(
+      allow('s3:GetObject', '*', {
+        Sid: 'Partner',
+        Condition: {
+          StringEquals: { 'aws:PrincipalAccount': OTHER, 'aws:SourceVpce': 'vpce-1a2b3c4d' },
+        },
+      }),
+      allow('s3:GetObject', '*', {
+        Sid: 'Team',
+        Condition: { StringEquals: { 'aws:PrincipalAccount': ACCT, 'aws:PrincipalTag/team': 'data' } },
+      }),
+    );
+    const i = input(getReq(), { ...idAllowsGet, permissionsBoundary: known(b) });
+    for (const r of [authorize(i), authorizeReference(i)]) {
+      const l = layerOf(r, 'permissions-boundary');
+      expect(l.result).toBe('unknown');
+      expect(l.missing).toEqual(['condition key aws:PrincipalTag/team (Boundary #2 (Team))']);
+    }
+  });
+
   it('a session policy with no statement for the action implicitly denies, and shows the session policy it read', () => {
     const r = decide({ sessionPolicy: known(sessionPolicy(allow('s3:PutObject', OBJ))) });
     expect(r.decision).toBe('implicitly-denied');
