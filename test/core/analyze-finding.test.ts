@@ -1,0 +1,212 @@
+/**
+ * What the finding says about each cause and about the record (docs/CLI.md "Confidence and order of rootCauses",
+ * "A possible cause says what settles it", "A value the record only implies"): a layer that could not be read is a
+ * possible cause that says what is missing and the read that settles it; a decisive error code confirms its cause,
+ * unless the facts read now say that layer allows (then likely); the note says what decided and what was set aside.
+ */
+import { analyze, failedFinding } from '../../lambdas/core/analyze';
+import type { AccessRequest } from '../../lambdas/core/model';
+import {
+  emptyView,
+  explain,
+  exampleViewWith,
+  requestOf,
+  scenarioEvent,
+  type EditableEvent,
+} from './checkers/helpers';
+
+const ids = (f: { rootCauses: readonly { id: string }[] }) => f.rootCauses.map((c) => c.id);
+
+/** The example snapshot in which KmsReader's own policy also allows kms:Decrypt (the key policy already does). */
+const kmsReaderMayDecrypt = () =>
+  exampleViewWith((s) => {
+    const roles = s['accounts']['111122223333']['authorizationDetails']['RoleDetailList'] as EditableEvent[];
+    const kmsReader = roles.find((r) => r['RoleName'] === 'KmsReader')!;
+    kmsReader['RolePolicyList'].push({
+      PolicyName: 'kms',
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' }],
+      },
+    });
+  });
+const KMS_MEANING =
+  'KMS refused the call S3 made for the caller: the key policy, a grant or the caller’s KMS permissions do not allow it';
+
+describe('a layer that could not be read is a possible cause that says so', () => {
+  const unreadPolicy = () =>
+    explain(
+      {
+        ...scenarioEvent('AppRole reads a report from outside the office network'),
+        errorMessage: 'Access Denied',
+      },
+      exampleViewWith((s) => {
+        delete s['buckets']['reports-bucket']['policy'];
+      }),
+    ).finding;
+  const missing =
+    'the bucket policy (notCollected: the snapshot does not carry buckets.reports-bucket.policy)';
+
+  it('the unread bucket policy: "Could not check", what is missing, the read that settles it, then the fix if it is the cause', () => {
+    const cause = unreadPolicy().rootCauses.find((c) => c.id === 'bucket-policy-explicit-deny')!;
+    const settle =
+      'To settle it, read the bucket policy of reports-bucket: aws s3api get-bucket-policy --bucket reports-bucket (snapshot: buckets.reports-bucket.policy).';
+    expect(cause).toEqual({
+      id: 'bucket-policy-explicit-deny',
+      confidence: 'possible',
+      title: 'Could not check: A Deny statement in the bucket policy matches the request',
+      explanation: `This layer could not be evaluated, so it may be what denied the request. Missing: ${missing}. ${settle}`,
+      evidence: [{ layer: 'bucket-policy-explicit-deny', detail: `not read: ${missing}` }],
+      fix: {
+        summary: `${settle} If this layer is the cause: Make the request satisfy the statement (network, TLS, encryption headers), or narrow the Deny with an aws:PrincipalArn exception for this principal; verified by re-evaluation.`,
+        commands: ['aws s3api get-bucket-policy --bucket reports-bucket'],
+        verified: false,
+      },
+      change: null,
+    });
+  });
+
+  it('a possible cause no single read settles asks for the missing facts instead, and gives no command', () => {
+    const cause = unreadPolicy().rootCauses.find((c) => c.id === 'resource-arn-mismatch')!;
+    expect(cause.explanation).toBe(
+      `This layer could not be evaluated, so it may be what denied the request. Missing: ${missing}.`,
+    );
+    expect(cause.fix).toEqual({
+      summary:
+        'Let the auditor read the missing facts (or add them to the snapshot) and explain again. If this layer is the cause: Add the missing resource form (arn:aws:s3:::bucket/* or arn:aws:s3:::bucket) to that statement; verified by re-evaluation.',
+      commands: [],
+      verified: false,
+    });
+  });
+
+  it('the finding is partially explained, and the generic "Access Denied" names no layer to agree or disagree with', () => {
+    const finding = unreadPolicy();
+    expect(finding.verdict).toBe('partially-explained');
+    expect(finding.rootCauses.every((c) => c.confidence === 'possible')).toBe(true);
+    expect(finding.awsMessage).toEqual({
+      kind: 'generic',
+      policyType: null,
+      policyArn: null,
+      agreesWithEvaluation: null,
+    });
+  });
+});
+
+// docs/ROOT-CAUSES.md: a decisive error code names the cause and rules out every other one
+describe('a decisive error code', () => {
+  const vpceRecord = () =>
+    scenarioEvent('network-activity VpceAccessDenied record for a bucket the endpoint policy does not list');
+
+  it('VpceAccessDenied: only the endpoint policy is named; the note says the code decided and what the other layers said is not what refused it', () => {
+    const { finding } = explain(vpceRecord());
+    expect(ids(finding)).toEqual(['vpc-endpoint-policy']);
+    expect(finding.rootCauses[0]!.confidence).toBe('confirmed');
+    expect(finding.awsMessage.note).toBe(
+      "AWS's message names a VPC endpoint policy, which our evaluation confirms. The error code VpceAccessDenied decides the cause (vpc-endpoint-policy); what the other layers say (cross-account-no-bucket-grant, kms-key-access) is not what refused it.",
+    );
+    // the checks still show what each layer says
+    expect(finding.checks.find((c) => c.layer === 'cross-account-no-bucket-grant')?.status).toBe('deny');
+  });
+
+  it('VpceAccessDenied with nothing read: the cause AWS reports is confirmed by the record, whose code comes first in its evidence', () => {
+    const { finding } = explain(vpceRecord(), emptyView);
+    expect(ids(finding)).toEqual(['vpc-endpoint-policy']);
+    const cause = finding.rootCauses[0]!;
+    expect(cause.confidence).toBe('confirmed');
+    expect(cause.evidence[0]).toEqual({
+      layer: 'record',
+      detail:
+        'errorCode VpceAccessDenied: a network-activity event: the VPC endpoint policy denied the request ("The request was denied due to a VPC endpoint policy")',
+    });
+    expect(cause.evidence.slice(1).map((e) => e.layer)).toEqual(['vpc-endpoint-policy']);
+    expect(finding.verdict).toBe('explained');
+    expect(finding.awsMessage.note).toBe(
+      "AWS's message names a VPC endpoint policy, which our evaluation confirms. The error code VpceAccessDenied decides the cause (vpc-endpoint-policy).",
+    );
+  });
+
+  // The record S3's KMS call left (eventSource kms.amazonaws.com): KMS refused it, whatever else the message says.
+  const kmsRecord = (message?: string): EditableEvent => {
+    const e = scenarioEvent('the KMS Decrypt record S3 made for KmsReader') as EditableEvent;
+    if (message !== undefined) e['errorMessage'] = message;
+    return e;
+  };
+
+  it('a KMS refusal with nothing read and a generic message: kms-key-access is confirmed from the record alone', () => {
+    const { finding } = explain(kmsRecord('Access Denied'), emptyView);
+    expect(finding.rootCauses).toHaveLength(1);
+    expect(finding.rootCauses[0]).toMatchObject({
+      id: 'kms-key-access',
+      confidence: 'confirmed',
+      title:
+        'The error code AccessDenied names it: SSE-KMS: the principal may not use the key (key policy, grants or identity policy)',
+      explanation: `AccessDenied: ${KMS_MEANING}. The error code alone decides where the denial came from (https://docs.aws.amazon.com/kms/latest/developerguide/policy-evaluation.html).`,
+      evidence: [{ layer: 'record', detail: `errorCode AccessDenied: ${KMS_MEANING}` }],
+      fix: { commands: [], verified: false },
+    });
+    expect(finding.rootCauses[0]!.fix.summary).toMatch(/^Allow the principal kms:Decrypt/);
+    expect(finding.verdict).toBe('explained');
+    expect(finding.awsMessage.note).toBe('The error code AccessDenied decides the cause (kms-key-access).');
+  });
+
+  it('a KMS refusal whose facts now let the caller decrypt: likely, not confirmed, and the explanation says the facts may be newer than the denial', () => {
+    const { finding } = explain(kmsRecord('Access Denied'), kmsReaderMayDecrypt());
+    expect(finding.checks.find((c) => c.layer === 'kms-key-access')?.status).toBe('pass');
+    expect(finding.rootCauses.map((c) => [c.id, c.confidence])).toEqual([['kms-key-access', 'likely']]);
+    expect(finding.rootCauses[0]!.explanation).toMatch(
+      /\. The facts read now say this layer allows the request: they may be newer than the denial, or miss what it saw, so the cause is likely rather than confirmed\.$/,
+    );
+    expect(finding.verdict).toBe('partially-explained');
+  });
+});
+
+describe('what the note says when nothing in the facts denies', () => {
+  it('every layer allows: no cause, unexplained, and the note says the facts may be older than the denial', () => {
+    const { finding } = explain(scenarioEvent('ruled out: carol may list, so S3 would have said 404'));
+    expect(finding.verdict).toBe('unexplained');
+    expect(finding.awsMessage.note).toBe(
+      'Our evaluation of the facts allows this request: the facts may be older than the denial, or the denial comes from something not modelled here.',
+    );
+  });
+});
+
+describe('a cause that rests on a value the record only implies', () => {
+  it('says in its explanation which key it rests on and why it is only likely', () => {
+    const e = scenarioEvent('AppRole reads a report from outside the office network') as EditableEvent;
+    e['sourceIPAddress'] = '203.0.113.10';
+    e['eventVersion'] = '1.09';
+    delete e['tlsDetails'];
+    delete e['additionalEventData']['CipherSuite'];
+    e['errorMessage'] = 'Access Denied';
+    const cause = explain(e).finding.rootCauses[0]!;
+    expect(cause).toMatchObject({ id: 'bucket-policy-explicit-deny', confidence: 'likely' });
+    expect(cause.explanation).toMatch(
+      / This rests on aws:SecureTransport, which the record implies but does not state, so the cause is likely rather than confirmed\.$/,
+    );
+  });
+});
+
+describe('a failed analysis', () => {
+  it('of a request with no parsed message still reports the message as generic, with no policy and no agreement', () => {
+    const request = requestOf(scenarioEvent('NoS3Role has no S3 permissions at all'));
+    const bare = { ...request, enhancedMessage: undefined } as unknown as AccessRequest;
+    expect(failedFinding(bare, new Error('boom')).awsMessage).toEqual({
+      kind: 'generic',
+      policyType: null,
+      policyArn: null,
+      agreesWithEvaluation: null,
+    });
+  });
+
+  it('keeps the parsed message of the request it could not explain', () => {
+    const request = requestOf(scenarioEvent('NoS3Role has no S3 permissions at all'));
+    const f = analyze(request, { ...emptyView.gatherSync(request), buckets: null as never });
+    expect(f.awsMessage).toEqual({
+      kind: 'implicit-deny',
+      policyType: 'identity-based policy',
+      policyArn: null,
+      agreesWithEvaluation: null,
+    });
+    expect(f.checks).toEqual([]);
+  });
+});
