@@ -158,6 +158,20 @@ describe('a decisive error code', () => {
     );
     expect(finding.verdict).toBe('partially-explained');
   });
+
+  // docs/CLI.md: "likely: … facts that disagree with the record". The same record with AWS's own message must not
+  // be more certain than with the generic one: the message agrees with the record, the facts still disagree.
+  it("the same KMS refusal with AWS's own message: still likely while the facts let the caller decrypt, the record's code in its evidence", () => {
+    const { finding } = explain(kmsRecord(), kmsReaderMayDecrypt());
+    expect(finding.awsMessage.agreesWithEvaluation).toBe(false);
+    expect(finding.awsMessage.note).toContain('the causes below are therefore only likely');
+    expect(finding.rootCauses.map((c) => [c.id, c.confidence])).toEqual([['kms-key-access', 'likely']]);
+    expect(finding.rootCauses[0]!.evidence[0]).toEqual({
+      layer: 'record',
+      detail: `errorCode AccessDenied: ${KMS_MEANING}`,
+    });
+    expect(finding.verdict).toBe('partially-explained');
+  });
 });
 
 describe('what the note says when nothing in the facts denies', () => {
