@@ -224,3 +224,34 @@ describe('a failed analysis', () => {
     expect(f.checks).toEqual([]);
   });
 });
+
+// docs/ROOT-CAUSES.md: possible causes by AWS's message, then how close the layer came to denying, then the record's
+// hints (request headers), then how often the cause occurs
+describe('what the checkers and the record add to the order of possible causes', () => {
+  it('a key known to be missing, with only whether bob may list the bucket unread: the missing key comes first, above the more frequent identity causes', () => {
+    const view = exampleViewWith((s) => {
+      delete s['accounts']['111122223333']['authorizationDetails'];
+    });
+    const { finding } = explain(scenarioEvent('bob reads a key that does not exist and may not list'), view);
+    expect(finding.rootCauses.map((c) => [c.id, c.confidence])).toEqual([
+      ['missing-object-no-list', 'possible'],
+      ['identity-policy-no-allow', 'possible'],
+      ['resource-arn-mismatch', 'possible'],
+      ['identity-policy-explicit-deny', 'possible'],
+      ['permissions-boundary', 'possible'],
+    ]);
+  });
+
+  it('an upload with a public-read ACL answered 403, nothing read: the x-amz-acl header puts Block Public Access above the bucket policy', () => {
+    const e = scenarioEvent('ACL sent to a BucketOwnerEnforced bucket') as EditableEvent;
+    e['requestParameters']['x-amz-acl'] = 'public-read';
+    e['errorCode'] = 'AccessDenied';
+    e['errorMessage'] = 'Access Denied';
+    const { finding } = explain(e, emptyView);
+    expect(ids(finding).slice(0, 3)).toEqual([
+      'block-public-access',
+      'bucket-policy-explicit-deny',
+      'identity-policy-no-allow',
+    ]);
+  });
+});
