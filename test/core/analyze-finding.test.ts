@@ -255,3 +255,32 @@ describe('what the checkers and the record add to the order of possible causes',
     ]);
   });
 });
+
+describe("a cause that rests on AWS's message alone", () => {
+  it('an operation the action table does not know: likely, the layer could not be evaluated (no missing fact to name), the message as evidence', () => {
+    const e = scenarioEvent('NoS3Role has no S3 permissions at all');
+    e['eventName'] = 'FrobnicateObject';
+    const { finding } = explain(e);
+    expect(finding.rootCauses).toEqual([
+      {
+        id: 'identity-policy-no-allow',
+        confidence: 'likely',
+        title:
+          'AWS reports no allow in an identity-based policy: No identity policy allows the action on the resource',
+        explanation:
+          "AWS's own error message says the request was denied by no allow in an identity-based policy. The layer could not be evaluated here, so the statement that decided is not known.",
+        evidence: [
+          { layer: 'identity-policy-no-allow', detail: `errorMessage: ${finding.request.errorMessage}` },
+        ],
+        fix: {
+          summary:
+            "Add an Allow for exactly this action and resource to the caller's identity (aws iam put-role-policy / put-user-policy); verified by re-evaluation.",
+          commands: [],
+          verified: false,
+        },
+        change: null,
+      },
+    ]);
+    expect(finding.verdict).toBe('partially-explained');
+  });
+});
