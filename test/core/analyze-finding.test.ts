@@ -17,19 +17,16 @@ import {
 
 const ids = (f: { rootCauses: readonly { id: string }[] }) => f.rootCauses.map((c) => c.id);
 
-/** The example snapshot in which KmsReader's own policy also allows kms:Decrypt (the key policy already does). */
-const kmsReaderMayDecrypt = () =>
+/** The example snapshot with one more inline policy (one statement) on a role of account 111122223333. */
+const withRolePolicy = (role: string, name: string, statement: Record<string, unknown>) =>
   exampleViewWith((s) => {
     const roles = s['accounts']['111122223333']['authorizationDetails']['RoleDetailList'] as EditableEvent[];
-    const kmsReader = roles.find((r) => r['RoleName'] === 'KmsReader')!;
-    kmsReader['RolePolicyList'].push({
-      PolicyName: 'kms',
-      PolicyDocument: {
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' }],
-      },
-    });
+    const policies = roles.find((r) => r['RoleName'] === role)!['RolePolicyList'] as unknown[];
+    policies.push({ PolicyName: name, PolicyDocument: { Version: '2012-10-17', Statement: [statement] } });
   });
+/** KmsReader's own policy also allows kms:Decrypt (the key policy already does). */
+const kmsReaderMayDecrypt = () =>
+  withRolePolicy('KmsReader', 'kms', { Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' });
 const KMS_MEANING =
   'KMS refused the call S3 made for the caller: the key policy, a grant or the caller’s KMS permissions do not allow it';
 
@@ -197,6 +194,36 @@ describe('a cause that rests on a value the record only implies', () => {
     expect(cause.explanation).toMatch(
       / This rests on aws:SecureTransport, which the record implies but does not state, so the cause is likely rather than confirmed\.$/,
     );
+  });
+});
+
+describe('an implicit cause that rests on a value the record only implies', () => {
+  it("AppRole's only Allow for the analytics bucket requires HTTPS and the record implies plain HTTP: the missing Allow is likely, never confirmed, and says what was inferred", () => {
+    const e = scenarioEvent('AppRole reads the analytics bucket it was never granted') as EditableEvent;
+    e['eventVersion'] = '1.09';
+    delete e['tlsDetails'];
+    delete e['additionalEventData']['CipherSuite'];
+    e['errorMessage'] = 'Access Denied';
+    const view = withRolePolicy('AppRole', 'https-only', {
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: 'arn:aws:s3:::analytics-bucket/*',
+      Condition: { Bool: { 'aws:SecureTransport': 'true' } },
+    });
+    const { finding } = explain(e, view);
+    expect(finding.rootCauses.map((c) => [c.id, c.confidence])).toEqual([
+      ['identity-policy-no-allow', 'likely'],
+    ]);
+    const cause = finding.rootCauses[0]!;
+    expect(cause.explanation).toMatch(
+      / This rests on aws:SecureTransport, which the record implies but does not state, so the cause is likely rather than confirmed\.$/,
+    );
+    expect(cause.evidence.filter((x) => x.layer === 'record').map((x) => x.detail)).toEqual([
+      expect.stringMatching(
+        /^aws:SecureTransport = false is inferred, not recorded: .*\(record fields: eventVersion, tlsDetails, additionalEventData\.CipherSuite, userIdentity, sourceIPAddress\)$/,
+      ),
+    ]);
+    expect(finding.verdict).toBe('partially-explained');
   });
 });
 
