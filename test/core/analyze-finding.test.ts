@@ -5,9 +5,11 @@
  * unless the facts read now say that layer allows (then likely); the note says what decided and what was set aside.
  */
 import { analyze, failedFinding } from '../../lambdas/core/analyze';
+import { toAccessRequest } from '../../lambdas/core/event/request';
 import type { AccessRequest } from '../../lambdas/core/model';
 import {
   emptyView,
+  exampleView,
   explain,
   exampleViewWith,
   requestOf,
@@ -177,6 +179,44 @@ describe('what the note says when nothing in the facts denies', () => {
     expect(finding.verdict).toBe('unexplained');
     expect(finding.awsMessage.note).toBe(
       'Our evaluation of the facts allows this request: the facts may be older than the denial, or the denial comes from something not modelled here.',
+    );
+  });
+});
+
+describe('a denial the facts cannot reach or the record explains itself', () => {
+  it('an operation the action table does not know, with the generic "Access Denied": unexplained, and the note never claims our evaluation allows it', () => {
+    const e = scenarioEvent('NoS3Role has no S3 permissions at all');
+    e['eventName'] = 'FrobnicateObject';
+    e['errorMessage'] = 'Access Denied';
+    const { finding } = explain(e);
+    expect(finding.verdict).toBe('unexplained');
+    expect(finding.rootCauses).toEqual([]);
+    expect(finding.awsMessage.note).toBeUndefined();
+    expect(finding.unmatchedDenial).toBeUndefined();
+  });
+
+  const disabled = (name: string) => {
+    const e = scenarioEvent(name);
+    e['errorCode'] = 'AllAccessDisabled';
+    e['errorMessage'] = 'All access to this object has been disabled';
+    const request = toAccessRequest(e);
+    return analyze(request, exampleView.gatherSync(request));
+  };
+  const DISABLED =
+    'The error code AllAccessDisabled explains the denial: all access to this Amazon S3 resource has been disabled by AWS (403); no policy change helps: contact AWS Support. No access-control layer refused this request, so no root cause is named';
+
+  it('AllAccessDisabled on a request the facts allow: explained by the code alone, never "our evaluation allows this request"', () => {
+    const finding = disabled('ruled out: carol may list, so S3 would have said 404');
+    expect(finding.verdict).toBe('explained');
+    expect(finding.awsMessage.note).toBe(`${DISABLED}.`);
+  });
+
+  it('AllAccessDisabled on a request the facts deny: no layer is listed as an unmatched denial, and the note sets the identity denial aside', () => {
+    const finding = disabled('NoS3Role has no S3 permissions at all');
+    expect(finding.rootCauses).toEqual([]);
+    expect(finding.unmatchedDenial).toBeUndefined();
+    expect(finding.awsMessage.note).toBe(
+      `${DISABLED}; what the other layers say (identity-policy-no-allow) is not what refused it.`,
     );
   });
 });
