@@ -91,6 +91,42 @@ describe('a layer that could not be read is a possible cause that says so', () =
   });
 });
 
+describe('each check says what its layer found', () => {
+  it("alice's read with the bucket policy unread: the denying check carries its cause's title, a passing one why, an unread one only what is missing", () => {
+    const view = exampleViewWith((s) => {
+      delete s['buckets']['reports-bucket']['policy'];
+    });
+    const { finding } = explain(scenarioEvent("alice's group only covers dev/ objects"), view);
+    const check = (id: string) => finding.checks.find((c) => c.layer === id);
+    const noAllow = finding.rootCauses.find((c) => c.id === 'identity-policy-no-allow')!;
+    expect(check('identity-policy-no-allow')).toEqual({
+      layer: 'identity-policy-no-allow',
+      status: 'deny',
+      detail: noAllow.title,
+    });
+    expect(noAllow.title).toBe(
+      'No identity policy of arn:aws:iam::111122223333:user/alice allows s3:GetObject on arn:aws:s3:::reports-bucket/reports/q3.csv',
+    );
+    expect(check('missing-object-no-list')).toEqual({
+      layer: 'missing-object-no-list',
+      status: 'pass',
+      detail: 's3://reports-bucket/reports/q3.csv exists',
+    });
+    expect(check('object-lock')).toEqual({
+      layer: 'object-lock',
+      status: 'not-applicable',
+      detail: 'the request neither deletes an object version nor changes its retention',
+    });
+    expect(check('bucket-policy-explicit-deny')).toEqual({
+      layer: 'bucket-policy-explicit-deny',
+      status: 'unknown',
+      missing: [
+        'the bucket policy (notCollected: the snapshot does not carry buckets.reports-bucket.policy)',
+      ],
+    });
+  });
+});
+
 // docs/ROOT-CAUSES.md: a decisive error code names the cause and rules out every other one
 describe('a decisive error code', () => {
   const vpceRecord = () =>
