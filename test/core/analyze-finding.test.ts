@@ -4,7 +4,8 @@
  * possible cause that says what is missing and the read that settles it; a decisive error code confirms its cause,
  * unless the facts read now say that layer allows (then likely); the note says what decided and what was set aside.
  */
-import { analyze, failedFinding } from '../../lambdas/core/analyze';
+import { analyze, analyzeWithEvaluations, failedFinding } from '../../lambdas/core/analyze';
+import { CHECKERS } from '../../lambdas/core/checkers';
 import { toAccessRequest } from '../../lambdas/core/event/request';
 import type { AccessRequest } from '../../lambdas/core/model';
 import {
@@ -304,6 +305,33 @@ describe('an implicit cause that rests on a value the record only implies', () =
 });
 
 describe('a failed analysis', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('analyzeWithEvaluations on facts it cannot read: the failed finding, and no engine decision to show', () => {
+    const request = requestOf(scenarioEvent('NoS3Role has no S3 permissions at all'));
+    const { finding, evaluations } = analyzeWithEvaluations(request, {
+      ...emptyView.gatherSync(request),
+      buckets: null as never,
+    });
+    expect(finding.error).toEqual(expect.any(String));
+    expect(finding.verdict).toBe('unexplained');
+    expect(evaluations).toEqual([]);
+  });
+
+  it('a checker that cannot say what it lacks still gives a possible cause that says "Missing: facts for this layer"', () => {
+    const target = CHECKERS.find((c) => c.id === 'session-policy')!;
+    jest.spyOn(target, 'check').mockReturnValue({ status: 'unknown', missing: [] });
+    const view = exampleViewWith((s) => {
+      delete s['buckets']['reports-bucket']['policy'];
+    });
+    const { finding } = explain(scenarioEvent("alice's group only covers dev/ objects"), view);
+    const cause = finding.rootCauses.find((c) => c.id === 'session-policy')!;
+    expect(cause.explanation).toBe(
+      'This layer could not be evaluated, so it may be what denied the request. Missing: facts for this layer.',
+    );
+    expect(cause.evidence).toEqual([]);
+  });
+
   it('of a request with no parsed message still reports the message as generic, with no policy and no agreement', () => {
     const request = requestOf(scenarioEvent('NoS3Role has no S3 permissions at all'));
     const bare = { ...request, enhancedMessage: undefined } as unknown as AccessRequest;
