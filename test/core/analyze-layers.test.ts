@@ -164,17 +164,17 @@ describe('a possible cause whose own layer came close to denying ranks above a l
     },
   );
 
-  it("a resource-ARN mismatch whose Allow in the caller's read policies cannot be decided ranks above the unread bucket policy", () => {
-    const evaluations = engine(need('s3:GetObject', 'unknown', undecided('identity-policy', 'Allow')));
-    const causes = [
-      cause('bucket-policy-explicit-deny', 'possible'),
-      cause('resource-arn-mismatch', 'possible'),
-    ];
-    expect(ids(rankCauses(causes, { evaluations }))).toEqual([
-      'resource-arn-mismatch',
-      'bucket-policy-explicit-deny',
-    ]);
-  });
+  it.each([
+    ['resource-arn-mismatch', 'an Allow for the action may name the wrong resource form'],
+    ['identity-policy-no-allow', 'no Allow for the action may apply'],
+  ] as const)(
+    "%s (%s): the caller's identity policies were read but their Allow cannot be decided, so the cause ranks above the unread bucket policy",
+    (id, _why) => {
+      const evaluations = engine(need('s3:GetObject', 'unknown', undecided('identity-policy', 'Allow')));
+      const causes = [cause('bucket-policy-explicit-deny', 'possible'), cause(id, 'possible')];
+      expect(ids(rankCauses(causes, { evaluations }))).toEqual([id, 'bucket-policy-explicit-deny']);
+    },
+  );
 
   it('across accounts, a bucket policy read whose grant to the partner cannot be decided keeps the missing bucket grant above an undecided SCP allow-list', () => {
     const evaluations = engine(
@@ -254,6 +254,36 @@ describe('a policy that depends on the tags of the object (not read) names the r
       );
     },
   );
+
+  it("AppRole's only Allow for the analytics bucket requires an object tag: the missing identity Allow is possible and settled by reading the object's tags", () => {
+    const view = exampleViewWith((s) => {
+      const roles = s['accounts']['111122223333']['authorizationDetails']['RoleDetailList'] as Snapshot[];
+      const policies = roles.find((r) => r['RoleName'] === 'AppRole')!['RolePolicyList'] as unknown[];
+      policies.push({
+        PolicyName: 'tagged-only',
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 's3:GetObject',
+              Resource: 'arn:aws:s3:::analytics-bucket/*',
+              Condition: { StringEquals: { 's3:ExistingObjectTag/share': 'app' } },
+            },
+          ],
+        },
+      });
+    });
+    const e = scenarioEvent('AppRole reads the analytics bucket it was never granted');
+    e['errorMessage'] = 'Access Denied';
+    const { finding } = explain(e, view);
+    expect(finding.rootCauses.map((c) => [c.id, c.confidence])).toEqual([
+      ['identity-policy-no-allow', 'possible'],
+    ]);
+    expect(finding.rootCauses[0]!.fix.commands).toEqual([
+      'aws s3api get-object-tagging --bucket analytics-bucket --key daily/2026-11-19.parquet',
+    ]);
+  });
 
   it("a cross-account read whose bucket grant to the partner requires an object tag: the missing bucket grant is possible and settled by reading the object's tags", () => {
     const view = exampleViewWith((s) => {
