@@ -482,11 +482,16 @@ function recordCause(
   };
 }
 
-function confirmedByRecord(cause: RootCause, code: ErrorCodeEvidence): RootCause {
+/**
+ * A cause found otherwise (a checker, AWS's message) that a decisive error code names: confirmed, with the code in its
+ * evidence; but while the facts read now say that layer allows, only likely, as recordCause has it (the facts
+ * disagree with the record, whether or not AWS's message named the layer too).
+ */
+function confirmedByRecord(cause: RootCause, code: ErrorCodeEvidence, factsAllow: boolean): RootCause {
   if (cause.confidence === 'confirmed') return cause;
   return {
     ...cause,
-    confidence: 'confirmed',
+    confidence: factsAllow ? 'likely' : 'confirmed',
     evidence: [{ layer: 'record', detail: `errorCode ${code.code}: ${code.meaning}` }, ...cause.evidence],
   };
 }
@@ -674,7 +679,7 @@ function analyzeUnsafe(request: AccessRequest, facts: RequestFacts, evaluations:
     for (const id of code.pointsAt) {
       const i = causes.findIndex((c) => c.id === id);
       const factsAllow = checks.find((c) => c.layer === id)?.status === 'pass';
-      if (i >= 0) causes[i] = confirmedByRecord(causes[i]!, code);
+      if (i >= 0) causes[i] = confirmedByRecord(causes[i]!, code, factsAllow);
       else
         causes.push(
           recordCause(
