@@ -5,8 +5,8 @@
  * (docs/CLI.md "Confidence and order of rootCauses", docs/ROOT-CAUSES.md "Ranking what cannot be confirmed").
  */
 import { rankCauses } from '../../lambdas/core/analyze';
-import type { RootCause, RootCauseId } from '../../lambdas/core/model';
-import { explain, exampleViewWith, scenarioEvent, type EditableEvent } from './checkers/helpers';
+import type { RootCause } from '../../lambdas/core/model';
+import { bareCause, explain, exampleViewWith, scenarioEvent, type EditableEvent } from './checkers/helpers';
 
 type Evals = Parameters<typeof rankCauses>[1]['evaluations'];
 type Layer = Record<string, unknown>;
@@ -26,15 +26,7 @@ const undecided = (layer: string, effect: 'Allow' | 'Deny'): Layer => ({
   policies: [{ policy: { name: `${layer} policy` }, statements: [{ effect, matched: 'unknown' }] }],
 });
 
-const cause = (id: RootCauseId, confidence: RootCause['confidence']): RootCause => ({
-  id,
-  confidence,
-  title: id,
-  explanation: '',
-  evidence: [],
-  fix: { summary: '', commands: [], verified: false },
-  change: null,
-});
+const cause = bareCause;
 const ids = (causes: readonly RootCause[]) => causes.map((c) => c.id);
 const isKms = (layer: string) => layer.startsWith('kms-');
 

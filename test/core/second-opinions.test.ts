@@ -1,5 +1,6 @@
 import type { Finding, RootCause } from '../../lambdas/core/model';
 import type { AuthorizationResult, LayerOutcome } from '../../lambdas/core/policy/types';
+import { bareCause } from './checkers/helpers';
 import {
   identitySideDecision,
   withKmsDenial,
@@ -39,15 +40,7 @@ describe('identitySideDecision: what SimulatePrincipalPolicy would decide, from 
   });
 });
 
-const cause = (id: RootCause['id'], confidence: RootCause['confidence']): RootCause => ({
-  id,
-  confidence,
-  title: id,
-  explanation: '',
-  evidence: [],
-  fix: { summary: '', commands: [], verified: false },
-  change: null,
-});
+const cause = bareCause;
 const finding = (causes: RootCause[], verdict: Finding['verdict']): Finding =>
   ({ rootCauses: causes, verdict }) as unknown as Finding;
 

@@ -79,3 +79,14 @@ export function exampleViewWith(edit: (s: SnapshotJson) => void): SnapshotView {
   edit(s);
   return new SnapshotView(loadSnapshot(JSON.stringify(s), 'edited example'));
 }
+
+/** A bare root cause (no explanation, evidence or fix), for tests of ranking and of what reads the ranked list. */
+export const bareCause = (id: RootCause['id'], confidence: RootCause['confidence']): RootCause => ({
+  id,
+  confidence,
+  title: id,
+  explanation: '',
+  evidence: [],
+  fix: { summary: '', commands: [], verified: false },
+  change: null,
+});
