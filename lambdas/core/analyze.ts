@@ -11,8 +11,8 @@
  */
 import { CHECKERS } from './checkers';
 import type { Checker, CheckerInput, CheckResult, NeedEvaluation } from './checkers/types';
-import { buildAuthorizationInput, buildKmsInput, findKmsKey } from './fix/input';
-import { kmsActionNeed, kmsNeeds } from './fix/kms';
+import { buildAuthorizationInput, buildKmsInput } from './fix/input';
+import { kmsActionNeed, kmsKeyArn, kmsNeeds } from './fix/kms';
 import { remainingDenials } from './fix/verify';
 import type {
   AccessRequest,
@@ -80,8 +80,10 @@ export function evaluateNeeds(request: AccessRequest, facts: RequestFacts): Need
     out.push({ need, result: authorize(buildAuthorizationInput(request, need, facts)) });
   }
   for (const k of kmsNeeds(request, facts)) {
-    const arn = findKmsKey(facts, k.keyId)?.arn ?? k.keyId;
-    out.push({ need: kmsActionNeed(k, arn), result: authorizeKms(buildKmsInput(request, k, facts)) });
+    out.push({
+      need: kmsActionNeed(k, kmsKeyArn(facts, k)),
+      result: authorizeKms(buildKmsInput(request, k, facts)),
+    });
   }
   return out;
 }

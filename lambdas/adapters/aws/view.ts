@@ -33,6 +33,7 @@ import { baseRegion, partitionOf, type AwsClients, type ClientFactory } from './
 import { factOrNone } from './facts';
 import { keyRef, readKmsKey } from './kms';
 import { parseAccessPointArn, readAccessPoint, readVpcEndpoint } from './network';
+import { otherKeyAccounts } from '../../core/fix/kms';
 import { OBJECT_LOCK_ACTIONS } from '../../core/policy/s3/object-lock';
 import { OrgReader } from './org';
 import { PERMISSION } from './permissions';
@@ -211,13 +212,9 @@ export class AwsAccountView implements AccountView {
     bucketAccount: string | null,
     scopeFor: (accountId: string | null) => Promise<ScopeResult>,
   ): Promise<Record<string, Fact<readonly OrgLevel[] | null>>> {
-    const accounts = new Set<string>();
-    for (const key of Object.values(kmsKeys))
-      if (key.status === 'known' && key.value.accountId !== '' && key.value.accountId !== bucketAccount)
-        accounts.add(key.value.accountId);
     const out: Record<string, Fact<readonly OrgLevel[] | null>> = {};
     await Promise.all(
-      [...accounts].map(async (account) => {
+      otherKeyAccounts(kmsKeys, bucketAccount).map(async (account) => {
         const organization = await scopeFor(account)
           .then((s) => this.org.organizationOf(s, account))
           .then((o) => this.org.withPath(o, account));

@@ -18,6 +18,7 @@ import {
   type AccessPointFacts,
   type VpcEndpointFacts,
 } from '../../core/model';
+import { otherKeyAccounts } from '../../core/fix/kms';
 import type { AccountView } from '../types';
 import { bucketFacts, objectsFor, pabOf } from './bucket-facts';
 import { organizationFacts, orgLevels } from './org-facts';
@@ -58,9 +59,8 @@ export class SnapshotView implements AccountView {
         : request.bucketAccountId;
     const kmsKeys = kmsKeysFor(this.index, request, this.kms);
     const keyAccountRcpLevels: Record<string, Fact<readonly OrgLevel[] | null>> = {};
-    for (const key of Object.values(kmsKeys))
-      if (key.status === 'known' && key.value.accountId !== '' && key.value.accountId !== bucketAccount)
-        keyAccountRcpLevels[key.value.accountId] = this.orgLevels(key.value.accountId, 'rcp');
+    for (const account of otherKeyAccounts(kmsKeys, bucketAccount))
+      keyAccountRcpLevels[account] = this.orgLevels(account, 'rcp');
     return {
       principal,
       principalOrganization: principal === null ? known(null) : this.organization(callerAccount),

@@ -19,7 +19,7 @@ import {
   objectFact,
   type KmsNeed,
 } from '../fix/input';
-import { kmsNeeds } from '../fix/kms';
+import { kmsKeyArn, kmsNeeds } from '../fix/kms';
 import { denyStatements, isKmsNeed, layerEvidence, layerOf, statementLabel } from '../fix/layers';
 import { orgTarget } from '../fix/org';
 import { boundaryTarget, sessionTarget } from '../fix/targets';
@@ -69,7 +69,7 @@ const refuses = (l: LayerResult | null): boolean =>
 function pair(input: CheckerInput): { k: KmsNeed; e: NeedEvaluation }[] {
   const evals = input.evaluations.filter(isKmsNeed);
   return kmsNeeds(input.request, input.facts).flatMap((k) => {
-    const arn = findKmsKey(input.facts, k.keyId)?.arn ?? k.keyId;
+    const arn = kmsKeyArn(input.facts, k);
     const e = evals.find((x) => x.need.action === k.action && x.need.resource === arn);
     return e ? [{ k, e }] : [];
   });

@@ -3,8 +3,8 @@ import { known } from '../model';
 import { bucketPolicyCommands, keyPolicyCommands, originAccessIdentitiesCommand } from '../fix/commands';
 import { bucketPolicy } from '../fix/find';
 import { addToBucketPolicy } from '../fix/grants';
-import { bucketAccountId, buildKmsInput, findKmsKey, objectFact } from '../fix/input';
-import { kmsNeeds } from '../fix/kms';
+import { bucketAccountId, buildKmsInput, objectFact } from '../fix/input';
+import { kmsNeedOf } from '../fix/kms';
 import { withStatement, type Json } from '../fix/patch';
 import { isKmsNeed, layerOf } from '../fix/layers';
 import { describeNeeds } from '../fix/layer-check';
@@ -131,10 +131,7 @@ function verifyKeyGrant(
   e: NeedEvaluation,
   statement: Json,
 ): Pick<Fix, 'verified' | 'stillDeniedBy'> {
-  const k = kmsNeeds(input.request, input.facts).find(
-    (n) =>
-      n.action === e.need.action && (findKmsKey(input.facts, n.keyId)?.arn ?? n.keyId) === e.need.resource,
-  );
+  const k = kmsNeedOf(input.request, input.facts, e.need);
   if (!k) return { verified: false };
   const base = buildKmsInput(input.request, k, input.facts);
   if (base.keyPolicy.status !== 'known') return { verified: false };

@@ -4,8 +4,8 @@
  * the request's SSE headers, or the bucket's default encryption, in that order of certainty.
  * https://repost.aws/knowledge-center/s3-large-file-encryption-kms-key
  */
-import type { AccessRequest, ActionNeed, BucketEncryption, RequestFacts } from '../model';
-import { bucketFact, type KmsNeed, objectFact } from './input';
+import type { AccessRequest, ActionNeed, BucketEncryption, Fact, KmsKeyFacts, RequestFacts } from '../model';
+import { bucketFact, findKmsKey, type KmsNeed, objectFact } from './input';
 
 /** The AWS managed key S3 uses when SSE-KMS names no key. */
 export const AWS_S3_KEY = 'alias/aws/s3';
@@ -109,4 +109,32 @@ export function kmsNeeds(request: AccessRequest, facts: RequestFacts): KmsNeed[]
 export function kmsActionNeed(k: KmsNeed, keyArn: string): ActionNeed {
   const key = k.s3Arn.includes('/') ? k.s3Arn.slice(k.s3Arn.indexOf('/') + 1) : null;
   return { action: k.action, resource: keyArn, resourceType: 'other', bucket: k.bucket, key };
+}
+
+/** The ARN a KMS call's key resolves to in the facts (the reference as given when the facts do not describe it). */
+export function kmsKeyArn(facts: RequestFacts, k: KmsNeed): string {
+  return findKmsKey(facts, k.keyId)?.arn ?? k.keyId;
+}
+
+/** The KMS call behind an evaluated KMS need (kmsActionNeed's inverse), or null. */
+export function kmsNeedOf(request: AccessRequest, facts: RequestFacts, need: ActionNeed): KmsNeed | null {
+  return (
+    kmsNeeds(request, facts).find((k) => k.action === need.action && kmsKeyArn(facts, k) === need.resource) ??
+    null
+  );
+}
+
+/**
+ * The accounts owning a key among `kmsKeys` other than the bucket's account: the accounts whose RCPs a view reads for
+ * RequestFacts.keyAccountRcpLevels.
+ */
+export function otherKeyAccounts(
+  kmsKeys: Readonly<Record<string, Fact<KmsKeyFacts>>>,
+  bucketAccount: string | null,
+): string[] {
+  const out = new Set<string>();
+  for (const key of Object.values(kmsKeys))
+    if (key.status === 'known' && key.value.accountId !== '' && key.value.accountId !== bucketAccount)
+      out.add(key.value.accountId);
+  return [...out];
 }
