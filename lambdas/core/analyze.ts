@@ -81,7 +81,7 @@ export function evaluateNeeds(request: AccessRequest, facts: RequestFacts): Need
   }
   for (const k of kmsNeeds(request, facts)) {
     out.push({
-      need: kmsActionNeed(k, kmsKeyArn(facts, k)),
+      need: kmsActionNeed(k, kmsKeyArn(request, facts, k)),
       result: authorizeKms(buildKmsInput(request, k, facts)),
     });
   }

@@ -15,8 +15,8 @@ import {
   bucketFact,
   buildKmsInput,
   callerIdentityArn,
-  findKmsKey,
   objectFact,
+  resolveKmsKey,
   type KmsNeed,
 } from '../fix/input';
 import { kmsKeyArn, kmsNeeds } from '../fix/kms';
@@ -69,7 +69,7 @@ const refuses = (l: LayerResult | null): boolean =>
 function pair(input: CheckerInput): { k: KmsNeed; e: NeedEvaluation }[] {
   const evals = input.evaluations.filter(isKmsNeed);
   return kmsNeeds(input.request, input.facts).flatMap((k) => {
-    const arn = kmsKeyArn(input.facts, k);
+    const arn = kmsKeyArn(input.request, input.facts, k);
     const e = evals.find((x) => x.need.action === k.action && x.need.resource === arn);
     return e ? [{ k, e }] : [];
   });
@@ -172,7 +172,7 @@ function keyFix(input: CheckerInput, k: KmsNeed, e: NeedEvaluation): Fix {
   const { request, facts } = input;
   const principalArn = callerIdentityArn(request, facts);
   const keyArn = e.need.resource;
-  const found = findKmsKey(facts, k.keyId);
+  const found = resolveKmsKey(request, facts, k.keyId, k.bucket);
   const key = found?.fact.status === 'known' ? found.fact.value : null;
   if (key && key.keyState && key.keyState !== 'Enabled') {
     const { todo, commands } = keyStateFix(keyArn, key.keyState);

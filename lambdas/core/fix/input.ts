@@ -19,6 +19,7 @@ import { known, unknown } from '../model';
 import { contextValues } from '../policy/s3/bpa';
 import { derivedContext } from './context';
 import { OBJECT_LOCK_ACTIONS } from '../policy/s3/object-lock';
+import { kmsRefAccount, parseKmsKeyRef } from './kms-ref';
 import type {
   AccessPointInput,
   AuthorizationInput,
@@ -383,15 +384,37 @@ export function buildAuthorizationInput(
   };
 }
 
-/** Finds the facts of a KMS key named by ARN, key id or alias. */
+/** The account a key of the facts belongs to: the one its ARN names, else the one its facts tell. */
+function keyAccountOf(arn: string, fact: Fact<KmsKeyFacts>): string | null {
+  const fromArn = parseKmsKeyRef(arn).arnAccount;
+  if (fromArn !== null) return fromArn;
+  return fact.status === 'known' && fact.value.accountId !== '' ? fact.value.accountId : null;
+}
+
+/**
+ * Finds the facts of a KMS key named by ARN, key id or alias. A key ARN or alias ARN matches only a key of the
+ * account it names. A bare key id or alias name matches only a key of `account`, the account AWS KMS resolves it in
+ * (kmsRefAccount in ./kms-ref.ts: the caller's), and nothing when that account is null (not known); without
+ * `account` (a lookup by name alone, not for a KMS call) it matches a key of any account.
+ */
 export function findKmsKey(
   facts: RequestFacts,
   keyId: string,
+  account?: string | null,
 ): { arn: string; fact: Fact<KmsKeyFacts> } | null {
+  const ref = parseKmsKeyRef(keyId);
+  const scope = ref.arnAccount ?? account;
+  const inScope = (arn: string, fact: Fact<KmsKeyFacts>): boolean => {
+    if (scope === undefined) return true;
+    const owner = keyAccountOf(arn, fact);
+    return owner !== null && owner === scope;
+  };
   const direct = facts.kmsKeys[keyId];
-  if (direct) return { arn: keyId, fact: direct };
+  if (direct && (ref.arnAccount !== null || (direct.status === 'known' && inScope(keyId, direct))))
+    return { arn: keyId, fact: direct };
   const bare = keyId.replace(/^arn:[^:]+:kms:[^:]*:\d*:/, '');
-  for (const [arn, fact] of Object.entries(facts.kmsKeys)) {
+  for (const [arn, fact] of scope === null ? [] : Object.entries(facts.kmsKeys)) {
+    if (!inScope(arn, fact)) continue;
     if (arn.endsWith(`:${bare}`) || arn.endsWith(`/${bare}`)) return { arn, fact };
     if (
       fact.status === 'known' &&
@@ -400,7 +423,27 @@ export function findKmsKey(
       return { arn, fact };
     }
   }
+  // a bare reference an adapter could not resolve, held under the reference itself: unknown, never another account's
+  if (direct?.status === 'unknown') return { arn: keyId, fact: direct };
   return null;
+}
+
+/**
+ * The key a KMS call S3 makes for the caller uses, as the facts describe it (null when they do not): a bare key id or
+ * alias name resolved in the caller's account, never in another (./kms-ref.ts).
+ */
+export function resolveKmsKey(
+  request: AccessRequest,
+  facts: RequestFacts,
+  keyId: string,
+  bucket: string | null,
+): { arn: string; fact: Fact<KmsKeyFacts> } | null {
+  const account = kmsRefAccount(
+    keyId,
+    callerAccountId(request, facts),
+    bucketAccountId(request, facts, bucket),
+  );
+  return findKmsKey(facts, keyId, account);
 }
 
 /** The KMS call S3 makes for the caller: the key, the operation and the encryption context. */
@@ -439,7 +482,7 @@ export function buildKmsInput(
   kms: KmsNeed,
   facts: RequestFacts,
 ): KmsAuthorizationInput {
-  const found = findKmsKey(facts, kms.keyId);
+  const found = resolveKmsKey(request, facts, kms.keyId, kms.bucket);
   const keyArn = found?.arn ?? kms.keyId;
   const keyFact: Fact<KmsKeyFacts> = found?.fact ?? notCollected(`KMS key ${kms.keyId}`);
   // The AWS managed key aws/s3 belongs to the bucket's account and is managed by AWS (always enabled), even when the

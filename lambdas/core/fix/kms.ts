@@ -5,7 +5,7 @@
  * https://repost.aws/knowledge-center/s3-large-file-encryption-kms-key
  */
 import type { AccessRequest, ActionNeed, BucketEncryption, Fact, KmsKeyFacts, RequestFacts } from '../model';
-import { bucketFact, findKmsKey, type KmsNeed, objectFact } from './input';
+import { bucketFact, type KmsNeed, objectFact, resolveKmsKey } from './input';
 
 /** The AWS managed key S3 uses when SSE-KMS names no key. */
 export const AWS_S3_KEY = 'alias/aws/s3';
@@ -111,16 +111,20 @@ export function kmsActionNeed(k: KmsNeed, keyArn: string): ActionNeed {
   return { action: k.action, resource: keyArn, resourceType: 'other', bucket: k.bucket, key };
 }
 
-/** The ARN a KMS call's key resolves to in the facts (the reference as given when the facts do not describe it). */
-export function kmsKeyArn(facts: RequestFacts, k: KmsNeed): string {
-  return findKmsKey(facts, k.keyId)?.arn ?? k.keyId;
+/**
+ * The ARN a KMS call's key resolves to in the facts (the reference as given when the facts do not describe it): a
+ * bare key id or alias name in the caller's account only (./kms-ref.ts).
+ */
+export function kmsKeyArn(request: AccessRequest, facts: RequestFacts, k: KmsNeed): string {
+  return resolveKmsKey(request, facts, k.keyId, k.bucket)?.arn ?? k.keyId;
 }
 
 /** The KMS call behind an evaluated KMS need (kmsActionNeed's inverse), or null. */
 export function kmsNeedOf(request: AccessRequest, facts: RequestFacts, need: ActionNeed): KmsNeed | null {
   return (
-    kmsNeeds(request, facts).find((k) => k.action === need.action && kmsKeyArn(facts, k) === need.resource) ??
-    null
+    kmsNeeds(request, facts).find(
+      (k) => k.action === need.action && kmsKeyArn(request, facts, k) === need.resource,
+    ) ?? null
   );
 }
 
