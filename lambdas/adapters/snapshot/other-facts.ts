@@ -13,6 +13,7 @@ import {
   type VpcEndpointFacts,
 } from '../../core/model';
 import { frontDoorCheck } from '../../core/actions';
+import { isBareKmsRef, kmsRefAccount } from '../../core/fix/kms-ref';
 import { changeRecordFromLookupEvent } from '../../core/changes';
 import { pabOf } from './bucket-facts';
 import type { Snapshot, SnapshotKmsKey } from './schema';
@@ -37,37 +38,71 @@ export function kmsKeyFacts(arn: string, entry: SnapshotKmsKey): KmsKeyFacts {
   };
 }
 
-/** Key references a request involves: the KMS denial's key, the request's SSE key, the objects' and buckets' keys. */
-export function kmsKeyRefs(request: AccessRequest, snapshot: Snapshot): string[] {
-  const refs: (string | null | undefined)[] = [request.kms?.keyArn, request.sse?.kmsKeyId];
+/**
+ * Key references a request involves: the KMS denial's key, the request's SSE key, the objects' and buckets' keys;
+ * each with the account of the bucket it is used for.
+ */
+export function kmsKeyRefs(
+  request: AccessRequest,
+  snapshot: Snapshot,
+): { ref: string; bucketAccount: string | null }[] {
+  const accountOf = (bucket: string | null): string | null =>
+    (bucket !== null ? snapshot.buckets?.[bucket]?.accountId : undefined) ?? request.bucketAccountId;
+  const refs: { ref: string | null | undefined; bucketAccount: string | null }[] = [
+    { ref: request.kms?.keyArn, bucketAccount: accountOf(request.bucket) },
+    { ref: request.sse?.kmsKeyId, bucketAccount: accountOf(request.bucket) },
+  ];
   const objectNeeds = request.needs.filter((n) => n.resourceType === 'object' && n.bucket !== null);
   for (const need of objectNeeds) {
     const bucket = snapshot.buckets?.[need.bucket ?? ''];
-    if (need.key !== null) refs.push(bucket?.objects?.[need.key]?.SSEKMSKeyId);
+    const bucketAccount = accountOf(need.bucket);
+    if (need.key !== null) refs.push({ ref: bucket?.objects?.[need.key]?.SSEKMSKeyId, bucketAccount });
     const def = bucket?.encryption?.Rules[0]?.ApplyServerSideEncryptionByDefault;
-    if (def && def.SSEAlgorithm.startsWith('aws:kms')) refs.push(def.KMSMasterKeyID);
+    if (def && def.SSEAlgorithm.startsWith('aws:kms')) refs.push({ ref: def.KMSMasterKeyID, bucketAccount });
   }
-  return [...new Set(refs.filter((r): r is string => typeof r === 'string' && r !== ''))];
+  const out: { ref: string; bucketAccount: string | null }[] = [];
+  for (const { ref, bucketAccount } of refs)
+    if (
+      typeof ref === 'string' &&
+      ref !== '' &&
+      !out.some((o) => o.ref === ref && o.bucketAccount === bucketAccount)
+    )
+      out.push({ ref, bucketAccount });
+  return out;
 }
 
+/**
+ * The KMS keys of a request. A bare key id or alias name is looked up in the account AWS KMS resolves it in, the
+ * caller's (core/fix/kms-ref.ts); for a caller of another account than the bucket's, the key it names in the bucket's
+ * account is gathered too: the key the bucket owner meant, which the explanation and its fix name.
+ */
 export function kmsKeysFor(
   index: SnapshotIndex,
   request: AccessRequest,
   cache: Map<string, KmsKeyFacts>,
+  callerAccount: string | null,
 ): Record<string, Fact<KmsKeyFacts>> {
   const out: Record<string, Fact<KmsKeyFacts>> = {};
-  for (const ref of kmsKeyRefs(request, index.snapshot)) {
-    const found = index.kmsKeys.get(ref);
-    if (!found) {
-      out[ref] = notCollected(`KMS key ${ref}`);
-      continue;
-    }
+  const add = (found: { arn: string; entry: SnapshotKmsKey }): void => {
     let facts = cache.get(found.arn);
     if (!facts) {
       facts = kmsKeyFacts(found.arn, found.entry);
       cache.set(found.arn, facts);
     }
     out[found.arn] = known(facts);
+  };
+  for (const { ref, bucketAccount } of kmsKeyRefs(request, index.snapshot)) {
+    const account = kmsRefAccount(ref, callerAccount, bucketAccount);
+    const found = index.kmsKey(ref, account);
+    if (found) add(found);
+    else
+      out[ref] ??= notCollected(
+        isBareKmsRef(ref) && account !== null ? `KMS key ${ref} in account ${account}` : `KMS key ${ref}`,
+      );
+    if (isBareKmsRef(ref) && bucketAccount !== null && bucketAccount !== account) {
+      const meant = index.kmsKey(ref, bucketAccount);
+      if (meant) add(meant);
+    }
   }
   return out;
 }

@@ -1,8 +1,9 @@
 /**
  * Lookup maps over a loaded snapshot, built once, so that gathering the facts of one request is O(request):
- * IAM identities by ARN, by (account, name) and by unique id; managed policies by ARN; KMS keys by ARN, key id
- * and alias; organization policies by target.
+ * IAM identities by ARN, by (account, name) and by unique id; managed policies by ARN; KMS keys by ARN, alias ARN
+ * and, within their account, key id and alias; organization policies by target.
  */
+import { isBareKmsRef } from '../../core/fix/kms-ref';
 import type {
   Snapshot,
   SnapshotAccount,
@@ -41,7 +42,10 @@ export class SnapshotIndex {
   readonly identitiesByArn = new Map<string, Identity>();
   readonly identitiesByUniqueId = new Map<string, Identity>();
   readonly managedPolicies = new Map<string, SnapshotManagedPolicy>();
+  /** KMS keys by key ARN and alias ARN. */
   readonly kmsKeys = new Map<string, { arn: string; entry: SnapshotKmsKey }>();
+  /** KMS keys by "account|key id" and "account|alias/name": a bare reference names a key of one account only. */
+  private readonly kmsKeysInAccount = new Map<string, { arn: string; entry: SnapshotKmsKey }>();
   readonly scpByTarget = new Map<string, SnapshotOrgPolicy[]>();
   readonly rcpByTarget = new Map<string, SnapshotOrgPolicy[]>();
   readonly orgAccountIds: ReadonlySet<string> | null;
@@ -89,18 +93,32 @@ export class SnapshotIndex {
     });
   }
 
+  /**
+   * A key under its ARN and its alias ARNs (which name its account), and under its bare key id and alias names in its
+   * own account only: AWS KMS resolves a bare key id or alias name in the caller's account, never in another
+   * (https://docs.aws.amazon.com/kms/latest/developerguide/alias-using.html; core/fix/kms-ref.ts).
+   */
   private indexKmsKey(arn: string, entry: SnapshotKmsKey): void {
     const key = { arn, entry };
     this.kmsKeys.set(arn, key);
     const m = /^arn:aws[a-z-]*:kms:([^:]*):(\d{12}):key\/(.+)$/.exec(arn);
-    if (m && m[3] !== undefined) {
-      this.kmsKeys.set(m[3], key);
+    if (m && m[2] !== undefined && m[3] !== undefined) {
+      this.kmsKeysInAccount.set(`${m[2]}|${m[3]}`, key);
       for (const alias of entry.Aliases ?? []) {
         const name = alias.startsWith('alias/') ? alias : alias.replace(/^arn:[^:]+:kms:[^:]*:\d{12}:/, '');
-        this.kmsKeys.set(name, key);
+        this.kmsKeysInAccount.set(`${m[2]}|${name}`, key);
         this.kmsKeys.set(`arn:aws:kms:${m[1]}:${m[2]}:${name}`, key);
       }
     }
+  }
+
+  /**
+   * The key a reference names: a key ARN or alias ARN in the account it names; a bare key id or alias name only in
+   * `account` (the account AWS KMS resolves it in: core/fix/kms-ref.ts kmsRefAccount), none when that is null.
+   */
+  kmsKey(ref: string, account: string | null): { arn: string; entry: SnapshotKmsKey } | null {
+    if (!isBareKmsRef(ref)) return this.kmsKeys.get(ref) ?? null;
+    return account === null ? null : (this.kmsKeysInAccount.get(`${account}|${ref}`) ?? null);
   }
 
   /** A user or role by ARN (with or without path), in its own account's authorizationDetails. */

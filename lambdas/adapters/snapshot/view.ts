@@ -57,7 +57,7 @@ export class SnapshotView implements AccountView {
       mainBucket?.status === 'known' && mainBucket.value.accountId.status === 'known'
         ? mainBucket.value.accountId.value
         : request.bucketAccountId;
-    const kmsKeys = kmsKeysFor(this.index, request, this.kms);
+    const kmsKeys = kmsKeysFor(this.index, request, this.kms, callerAccount);
     const keyAccountRcpLevels: Record<string, Fact<readonly OrgLevel[] | null>> = {};
     for (const account of otherKeyAccounts(kmsKeys, bucketAccount))
       keyAccountRcpLevels[account] = this.orgLevels(account, 'rcp');

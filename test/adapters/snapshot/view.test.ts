@@ -337,6 +337,35 @@ describe('SnapshotView other facts', () => {
     });
   });
 
+  // AWS KMS resolves a bare key id or alias name in the caller's account, never in another:
+  // https://docs.aws.amazon.com/kms/latest/developerguide/alias-using.html,
+  // https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html (x-amz-server-side-encryption-aws-kms-key-id)
+  it("looks a bare alias or key id up in the caller's account only; for a caller of another account the bucket account's key comes too, as the key meant", () => {
+    const partner = {
+      type: 'AssumedRole' as const,
+      arn: `arn:aws:sts::${B}:assumed-role/Partner/s`,
+      identityArn: `arn:aws:iam::${B}:role/Partner`,
+      accountId: B,
+    };
+    for (const ref of ['alias/reports', '1234abcd-12ab-34cd-56ef-1234567890ab']) {
+      const facts = view.gatherSync(
+        request(partner, {
+          bucket: 'no-policy-bucket',
+          key: 'k',
+          needs: [objectNeed('s3:PutObject', 'no-policy-bucket', 'k')],
+          sse: { algorithm: 'aws:kms', kmsKeyId: ref },
+        }),
+      );
+      // not B's key: account B holds no such key in the snapshot
+      expect(facts.kmsKeys[ref]).toMatchObject({
+        status: 'unknown',
+        reason: 'notCollected',
+        detail: `the snapshot does not carry KMS key ${ref} in account ${B}`,
+      });
+      expect(Object.keys(facts.kmsKeys).sort()).toEqual([ref, KEY_ARN].sort());
+    }
+  });
+
   it('does not involve the default encryption key in a bucket-level request', () => {
     const req = request(APP_SESSION, {
       key: null,
