@@ -1,10 +1,12 @@
-import type { Evidence, Fix, NamedPolicy } from '../model';
+import type { Evidence, Fact, Fix, KmsKeyFacts, NamedPolicy } from '../model';
 import { known } from '../model';
 import {
   bucketEncryptionCommand,
+  describeKeyArnCommand,
   identityPolicyCommands,
   keyPolicyCommands,
   keyStateCommand,
+  kmsBucketEncryptionCommand,
   kmsGrantCommand,
   reencryptObjectCommand,
   sseS3BucketEncryptionCommand,
@@ -12,14 +14,18 @@ import {
 import { findPolicy, identityPolicies } from '../fix/find';
 import { FIX_POLICY_NAME } from '../fix/grants';
 import {
+  bucketAccountId,
   bucketFact,
   buildKmsInput,
+  callerAccountId,
   callerIdentityArn,
+  findKmsKey,
   objectFact,
   resolveKmsKey,
   type KmsNeed,
 } from '../fix/input';
-import { kmsKeyArn, kmsNeeds } from '../fix/kms';
+import { kmsActionNeed, kmsKeyArn, kmsNeeds } from '../fix/kms';
+import { isAwsS3Alias, parseKmsKeyRef } from '../fix/kms-ref';
 import { denyStatements, isKmsNeed, layerEvidence, layerOf, statementLabel } from '../fix/layers';
 import { orgTarget } from '../fix/org';
 import { boundaryTarget, sessionTarget } from '../fix/targets';
@@ -32,6 +38,7 @@ import {
   withStatement,
 } from '../fix/patch';
 import { remainingDenials, verifyKms } from '../fix/verify';
+import { authorizeKms } from '../policy';
 import type { LayerId, LayerResult } from '../policy/types';
 import type { NeedEvaluation } from './types';
 import type { Checker, CheckerInput, CheckResult } from './types';
@@ -367,6 +374,134 @@ function anonymousResult(input: CheckerInput, k: KmsNeed, e: NeedEvaluation): Ch
   };
 }
 
+/**
+ * A key S3 names to KMS by a bare key id or alias name (the bucket's default encryption, or the request's
+ * x-amz-server-side-encryption-aws-kms-key-id) for a caller of another account than the bucket's. AWS KMS resolves
+ * such a reference in the caller's account, never in the bucket owner's (fix/kms-ref.ts):
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_ServerSideEncryptionByDefault.html (KMSMasterKeyID: "If you use a
+ * KMS key alias instead, then AWS KMS resolves the key within the requester's account"),
+ * https://docs.aws.amazon.com/kms/latest/APIReference/API_GenerateDataKey.html (KeyId: "To specify a KMS key in a
+ * different AWS account, you must use the key ARN or alias ARN"),
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html (x-amz-server-side-encryption-aws-kms-key-id).
+ */
+interface OtherAccountRef {
+  readonly callerAccount: string;
+  readonly bucketAccount: string;
+  /** The key the reference names in the bucket's account, when the facts describe it: the key the owner meant. */
+  readonly meant: { readonly arn: string; readonly fact: Fact<KmsKeyFacts> } | null;
+}
+
+function otherAccountRef(input: CheckerInput, k: KmsNeed): OtherAccountRef | null {
+  const { request, facts } = input;
+  if (k.source !== 'bucket-default' && k.source !== 'request') return null;
+  if (parseKmsKeyRef(k.keyId).arnAccount !== null || isAwsS3Alias(k.keyId)) return null;
+  if (serviceCaller(request) !== null) return null;
+  const callerAccount = callerAccountId(request, facts);
+  const bucketAccount = bucketAccountId(request, facts, k.bucket);
+  if (callerAccount === null || bucketAccount === null || callerAccount === bucketAccount) return null;
+  const meant = findKmsKey(facts, k.keyId, bucketAccount);
+  return { callerAccount, bucketAccount, meant: meant?.fact.status === 'known' ? meant : null };
+}
+
+/**
+ * The fix for a reference KMS resolved in the caller's account: name the bucket owner's key by its key ARN (the
+ * default encryption, or the caller's header), plus the key-policy change that key still needs for the caller.
+ * A default encryption change is verified by evaluating the KMS call again with the key ARN (and the key-policy
+ * change); a header the caller sends is not (the S3 request's own conditions on the header are not evaluated again).
+ */
+function otherAccountFix(input: CheckerInput, k: KmsNeed, w: OtherAccountRef): Fix {
+  const { request, facts } = input;
+  const bucket = k.bucket ?? request.bucket ?? 'BUCKET';
+  const fromDefault = k.source === 'bucket-default';
+  const b = bucketFact(facts, k.bucket);
+  const enc =
+    b?.status === 'known' && b.value.encryption.status === 'known' ? b.value.encryption.value : null;
+  if (w.meant === null) {
+    // only a default encryption reaches here without the key meant (a header falls back to the caller's key)
+    return {
+      summary: `Set the default encryption of bucket ${bucket} to the full key ARN of the bucket owner's key (arn:aws:kms:${request.region}:${w.bucketAccount}:key/…) instead of ${k.keyId}: the facts do not tell which key ${k.keyId} names in account ${w.bucketAccount} (aws kms describe-key, run with that account's credentials, does).`,
+      commands: [
+        describeKeyArnCommand(k.keyId),
+        kmsBucketEncryptionCommand(
+          bucket,
+          'BUCKET_OWNER_KEY_ARN',
+          enc?.algorithm ?? 'aws:kms',
+          enc?.bucketKeyEnabled ?? false,
+        ),
+      ],
+      verified: false,
+    };
+  }
+  const arn = w.meant.arn;
+  const named: KmsNeed = { ...k, keyId: arn };
+  const result = authorizeKms(buildKmsInput(request, named, facts));
+  const change = fromDefault
+    ? `set the default encryption of bucket ${bucket} to the key ARN ${arn} instead of ${k.keyId}, so that KMS uses the bucket owner's key whoever uploads`
+    : `send the key ARN ${arn} in x-amz-server-side-encryption-aws-kms-key-id (AWS CLI --ssekms-key-id) instead of ${k.keyId}, so that KMS uses the bucket owner's key`;
+  const commands = fromDefault
+    ? [kmsBucketEncryptionCommand(bucket, arn, enc?.algorithm ?? 'aws:kms', enc?.bucketKeyEnabled ?? false)]
+    : [];
+  const encryptionPatch = fromDefault
+    ? { bucketEncryption: { bucket, KMSMasterKeyID: arn } }
+    : { requestHeader: { 'x-amz-server-side-encryption-aws-kms-key-id': arn } };
+  if (result.decision === 'allowed') {
+    return {
+      summary: `${change[0]!.toUpperCase()}${change.slice(1)}; its key policy already lets the caller call ${k.action} through S3.`,
+      commands,
+      policyPatch: { layer: 'kms', ...encryptionPatch },
+      verified: fromDefault,
+    };
+  }
+  // the bucket owner's key does not let the caller either: its key-policy change too, verified together
+  const more = keyFix(input, named, { need: kmsActionNeed(named, arn), result });
+  const text = more.summary.replace(/\.$/, '');
+  return {
+    ...more,
+    summary: `${change[0]!.toUpperCase()}${change.slice(1)}; and ${text[0]!.toLowerCase()}${text.slice(1)}.`,
+    commands: [...commands, ...more.commands],
+    policyPatch: { layer: 'kms', ...(more.policyPatch ?? {}), ...encryptionPatch },
+    verified: fromDefault && more.verified,
+  };
+}
+
+function otherAccountResult(
+  input: CheckerInput,
+  k: KmsNeed,
+  e: NeedEvaluation,
+  w: OtherAccountRef,
+): CheckResult {
+  const { request, facts } = input;
+  const bucket = k.bucket ?? request.bucket ?? 'BUCKET';
+  const fromDefault = k.source === 'bucket-default';
+  const form = parseKmsKeyRef(k.keyId).form === 'alias-name' ? 'alias name' : 'key id';
+  const where = fromDefault
+    ? `The default encryption of bucket ${bucket} (account ${w.bucketAccount})`
+    : 'The request header x-amz-server-side-encryption-aws-kms-key-id';
+  const own = resolveKmsKey(request, facts, k.keyId, k.bucket);
+  const ownKey = own?.fact.status === 'known' ? own.arn : null;
+  const decided = e.result.decision !== 'unknown';
+  const found = ownKey
+    ? `There it names ${ownKey}, ${decided ? `which the caller may not use for ${k.action}` : `and whether the caller may use it for ${k.action} is not known`}`
+    : `The facts hold no key ${k.keyId} of account ${w.callerAccount}: there KMS finds no such key, or one the caller may not use`;
+  const meant = w.meant
+    ? `; in the bucket owner's account ${w.bucketAccount} ${k.keyId} is ${w.meant.arn}, which KMS does not use for this caller`
+    : '';
+  return {
+    status: 'deny',
+    confidence: fromDefault || !decided ? 'likely' : 'confirmed',
+    title: `KMS resolved ${k.keyId} in the caller's account ${w.callerAccount}, not in the bucket owner's account ${w.bucketAccount}`,
+    explanation: `${where} names the KMS key by its ${form} ${k.keyId}. S3 calls ${k.action} with that reference on the caller's behalf, and AWS KMS resolves a bare key id or alias name in the caller's account (${w.callerAccount}), never in another account: only a key ARN or alias ARN names a key of another account. ${found}${meant}. S3 reports the failed KMS call as Access Denied.${fromDefault ? " The key comes from the bucket's default encryption; the object itself was not inspected." : ''}`,
+    evidence: [
+      {
+        layer: 'kms-key-policy',
+        detail: `key reference ${k.keyId} (from ${k.source}) is a bare ${form}: KMS resolves it in the caller's account ${w.callerAccount}, not in the bucket owner's account ${w.bucketAccount}${w.meant ? ` (where it names ${w.meant.arn})` : ''}`,
+      },
+      ...evidenceOf(e),
+    ],
+    fix: otherAccountFix(input, k, w),
+  };
+}
+
 export const checker: Checker = {
   id: 'kms-key-access',
   title: 'SSE-KMS: the principal may not use the key (key policy, grants or identity policy)',
@@ -411,6 +546,14 @@ export const checker: Checker = {
           verified: false,
         },
       };
+    }
+    // a bare key id or alias name KMS resolved in the caller's account, for a caller of another account than the
+    // bucket's: the bucket owner's default names its key wrongly for that caller (a header: when the bucket owner's
+    // account holds a key of that name; otherwise the caller's own key is the one meant, and is explained below)
+    for (const { k, e } of pairs) {
+      if (e.result.decision === 'allowed') continue;
+      const w = otherAccountRef(input, k);
+      if (w && (w.meant !== null || k.source === 'bucket-default')) return otherAccountResult(input, k, e, w);
     }
     const denied = pairs.filter(
       ({ e }) => e.result.decision === 'explicitly-denied' || e.result.decision === 'implicitly-denied',

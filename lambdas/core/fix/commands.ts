@@ -272,6 +272,49 @@ export function bucketEncryptionCommand(
   ]);
 }
 
+/**
+ * Default bucket encryption with SSE-KMS under one key named by its full key ARN: the form AWS KMS resolves in the
+ * key's own account whoever uploads (an alias name or bare key id resolves in the requester's account):
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_ServerSideEncryptionByDefault.html (KMSMasterKeyID).
+ * The algorithm (aws:kms or aws:kms:dsse) and the S3 Bucket Key setting are kept as they are.
+ */
+export function kmsBucketEncryptionCommand(
+  bucket: string,
+  keyArn: string,
+  algorithm: string,
+  bucketKeyEnabled: boolean,
+): string {
+  const rule = {
+    ApplyServerSideEncryptionByDefault: {
+      SSEAlgorithm: algorithm === 'aws:kms:dsse' ? algorithm : 'aws:kms',
+      KMSMasterKeyID: keyArn,
+    },
+    BucketKeyEnabled: bucketKeyEnabled,
+  };
+  return awsLine([
+    's3api',
+    'put-bucket-encryption',
+    '--bucket',
+    bucket,
+    '--server-side-encryption-configuration',
+    JSON.stringify({ Rules: [rule] }),
+  ]);
+}
+
+/** The key ARN a key id or alias name stands for in the account whose credentials run the command. */
+export function describeKeyArnCommand(keyId: string): string {
+  return awsLine([
+    'kms',
+    'describe-key',
+    '--key-id',
+    keyId,
+    '--query',
+    'KeyMetadata.Arn',
+    '--output',
+    'text',
+  ]);
+}
+
 /** `--bucket B --key K [--version-id V]`: arguments, quoted once by awsLine. */
 export function versionArgs(bucket: string | null, key: string | null, versionId: string | null): string[] {
   return [
