@@ -34,6 +34,7 @@ import { factOrNone } from './facts';
 import { keyRef, readKmsKey } from './kms';
 import { parseAccessPointArn, readAccessPoint, readVpcEndpoint } from './network';
 import { otherKeyAccounts } from '../../core/fix/kms';
+import { isBareKmsRef, kmsRefAccount } from '../../core/fix/kms-ref';
 import { OBJECT_LOCK_ACTIONS } from '../../core/policy/s3/object-lock';
 import { OrgReader } from './org';
 import { PERMISSION } from './permissions';
@@ -285,6 +286,16 @@ export class AwsAccountView implements AccountView {
     const laterKeys = this.bucketKeyRefs(request, targets, bucketReads).filter(
       (k) => !eventKeys.includes(k.ref),
     );
+    // AWS KMS resolves a bare key id or alias name in the caller's account (core/fix/kms-ref.ts): for a caller of
+    // another account than the bucket's, the key of that name is read there too (the bucket account's stays: the key
+    // the bucket owner meant, which the explanation and its fix name).
+    const callerKeys = [
+      ...eventKeys.map((ref) => ({ ref, account: bucketAccount, region: request.region })),
+      ...laterKeys.map((k) => ({ ref: k.ref, account: k.defaults.accountId, region: k.defaults.region })),
+    ].filter((k) => {
+      const where = kmsRefAccount(k.ref, callerAccount, k.account);
+      return isBareKmsRef(k.ref) && where !== null && where !== k.account;
+    });
     const [
       principal,
       principalOrganization,
@@ -307,7 +318,16 @@ export class AwsAccountView implements AccountView {
       vpceP,
       apP,
       eventKmsP,
-      Promise.all(laterKeys.map(async (k) => this.kmsKeys([k.ref], k.defaults, scopeFor))),
+      Promise.all([
+        ...laterKeys.map(async (k) => this.kmsKeys([k.ref], k.defaults, scopeFor)),
+        ...callerKeys.map(async (k) =>
+          this.kmsKeys(
+            [k.ref],
+            { region: k.region, accountId: callerAccount, partition: partitionOf(k.region) },
+            scopeFor,
+          ),
+        ),
+      ]),
       sessionP,
     ]);
     const kmsKeys = Object.assign({}, eventKms, ...laterKms) as Record<string, Fact<KmsKeyFacts>>;

@@ -381,6 +381,67 @@ describe('KMS keys', () => {
     expect(facts.kmsKeys[KEY_ARN]?.status).toBe('known');
   });
 
+  // AWS KMS resolves a bare key id or alias name in the caller's account, never in another:
+  // https://docs.aws.amazon.com/AmazonS3/latest/API/API_ServerSideEncryptionByDefault.html (KMSMasterKeyID),
+  // https://docs.aws.amazon.com/kms/latest/developerguide/alias-using.html
+  it("a bucket default alias for a caller of another account is read in the caller's account too (where KMS resolves it) as well as the bucket's", async () => {
+    const OTHER = '444455556666';
+    const { aws, view } = kmsWorld();
+    aws.on('s3', HeadObjectCommand, () => {
+      throw awsError('NotFound', 'Not Found', 404);
+    });
+    aws.on('s3', GetBucketEncryptionCommand, () => ({
+      ServerSideEncryptionConfiguration: {
+        Rules: [
+          {
+            ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'alias/reports' },
+          },
+        ],
+      },
+    }));
+    aws.on('kms', DescribeKeyCommand, (input: { KeyId?: string }) => {
+      if (input.KeyId?.includes(OTHER))
+        throw awsError('NotFoundException', `Alias ${input.KeyId} is not found.`, 400);
+      return {
+        KeyMetadata: { Arn: KEY_ARN, AWSAccountId: ACCOUNT, KeyManager: 'CUSTOMER', KeyState: 'Enabled' },
+      };
+    });
+    const put = sampleRequest({
+      eventName: 'PutObject',
+      actions: ['s3:PutObject'],
+      needs: [
+        {
+          action: 's3:PutObject',
+          resource: `arn:aws:s3:::${BUCKET}/${KEY}`,
+          resourceType: 'object',
+          bucket: BUCKET,
+          key: KEY,
+        },
+      ],
+    });
+    const partner = {
+      ...put,
+      principal: {
+        ...put.principal,
+        accountId: OTHER,
+        arn: `arn:aws:sts::${OTHER}:assumed-role/Partner/p`,
+        identityArn: `arn:aws:iam::${OTHER}:role/Partner`,
+      },
+    };
+    const facts = await view.gather(partner);
+    expect(
+      aws.stubs.kms
+        .commandCalls(DescribeKeyCommand)
+        .map((c) => c.args[0].input.KeyId)
+        .sort(),
+    ).toEqual([
+      `arn:aws:kms:us-east-1:${ACCOUNT}:alias/reports`,
+      `arn:aws:kms:us-east-1:${OTHER}:alias/reports`,
+    ]);
+    expect(facts.kmsKeys[KEY_ARN]?.status).toBe('known');
+    expect(facts.kmsKeys['alias/reports']).toMatchObject({ status: 'unknown', reason: 'notFound' });
+  });
+
   it('NotFoundException -> the key is unknown(notFound); the key policy AccessDenied -> only the policy is unknown', async () => {
     const { aws, view } = kmsWorld();
     aws.on('kms', GetKeyPolicyCommand, () => {
