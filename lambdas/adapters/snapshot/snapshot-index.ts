@@ -101,6 +101,9 @@ export class SnapshotIndex {
   private indexKmsKey(arn: string, entry: SnapshotKmsKey): void {
     const key = { arn, entry };
     this.kmsKeys.set(arn, key);
+    // an entry named by an alias ARN (a hand-made snapshot) is that alias's key in the account the ARN names
+    const byAlias = /^arn:aws[a-z-]*:kms:[^:]*:(\d{12}):(alias\/.+)$/.exec(arn);
+    if (byAlias) this.kmsKeysInAccount.set(`${byAlias[1]!}|${byAlias[2]!}`, key);
     const m = /^arn:aws[a-z-]*:kms:([^:]*):(\d{12}):key\/(.+)$/.exec(arn);
     if (m && m[2] !== undefined && m[3] !== undefined) {
       this.kmsKeysInAccount.set(`${m[2]}|${m[3]}`, key);
@@ -114,11 +117,13 @@ export class SnapshotIndex {
 
   /**
    * The key a reference names: a key ARN or alias ARN in the account it names; a bare key id or alias name only in
-   * `account` (the account AWS KMS resolves it in: core/fix/kms-ref.ts kmsRefAccount), none when that is null.
+   * `account` (the account AWS KMS resolves it in: core/fix/kms-ref.ts kmsRefAccount), else an entry the snapshot
+   * names by that very reference (which does not say its account).
    */
   kmsKey(ref: string, account: string | null): { arn: string; entry: SnapshotKmsKey } | null {
     if (!isBareKmsRef(ref)) return this.kmsKeys.get(ref) ?? null;
-    return account === null ? null : (this.kmsKeysInAccount.get(`${account}|${ref}`) ?? null);
+    const inAccount = account === null ? undefined : this.kmsKeysInAccount.get(`${account}|${ref}`);
+    return inAccount ?? this.kmsKeys.get(ref) ?? null;
   }
 
   /** A user or role by ARN (with or without path), in its own account's authorizationDetails. */

@@ -394,8 +394,9 @@ function keyAccountOf(arn: string, fact: Fact<KmsKeyFacts>): string | null {
 /**
  * Finds the facts of a KMS key named by ARN, key id or alias. A key ARN or alias ARN matches only a key of the
  * account it names. A bare key id or alias name matches only a key of `account`, the account AWS KMS resolves it in
- * (kmsRefAccount in ./kms-ref.ts: the caller's), and nothing when that account is null (not known); without
- * `account` (a lookup by name alone, not for a KMS call) it matches a key of any account.
+ * (kmsRefAccount in ./kms-ref.ts: the caller's), or a key whose account the facts do not tell, and no key of a known
+ * account when that account is null (not known); without `account` (a lookup by name alone, not for a KMS call) it
+ * matches a key of any account.
  */
 export function findKmsKey(
   facts: RequestFacts,
@@ -404,10 +405,12 @@ export function findKmsKey(
 ): { arn: string; fact: Fact<KmsKeyFacts> } | null {
   const ref = parseKmsKeyRef(keyId);
   const scope = ref.arnAccount ?? account;
+  // a key whose account the facts do not tell (a hand-made snapshot entry named by the reference) is not known to be
+  // another account's: it is taken as the key named
   const inScope = (arn: string, fact: Fact<KmsKeyFacts>): boolean => {
     if (scope === undefined) return true;
     const owner = keyAccountOf(arn, fact);
-    return owner !== null && owner === scope;
+    return owner === null || owner === scope;
   };
   const direct = facts.kmsKeys[keyId];
   if (direct && (ref.arnAccount !== null || (direct.status === 'known' && inScope(keyId, direct))))

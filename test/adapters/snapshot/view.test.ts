@@ -366,6 +366,26 @@ describe('SnapshotView other facts', () => {
     }
   });
 
+  it('finds a key the snapshot names by an alias ARN or by the bare reference itself', () => {
+    const snap = (name: string) =>
+      new SnapshotView(
+        loadSnapshot(
+          JSON.stringify({ kmsKeys: { [name]: { KeyPolicy: { Statement: [] }, Grants: [] } } }),
+          'k.json',
+        ),
+      );
+    const put = (ref: string) =>
+      request(APP_SESSION, {
+        bucket: 'b',
+        key: 'k',
+        needs: [objectNeed('s3:PutObject', 'b', 'k')],
+        sse: { algorithm: 'aws:kms', kmsKeyId: ref },
+      });
+    const aliasArn = `arn:aws:kms:us-east-1:${A}:alias/hand`;
+    expect(snap(aliasArn).gatherSync(put('alias/hand')).kmsKeys[aliasArn]?.status).toBe('known');
+    expect(snap('alias/hand').gatherSync(put('alias/hand')).kmsKeys['alias/hand']?.status).toBe('known');
+  });
+
   it('does not involve the default encryption key in a bucket-level request', () => {
     const req = request(APP_SESSION, {
       key: null,

@@ -118,6 +118,12 @@ describe('findKmsKey with the account KMS resolves in: never another account key
     expect(findKmsKey(unresolved, 'alias/data-key', A)?.arn).toBe(KEY_A);
   });
 
+  it('a key whose account the facts do not tell (a snapshot entry named by the reference itself) is taken as named', () => {
+    const handMade = { ...facts, kmsKeys: { 'alias/data-key': known(keyFacts('alias/data-key', '', [])) } };
+    expect(findKmsKey(handMade, 'alias/data-key', B)?.arn).toBe('alias/data-key');
+    expect(findKmsKey(handMade, 'alias/data-key', null)?.arn).toBe('alias/data-key');
+  });
+
   it("resolveKmsKey: a cross-account upload's alias name resolves in the caller's account only", () => {
     const { request } = upload();
     expect(resolveKmsKey(request, inA, 'alias/data-key', 'reports-bucket')).toBeNull();
