@@ -452,6 +452,14 @@ function otherAccountFix(input: CheckerInput, k: KmsNeed, w: OtherAccountRef): F
       verified: fromDefault,
     };
   }
+  if (result.decision === 'unknown') {
+    return {
+      summary: `${change[0]!.toUpperCase()}${change.slice(1)}; whether that key lets the caller call ${k.action} is not known (its key policy, grants or the caller's IAM policies could not be read).`,
+      commands,
+      policyPatch: { layer: 'kms', ...encryptionPatch },
+      verified: false,
+    };
+  }
   // the bucket owner's key does not let the caller either: its key-policy change too, verified together
   const more = keyFix(input, named, { need: kmsActionNeed(named, arn), result });
   const text = more.summary.replace(/\.$/, '');

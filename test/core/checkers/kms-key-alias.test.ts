@@ -10,6 +10,8 @@
  *    "If the KMS key doesn't exist in the same account that's issuing the command, you must use the full Key ARN".
  * UploaderRole uploads into drop-bucket of account A; from account B (cross-account) or from A itself.
  */
+import { analyze } from '../../../lambdas/core/analyze';
+import { known, unknown } from '../../../lambdas/core/model';
 import { causeOf, explain } from './helpers';
 import { A, B, doc, recordFor, roleArn, type Stmt, viewOf } from '../world';
 
@@ -187,6 +189,22 @@ describe("a bucket default alias name or key id, cross-account: KMS resolves it 
   it("the caller's own key of that alias lets it encrypt: KMS succeeds with the caller's key, so the key is not the cause", () => {
     const { finding } = upload({ keyAllowsUploader: true, callerKey: 'allows' });
     expect(finding.checks.find((x) => x.layer === 'kms-key-access')?.status).toBe('pass');
+  });
+
+  it("the bucket owner's key policy was not read: the key-ARN fix, saying that its use by the caller is not known (unverified)", () => {
+    const { request, facts } = upload({ keyAllowsUploader: true });
+    const key = facts.kmsKeys[KEY_A];
+    if (key?.status !== 'known') throw new Error('key A missing');
+    const unread = {
+      ...facts,
+      kmsKeys: { ...facts.kmsKeys, [KEY_A]: known({ ...key.value, keyPolicy: unknown('accessDenied') }) },
+    };
+    const c = causeOf(analyze(request, unread), 'kms-key-access');
+    expect(c.fix.summary).toBe(
+      `Set the default encryption of bucket ${BUCKET} to the key ARN ${KEY_A} instead of alias/data-key, so that KMS uses the bucket owner's key whoever uploads; whether that key lets the caller call kms:GenerateDataKey is not known (its key policy, grants or the caller's IAM policies could not be read).`,
+    );
+    expect(c.fix.commands).toEqual([ARN_DEFAULT]);
+    expect(c.fix.verified).toBe(false);
   });
 
   it("the key the alias names in the bucket's account is not in the facts: the cause stays, the fix says how to find the key ARN (unverified)", () => {
