@@ -55,6 +55,9 @@ interface Setup {
   readonly headers?: Record<string, string>;
   /** Whether the facts carry key A at all. */
   readonly withKeyA?: boolean;
+  /** The default encryption's algorithm (aws:kms unless said) and S3 Bucket Key (on unless said). */
+  readonly algorithm?: string;
+  readonly bucketKey?: boolean;
 }
 
 function upload(s: Setup = {}) {
@@ -98,7 +101,11 @@ function upload(s: Setup = {}) {
         encryption:
           s.defaultKey === null
             ? { algorithm: 'AES256' }
-            : { algorithm: 'aws:kms', key: s.defaultKey ?? 'alias/data-key', bucketKey: true },
+            : {
+                algorithm: s.algorithm ?? 'aws:kms',
+                key: s.defaultKey ?? 'alias/data-key',
+                bucketKey: s.bucketKey ?? true,
+              },
       },
     },
     kmsKeys,
@@ -211,11 +218,46 @@ describe("a bucket default alias name or key id, cross-account: KMS resolves it 
     const c = causeOf(upload({ withKeyA: false }).finding, 'kms-key-access');
     expect(c.confidence).toBe('likely');
     expect(c.explanation).not.toContain('in the bucket owner');
+    expect(c.evidence[0]).toEqual({
+      layer: 'kms-key-policy',
+      detail: `key reference alias/data-key (from bucket-default) is a bare alias name: KMS resolves it in the caller's account ${B}, not in the bucket owner's account ${A}`,
+    });
+    expect(c.fix.summary).toBe(
+      `Set the default encryption of bucket ${BUCKET} to the full key ARN of the bucket owner's key (arn:aws:kms:us-east-1:${A}:key/…) instead of alias/data-key: the facts do not tell which key alias/data-key names in account ${A} (aws kms describe-key, run with that account's credentials, does).`,
+    );
     expect(c.fix.commands).toEqual([
       'aws kms describe-key --key-id alias/data-key --query KeyMetadata.Arn --output text',
       `aws s3api put-bucket-encryption --bucket ${BUCKET} --server-side-encryption-configuration '{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms","KMSMasterKeyID":"BUCKET_OWNER_KEY_ARN"},"BucketKeyEnabled":true}]}'`,
     ]);
     expect(c.fix.verified).toBe(false);
+  });
+});
+
+describe('the fix keeps the bucket default as it is, but for the key ARN (API_ServerSideEncryptionByDefault)', () => {
+  it('a dual-layer (aws:kms:dsse) default without an S3 Bucket Key stays dual-layer and without one', () => {
+    const c = causeOf(
+      upload({ keyAllowsUploader: true, algorithm: 'aws:kms:dsse', bucketKey: false }).finding,
+      'kms-key-access',
+    );
+    expect(c.fix.commands).toEqual([
+      `aws s3api put-bucket-encryption --bucket ${BUCKET} --server-side-encryption-configuration '{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms:dsse","KMSMasterKeyID":"${KEY_A}"},"BucketKeyEnabled":false}]}'`,
+    ]);
+    expect(c.fix.verified).toBe(true);
+  });
+
+  it("the key of that alias in the caller's account whose key policy was not read: named, and whether the caller may use it is said to be unknown", () => {
+    const { request, facts } = upload({ keyAllowsUploader: true, callerKey: 'refuses' });
+    const key = facts.kmsKeys[KEY_B];
+    if (key?.status !== 'known') throw new Error('key B missing');
+    const unread = {
+      ...facts,
+      kmsKeys: { ...facts.kmsKeys, [KEY_B]: known({ ...key.value, keyPolicy: unknown('accessDenied') }) },
+    };
+    const c = causeOf(analyze(request, unread), 'kms-key-access');
+    expect(c.confidence).toBe('likely');
+    expect(c.explanation).toContain(
+      `There it names ${KEY_B}, and whether the caller may use it for kms:GenerateDataKey is not known; in the bucket owner's account ${A} alias/data-key is ${KEY_A}, which KMS does not use for this caller.`,
+    );
   });
 });
 
@@ -262,5 +304,52 @@ describe('a request header naming the key by alias, cross-account (API_PutObject
       `Send the key ARN ${KEY_A} in x-amz-server-side-encryption-aws-kms-key-id (AWS CLI --ssekms-key-id) instead of alias/data-key, so that KMS uses the bucket owner's key; its key policy already lets the caller call kms:GenerateDataKey through S3.`,
     );
     expect(c.fix.verified).toBe(false);
+  });
+
+  it("the caller's own key of that alias refuses it: confirmed (the record's header and the facts decide), and the key ARN to send", () => {
+    const c = causeOf(
+      upload({ defaultKey: null, keyAllowsUploader: true, callerKey: 'refuses', headers }).finding,
+      'kms-key-access',
+    );
+    expect(c.confidence).toBe('confirmed');
+    expect(c.explanation).toBe(
+      `The request header x-amz-server-side-encryption-aws-kms-key-id names the KMS key by its alias name alias/data-key. S3 calls kms:GenerateDataKey with that reference on the caller's behalf, and AWS KMS resolves a bare key id or alias name in the caller's account (${B}), never in another account: only a key ARN or alias ARN names a key of another account. There it names ${KEY_B}, which the caller may not use for kms:GenerateDataKey; in the bucket owner's account ${A} alias/data-key is ${KEY_A}, which KMS does not use for this caller. S3 reports the failed KMS call as Access Denied.`,
+    );
+    expect(c.evidence[0]).toEqual({
+      layer: 'kms-key-policy',
+      detail: `key reference alias/data-key (from request) is a bare alias name: KMS resolves it in the caller's account ${B}, not in the bucket owner's account ${A} (where it names ${KEY_A})`,
+    });
+    expect(c.fix).toEqual({
+      summary: `Send the key ARN ${KEY_A} in x-amz-server-side-encryption-aws-kms-key-id (AWS CLI --ssekms-key-id) instead of alias/data-key, so that KMS uses the bucket owner's key; its key policy already lets the caller call kms:GenerateDataKey through S3.`,
+      commands: [],
+      policyPatch: {
+        layer: 'kms',
+        requestHeader: { 'x-amz-server-side-encryption-aws-kms-key-id': KEY_A },
+      },
+      verified: false,
+    });
+  });
+
+  it("the bucket owner's key does not name the caller either: the key ARN to send and the key-policy change, never verified (the header is the caller's)", () => {
+    const c = causeOf(upload({ defaultKey: null, headers }).finding, 'kms-key-access');
+    expect(c.fix.summary).toBe(
+      `Send the key ARN ${KEY_A} in x-amz-server-side-encryption-aws-kms-key-id (AWS CLI --ssekms-key-id) instead of alias/data-key, so that KMS uses the bucket owner's key; and allow ${roleArn(B, 'UploaderRole')} to call kms:GenerateDataKey on the key through S3 in the key policy.`,
+    );
+    expect(c.fix.commands[0]).toContain(`aws kms get-key-policy --key-id ${KEY_A}`);
+    expect(c.fix.policyPatch).toMatchObject({
+      layer: 'kms',
+      requestHeader: { 'x-amz-server-side-encryption-aws-kms-key-id': KEY_A },
+    });
+    expect(c.fix.verified).toBe(false);
+  });
+
+  it("the bucket owner's account holds no key of that alias: the caller's own key is the one meant, and the caller is not told KMS looked in the wrong account", () => {
+    const c = causeOf(
+      upload({ defaultKey: null, withKeyA: false, callerKey: 'refuses', headers }).finding,
+      'kms-key-access',
+    );
+    expect(c.title).toBe(
+      `${roleArn(B, 'UploaderRole')} may not call kms:GenerateDataKey on KMS key ${KEY_B}`,
+    );
   });
 });
