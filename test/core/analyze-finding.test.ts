@@ -207,6 +207,38 @@ describe('a decisive error code', () => {
       detail: `errorCode AccessDenied: ${KMS_MEANING}`,
     });
     expect(finding.verdict).toBe('partially-explained');
+    // the cause AWS's message names, with that layer's own title and fix, and why the statement is not known
+    const kms = CHECKERS.find((c) => c.id === 'kms-key-access')!;
+    expect(finding.rootCauses[0]).toMatchObject({
+      title: `AWS reports no allow in an identity-based policy: ${kms.title}`,
+      explanation:
+        "AWS's own error message says the request was denied by no allow in an identity-based policy. The facts read here say this layer does not deny (they may be stale or incomplete), so the statement that decided is not known.",
+      fix: { summary: kms.fixSummary, commands: [], verified: false },
+    });
+  });
+
+  it("VpceAccessDenied whose endpoint policy the facts show denying: the checker's own evidence comes first, the record adds nothing to a confirmed cause", () => {
+    const { finding } = explain(vpceRecord());
+    const cause = finding.rootCauses[0]!;
+    expect(cause.confidence).toBe('confirmed');
+    expect(cause.evidence[0]).toMatchObject({
+      layer: 'vpc-endpoint-policy',
+      policy: 'vpce-0a1b2c3d4e5f60001',
+    });
+    expect(cause.evidence.some((e) => e.layer === 'record')).toBe(false);
+  });
+});
+
+describe('the note of a denial a cause explains', () => {
+  it('KmsReader may read the object but not decrypt it: the KMS key is the cause, and the note never says our evaluation allows the request (S3 itself allows it)', () => {
+    const { finding } = explain(scenarioEvent('KmsReader may read the object but not decrypt it'));
+    expect(ids(finding)).toEqual(['kms-key-access']);
+    expect(finding.awsMessage).toEqual({
+      kind: 'generic',
+      policyType: null,
+      policyArn: null,
+      agreesWithEvaluation: null,
+    });
   });
 });
 
