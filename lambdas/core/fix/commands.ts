@@ -262,13 +262,18 @@ export function bucketEncryptionCommand(
   bucket: string,
   kind: keyof typeof ENCRYPTION = 'customer-managed-key',
 ): string {
+  return putBucketEncryption(bucket, ENCRYPTION[kind]);
+}
+
+/** `aws s3api put-bucket-encryption` of one bucket with a configuration (JSON text), quoted once by awsLine. */
+function putBucketEncryption(bucket: string, configuration: string): string {
   return awsLine([
     's3api',
     'put-bucket-encryption',
     '--bucket',
     bucket,
     '--server-side-encryption-configuration',
-    ENCRYPTION[kind],
+    configuration,
   ]);
 }
 
@@ -291,14 +296,7 @@ export function kmsBucketEncryptionCommand(
     },
     BucketKeyEnabled: bucketKeyEnabled,
   };
-  return awsLine([
-    's3api',
-    'put-bucket-encryption',
-    '--bucket',
-    bucket,
-    '--server-side-encryption-configuration',
-    JSON.stringify({ Rules: [rule] }),
-  ]);
+  return putBucketEncryption(bucket, JSON.stringify({ Rules: [rule] }));
 }
 
 /** The key ARN a key id or alias name stands for in the account whose credentials run the command. */
