@@ -21,6 +21,8 @@ describe('a denial no checker describes', () => {
     expect(finding.verdict).toBe('unexplained');
     // neither the bucket policy nor an ACL grants the anonymous caller
     expect(finding.unmatchedDenial).toEqual(['bucket-policy (no allow)', 'acl (no allow)']);
+    // and no note says our evaluation allows it: it denies
+    expect(finding.awsMessage.note).toBeUndefined();
     const text = renderText([finding], { color: false });
     expect(text).toContain(
       'No root cause matched, although our evaluation denies this request (bucket-policy (no allow), acl (no allow)): please report the record; the layers are under Checks.',
