@@ -269,6 +269,21 @@ describe('KMS keys', () => {
       },
     ],
   };
+  /** A PutObject of KEY into BUCKET (the bucket's default encryption names the key). */
+  const putObject = () =>
+    sampleRequest({
+      eventName: 'PutObject',
+      actions: ['s3:PutObject'],
+      needs: [
+        {
+          action: 's3:PutObject',
+          resource: `arn:aws:s3:::${BUCKET}/${KEY}`,
+          resourceType: 'object',
+          bucket: BUCKET,
+          key: KEY,
+        },
+      ],
+    });
   /** The object's own key is read only with objectMetadata (HeadObject). */
   function kmsWorld() {
     const { aws, view } = setup(true);
@@ -363,19 +378,7 @@ describe('KMS keys', () => {
         ],
       },
     }));
-    const put = sampleRequest({
-      eventName: 'PutObject',
-      actions: ['s3:PutObject'],
-      needs: [
-        {
-          action: 's3:PutObject',
-          resource: `arn:aws:s3:::${BUCKET}/${KEY}`,
-          resourceType: 'object',
-          bucket: BUCKET,
-          key: KEY,
-        },
-      ],
-    });
+    const put = putObject();
     const facts = await view.gather(put);
     expect(aws.stubs.kms.commandCalls(DescribeKeyCommand)[0]?.args[0].input).toEqual({ KeyId: KEY_ARN });
     expect(facts.kmsKeys[KEY_ARN]?.status).toBe('known');
@@ -406,19 +409,7 @@ describe('KMS keys', () => {
         KeyMetadata: { Arn: KEY_ARN, AWSAccountId: ACCOUNT, KeyManager: 'CUSTOMER', KeyState: 'Enabled' },
       };
     });
-    const put = sampleRequest({
-      eventName: 'PutObject',
-      actions: ['s3:PutObject'],
-      needs: [
-        {
-          action: 's3:PutObject',
-          resource: `arn:aws:s3:::${BUCKET}/${KEY}`,
-          resourceType: 'object',
-          bucket: BUCKET,
-          key: KEY,
-        },
-      ],
-    });
+    const put = putObject();
     const partner = {
       ...put,
       principal: {
