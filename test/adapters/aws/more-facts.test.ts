@@ -319,6 +319,24 @@ describe('KMS keys', () => {
     }));
     return { aws, view };
   }
+  /** A new object (HeadObject: 404) in a bucket whose default encryption is `rule` (with or without a Bucket Key). */
+  function kmsDefaultWorld(rule: { SSEAlgorithm: string; KMSMasterKeyID: string }, bucketKey?: boolean) {
+    const world = kmsWorld();
+    world.aws.on('s3', HeadObjectCommand, () => {
+      throw awsError('NotFound', 'Not Found', 404);
+    });
+    world.aws.on('s3', GetBucketEncryptionCommand, () => ({
+      ServerSideEncryptionConfiguration: {
+        Rules: [
+          {
+            ApplyServerSideEncryptionByDefault: rule,
+            ...(bucketKey !== undefined ? { BucketKeyEnabled: bucketKey } : {}),
+          },
+        ],
+      },
+    }));
+    return world;
+  }
 
   it("reads the object's SSE-KMS key: DescribeKey, GetKeyPolicy (default), ListGrants, ListAliases", async () => {
     const { aws, view } = kmsWorld();
@@ -361,23 +379,13 @@ describe('KMS keys', () => {
   });
 
   it('the bucket default key is read for a PutObject; a bare key id is resolved in the bucket region and account', async () => {
-    const { aws, view } = kmsWorld();
-    aws.on('s3', HeadObjectCommand, () => {
-      throw awsError('NotFound', 'Not Found', 404);
-    });
-    aws.on('s3', GetBucketEncryptionCommand, () => ({
-      ServerSideEncryptionConfiguration: {
-        Rules: [
-          {
-            ApplyServerSideEncryptionByDefault: {
-              SSEAlgorithm: 'aws:kms',
-              KMSMasterKeyID: '1234abcd-12ab-34cd-56ef-1234567890ab',
-            },
-            BucketKeyEnabled: true,
-          },
-        ],
+    const { aws, view } = kmsDefaultWorld(
+      {
+        SSEAlgorithm: 'aws:kms',
+        KMSMasterKeyID: '1234abcd-12ab-34cd-56ef-1234567890ab',
       },
-    }));
+      true,
+    );
     const put = putObject();
     const facts = await view.gather(put);
     expect(aws.stubs.kms.commandCalls(DescribeKeyCommand)[0]?.args[0].input).toEqual({ KeyId: KEY_ARN });
@@ -389,19 +397,7 @@ describe('KMS keys', () => {
   // https://docs.aws.amazon.com/kms/latest/developerguide/alias-using.html
   it("a bucket default alias for a caller of another account is read in the caller's account too (where KMS resolves it) as well as the bucket's", async () => {
     const OTHER = '444455556666';
-    const { aws, view } = kmsWorld();
-    aws.on('s3', HeadObjectCommand, () => {
-      throw awsError('NotFound', 'Not Found', 404);
-    });
-    aws.on('s3', GetBucketEncryptionCommand, () => ({
-      ServerSideEncryptionConfiguration: {
-        Rules: [
-          {
-            ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'alias/reports' },
-          },
-        ],
-      },
-    }));
+    const { aws, view } = kmsDefaultWorld({ SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'alias/reports' });
     aws.on('kms', DescribeKeyCommand, (input: { KeyId?: string }) => {
       if (input.KeyId?.includes(OTHER))
         throw awsError('NotFoundException', `Alias ${input.KeyId} is not found.`, 400);
