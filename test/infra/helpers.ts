@@ -6,6 +6,7 @@
 process.env.JSII_DEPRECATED ??= 'quiet';
 
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Aspects, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
@@ -22,8 +23,21 @@ export const FAKE_AUDITOR_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/s3-403-audito
 
 export const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] as string[] };
 
+/**
+ * Where this test file's apps synthesize: one temporary folder, removed after the file's tests. (Without an
+ * outdir, every App writes a cdk.out* folder into the system's temporary folder and leaves it there.)
+ */
+let outRoot: string | null = null;
+let apps = 0;
+afterAll(() => {
+  if (outRoot !== null) fs.rmSync(outRoot, { recursive: true, force: true });
+  outRoot = null;
+});
+
 export function newApp(context: Record<string, unknown> = {}): App {
-  return new App({ context: { ...NO_BUNDLING, ...context } });
+  outRoot ??= fs.mkdtempSync(path.join(os.tmpdir(), 's3-403-cdk-'));
+  apps += 1;
+  return new App({ outdir: path.join(outRoot, String(apps)), context: { ...NO_BUNDLING, ...context } });
 }
 
 /** An AuditorStack with cdk-nag attached, from props and/or context. */

@@ -10,20 +10,6 @@ import * as path from 'node:path';
 
 const ROOT = path.join(__dirname, '..', '..');
 
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env))
-    if (!k.startsWith('AWS_') && !k.startsWith('CDK_')) env[k] = v;
-  return {
-    ...env,
-    HOME: fs.mkdtempSync(path.join(os.tmpdir(), 's3-403-home-')),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    ...extra,
-  };
-}
-
-const offline = spawnSync('unshare', ['-rn', 'true']).status === 0;
-
 const tempDirs: string[] = [];
 function tempDir(prefix: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -33,6 +19,20 @@ function tempDir(prefix: string): string {
 afterAll(() => {
   for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
 });
+
+function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env))
+    if (!k.startsWith('AWS_') && !k.startsWith('CDK_')) env[k] = v;
+  return {
+    ...env,
+    HOME: tempDir('s3-403-home-'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...extra,
+  };
+}
+
+const offline = spawnSync('unshare', ['-rn', 'true']).status === 0;
 
 /** The cdk-nag report of a synth: every AwsSolutions rule is Compliant or Suppressed, none Non-Compliant. */
 function nagCompliance(out: string, stack: string): Set<string> {

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkCredentials, NO_CREDENTIALS_MESSAGE } from '../../../lambdas/adapters/aws';
@@ -33,6 +33,7 @@ describe('checkCredentials', () => {
     process.env.AWS_EC2_METADATA_DISABLED = 'true';
   });
   afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
     for (const k of CREDENTIAL_ENV) {
       if (saved[k] === undefined) delete process.env[k];
       else process.env[k] = saved[k];
