@@ -155,9 +155,17 @@ function conditionValues(v: unknown, where: string): string[] {
   });
 }
 
-function compileConditions(v: unknown, variables: boolean): CompiledCondition[] {
+interface ConditionEntry {
+  readonly operatorText: string;
+  readonly spec: Exclude<ReturnType<typeof parseOperator>, string>;
+  readonly key: string;
+  readonly values: readonly string[];
+}
+
+/** Checks the Condition element (every error a parse error) and lists its operator, key and values in order. */
+function conditionEntries(v: unknown): ConditionEntry[] {
   if (!isObject(v)) throw 'Condition must be an object of operators';
-  const out: CompiledCondition[] = [];
+  const out: ConditionEntry[] = [];
   for (const [operatorText, block] of Object.entries(v)) {
     const spec = parseOperator(operatorText);
     if (typeof spec === 'string') throw `Condition has an ${spec}`;
@@ -168,7 +176,7 @@ function compileConditions(v: unknown, variables: boolean): CompiledCondition[] 
       if (spec.op.presence)
         for (const value of values)
           if (!/^(true|false)$/i.test(value.trim())) throw `Condition Null ${key} must be "true" or "false"`;
-      out.push(compileCondition(operatorText, spec, key, values, variables));
+      out.push({ operatorText, spec, key, values });
     }
   }
   return out;
@@ -223,6 +231,71 @@ export function withoutCompileCaches<T>(fn: () => T): T {
   }
 }
 
+const NO_CONDITIONS: readonly CompiledCondition[] = Object.freeze([]);
+
+/**
+ * A compiled statement. Everything that can be wrong with the statement is found when it is compiled (a parse
+ * error names it), but its Resource patterns and its conditions are compiled on first read: most statements of a
+ * policy are for other actions than the ones evaluated, and are never read past their Action (issue 15).
+ * Compiling them later gives the same objects as compiling them at once (compileResource and compileCondition
+ * never throw).
+ */
+class Statement implements CompiledStatement {
+  readonly label: string;
+  readonly resourceText: string;
+  readonly actions: readonly GlobPattern[];
+  private compiledResources: readonly CompiledResource[] | null = null;
+  private compiledConditions: readonly CompiledCondition[] | null;
+  private hasResourceVariables: boolean | null = null;
+
+  constructor(
+    readonly index: number,
+    readonly sid: string | null,
+    readonly effect: 'Allow' | 'Deny',
+    readonly raw: Readonly<Record<string, unknown>>,
+    readonly notAction: boolean,
+    readonly actionTexts: readonly string[],
+    readonly notResource: boolean,
+    private readonly resourceTexts: readonly string[],
+    readonly principal: CompiledPrincipal | null,
+    readonly notPrincipal: boolean,
+    private readonly conditionList: readonly ConditionEntry[] | null,
+    private readonly variables: boolean,
+  ) {
+    this.label = `${effect} statement ${index}${sid !== null ? ` (${sid})` : ''}`;
+    this.resourceText =
+      resourceTexts.length === 1 ? (resourceTexts[0] as string) : `[${resourceTexts.join(', ')}]`;
+    this.actions = actionTexts.map((a) => compileGlob(encodeWildcards(a.trim().toLowerCase())));
+    this.compiledConditions = conditionList === null ? NO_CONDITIONS : null;
+  }
+
+  get resources(): readonly CompiledResource[] {
+    let r = this.compiledResources;
+    if (r === null) {
+      const variables = this.variables;
+      r = this.compiledResources = this.resourceTexts.map((t) => compileResource(t, variables));
+    }
+    return r;
+  }
+
+  get resourceVariables(): boolean {
+    let v = this.hasResourceVariables;
+    if (v === null) v = this.hasResourceVariables = this.resources.some((r) => r.template !== null);
+    return v;
+  }
+
+  get conditions(): readonly CompiledCondition[] {
+    let c = this.compiledConditions;
+    if (c === null) {
+      const variables = this.variables;
+      c = this.compiledConditions = (this.conditionList ?? []).map((e) =>
+        compileCondition(e.operatorText, e.spec, e.key, e.values, variables),
+      );
+    }
+    return c;
+  }
+}
+
 function compileStatementBody(
   raw: Record<string, unknown>,
   index: number,
@@ -252,7 +325,6 @@ function compileStatementBody(
     notResource ? 'NotResource' : 'Resource',
     true,
   );
-  const resources = resourceTexts.map((r) => compileResource(r, variables));
   const notPrincipal = raw.NotPrincipal !== undefined;
   const principalRaw = notPrincipal ? raw.NotPrincipal : raw.Principal;
   let principal: CompiledPrincipal | null = null;
@@ -261,23 +333,21 @@ function compileStatementBody(
     if (typeof p === 'string') throw `${notPrincipal ? 'NotPrincipal' : 'Principal'} ${p}`;
     principal = p;
   }
-  return {
+  const conditions = raw.Condition === undefined ? null : conditionEntries(raw.Condition);
+  return new Statement(
     index,
     sid,
     effect,
     raw,
-    label: `${effect} statement ${index}${sid !== null ? ` (${sid})` : ''}`,
-    resourceText: resourceTexts.length === 1 ? (resourceTexts[0] as string) : `[${resourceTexts.join(', ')}]`,
     notAction,
-    actions: actionTexts.map((a) => compileGlob(encodeWildcards(a.trim().toLowerCase()))),
     actionTexts,
     notResource,
-    resources,
-    resourceVariables: resources.some((r) => r.template !== null),
+    resourceTexts,
     principal,
     notPrincipal,
-    conditions: raw.Condition === undefined ? [] : compileConditions(raw.Condition, variables),
-  };
+    conditions !== null && conditions.length > 0 ? conditions : null,
+    variables,
+  );
 }
 
 function compileBody(doc: unknown): Body {
