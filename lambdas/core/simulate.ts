@@ -202,6 +202,30 @@ function contextValue(context: SimulationRequest['context'], key: string): strin
   return null;
 }
 
+/** A hypothetical request has no error message: the same parsed (empty) message for every one. */
+const NO_MESSAGE = parseEnhancedMessage('AccessDenied', null);
+
+interface Clock {
+  readonly ms: number;
+  /** 2026-12-03T15:55:18.123Z */
+  readonly iso: string;
+  /** aws:CurrentTime, without milliseconds */
+  readonly current: string;
+  /** aws:EpochTime */
+  readonly epoch: string;
+}
+
+/** The texts of the last time asked for (a batch runs many requests in the same millisecond). */
+let lastClock: Clock | null = null;
+
+function clockOf(now: Date): Clock {
+  const ms = now.getTime();
+  if (lastClock !== null && lastClock.ms === ms) return lastClock;
+  const iso = now.toISOString();
+  lastClock = { ms, iso, current: iso.replace(/\.\d{3}Z$/, 'Z'), epoch: String(Math.floor(ms / 1000)) };
+  return lastClock;
+}
+
 function baseRequest(
   req: SimulationRequest,
   principal: Principal,
@@ -213,7 +237,7 @@ function baseRequest(
   const secure = contextValue(req.context, 'aws:SecureTransport');
   return {
     eventId: 'simulation',
-    eventTime: now.toISOString(),
+    eventTime: clockOf(now).iso,
     region: contextValue(req.context, 'aws:RequestedRegion') ?? 'us-east-1',
     eventSource: 's3.amazonaws.com',
     eventName: req.action.slice(3),
@@ -238,7 +262,7 @@ function baseRequest(
     userAgent: null,
     errorCode: 'AccessDenied',
     errorMessage: null,
-    enhancedMessage: parseEnhancedMessage('AccessDenied', null),
+    enhancedMessage: NO_MESSAGE,
     context: { values: {}, absent: [], otherKeys: 'absent' },
     kms: null,
     sse: null,
@@ -253,14 +277,15 @@ function baseRequest(
  */
 function contextFor(
   req: SimulationRequest,
-  request: AccessRequest,
+  region: string,
   now: Date,
 ): Record<string, string | readonly string[]> {
+  const clock = clockOf(now);
   const v: Record<string, string | readonly string[]> = {
     'aws:SecureTransport': 'true',
-    'aws:CurrentTime': now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    'aws:EpochTime': String(Math.floor(now.getTime() / 1000)),
-    'aws:RequestedRegion': request.region,
+    'aws:CurrentTime': clock.current,
+    'aws:EpochTime': clock.epoch,
+    'aws:RequestedRegion': region,
     'aws:ViaAWSService': 'false',
     's3:authType': 'REST-HEADER',
     's3:signatureversion': 'AWS4-HMAC-SHA256',
@@ -307,6 +332,36 @@ function statementsOf(p: PolicyEvaluation, detail: SimulationDetail): readonly S
   return detail === 'explain' ? p.statements : applyingStatements(p);
 }
 
+/**
+ * The policies a layer shows, each once. The same policy attached at several levels of an organization path
+ * (FullAWSAccess at the root, each OU and the account) is evaluated once and listed once per level: its statements
+ * are shown once (the layer's note names the levels). Different evaluations of policies with the same name and ARN
+ * (`keyed`) are told apart by each statement's text.
+ */
+function shownPolicies(policies: readonly PolicyEvaluation[]): {
+  list: readonly PolicyEvaluation[];
+  keyed: boolean;
+} {
+  if (policies.length < 2) return { list: policies, keyed: false };
+  const list = [...new Set(policies)];
+  if (list.length < 2) return { list, keyed: false };
+  const names = new Set(list.map((p) => `${p.policy.name}\0${p.policy.arn ?? ''}`));
+  return { list, keyed: names.size < list.length };
+}
+
+function shownStatement(s: StatementTrace, p: PolicyEvaluation): SimulationStatement {
+  const statement: { -readonly [K in keyof SimulationStatement]: SimulationStatement[K] } = {
+    sid: s.sid,
+    index: s.index,
+    effect: s.effect,
+    matched: s.matched,
+    detail: s.detail,
+    policy: p.policy.name,
+  };
+  if (p.policy.arn !== undefined) statement.policyArn = p.policy.arn;
+  return statement;
+}
+
 function layersOf(
   result: AuthorizationResult,
   resource: string,
@@ -314,34 +369,26 @@ function layersOf(
 ): SimulationLayer[] {
   return result.layers.map((l) => {
     const statements: SimulationStatement[] = [];
-    // The same policy attached at several levels of an organization path (FullAWSAccess at the root, each OU and
-    // the account) gives the same statement once per level: it is shown once (the layer's note names the levels).
-    const seen = l.policies.length > 1 ? new Set<string>() : null;
-    for (const p of l.policies)
+    const { list, keyed } = shownPolicies(l.policies);
+    const seen = keyed ? new Set<string>() : null;
+    for (const p of list)
       for (const s of statementsOf(p, detail)) {
         if (seen !== null) {
           const key = `${p.policy.name}\0${p.policy.arn ?? ''}\0${s.index}\0${String(s.matched)}\0${s.detail}`;
           if (seen.has(key)) continue;
           seen.add(key);
         }
-        statements.push({
-          sid: s.sid,
-          index: s.index,
-          effect: s.effect,
-          matched: s.matched,
-          detail: s.detail,
-          policy: p.policy.name,
-          ...(p.policy.arn !== undefined ? { policyArn: p.policy.arn } : {}),
-        });
+        statements.push(shownStatement(s, p));
       }
-    return {
+    const shown: { -readonly [K in keyof SimulationLayer]: SimulationLayer[K] } = {
       layer: l.layer,
       result: l.result,
       resource: l.resource ?? resource,
       statements,
-      ...(l.note !== undefined ? { note: l.note } : {}),
-      ...(l.missing !== undefined ? { missing: l.missing } : {}),
     };
+    if (l.note !== undefined) shown.note = l.note;
+    if (l.missing !== undefined) shown.missing = l.missing;
+    return shown;
   });
 }
 
@@ -384,19 +431,17 @@ export function hypothetical(
     bucketFacts && isKnown(bucketFacts) && isKnown(bucketFacts.value.region)
       ? bucketFacts.value.region.value
       : request.region;
+  const requested = contextValue(req.context, 'aws:RequestedRegion') ?? region;
   request = {
     ...request,
     principal,
     bucketAccountId,
-    region: contextValue(req.context, 'aws:RequestedRegion') ?? region,
+    region: requested,
     crossAccount:
       bucketAccountId !== null && principal.accountId !== null
         ? bucketAccountId !== principal.accountId
         : null,
-  };
-  request = {
-    ...request,
-    context: { values: contextFor(req, request, now), absent: [], otherKeys: 'absent' },
+    context: { values: contextFor(req, requested, now), absent: [], otherKeys: 'absent' },
   };
   // A hypothetical session has no session policy unless the snapshot says otherwise.
   const session = facts.sessionPolicy;
