@@ -26,6 +26,7 @@ import { loadSnapshotView, readText, writeOutput } from './files';
 import { resolveInputs, type InputSource } from './inputs';
 import type { CliIo } from './io';
 import { liveOptions, loadLiveAws, requireCredentials } from './live';
+import { ownValue } from '../core/own';
 import { renderPreflightHtml } from './preflight-html';
 
 /** Exit status when the change would deny a request that is allowed today (docs/CLI.md). */
@@ -206,10 +207,10 @@ export function resolveAgainstSnapshot(view: SnapshotView, proposals: readonly P
     };
     switch (p.kind) {
       case 'bucket-policy':
-        if (!s.buckets?.[p.target]) missing(`bucket ${p.target}`);
+        if (!ownValue(s.buckets, p.target)) missing(`bucket ${p.target}`);
         return p;
       case 'vpc-endpoint-policy':
-        if (!s.vpcEndpoints?.[p.target]) missing(`VPC endpoint ${p.target}`);
+        if (!ownValue(s.vpcEndpoints, p.target)) missing(`VPC endpoint ${p.target}`);
         return p;
       case 'identity-policy': {
         const t = identityTarget(p.target)!;

@@ -9,6 +9,7 @@ import type { NeedEvaluation } from './checkers/types';
 import type { AccessRequest, Fact, RequestFacts, RootCauseId } from './model';
 import { awsLine, versionArgs } from './fix/commands';
 import { bucketFact, callerAccountId, callerIdentityArn, objectFact } from './fix/input';
+import { ownValue } from './own';
 import type { LayerId } from './policy/types';
 
 export interface SettlingRead {
@@ -185,7 +186,7 @@ function kmsRead(s: Subject, evaluations: readonly NeedEvaluation[]): SettlingRe
   );
   if (keyEval) {
     const arn = keyEval.need.resource;
-    const keyFact = s.facts.kmsKeys[arn];
+    const keyFact = ownValue(s.facts.kmsKeys, arn);
     const grantsUnknown = keyFact?.status === 'known' && keyFact.value.grants.status === 'unknown';
     const keys = unknownKeys([keyEval], ['kms-key-policy', 'kms-grants']);
     if (keyFact?.status === 'known' && !grantsUnknown && keys.length > 0) return keyRead(s, keys[0]!);

@@ -21,6 +21,7 @@ import {
   type RootCause,
 } from './model';
 import { applyingStatements } from './policy/s3/evaluate';
+import { ownValue } from './own';
 import type {
   AuthorizationResult,
   Decision,
@@ -422,7 +423,7 @@ export function hypothetical(
     facts = view.gatherSync(request);
   }
   principal = withPrincipalFacts(principal, facts);
-  const bucketFacts = bucket !== null ? facts.buckets[bucket] : undefined;
+  const bucketFacts = bucket !== null ? ownValue(facts.buckets, bucket) : undefined;
   const bucketAccountId =
     bucketFacts && isKnown(bucketFacts) && isKnown(bucketFacts.value.accountId)
       ? bucketFacts.value.accountId.value

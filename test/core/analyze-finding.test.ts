@@ -15,6 +15,7 @@ import {
   exampleViewWith,
   requestOf,
   scenarioEvent,
+  unreadableRecord,
   type EditableEvent,
 } from './checkers/helpers';
 
@@ -343,7 +344,7 @@ describe('a failed analysis', () => {
     const request = requestOf(scenarioEvent('NoS3Role has no S3 permissions at all'));
     const { finding, evaluations } = analyzeWithEvaluations(request, {
       ...emptyView.gatherSync(request),
-      buckets: null as never,
+      buckets: unreadableRecord,
     });
     expect(finding.error).toEqual(expect.any(String));
     expect(finding.verdict).toBe('unexplained');
@@ -377,7 +378,7 @@ describe('a failed analysis', () => {
 
   it('keeps the parsed message of the request it could not explain', () => {
     const request = requestOf(scenarioEvent('NoS3Role has no S3 permissions at all'));
-    const f = analyze(request, { ...emptyView.gatherSync(request), buckets: null as never });
+    const f = analyze(request, { ...emptyView.gatherSync(request), buckets: unreadableRecord });
     expect(f.awsMessage).toEqual({
       kind: 'implicit-deny',
       policyType: 'identity-based policy',

@@ -8,7 +8,7 @@ import { analyze, failedFinding, messageCauses, toFindingRequest } from '../../l
 import { CHECKERS } from '../../lambdas/core/checkers';
 import { parseEnhancedMessage, readDenials } from '../../lambdas/core/event';
 import { ROOT_CAUSE_IDS } from '../../lambdas/core/model';
-import { emptyView, explain, requestOf, scenarioEvent } from './checkers/helpers';
+import { emptyView, explain, requestOf, scenarioEvent, unreadableRecord } from './checkers/helpers';
 import { CORPUS_DIR } from '../fixtures/corpus';
 
 const ids = (f: { rootCauses: readonly { id: string }[] }) => f.rootCauses.map((c) => c.id);
@@ -166,7 +166,7 @@ describe('failedFinding and toFindingRequest', () => {
   });
 
   it('analyze never throws: broken facts give a failed finding', () => {
-    const f = analyze(request, { ...emptyView.gatherSync(request), buckets: null as never });
+    const f = analyze(request, { ...emptyView.gatherSync(request), buckets: unreadableRecord });
     expect(f.error).toEqual(expect.any(String));
     expect(f.error).not.toMatch(/^analysis failed/i); // renderers add their own label
     expect(f.request.eventName).toBe('GetObject');

@@ -54,6 +54,7 @@ import type { Outcome } from './errors';
 import { factOf, factOrNone, unknownOf } from './facts';
 import { PERMISSION } from './permissions';
 import type { CachedReader } from './reader';
+import { setOwn } from '../../core/own';
 
 export interface BucketTarget {
   readonly name: string;
@@ -471,10 +472,11 @@ export async function readBucket(
   await Promise.all(
     target.objects.map(async (o, i) => {
       const base = await objectFact(br, region, o, objectsHere[i], aclsInEffect, acl, target.accountId);
-      objects[o.key] = await withLockAndTags(br, region, o, base, {
+      const fact = await withLockAndTags(br, region, o, base, {
         lock: lockEnabled && o.lock === true,
         tags: readTags,
       });
+      setOwn(objects, o.key, fact);
     }),
   );
   const encryption = factOrNone(reads.encryption, encryptionOf, `bucket ${target.name} encryption`);

@@ -41,6 +41,7 @@ import { PERMISSION } from './permissions';
 import { managedPoliciesByArn, parseIdentityArn, principalFacts, type PrincipalContext } from './principal';
 import type { SessionLookupOptions, SessionSearch } from '../changes/cloudtrail-lookup';
 import { CachedReader } from './reader';
+import { setOwn } from '../../core/own';
 
 export interface AwsAccountViewOptions {
   readonly region?: string;
@@ -335,7 +336,7 @@ export class AwsAccountView implements AccountView {
     const buckets: Record<string, Fact<BucketFacts>> = {};
     targets.forEach((t, i) => {
       const r = bucketReads[i];
-      if (r) buckets[t.name] = r.fact;
+      if (r) setOwn(buckets, t.name, r.fact);
     });
     return {
       principal,

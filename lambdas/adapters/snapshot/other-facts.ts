@@ -15,7 +15,8 @@ import {
 import { frontDoorCheck } from '../../core/actions';
 import { isBareKmsRef, kmsRefAccount } from '../../core/fix/kms-ref';
 import { changeRecordFromLookupEvent } from '../../core/changes';
-import { pabOf } from './bucket-facts';
+import { ownValue } from '../../core/own';
+import { pabOf, snapshotObject } from './bucket-facts';
 import type { Snapshot, SnapshotKmsKey } from './schema';
 import type { SnapshotIndex } from './snapshot-index';
 
@@ -47,16 +48,17 @@ export function kmsKeyRefs(
   snapshot: Snapshot,
 ): { ref: string; bucketAccount: string | null }[] {
   const accountOf = (bucket: string | null): string | null =>
-    (bucket !== null ? snapshot.buckets?.[bucket]?.accountId : undefined) ?? request.bucketAccountId;
+    (bucket !== null ? ownValue(snapshot.buckets, bucket)?.accountId : undefined) ?? request.bucketAccountId;
   const refs: { ref: string | null | undefined; bucketAccount: string | null }[] = [
     { ref: request.kms?.keyArn, bucketAccount: accountOf(request.bucket) },
     { ref: request.sse?.kmsKeyId, bucketAccount: accountOf(request.bucket) },
   ];
   const objectNeeds = request.needs.filter((n) => n.resourceType === 'object' && n.bucket !== null);
   for (const need of objectNeeds) {
-    const bucket = snapshot.buckets?.[need.bucket ?? ''];
+    const bucket = ownValue(snapshot.buckets, need.bucket ?? '');
     const bucketAccount = accountOf(need.bucket);
-    if (need.key !== null) refs.push({ ref: bucket?.objects?.[need.key]?.SSEKMSKeyId, bucketAccount });
+    if (need.key !== null && bucket !== undefined)
+      refs.push({ ref: snapshotObject(bucket, need.key)?.SSEKMSKeyId, bucketAccount });
     const def = bucket?.encryption?.Rules[0]?.ApplyServerSideEncryptionByDefault;
     if (def && def.SSEAlgorithm.startsWith('aws:kms')) refs.push({ ref: def.KMSMasterKeyID, bucketAccount });
   }
@@ -109,7 +111,7 @@ export function kmsKeysFor(
 
 export function vpcEndpointFor(snapshot: Snapshot, id: string | null): Fact<VpcEndpointFacts> | null {
   if (id === null) return null;
-  const e = snapshot.vpcEndpoints?.[id];
+  const e = ownValue(snapshot.vpcEndpoints, id);
   if (!e) return notCollected(`VPC endpoint ${id}`);
   if (e.PolicyDocument === undefined) return notCollected(`the policy of VPC endpoint ${id}`);
   const policy: NamedPolicy | null =
@@ -127,7 +129,7 @@ export function vpcEndpointFor(snapshot: Snapshot, id: string | null): Fact<VpcE
 
 export function accessPointFor(snapshot: Snapshot, arn: string | null): Fact<AccessPointFacts> | null {
   if (arn === null) return null;
-  const ap = snapshot.accessPoints?.[arn];
+  const ap = ownValue(snapshot.accessPoints, arn);
   // Multi-Region and Object Lambda access points: which front door it was and what to check (actions/front-doors.ts)
   const door = frontDoorCheck(arn);
   if (door !== null) return unknown('notCollected', door);
@@ -170,8 +172,8 @@ export function sessionPolicyFor(
     p.type === 'AWSAccount' && p.principalId !== null && /^AROA[^:]*:/.test(p.principalId);
   if (!SESSION_TYPES.has(p.type) && !roleSessionById) return null;
   const entry =
-    (p.arn !== null ? snapshot.sessions?.[p.arn] : undefined) ??
-    (p.accessKeyId !== null ? snapshot.sessions?.[p.accessKeyId] : undefined);
+    (p.arn !== null ? ownValue(snapshot.sessions, p.arn) : undefined) ??
+    (p.accessKeyId !== null ? ownValue(snapshot.sessions, p.accessKeyId) : undefined);
   if (!entry || entry.Policy === undefined) return notCollected('the session policy of this session');
   return known(
     entry.Policy === null ? null : { name: 'session policy', source: 'session', document: entry.Policy },

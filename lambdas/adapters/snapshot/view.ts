@@ -18,6 +18,7 @@ import {
   type AccessPointFacts,
   type VpcEndpointFacts,
 } from '../../core/model';
+import { ownValue, setOwn } from '../../core/own';
 import { otherKeyAccounts } from '../../core/fix/kms';
 import type { AccountView } from '../types';
 import { bucketFacts, objectsFor, pabOf } from './bucket-facts';
@@ -52,7 +53,7 @@ export class SnapshotView implements AccountView {
     const callerAccount =
       principal?.status === 'known' ? principal.value.accountId : request.principal.accountId;
     const buckets = this.bucketsFor(request);
-    const mainBucket = request.bucket !== null ? buckets[request.bucket] : undefined;
+    const mainBucket = request.bucket !== null ? ownValue(buckets, request.bucket) : undefined;
     const bucketAccount =
       mainBucket?.status === 'known' && mainBucket.value.accountId.status === 'known'
         ? mainBucket.value.accountId.value
@@ -92,9 +93,9 @@ export class SnapshotView implements AccountView {
     }
     const out: Record<string, Fact<BucketFacts>> = {};
     for (const [name, keys] of keysByBucket) {
-      const entry = this.snapshot.buckets?.[name];
+      const entry = ownValue(this.snapshot.buckets, name);
       if (!entry) {
-        out[name] = unknown('notCollected', `the snapshot does not carry bucket ${name}`);
+        setOwn(out, name, unknown('notCollected', `the snapshot does not carry bucket ${name}`));
         continue;
       }
       let base = this.buckets.get(name);
@@ -102,7 +103,11 @@ export class SnapshotView implements AccountView {
         base = bucketFacts(name, entry);
         this.buckets.set(name, base);
       }
-      out[name] = known(keys.length === 0 ? base : { ...base, objects: objectsFor(name, entry, keys) });
+      setOwn(
+        out,
+        name,
+        known(keys.length === 0 ? base : { ...base, objects: objectsFor(name, entry, keys) }),
+      );
     }
     return out;
   }

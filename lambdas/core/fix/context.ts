@@ -26,6 +26,7 @@ import type {
   RequestFacts,
 } from '../model';
 import { REQUEST_POLICY_KEY } from '../policy/s3/bpa';
+import { ownValue } from '../own';
 
 /** aws:PrincipalType values (#condition-keys-principaltype); a service principal has none. */
 const PRINCIPAL_TYPE: Partial<Record<PrincipalType, string>> = {
@@ -246,8 +247,9 @@ function tagKeys(
   none: (key: string) => void,
 ): void {
   // The object the request names: its tags are s3:ExistingObjectTag/<key>, every other tested key is absent.
-  const b = request.bucket !== null ? facts.buckets[request.bucket] : undefined;
-  const o = b?.status === 'known' && request.key !== null ? b.value.objects[request.key] : undefined;
+  const b = request.bucket !== null ? ownValue(facts.buckets, request.bucket) : undefined;
+  const o =
+    b?.status === 'known' && request.key !== null ? ownValue(b.value.objects, request.key) : undefined;
   const tagFact = o?.status === 'known' && o.value.exists ? o.value.tags : undefined;
   const tags = tagFact?.status === 'known' ? tagFact.value : undefined;
   const lowerValues = new Set(Object.keys(request.context.values).map((k) => k.toLowerCase()));

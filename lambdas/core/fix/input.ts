@@ -20,6 +20,7 @@ import { contextValues } from '../policy/s3/bpa';
 import { derivedContext } from './context';
 import { OBJECT_LOCK_ACTIONS } from '../policy/s3/object-lock';
 import { kmsRefAccount, parseKmsKeyRef } from './kms-ref';
+import { ownValue } from '../own';
 import type {
   AccessPointInput,
   AuthorizationInput,
@@ -35,7 +36,7 @@ const notCollected = (what: string): Fact<never> => unknown('notCollected', `${w
 /** The facts of the bucket a need touches, or an unknown fact when the adapter did not gather it. */
 export function bucketFact(facts: RequestFacts, bucket: string | null): Fact<BucketFacts> | null {
   if (bucket === null) return null;
-  return facts.buckets[bucket] ?? notCollected(`bucket ${bucket}`);
+  return ownValue(facts.buckets, bucket) ?? notCollected(`bucket ${bucket}`);
 }
 
 /** The head-object facts of a key, or an unknown fact. */
@@ -47,7 +48,7 @@ export function objectFact(
   if (bucket === null || key === null) return null;
   const b = bucketFact(facts, bucket);
   if (b === null || b.status === 'unknown') return b ?? null;
-  return b.value.objects[key] ?? notCollected(`object s3://${bucket}/${key}`);
+  return ownValue(b.value.objects, key) ?? notCollected(`object s3://${bucket}/${key}`);
 }
 
 /** The account that owns the bucket: from the facts first, then from the record. */
@@ -103,7 +104,7 @@ function callerCanonicalId(request: AccessRequest, facts: RequestFacts): string 
   const p = request.principal;
   if (p.type === 'Anonymous' || p.type === 'AWSService') return null;
   const account = callerAccountId(request, facts);
-  return account !== null ? (facts.canonicalIds?.[account] ?? null) : null;
+  return account !== null ? (ownValue(facts.canonicalIds, account) ?? null) : null;
 }
 
 function roleOrUser(facts: RequestFacts): EnginePrincipal['type'] {
@@ -412,7 +413,7 @@ export function findKmsKey(
     const owner = keyAccountOf(arn, fact);
     return owner === null || owner === scope;
   };
-  const direct = facts.kmsKeys[keyId];
+  const direct = ownValue(facts.kmsKeys, keyId);
   if (direct && (ref.arnAccount !== null || (direct.status === 'known' && inScope(keyId, direct))))
     return { arn: keyId, fact: direct };
   const bare = keyId.replace(/^arn:[^:]+:kms:[^:]*:\d*:/, '');

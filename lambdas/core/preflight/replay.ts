@@ -23,6 +23,7 @@ import { isKnown, type AccessRequest, type RequestFacts, type RootCause } from '
 import { matchesFilter, NO_FILTER, type DenialFilter } from '../report/filter';
 import { collapseKey, occurrenceFree, policiesUseTime } from './collapse';
 import { substitute, type FactsSource, type Proposal } from './substitute';
+import { ownValue } from '../own';
 import type {
   AllowingStatement,
   Disagreement,
@@ -188,7 +189,7 @@ function outside(
   facts: RequestFacts,
 ): { account: boolean | null; org: boolean | null } {
   if (request.principal.type === 'Anonymous') return { account: true, org: true };
-  const bucket = request.bucket !== null ? facts.buckets[request.bucket] : undefined;
+  const bucket = request.bucket !== null ? ownValue(facts.buckets, request.bucket) : undefined;
   const bucketAccount =
     bucket && isKnown(bucket) && isKnown(bucket.value.accountId)
       ? bucket.value.accountId.value

@@ -30,6 +30,7 @@ import {
   type AccessRequest,
   type RequestFacts,
 } from '../model';
+import { ownValue } from '../own';
 
 export type ProposalKind = 'bucket-policy' | 'identity-policy' | 'scp' | 'rcp' | 'vpc-endpoint-policy';
 
@@ -137,7 +138,7 @@ function applyOne(request: AccessRequest, facts: RequestFacts, p: Proposal): One
 }
 
 function bucketPolicy(facts: RequestFacts, p: Proposal): One {
-  const bucket = Object.hasOwn(facts.buckets, p.target) ? facts.buckets[p.target] : undefined;
+  const bucket = ownValue(facts.buckets, p.target);
   if (bucket === undefined) return NA;
   if (!isKnown(bucket)) return { status: 'unknown', missing: missingOf(bucket, `bucket ${p.target}`) };
   const policy: NamedPolicy = {

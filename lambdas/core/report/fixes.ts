@@ -7,6 +7,7 @@
  */
 import { policyDocument, type PolicyDoc } from '../fix/patch';
 import type { AccessRequest, Fact, NamedPolicy, RequestFacts, RootCause } from '../model';
+import { ownValue } from '../own';
 
 type Json = Record<string, unknown>;
 
@@ -88,7 +89,7 @@ function currentOf(
   switch (layer) {
     case 'bucket-policy': {
       const bucket = typeof patch['bucket'] === 'string' ? patch['bucket'] : request.bucket;
-      const b = bucket ? known(facts.buckets[bucket]) : undefined;
+      const b = bucket ? known(ownValue(facts.buckets, bucket)) : undefined;
       if (!bucket || !b || b.policy.status !== 'known') return undefined;
       return { target: bucket, current: docOf(b.policy.value) };
     }
@@ -120,7 +121,7 @@ function currentOf(
       const keyArn = list(patch['addStatement'])
         .map((s) => s['Resource'])
         .find((r): r is string => typeof r === 'string');
-      const key = keyArn ? known(facts.kmsKeys[keyArn]) : undefined;
+      const key = keyArn ? known(ownValue(facts.kmsKeys, keyArn)) : undefined;
       if (!keyArn || !key || key.keyPolicy.status !== 'known') return undefined;
       return { target: keyArn, current: docOf(key.keyPolicy.value) };
     }

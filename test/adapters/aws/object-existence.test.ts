@@ -96,6 +96,21 @@ describe('object existence by ListObjectsV2 (s3:ListBucket), the default', () =>
     expect(objectOf(facts, 'reports/missing.csv')).toEqual({ status: 'known', value: { exists: false } });
   });
 
+  // a key named like an Object.prototype member is an entry of its own (core/own.ts), never the record's prototype
+  it.each(['__proto__', 'constructor'])(
+    'keeps the facts of key %s as an own entry of the bucket',
+    async (key) => {
+      const { aws, view } = setup();
+      listing(aws, [key]);
+      const facts = await view.gather(requestFor(key));
+      const b = facts.buckets[BUCKET];
+      if (b?.status !== 'known') throw new Error('bucket not known');
+      expect(Object.keys(b.value.objects)).toEqual([key]);
+      expect(Object.getPrototypeOf(b.value.objects)).toBe(Object.prototype);
+      expect(objectOf(facts, key)).toMatchObject({ status: 'known', value: { exists: true } });
+    },
+  );
+
   it('prefix collision: asking for "a" when only "ab" exists -> "a" does not exist', async () => {
     const { aws, view } = setup();
     listing(aws, ['ab']);

@@ -171,6 +171,21 @@ describe('SnapshotView bucket facts: absent = unknown, null = known none', () =>
     expect(b.objects['other.csv']).toMatchObject({ status: 'unknown', reason: 'notCollected' });
   });
 
+  // Object keys are the caller's text: a key named like a member of Object.prototype is just an unlisted key.
+  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])(
+    'takes an unlisted object key named %s as notCollected, never as the facts of a listed object',
+    (key) => {
+      const req = request(APP_SESSION, { key, needs: [objectNeed('s3:GetObject', 'my-bucket', key)] });
+      const b = knownValue(view.gatherSync(req).buckets['my-bucket']);
+      expect(Object.hasOwn(b.objects, key)).toBe(true);
+      expect(b.objects[key]).toEqual({
+        status: 'unknown',
+        reason: 'notCollected',
+        detail: `the snapshot does not carry buckets.my-bucket.objects[${JSON.stringify(key)}]`,
+      });
+    },
+  );
+
   it('treats null fields as known "none"', () => {
     const b = knownValue(
       view.gatherSync(request(APP_SESSION, { bucket: 'no-policy-bucket', key: null, needs: [] })).buckets[

@@ -90,3 +90,22 @@ export const bareCause = (id: RootCause['id'], confidence: RootCause['confidence
   fix: { summary: '', commands: [], verified: false },
   change: null,
 });
+
+/**
+ * A record of facts that cannot be read at all: every access throws. For the tests of an analysis that fails
+ * (`buckets: null` no longer does: a missing record reads as "not collected").
+ */
+export const unreadableRecord = new Proxy({} as never, {
+  get: () => {
+    throw new Error('unreadable facts');
+  },
+  has: () => {
+    throw new Error('unreadable facts');
+  },
+  ownKeys: () => {
+    throw new Error('unreadable facts');
+  },
+  getOwnPropertyDescriptor: () => {
+    throw new Error('unreadable facts');
+  },
+});

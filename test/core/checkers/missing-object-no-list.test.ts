@@ -359,3 +359,19 @@ describe('missing-object-no-list: callers without an identity policy', () => {
     });
   });
 });
+
+// Object keys are the caller's text (core/own.ts): a key named like a member of Object.prototype is an unlisted key
+// like any other, never "exists" (Object.prototype.constructor is not the snapshot's entry for that key).
+describe('missing-object-no-list: keys named like Object.prototype members', () => {
+  const UNLISTED = 'unlistedkey'; // a plain name, written unquoted in snapshot paths as the keys below are
+  const findingFor = (k: string): string => JSON.stringify(explain(event(BOB, key(k))).finding);
+
+  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])(
+    'explains a read of key %s exactly as a read of any key the snapshot does not list',
+    (k) => {
+      const expected = findingFor(UNLISTED).split(UNLISTED).join(k);
+      expect(findingFor(k)).toBe(expected);
+      expect(findingFor(k)).not.toContain(`s3://reports-bucket/${k} exists`);
+    },
+  );
+});
