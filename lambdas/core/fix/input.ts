@@ -345,8 +345,36 @@ function accessPointInput(request: AccessRequest, need: ActionNeed, facts: Reque
   };
 }
 
+/**
+ * The engine inputs already built, per facts object, need and request: an analysis builds the input of a need once to
+ * decide it and again for each fix it verifies (fix/verify.ts). The same objects give the same input (neither the
+ * request nor its facts change once gathered), and the engine keeps what it derives per input (the condition
+ * context's lower-cased form) only for as long as the input lives.
+ */
+const inputs = new WeakMap<
+  RequestFacts,
+  WeakMap<ActionNeed, { request: AccessRequest; input: AuthorizationInput }>
+>();
+
 /** Maps the facts to the engine's input for one (action, resource) the request needs. */
 export function buildAuthorizationInput(
+  request: AccessRequest,
+  need: ActionNeed,
+  facts: RequestFacts,
+): AuthorizationInput {
+  let byNeed = inputs.get(facts);
+  const hit = byNeed?.get(need);
+  if (hit !== undefined && hit.request === request) return hit.input;
+  const input = authorizationInput(request, need, facts);
+  if (byNeed === undefined) {
+    byNeed = new WeakMap();
+    inputs.set(facts, byNeed);
+  }
+  byNeed.set(need, { request, input });
+  return input;
+}
+
+function authorizationInput(
   request: AccessRequest,
   need: ActionNeed,
   facts: RequestFacts,
