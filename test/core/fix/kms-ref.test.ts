@@ -9,8 +9,9 @@
  */
 import type { KmsKeyFacts, RequestFacts } from '../../../lambdas/core/model';
 import { known, unknown } from '../../../lambdas/core/model';
+import { kmsBucketEncryptionCommand } from '../../../lambdas/core/fix/commands';
 import { findKmsKey, resolveKmsKey } from '../../../lambdas/core/fix/input';
-import { isBareKmsRef, kmsRefAccount, parseKmsKeyRef } from '../../../lambdas/core/fix/kms-ref';
+import { isAwsS3Alias, isBareKmsRef, kmsRefAccount, parseKmsKeyRef } from '../../../lambdas/core/fix/kms-ref';
 import { explain } from '../checkers/helpers';
 import { A, B, recordFor, viewOf } from '../world';
 
@@ -56,6 +57,28 @@ describe('parseKmsKeyRef: the four ways to name a KMS key (API_GenerateDataKey K
   ])('%s is a %s', (ref, form, name, arnAccount) => {
     expect(parseKmsKeyRef(ref)).toEqual({ ref, form, name, arnAccount });
     expect(isBareKmsRef(ref)).toBe(arnAccount === null);
+  });
+});
+
+describe('parseKmsKeyRef: ARNs of every partition, and only whole ARNs', () => {
+  // ARN format: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html (partition aws, aws-cn, aws-us-gov)
+  it.each(['aws-cn', 'aws-us-gov'])('a key ARN of partition %s names its account', (partition) => {
+    const ref = `arn:${partition}:kms:us-gov-west-1:${B}:key/${ID}`;
+    expect(parseKmsKeyRef(ref)).toEqual({ ref, form: 'key-arn', name: ID, arnAccount: B });
+  });
+
+  it('text around an ARN is not an ARN: the whole reference is taken as a key id KMS resolves in the caller account', () => {
+    for (const ref of [`x${KEY_A}`, `${KEY_A}\nkey/other`]) {
+      expect(parseKmsKeyRef(ref)).toEqual({ ref, form: 'key-id', name: ref, arnAccount: null });
+      expect(isBareKmsRef(ref)).toBe(true);
+    }
+  });
+
+  it('isAwsS3Alias: only the alias aws/s3 itself (bare or as an alias ARN), not a longer alias', () => {
+    expect(isAwsS3Alias('alias/aws/s3')).toBe(true);
+    expect(isAwsS3Alias(`arn:aws:kms:us-east-1:${A}:alias/aws/s3`)).toBe(true);
+    expect(isAwsS3Alias('alias/aws/s3-archive')).toBe(false);
+    expect(isAwsS3Alias('alias/aws/s3/x')).toBe(false);
   });
 });
 
@@ -110,6 +133,13 @@ describe('findKmsKey with the account KMS resolves in: never another account key
 
   it('a caller account that is not known finds nothing', () => {
     expect(findKmsKey(inA, 'alias/data-key', null)).toBeNull();
+    // not even a key whose account the facts do not tell, when only its aliases name it (no account is guessed)
+    const unplaced = {
+      ...facts,
+      kmsKeys: { 'some-key': known(keyFacts('some-key', '', ['alias/data-key'])) },
+    };
+    expect(findKmsKey(unplaced, 'alias/data-key', null)).toBeNull();
+    expect(findKmsKey(unplaced, 'alias/data-key', B)?.arn).toBe('some-key');
   });
 
   it('a bare reference an adapter could not resolve stays unknown, after any key of the right account', () => {
@@ -124,10 +154,58 @@ describe('findKmsKey with the account KMS resolves in: never another account key
     expect(findKmsKey(handMade, 'alias/data-key', null)?.arn).toBe('alias/data-key');
   });
 
+  it('a key the facts list under its alias ARN is found by that alias name in its account', () => {
+    const aliasArn = `arn:aws:kms:us-east-1:${B}:alias/data-key`;
+    const byAliasArn = { ...facts, kmsKeys: { [aliasArn]: known(keyFacts(KEY_B, B, [])) } };
+    expect(findKmsKey(byAliasArn, 'alias/data-key', B)?.arn).toBe(aliasArn);
+    expect(findKmsKey(byAliasArn, 'alias/data-key', A)).toBeNull();
+  });
+
+  it('an alias name matches a key whose aliases list it (in any of its forms), not a key that lists another alias', () => {
+    const withAliases = (aliases: string[]) => ({
+      ...facts,
+      kmsKeys: { [KEY_B]: known(keyFacts(KEY_B, B, aliases)) },
+    });
+    expect(findKmsKey(withAliases(['alias/other', 'alias/data-key']), 'alias/data-key', B)?.arn).toBe(KEY_B);
+    expect(findKmsKey(withAliases(['data-key']), 'alias/data-key', B)?.arn).toBe(KEY_B);
+    const aliasArn = `arn:aws:kms:us-east-1:${B}:alias/data-key`;
+    expect(findKmsKey(withAliases([aliasArn]), aliasArn, A)?.arn).toBe(KEY_B);
+    expect(findKmsKey(withAliases(['alias/other']), 'alias/data-key', B)).toBeNull();
+  });
+
+  it('a key ARN with text before it names no key, not even in the account it seems to name', () => {
+    expect(findKmsKey(inBoth, `x${KEY_A}`, A)).toBeNull();
+  });
+
   it("resolveKmsKey: a cross-account upload's alias name resolves in the caller's account only", () => {
     const { request } = upload();
     expect(resolveKmsKey(request, inA, 'alias/data-key', 'reports-bucket')).toBeNull();
     expect(resolveKmsKey(request, inBoth, 'alias/data-key', 'reports-bucket')?.arn).toBe(KEY_B);
     expect(resolveKmsKey(request, inA, KEY_A, 'reports-bucket')?.arn).toBe(KEY_A);
+  });
+});
+
+// The bucket default set to the owner's key ARN keeps the bucket's KMS algorithm (SSE-KMS or DSSE-KMS) and Bucket Key:
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_ServerSideEncryptionByDefault.html (SSEAlgorithm)
+describe('kmsBucketEncryptionCommand: the default encryption with the key ARN', () => {
+  const rule = (algorithm: string, bucketKey: boolean): string =>
+    kmsBucketEncryptionCommand('reports-bucket', KEY_A, algorithm, bucketKey);
+  it.each([
+    ['aws:kms', false, 'aws:kms'],
+    ['aws:kms:dsse', true, 'aws:kms:dsse'],
+    ['AES256', false, 'aws:kms'], // a key ARN is only ever set with a KMS algorithm
+  ])('algorithm %s, Bucket Key %s: SSEAlgorithm %s', (algorithm, bucketKey, expected) => {
+    expect(rule(algorithm, bucketKey)).toBe(
+      `aws s3api put-bucket-encryption --bucket reports-bucket --server-side-encryption-configuration '${JSON.stringify(
+        {
+          Rules: [
+            {
+              ApplyServerSideEncryptionByDefault: { SSEAlgorithm: expected, KMSMasterKeyID: KEY_A },
+              BucketKeyEnabled: bucketKey,
+            },
+          ],
+        },
+      )}'`,
+    );
   });
 });
