@@ -27,6 +27,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { GetAccessPointCommand, GetAccessPointPolicyCommand } from '@aws-sdk/client-s3-control';
 import { AwsAccountView } from '../../../lambdas/adapters/aws';
+import { objectNeed } from '../snapshot/request-builder';
 import {
   ACCOUNT,
   BUCKET,
@@ -274,15 +275,7 @@ describe('KMS keys', () => {
     sampleRequest({
       eventName: 'PutObject',
       actions: ['s3:PutObject'],
-      needs: [
-        {
-          action: 's3:PutObject',
-          resource: `arn:aws:s3:::${BUCKET}/${KEY}`,
-          resourceType: 'object',
-          bucket: BUCKET,
-          key: KEY,
-        },
-      ],
+      needs: [objectNeed('s3:PutObject', BUCKET, KEY)],
     });
   /** The object's own key is read only with objectMetadata (HeadObject). */
   function kmsWorld() {

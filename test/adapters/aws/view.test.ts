@@ -10,6 +10,7 @@ import {
   ListObjectsV2Command,
 } from '@aws-sdk/client-s3';
 import { AwsAccountView, bucketTargets } from '../../../lambdas/adapters/aws';
+import { objectNeed } from '../snapshot/request-builder';
 import {
   ACCOUNT,
   BUCKET,
@@ -300,22 +301,8 @@ describe('bucketTargets', () => {
     const r = sampleRequest({
       eventName: 'CopyObject',
       needs: [
-        {
-          action: 's3:PutObject',
-          resource: `arn:aws:s3:::${BUCKET}/${KEY}`,
-          resourceType: 'object',
-          bucket: BUCKET,
-          key: KEY,
-          role: 'destination',
-        },
-        {
-          action: 's3:GetObject',
-          resource: 'arn:aws:s3:::src/a.txt',
-          resourceType: 'object',
-          bucket: 'src',
-          key: 'a.txt',
-          role: 'source',
-        },
+        { ...objectNeed('s3:PutObject', BUCKET, KEY), role: 'destination' },
+        { ...objectNeed('s3:GetObject', 'src', 'a.txt'), role: 'source' },
       ],
     });
     expect(bucketTargets(r)).toEqual([

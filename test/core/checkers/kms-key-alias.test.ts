@@ -11,7 +11,7 @@
  * UploaderRole uploads into drop-bucket of account A; from account B (cross-account) or from A itself.
  */
 import { analyze } from '../../../lambdas/core/analyze';
-import { known, unknown } from '../../../lambdas/core/model';
+import { known, unknown, type RequestFacts } from '../../../lambdas/core/model';
 import { causeOf, explain } from './helpers';
 import { A, B, doc, recordFor, roleArn, type Stmt, viewOf } from '../world';
 
@@ -58,6 +58,16 @@ interface Setup {
   /** The default encryption's algorithm (aws:kms unless said) and S3 Bucket Key (on unless said). */
   readonly algorithm?: string;
   readonly bucketKey?: boolean;
+}
+
+/** The facts with the key policy of one key not read (AccessDenied). */
+function withUnreadKeyPolicy(facts: RequestFacts, arn: string): RequestFacts {
+  const key = facts.kmsKeys[arn];
+  if (key?.status !== 'known') throw new Error(`key ${arn} missing`);
+  return {
+    ...facts,
+    kmsKeys: { ...facts.kmsKeys, [arn]: known({ ...key.value, keyPolicy: unknown('accessDenied') }) },
+  };
 }
 
 function upload(s: Setup = {}) {
@@ -200,12 +210,7 @@ describe("a bucket default alias name or key id, cross-account: KMS resolves it 
 
   it("the bucket owner's key policy was not read: the key-ARN fix, saying that its use by the caller is not known (unverified)", () => {
     const { request, facts } = upload({ keyAllowsUploader: true });
-    const key = facts.kmsKeys[KEY_A];
-    if (key?.status !== 'known') throw new Error('key A missing');
-    const unread = {
-      ...facts,
-      kmsKeys: { ...facts.kmsKeys, [KEY_A]: known({ ...key.value, keyPolicy: unknown('accessDenied') }) },
-    };
+    const unread = withUnreadKeyPolicy(facts, KEY_A);
     const c = causeOf(analyze(request, unread), 'kms-key-access');
     expect(c.fix.summary).toBe(
       `Set the default encryption of bucket ${BUCKET} to the key ARN ${KEY_A} instead of alias/data-key, so that KMS uses the bucket owner's key whoever uploads; whether that key lets the caller call kms:GenerateDataKey is not known (its key policy, grants or the caller's IAM policies could not be read).`,
@@ -247,12 +252,7 @@ describe('the fix keeps the bucket default as it is, but for the key ARN (API_Se
 
   it("the key of that alias in the caller's account whose key policy was not read: named, and whether the caller may use it is said to be unknown", () => {
     const { request, facts } = upload({ keyAllowsUploader: true, callerKey: 'refuses' });
-    const key = facts.kmsKeys[KEY_B];
-    if (key?.status !== 'known') throw new Error('key B missing');
-    const unread = {
-      ...facts,
-      kmsKeys: { ...facts.kmsKeys, [KEY_B]: known({ ...key.value, keyPolicy: unknown('accessDenied') }) },
-    };
+    const unread = withUnreadKeyPolicy(facts, KEY_B);
     const c = causeOf(analyze(request, unread), 'kms-key-access');
     expect(c.confidence).toBe('likely');
     expect(c.explanation).toContain(
