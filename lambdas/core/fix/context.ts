@@ -84,22 +84,26 @@ export function derivedContext(
   const values: Record<string, string | readonly string[]> = { ...request.context.values };
   const absent = [...request.context.absent];
   const unknownKeys = [...(request.context.unknown ?? [])];
-  const taken = new Set([...Object.keys(values), ...absent, ...unknownKeys].map((k) => k.toLowerCase()));
+  const taken = new Set<string>();
+  for (const k in values) taken.add(k.toLowerCase());
+  for (const k of absent) taken.add(k.toLowerCase());
+  for (const k of unknownKeys) taken.add(k.toLowerCase());
+  /** Takes `key` for this call; false when the request (or an earlier line) already set it. */
+  const take = (key: string): boolean => {
+    const lower = key.toLowerCase();
+    if (taken.has(lower)) return false;
+    taken.add(lower);
+    return true;
+  };
   const put = (key: string, value: string | readonly string[] | null | undefined): void => {
-    if (value === null || value === undefined || taken.has(key.toLowerCase())) return;
-    values[key] = value;
-    taken.add(key.toLowerCase());
+    if (value !== null && value !== undefined && take(key)) values[key] = value;
   };
   const none = (key: string): void => {
-    if (taken.has(key.toLowerCase())) return;
-    absent.push(key);
-    taken.add(key.toLowerCase());
+    if (take(key)) absent.push(key);
   };
   /** A key the facts say is set but do not give (never taken as absent, whatever otherKeys says). */
   const notKnown = (key: string): void => {
-    if (taken.has(key.toLowerCase())) return;
-    unknownKeys.push(key);
-    taken.add(key.toLowerCase());
+    if (take(key)) unknownKeys.push(key);
   };
 
   const c = callerOf(request, facts);
@@ -195,6 +199,7 @@ export function requestedPolicy(request: AccessRequest): string | null {
 
 const EXISTING_TAG = 's3:existingobjecttag/';
 const REQUEST_TAG = 's3:requestobjecttag/';
+const TAG_KEYS_KEY = 's3:requestobjecttagkeys';
 const TAG_KEY_IN_JSON = /"(s3:(?:existingobjecttag|requestobjecttag)\/[^"]*)"/gi;
 
 const referencedCache = new WeakMap<RequestFacts, readonly string[]>();
@@ -252,11 +257,12 @@ function tagKeys(
     b?.status === 'known' && request.key !== null ? ownValue(b.value.objects, request.key) : undefined;
   const tagFact = o?.status === 'known' && o.value.exists ? o.value.tags : undefined;
   const tags = tagFact?.status === 'known' ? tagFact.value : undefined;
-  const lowerValues = new Set(Object.keys(request.context.values).map((k) => k.toLowerCase()));
+  const isTagKeysKey = (k: string): boolean =>
+    k.length === TAG_KEYS_KEY.length && k.toLowerCase() === TAG_KEYS_KEY;
   const requestTagsKnown =
-    lowerValues.has('s3:requestobjecttagkeys') ||
-    request.context.absent.some((k) => k.toLowerCase() === 's3:requestobjecttagkeys');
+    Object.keys(request.context.values).some(isTagKeysKey) || request.context.absent.some(isTagKeysKey);
   if (tags === undefined && !requestTagsKnown) return;
+  const lowerValues = new Set(Object.keys(request.context.values).map((k) => k.toLowerCase()));
   if (tags !== undefined) for (const [k, v] of Object.entries(tags)) put(`s3:ExistingObjectTag/${k}`, v);
   const own = new Set(Object.keys(tags ?? {}).map((k) => `${EXISTING_TAG}${k.toLowerCase()}`));
   for (const key of referencedTagKeys(facts)) {

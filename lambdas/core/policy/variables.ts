@@ -137,6 +137,7 @@ interface LoweredContext {
 
 const loweredCache = new WeakMap<ConditionContext, LoweredContext>();
 
+const isString = (x: unknown): x is string => typeof x === 'string';
 const isScalar = (x: unknown): boolean =>
   typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean';
 
@@ -144,11 +145,14 @@ function lower(ctx: ConditionContext): LoweredContext {
   let l = loweredCache.get(ctx);
   if (l !== undefined) return l;
   const values = new Map<string, readonly string[]>();
-  for (const [k, v] of Object.entries(ctx.values ?? {})) {
-    const key = k.toLowerCase();
-    if (typeof v === 'string') values.set(key, [v]);
-    else if (typeof v === 'number' || typeof v === 'boolean') values.set(key, [String(v)]);
-    else if (Array.isArray(v)) values.set(key, (v as readonly unknown[]).filter(isScalar).map(String));
+  const given = ctx.values ?? {};
+  for (const k in given) {
+    if (!Object.hasOwn(given, k)) continue;
+    const v: unknown = given[k];
+    if (typeof v === 'string') values.set(k.toLowerCase(), [v]);
+    else if (typeof v === 'number' || typeof v === 'boolean') values.set(k.toLowerCase(), [String(v)]);
+    else if (Array.isArray(v))
+      values.set(k.toLowerCase(), v.every(isString) ? (v as string[]) : v.filter(isScalar).map(String));
   }
   const absent = new Set<string>();
   for (const k of ctx.absent ?? []) if (typeof k === 'string') absent.add(k.toLowerCase());
