@@ -17,7 +17,7 @@ import { isBareKmsRef, kmsRefAccount } from '../../core/fix/kms-ref';
 import { changeRecordFromLookupEvent } from '../../core/changes';
 import { ownValue } from '../../core/own';
 import { pabOf, snapshotObject } from './bucket-facts';
-import type { Snapshot, SnapshotKmsKey } from './schema';
+import type { Snapshot, SnapshotKmsKey, SnapshotSession } from './schema';
 import type { SnapshotIndex } from './snapshot-index';
 
 const notCollected = (what: string): Fact<never> =>
@@ -162,9 +162,33 @@ const SESSION_TYPES = new Set([
   'IdentityCenterUser',
 ]);
 
-/** null for callers without a session; the snapshot's `sessions` entry (by session ARN or access key id), else unknown. */
+const NO_SESSION_ENTRY = notCollected('the session policy of this session');
+
+/** The session policy fact of each `sessions` entry, built once: every request of a session reads the same one. */
+const sessionFacts = new WeakMap<SnapshotSession, Fact<NamedPolicy | null>>();
+
+function sessionFact(entry: SnapshotSession): Fact<NamedPolicy | null> {
+  let f = sessionFacts.get(entry);
+  if (f === undefined) {
+    f =
+      entry.Policy === undefined
+        ? NO_SESSION_ENTRY
+        : known(
+            entry.Policy === null
+              ? null
+              : { name: 'session policy', source: 'session', document: entry.Policy },
+          );
+    sessionFacts.set(entry, f);
+  }
+  return f;
+}
+
+/**
+ * null for callers without a session; the snapshot's `sessions` entry (by session ARN or access key id, looked up
+ * in `sessions`, the index of that record), else unknown.
+ */
 export function sessionPolicyFor(
-  snapshot: Snapshot,
+  sessions: ReadonlyMap<string, SnapshotSession>,
   request: AccessRequest,
 ): Fact<NamedPolicy | null> | null {
   const p = request.principal;
@@ -172,12 +196,9 @@ export function sessionPolicyFor(
     p.type === 'AWSAccount' && p.principalId !== null && /^AROA[^:]*:/.test(p.principalId);
   if (!SESSION_TYPES.has(p.type) && !roleSessionById) return null;
   const entry =
-    (p.arn !== null ? ownValue(snapshot.sessions, p.arn) : undefined) ??
-    (p.accessKeyId !== null ? ownValue(snapshot.sessions, p.accessKeyId) : undefined);
-  if (!entry || entry.Policy === undefined) return notCollected('the session policy of this session');
-  return known(
-    entry.Policy === null ? null : { name: 'session policy', source: 'session', document: entry.Policy },
-  );
+    (p.arn !== null ? sessions.get(p.arn) : undefined) ??
+    (p.accessKeyId !== null ? sessions.get(p.accessKeyId) : undefined);
+  return entry === undefined ? NO_SESSION_ENTRY : sessionFact(entry);
 }
 
 export function recentChangesOf(snapshot: Snapshot): Fact<readonly ChangeRecord[]> {

@@ -291,6 +291,7 @@ export const snapshotSchema = z.looseObject({
 });
 
 export type Snapshot = z.infer<typeof snapshotSchema>;
+export type SnapshotSession = z.infer<typeof session>;
 export type SnapshotAccount = z.infer<typeof account>;
 export type SnapshotBucket = z.infer<typeof bucket>;
 export type SnapshotObject = z.infer<typeof objectEntry>;

@@ -12,6 +12,7 @@ import type {
   SnapshotManagedPolicy,
   SnapshotOrgPolicy,
   SnapshotRole,
+  SnapshotSession,
   SnapshotUser,
 } from './schema';
 
@@ -51,8 +52,11 @@ export class SnapshotIndex {
   readonly orgAccountIds: ReadonlySet<string> | null;
   /** Canonical user ids by account id: accounts.<id>.canonicalUserId, else the Owner.ID of a bucket / object ACL. */
   readonly canonicalIds: Readonly<Record<string, string>>;
+  /** `sessions` by session ARN or access key id. */
+  readonly sessions: ReadonlyMap<string, SnapshotSession>;
 
   constructor(readonly snapshot: Snapshot) {
+    this.sessions = new Map(Object.entries(snapshot.sessions ?? {}));
     for (const [id, account] of Object.entries(snapshot.accounts ?? {})) this.indexAccount(id, account);
     this.canonicalIds = canonicalIdsOf(snapshot);
     for (const [arn, entry] of Object.entries(snapshot.kmsKeys ?? {})) this.indexKmsKey(arn, entry);

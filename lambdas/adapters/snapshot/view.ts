@@ -34,7 +34,9 @@ export class SnapshotView implements AccountView {
   private readonly buckets = new Map<string, BucketFacts>();
   private readonly kms = new Map<string, KmsKeyFacts>();
   private readonly orgs = new Map<string, Fact<OrganizationFacts | null>>();
-  private readonly levels = new Map<string, Fact<readonly OrgLevel[] | null>>();
+  private readonly scpLevels = new Map<string, Fact<readonly OrgLevel[] | null>>();
+  private readonly rcpLevels = new Map<string, Fact<readonly OrgLevel[] | null>>();
+  private readonly pabs = new Map<string, Fact<PublicAccessBlock | null>>();
   private readonly endpoints = new Map<string, Fact<VpcEndpointFacts> | null>();
   private readonly accessPoints = new Map<string, Fact<AccessPointFacts> | null>();
   private readonly changes: Fact<readonly ChangeRecord[]>;
@@ -76,7 +78,7 @@ export class SnapshotView implements AccountView {
       ),
       kmsKeys,
       ...(Object.keys(keyAccountRcpLevels).length > 0 ? { keyAccountRcpLevels } : {}),
-      sessionPolicy: sessionPolicyFor(this.snapshot, request),
+      sessionPolicy: sessionPolicyFor(this.index.sessions, request),
       recentChanges: this.changes,
       canonicalIds: this.index.canonicalIds,
     };
@@ -121,14 +123,21 @@ export class SnapshotView implements AccountView {
     for (const b of Object.values(buckets))
       if (b.status === 'known' && b.value.accountId.status === 'known') ids.add(b.value.accountId.value);
     const out: Record<string, Fact<PublicAccessBlock | null>> = {};
-    for (const id of ids) {
+    for (const id of ids) setOwn(out, id, this.accountPab(id));
+    return out;
+  }
+
+  private accountPab(id: string): Fact<PublicAccessBlock | null> {
+    let f = this.pabs.get(id);
+    if (f === undefined) {
       const pab = this.index.accounts.get(id)?.account.publicAccessBlock;
-      out[id] =
+      f =
         pab === undefined
           ? unknown('notCollected', `the snapshot does not carry accounts.${id}.publicAccessBlock`)
           : known(pab === null ? null : pabOf(pab));
+      this.pabs.set(id, f);
     }
-    return out;
+    return f;
   }
 
   private organization(accountId: string | null): Fact<OrganizationFacts | null> {
@@ -142,11 +151,12 @@ export class SnapshotView implements AccountView {
   }
 
   private orgLevels(accountId: string | null, kind: 'scp' | 'rcp'): Fact<readonly OrgLevel[] | null> {
-    const key = `${kind}:${accountId ?? ''}`;
-    let f = this.levels.get(key);
+    const cache = kind === 'scp' ? this.scpLevels : this.rcpLevels;
+    const key = accountId ?? '';
+    let f = cache.get(key);
     if (!f) {
       f = orgLevels(this.index, accountId, kind);
-      this.levels.set(key, f);
+      cache.set(key, f);
     }
     return f;
   }

@@ -473,6 +473,34 @@ describe('SnapshotView other facts', () => {
     ).toBeNull();
   });
 
+  it('finds a session by its access key id when its ARN has no entry; an entry without Policy is unknown', () => {
+    const sessions = new SnapshotView(
+      loadSnapshot(
+        JSON.stringify({
+          sessions: {
+            ASIAEXAMPLEKEY000001: { Policy: { Version: '2012-10-17', Statement: [] } },
+            [`arn:aws:sts::${A}:assumed-role/App/unread`]: {},
+          },
+        }),
+        'sessions.json',
+      ),
+    );
+    const byKey = {
+      ...APP_SESSION,
+      arn: `arn:aws:sts::${A}:assumed-role/App/k`,
+      accessKeyId: 'ASIAEXAMPLEKEY000001',
+    };
+    const first = sessions.gatherSync(request(byKey)).sessionPolicy;
+    expect(knownValue(first)).toMatchObject({ source: 'session', document: { Statement: [] } });
+    // every request of the session reads the same fact
+    expect(sessions.gatherSync(request(byKey)).sessionPolicy).toBe(first);
+    for (const arn of [`arn:aws:sts::${A}:assumed-role/App/unread`, 'constructor', '__proto__'])
+      expect(sessions.gatherSync(request({ ...APP_SESSION, arn })).sessionPolicy).toMatchObject({
+        status: 'unknown',
+        reason: 'notCollected',
+      });
+  });
+
   it('parses recent changes with their CloudTrail record', () => {
     const changes = knownValue(view.gatherSync(request(APP_SESSION)).recentChanges);
     expect(changes).toEqual([
