@@ -21,6 +21,7 @@ import { derivedContext } from './context';
 import { OBJECT_LOCK_ACTIONS } from '../policy/s3/object-lock';
 import { kmsRefAccount, parseKmsKeyRef } from './kms-ref';
 import { ownValue } from '../own';
+import { Recent } from '../recent';
 import type {
   AccessPointInput,
   AuthorizationInput,
@@ -346,15 +347,12 @@ function accessPointInput(request: AccessRequest, need: ActionNeed, facts: Reque
 }
 
 /**
- * The engine inputs already built, per facts object, need and request: an analysis builds the input of a need once to
- * decide it and again for each fix it verifies (fix/verify.ts). The same objects give the same input (neither the
- * request nor its facts change once gathered), and the engine keeps what it derives per input (the condition
- * context's lower-cased form) only for as long as the input lives.
+ * The engine inputs built last, by facts object, need and request (../recent.ts): an analysis builds the input of a
+ * need once to decide it and again for each fix it verifies (fix/verify.ts). The same objects give the same input
+ * (neither the request nor its facts change once gathered), and the engine keeps what it derives per input (the
+ * condition context's lower-cased form) for its last few inputs.
  */
-const inputs = new WeakMap<
-  RequestFacts,
-  WeakMap<ActionNeed, { request: AccessRequest; input: AuthorizationInput }>
->();
+const inputs = new Recent<AuthorizationInput>(16);
 
 /** Maps the facts to the engine's input for one (action, resource) the request needs. */
 export function buildAuthorizationInput(
@@ -362,15 +360,11 @@ export function buildAuthorizationInput(
   need: ActionNeed,
   facts: RequestFacts,
 ): AuthorizationInput {
-  let byNeed = inputs.get(facts);
-  const hit = byNeed?.get(need);
-  if (hit !== undefined && hit.request === request) return hit.input;
-  const input = authorizationInput(request, need, facts);
-  if (byNeed === undefined) {
-    byNeed = new WeakMap();
-    inputs.set(facts, byNeed);
+  let input = inputs.get(facts, need, request);
+  if (input === undefined) {
+    input = authorizationInput(request, need, facts);
+    inputs.set(input, facts, need, request);
   }
-  byNeed.set(need, { request, input });
   return input;
 }
 

@@ -22,6 +22,7 @@
  * s3:ResourceAccount): https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
  */
 import type { ConditionContext } from '../model';
+import { Recent } from '../recent';
 import type { EngineRequest } from './types';
 import { encodeWildcards } from './match';
 
@@ -135,11 +136,17 @@ interface LoweredContext {
   readonly inferred: ReadonlyMap<string, readonly string[]> | null;
 }
 
-const loweredCache = new WeakMap<ConditionContext, LoweredContext>();
+/** The lower-cased form of the last contexts (../recent.ts): an analysis evaluates one context many times. */
+const loweredCache = new Recent<LoweredContext>(8);
 
 const isString = (x: unknown): x is string => typeof x === 'string';
 const isScalar = (x: unknown): boolean =>
   typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean';
+
+/** The values of a context by lower-cased key (a key given twice in different cases: the last one). */
+export function lowerCasedValues(ctx: ConditionContext): ReadonlyMap<string, readonly string[]> {
+  return lower(ctx).values;
+}
 
 function lower(ctx: ConditionContext): LoweredContext {
   let l = loweredCache.get(ctx);
@@ -167,7 +174,7 @@ function lower(ctx: ConditionContext): LoweredContext {
     inferred.set(k.toLowerCase(), list);
   }
   l = { values, absent, unknown, inferred };
-  loweredCache.set(ctx, l);
+  loweredCache.set(l, ctx);
   return l;
 }
 

@@ -6,6 +6,7 @@
  */
 import type { ConditionContext, Fact, PublicAccessBlock } from '../../model';
 import type { Tri } from '../types';
+import { lowerCasedValues } from '../variables';
 import { PUBLIC_CANNED_ACLS, ALL_USERS_URI, AUTHENTICATED_USERS_URI } from './public-acl';
 import { or3 } from './tri';
 
@@ -54,23 +55,10 @@ export function levelsWith(levels: readonly BpaLevel[], s: BpaSetting): string[]
   return levels.filter((l) => l.value.status === 'known' && l.value.value?.[s] === true).map((l) => l.name);
 }
 
-const loweredValues = new WeakMap<ConditionContext, Map<string, readonly string[]>>();
-
-function lowered(ctx: ConditionContext): Map<string, readonly string[]> {
-  let m = loweredValues.get(ctx);
-  if (m === undefined) {
-    m = new Map();
-    for (const [k, v] of Object.entries(ctx.values ?? {}))
-      m.set(k.toLowerCase(), typeof v === 'string' ? [v] : v);
-    loweredValues.set(ctx, m);
-  }
-  return m;
-}
-
 /** Case-insensitive lookup of a context key: the value(s), null when absent, 'unknown' when not told. */
 export function contextValues(ctx: ConditionContext, key: string): readonly string[] | null | 'unknown' {
   const lower = key.toLowerCase();
-  const v = lowered(ctx).get(lower);
+  const v = lowerCasedValues(ctx).get(lower);
   if (v !== undefined) return v;
   if ((ctx.absent ?? []).some((k) => k.toLowerCase() === lower)) return null;
   if ((ctx.unknown ?? []).some((k) => k.toLowerCase() === lower)) return 'unknown';
