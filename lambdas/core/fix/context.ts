@@ -27,6 +27,8 @@ import type {
 } from '../model';
 import { REQUEST_POLICY_KEY } from '../policy/s3/bpa';
 import { ownValue } from '../own';
+import { scanDocument } from '../policy/document-scan';
+import { Recent } from '../recent';
 
 /** aws:PrincipalType values (#condition-keys-principaltype); a service principal has none. */
 const PRINCIPAL_TYPE: Partial<Record<PrincipalType, string>> = {
@@ -200,9 +202,6 @@ export function requestedPolicy(request: AccessRequest): string | null {
 const EXISTING_TAG = 's3:existingobjecttag/';
 const REQUEST_TAG = 's3:requestobjecttag/';
 const TAG_KEYS_KEY = 's3:requestobjecttagkeys';
-const TAG_KEY_IN_JSON = /"(s3:(?:existingobjecttag|requestobjecttag)\/[^"]*)"/gi;
-
-const referencedCache = new WeakMap<RequestFacts, readonly string[]>();
 
 function policiesOf(facts: RequestFacts): NamedPolicy[] {
   const out: NamedPolicy[] = [];
@@ -225,23 +224,18 @@ function policiesOf(facts: RequestFacts): NamedPolicy[] {
   return out;
 }
 
-/** The object-tag condition keys the policies of the facts test, lower-cased (computed once per facts object). */
+/** The tag keys of the last facts objects (../recent.ts): an analysis derives the context of one facts many times. */
+const referencedCache = new Recent<readonly string[]>(4);
+
+/** The object-tag condition keys the policies of the facts test, lower-cased (each document read once). */
 function referencedTagKeys(facts: RequestFacts): readonly string[] {
-  const hit = referencedCache.get(facts);
-  if (hit) return hit;
-  const keys = new Set<string>();
-  for (const p of policiesOf(facts)) {
-    let text: string;
-    try {
-      text = typeof p.document === 'string' ? p.document : JSON.stringify(p.document);
-    } catch {
-      continue;
-    }
-    if (!/objecttag\//i.test(text)) continue;
-    for (const m of text.matchAll(TAG_KEY_IN_JSON)) keys.add((m[1] ?? '').toLowerCase());
+  let out = referencedCache.get(facts);
+  if (out === undefined) {
+    const keys = new Set<string>();
+    for (const p of policiesOf(facts)) for (const k of scanDocument(p.document).objectTagKeys) keys.add(k);
+    out = [...keys];
+    referencedCache.set(out, facts);
   }
-  const out = [...keys];
-  referencedCache.set(facts, out);
   return out;
 }
 

@@ -13,6 +13,7 @@
 import { toFindingRequest } from '../analyze';
 import { field, isObject } from '../event/fields';
 import type { AccessRequest, Finding, RequestFacts } from '../model';
+import { scanDocument } from '../policy/document-scan';
 
 /** Fields of a record that differ between occurrences of the same request and that no analysis reads. */
 const OCCURRENCE_FIELDS = new Set(['eventID', 'eventTime', 'requestID', 'sharedEventID']);
@@ -44,25 +45,6 @@ export function analysisSignature(request: AccessRequest): string | null {
   return JSON.stringify([record, context, request.context.absent, request.context.otherKeys]);
 }
 
-const TIME_KEY = /aws:(?:currenttime|epochtime|multifactorauthage)/i;
-
-/**
- * Per policy document, whether its text names a time key. The facts of one request are new objects, but the
- * policy documents they hold (a bucket's policy, a managed policy, the organization's SCPs) are shared by every
- * request that reads them: each document is serialised and searched once, not once per request.
- */
-const documentScan = new WeakMap<object, boolean>();
-
-function documentMentionsTime(document: unknown): boolean {
-  if (typeof document !== 'object' || document === null) return TIME_KEY.test(JSON.stringify(document) ?? '');
-  let hit = documentScan.get(document);
-  if (hit === undefined) {
-    hit = TIME_KEY.test(JSON.stringify(document));
-    documentScan.set(document, hit);
-  }
-  return hit;
-}
-
 /**
  * Whether a policy document anywhere in `value` names a time key. A decision reads the time only through a policy
  * (a condition or a policy variable), and every policy in the facts is a NamedPolicy's `document`.
@@ -71,7 +53,7 @@ function mentionsTime(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
   if (Array.isArray(value)) return value.some(mentionsTime);
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    if (k === 'document' ? documentMentionsTime(v) : mentionsTime(v)) return true;
+    if (k === 'document' ? scanDocument(v).namesTime : mentionsTime(v)) return true;
   }
   return false;
 }

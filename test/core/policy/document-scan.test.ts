@@ -1,0 +1,37 @@
+import { scanDocument } from '../../../lambdas/core/policy/document-scan';
+
+const doc = (condition: Record<string, unknown>): object => ({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Deny', Action: 's3:*', Resource: '*', Condition: condition }],
+});
+
+describe('scanDocument: what a policy text names, read once per document', () => {
+  it('names the time keys in any case (aws:CurrentTime, aws:EpochTime, aws:MultiFactorAuthAge)', () => {
+    for (const key of ['aws:CurrentTime', 'AWS:epochtime', 'aws:MultiFactorAuthAge'])
+      expect(scanDocument(doc({ NumericLessThan: { [key]: '1' } })).namesTime).toBe(true);
+    expect(scanDocument(doc({ Bool: { 'aws:SecureTransport': 'false' } })).namesTime).toBe(false);
+  });
+
+  it('lists the object-tag keys a document tests, lower-cased and each once', () => {
+    const scan = scanDocument(
+      doc({
+        StringEquals: { 's3:ExistingObjectTag/Team': 'a', 's3:existingobjecttag/team': 'b' },
+        StringLike: { 's3:RequestObjectTag/Stage': 'x' },
+      }),
+    );
+    expect(scan.objectTagKeys).toEqual(['s3:existingobjecttag/team', 's3:requestobjecttag/stage']);
+    expect(scanDocument(doc({})).objectTagKeys).toEqual([]);
+  });
+
+  it('reads a document given as JSON text, and scans an object once', () => {
+    expect(scanDocument('{"Condition":{"DateLessThan":{"aws:CurrentTime":"2027-01-01"}}}').namesTime).toBe(
+      true,
+    );
+    const d = doc({ StringEquals: { 's3:ExistingObjectTag/a': '1' } });
+    expect(scanDocument(d)).toBe(scanDocument(d));
+  });
+
+  it('takes a document it cannot serialise as reading the time, with no tag keys', () => {
+    expect(scanDocument({ n: BigInt(1) })).toEqual({ namesTime: true, objectTagKeys: [] });
+  });
+});
