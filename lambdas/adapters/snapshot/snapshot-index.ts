@@ -7,6 +7,7 @@ import { isBareKmsRef } from '../../core/fix/kms-ref';
 import type {
   Snapshot,
   SnapshotAccount,
+  SnapshotBucket,
   SnapshotGroup,
   SnapshotKmsKey,
   SnapshotManagedPolicy,
@@ -54,9 +55,14 @@ export class SnapshotIndex {
   readonly canonicalIds: Readonly<Record<string, string>>;
   /** `sessions` by session ARN or access key id. */
   readonly sessions: ReadonlyMap<string, SnapshotSession>;
+  /** `buckets` by name, with the snapshot's own text of the name. */
+  readonly buckets: ReadonlyMap<string, { readonly name: string; readonly entry: SnapshotBucket }>;
 
   constructor(readonly snapshot: Snapshot) {
     this.sessions = new Map(Object.entries(snapshot.sessions ?? {}));
+    this.buckets = new Map(
+      Object.entries(snapshot.buckets ?? {}).map(([name, entry]) => [name, { name, entry }]),
+    );
     for (const [id, account] of Object.entries(snapshot.accounts ?? {})) this.indexAccount(id, account);
     this.canonicalIds = canonicalIdsOf(snapshot);
     for (const [arn, entry] of Object.entries(snapshot.kmsKeys ?? {})) this.indexKmsKey(arn, entry);

@@ -25,13 +25,13 @@ import { bucketFacts, objectsFor, pabOf } from './bucket-facts';
 import { organizationFacts, orgLevels } from './org-facts';
 import { accessPointFor, kmsKeysFor, recentChangesOf, sessionPolicyFor, vpcEndpointFor } from './other-facts';
 import { principalFacts } from './principal-facts';
-import type { Snapshot } from './schema';
+import type { Snapshot, SnapshotBucket } from './schema';
 import { SnapshotIndex } from './snapshot-index';
 
 export class SnapshotView implements AccountView {
   readonly index: SnapshotIndex;
   private readonly principals = new Map<string, Fact<PrincipalFacts>>();
-  private readonly buckets = new Map<string, BucketFacts>();
+  private readonly buckets = new Map<SnapshotBucket, BucketFacts>();
   private readonly kms = new Map<string, KmsKeyFacts>();
   private readonly orgs = new Map<string, Fact<OrganizationFacts | null>>();
   private readonly scpLevels = new Map<string, Fact<readonly OrgLevel[] | null>>();
@@ -95,20 +95,21 @@ export class SnapshotView implements AccountView {
     }
     const out: Record<string, Fact<BucketFacts>> = {};
     for (const [name, keys] of keysByBucket) {
-      const entry = ownValue(this.snapshot.buckets, name);
-      if (!entry) {
+      const bucket = this.index.buckets.get(name);
+      if (bucket === undefined) {
         setOwn(out, name, unknown('notCollected', `the snapshot does not carry bucket ${name}`));
         continue;
       }
-      let base = this.buckets.get(name);
+      let base = this.buckets.get(bucket.entry);
       if (!base) {
-        base = bucketFacts(name, entry);
-        this.buckets.set(name, base);
+        base = bucketFacts(bucket.name, bucket.entry);
+        this.buckets.set(bucket.entry, base);
       }
+      // the snapshot's own text of the name: a property name V8 already holds (the request's copy would be looked up)
       setOwn(
         out,
-        name,
-        known(keys.length === 0 ? base : { ...base, objects: objectsFor(name, entry, keys) }),
+        bucket.name,
+        known(keys.length === 0 ? base : { ...base, objects: objectsFor(bucket.name, bucket.entry, keys) }),
       );
     }
     return out;
