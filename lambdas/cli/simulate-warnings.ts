@@ -20,22 +20,25 @@ const KNOWN_ACTIONS: ReadonlySet<string> = new Set(
 
 type KeyType = 'ip' | 'bool' | 'number' | 'date' | 'number-or-date';
 
-const KEY_TYPES: Readonly<Record<string, KeyType>> = {
-  'aws:sourceip': 'ip',
-  'aws:vpcsourceip': 'ip',
-  'aws:securetransport': 'bool',
-  'aws:multifactorauthpresent': 'bool',
-  'aws:viaawsservice': 'bool',
-  'aws:principalisawsservice': 'bool',
-  'aws:multifactorauthage': 'number',
-  'aws:epochtime': 'number-or-date',
-  'aws:currenttime': 'date',
-  'aws:tokenissuetime': 'date',
-  's3:max-keys': 'number',
-  's3:signatureage': 'number',
-  's3:object-lock-remaining-retention-days': 'number',
-  's3:object-lock-retain-until-date': 'date',
-};
+/** By lower-cased key; a Map, so that a key named like an Object.prototype member has no type. */
+const KEY_TYPES: ReadonlyMap<string, KeyType> = new Map(
+  Object.entries({
+    'aws:sourceip': 'ip',
+    'aws:vpcsourceip': 'ip',
+    'aws:securetransport': 'bool',
+    'aws:multifactorauthpresent': 'bool',
+    'aws:viaawsservice': 'bool',
+    'aws:principalisawsservice': 'bool',
+    'aws:multifactorauthage': 'number',
+    'aws:epochtime': 'number-or-date',
+    'aws:currenttime': 'date',
+    'aws:tokenissuetime': 'date',
+    's3:max-keys': 'number',
+    's3:signatureage': 'number',
+    's3:object-lock-remaining-retention-days': 'number',
+    's3:object-lock-retain-until-date': 'date',
+  } satisfies Record<string, KeyType>),
+);
 
 const EXPECTED: Record<KeyType, string> = {
   ip: 'an IP address, e.g. 198.51.100.7',
@@ -69,7 +72,7 @@ export function simulateWarnings(request: {
   if (/^s3:[A-Za-z0-9]+$/.test(request.action) && !KNOWN_ACTIONS.has(request.action.toLowerCase()))
     out.push(`${request.action} is not an S3 action of the action table (a typo?); simulated as given`);
   for (const [key, raw] of Object.entries(request.context)) {
-    const type = KEY_TYPES[key.toLowerCase()];
+    const type = KEY_TYPES.get(key.toLowerCase());
     if (!type) continue;
     for (const value of typeof raw === 'string' ? [raw] : raw) {
       if (!fits(type, value))

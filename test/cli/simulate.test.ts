@@ -475,4 +475,18 @@ describe('simulate warnings (stderr; the simulation still runs)', () => {
     ]);
     expect(r.err).toBe('');
   });
+
+  it('says nothing for keys named like Object.prototype members (no type to check)', async () => {
+    const keys = ['constructor', '__proto__', 'toString', 'hasOwnProperty'];
+    const r = await simulate([
+      '--principal',
+      APP,
+      '--action',
+      's3:GetObject',
+      '--resource',
+      Q3,
+      ...keys.flatMap((k) => ['--context', `${k}=x`]),
+    ]);
+    expect(r.err).toBe('');
+  });
 });

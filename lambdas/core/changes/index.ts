@@ -13,6 +13,7 @@ import type {
 } from '../model';
 import { blameTarget, CHANGE_EVENTS, orgPolicyType, type BlameTarget } from './layers';
 import { policyFromChange, statementDiff } from './diff';
+import { ownValue } from '../own';
 import {
   causeStatements,
   changedPolicyId,
@@ -52,7 +53,7 @@ function failed(c: ChangeRecord): boolean {
 }
 
 function touches(cause: RootCause['id'], c: ChangeRecord, t: BlameTarget): boolean {
-  const matcher = CHANGE_EVENTS[cause][c.eventName];
+  const matcher = ownValue(CHANGE_EVENTS[cause], c.eventName);
   if (!matcher || failed(c)) return false;
   const params = paramsOf(c);
   if (cause === 'scp-deny' || cause === 'rcp-deny') {

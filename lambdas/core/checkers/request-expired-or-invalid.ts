@@ -1,5 +1,6 @@
 import type { AccessRequest, Evidence } from '../model';
 import { presignCommand } from '../fix/commands';
+import { ownValue } from '../own';
 import type { Checker, CheckResult } from './types';
 
 /** Authentication failures S3 reports before any policy is evaluated. */
@@ -62,7 +63,7 @@ export const checker: Checker = {
   check({ request }): CheckResult {
     const evidence: Evidence[] = [];
     let cause: string | null = null;
-    const codeCause = AUTH_CODES[request.errorCode];
+    const codeCause = ownValue(AUTH_CODES, request.errorCode);
     if (codeCause) cause = codeCause;
     if (
       !cause &&

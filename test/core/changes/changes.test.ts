@@ -201,6 +201,18 @@ describe('attributeChange: which change started the denial (issue 9)', () => {
     ).toBeNull();
   });
 
+  it('does not blame a change whose event name is named like an Object.prototype member', () => {
+    const changes = ['constructor', 'toString', '__proto__'].map((name) =>
+      change(name, '2026-11-20T09:00:00Z', {
+        bucketName: 'corp-data',
+        bucketPolicy: { Statement: [denyIp] },
+      }),
+    );
+    expect(
+      attributeChange(cause('bucket-policy-explicit-deny'), request(), facts(known(changes)), changes),
+    ).toBeNull();
+  });
+
   it('does not blame a change to another layer (a role policy change for a bucket-policy deny)', () => {
     const changes = [
       change('PutRolePolicy', '2026-11-20T08:00:00Z', {

@@ -34,6 +34,19 @@ describe('request-expired-or-invalid', () => {
     expect(r.fix.commands).toEqual(['aws s3 presign s3://reports-bucket/reports/q3.csv --expires-in 3600']);
   });
 
+  it('takes an error code named like an Object.prototype member for no authentication error', () => {
+    const event = scenarioEvent('presigned URL used two hours after it expired') as unknown as Json;
+    event['errorMessage'] = 'Access Denied';
+    delete event['requestParameters']['X-Amz-Date'];
+    delete event['requestParameters']['X-Amz-Expires'];
+    const recorded = requestOf(event as unknown as Record<string, unknown>);
+    for (const errorCode of ['constructor', 'toString', '__proto__']) {
+      const request = { ...recorded, errorCode };
+      const r = checker.check({ request, facts: exampleView.gatherSync(request), evaluations: [] });
+      expect(r.status).not.toBe('deny');
+    }
+  });
+
   it('passes a presigned URL that was still valid', () => {
     const r = run((e) => {
       e['errorMessage'] = 'Access Denied';
