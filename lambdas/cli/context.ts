@@ -1,5 +1,6 @@
 /** `--context key=value` (repeatable): a repeated key becomes a multi-valued key; values are kept literally. */
 import { UsageError } from './errors';
+import { ownValue, setOwn } from '../core/own';
 
 export type ContextMap = Record<string, string | string[]>;
 
@@ -11,9 +12,12 @@ export function collectContext(pair: string, previous: ContextMap = {}): Context
     );
   const key = pair.slice(0, eq).trim();
   const value = pair.slice(eq + 1);
-  const existing = previous[key];
+  const existing = ownValue(previous, key);
   const next: ContextMap = { ...previous };
-  if (existing === undefined) next[key] = value;
-  else next[key] = [...(Array.isArray(existing) ? existing : [existing]), value];
+  setOwn(
+    next,
+    key,
+    existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value],
+  );
   return next;
 }

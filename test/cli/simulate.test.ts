@@ -78,6 +78,30 @@ describe('simulate, one request', () => {
     expect(lines[bucketPolicy + 1]).not.toMatch(/^ {6}for /);
   });
 
+  it('keeps --context keys named like Object.prototype members as given (constructor, __proto__)', async () => {
+    const r = await simulate([
+      '--principal',
+      APP,
+      '--action',
+      's3:GetObject',
+      '--resource',
+      Q3,
+      '--context',
+      'constructor=a',
+      '--context',
+      '__proto__=b',
+      '--context',
+      '__proto__=c',
+      '--format',
+      'json',
+    ]);
+    const sim = JSON.parse(r.out) as Simulation;
+    expect(Object.entries(sim.request.context)).toEqual([
+      ['constructor', 'a'],
+      ['__proto__', ['b', 'c']],
+    ]);
+  });
+
   it('collects a repeated --context key into a multi-valued key and keeps commas literally', async () => {
     const r = await simulate([
       '--principal',

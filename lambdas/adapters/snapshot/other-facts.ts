@@ -15,7 +15,7 @@ import {
 import { frontDoorCheck } from '../../core/actions';
 import { isBareKmsRef, kmsRefAccount } from '../../core/fix/kms-ref';
 import { changeRecordFromLookupEvent } from '../../core/changes';
-import { ownValue } from '../../core/own';
+import { ownValue, setOwn } from '../../core/own';
 import { pabOf, snapshotObject } from './bucket-facts';
 import type { Snapshot, SnapshotKmsKey, SnapshotSession } from './schema';
 import type { SnapshotIndex } from './snapshot-index';
@@ -91,15 +91,19 @@ export function kmsKeysFor(
       facts = kmsKeyFacts(found.arn, found.entry);
       cache.set(found.arn, facts);
     }
-    out[found.arn] = known(facts);
+    setOwn(out, found.arn, known(facts));
   };
   for (const { ref, bucketAccount } of kmsKeyRefs(request, index.snapshot)) {
     const account = kmsRefAccount(ref, callerAccount, bucketAccount);
     const found = index.kmsKey(ref, account);
     if (found) add(found);
-    else
-      out[ref] ??= notCollected(
-        isBareKmsRef(ref) && account !== null ? `KMS key ${ref} in account ${account}` : `KMS key ${ref}`,
+    else if (!Object.hasOwn(out, ref))
+      setOwn(
+        out,
+        ref,
+        notCollected(
+          isBareKmsRef(ref) && account !== null ? `KMS key ${ref} in account ${account}` : `KMS key ${ref}`,
+        ),
       );
     if (isBareKmsRef(ref) && bucketAccount !== null && bucketAccount !== account) {
       const meant = index.kmsKey(ref, bucketAccount);

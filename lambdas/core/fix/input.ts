@@ -157,7 +157,8 @@ function s3Input(
   };
   const ap = facts.accessPoint?.status === 'known' ? facts.accessPoint.value : null;
   const accountBpa = account
-    ? (facts.accountPublicAccessBlock[account] ?? notCollected(`account ${account} Block Public Access`))
+    ? (ownValue(facts.accountPublicAccessBlock, account) ??
+      notCollected(`account ${account} Block Public Access`))
     : notCollected('the bucket account');
   // Writes and deletes are decided at the bucket: the object's owner and ACL take no part.
   const found = BUCKET_DECIDED.has(need.action.toLowerCase())

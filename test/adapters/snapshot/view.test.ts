@@ -352,6 +352,22 @@ describe('SnapshotView other facts', () => {
     });
   });
 
+  it.each(['constructor', 'toString', '__proto__'])(
+    'takes a request KMS key named %s as a key the snapshot does not carry, listed as its own entry',
+    (ref) => {
+      const facts = view.gatherSync(
+        request(APP_SESSION, {
+          bucket: 'no-policy-bucket',
+          key: 'k',
+          needs: [objectNeed('s3:PutObject', 'no-policy-bucket', 'k')],
+          sse: { algorithm: 'aws:kms', kmsKeyId: ref },
+        }),
+      );
+      expect(Object.hasOwn(facts.kmsKeys, ref)).toBe(true);
+      expect(facts.kmsKeys[ref]).toMatchObject({ status: 'unknown', reason: 'notCollected' });
+    },
+  );
+
   // AWS KMS resolves a bare key id or alias name in the caller's account, never in another:
   // https://docs.aws.amazon.com/kms/latest/developerguide/alias-using.html,
   // https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html (x-amz-server-side-encryption-aws-kms-key-id)

@@ -75,6 +75,11 @@ describe('a fact that was not gathered is named', () => {
     expect(
       buildAuthorizationInput(anywhere, needOf('s3:GetObject'), ownerless).s3!.accountPublicAccessBlock,
     ).toEqual(missing('the bucket account is not in the facts'));
+    // a bucket account named like an Object.prototype member (a record's text) has no Block Public Access either
+    const named = { ...request, bucketAccountId: 'constructor' };
+    expect(
+      buildAuthorizationInput(named, needOf('s3:GetObject'), ownerless).s3!.accountPublicAccessBlock,
+    ).toEqual(missing('account constructor Block Public Access is not in the facts'));
   });
 
   it("the bucket's Requester Pays and Object Lock settings, and the version's retention and legal hold", () => {
