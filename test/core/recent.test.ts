@@ -11,6 +11,7 @@ describe('Recent: what was derived from the last few objects, by identity', () =
     expect(cache.get({}, need, request)).toBeUndefined(); // an equal object is another key
     expect(cache.get(facts, need, {})).toBeUndefined();
     expect(cache.get(facts, need)).toBeUndefined();
+    expect(cache.get(facts, {}, request)).toBeUndefined();
     const ctx = {};
     cache.set('lowered', ctx);
     expect(cache.get(ctx)).toBe('lowered');

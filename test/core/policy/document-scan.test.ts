@@ -31,6 +31,11 @@ describe('scanDocument: what a policy text names, read once per document', () =>
     expect(scanDocument(d)).toBe(scanDocument(d));
   });
 
+  it('scans a missing or scalar document as its text, without caching it', () => {
+    for (const d of [null, undefined, 42, true])
+      expect(scanDocument(d)).toEqual({ namesTime: false, objectTagKeys: [] });
+  });
+
   it('takes a document it cannot serialise as reading the time, with no tag keys', () => {
     expect(scanDocument({ n: BigInt(1) })).toEqual({ namesTime: true, objectTagKeys: [] });
   });
