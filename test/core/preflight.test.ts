@@ -413,6 +413,15 @@ describe('the replay: decided before and after by the same engine', () => {
     expect(report.unmapped).toEqual({ requests: 1, distinct: 1, eventNames: { SomeFutureS3Call: 1 } });
   });
 
+  it('counts unmapped operations named like Object.prototype members as any other name', async () => {
+    const named = (eventName: string): Rec => ({ ...ALICE_OFFICE, eventName });
+    const { report } = await replay([named('constructor'), named('constructor'), named('__proto__')]);
+    expect(Object.entries(report.unmapped.eventNames)).toEqual([
+      ['constructor', 2],
+      ['__proto__', 1],
+    ]);
+  });
+
   it('non-S3 records are read but not replayed', async () => {
     const { report } = await replay([
       { ...ALICE_OFFICE, eventSource: 'ec2.amazonaws.com', eventName: 'DescribeInstances' },

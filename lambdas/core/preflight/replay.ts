@@ -23,7 +23,7 @@ import { isKnown, type AccessRequest, type RequestFacts, type RootCause } from '
 import { matchesFilter, NO_FILTER, type DenialFilter } from '../report/filter';
 import { collapseKey, occurrenceFree, policiesUseTime } from './collapse';
 import { substitute, type FactsSource, type Proposal } from './substitute';
-import { ownValue } from '../own';
+import { ownValue, setOwn } from '../own';
 import type {
   AllowingStatement,
   Disagreement,
@@ -434,7 +434,7 @@ export class Replay {
       distinct += 1;
       if (g.unmapped !== null) {
         add(unmapped, g);
-        unmapped.eventNames[g.unmapped] = (unmapped.eventNames[g.unmapped] ?? 0) + g.count;
+        setOwn(unmapped.eventNames, g.unmapped, (ownValue(unmapped.eventNames, g.unmapped) ?? 0) + g.count);
         continue;
       }
       for (const label of g.applied) add(reached.get(label)!, g);
