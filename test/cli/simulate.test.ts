@@ -17,6 +17,22 @@ async function simulate(
   return { code, out: io.stdoutText(), err: io.stderrText() };
 }
 
+/** APP reading Q3, one request, with these --context pairs (and any further options). */
+const readQ3With = (
+  pairs: readonly string[],
+  ...more: string[]
+): Promise<{ code: number; out: string; err: string }> =>
+  simulate([
+    '--principal',
+    APP,
+    '--action',
+    's3:GetObject',
+    '--resource',
+    Q3,
+    ...pairs.flatMap((p) => ['--context', p]),
+    ...more,
+  ]);
+
 describe('simulate, one request', () => {
   it('prints the contract shape with --format json', async () => {
     const r = await simulate([
@@ -79,22 +95,7 @@ describe('simulate, one request', () => {
   });
 
   it('keeps --context keys named like Object.prototype members as given (constructor, __proto__)', async () => {
-    const r = await simulate([
-      '--principal',
-      APP,
-      '--action',
-      's3:GetObject',
-      '--resource',
-      Q3,
-      '--context',
-      'constructor=a',
-      '--context',
-      '__proto__=b',
-      '--context',
-      '__proto__=c',
-      '--format',
-      'json',
-    ]);
+    const r = await readQ3With(['constructor=a', '__proto__=b', '__proto__=c'], '--format', 'json');
     const sim = JSON.parse(r.out) as Simulation;
     expect(Object.entries(sim.request.context)).toEqual([
       ['constructor', 'a'],
@@ -103,22 +104,11 @@ describe('simulate, one request', () => {
   });
 
   it('collects a repeated --context key into a multi-valued key and keeps commas literally', async () => {
-    const r = await simulate([
-      '--principal',
-      APP,
-      '--action',
-      's3:GetObject',
-      '--resource',
-      Q3,
-      '--context',
-      'aws:CalledVia=a.amazonaws.com',
-      '--context',
-      'aws:CalledVia=b.amazonaws.com',
-      '--context',
-      's3:prefix=a,b',
+    const r = await readQ3With(
+      ['aws:CalledVia=a.amazonaws.com', 'aws:CalledVia=b.amazonaws.com', 's3:prefix=a,b'],
       '--format',
       'json',
-    ]);
+    );
     const sim = JSON.parse(r.out) as Simulation;
     expect(sim.request.context).toEqual({
       'aws:CalledVia': ['a.amazonaws.com', 'b.amazonaws.com'],
@@ -483,34 +473,18 @@ describe('simulate warnings (stderr; the simulation still runs)', () => {
   });
 
   it('says nothing for well-typed values', async () => {
-    const r = await simulate([
-      '--principal',
-      APP,
-      '--action',
-      's3:GetObject',
-      '--resource',
-      Q3,
-      '--context',
+    const r = await readQ3With([
       'aws:SourceIp=2001:db8::1',
-      '--context',
       'aws:SecureTransport=false',
-      '--context',
       'aws:EpochTime=1700000000',
     ]);
     expect(r.err).toBe('');
   });
 
   it('says nothing for keys named like Object.prototype members (no type to check)', async () => {
-    const keys = ['constructor', '__proto__', 'toString', 'hasOwnProperty'];
-    const r = await simulate([
-      '--principal',
-      APP,
-      '--action',
-      's3:GetObject',
-      '--resource',
-      Q3,
-      ...keys.flatMap((k) => ['--context', `${k}=x`]),
-    ]);
+    const r = await readQ3With(
+      ['constructor', '__proto__', 'toString', 'hasOwnProperty'].map((k) => `${k}=x`),
+    );
     expect(r.err).toBe('');
   });
 });

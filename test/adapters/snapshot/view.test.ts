@@ -17,6 +17,17 @@ function knownValue<T>(f: Fact<T> | null | undefined): T {
 }
 const principalOf = (facts: RequestFacts): PrincipalFacts => knownValue(facts.principal);
 
+/** The facts of a PutObject to no-policy-bucket with SSE-KMS under the key `ref`, by `caller`. */
+const putWithKey = (caller: Parameters<typeof request>[0], ref: string): RequestFacts =>
+  view.gatherSync(
+    request(caller, {
+      bucket: 'no-policy-bucket',
+      key: 'k',
+      needs: [objectNeed('s3:PutObject', 'no-policy-bucket', 'k')],
+      sse: { algorithm: 'aws:kms', kmsKeyId: ref },
+    }),
+  );
+
 describe('SnapshotView principal facts', () => {
   it('resolves an assumed-role session to its role: inline, managed (default version), AWS-managed, boundary, tags', () => {
     const p = principalOf(view.gatherSync(request(APP_SESSION)));
@@ -320,14 +331,7 @@ describe('SnapshotView other facts', () => {
   });
 
   it('resolves a key referenced by alias or key id to its ARN, and leaves an unknown key unknown', () => {
-    const byAlias = view.gatherSync(
-      request(APP_SESSION, {
-        bucket: 'no-policy-bucket',
-        key: 'k',
-        needs: [objectNeed('s3:PutObject', 'no-policy-bucket', 'k')],
-        sse: { algorithm: 'aws:kms', kmsKeyId: 'alias/reports' },
-      }),
-    );
+    const byAlias = putWithKey(APP_SESSION, 'alias/reports');
     expect(Object.keys(byAlias.kmsKeys)).toEqual([KEY_ARN]);
     const byId = view.gatherSync(
       request(APP_SESSION, {
@@ -355,14 +359,7 @@ describe('SnapshotView other facts', () => {
   it.each(['constructor', 'toString', '__proto__'])(
     'takes a request KMS key named %s as a key the snapshot does not carry, listed as its own entry',
     (ref) => {
-      const facts = view.gatherSync(
-        request(APP_SESSION, {
-          bucket: 'no-policy-bucket',
-          key: 'k',
-          needs: [objectNeed('s3:PutObject', 'no-policy-bucket', 'k')],
-          sse: { algorithm: 'aws:kms', kmsKeyId: ref },
-        }),
-      );
+      const facts = putWithKey(APP_SESSION, ref);
       expect(Object.hasOwn(facts.kmsKeys, ref)).toBe(true);
       expect(facts.kmsKeys[ref]).toMatchObject({ status: 'unknown', reason: 'notCollected' });
     },
@@ -379,14 +376,7 @@ describe('SnapshotView other facts', () => {
       accountId: B,
     };
     for (const ref of ['alias/reports', '1234abcd-12ab-34cd-56ef-1234567890ab']) {
-      const facts = view.gatherSync(
-        request(partner, {
-          bucket: 'no-policy-bucket',
-          key: 'k',
-          needs: [objectNeed('s3:PutObject', 'no-policy-bucket', 'k')],
-          sse: { algorithm: 'aws:kms', kmsKeyId: ref },
-        }),
-      );
+      const facts = putWithKey(partner, ref);
       // not B's key: account B holds no such key in the snapshot
       expect(facts.kmsKeys[ref]).toMatchObject({
         status: 'unknown',
