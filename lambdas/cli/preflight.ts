@@ -207,7 +207,7 @@ export function resolveAgainstSnapshot(view: SnapshotView, proposals: readonly P
     };
     switch (p.kind) {
       case 'bucket-policy':
-        if (!ownValue(s.buckets, p.target)) missing(`bucket ${p.target}`);
+        if (!index.buckets.has(p.target)) missing(`bucket ${p.target}`);
         return p;
       case 'vpc-endpoint-policy':
         if (!ownValue(s.vpcEndpoints, p.target)) missing(`VPC endpoint ${p.target}`);

@@ -45,17 +45,18 @@ export function kmsKeyFacts(arn: string, entry: SnapshotKmsKey): KmsKeyFacts {
  */
 export function kmsKeyRefs(
   request: AccessRequest,
-  snapshot: Snapshot,
+  index: SnapshotIndex,
 ): { ref: string; bucketAccount: string | null }[] {
+  const entryOf = (bucket: string | null) => (bucket !== null ? index.buckets.get(bucket)?.entry : undefined);
   const accountOf = (bucket: string | null): string | null =>
-    (bucket !== null ? ownValue(snapshot.buckets, bucket)?.accountId : undefined) ?? request.bucketAccountId;
+    entryOf(bucket)?.accountId ?? request.bucketAccountId;
   const refs: { ref: string | null | undefined; bucketAccount: string | null }[] = [
     { ref: request.kms?.keyArn, bucketAccount: accountOf(request.bucket) },
     { ref: request.sse?.kmsKeyId, bucketAccount: accountOf(request.bucket) },
   ];
   const objectNeeds = request.needs.filter((n) => n.resourceType === 'object' && n.bucket !== null);
   for (const need of objectNeeds) {
-    const bucket = ownValue(snapshot.buckets, need.bucket ?? '');
+    const bucket = entryOf(need.bucket);
     const bucketAccount = accountOf(need.bucket);
     if (need.key !== null && bucket !== undefined)
       refs.push({ ref: snapshotObject(bucket, need.key)?.SSEKMSKeyId, bucketAccount });
@@ -93,7 +94,7 @@ export function kmsKeysFor(
     }
     setOwn(out, found.arn, known(facts));
   };
-  for (const { ref, bucketAccount } of kmsKeyRefs(request, index.snapshot)) {
+  for (const { ref, bucketAccount } of kmsKeyRefs(request, index)) {
     const account = kmsRefAccount(ref, callerAccount, bucketAccount);
     const found = index.kmsKey(ref, account);
     if (found) add(found);
