@@ -175,6 +175,22 @@ function fifthColon(p: string): number {
   return i;
 }
 
+/**
+ * One string object per ARN head text ("arn:aws:s3:::"): arnTest compares a pattern's head with the last one it
+ * tested, and two references to one string compare at once, where two equal copies compare character by character.
+ */
+const heads = new Map<string, string>();
+const HEADS_MAX = 4096;
+
+function sharedHead(head: string): string {
+  const hit = heads.get(head);
+  if (hit !== undefined) return hit;
+  const text = flat(head);
+  if (heads.size >= HEADS_MAX) heads.clear();
+  heads.set(text, text);
+  return text;
+}
+
 export function compileArnPattern(encoded: string, expandTrailing: boolean): ArnPattern {
   const cut = encoded === STAR ? -1 : fifthColon(encoded);
   if (cut >= 0) {
@@ -183,7 +199,7 @@ export function compileArnPattern(encoded: string, expandTrailing: boolean): Arn
       return {
         encoded: flat(encoded),
         expandTrailing,
-        head: flat(head),
+        head: sharedHead(head),
         rest: compileGlob(encoded.slice(cut + 1)),
       };
   }
