@@ -143,6 +143,25 @@ const isString = (x: unknown): x is string => typeof x === 'string';
 const isScalar = (x: unknown): boolean =>
   typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean';
 
+/**
+ * The lower-cased form of a condition key, the same string object for the same key text. A request's keys come
+ * from a small vocabulary (aws:SourceIp, s3:prefix …): one lookup by the key's text replaces a new lower-cased
+ * copy per request, and the copy it gives has its hash computed once for the Maps it keys. Bounded: cleared past
+ * LOWER_KEYS_MAX distinct keys (tag keys can be many).
+ */
+const lowerKeys = new Map<string, string>();
+const LOWER_KEYS_MAX = 4096;
+
+export function lowerKey(key: string): string {
+  let l = lowerKeys.get(key);
+  if (l === undefined) {
+    l = key.toLowerCase();
+    if (lowerKeys.size >= LOWER_KEYS_MAX) lowerKeys.clear();
+    lowerKeys.set(key, l);
+  }
+  return l;
+}
+
 /** The values of a context by lower-cased key (a key given twice in different cases: the last one). */
 export function lowerCasedValues(ctx: ConditionContext): ReadonlyMap<string, readonly string[]> {
   return lower(ctx).values;
@@ -156,13 +175,13 @@ function lower(ctx: ConditionContext): LoweredContext {
   for (const k in given) {
     if (!Object.hasOwn(given, k)) continue;
     const v: unknown = given[k];
-    if (typeof v === 'string') values.set(k.toLowerCase(), [v]);
-    else if (typeof v === 'number' || typeof v === 'boolean') values.set(k.toLowerCase(), [String(v)]);
+    if (typeof v === 'string') values.set(lowerKey(k), [v]);
+    else if (typeof v === 'number' || typeof v === 'boolean') values.set(lowerKey(k), [String(v)]);
     else if (Array.isArray(v))
-      values.set(k.toLowerCase(), v.every(isString) ? (v as string[]) : v.filter(isScalar).map(String));
+      values.set(lowerKey(k), v.every(isString) ? (v as string[]) : v.filter(isScalar).map(String));
   }
   const absent = new Set<string>();
-  for (const k of ctx.absent ?? []) if (typeof k === 'string') absent.add(k.toLowerCase());
+  for (const k of ctx.absent ?? []) if (typeof k === 'string') absent.add(lowerKey(k));
   const unknown = ctx.unknown?.length ? new Set(ctx.unknown.map((k) => String(k).toLowerCase())) : null;
   let inferred: Map<string, readonly string[]> | null = null;
   for (const [k, iv] of Object.entries(ctx.inferred ?? {})) {

@@ -19,6 +19,7 @@ import {
   ABSENT,
   UNKNOWN,
   compileTemplate,
+  lowerKey,
   resolveTemplate,
   type ContextView,
   type Template,
@@ -90,7 +91,7 @@ export function compileCondition(
     operatorText,
     spec,
     key,
-    keyLower: key.toLowerCase(),
+    keyLower: lowerKey(key), // the context's own key object: Map lookups compare one reference
     templates,
     prepared: dynamic ? null : templates.map((t) => spec.op.preparePolicy(t.value as string)),
     display: dynamic ? null : [...values],

@@ -5,7 +5,7 @@
  * ("you cannot use features such as policy variables that were introduced with this version": without
  * "2012-10-17" a variable is literal text).
  */
-import { compileTemplate } from '../../../../lambdas/core/policy/variables';
+import { compileTemplate, lowerKey } from '../../../../lambdas/core/policy/variables';
 import type { EnginePrincipal, EngineRequest } from '../../../../lambdas/core/policy/types';
 import {
   ACCT,
@@ -703,5 +703,34 @@ describe('values the record implies (ConditionContext.inferred, read only when t
     );
     expect(ev.decision).toBe('allow');
     expect(ev.statements[0]?.conditions[0]?.inferred).toBe(true);
+  });
+});
+
+describe('condition keys are matched case-insensitively (reference_policies_condition-keys.html: "Condition key names are not case-sensitive")', () => {
+  it('lowerKey gives the lower-cased key, whatever its text, and again past the bound of its cache', () => {
+    const keys = [
+      'aws:SourceIp',
+      'S3:Prefix',
+      'aws:PrincipalTag/Team',
+      '__proto__',
+      'constructor',
+      'ÄWS:Ünicode',
+      '',
+    ];
+    for (const k of keys) expect(lowerKey(k)).toBe(k.toLowerCase());
+    for (let n = 0; n < 5000; n++) expect(lowerKey(`aws:RequestTag/Key${n}`)).toBe(`aws:requesttag/key${n}`);
+    for (const k of keys) expect(lowerKey(k)).toBe(k.toLowerCase());
+  });
+
+  it('a request key written in any case meets the policy key written in another', () => {
+    const doc = statementDoc({
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: '*',
+      Condition: { StringEquals: { 'AWS:SOURCEVPCE': 'vpce-1' } },
+    });
+    const r = (key: string): EngineRequest => request({ values: { [key]: 'vpce-1' } });
+    for (const key of ['aws:SourceVpce', 'aws:sourcevpce', 'AWS:SourceVPCE'])
+      expect(evaluate(doc, r(key)).decision).toBe('allow');
   });
 });
