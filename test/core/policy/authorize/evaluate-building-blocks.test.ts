@@ -591,6 +591,18 @@ describe('the statements a layer shows', () => {
     }
   });
 
+  it('a lazily traced evaluation is a plain object: policy, decision and statements, nothing hidden that a copy or a comparison would see', () => {
+    const fast = layerOf(authorize(i()), 'permissions-boundary').policies[0]!;
+    const reference = layerOf(authorizeReference(i()), 'permissions-boundary').policies[0]!;
+    expect(Object.getPrototypeOf(fast)).toBe(Object.prototype);
+    expect(Object.keys(fast)).toEqual(['policy', 'decision', 'statements']);
+    expect(Object.getOwnPropertySymbols(fast)).toEqual([]);
+    expect({ ...fast }).toStrictEqual({ ...reference });
+    expect(structuredClone(fast)).toStrictEqual(structuredClone(reference));
+    // a copy is a plain evaluation: its statements are all of them, so nothing to leave out is known
+    expect(applyingStatements({ ...fast }).map((s) => s.sid)).toEqual(['MaybeNoGet', 'NoGet']);
+  });
+
   it('a session policy whose statements for the action all name another bucket implicitly denies, and shows none that decided', () => {
     const other = sessionPolicy(allow('s3:GetObject', 'arn:aws:s3:::other-bucket/*', { Sid: 'OtherBucket' }));
     const i = input(getReq(), { ...idAllowsGet, sessionPolicy: known(other) });
