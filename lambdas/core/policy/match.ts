@@ -118,15 +118,30 @@ export function compileGlob(encoded: string): GlobPattern {
   return { kind: 'glob', text: flat(encoded) };
 }
 
+/**
+ * Whether `s` holds `text` at `from`: s.startsWith(text, from), compared from the last character back. On this
+ * engine's hot path (a compiled pattern against a resource of the same bucket) the two share their beginning, the
+ * bucket, and differ near the end of the pattern's literal, where this loop looks first; and Node 22's startsWith
+ * measured 90 to 240 ns a call against about 20 for this loop (issue 15). Compares UTF-16 code units, as
+ * startsWith does; `from` is never negative here.
+ */
+export function startsAt(s: string, text: string, from: number): boolean {
+  const n = text.length;
+  if (from > s.length) from = s.length; // as startsWith: a position past the end is the end
+  if (s.length - from < n) return false;
+  for (let i = n - 1; i >= 0; i--) if (s.charCodeAt(from + i) !== text.charCodeAt(i)) return false;
+  return true;
+}
+
 /** Tests s[from, end) against a compiled glob. */
 export function globTest(g: GlobPattern, s: string, from = 0): boolean {
   switch (g.kind) {
     case 'any':
       return true;
     case 'exact':
-      return from === 0 ? s === g.text : s.length - from === g.text.length && s.startsWith(g.text, from);
+      return from === 0 ? s === g.text : s.length - from === g.text.length && startsAt(s, g.text, from);
     case 'prefix':
-      return s.startsWith(g.text, from);
+      return startsAt(s, g.text, from);
     default:
       return globRange(g.text, 0, g.text.length, s, from, s.length);
   }
@@ -157,7 +172,7 @@ export function arnMatchEncoded(p: string, s: string, expandTrailing: boolean): 
   return globRange(p, ps, p.length, s, ss, s.length);
 }
 
-/** A compiled ARN pattern: when the five head segments are literal, one startsWith plus a glob on the rest. */
+/** A compiled ARN pattern: when the five head segments are literal, one prefix test plus a glob on the rest. */
 export interface ArnPattern {
   readonly encoded: string;
   readonly expandTrailing: boolean;
@@ -206,7 +221,7 @@ export function compileArnPattern(encoded: string, expandTrailing: boolean): Arn
   return { encoded: flat(encoded), expandTrailing, head: null, rest: null };
 }
 
-/** The last head test (most patterns of a policy share the head "arn:aws:s3:::", and startsWith is a call). */
+/** The last head test (most patterns of a policy share the head "arn:aws:s3:::"). */
 let lastHead: string | null = null;
 let lastSubject: string | null = null;
 let lastHeadMatches = false;
@@ -216,7 +231,7 @@ export function arnTest(a: ArnPattern, s: string): boolean {
     if (a.head !== lastHead || s !== lastSubject) {
       lastHead = a.head;
       lastSubject = s;
-      lastHeadMatches = s.startsWith(a.head);
+      lastHeadMatches = startsAt(s, a.head, 0);
     }
     if (!lastHeadMatches) return false;
     return globTest(a.rest, s, a.head.length);

@@ -15,7 +15,9 @@ import {
   decodeWildcards,
   encodeWildcards,
   globTest,
+  startsAt,
 } from '../../../../lambdas/core/policy/match';
+import fc from 'fast-check';
 import { evaluatePolicy } from '../../../../lambdas/core/policy/evaluate-policy';
 import { parsePolicy } from '../../../../lambdas/core/policy/parse';
 import { conditionResult, evaluate, iamUser, request, statementDoc } from './helpers';
@@ -374,5 +376,21 @@ describe('wildcards at the edges (reference_policies_elements_resource.html, ref
     const alice = request({ principal: iamUser('alice'), resource: 'arn:aws:s3:::other/k' });
     expect(evaluate(doc('*${aws:username}'), alice).statements[0]?.detail).toContain('(= *alice)');
     expect(evaluate(doc('?${aws:username}'), alice).statements[0]?.detail).toContain('(= ?alice)');
+  });
+});
+
+describe('startsAt, the prefix test of compiled patterns', () => {
+  it('answers as String.prototype.startsWith for any strings and position (UTF-16 code units, surrogates included)', () => {
+    const text = fc.string({ unit: 'binary', maxLength: 12 });
+    fc.assert(
+      fc.property(text, text, text, (a, b, c) => {
+        const s = a + b + c;
+        for (const t of [b, b + c, a + b, c, `${b}x`, '']) {
+          for (const from of [0, a.length, Math.max(0, a.length - 1), s.length, s.length + 1])
+            expect(startsAt(s, t, from)).toBe(s.startsWith(t, from));
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
