@@ -15,7 +15,16 @@ import {
   type CompiledStatement,
 } from './parse';
 import { conditionResult, evaluateCondition } from './conditions/evaluate-condition';
-import { arnMatchEncoded, arnTest, decodeWildcards, globTest, QMARK, STAR, type GlobPattern } from './match';
+import {
+  arnMatchEncoded,
+  arnTest,
+  decodeWildcards,
+  globTest,
+  QMARK,
+  sharedText,
+  STAR,
+  type GlobPattern,
+} from './match';
 import { matchNotPrincipal, matchPrincipal, principalDetail, type PrincipalResult } from './principal';
 import { PolicyParseError } from './types';
 import type {
@@ -26,7 +35,7 @@ import type {
   StatementTrace,
   Tri,
 } from './types';
-import { ABSENT, ContextView, UNKNOWN, resolveTemplate } from './variables';
+import { ABSENT, ContextView, UNKNOWN, lowerKey, resolveTemplate } from './variables';
 
 interface RequestState {
   readonly actionLower: string;
@@ -53,7 +62,7 @@ function stateOf(request: EngineRequest): RequestState {
   if (request === cachedA && stateA !== null) return stateA;
   if (request === cachedB && stateB !== null) return stateB;
   const s: RequestState = {
-    actionLower: request.action.toLowerCase(),
+    actionLower: lowerKey(request.action), // one string object per action: the byAction Maps compare a reference
     ctx: new ContextView(request),
     appliesTail: ` applies to ${request.action} on ${request.resource}`,
     scope: undefined,
@@ -118,7 +127,7 @@ function scopeOf(resource: string): Scope | null {
     if (colon < 0) return null;
   }
   const slash = resource.indexOf('/', colon + 1);
-  const key = slash < 0 ? resource : resource.slice(0, slash);
+  const key = sharedText(slash < 0 ? resource : resource.slice(0, slash)); // the byScope Maps compare a reference
   const name = key.slice(colon + 1);
   return { key, head: resource.slice(0, colon + 1), name, withSlash: `${name}/` };
 }

@@ -191,19 +191,21 @@ function fifthColon(p: string): number {
 }
 
 /**
- * One string object per ARN head text ("arn:aws:s3:::"): arnTest compares a pattern's head with the last one it
- * tested, and two references to one string compare at once, where two equal copies compare character by character.
+ * One string object per text, for the texts the engine compares again and again: ARN heads ("arn:aws:s3:::"), which
+ * arnTest compares with the last head it tested, and resource scopes, the keys of the candidate lists. Two
+ * references to one string compare at once; two equal copies compare character by character. Bounded: cleared
+ * past SHARED_MAX texts (a shared text is only ever a faster copy).
  */
-const heads = new Map<string, string>();
-const HEADS_MAX = 4096;
+const shared = new Map<string, string>();
+const SHARED_MAX = 4096;
 
-function sharedHead(head: string): string {
-  const hit = heads.get(head);
+export function sharedText(text: string): string {
+  const hit = shared.get(text);
   if (hit !== undefined) return hit;
-  const text = flat(head);
-  if (heads.size >= HEADS_MAX) heads.clear();
-  heads.set(text, text);
-  return text;
+  const copy = flat(text);
+  if (shared.size >= SHARED_MAX) shared.clear();
+  shared.set(copy, copy);
+  return copy;
 }
 
 export function compileArnPattern(encoded: string, expandTrailing: boolean): ArnPattern {
@@ -214,7 +216,7 @@ export function compileArnPattern(encoded: string, expandTrailing: boolean): Arn
       return {
         encoded: flat(encoded),
         expandTrailing,
-        head: sharedHead(head),
+        head: sharedText(head),
         rest: compileGlob(encoded.slice(cut + 1)),
       };
   }
