@@ -21,6 +21,7 @@ import {
   type RootCause,
 } from './model';
 import { applyingStatements } from './policy/s3/evaluate';
+import { lowerKey } from './policy/variables';
 import { ownValue } from './own';
 import type {
   AuthorizationResult,
@@ -291,8 +292,8 @@ function contextFor(
     's3:authType': 'REST-HEADER',
     's3:signatureversion': 'AWS4-HMAC-SHA256',
   };
-  const given = new Map(Object.keys(req.context).map((k) => [k.toLowerCase(), k]));
-  for (const k of Object.keys(v)) if (given.has(k.toLowerCase())) delete v[k];
+  const given = new Map(Object.keys(req.context).map((k) => [lowerKey(k), k]));
+  for (const k of Object.keys(v)) if (given.has(lowerKey(k))) delete v[k];
   return { ...v, ...req.context };
 }
 

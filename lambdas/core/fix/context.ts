@@ -28,6 +28,7 @@ import type {
 import { REQUEST_POLICY_KEY } from '../policy/s3/bpa';
 import { ownValue } from '../own';
 import { scanDocument } from '../policy/document-scan';
+import { lowerKey } from '../policy/variables';
 import { Recent } from '../recent';
 
 /** aws:PrincipalType values (#condition-keys-principaltype); a service principal has none. */
@@ -87,12 +88,12 @@ export function derivedContext(
   const absent = [...request.context.absent];
   const unknownKeys = [...(request.context.unknown ?? [])];
   const taken = new Set<string>();
-  for (const k in values) taken.add(k.toLowerCase());
-  for (const k of absent) taken.add(k.toLowerCase());
-  for (const k of unknownKeys) taken.add(k.toLowerCase());
+  for (const k in values) taken.add(lowerKey(k));
+  for (const k of absent) taken.add(lowerKey(k));
+  for (const k of unknownKeys) taken.add(lowerKey(k));
   /** Takes `key` for this call; false when the request (or an earlier line) already set it. */
   const take = (key: string): boolean => {
-    const lower = key.toLowerCase();
+    const lower = lowerKey(key);
     if (taken.has(lower)) return false;
     taken.add(lower);
     return true;

@@ -22,6 +22,7 @@ import { OBJECT_LOCK_ACTIONS } from '../policy/s3/object-lock';
 import { kmsRefAccount, parseKmsKeyRef } from './kms-ref';
 import { ownValue } from '../own';
 import { Recent } from '../recent';
+import { lowerKey } from '../policy/variables';
 import type {
   AccessPointInput,
   AuthorizationInput,
@@ -150,7 +151,7 @@ function s3Input(
   if (b === null) return null;
   // Directory buckets (S3 Express One Zone) have no ACLs, no Requester Pays and Block Public Access always on: the
   // general purpose bucket layers take no part (https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-security.html).
-  if (need.action.toLowerCase().startsWith('s3express:')) return null;
+  if (lowerKey(need.action).startsWith('s3express:')) return null;
   const refusals = {
     requestPayment: requestPaymentInput(request, b),
     ...objectLockInput(request, need, facts, b),
@@ -161,9 +162,7 @@ function s3Input(
       notCollected(`account ${account} Block Public Access`))
     : notCollected('the bucket account');
   // Writes and deletes are decided at the bucket: the object's owner and ACL take no part.
-  const found = BUCKET_DECIDED.has(need.action.toLowerCase())
-    ? null
-    : objectFact(facts, need.bucket, need.key);
+  const found = BUCKET_DECIDED.has(lowerKey(need.action)) ? null : objectFact(facts, need.bucket, need.key);
   // A key that does not exist has no owner and no ACL: the request is decided as for a bucket-owned object.
   const obj = found?.status === 'known' && !found.value.exists ? null : found;
   const objectAcl: Fact<Acl> | null =
@@ -271,7 +270,7 @@ function objectLockInput(
   facts: RequestFacts,
   b: Fact<BucketFacts>,
 ): { objectLock?: ObjectLockInput } {
-  if (!OBJECT_LOCK_ACTIONS.has(need.action.toLowerCase())) return {};
+  if (!OBJECT_LOCK_ACTIONS.has(lowerKey(need.action))) return {};
   const configuration: ObjectLockInput['configuration'] =
     b.status === 'unknown'
       ? b

@@ -64,6 +64,7 @@ import {
   type ScenarioFacts,
 } from './s3/scenarios';
 import { and3, merge3, or3 } from './s3/tri';
+import { lowerKey } from './variables';
 
 // ---------------------------------------------------------------------------
 // authorize
@@ -337,7 +338,7 @@ const LOCKOUT_RECOVERY: ReadonlySet<string> = new Set([
 ]);
 
 function rootRecovery(req: EngineRequest, inBucketAccount: Tri): Tri {
-  if (callerKind(req.principal) !== 'root' || !LOCKOUT_RECOVERY.has(req.action.toLowerCase())) return false;
+  if (callerKind(req.principal) !== 'root' || !LOCKOUT_RECOVERY.has(lowerKey(req.action))) return false;
   return inBucketAccount;
 }
 

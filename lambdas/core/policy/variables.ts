@@ -144,10 +144,10 @@ const isScalar = (x: unknown): boolean =>
   typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean';
 
 /**
- * The lower-cased form of a condition key, the same string object for the same key text. A request's keys come
- * from a small vocabulary (aws:SourceIp, s3:prefix …): one lookup by the key's text replaces a new lower-cased
- * copy per request, and the copy it gives has its hash computed once for the Maps it keys. Bounded: cleared past
- * LOWER_KEYS_MAX distinct keys (tag keys can be many).
+ * The lower-cased form of a condition key or an action name, the same string object for the same text. Both come
+ * from a small vocabulary (aws:SourceIp, s3:prefix, s3:GetObject …): one lookup by the text replaces a new
+ * lower-cased copy per request, and the copy it gives has its hash computed once for the Maps and Sets it is
+ * looked up in. Bounded: cleared past LOWER_KEYS_MAX distinct texts (tag keys can be many).
  */
 const lowerKeys = new Map<string, string>();
 const LOWER_KEYS_MAX = 4096;

@@ -6,6 +6,7 @@
  */
 import type { Acl, AclGrant } from '../../model';
 import type { Tri } from '../types';
+import { lowerKey } from '../variables';
 import {
   ALL_USERS_URI,
   AUTHENTICATED_USERS_URI,
@@ -42,7 +43,7 @@ const NEEDS: Readonly<Record<string, AclNeed>> = {
 
 /** The ACL permission an action maps to, or null when no ACL permission grants it. */
 export function aclNeedFor(action: string): AclNeed | null {
-  return NEEDS[action.toLowerCase()] ?? null;
+  return NEEDS[lowerKey(action)] ?? null;
 }
 
 export interface AclCaller {

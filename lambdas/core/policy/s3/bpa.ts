@@ -6,7 +6,7 @@
  */
 import type { ConditionContext, Fact, PublicAccessBlock } from '../../model';
 import type { Tri } from '../types';
-import { lowerCasedValues } from '../variables';
+import { lowerCasedValues, lowerKey } from '../variables';
 import { PUBLIC_CANNED_ACLS, ALL_USERS_URI, AUTHENTICATED_USERS_URI } from './public-acl';
 import { or3 } from './tri';
 
@@ -87,8 +87,8 @@ const GRANT_HEADERS = [
  */
 export const REQUEST_POLICY_KEY = 's3-403:RequestPolicy';
 
-export const isAclPut = (action: string): boolean => ACL_PUT_ACTIONS.has(action.toLowerCase());
-export const isPolicyPut = (action: string): boolean => POLICY_PUT_ACTIONS.has(action.toLowerCase());
+export const isAclPut = (action: string): boolean => ACL_PUT_ACTIONS.has(lowerKey(action));
+export const isPolicyPut = (action: string): boolean => POLICY_PUT_ACTIONS.has(lowerKey(action));
 
 /**
  * Whether the request sets a public ACL: x-amz-acl with a public canned ACL, or a grant header naming

@@ -18,6 +18,7 @@
  */
 import type { ObjectRetention } from '../../model';
 import type { EngineRequest, ObjectLockInput, Tri } from '../types';
+import { lowerKey } from '../variables';
 import { factMissing, layer, notApplicable, type LayerCalc } from './evaluate';
 
 const ID = 'object-lock' as const;
@@ -68,7 +69,7 @@ const day = (iso: string): string => iso.replace(/T.*$/, '');
 /** The Object Lock layer; null when the input does not model it for this request (the layer is left out). */
 export function objectLockLayer(input: ObjectLockInput | undefined, req: EngineRequest): LayerCalc | null {
   if (input === undefined) return null;
-  const action = req.action.toLowerCase();
+  const action = lowerKey(req.action);
   if (!OBJECT_LOCK_ACTIONS.has(action))
     return notApplicable(ID, 'Object Lock protects object versions from deletion and retention changes only');
   const cfg = input.configuration;

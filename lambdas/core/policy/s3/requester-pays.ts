@@ -9,6 +9,7 @@
  * refusing a public ACL): the layer is 'explicitly-denied' with `rule: 'requester-pays'`.
  */
 import type { EngineRequest, RequestPaymentInput, Tri } from '../types';
+import { lowerKey } from '../variables';
 import { callerKind } from './chain';
 import { factMissing, layer, notApplicable, type LayerCalc } from './evaluate';
 
@@ -42,7 +43,7 @@ export function requesterPaysLayer(
   inBucketAccount: Tri,
 ): LayerCalc | null {
   if (input === undefined) return null;
-  if (!req.action.toLowerCase().startsWith('s3:'))
+  if (!lowerKey(req.action).startsWith('s3:'))
     return notApplicable(ID, 'Requester Pays applies to general purpose bucket requests only');
   const kind = callerKind(req.principal);
   const header = input.header;

@@ -5,6 +5,7 @@
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html
  */
 import type { AuthorizationInput, EngineRequest, Tri } from '../types';
+import { lowerKey } from '../variables';
 import {
   BPA_SETTINGS,
   REQUEST_POLICY_KEY,
@@ -233,7 +234,7 @@ export function bpaLayer(
 export const OWNER_ACL = 'bucket-owner-full-control';
 
 export function ownershipPutReject(req: EngineRequest, enforced: Tri): Tri {
-  const a = req.action.toLowerCase();
+  const a = lowerKey(req.action);
   if (!['s3:putobject', 's3:putobjectacl', 's3:putobjectversionacl', 's3:putbucketacl'].includes(a))
     return false;
   const canned = contextValues(req.context, 's3:x-amz-acl');
