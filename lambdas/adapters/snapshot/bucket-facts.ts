@@ -13,7 +13,7 @@ import {
   type ObjectOwnership,
   type PublicAccessBlock,
 } from '../../core/model';
-import { setOwn } from '../../core/own';
+import { dictionary, setOwn } from '../../core/own';
 import type { SnapshotAcl, SnapshotBucket, SnapshotObject } from './schema';
 
 const NOT_COLLECTED = (what: string): Fact<never> =>
@@ -151,9 +151,7 @@ export function objectsFor(
   b: SnapshotBucket,
   keys: readonly string[],
 ): Record<string, Fact<ObjectFacts>> {
-  // A dictionary without a prototype: every request names new keys, and an ordinary object would get a new hidden
-  // class for each (V8), which costs more than the rest of the lookup.
-  const out = Object.create(null) as Record<string, Fact<ObjectFacts>>;
+  const out = dictionary<Fact<ObjectFacts>>(); // every request names new keys (core/own.ts)
   for (const key of keys) {
     const entry = snapshotObject(b, key);
     setOwn(

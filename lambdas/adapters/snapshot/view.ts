@@ -18,7 +18,7 @@ import {
   type AccessPointFacts,
   type VpcEndpointFacts,
 } from '../../core/model';
-import { ownValue, setOwn } from '../../core/own';
+import { dictionary, ownValue, setOwn } from '../../core/own';
 import { otherKeyAccounts } from '../../core/fix/kms';
 import type { AccountView } from '../types';
 import { bucketFacts, objectsFor, pabOf } from './bucket-facts';
@@ -93,7 +93,7 @@ export class SnapshotView implements AccountView {
       if (need.key !== null && !keys.includes(need.key)) keys.push(need.key);
       keysByBucket.set(need.bucket, keys);
     }
-    const out: Record<string, Fact<BucketFacts>> = {};
+    const out = dictionary<Fact<BucketFacts>>();
     for (const [name, keys] of keysByBucket) {
       const bucket = this.index.buckets.get(name);
       if (bucket === undefined) {
@@ -123,7 +123,7 @@ export class SnapshotView implements AccountView {
     if (bucketAccount !== null) ids.add(bucketAccount);
     for (const b of Object.values(buckets))
       if (b.status === 'known' && b.value.accountId.status === 'known') ids.add(b.value.accountId.value);
-    const out: Record<string, Fact<PublicAccessBlock | null>> = {};
+    const out = dictionary<Fact<PublicAccessBlock | null>>();
     for (const id of ids) setOwn(out, id, this.accountPab(id));
     return out;
   }

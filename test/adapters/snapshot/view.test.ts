@@ -197,6 +197,22 @@ describe('SnapshotView bucket facts: absent = unknown, null = known none', () =>
     },
   );
 
+  // Bucket names are the caller's text too: the record of a request's buckets holds only what the request named.
+  it.each(['constructor', 'toString', '__proto__'])(
+    'takes an unlisted bucket named %s as notCollected, in a record with no other member',
+    (name) => {
+      const facts = view.gatherSync(
+        request(APP_SESSION, { bucket: name, key: 'k', needs: [objectNeed('s3:GetObject', name, 'k')] }),
+      );
+      expect(Object.keys(facts.buckets)).toEqual([name]);
+      expect(Object.hasOwn(facts.buckets, name)).toBe(true);
+      expect(facts.buckets[name]).toMatchObject({ status: 'unknown', reason: 'notCollected' });
+      for (const member of ['constructor', 'toString', 'hasOwnProperty'].filter((m) => m !== name))
+        expect(facts.buckets[member]).toBeUndefined();
+      expect(JSON.parse(JSON.stringify(facts.buckets))).toEqual({ [name]: facts.buckets[name] });
+    },
+  );
+
   it('treats null fields as known "none"', () => {
     const b = knownValue(
       view.gatherSync(request(APP_SESSION, { bucket: 'no-policy-bucket', key: null, needs: [] })).buckets[
