@@ -23,6 +23,7 @@
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN:
  * each of the six components is checked separately, so a short pattern never expands.
  */
+import { textMemo } from '../text-memo';
 
 export const STAR = '\uE000';
 export const QMARK = '\uE001';
@@ -194,19 +195,9 @@ function fifthColon(p: string): number {
  * One string object per text, for the texts the engine compares again and again: ARN heads ("arn:aws:s3:::"), which
  * arnTest compares with the last head it tested, and resource scopes, the keys of the candidate lists. Two
  * references to one string compare at once; two equal copies compare character by character. Bounded: cleared
- * past SHARED_MAX texts (a shared text is only ever a faster copy).
+ * past 4,096 texts (a shared text is only ever a faster copy).
  */
-const shared = new Map<string, string>();
-const SHARED_MAX = 4096;
-
-export function sharedText(text: string): string {
-  const hit = shared.get(text);
-  if (hit !== undefined) return hit;
-  const copy = flat(text);
-  if (shared.size >= SHARED_MAX) shared.clear();
-  shared.set(copy, copy);
-  return copy;
-}
+export const sharedText = textMemo(4096, flat);
 
 export function compileArnPattern(encoded: string, expandTrailing: boolean): ArnPattern {
   const cut = encoded === STAR ? -1 : fifthColon(encoded);

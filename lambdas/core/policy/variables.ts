@@ -25,6 +25,7 @@ import type { ConditionContext } from '../model';
 import { Recent } from '../recent';
 import type { EngineRequest } from './types';
 import { encodeWildcards } from './match';
+import { textMemo } from '../text-memo';
 
 export const ABSENT: unique symbol = Symbol('absent');
 export const UNKNOWN: unique symbol = Symbol('unknown');
@@ -147,20 +148,9 @@ const isScalar = (x: unknown): boolean =>
  * The lower-cased form of a condition key or an action name, the same string object for the same text. Both come
  * from a small vocabulary (aws:SourceIp, s3:prefix, s3:GetObject …): one lookup by the text replaces a new
  * lower-cased copy per request, and the copy it gives has its hash computed once for the Maps and Sets it is
- * looked up in. Bounded: cleared past LOWER_KEYS_MAX distinct texts (tag keys can be many).
+ * looked up in. Bounded: past 4,096 distinct texts it starts over (tag keys can be many).
  */
-const lowerKeys = new Map<string, string>();
-const LOWER_KEYS_MAX = 4096;
-
-export function lowerKey(key: string): string {
-  let l = lowerKeys.get(key);
-  if (l === undefined) {
-    l = key.toLowerCase();
-    if (lowerKeys.size >= LOWER_KEYS_MAX) lowerKeys.clear();
-    lowerKeys.set(key, l);
-  }
-  return l;
-}
+export const lowerKey = textMemo(4096, (key: string): string => key.toLowerCase());
 
 /** The values of a context by lower-cased key (a key given twice in different cases: the last one). */
 export function lowerCasedValues(ctx: ConditionContext): ReadonlyMap<string, readonly string[]> {

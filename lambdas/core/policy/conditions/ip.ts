@@ -4,6 +4,7 @@
  * An IPv4-mapped IPv6 request address (::ffff:a.b.c.d) is compared as IPv4. Different families never match.
  */
 import * as ipaddr from 'ipaddr.js';
+import { textMemo } from '../../text-memo';
 import { INVALID, operator, type ConditionOperator, type Invalid } from './operator';
 
 type Addr = ipaddr.IPv4 | ipaddr.IPv6;
@@ -13,17 +14,7 @@ type Range = [Addr, number];
  * Policy ranges repeat across statements and policies (office ranges, VPC CIDRs), and patched copies of a policy
  * (fix verification) compile again: parse each text once (bounded cache; a range is never mutated).
  */
-const policyCache = new Map<string, Range | Invalid>();
-const POLICY_CACHE_MAX = 8192;
-
-export function parseCidr(v: string): Range | Invalid {
-  const hit = policyCache.get(v);
-  if (hit !== undefined) return hit;
-  const parsed = parseCidrUncached(v);
-  if (policyCache.size >= POLICY_CACHE_MAX) policyCache.clear();
-  policyCache.set(v, parsed);
-  return parsed;
-}
+export const parseCidr: (v: string) => Range | Invalid = textMemo(8192, parseCidrUncached);
 
 /** parseCidr without the cache (for the tests that prove the cache changes nothing). */
 export function parseCidrUncached(v: string): Range | Invalid {
