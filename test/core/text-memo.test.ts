@@ -11,6 +11,7 @@ describe('textMemo: a function of a text, remembered by the text', () => {
     expect(f('a')).toBe(a);
     f('b');
     f('c');
+    expect(f('a')).toBe(a); // three texts: all remembered
     expect(calls).toEqual(['a', 'b', 'c']);
     f('d'); // a fourth text: the memory starts over with it
     expect(f('d')).toEqual({ t: 'd' });

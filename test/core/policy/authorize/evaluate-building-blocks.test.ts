@@ -597,6 +597,7 @@ describe('the statements a layer shows', () => {
     expect(Object.getPrototypeOf(fast)).toBe(Object.prototype);
     expect(Object.keys(fast)).toEqual(['policy', 'decision', 'statements']);
     expect(Object.getOwnPropertySymbols(fast)).toEqual([]);
+    expect(fast.statements).toBe(fast.statements); // traced once, on first read
     expect({ ...fast }).toStrictEqual({ ...reference });
     expect(structuredClone(fast)).toStrictEqual(structuredClone(reference));
     // a copy is a plain evaluation: its statements are all of them, so nothing to leave out is known
