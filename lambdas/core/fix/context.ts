@@ -253,13 +253,13 @@ function tagKeys(
   const tagFact = o?.status === 'known' && o.value.exists ? o.value.tags : undefined;
   const tags = tagFact?.status === 'known' ? tagFact.value : undefined;
   const isTagKeysKey = (k: string): boolean =>
-    k.length === TAG_KEYS_KEY.length && k.toLowerCase() === TAG_KEYS_KEY;
+    k.length === TAG_KEYS_KEY.length && lowerKey(k) === TAG_KEYS_KEY;
   const requestTagsKnown =
     Object.keys(request.context.values).some(isTagKeysKey) || request.context.absent.some(isTagKeysKey);
   if (tags === undefined && !requestTagsKnown) return;
-  const lowerValues = new Set(Object.keys(request.context.values).map((k) => k.toLowerCase()));
+  const lowerValues = new Set(Object.keys(request.context.values).map(lowerKey));
   if (tags !== undefined) for (const [k, v] of Object.entries(tags)) put(`s3:ExistingObjectTag/${k}`, v);
-  const own = new Set(Object.keys(tags ?? {}).map((k) => `${EXISTING_TAG}${k.toLowerCase()}`));
+  const own = new Set(Object.keys(tags ?? {}).map((k) => `${EXISTING_TAG}${lowerKey(k)}`));
   for (const key of referencedTagKeys(facts)) {
     if (tags !== undefined && key.startsWith(EXISTING_TAG) && !own.has(key)) none(key);
     if (requestTagsKnown && key.startsWith(REQUEST_TAG) && !lowerValues.has(key)) none(key);

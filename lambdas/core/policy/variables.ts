@@ -129,7 +129,7 @@ export function resolveTemplate(t: Template, ctx: ContextView): string | Absent 
 
 export type ContextValue = readonly string[] | Absent | Unknown;
 
-interface LoweredContext {
+export interface LoweredContext {
   readonly values: ReadonlyMap<string, readonly string[]>;
   readonly absent: ReadonlySet<string>;
   readonly unknown: ReadonlySet<string> | null;
@@ -152,9 +152,12 @@ const isScalar = (x: unknown): boolean =>
  */
 export const lowerKey = textMemo(4096, (key: string): string => key.toLowerCase());
 
-/** The values of a context by lower-cased key (a key given twice in different cases: the last one). */
-export function lowerCasedValues(ctx: ConditionContext): ReadonlyMap<string, readonly string[]> {
-  return lower(ctx).values;
+/**
+ * A context by lower-cased key: its values (a key given twice in different cases: the last one), its absent and its
+ * unknown keys. The engine's own view of the context, computed once for the last few contexts.
+ */
+export function loweredContext(ctx: ConditionContext): LoweredContext {
+  return lower(ctx);
 }
 
 function lower(ctx: ConditionContext): LoweredContext {
@@ -172,7 +175,7 @@ function lower(ctx: ConditionContext): LoweredContext {
   }
   const absent = new Set<string>();
   for (const k of ctx.absent ?? []) if (typeof k === 'string') absent.add(lowerKey(k));
-  const unknown = ctx.unknown?.length ? new Set(ctx.unknown.map((k) => String(k).toLowerCase())) : null;
+  const unknown = ctx.unknown?.length ? new Set(ctx.unknown.map((k) => lowerKey(String(k)))) : null;
   let inferred: Map<string, readonly string[]> | null = null;
   for (const [k, iv] of Object.entries(ctx.inferred ?? {})) {
     const v: unknown = iv?.value;
@@ -180,7 +183,7 @@ function lower(ctx: ConditionContext): LoweredContext {
       typeof v === 'string' ? [v] : Array.isArray(v) ? (v as unknown[]).filter(isScalar).map(String) : [];
     if (list.length === 0) continue;
     if (inferred === null) inferred = new Map();
-    inferred.set(k.toLowerCase(), list);
+    inferred.set(lowerKey(k), list);
   }
   l = { values, absent, unknown, inferred };
   loweredCache.set(l, ctx);

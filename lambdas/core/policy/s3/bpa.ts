@@ -6,7 +6,7 @@
  */
 import type { ConditionContext, Fact, PublicAccessBlock } from '../../model';
 import type { Tri } from '../types';
-import { lowerCasedValues, lowerKey } from '../variables';
+import { loweredContext, lowerKey } from '../variables';
 import { PUBLIC_CANNED_ACLS, ALL_USERS_URI, AUTHENTICATED_USERS_URI } from './public-acl';
 import { or3 } from './tri';
 
@@ -57,11 +57,12 @@ export function levelsWith(levels: readonly BpaLevel[], s: BpaSetting): string[]
 
 /** Case-insensitive lookup of a context key: the value(s), null when absent, 'unknown' when not told. */
 export function contextValues(ctx: ConditionContext, key: string): readonly string[] | null | 'unknown' {
-  const lower = key.toLowerCase();
-  const v = lowerCasedValues(ctx).get(lower);
+  const lower = lowerKey(key);
+  const l = loweredContext(ctx);
+  const v = l.values.get(lower);
   if (v !== undefined) return v;
-  if ((ctx.absent ?? []).some((k) => k.toLowerCase() === lower)) return null;
-  if ((ctx.unknown ?? []).some((k) => k.toLowerCase() === lower)) return 'unknown';
+  if (l.absent.has(lower)) return null;
+  if (l.unknown?.has(lower)) return 'unknown';
   return ctx.otherKeys === 'absent' ? null : 'unknown';
 }
 
