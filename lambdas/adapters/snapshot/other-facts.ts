@@ -15,7 +15,7 @@ import {
 import { frontDoorCheck } from '../../core/actions';
 import { isBareKmsRef, kmsRefAccount } from '../../core/fix/kms-ref';
 import { changeRecordFromLookupEvent } from '../../core/changes';
-import { ownValue, setOwn } from '../../core/own';
+import { dictionary, ownValue, setOwn } from '../../core/own';
 import { pabOf, snapshotObject } from './bucket-facts';
 import type { Snapshot, SnapshotKmsKey, SnapshotSession } from './schema';
 import type { SnapshotIndex } from './snapshot-index';
@@ -47,30 +47,26 @@ export function kmsKeyRefs(
   request: AccessRequest,
   index: SnapshotIndex,
 ): { ref: string; bucketAccount: string | null }[] {
-  const entryOf = (bucket: string | null) => (bucket !== null ? index.buckets.get(bucket)?.entry : undefined);
-  const accountOf = (bucket: string | null): string | null =>
-    entryOf(bucket)?.accountId ?? request.bucketAccountId;
-  const refs: { ref: string | null | undefined; bucketAccount: string | null }[] = [
-    { ref: request.kms?.keyArn, bucketAccount: accountOf(request.bucket) },
-    { ref: request.sse?.kmsKeyId, bucketAccount: accountOf(request.bucket) },
-  ];
-  const objectNeeds = request.needs.filter((n) => n.resourceType === 'object' && n.bucket !== null);
-  for (const need of objectNeeds) {
-    const bucket = entryOf(need.bucket);
-    const bucketAccount = accountOf(need.bucket);
-    if (need.key !== null && bucket !== undefined)
-      refs.push({ ref: snapshotObject(bucket, need.key)?.SSEKMSKeyId, bucketAccount });
-    const def = bucket?.encryption?.Rules[0]?.ApplyServerSideEncryptionByDefault;
-    if (def && def.SSEAlgorithm.startsWith('aws:kms')) refs.push({ ref: def.KMSMasterKeyID, bucketAccount });
-  }
   const out: { ref: string; bucketAccount: string | null }[] = [];
-  for (const { ref, bucketAccount } of refs)
-    if (
-      typeof ref === 'string' &&
-      ref !== '' &&
-      !out.some((o) => o.ref === ref && o.bucketAccount === bucketAccount)
-    )
-      out.push({ ref, bucketAccount });
+  // each reference once (with its account), in this order; plain loops: this runs for every request
+  const add = (ref: string | null | undefined, bucketAccount: string | null): void => {
+    if (typeof ref !== 'string' || ref === '') return;
+    for (const o of out) if (o.ref === ref && o.bucketAccount === bucketAccount) return;
+    out.push({ ref, bucketAccount });
+  };
+  const main = request.bucket !== null ? index.buckets.get(request.bucket)?.entry : undefined;
+  const mainAccount = main?.accountId ?? request.bucketAccountId;
+  add(request.kms?.keyArn, mainAccount);
+  add(request.sse?.kmsKeyId, mainAccount);
+  for (const need of request.needs) {
+    if (need.resourceType !== 'object' || need.bucket === null) continue;
+    const bucket = index.buckets.get(need.bucket)?.entry;
+    const bucketAccount = bucket?.accountId ?? request.bucketAccountId;
+    if (bucket === undefined) continue;
+    if (need.key !== null) add(snapshotObject(bucket, need.key)?.SSEKMSKeyId, bucketAccount);
+    const def = bucket.encryption?.Rules[0]?.ApplyServerSideEncryptionByDefault;
+    if (def && def.SSEAlgorithm.startsWith('aws:kms')) add(def.KMSMasterKeyID, bucketAccount);
+  }
   return out;
 }
 
@@ -85,7 +81,7 @@ export function kmsKeysFor(
   cache: Map<string, KmsKeyFacts>,
   callerAccount: string | null,
 ): Record<string, Fact<KmsKeyFacts>> {
-  const out: Record<string, Fact<KmsKeyFacts>> = {};
+  const out = dictionary<Fact<KmsKeyFacts>>(); // keyed by key ARN (core/own.ts)
   const add = (found: { arn: string; entry: SnapshotKmsKey }): void => {
     let facts = cache.get(found.arn);
     if (!facts) {

@@ -54,7 +54,8 @@ export class SnapshotView implements AccountView {
     const principal = principalFacts(this.index, request.principal, this.principals);
     const callerAccount =
       principal?.status === 'known' ? principal.value.accountId : request.principal.accountId;
-    const buckets = this.bucketsFor(request);
+    const bucketAccounts: string[] = [];
+    const buckets = this.bucketsFor(request, bucketAccounts);
     const mainBucket = request.bucket !== null ? ownValue(buckets, request.bucket) : undefined;
     const bucketAccount =
       mainBucket?.status === 'known' && mainBucket.value.accountId.status === 'known'
@@ -69,7 +70,7 @@ export class SnapshotView implements AccountView {
       principalOrganization: principal === null ? known(null) : this.organization(callerAccount),
       resourceOrganization: this.organization(bucketAccount),
       buckets,
-      accountPublicAccessBlock: this.accountPabs(buckets, bucketAccount),
+      accountPublicAccessBlock: this.accountPabs(bucketAccounts, bucketAccount),
       scpLevels: principal === null ? known(null) : this.orgLevels(callerAccount, 'scp'),
       rcpLevels: this.orgLevels(bucketAccount, 'rcp'),
       vpcEndpoint: memo(this.endpoints, request.vpcEndpointId, (id) => vpcEndpointFor(this.snapshot, id)),
@@ -84,7 +85,8 @@ export class SnapshotView implements AccountView {
     };
   }
 
-  private bucketsFor(request: AccessRequest): Record<string, Fact<BucketFacts>> {
+  /** The facts of every bucket the request names; `accounts` gets the account of each known one, in that order. */
+  private bucketsFor(request: AccessRequest, accounts: string[]): Record<string, Fact<BucketFacts>> {
     const keysByBucket = new Map<string, string[]>();
     if (request.bucket !== null) keysByBucket.set(request.bucket, request.key !== null ? [request.key] : []);
     for (const need of request.needs) {
@@ -105,6 +107,7 @@ export class SnapshotView implements AccountView {
         base = bucketFacts(bucket.name, bucket.entry);
         this.buckets.set(bucket.entry, base);
       }
+      if (base.accountId.status === 'known') accounts.push(base.accountId.value);
       // the snapshot's own text of the name: a property name V8 already holds (the request's copy would be looked up)
       setOwn(
         out,
@@ -115,14 +118,17 @@ export class SnapshotView implements AccountView {
     return out;
   }
 
+  /**
+   * The account Block Public Access settings of the bucket's account and of every account owning a bucket the
+   * request names (`bucketAccounts`, from bucketsFor: Object.values of a dictionary record is a slow runtime call).
+   */
   private accountPabs(
-    buckets: Record<string, Fact<BucketFacts>>,
+    bucketAccounts: readonly string[],
     bucketAccount: string | null,
   ): Record<string, Fact<PublicAccessBlock | null>> {
     const ids = new Set<string>();
     if (bucketAccount !== null) ids.add(bucketAccount);
-    for (const b of Object.values(buckets))
-      if (b.status === 'known' && b.value.accountId.status === 'known') ids.add(b.value.accountId.value);
+    for (const id of bucketAccounts) ids.add(id);
     const out = dictionary<Fact<PublicAccessBlock | null>>();
     for (const id of ids) setOwn(out, id, this.accountPab(id));
     return out;

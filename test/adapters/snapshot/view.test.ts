@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSnapshot, SnapshotView } from '../../../lambdas/adapters/snapshot';
 import type { Fact, PrincipalFacts, RequestFacts } from '../../../lambdas/core/model';
+import { kmsKeyRefs } from '../../../lambdas/adapters/snapshot/other-facts';
 import { APP_SESSION, objectNeed, request } from './request-builder';
 
 const A = '111122223333';
@@ -604,5 +605,29 @@ describe('SnapshotView performance', () => {
       return (performance.now() - t1) / reqs.length;
     }).sort((a, b) => a - b);
     expect(rounds[2]).toBeLessThan(0.5);
+  });
+});
+
+describe('kmsKeyRefs: the KMS keys a request involves', () => {
+  it("lists the request's SSE key, then each object's key and its bucket's default key, each once, with the bucket's account", () => {
+    const r = request(APP_SESSION, {
+      bucket: 'my-bucket',
+      key: 'reports/q3.csv',
+      needs: [
+        objectNeed('s3:GetObject', 'my-bucket', 'reports/q3.csv'),
+        objectNeed('s3:GetObject', 'no-policy-bucket', 'k'),
+        objectNeed('s3:GetObject', 'not-in-snapshot', 'k'),
+      ],
+      sse: { algorithm: 'aws:kms', kmsKeyId: 'alias/reports' },
+    });
+    // the object's key and the bucket default are the same key: listed once; the bucket the snapshot does not
+    // carry and the bucket without default encryption add nothing
+    expect(kmsKeyRefs(r, view.index)).toEqual([
+      { ref: 'alias/reports', bucketAccount: A },
+      { ref: KEY_ARN, bucketAccount: A },
+    ]);
+    expect(kmsKeyRefs(request(APP_SESSION, { bucket: 'no-policy-bucket', key: 'k' }), view.index)).toEqual(
+      [],
+    );
   });
 });
