@@ -28,9 +28,14 @@ const MEMO_SIZE = 256;
 export class Explainer {
   private source: Promise<ExplainSource> | null = null;
   private readonly facts = new LRUCache<string, { v: Promise<RequestFacts> }>({ max: MEMO_SIZE });
-  private readonly analyses = new LRUCache<string, { facts: RequestFacts; analysed: Analysed }>({
-    max: MEMO_SIZE,
-  });
+  /**
+   * `usesTime`: whether a policy of the facts reads the time (then the analysis is not reused), found on the
+   * first hit: most analyses are never met again, and the walk over their facts would cost each of them.
+   */
+  private readonly analyses = new LRUCache<
+    string,
+    { facts: RequestFacts; analysed: Analysed; usesTime: boolean | null }
+  >({ max: MEMO_SIZE });
   /** Analyses run and reused (for the tests and the bench). */
   readonly stats = { analysed: 0, reused: 0, gathered: 0 };
 
@@ -54,13 +59,14 @@ export class Explainer {
     };
     const analyze = (r: AccessRequest, facts: RequestFacts): Analysed => {
       const hit = signature === null ? undefined : this.analyses.get(signature);
-      if (hit && hit.facts === facts) {
+      if (hit && hit.facts === facts && !(hit.usesTime ??= factsUseTime(facts))) {
         this.stats.reused += 1;
         return { finding: reuseFinding(hit.analysed.finding, r), evaluations: hit.analysed.evaluations };
       }
       this.stats.analysed += 1;
       const analysed = analyzeWithEvaluations(r, facts);
-      if (signature !== null && !factsUseTime(facts)) this.analyses.set(signature, { facts, analysed });
+      if (signature !== null && hit?.usesTime !== true)
+        this.analyses.set(signature, { facts, analysed, usesTime: null });
       return analysed;
     };
     return explainRequest(request, view, { ...source.explain, analyze });
