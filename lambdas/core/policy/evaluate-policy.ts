@@ -109,14 +109,16 @@ function applicable(compiled: CompiledPolicy, actionLower: string): ActionEntry 
 
 /**
  * Where a resource ARN sits, for the fast path's candidate lists: its head (up to the fifth ':', e.g.
- * "arn:aws:s3:::") and the name after it up to the first "/" (an S3 bucket; "accesspoint" for an access point
- * ARN). The resource is that name, or that name, "/" and anything.
+ * "arn:aws:s3:::") and a prefix of the rest, the scope: the bucket name and its first key segment with both "/"
+ * ("bucket/team-0/" for "bucket/team-0/f.csv"; "accesspoint/ap/" for an access point's object), else the name up
+ * to its first "/" and a "/" ("bucket/" for a bucket, or an object without a "/" in its key). Any prefix of the
+ * resource would do (couldApplyInScope); the first key segment tells apart the prefixes a bucket policy gives its
+ * teams (bucket/team-5/*) without an index per object.
  */
 interface Scope {
   readonly key: string;
   readonly head: string;
-  readonly name: string;
-  /** name + "/" */
+  /** The scope within the head: a prefix of the resource after the head, ending with "/". */
   readonly withSlash: string;
 }
 
@@ -127,9 +129,13 @@ function scopeOf(resource: string): Scope | null {
     if (colon < 0) return null;
   }
   const slash = resource.indexOf('/', colon + 1);
-  const key = sharedText(slash < 0 ? resource : resource.slice(0, slash)); // the byScope Maps compare a reference
-  const name = key.slice(colon + 1);
-  return { key, head: resource.slice(0, colon + 1), name, withSlash: `${name}/` };
+  const second = slash < 0 ? -1 : resource.indexOf('/', slash + 1);
+  if (second >= 0) {
+    const key = sharedText(resource.slice(0, second + 1)); // the byScope Maps compare a reference
+    return { key, head: resource.slice(0, colon + 1), withSlash: key.slice(colon + 1) };
+  }
+  const key = sharedText(slash < 0 ? resource : resource.slice(0, slash));
+  return { key, head: resource.slice(0, colon + 1), withSlash: `${key.slice(colon + 1)}/` };
 }
 
 /** The literal text a compiled glob's subject must start with ('' when it starts with a wildcard). */
@@ -165,10 +171,11 @@ function requirementsOf(st: CompiledStatement): readonly { head: string; prefix:
 
 /**
  * Whether a statement could apply to some resource in the scope: false only when every Resource value is a static
- * ARN pattern (literal head, arnTest's fast form) that no resource of the scope can match, since the resource
- * (scope name, or scope name + "/" + anything) must start with the value's head and literal prefix: the prefix
- * is a prefix of the scope name + "/", or starts with it. NotResource,
- * policy variables and patterns with a wildcard before the fifth ':' always stay in.
+ * ARN pattern (literal head, arnTest's fast form) that no resource of the scope can match. A resource of the scope
+ * starts with the scope's head and withSlash (or, for the bucket itself, is the name without its "/"); one the
+ * value matches starts with the value's head and literal prefix. So the prefix and withSlash are both prefixes of
+ * the resource: one is a prefix of the other. NotResource, policy variables and patterns with a wildcard before
+ * the fifth ':' always stay in.
  */
 function couldApplyInScope(st: CompiledStatement, scope: Scope): boolean {
   const req = requirementsOf(st);
