@@ -9,7 +9,7 @@
  * A session whose session policy the snapshot does not carry is simulated without a session policy.
  */
 import { analyze, evaluateNeeds } from './analyze';
-import { parseEnhancedMessage } from './event';
+import { needResources, parseEnhancedMessage } from './event';
 import {
   isKnown,
   known,
@@ -228,16 +228,6 @@ function clockOf(now: Date): Clock {
   return lastClock;
 }
 
-/** Each need's bucket resource (if any) and resource, each once, in order (a loop: flatMap and a Set cost more). */
-function resourcesOf(needs: AccessRequest['needs']): string[] {
-  const out: string[] = [];
-  for (const n of needs) {
-    if (n.bucketResource && !out.includes(n.bucketResource)) out.push(n.bucketResource);
-    if (!out.includes(n.resource)) out.push(n.resource);
-  }
-  return out;
-}
-
 function baseRequest(
   req: SimulationRequest,
   principal: Principal,
@@ -254,7 +244,7 @@ function baseRequest(
     eventSource: 's3.amazonaws.com',
     eventName: req.action.slice(3),
     actions: [req.action],
-    resources: resourcesOf(needs),
+    resources: needResources(needs),
     needs,
     mapped: true,
     bucket,

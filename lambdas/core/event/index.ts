@@ -9,7 +9,7 @@ import { toAccessRequest } from './request';
 export { InputError } from './errors';
 export { readRecords } from './read';
 export { isDenial, madeOnBehalfOfS3, S3_DENIAL_CODES, KMS_DENIAL_CODES, S3_EVENT_SOURCES } from './denial';
-export { toAccessRequest } from './request';
+export { needResources, toAccessRequest } from './request';
 export { toPrincipal } from './principal';
 export { parseEnhancedMessage } from './enhanced-message';
 export { recordEvidence, errorCodeEvidence, enhancedMessageCauses, ERROR_CODES } from './evidence';

@@ -12,6 +12,19 @@ import { readNetwork } from './network';
 import { toPrincipal } from './principal';
 import { bucketAccountOf, bucketOwnerRedacted, controlAccountOf, kmsKeyArnOf, locate } from './resources';
 
+/**
+ * The resources of a request's needs, each once, in order: each need's bucket resource (through an access point,
+ * the bucket or object ARN behind it) then its resource. A loop: flatMap and a Set cost more per request.
+ */
+export function needResources(needs: AccessRequest['needs']): string[] {
+  const out: string[] = [];
+  for (const n of needs) {
+    if (n.bucketResource && !out.includes(n.bucketResource)) out.push(n.bucketResource);
+    if (!out.includes(n.resource)) out.push(n.resource);
+  }
+  return out;
+}
+
 export function toAccessRequest(record: Record<string, unknown>): AccessRequest {
   const r: JsonObject = isObject(record) ? record : {};
   const eventSource = text(r['eventSource']) ?? '';
@@ -47,9 +60,7 @@ export function toAccessRequest(record: Record<string, unknown>): AccessRequest 
     eventName,
     actions: unique(needs.map((n) => n.action)),
     // through an access point: the bucket (object) ARN behind it, then the access point ARN
-    resources: unique(
-      needs.flatMap((n) => (n.bucketResource ? [n.bucketResource, n.resource] : [n.resource])),
-    ),
+    resources: needResources(needs),
     needs,
     mapped,
     bucket: location.bucket,
