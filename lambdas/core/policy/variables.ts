@@ -157,10 +157,6 @@ export const lowerKey = textMemo(4096, (key: string): string => key.toLowerCase(
  * unknown keys. The engine's own view of the context, computed once for the last few contexts.
  */
 export function loweredContext(ctx: ConditionContext): LoweredContext {
-  return lower(ctx);
-}
-
-function lower(ctx: ConditionContext): LoweredContext {
   let l = loweredCache.get(ctx);
   if (l !== undefined) return l;
   const values = new Map<string, readonly string[]>();
@@ -198,7 +194,7 @@ export class ContextView {
   private readonly inferred: ReadonlyMap<string, readonly string[]> | null;
   private derivedCache: Map<string, ContextValue> | null = null;
   constructor(private readonly request: EngineRequest) {
-    this.lowered = lower(request.context);
+    this.lowered = loweredContext(request.context);
     this.otherUnknown = request.context.otherKeys !== 'absent';
     this.inferred = request.useInferred === true ? this.lowered.inferred : null;
   }
