@@ -293,7 +293,10 @@ export function fullContext(w: World): Record<string, string | string[]> {
     if (p) ctx['aws:ResourceOrgPaths'] = [p];
   }
   if (c.identity === null) {
+    // aws:userid "is included in the request context for all requests, including anonymous requests" (#condition-keys-userid);
+    // its value for an anonymous caller is "anonymous" (reference_policies_variables.html#principaltable)
     ctx['aws:PrincipalType'] = 'Anonymous';
+    ctx['aws:userid'] = 'anonymous';
     return ctx;
   }
   const i = c.identity;

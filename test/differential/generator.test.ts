@@ -9,7 +9,7 @@ import { simulate } from '../../lambdas/core/simulate';
 import { decideOnly, featureTags, nowOf, viewOf } from '../../scripts/differential/compare';
 import { caseSeed, generateWorld } from '../../scripts/differential/generate';
 import { parseArgs } from '../../scripts/differential/index';
-import { toOracleInput, toOurRequest, toSnapshot } from '../../scripts/differential/world';
+import { fullContext, toOracleInput, toOurRequest, toSnapshot } from '../../scripts/differential/world';
 
 const SEED = 20261202;
 const COUNT = 300;
@@ -70,6 +70,18 @@ describe('differential generator', () => {
     expect(sim.request.principal).toBe(ours.principal);
     expect(sim.request.action).toBe(ours.action);
     expect(sim.request.resource.resource).toBe(ours.resource);
+  });
+
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-userid:
+  // aws:userid is in the request context of every request, anonymous ones included ("anonymous", the value our
+  // engine derives: test/core/fix/context.test.ts). Without it iam-simulate was asked a different question.
+  it('the reference context of an anonymous caller carries aws:userid "anonymous", as AWS builds it', () => {
+    const anonymous = worlds.filter((x) => x.caller.kind === 'anonymous');
+    expect(anonymous.length).toBeGreaterThan(0);
+    for (const w of anonymous) {
+      expect(fullContext(w)).toMatchObject({ 'aws:PrincipalType': 'Anonymous', 'aws:userid': 'anonymous' });
+      expect(fullContext(w)).not.toHaveProperty(['aws:PrincipalArn']);
+    }
   });
 
   it('our engine decides every generated request on its complete snapshot (never unknown)', () => {
