@@ -293,8 +293,8 @@ export function fullContext(w: World): Record<string, string | string[]> {
     if (p) ctx['aws:ResourceOrgPaths'] = [p];
   }
   if (c.identity === null) {
-    // aws:userid "is included in the request context for all requests, including anonymous requests" (#condition-keys-userid);
-    // its value for an anonymous caller is "anonymous" (reference_policies_variables.html#principaltable)
+    // aws:userid "is included in the request context for all requests, including anonymous requests", as
+    // "anonymous": reference_policies_condition-keys.html#condition-keys-userid, reference_policies_variables.html
     ctx['aws:PrincipalType'] = 'Anonymous';
     ctx['aws:userid'] = 'anonymous';
     return ctx;
