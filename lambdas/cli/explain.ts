@@ -12,6 +12,7 @@
 import type { ChangeSource, KmsDenialSource } from '../adapters/explain';
 import { InputError, isDenial, toAccessRequest } from '../core/event';
 import { streamRecords } from '../core/event/stream';
+import { SkipTally } from './skipped';
 import type { AccessRequest, Finding } from '../core/model';
 import { keyOf, problemKey } from '../core/problem-key';
 import { isFiltering, matchesFilter, NO_FILTER, parseTime, type DenialFilter } from '../core/report/filter';
@@ -269,13 +270,13 @@ export async function explainCommand(opts: ExplainOptions, io: CliIo): Promise<n
   let denials = 0;
   let failed = 0;
   const filtering = isFiltering(filter);
+  const skipped = new SkipTally(io);
   for (const source of sources) {
     try {
-      for await (const record of streamRecords(
-        source.open(),
-        source.name,
-        maxJsonBytes ? { maxJsonBytes } : {},
-      )) {
+      for await (const record of streamRecords(source.open(), source.name, {
+        ...(maxJsonBytes ? { maxJsonBytes } : {}),
+        onSkip: skipped.onSkip,
+      })) {
         records += 1;
         if (!isDenial(record)) continue;
         const request = toAccessRequest(record);
@@ -291,12 +292,15 @@ export async function explainCommand(opts: ExplainOptions, io: CliIo): Promise<n
           if (!fixes.has(key)) fixes.set(key, { finding, request });
         }
       }
+      skipped.endInput(source.name);
     } catch (err) {
       if (!(err instanceof InputError || err instanceof UsageError) && !isFsError(err)) throw err;
       failed += 1;
+      skipped.forgetInput();
       io.stderr(`${describeFailure(isFsError(err) ? fileError(source.name, err) : err).line}\n`);
     }
   }
+  skipped.end();
   const rest = sink.end({ records, denials, readAny: failed < sources.length });
   if (rest !== null) emit(rest);
   if (toFile && rest !== null) await writeOutput(io, opts.out!, buffered.join(''));

@@ -14,6 +14,7 @@ import type { SnapshotView } from '../adapters/snapshot';
 import type { AccountView } from '../adapters/types';
 import { InputError } from '../core/event';
 import { streamRecordTexts } from '../core/event/requests';
+import { SkipTally } from './skipped';
 import { parsePolicy } from '../core/policy';
 import { Replay } from '../core/preflight/replay';
 import { identityTarget, isOrgTarget, type Proposal, type ProposalKind } from '../core/preflight/substitute';
@@ -290,22 +291,26 @@ export async function replaySources(
   maxJsonBytes: number | undefined,
 ): Promise<number> {
   let failed = 0;
+  const skipped = new SkipTally(io);
   for (const source of sources) {
     try {
-      for await (const item of streamRecordTexts(
-        source.open(),
-        source.name,
-        maxJsonBytes ? { maxJsonBytes } : {},
-      )) {
-        const pending = item.kind === 'text' ? replay.text(item, source.name) : replay.record(item.record);
+      for await (const item of streamRecordTexts(source.open(), source.name, {
+        ...(maxJsonBytes ? { maxJsonBytes } : {}),
+        onSkip: skipped.onSkip,
+      })) {
+        const pending =
+          item.kind === 'text' ? replay.text(item, source.name, skipped.onSkip) : replay.record(item.record);
         if (pending) await pending;
       }
+      skipped.endInput(source.name);
     } catch (err) {
       if (!(err instanceof InputError || err instanceof UsageError) && !isFsError(err)) throw err;
       failed += 1;
+      skipped.forgetInput();
       io.stderr(`${describeFailure(isFsError(err) ? fileError(source.name, err) : err).line}\n`);
     }
   }
+  skipped.end();
   return failed;
 }
 

@@ -226,7 +226,17 @@ export function createApp(deps: AppDeps) {
 
   /** Every record of one message (an EventBridge event, or anything readRecords accepts). */
   async function processMessage(body: string, source: string, log: Logger): Promise<RecordOutcome[]> {
-    const records = readRecords(body, source);
+    const records = readRecords(body, source, {
+      // nothing is passed over silently: a value that is not a CloudTrail record is logged (it may be a denial)
+      onSkip: (r) =>
+        log.warn('a value of the message is not a CloudTrail record and was skipped', {
+          source: r.source,
+          at: r.at,
+          what: r.what,
+          kind: r.kind,
+          errorCode: r.errorCode,
+        }),
+    });
     const outcomes: RecordOutcome[] = [];
     const errors: unknown[] = [];
     // All records are attempted even when one fails, so one bad record does not hide the others.

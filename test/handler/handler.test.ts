@@ -186,6 +186,26 @@ describe('handler: EventBridge event invoked directly', () => {
     expect(publishes()).toHaveLength(1);
   });
 
+  it('logs a warning for each value of the event that is not a CloudTrail record (never dropped silently)', async () => {
+    const out = await makeHandler()({
+      Records: [
+        cloudTrailRecord({ eventId: 'w1' }),
+        { eventSource: 's3.amazonaws.com', errorCode: 'AccessDenied' },
+      ],
+    });
+    expect(out).toEqual({ processed: 1, alerted: 1, counted: 0, skipped: 0 });
+    const warned = jsonLogs().filter((l) => l.level === 'WARN');
+    expect(warned).toEqual([
+      expect.objectContaining({
+        message: 'a value of the message is not a CloudTrail record and was skipped',
+        at: 'Records[1]',
+        what: 'an object without a string eventName',
+        kind: 'other',
+        errorCode: 'AccessDenied',
+      }),
+    ]);
+  });
+
   it('throws a one-line error naming the input when the event is unreadable', async () => {
     await expect(makeHandler()({ hello: 'world' })).rejects.toThrow(
       /the invocation event: no CloudTrail record found/,

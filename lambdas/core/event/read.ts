@@ -17,6 +17,7 @@ import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { InputError } from './errors';
 import { isObject, type JsonObject } from './fields';
+import { skippedValue, type OnSkip } from './skipped';
 
 export const NO_RECORD =
   'no CloudTrail record found (expected a record, an EventBridge event, an SQS batch or {"Records": [...]})';
@@ -42,8 +43,10 @@ export function readRecords(data: Uint8Array | string, source: string, opts: Rea
   const documents = parseJson(textInput, source);
   let sawLogFile = false;
   const records: JsonObject[] = [];
-  for (const doc of documents) {
-    const found = extract(doc, source, 0);
+  for (const [n, doc] of documents.entries()) {
+    // a value passed over is named by its place: "value 2", or "[3]" inside the only value (an array)
+    const at = documents.length > 1 || !Array.isArray(doc) ? `value ${n + 1}` : '';
+    const found = extract(doc, source, 0, opts.onSkip, at);
     sawLogFile ||= found.logFile;
     // One push per record: `push(...found.records)` passes every record as an argument and overflows the
     // call stack past ~120,000 records ("Maximum call stack size exceeded").
@@ -56,6 +59,8 @@ export function readRecords(data: Uint8Array | string, source: string, opts: Rea
 export interface ReadOptions {
   /** The most bytes of JSON one input may hold after decompression (default 2 GiB); more is an InputError. */
   readonly maxJsonBytes?: number;
+  /** Told of every value read and passed over as not a CloudTrail record (./skipped.ts): none goes unsaid. */
+  readonly onSkip?: OnSkip;
 }
 
 /** 2 GiB: a CloudTrail log file is a few MB; far more is a decompression bomb or not a log file. */
@@ -129,53 +134,86 @@ export interface Extracted {
 }
 const none: Extracted = { records: [], logFile: false };
 
-export function extract(value: unknown, source: string, depth: number): Extracted {
-  if (depth > MAX_DEPTH) return none;
-  if (Array.isArray(value)) return merge(value.map((v) => extract(v, source, depth + 1)));
-  if (!isObject(value)) return none;
+/**
+ * The records in one JSON value. `at` says where the value sits in `source` ("Records[3]", "value 2", "" for the
+ * whole input); a value that holds no record is told to `skip` with that place (a CloudTrail digest file counts as
+ * an empty log file: CloudTrail writes one beside the logs when log file validation is on).
+ */
+export function extract(value: unknown, source: string, depth: number, skip?: OnSkip, at = ''): Extracted {
+  if (depth > MAX_DEPTH) return passOver(value, source, at, skip, depth);
+  if (Array.isArray(value))
+    return merge(value.map((v, i) => extract(v, source, depth + 1, skip, `${at}[${i}]`)));
+  if (!isObject(value)) return passOver(value, source, at, skip, depth);
   if (CloudTrailRecord.safeParse(value).success) return { records: [value], logFile: false };
 
   const event = EventBridgeEvent.safeParse(value);
-  if (event.success) return extractEventBridge(event.data, source, depth);
+  if (event.success) return extractEventBridge(event.data, value, source, depth, skip, at);
 
   const notification = SnsNotification.safeParse(value);
   if (notification.success)
-    return extractEmbedded(notification.data.Message, `${source} (SNS Message)`, depth);
+    return extractEmbedded(
+      notification.data.Message,
+      `${source} (${at ? `${at}.` : ''}Message)`,
+      depth,
+      skip,
+    );
 
   const batch = MessageBatch.safeParse(value);
-  if (batch.success) return extractBatch(batch.data.Records, source, depth);
-  return none;
+  if (batch.success) return extractBatch(batch.data.Records, source, depth, skip);
+  return passOver(value, source, at, skip, depth);
+}
+
+/** A value that holds no record: told to `skip`; a digest file still counts as an (empty) log file. */
+function passOver(
+  value: unknown,
+  source: string,
+  at: string,
+  skip: OnSkip | undefined,
+  depth: number,
+): Extracted {
+  const skipped = skippedValue(value, depth > MAX_DEPTH);
+  skip?.({ source, at, ...skipped });
+  return skipped.kind === 'digest' ? { records: [], logFile: true } : none;
 }
 
 function extractEventBridge(
   event: { 'detail-type': string; detail: unknown },
+  value: unknown,
   source: string,
   depth: number,
+  skip: OnSkip | undefined,
+  at: string,
 ) {
-  if (!/via CloudTrail$/i.test(event['detail-type'])) return none;
-  return extract(event.detail, source, depth + 1);
+  if (!/via CloudTrail$/i.test(event['detail-type'])) return passOver(value, source, at, skip, depth);
+  return extract(event.detail, source, depth + 1, skip, at ? `${at}.detail` : 'detail');
 }
 
 /** `Records` is either a CloudTrail log file or an SQS / SNS message batch. */
-function extractBatch(items: readonly unknown[], source: string, depth: number): Extracted {
-  const results = items.map((item, i) => extractBatchItem(item, i, source, depth));
+function extractBatch(items: readonly unknown[], source: string, depth: number, skip?: OnSkip): Extracted {
+  const results = items.map((item, i) => extractBatchItem(item, i, source, depth, skip));
   // An empty `{"Records": []}` is a valid (empty) CloudTrail log file.
   return { records: merge(results).records, logFile: items.length === 0 };
 }
 
 /** Item `i` of a `Records` array: an SQS message, an SNS record, or a CloudTrail record (a log file's). */
-export function extractBatchItem(item: unknown, i: number, source: string, depth: number): Extracted {
+export function extractBatchItem(
+  item: unknown,
+  i: number,
+  source: string,
+  depth: number,
+  skip?: OnSkip,
+): Extracted {
   const sqs = SqsMessage.safeParse(item);
-  if (sqs.success) return extractEmbedded(sqs.data.body, `${source} (Records[${i}].body)`, depth);
+  if (sqs.success) return extractEmbedded(sqs.data.body, `${source} (Records[${i}].body)`, depth, skip);
   const sns = SnsRecord.safeParse(item);
   if (sns.success)
-    return extractEmbedded(sns.data.Sns.Message, `${source} (Records[${i}].Sns.Message)`, depth);
+    return extractEmbedded(sns.data.Sns.Message, `${source} (Records[${i}].Sns.Message)`, depth, skip);
   if (CloudTrailRecord.safeParse(item).success) return { records: [item as JsonObject], logFile: true };
-  return none;
+  return passOver(item, source, `Records[${i}]`, skip, depth);
 }
 
 /** A JSON document inside a string (an SQS body, an SNS message). */
-function extractEmbedded(body: string, where: string, depth: number): Extracted {
+function extractEmbedded(body: string, where: string, depth: number, skip?: OnSkip): Extracted {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -183,7 +221,7 @@ function extractEmbedded(body: string, where: string, depth: number): Extracted 
     const message = err instanceof Error ? err.message : String(err);
     throw new InputError(where, `not JSON (${message})`);
   }
-  return extract(parsed, where, depth + 1);
+  return extract(parsed, where, depth + 1, skip);
 }
 
 function merge(parts: readonly Extracted[]): Extracted {

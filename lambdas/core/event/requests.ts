@@ -20,6 +20,7 @@ import { InputError } from './errors';
 import { isObject, text, type JsonObject } from './fields';
 import { extractBatchItem, maxJsonBytes, tooLarge, type ReadOptions } from './read';
 import { toAccessRequest } from './request';
+import type { OnSkip } from './skipped';
 import { jsonBytes, streamRecords } from './stream';
 
 /** What CloudTrail recorded for a request: no error, an access denial, or another error (NoSuchKey, …). */
@@ -63,7 +64,11 @@ export type RecordItem =
   | { readonly kind: 'record'; readonly record: JsonObject; readonly index: number };
 
 /** The CloudTrail records one `Records` element text holds (none for a scalar; SQS / SNS batches unwrap). */
-export function recordsOfText(item: { text: string; index: number }, source: string): JsonObject[] {
+export function recordsOfText(
+  item: { text: string; index: number },
+  source: string,
+  onSkip?: OnSkip,
+): JsonObject[] {
   let value: unknown;
   try {
     value = JSON.parse(item.text);
@@ -71,7 +76,7 @@ export function recordsOfText(item: { text: string; index: number }, source: str
     const message = err instanceof Error ? err.message : String(err);
     throw new InputError(source, `not JSON (${message}, in Records[${item.index}])`);
   }
-  return extractBatchItem(value, item.index, source, 0).records;
+  return extractBatchItem(value, item.index, source, 0, onSkip).records;
 }
 
 /** Every S3 request of the input, as AccessRequests with their recorded outcome, in input order. */

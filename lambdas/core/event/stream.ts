@@ -29,6 +29,22 @@ import {
   type Extracted,
   type ReadOptions,
 } from './read';
+import type { OnSkip } from './skipped';
+
+/** The value of a token that is a whole scalar (packValues: true), else undefined. */
+function scalarOf(token: Token): unknown {
+  switch (token.name) {
+    case 'numberValue':
+      return Number(token.value);
+    case 'stringValue':
+    case 'nullValue':
+    case 'trueValue':
+    case 'falseValue':
+      return token.value;
+    default:
+      return undefined;
+  }
+}
 
 /** Text is fed to the tokenizer in slices of this many characters (its regexes scan the pending buffer). */
 const SLICE = 8192;
@@ -43,7 +59,7 @@ export async function* streamRecords(
   opts: ReadOptions = {},
 ): AsyncGenerator<JsonObject> {
   const cap = maxJsonBytes(opts);
-  const reader = new RecordReader(source);
+  const reader = new RecordReader(source, opts.onSkip);
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let bytes = 0;
   for await (const chunk of jsonBytes(chunks, source)) {
@@ -128,9 +144,14 @@ class RecordReader {
   private content = false;
   private logFile = false;
   private records = 0;
+  /** Top-level values begun (1-based place of the current one, for a value passed over). */
+  private values = 0;
   private out: JsonObject[] = [];
 
-  constructor(private readonly source: string) {}
+  constructor(
+    private readonly source: string,
+    private readonly onSkip?: OnSkip,
+  ) {}
 
   /** The records completed by this text (internals push to `out`: one generator per token would cost more). */
   text(s: string): JsonObject[] {
@@ -190,13 +211,22 @@ class RecordReader {
     switch (this.mode) {
       case 'top':
         if (token.name === 'startObject') {
+          this.values += 1;
           this.mode = 'first-key';
           this.depth = 1;
+          this.index = 0;
         } else if (token.name === 'startArray') {
+          this.values += 1;
           this.mode = 'array';
           this.depth = 1;
+          this.index = 0;
+        } else {
+          const scalar = scalarOf(token);
+          if (scalar === undefined) return;
+          this.values += 1; // a top-level scalar holds no record: said, not read
+          this.emit(extract(scalar, this.source, 0, this.onSkip, `value ${this.values}`));
         }
-        return; // a top-level scalar holds no record
+        return;
       case 'first-key':
         if (token.name === 'keyValue' && token.value === 'Records') {
           this.mode = 'records-key';
@@ -226,7 +256,7 @@ class RecordReader {
           return;
         }
         const item = this.assemble(token);
-        if (item) this.emit(extractBatchItem(item.value, this.index++, this.source, 0));
+        if (item) this.emit(extractBatchItem(item.value, this.index++, this.source, 0, this.onSkip));
         return;
       }
       case 'skip':
@@ -241,7 +271,8 @@ class RecordReader {
           return;
         }
         const item = this.assemble(token);
-        if (item) this.emit(extract(item.value, this.source, 1));
+        if (item)
+          this.emit(extract(item.value, this.source, 1, this.onSkip, `${this.place()}[${this.index++}]`));
         return;
       }
       case 'whole':
@@ -255,6 +286,11 @@ class RecordReader {
     if (!value) return;
     this.mode = 'top';
     this.depth = 0;
-    this.emit(extract(value.value, this.source, 0));
+    this.emit(extract(value.value, this.source, 0, this.onSkip, `value ${this.values}`));
+  }
+
+  /** Where the current top-level value sits, before an index into it: "" for the first, else "value N". */
+  private place(): string {
+    return this.values <= 1 ? '' : `value ${this.values}`;
   }
 }

@@ -19,6 +19,7 @@ import type { NeedEvaluation } from '../checkers/types';
 import { parseEnhancedMessage } from '../event';
 import type { JsonObject } from '../event/fields';
 import { recordsOfText, toRecordedRequest, type RecordedOutcome } from '../event/requests';
+import type { OnSkip } from '../event/skipped';
 import { isKnown, type AccessRequest, type RequestFacts, type RootCause } from '../model';
 import { matchesFilter, NO_FILTER, type DenialFilter } from '../report/filter';
 import { collapseKey, occurrenceFree, policiesUseTime } from './collapse';
@@ -245,7 +246,7 @@ export class Replay {
    * One element of a CloudTrail log file, as text. Returns a promise only when the text is new (the request is
    * then decided); a repeat is counted at once.
    */
-  text(item: { text: string; index: number }, source: string): Promise<void> | undefined {
+  text(item: { text: string; index: number }, source: string, onSkip?: OnSkip): Promise<void> | undefined {
     const { text, eventTime } = occurrenceFree(item.text);
     const hit = this.memo.get(text);
     if (hit !== undefined) {
@@ -254,7 +255,7 @@ export class Replay {
       if (hit.group !== null && this.inWindow(eventTime)) this.count(hit.group, hit.outcome, eventTime ?? '');
       return undefined;
     }
-    const records = recordsOfText(item, source);
+    const records = recordsOfText(item, source, onSkip);
     if (records.length !== 1) return this.many(records);
     return this.one(records[0]!, text);
   }
