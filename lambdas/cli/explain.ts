@@ -13,6 +13,8 @@ import type { ChangeSource, KmsDenialSource } from '../adapters/explain';
 import { InputError, isDenial, toAccessRequest } from '../core/event';
 import { streamRecords } from '../core/event/stream';
 import { SkipTally } from './skipped';
+import { aboveProgress, progressLine } from './progress';
+import { safeText } from '../core/render/safe';
 import type { AccessRequest, Finding } from '../core/model';
 import { keyOf, problemKey } from '../core/problem-key';
 import { isFiltering, matchesFilter, NO_FILTER, parseTime, type DenialFilter } from '../core/report/filter';
@@ -270,19 +272,32 @@ export async function explainCommand(opts: ExplainOptions, io: CliIo): Promise<n
   let denials = 0;
   let failed = 0;
   const filtering = isFiltering(filter);
-  const skipped = new SkipTally(io);
-  for (const source of sources) {
+  // on a terminal, unless findings are written to it as they come: records read and denials so far
+  const progress = progressLine(
+    io,
+    'explain: {value} records read, {denials} denials ({input}, {duration_formatted})',
+    io.isTTY && !grouped && !toFile,
+    { denials: 0, input: '' },
+  );
+  const err = aboveProgress(io, progress);
+  const skipped = new SkipTally(err);
+  for (const [n, source] of sources.entries()) {
+    progress?.update(records, {
+      input: sources.length > 1 ? `input ${n + 1} of ${sources.length}` : safeText(source.name),
+    });
     try {
       for await (const record of streamRecords(source.open(), source.name, {
         ...(maxJsonBytes ? { maxJsonBytes } : {}),
         onSkip: skipped.onSkip,
       })) {
         records += 1;
+        if (progress !== null && records % 1000 === 0) progress.update(records);
         if (!isDenial(record)) continue;
         const request = toAccessRequest(record);
         if (filtering && !matchesFilter(request, filter)) continue;
         denials += 1;
         const finding = await explainer.explain(request);
+        progress?.update(records, { denials });
         sink.add(finding, request);
         if (
           opts.writeFixes !== undefined &&
@@ -293,13 +308,17 @@ export async function explainCommand(opts: ExplainOptions, io: CliIo): Promise<n
         }
       }
       skipped.endInput(source.name);
-    } catch (err) {
-      if (!(err instanceof InputError || err instanceof UsageError) && !isFsError(err)) throw err;
+    } catch (e) {
+      if (!(e instanceof InputError || e instanceof UsageError) && !isFsError(e)) {
+        progress?.stop();
+        throw e;
+      }
       failed += 1;
       skipped.forgetInput();
-      io.stderr(`${describeFailure(isFsError(err) ? fileError(source.name, err) : err).line}\n`);
+      err.stderr(`${describeFailure(isFsError(e) ? fileError(source.name, e) : e).line}\n`);
     }
   }
+  progress?.stop();
   skipped.end();
   const rest = sink.end({ records, denials, readAny: failed < sources.length });
   if (rest !== null) emit(rest);

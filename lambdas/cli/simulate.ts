@@ -14,6 +14,8 @@ import {
 } from '../core/simulate';
 import { describeFailure, EXIT, fileError, UsageError } from './errors';
 import { loadSnapshotView } from './files';
+import { safeText } from '../core/render/safe';
+import { aboveProgress, progressLine } from './progress';
 import { useColor, type CliIo } from './io';
 import { liveSimulationSource, snapshotSource, type SimulationSource } from './live-simulation';
 import { simulateWarnings } from './simulate-warnings';
@@ -200,9 +202,17 @@ async function batch(
     io.stdout(out.length === 1 ? (out[0] as string) : out.join(''));
     out.length = 0;
   };
+  // on a terminal, while the output goes elsewhere: how many requests are decided so far
+  const progress = progressLine(
+    io,
+    'simulate {input}: {value} requests decided ({duration_formatted})',
+    io.isTTY,
+    { input: safeText(name) },
+  );
+  const err = aboveProgress(io, progress);
   const warn = (line: string): void => {
     flush();
-    io.stderr(line);
+    err.stderr(line);
   };
   try {
     for await (const batchOfLines of lineBatches(io, opts.requests)) {
@@ -219,6 +229,7 @@ async function batch(
           else {
             flush();
             sim = await runOne(request, source, where, detail);
+            progress?.update(simulated + 1); // a live account answers slowly: each decision shows
           }
           simulated += 1;
           const wanted = expect ?? opts.expect ?? null;
@@ -231,11 +242,13 @@ async function batch(
         }
       }
       flush();
+      progress?.update(simulated);
       // memory grows with what is kept, not with what is read: wait for a slow reader before reading on
       await io.drain?.();
     }
   } finally {
     flush();
+    progress?.stop();
   }
   if (simulated === 0 && bad === 0)
     throw new UsageError(`${name}: no request found (expected one JSON object a line)`);
