@@ -42,7 +42,9 @@ Examples:
   $ s3-403 explain --event - --profile prod --region eu-west-1 < event.json
 
 --event (repeatable) is one CloudTrail record, an EventBridge event, an SQS batch, a CloudTrail log file
-(gzipped or not), a folder (every *.json and *.json.gz below it), or - for stdin; any size, read as a stream.
+(gzipped or not), the output of aws cloudtrail lookup-events or aws logs filter-log-events, a folder (every
+*.json and *.json.gz below it), or - for stdin; any size, read as a stream. Values that are not records
+(digest files, Insights events, anything else) are counted or named on stderr.
 Without --snapshot the live account is read with the default AWS credential chain.
 json, slack and sns print a JSON array, one element per denial ([] when there is none); with --group, one
 report {records, denials, groups[]} (json) or one entry per distinct problem (text), most frequent first.

@@ -16,6 +16,7 @@ const plural = (n: number, one: string, many: string): string => `${n} ${n === 1
 export class SkipTally {
   private digests = 0;
   private insights = 0;
+  private controls = 0;
   private others = 0;
   private named: SkipReport[] = [];
 
@@ -24,6 +25,7 @@ export class SkipTally {
   readonly onSkip: OnSkip = (report) => {
     if (report.kind === 'digest') this.digests += 1;
     else if (report.kind === 'insight') this.insights += 1;
+    else if (report.kind === 'control') this.controls += 1;
     else {
       this.others += 1;
       if (this.named.length < NAMED) this.named.push(report);
@@ -63,8 +65,12 @@ export class SkipTally {
         ? [plural(this.digests, 'CloudTrail digest file', 'CloudTrail digest files')]
         : []),
       ...(this.insights > 0 ? [plural(this.insights, 'Insights event', 'Insights events')] : []),
+      ...(this.controls > 0
+        ? [plural(this.controls, 'CloudWatch Logs control message', 'CloudWatch Logs control messages')]
+        : []),
     ];
     if (parts.length === 0) return;
-    this.io.stderr(`s3-403: note: skipped ${parts.join(' and ')}: they record no API call\n`);
+    const list = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+    this.io.stderr(`s3-403: note: skipped ${list}: they record no API call\n`);
   }
 }

@@ -7,7 +7,10 @@
  *   "… via CloudTrail" detail types); old CloudWatch Events envelopes without "version" are fine;
  * - an SQS batch (`{"Records": [{"eventSource": "aws:sqs", "body": "<event JSON>"}]}`), an SNS batch
  *   (`Records[].Sns.Message`) or an SNS notification (`{"Type": "Notification", "Message": …}`);
- * - a CloudTrail log file `{"Records": [...]}`, gzipped (magic bytes 1f 8b) or not.
+ * - a CloudTrail log file `{"Records": [...]}`, gzipped (magic bytes 1f 8b) or not;
+ * - the output of `aws cloudtrail lookup-events`, and CloudWatch Logs forms (`aws logs filter-log-events` output,
+ *   subscription data as Firehose writes it, a subscribed Lambda's `awslogs.data`): see extractLogs.
+ * Values that hold no record are passed over and told to `onSkip` (./skipped.ts), never dropped silently.
  *
  * `readRecords` reads a whole buffer (the Lambda's SQS messages are small); `streamRecords` (./stream.ts)
  * reads input of any size as a stream with the same rules.
@@ -20,7 +23,7 @@ import { isObject, type JsonObject } from './fields';
 import { skippedValue, type OnSkip } from './skipped';
 
 export const NO_RECORD =
-  'no CloudTrail record found (expected a record, an EventBridge event, an SQS batch or {"Records": [...]})';
+  'no CloudTrail record found (expected a record, an EventBridge event, an SQS batch, {"Records": [...]}, or the output of aws cloudtrail lookup-events or aws logs filter-log-events)';
 
 /** The least a CloudTrail record has: which service and which call. */
 const CloudTrailRecord = z.looseObject({ eventSource: z.string(), eventName: z.string() });
@@ -29,6 +32,14 @@ const MessageBatch = z.looseObject({ Records: z.array(z.unknown()) });
 const SqsMessage = z.looseObject({ eventSource: z.literal('aws:sqs'), body: z.string() });
 const SnsRecord = z.looseObject({ Sns: z.looseObject({ Message: z.string() }) });
 const SnsNotification = z.looseObject({ Type: z.literal('Notification'), Message: z.string() });
+/** `aws cloudtrail lookup-events` output: each event's CloudTrailEvent is the record as a JSON string. */
+const LookupEventsOutput = z.looseObject({ Events: z.array(z.unknown()) });
+/** `aws logs filter-log-events` / `get-log-events` output (a trail that sends to CloudWatch Logs). */
+const LogEventsOutput = z.looseObject({ events: z.array(z.unknown()) });
+/** CloudWatch Logs subscription data, decoded (as Firehose writes it to S3): logEvents[].message. */
+const LogsSubscriptionData = z.looseObject({ messageType: z.string(), logEvents: z.array(z.unknown()) });
+/** The same data as a Lambda subscribed to a log group receives it: base64 of gzip. */
+const LogsSubscriptionEvent = z.looseObject({ awslogs: z.looseObject({ data: z.string() }) });
 
 /** Nesting depth for envelopes inside envelopes (SQS -> SNS -> EventBridge -> record is 3). */
 const MAX_DEPTH = 6;
@@ -44,8 +55,8 @@ export function readRecords(data: Uint8Array | string, source: string, opts: Rea
   let sawLogFile = false;
   const records: JsonObject[] = [];
   for (const [n, doc] of documents.entries()) {
-    // a value passed over is named by its place: "value 2", or "[3]" inside the only value (an array)
-    const at = documents.length > 1 || !Array.isArray(doc) ? `value ${n + 1}` : '';
+    // places inside the first value are named from it ("Records[3]"), inside later ones from "value 2"
+    const at = n === 0 ? '' : `value ${n + 1}`;
     const found = extract(doc, source, 0, opts.onSkip, at);
     sawLogFile ||= found.logFile;
     // One push per record: `push(...found.records)` passes every record as an argument and overflows the
@@ -160,8 +171,100 @@ export function extract(value: unknown, source: string, depth: number, skip?: On
 
   const batch = MessageBatch.safeParse(value);
   if (batch.success) return extractBatch(batch.data.Records, source, depth, skip);
-  return passOver(value, source, at, skip, depth);
+  return extractLogs(value, source, depth, skip, at) ?? passOver(value, source, at, skip, depth);
 }
+
+/**
+ * The forms other AWS tools give CloudTrail records in, or null for none of them:
+ *  - `aws cloudtrail lookup-events` (`{"Events": [{"CloudTrailEvent": "<record JSON>", …}]}`,
+ *    https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_Event.html); it returns management events
+ *    only, so of S3 the bucket-level calls;
+ *  - CloudWatch Logs, for a trail that sends its events to a log group: `aws logs filter-log-events` or
+ *    `get-log-events` (`{"events": [{"message": "<record JSON>"}]}`), the subscription data Firehose writes to S3
+ *    (`{"messageType": "DATA_MESSAGE", "logEvents": [...]}`, concatenated) and the event of a subscribed Lambda
+ *    (`{"awslogs": {"data": "<base64 of gzip>"}}`),
+ *    https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/logs/SubscriptionFilters.html.
+ * A log event whose message is not JSON is passed over (a log group may hold other lines), not an error.
+ */
+function extractLogs(
+  value: JsonObject,
+  source: string,
+  depth: number,
+  skip: OnSkip | undefined,
+  at: string,
+): Extracted | null {
+  const where = (path: string): string => `${at ? `${at}.` : ''}${path}`;
+  const lookup = LookupEventsOutput.safeParse(value);
+  if (lookup.success) {
+    const parts = lookup.data.Events.map((item, i) =>
+      isObject(item) && typeof item['CloudTrailEvent'] === 'string'
+        ? extractEmbedded(
+            item['CloudTrailEvent'],
+            `${source} (${where(`Events[${i}].CloudTrailEvent`)})`,
+            depth,
+            skip,
+          )
+        : passOver(item, source, where(`Events[${i}]`), skip, depth),
+    );
+    return { records: merge(parts).records, logFile: lookup.data.Events.length === 0 };
+  }
+  const subscription = LogsSubscriptionData.safeParse(value);
+  if (subscription.success && subscription.data.messageType === 'CONTROL_MESSAGE') {
+    // CloudWatch Logs checks that the destination is reachable: no log event of the group
+    skip?.({
+      source,
+      at: placeOf(at, depth),
+      kind: 'control',
+      what: 'a CloudWatch Logs control message',
+      errorCode: null,
+    });
+    return { records: [], logFile: true };
+  }
+  const logEvents = subscription.success
+    ? { items: subscription.data.logEvents, name: 'logEvents' }
+    : ((e) => (e.success ? { items: e.data.events, name: 'events' } : null))(
+        LogEventsOutput.safeParse(value),
+      );
+  if (logEvents !== null) {
+    const parts = logEvents.items.map((item, i) => {
+      const path = where(`${logEvents.name}[${i}]`);
+      const message = isObject(item) ? item['message'] : undefined;
+      if (typeof message !== 'string') return passOver(item, source, path, skip, depth);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(message);
+      } catch {
+        skip?.({
+          source,
+          at: path,
+          kind: 'other',
+          what: 'a log event whose message is not JSON',
+          errorCode: null,
+        });
+        return none;
+      }
+      return extract(parsed, source, depth + 1, skip, `${path}.message`);
+    });
+    return { records: merge(parts).records, logFile: logEvents.items.length === 0 };
+  }
+  const awslogs = LogsSubscriptionEvent.safeParse(value);
+  if (awslogs.success) {
+    const dataSource = `${source} (${where('awslogs.data')})`;
+    let text: string;
+    try {
+      text = gunzipSync(Buffer.from(awslogs.data.awslogs.data, 'base64'), {
+        maxOutputLength: DEFAULT_MAX_JSON_BYTES,
+      }).toString('utf8');
+    } catch (err) {
+      throw gzipProblem(dataSource, err);
+    }
+    return extractEmbedded(text, dataSource, depth, skip);
+  }
+  return null;
+}
+
+/** The place of a top-level value passed over whole: the first one is "value 1" (places inside it have no prefix). */
+const placeOf = (at: string, depth: number): string => (at === '' && depth === 0 ? 'value 1' : at);
 
 /** A value that holds no record: told to `skip`; a digest file still counts as an (empty) log file. */
 function passOver(
@@ -172,7 +275,7 @@ function passOver(
   depth: number,
 ): Extracted {
   const skipped = skippedValue(value, depth > MAX_DEPTH);
-  skip?.({ source, at, ...skipped });
+  skip?.({ source, at: placeOf(at, depth), ...skipped });
   return skipped.kind === 'digest' ? { records: [], logFile: true } : none;
 }
 

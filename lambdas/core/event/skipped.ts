@@ -11,8 +11,11 @@
  */
 import { isObject } from './fields';
 
-/** digest and insight: CloudTrail's own files and events, expected beside the logs; other: anything else. */
-export type SkipKind = 'digest' | 'insight' | 'other';
+/**
+ * digest and insight: CloudTrail's own files and events, expected beside the logs; control: a CloudWatch Logs
+ * control message (subscription data); other: anything else.
+ */
+export type SkipKind = 'digest' | 'insight' | 'control' | 'other';
 
 export interface SkippedValue {
   readonly kind: SkipKind;

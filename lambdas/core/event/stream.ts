@@ -224,7 +224,7 @@ class RecordReader {
           const scalar = scalarOf(token);
           if (scalar === undefined) return;
           this.values += 1; // a top-level scalar holds no record: said, not read
-          this.emit(extract(scalar, this.source, 0, this.onSkip, `value ${this.values}`));
+          this.emit(extract(scalar, this.source, 0, this.onSkip, this.place()));
         }
         return;
       case 'first-key':
@@ -286,10 +286,10 @@ class RecordReader {
     if (!value) return;
     this.mode = 'top';
     this.depth = 0;
-    this.emit(extract(value.value, this.source, 0, this.onSkip, `value ${this.values}`));
+    this.emit(extract(value.value, this.source, 0, this.onSkip, this.place()));
   }
 
-  /** Where the current top-level value sits, before an index into it: "" for the first, else "value N". */
+  /** Where the current top-level value sits: "" for the first (places inside it need no prefix), else "value N". */
   private place(): string {
     return this.values <= 1 ? '' : `value ${this.values}`;
   }

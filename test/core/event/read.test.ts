@@ -151,7 +151,7 @@ describe('unusable input gives one line naming the source', () => {
   it('JSON with no CloudTrail record', () => {
     expectInputError(
       () => readRecords('{"hello": "world"}', 'x.json'),
-      /^x\.json: no CloudTrail record found \(expected a record, an EventBridge event, an SQS batch or \{"Records": \[\.\.\.\]\}\)$/,
+      /^x\.json: no CloudTrail record found \(expected a record, an EventBridge event, an SQS batch, \{"Records": \[\.\.\.\]\}, or the output of aws cloudtrail lookup-events or aws logs filter-log-events\)$/,
     );
   });
 
