@@ -196,17 +196,9 @@ function extractLogs(
   const where = (path: string): string => `${at ? `${at}.` : ''}${path}`;
   const lookup = LookupEventsOutput.safeParse(value);
   if (lookup.success) {
-    const parts = lookup.data.Events.map((item, i) =>
-      isObject(item) && typeof item['CloudTrailEvent'] === 'string'
-        ? extractEmbedded(
-            item['CloudTrailEvent'],
-            `${source} (${where(`Events[${i}].CloudTrailEvent`)})`,
-            depth,
-            skip,
-          )
-        : passOver(item, source, where(`Events[${i}]`), skip, depth),
-    );
-    return { records: merge(parts).records, logFile: lookup.data.Events.length === 0 };
+    const items = lookup.data.Events;
+    const parts = items.map((item, i) => extractArrayItem('Events', item, i, source, depth, skip, at));
+    return { records: merge(parts).records, logFile: items.length === 0 };
   }
   const subscription = LogsSubscriptionData.safeParse(value);
   if (subscription.success && subscription.data.messageType === 'CONTROL_MESSAGE') {
@@ -221,30 +213,14 @@ function extractLogs(
     return { records: [], logFile: true };
   }
   const logEvents = subscription.success
-    ? { items: subscription.data.logEvents, name: 'logEvents' }
-    : ((e) => (e.success ? { items: e.data.events, name: 'events' } : null))(
+    ? { items: subscription.data.logEvents, name: 'logEvents' as const }
+    : ((e) => (e.success ? { items: e.data.events, name: 'events' as const } : null))(
         LogEventsOutput.safeParse(value),
       );
   if (logEvents !== null) {
-    const parts = logEvents.items.map((item, i) => {
-      const path = where(`${logEvents.name}[${i}]`);
-      const message = isObject(item) ? item['message'] : undefined;
-      if (typeof message !== 'string') return passOver(item, source, path, skip, depth);
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(message);
-      } catch {
-        skip?.({
-          source,
-          at: path,
-          kind: 'other',
-          what: 'a log event whose message is not JSON',
-          errorCode: null,
-        });
-        return none;
-      }
-      return extract(parsed, source, depth + 1, skip, `${path}.message`);
-    });
+    const parts = logEvents.items.map((item, i) =>
+      extractArrayItem(logEvents.name, item, i, source, depth, skip, at),
+    );
     return { records: merge(parts).records, logFile: logEvents.items.length === 0 };
   }
   const awslogs = LogsSubscriptionEvent.safeParse(value);
@@ -313,6 +289,48 @@ export function extractBatchItem(
     return extractEmbedded(sns.data.Sns.Message, `${source} (Records[${i}].Sns.Message)`, depth, skip);
   if (CloudTrailRecord.safeParse(item).success) return { records: [item as JsonObject], logFile: true };
   return passOver(item, source, `Records[${i}]`, skip, depth);
+}
+
+/** The arrays whose elements hold records, by key: a log file or message batch, lookup-events, log events. */
+export type RecordArrayKey = 'Records' | 'Events' | 'events' | 'logEvents';
+
+/**
+ * Element `i` of the array under `key` (the streaming reader hands each element of a top-level `Records`,
+ * `Events` or `events` array here as it is read, so that memory does not grow with the input).
+ */
+export function extractArrayItem(
+  key: RecordArrayKey,
+  item: unknown,
+  i: number,
+  source: string,
+  depth: number,
+  skip?: OnSkip,
+  at = '',
+): Extracted {
+  if (key === 'Records') return extractBatchItem(item, i, source, depth, skip);
+  const path = `${at ? `${at}.` : ''}${key}[${i}]`;
+  if (key === 'Events') {
+    const event = isObject(item) ? item['CloudTrailEvent'] : undefined;
+    return typeof event === 'string'
+      ? extractEmbedded(event, `${source} (${path}.CloudTrailEvent)`, depth, skip)
+      : passOver(item, source, path, skip, depth);
+  }
+  const message = isObject(item) ? item['message'] : undefined;
+  if (typeof message !== 'string') return passOver(item, source, path, skip, depth);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(message);
+  } catch {
+    skip?.({
+      source,
+      at: path,
+      kind: 'other',
+      what: 'a log event whose message is not JSON',
+      errorCode: null,
+    });
+    return none;
+  }
+  return extract(parsed, source, depth + 1, skip, `${path}.message`);
 }
 
 /** A JSON document inside a string (an SQS body, an SNS message). */

@@ -8,7 +8,8 @@
  * Other forms (one record, an EventBridge event, an SQS / SNS batch, JSON lines, an array) are read value by
  * value the same way; a top-level value that is not a `Records` batch is assembled whole (those are small).
  * A top-level object whose first key is `Records` holding an array is read as a batch (a CloudTrail log file
- * or an SQS / SNS batch), whatever keys follow it.
+ * or an SQS / SNS batch), whatever keys follow it; so are `Events` (`aws cloudtrail lookup-events` output) and
+ * `events` (`aws logs filter-log-events` output), element by element.
  */
 import { Readable } from 'node:stream';
 import { TextDecoder } from 'node:util';
@@ -20,7 +21,7 @@ import { InputError } from './errors';
 import type { JsonObject } from './fields';
 import {
   extract,
-  extractBatchItem,
+  extractArrayItem,
   gzipProblem,
   isGzip,
   maxJsonBytes,
@@ -28,6 +29,7 @@ import {
   tooLarge,
   type Extracted,
   type ReadOptions,
+  type RecordArrayKey,
 } from './read';
 import type { OnSkip } from './skipped';
 
@@ -127,11 +129,18 @@ export async function* jsonBytes(
 type Mode =
   | 'top' // between top-level values
   | 'first-key' // just inside a top-level object, before its first key
-  | 'records-key' // the first key was "Records"
-  | 'records' // inside the top-level Records array
-  | 'skip' // the rest of a top-level object after its Records array
+  | 'records-key' // the first key was "Records" (or "Events", "events": STREAMED_KEYS)
+  | 'records' // inside that top-level array
+  | 'skip' // the rest of a top-level object after that array
   | 'array' // inside a top-level array: each element is assembled alone
   | 'whole'; // assembling a whole top-level value
+
+/**
+ * First keys of a top-level object whose array is read element by element, as it comes: a CloudTrail log file or
+ * message batch (Records), `aws cloudtrail lookup-events` output (Events), `aws logs filter-log-events` output
+ * (events). Such outputs run to any size; other top-level objects are small and assembled whole.
+ */
+const STREAMED_KEYS: ReadonlySet<string> = new Set<RecordArrayKey>(['Records', 'Events', 'events']);
 
 /** Token-driven state machine over the tokenizer's output (JSON Streaming: any number of top-level values). */
 class RecordReader {
@@ -144,6 +153,8 @@ class RecordReader {
   private content = false;
   private logFile = false;
   private records = 0;
+  /** The key of the array being read element by element (mode 'records'). */
+  private arrayKey: RecordArrayKey = 'Records';
   /** Top-level values begun (1-based place of the current one, for a value passed over). */
   private values = 0;
   private out: JsonObject[] = [];
@@ -228,7 +239,8 @@ class RecordReader {
         }
         return;
       case 'first-key':
-        if (token.name === 'keyValue' && token.value === 'Records') {
+        if (token.name === 'keyValue' && STREAMED_KEYS.has(token.value)) {
+          this.arrayKey = token.value as RecordArrayKey;
           this.mode = 'records-key';
           return;
         }
@@ -245,18 +257,29 @@ class RecordReader {
         }
         this.mode = 'whole';
         this.assemble({ name: 'startObject' });
-        this.assemble({ name: 'keyValue', value: 'Records' });
+        this.assemble({ name: 'keyValue', value: this.arrayKey });
         this.whole(token);
         return;
       case 'records': {
         if (this.asm === null && token.name === 'endArray') {
-          if (this.index === 0) this.logFile = true; // `{"Records": []}`: an empty log file
+          if (this.index === 0) this.logFile = true; // `{"Records": []}`: an empty log file (or answer)
           this.mode = 'skip';
           this.depth = 1;
           return;
         }
         const item = this.assemble(token);
-        if (item) this.emit(extractBatchItem(item.value, this.index++, this.source, 0, this.onSkip));
+        if (item)
+          this.emit(
+            extractArrayItem(
+              this.arrayKey,
+              item.value,
+              this.index++,
+              this.source,
+              0,
+              this.onSkip,
+              this.place(),
+            ),
+          );
         return;
       }
       case 'skip':

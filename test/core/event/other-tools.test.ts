@@ -138,4 +138,33 @@ describe('records as other AWS tools give them', () => {
     expect(() => readRecords(bad, 'in.json')).toThrow(InputError);
     expect(() => readRecords(bad, 'in.json')).toThrow(/^in\.json \(awslogs\.data\): not valid gzip data/);
   });
+
+  it.each([
+    ['Events', (r: Record<string, unknown>) => ({ EventId: r.eventID, CloudTrailEvent: JSON.stringify(r) })],
+    [
+      'events',
+      (r: Record<string, unknown>) => ({ timestamp: 1, message: JSON.stringify(r), eventId: r.eventID }),
+    ],
+  ])('a large %s output is read as a stream: records come out before the input ends', async (key, wrap) => {
+    const n = 200;
+    const pieces = [`{"${key}": [`];
+    for (let i = 0; i < n; i++) pieces.push(`${i === 0 ? '' : ','}${JSON.stringify(wrap(record(`e${i}`)))}`);
+    pieces.push('], "NextToken": "t"}');
+    let consumed = 0;
+    async function* input(): AsyncGenerator<Uint8Array> {
+      for (const p of pieces) {
+        consumed += 1;
+        yield Buffer.from(p);
+      }
+    }
+    let consumedAtFirst = -1;
+    let count = 0;
+    for await (const r of streamRecords(input(), 'big.json')) {
+      if (count === 0) consumedAtFirst = consumed;
+      expect(r).toEqual(record(`e${count}`));
+      count += 1;
+    }
+    expect(count).toBe(n);
+    expect(consumedAtFirst).toBeLessThan(5);
+  });
 });
