@@ -164,7 +164,7 @@ export function extract(value: unknown, source: string, depth: number, skip?: On
   if (notification.success)
     return extractEmbedded(
       notification.data.Message,
-      `${source} (${at ? `${at}.` : ''}Message)`,
+      `${source} (${at ? `${at}: ` : ''}SNS Message)`,
       depth,
       skip,
     );
