@@ -217,71 +217,16 @@ class RecordReader {
   }
 
   private token(token: Token): void {
+    // every token of a log file's records comes here: that case first, the others in small methods
+    if (this.mode === 'records') return this.recordsToken(token);
     const opens = token.name === 'startObject' || token.name === 'startArray';
     const closes = token.name === 'endObject' || token.name === 'endArray';
     switch (this.mode) {
       case 'top':
-        if (token.name === 'startObject') {
-          this.values += 1;
-          this.mode = 'first-key';
-          this.depth = 1;
-          this.index = 0;
-        } else if (token.name === 'startArray') {
-          this.values += 1;
-          this.mode = 'array';
-          this.depth = 1;
-          this.index = 0;
-        } else {
-          const scalar = scalarOf(token);
-          if (scalar === undefined) return;
-          this.values += 1; // a top-level scalar holds no record: said, not read
-          this.emit(extract(scalar, this.source, 0, this.onSkip, this.place()));
-        }
-        return;
+        return this.topToken(token);
       case 'first-key':
-        if (token.name === 'keyValue' && STREAMED_KEYS.has(token.value)) {
-          this.arrayKey = token.value as RecordArrayKey;
-          this.mode = 'records-key';
-          return;
-        }
-        this.mode = 'whole';
-        this.assemble({ name: 'startObject' });
-        this.whole(token);
-        return;
       case 'records-key':
-        if (token.name === 'startArray') {
-          this.mode = 'records';
-          this.index = 0;
-          this.depth = 2;
-          return;
-        }
-        this.mode = 'whole';
-        this.assemble({ name: 'startObject' });
-        this.assemble({ name: 'keyValue', value: this.arrayKey });
-        this.whole(token);
-        return;
-      case 'records': {
-        if (this.asm === null && token.name === 'endArray') {
-          if (this.index === 0) this.logFile = true; // `{"Records": []}`: an empty log file (or answer)
-          this.mode = 'skip';
-          this.depth = 1;
-          return;
-        }
-        const item = this.assemble(token);
-        if (item)
-          this.emit(
-            extractArrayItem(
-              this.arrayKey,
-              item.value,
-              this.index++,
-              this.source,
-              0,
-              this.onSkip,
-              this.place(),
-            ),
-          );
-        return;
-      }
+        return this.keyToken(token);
       case 'skip':
         if (opens) this.depth += 1;
         else if (closes) this.depth -= 1;
@@ -302,6 +247,60 @@ class RecordReader {
         this.whole(token);
         return;
     }
+  }
+
+  /** Between top-level values: the start of the next one (a scalar is passed over at once). */
+  private topToken(token: Token): void {
+    if (token.name === 'startObject' || token.name === 'startArray') {
+      this.values += 1;
+      this.mode = token.name === 'startObject' ? 'first-key' : 'array';
+      this.depth = 1;
+      this.index = 0;
+      return;
+    }
+    const scalar = scalarOf(token);
+    if (scalar === undefined) return;
+    this.values += 1; // a top-level scalar holds no record: said, not read
+    this.emit(extract(scalar, this.source, 0, this.onSkip, this.place()));
+  }
+
+  /** The first key of a top-level object, and the value after a streamed key (an array, or read whole). */
+  private keyToken(token: Token): void {
+    if (this.mode === 'first-key') {
+      if (token.name === 'keyValue' && STREAMED_KEYS.has(token.value)) {
+        this.arrayKey = token.value as RecordArrayKey;
+        this.mode = 'records-key';
+        return;
+      }
+      this.mode = 'whole';
+      this.assemble({ name: 'startObject' });
+      this.whole(token);
+      return;
+    }
+    if (token.name === 'startArray') {
+      this.mode = 'records';
+      this.index = 0;
+      this.depth = 2;
+      return;
+    }
+    this.mode = 'whole';
+    this.assemble({ name: 'startObject' });
+    this.assemble({ name: 'keyValue', value: this.arrayKey });
+    this.whole(token);
+  }
+
+  /** Inside a streamed array: each element assembled alone and read as it completes. */
+  private recordsToken(token: Token): void {
+    if (this.asm === null && token.name === 'endArray') {
+      if (this.index === 0) this.logFile = true; // `{"Records": []}`: an empty log file (or answer)
+      this.mode = 'skip';
+      this.depth = 1;
+      return;
+    }
+    const item = this.assemble(token);
+    if (item === null) return;
+    const at = this.values <= 1 ? '' : `value ${this.values}`;
+    this.emit(extractArrayItem(this.arrayKey, item.value, this.index++, this.source, 0, this.onSkip, at));
   }
 
   private whole(token: Token): void {
