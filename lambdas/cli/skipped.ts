@@ -11,21 +11,21 @@ import type { CliIo } from './io';
 /** How many passed-over values a warning names; the rest are counted. */
 const NAMED = 3;
 
-const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+const KINDS = ['digest', 'insight', 'control'] as const;
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export class SkipTally {
-  private digests = 0;
-  private insights = 0;
-  private controls = 0;
+  /** CloudTrail's own files and events, by kind: of the inputs read to their end, and of the current one. */
+  private readonly counted = { digest: 0, insight: 0, control: 0 };
+  private readonly current = { digest: 0, insight: 0, control: 0 };
   private others = 0;
   private named: SkipReport[] = [];
 
   constructor(private readonly io: CliIo) {}
 
   readonly onSkip: OnSkip = (report) => {
-    if (report.kind === 'digest') this.digests += 1;
-    else if (report.kind === 'insight') this.insights += 1;
-    else if (report.kind === 'control') this.controls += 1;
+    if (report.kind !== 'other') this.current[report.kind] += 1;
     else {
       this.others += 1;
       if (this.named.length < NAMED) this.named.push(report);
@@ -34,6 +34,7 @@ export class SkipTally {
 
   /** After one input was read to its end: the warning for the values of it that were passed over. */
   endInput(input: string): void {
+    for (const kind of KINDS) this.counted[kind] += this.current[kind];
     if (this.others > 0) {
       const places = this.named.map((r) => {
         const where = r.source === input ? r.at : `${r.source}${r.at ? ` ${r.at}` : ''}`;
@@ -45,15 +46,16 @@ export class SkipTally {
         this.others === 1 ? 'is not a CloudTrail record and was' : 'are not CloudTrail records and were';
       this.io.stderr(
         safeText(
-          `s3-403: warning: ${input}: ${plural(this.others, 'value', 'values')} ${verb} skipped: ${places.join('; ')}${more}`,
+          `s3-403: warning: ${input}: ${plural(this.others, 'value')} ${verb} skipped: ${places.join('; ')}${more}`,
         ) + '\n',
       );
     }
     this.forgetInput();
   }
 
-  /** An input that turned out unusable (its error is said instead): nothing of it is warned about. */
+  /** An input that turned out unusable (its error is said instead): nothing of it is counted or warned about. */
   forgetInput(): void {
+    for (const kind of KINDS) this.current[kind] = 0;
     this.others = 0;
     this.named = [];
   }
@@ -61,13 +63,9 @@ export class SkipTally {
   /** After every input: the note for CloudTrail's own files and events, which hold no API call. */
   end(): void {
     const parts = [
-      ...(this.digests > 0
-        ? [plural(this.digests, 'CloudTrail digest file', 'CloudTrail digest files')]
-        : []),
-      ...(this.insights > 0 ? [plural(this.insights, 'Insights event', 'Insights events')] : []),
-      ...(this.controls > 0
-        ? [plural(this.controls, 'CloudWatch Logs control message', 'CloudWatch Logs control messages')]
-        : []),
+      ...(this.counted.digest > 0 ? [plural(this.counted.digest, 'CloudTrail digest file')] : []),
+      ...(this.counted.insight > 0 ? [plural(this.counted.insight, 'Insights event')] : []),
+      ...(this.counted.control > 0 ? [plural(this.counted.control, 'CloudWatch Logs control message')] : []),
     ];
     if (parts.length === 0) return;
     const list = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;

@@ -80,6 +80,47 @@ describe('explain: values passed over are said, not dropped silently', () => {
     expect(err.includes('\u001b') || err.includes('\u202e')).toBe(false);
   });
 
+  it('digest files, Insights events and CloudWatch Logs control messages are counted in one note', async () => {
+    const insight = {
+      eventVersion: '1.07',
+      eventType: 'AwsCloudTrailInsight',
+      eventID: 'i',
+      insightDetails: {},
+    };
+    const control = {
+      messageType: 'CONTROL_MESSAGE',
+      logEvents: [{ id: '', timestamp: 1, message: 'CWL CONTROL MESSAGE' }],
+    };
+    const io = memoryIo({
+      files: {
+        'digest.json': JSON.stringify(DIGEST),
+        'insights.json': JSON.stringify({ Records: [insight, insight] }),
+        'firehose.json': JSON.stringify(control),
+      },
+    });
+    const code = await run(
+      [
+        'explain',
+        '--event',
+        'digest.json',
+        '--event',
+        'insights.json',
+        '--event',
+        'firehose.json',
+        '--snapshot',
+        SNAPSHOT,
+        '--format',
+        'json',
+      ],
+      io,
+    );
+    expect(code).toBe(0);
+    expect(io.stdoutText()).toBe('[]\n');
+    expect(io.stderrText()).toBe(
+      's3-403: note: skipped 1 CloudTrail digest file, 2 Insights events and 1 CloudWatch Logs control message: they record no API call\n',
+    );
+  });
+
   it('an input that is unusable is named once, without a warning about what it held before', async () => {
     const io = memoryIo({ files: { 'cut.json': '{"Records": [7, {"eventSource": "s3.amazonaws.com",' } });
     const code = await run(['explain', '--event', 'cut.json', '--snapshot', SNAPSHOT], io);

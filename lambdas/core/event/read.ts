@@ -242,7 +242,7 @@ function extractLogs(
 /** The place of a top-level value passed over whole: the first one is "value 1" (places inside it have no prefix). */
 const placeOf = (at: string, depth: number): string => (at === '' && depth === 0 ? 'value 1' : at);
 
-/** A value that holds no record: told to `skip`; a digest file still counts as an (empty) log file. */
+/** A value that holds no record: told to `skip`; CloudTrail's own files still count as (empty) log files. */
 function passOver(
   value: unknown,
   source: string,
@@ -252,7 +252,8 @@ function passOver(
 ): Extracted {
   const skipped = skippedValue(value, depth > MAX_DEPTH);
   skip?.({ source, at: placeOf(at, depth), ...skipped });
-  return skipped.kind === 'digest' ? { records: [], logFile: true } : none;
+  // CloudTrail's own files and events (digest, Insights, a log group's control message): a usable input
+  return skipped.kind === 'other' ? none : { records: [], logFile: true };
 }
 
 function extractEventBridge(
