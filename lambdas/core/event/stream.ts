@@ -299,8 +299,9 @@ class RecordReader {
     }
     const item = this.assemble(token);
     if (item === null) return;
-    const at = this.values <= 1 ? '' : `value ${this.values}`;
-    this.emit(extractArrayItem(this.arrayKey, item.value, this.index++, this.source, 0, this.onSkip, at));
+    this.emit(
+      extractArrayItem(this.arrayKey, item.value, this.index++, this.source, 0, this.onSkip, this.place()),
+    );
   }
 
   private whole(token: Token): void {
