@@ -193,7 +193,6 @@ function extractLogs(
   skip: OnSkip | undefined,
   at: string,
 ): Extracted | null {
-  const where = (path: string): string => `${at ? `${at}.` : ''}${path}`;
   const lookup = LookupEventsOutput.safeParse(value);
   if (lookup.success) {
     const items = lookup.data.Events;
@@ -225,7 +224,7 @@ function extractLogs(
   }
   const awslogs = LogsSubscriptionEvent.safeParse(value);
   if (awslogs.success) {
-    const dataSource = `${source} (${where('awslogs.data')})`;
+    const dataSource = `${source} (${inside(at, 'awslogs.data')})`;
     let text: string;
     try {
       text = gunzipSync(Buffer.from(awslogs.data.awslogs.data, 'base64'), {
@@ -238,6 +237,9 @@ function extractLogs(
   }
   return null;
 }
+
+/** A place inside the value at `at` ("Records[2]" + "detail" = "Records[2].detail"; "" is the whole input). */
+const inside = (at: string, path: string): string => (at ? `${at}.${path}` : path);
 
 /** The place of a top-level value passed over whole: the first one is "value 1" (places inside it have no prefix). */
 const placeOf = (at: string, depth: number): string => (at === '' && depth === 0 ? 'value 1' : at);
@@ -265,7 +267,7 @@ function extractEventBridge(
   at: string,
 ) {
   if (!/via CloudTrail$/i.test(event['detail-type'])) return passOver(value, source, at, skip, depth);
-  return extract(event.detail, source, depth + 1, skip, at ? `${at}.detail` : 'detail');
+  return extract(event.detail, source, depth + 1, skip, inside(at, 'detail'));
 }
 
 /** `Records` is either a CloudTrail log file or an SQS / SNS message batch. */
@@ -309,7 +311,7 @@ export function extractArrayItem(
   at = '',
 ): Extracted {
   if (key === 'Records') return extractBatchItem(item, i, source, depth, skip);
-  const path = `${at ? `${at}.` : ''}${key}[${i}]`;
+  const path = inside(at, `${key}[${i}]`);
   if (key === 'Events') {
     const event = isObject(item) ? item['CloudTrailEvent'] : undefined;
     return typeof event === 'string'
