@@ -91,10 +91,13 @@ interface ParsedResource {
 }
 
 function parseResource(resource: string): ParsedResource {
-  const s3 = /^arn:aws[a-z-]*:s3:::([^/]+)(?:\/(.*))?$/.exec(resource);
+  // `s`: a key may hold any character, line terminators too (`.` alone stops at \n, \r, U+2028, U+2029)
+  const s3 = /^arn:aws[a-z-]*:s3:::([^/]+)(?:\/(.*))?$/s.exec(resource);
   if (s3)
     return { bucket: s3[1] ?? null, key: s3[2] ?? null, accessPointArn: null, accessPointAccount: null };
-  const ap = /^(arn:aws[a-z-]*:s3:[a-z0-9-]+:(\d{12}):accesspoint\/[^/]+)(?:\/object\/(.+))?$/.exec(resource);
+  const ap = /^(arn:aws[a-z-]*:s3:[a-z0-9-]+:(\d{12}):accesspoint\/[^/]+)(?:\/object\/(.+))?$/s.exec(
+    resource,
+  );
   if (ap)
     return {
       bucket: null,

@@ -11,7 +11,8 @@ export interface CopySource {
   readonly accessPointArn: string | null;
 }
 
-const AP_OBJECT = /^(arn:[^:]+:s3:[^:]*:\d{12}:accesspoint\/[^/]+)\/object\/(.+)$/;
+/** `s`: the key may hold any character, line terminators too. */
+const AP_OBJECT = /^(arn:[^:]+:s3:[^:]*:\d{12}:accesspoint\/[^/]+)\/object\/(.+)$/s;
 
 export function parseCopySource(raw: string): CopySource | null {
   const q = raw.indexOf('?');

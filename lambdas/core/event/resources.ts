@@ -7,7 +7,8 @@ import { MRAP_ARN, MRAP_HOST, OBJECT_LAMBDA_ARN } from '../actions/front-doors';
 import { asArray, asObject, isObject, partitionOf, text, textField, type JsonObject } from './fields';
 import { KMS_EVENT_SOURCE, s3EncryptionContextArn } from './denial';
 
-const S3_ARN = /^arn:[^:]+:s3:::([^/]+)(?:\/(.*))?$/;
+/** `s`: an object key may hold any character, line terminators too. */
+const S3_ARN = /^arn:[^:]+:s3:::([^/]+)(?:\/(.*))?$/s;
 const ACCESS_POINT_ARN = /^arn:([^:]+):s3:([a-z0-9-]+):(\d{12}):accesspoint\/([^/]+)/;
 const ACCESS_POINT_HOST =
   /^([a-z0-9-]+)-(\d{12})\.s3-accesspoint(?:-fips)?(?:\.dualstack)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/i;

@@ -168,6 +168,17 @@ describe('parseCopySource', () => {
       { bucket: 'bucket', key: 'a?b', versionId: 'v+1', accessPointArn: null },
     ],
     ['bucket/%E0%A4%A', { bucket: 'bucket', key: '%E0%A4%A', versionId: null, accessPointArn: null }],
+    // a key may hold any UTF-8 character, line breaks too
+    // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html, "Object key naming guidelines")
+    [
+      'arn:aws:s3:us-east-1:111122223333:accesspoint/ap/object/a%0Ab%E2%80%A8c',
+      {
+        bucket: null,
+        key: 'a\nb\u2028c',
+        versionId: null,
+        accessPointArn: 'arn:aws:s3:us-east-1:111122223333:accesspoint/ap',
+      },
+    ],
   ])('%s', (raw, expected) => {
     expect(parseCopySource(raw)).toEqual(expected);
   });

@@ -264,6 +264,31 @@ describe('isDenial', () => {
   });
 });
 
+describe('object keys with line breaks (any UTF-8 character may be in a key: object-keys.html)', () => {
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html, "Object key naming guidelines"
+  const key = 'in\nbox/\r\u2028x\u2029.csv';
+  it('the bucket and key of a KMS call S3 made come from its aws:s3:arn context', () => {
+    const r = toAccessRequest(
+      s3Record({
+        eventSource: 'kms.amazonaws.com',
+        eventName: 'Decrypt',
+        requestParameters: { encryptionContext: { 'aws:s3:arn': `arn:aws:s3:::b/${key}` } },
+      }),
+    );
+    expect([r.bucket, r.key]).toEqual(['b', key]);
+  });
+
+  it('the key of an S3 call comes from its resources when requestParameters has none', () => {
+    const r = toAccessRequest(
+      s3Record({
+        requestParameters: { bucketName: 'b' },
+        resources: [{ type: 'AWS::S3::Object', ARN: `arn:aws:s3:::b/${key}` }],
+      }),
+    );
+    expect([r.bucket, r.key]).toEqual(['b', key]);
+  });
+});
+
 describe('fields from inline records', () => {
   it('a service name in sourceIPAddress is not an IP; IPv6 is', () => {
     expect(toAccessRequest(s3Record({ sourceIPAddress: 'AWS Internal' })).sourceIp).toBeNull();
