@@ -14,7 +14,7 @@ import { InputError, isDenial, toAccessRequest } from '../core/event';
 import { streamRecords } from '../core/event/stream';
 import { SkipTally } from './skipped';
 import { aboveProgress, progressLine } from './progress';
-import { safeText } from '../core/render/safe';
+import { jsonText, safeText } from '../core/render/safe';
 import type { AccessRequest, Finding } from '../core/model';
 import { keyOf, problemKey } from '../core/problem-key';
 import { isFiltering, matchesFilter, NO_FILTER, parseTime, type DenialFilter } from '../core/report/filter';
@@ -68,7 +68,7 @@ function machineItem(f: Finding, format: 'json' | 'slack' | 'sns'): unknown {
  * without its brackets (no second pass over the text to indent it).
  */
 const arrayElement = (v: unknown): string => {
-  const wrapped = JSON.stringify([v], null, 2);
+  const wrapped = jsonText([v], 2);
   return wrapped.slice(2, -2);
 };
 
@@ -120,12 +120,11 @@ function reportSink(
       if (!readAny) return null;
       const report = grouper.report(records, denials);
       if (format === 'html') return renderHtml(report, grouper.times, meta);
-      if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
+      if (format === 'json') return `${jsonText(report, 2)}\n`;
       if (format === 'text') return renderGroupsText(report, { color, verbose });
       // slack / sns --group: the payload of each group's finding, most frequent first
-      return `${JSON.stringify(
+      return `${jsonText(
         report.groups.map((g) => machineItem(g.finding, format)),
-        null,
         2,
       )}\n`;
     },

@@ -8,6 +8,7 @@
  * Every string that came from a request or a policy (keys, ARNs, policy text, messages) is HTML-escaped
  * (escape-html) wherever it is written, text or attribute.
  */
+import { jsonText, safeLines } from '../core/render/safe';
 import { createHash } from 'node:crypto';
 import escapeHtml from 'escape-html';
 import type { Check, Finding, RootCause } from '../core/model';
@@ -15,7 +16,11 @@ import { callerLabel } from '../core/render/text';
 import type { DenialFilter } from '../core/report/filter';
 import type { Group, GroupReport } from '../core/report/group';
 
-const h = (s: unknown): string => escapeHtml(String(s ?? ''));
+/**
+ * Text into HTML: markup escaped, and every control, bidi and separator character shown as a visible escape as in
+ * the terminal (`safeLines`: a key `evil\u202Egpj.exe` must not read as `evilexe.jpg`); line breaks kept for <pre>.
+ */
+export const h = (s: unknown): string => escapeHtml(safeLines(String(s ?? '')));
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 const PALETTE = [
@@ -148,7 +153,7 @@ export function causeHtml(rc: RootCause, n: number): string {
     fix.commands.length > 0
       ? `<pre class="commands">${h(fix.commands.map((c) => `$ ${c}`).join('\n'))}</pre>`
       : '',
-    fix.policyPatch ? `<p>Policy change:</p><pre>${h(JSON.stringify(fix.policyPatch, null, 2))}</pre>` : '',
+    fix.policyPatch ? `<p>Policy change:</p><pre>${h(jsonText(fix.policyPatch, 2))}</pre>` : '',
     fix.stillDeniedBy?.length ? `<p class="unk">Still denied by: ${h(fix.stillDeniedBy.join('; '))}</p>` : '',
     rc.change
       ? `<p><b>What changed</b>: ${h(rc.change.summary)}</p>${rc.change.diff ? `<pre>${h(rc.change.diff)}</pre>` : ''}`

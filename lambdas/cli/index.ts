@@ -7,7 +7,7 @@ import { version } from '../../package.json';
 import { collectContext } from './context';
 import { describeFailure, EXIT, UsageError } from './errors';
 import { EXPLAIN_FORMATS, explainCommand, MAX_JSON_BYTES_ENV, type ExplainOptions } from './explain';
-import { useColor, type CliIo } from './io';
+import { useColor, withSafeStderr, type CliIo } from './io';
 import { PREFLIGHT_FORMATS, preflightCommand, type PreflightOptions } from './preflight';
 import { DECISIONS, simulateCommand, type ExpectedDecision } from './simulate';
 import { snapshotCommand } from './snapshot';
@@ -314,7 +314,8 @@ function program(io: CliIo, setCode: (code: number) => void): Command {
 const HELP_CODES = new Set(['commander.helpDisplayed', 'commander.version']);
 
 /** Runs the command line; returns the exit status (0, 1, 2, 3 or 4). Never throws. */
-export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+export async function run(argv: readonly string[], given: CliIo): Promise<number> {
+  const io = withSafeStderr(given);
   let code: number = EXIT.ok;
   try {
     const cli = program(io, (c) => (code = c));

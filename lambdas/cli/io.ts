@@ -2,6 +2,7 @@
  * What the command line needs from the outside world. `bin/s3-403.ts` passes the real process; tests pass
  * an in-memory one. Nothing under lambdas/cli touches `process` directly.
  */
+import { safeLines } from '../core/render/safe';
 import type { LiveAws } from './live';
 
 export interface CliIo {
@@ -36,6 +37,16 @@ export interface CliIo {
   progressStream?: NodeJS.WritableStream;
   /** The live AWS adapter; defaults to lambdas/adapters/aws, loaded only when needed. Tests inject a fake. */
   aws?: LiveAws;
+}
+
+/**
+ * The io whose stderr cannot act on a terminal: every diagnostic names input (a file name, a line's text, a value
+ * from the command line or a JSON parser's quote of bad input), so each write goes through `safeLines` (every
+ * control, bidi and separator character as a visible escape; our own line breaks kept). No diagnostic carries
+ * colour. The one place for stderr, as lambdas/core/render/safe.ts is for findings (SECURITY.md).
+ */
+export function withSafeStderr(io: CliIo): CliIo {
+  return { ...io, stderr: (s) => io.stderr(safeLines(s)) };
 }
 
 /** Colour only on a terminal, never when NO_COLOR is set (https://no-color.org: present and not empty). */

@@ -8,6 +8,7 @@
  * `--snapshot FILE`, or the live account. Every proposed document is read and checked (JSON, a policy the
  * engine can parse, a target the snapshot knows) before any traffic is read.
  */
+import { jsonText } from '../core/render/safe';
 import { basename } from 'node:path';
 import { decodePolicyDocument } from '../adapters/snapshot/policy-document';
 import type { SnapshotView } from '../adapters/snapshot';
@@ -319,7 +320,7 @@ export function render(
   opts: PreflightOptions,
   meta: { inputs: string[]; now: Date },
 ): string {
-  if (opts.format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
+  if (opts.format === 'json') return `${jsonText(report, 2)}\n`;
   if (opts.format === 'html') return renderPreflightHtml(report, meta);
   return renderPreflightText(report, { verbose: opts.verbose === true });
 }

@@ -6,7 +6,7 @@
  * when it stops, which clears it.
  */
 import cliProgress from 'cli-progress';
-import { safeText } from '../core/render/safe';
+import { safeLines, safeText } from '../core/render/safe';
 import type { CliIo } from './io';
 
 export interface Progress {
@@ -49,7 +49,7 @@ export function progressLine(
       if (active) bar.update(value, more);
     },
     log(line) {
-      if (active) multi.log(line);
+      if (active) multi.log(safeLines(line));
       else io.stderr(line);
     },
     stop() {

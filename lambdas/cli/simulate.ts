@@ -14,7 +14,7 @@ import {
 } from '../core/simulate';
 import { describeFailure, EXIT, fileError, UsageError } from './errors';
 import { loadSnapshotView } from './files';
-import { safeText } from '../core/render/safe';
+import { jsonText, safeText } from '../core/render/safe';
 import { aboveProgress, progressLine } from './progress';
 import { useColor, type CliIo } from './io';
 import { liveSimulationSource, snapshotSource, type SimulationSource } from './live-simulation';
@@ -234,7 +234,7 @@ async function batch(
           simulated += 1;
           const wanted = expect ?? opts.expect ?? null;
           if (wanted !== null && sim.decision !== wanted) mismatches += 1;
-          out.push(asText ? renderSimulationText(sim, color) : `${JSON.stringify(sim)}\n`);
+          out.push(asText ? renderSimulationText(sim, color) : `${jsonText(sim)}\n`);
         } catch (err) {
           if (!(err instanceof UsageError)) throw err;
           bad += 1;
@@ -282,9 +282,7 @@ export async function simulateCommand(opts: SimulateOptions, io: CliIo): Promise
   if (single === null) return batch({ ...opts, requests: opts.requests ?? '' }, source, io);
   for (const w of simulateWarnings(single)) io.stderr(`s3-403: warning: ${w}\n`);
   const sim = await runOne(single, source, null, 'explain');
-  io.stdout(
-    opts.format === 'json' ? `${JSON.stringify(sim, null, 2)}\n` : renderSimulationText(sim, useColor(io)),
-  );
+  io.stdout(opts.format === 'json' ? `${jsonText(sim, 2)}\n` : renderSimulationText(sim, useColor(io)));
   if (opts.expect === undefined || sim.decision === opts.expect) return EXIT.ok;
   io.stderr(`s3-403: expected ${opts.expect}, got ${sim.decision}\n`);
   return EXIT.mismatch;

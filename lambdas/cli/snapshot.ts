@@ -1,4 +1,5 @@
 /** `s3-403 snapshot`: capture the SNAPSHOT.md format from the live account, with a progress bar on a terminal. */
+import { jsonText, safeText } from '../core/render/safe';
 import cliProgress from 'cli-progress';
 import { EXIT, UsageError } from './errors';
 import { writeOutput } from './files';
@@ -108,14 +109,17 @@ export async function snapshotCommand(opts: SnapshotOptions, io: CliIo): Promise
       principals: opts.principal,
       allIam: opts.allIam,
       ...(bar
-        ? { onProgress: (done: number, total: number, label: string) => bar.update(done, total, label) }
+        ? {
+            onProgress: (done: number, total: number, label: string) =>
+              bar.update(done, total, safeText(label)),
+          }
         : {}),
     });
   } finally {
     bar?.stop();
   }
   const snapshot = await withRecentChanges(aws, live, opts, result);
-  await writeOutput(io, opts.out, `${JSON.stringify(snapshot, null, 2)}\n`);
+  await writeOutput(io, opts.out, `${jsonText(snapshot, 2)}\n`);
   io.stderr(summary(opts.out, opts, result.problems));
   return EXIT.ok;
 }

@@ -9,6 +9,7 @@
  * Names derived from request values (bucket, root cause) are reduced to [A-Za-z0-9._-], so nothing is ever
  * written outside DIR; text from the request in apply.sh is on one comment line, control characters removed.
  */
+import { jsonText } from '../core/render/safe';
 import type { AccessRequest, Finding, RootCause } from '../core/model';
 import { DOCUMENT_LAYERS, patchedDocuments, type PatchedDocument } from '../core/report/fixes';
 import { fileError } from './errors';
@@ -89,11 +90,11 @@ export async function writeFixes(
       '',
     ].join('\n');
     for (const { doc, cmd } of files) {
-      await write(io, `${folder}/${cmd!.file}`, `${JSON.stringify(doc.patched, null, 2)}\n`);
+      await write(io, `${folder}/${cmd!.file}`, `${jsonText(doc.patched, 2)}\n`);
       await write(
         io,
         `${folder}/${cmd!.file.replace(/\.json$/, '')}.current.json`,
-        `${JSON.stringify(doc.current ?? { Version: '2012-10-17', Statement: [] }, null, 2)}\n`,
+        `${jsonText(doc.current ?? { Version: '2012-10-17', Statement: [] }, 2)}\n`,
       );
     }
     await write(io, `${folder}/apply.sh`, script);

@@ -47,6 +47,9 @@ describe('the HTML report in headless Chromium', () => {
   it('loads with no console error and no request, shows the groups and the timeline, and a finding expands', async () => {
     const html = await report();
     expect(html).not.toContain('<img src=x');
+    // a bidi override shows as an escape, as in the terminal (no key reads backwards)
+    expect(html).not.toContain('\u202e');
+    expect(html).toContain('\\u202E');
     const opened = await openPage(html, tmp.dir, 'report.html');
     context = opened.context;
     const { tab, url, errors, requests } = opened;

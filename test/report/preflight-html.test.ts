@@ -63,6 +63,9 @@ describe('the preflight HTML page in headless Chromium', () => {
   it('loads with no console error and no request, lists the newly denied with their cause, and details expand', async () => {
     const html = await page();
     expect(html).not.toContain('<img src=x');
+    // a bidi override shows as an escape, as in the terminal (no key reads backwards)
+    expect(html).not.toContain('\u202e');
+    expect(html).toContain('\\u202E');
     const opened = await openPage(html, tmp.dir, 'preflight.html');
     context = opened.context;
     const { tab, url, errors, requests } = opened;

@@ -13,6 +13,7 @@ import { renderSlack, type SlackMessage, type TextObject } from '../../lambdas/c
 import { renderSns } from '../../lambdas/core/render/sns';
 import { renderPreflightText } from '../../lambdas/core/preflight/text';
 import type { PreflightItem, PreflightReport } from '../../lambdas/core/preflight/types';
+import { jsonText, safeJson } from '../../lambdas/core/render/safe';
 import { renderFinding, renderText } from '../../lambdas/core/render/text';
 import { bucketPolicyDeny, makeFinding } from '../delivery/fixtures';
 import { explain, scenarioEvent } from '../core/checkers/helpers';
@@ -94,7 +95,6 @@ function hostileFinding(h: string): Finding {
 /* eslint-disable no-control-regex -- these look for raw control characters */
 /** A raw control character other than the line breaks a renderer writes itself. */
 const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
-const C0 = /[\u0000-\u0009\u000b-\u001f]/;
 /** Our own colour: SGR sequences only (ESC [ digits m). */
 const OUR_SGR = /\u001b\[[0-9;]*m/g;
 /* eslint-enable no-control-regex */
@@ -245,18 +245,27 @@ describe(`SNS subject and e-mail, ${HOSTILE.length} hostile strings in every fie
 });
 
 describe('JSON output', () => {
-  it('is unchanged: every hostile value exactly as received, every C0 control character escaped by JSON', () => {
+  it('keeps every hostile value exactly, with no raw control, bidi or separator character in the text', () => {
     const problems = failures((h) => {
       const f = hostileFinding(h);
-      // the CLI writes each finding with JSON.stringify (lambdas/cli/explain.ts streamingSink)
-      const json = JSON.stringify([f], null, 2);
+      // the CLI writes each finding with jsonText (lambdas/cli/explain.ts streamingSink)
+      const json = jsonText([f], 2);
       return [
         ...(JSON.stringify(JSON.parse(json)) === JSON.stringify([f]) ? [] : ['changed']),
-        // C1 and DEL are valid raw in JSON strings; C0 characters are always escaped.
-        ...(C0.test(json) ? ['a raw C0 character'] : []),
+        // JSON.stringify escapes C0 only: DEL, C1 (U+009B is CSI), bidi and separators are escaped by jsonText
+        ...(RAW_CONTROL.test(json) ? ['a raw control character'] : []),
+        ...(BIDI.test(json) ? ['a raw bidi or separator character'] : []),
       ];
     });
     expect(problems).toEqual([]);
+  });
+
+  it('the pretty JSON of a policy patch in text output is valid JSON (escapes a shell or file takes back)', () => {
+    const patch = { Statement: [{ Sid: 'x\u009b31m\u202e', Resource: 'arn:aws:s3:::b/\u0007' }] };
+    const shown = safeJson(patch);
+    expect(JSON.parse(shown)).toEqual(patch);
+    expect(shown).toContain('\\u009B31m\\u202E');
+    expect(RAW_CONTROL.test(shown) || BIDI.test(shown)).toBe(false);
   });
 });
 

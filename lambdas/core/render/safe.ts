@@ -18,7 +18,10 @@
  *   look-alike) and printed commands in code blocks (they hold no backtick: lambdas/core/fix/commands.ts).
  *   Every mrkdwn text object is sent with `verbatim: true`, so Slack does not link-ify bare URLs, channel
  *   names or @mentions (https://docs.slack.dev/reference/block-kit/composition-objects/text-object).
- * - JSON output needs nothing: JSON.stringify escapes every control character.
+ * - JSON output (`jsonText`): the same value, written so that none of those characters is raw in the text.
+ *   JSON.stringify escapes only C0; DEL, C1 (U+009B is CSI, a whole escape sequence in one character), the bidi
+ *   controls and the separators are valid raw in a JSON string, so they are written as `\uXXXX` escapes, which
+ *   parse back to the same string (RFC 8259 section 7). JSON output is read on terminals and in editors too.
  */
 import type { Finding } from '../model';
 
@@ -37,6 +40,19 @@ const UNSAFE_BUT_NEWLINE =
 
 const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 const hex = (n: number, width: number): string => n.toString(16).toUpperCase().padStart(width, '0');
+
+/** The unsafe characters that JSON.stringify leaves raw (it escapes C0 itself). */
+const RAW_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const jsonEscape = (ch: string): string => `\\u${hex(ch.charCodeAt(0), 4)}`;
+
+/**
+ * JSON text of a value for any output (stdout, a file): JSON.stringify's text with every character it leaves raw
+ * that could act on a terminal or mislead a reader (DEL, C1, bidi controls, separators) as a `\uXXXX` escape. They
+ * can only occur inside strings, so the text parses back to exactly the same value.
+ */
+export function jsonText(value: unknown, indent?: number): string {
+  return (JSON.stringify(value, null, indent) ?? 'null').replace(RAW_IN_JSON, jsonEscape);
+}
 
 /** The visible form of one unsafe character: `\n`, `\r`, `\t`, `\x1B`, `\u202E`. */
 export function visibleEscape(ch: string): string {
@@ -88,9 +104,9 @@ export function safeFinding(finding: Finding): Finding {
   };
 }
 
-/** Pretty-printed JSON for a terminal: JSON escapes C0 controls; C1, bidi and separators are escaped here. */
+/** Pretty-printed JSON for a terminal (`jsonText`, two spaces): valid JSON that can be pasted into a file. */
 export function safeJson(value: unknown): string {
-  return safeLines(JSON.stringify(value, null, 2) ?? 'null');
+  return jsonText(value, 2);
 }
 
 /** Slack: the three characters Slack parses (links, mentions, entities), as entities. */

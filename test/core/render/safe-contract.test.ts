@@ -131,7 +131,10 @@ describe('safeFinding', () => {
 
 describe('safeJson: pretty-printed JSON for a terminal', () => {
   it('is indented by two spaces, and C1 and bidi characters (which JSON leaves raw) are escaped', () => {
-    expect(safeJson({ a: ['x\u009b\u202e'] })).toBe('{\n  "a": [\n    "x\\x9B\\u202E"\n  ]\n}');
+    // as JSON escapes (\u009B, not \x9B): a patch copied from the terminal into a file is valid JSON
+    const shown = safeJson({ a: ['x\u009b\u202e'] });
+    expect(shown).toBe('{\n  "a": [\n    "x\\u009B\\u202E"\n  ]\n}');
+    expect(JSON.parse(shown)).toEqual({ a: ['x\u009b\u202e'] });
   });
 });
 
