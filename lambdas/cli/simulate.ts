@@ -12,6 +12,7 @@ import {
   type SimulationDetail,
   type SimulationRequest,
 } from '../core/simulate';
+import { textDecoderFor } from '../core/event/read';
 import { describeFailure, EXIT, fileError, UsageError } from './errors';
 import { loadSnapshotView } from './files';
 import { jsonText, safeText } from '../core/render/safe';
@@ -157,11 +158,21 @@ function lastBreak(text: string): number {
  * The lines of FILE (or stdin), read as a stream, a batch per chunk read: the caller decides every line a chunk
  * completes, then writes their results at once (one write per chunk, not per line) before waiting for more input.
  */
+/** A decoder of text that comes in chunks, chosen on the first bytes. */
+function textLines(head: Uint8Array): { write(chunk: Uint8Array): string; end(): string } {
+  const decoder = textDecoderFor(head, false);
+  if (decoder.encoding === 'utf-8') return new StringDecoder('utf8'); // the fast path, as before
+  return { write: (chunk) => decoder.decode(chunk, { stream: true }), end: () => decoder.decode() };
+}
+
 async function* lineBatches(io: CliIo, path: string): AsyncGenerator<string[]> {
-  const decoder = new StringDecoder('utf8');
+  // UTF-8, or UTF-16 after its byte order mark (Windows PowerShell 5.1's `>`): read.ts textDecoderFor. Not
+  // fatal: a line that is not valid text is named by its number, as any line that is not JSON.
+  let decoder: { write(chunk: Uint8Array): string; end(): string } | null = null;
   let pending = '';
   try {
     for await (const chunk of path === '-' ? io.stdinStream() : io.openFile(path)) {
+      decoder ??= textLines(chunk);
       const text = pending + decoder.write(chunk);
       const cut = lastBreak(text);
       if (cut < 0) {
@@ -172,7 +183,7 @@ async function* lineBatches(io: CliIo, path: string): AsyncGenerator<string[]> {
       const body = text.charCodeAt(cut) === 10 && text.charCodeAt(cut - 1) === 13 ? cut - 1 : cut;
       yield text.slice(0, body).split(BREAK);
     }
-    const rest = pending + decoder.end();
+    const rest = pending + (decoder?.end() ?? '');
     if (rest !== '') yield rest.split(BREAK).filter((l, i, all) => l !== '' || i < all.length - 1);
   } catch (err) {
     throw fileError(path, err);

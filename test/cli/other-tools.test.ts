@@ -44,3 +44,32 @@ describe('explain on the output of other AWS tools', () => {
     for (const r of [lookup, logs]) expect(r).toEqual({ code: 0, out: direct.out, err: '' });
   });
 });
+
+describe('files written by Windows PowerShell 5.1 (UTF-16LE with a byte order mark)', () => {
+  // its `>` writes UTF-16LE: https://learn.microsoft.com/en-us/powershell/module/microsoft.powershell.core/about/about_character_encoding
+  const utf16 = (s: string): Buffer => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(s, 'utf16le')]);
+
+  it('explain reads a log saved that way as the same findings', async () => {
+    const text = JSON.stringify({ Records: RECORDS });
+    const io = memoryIo({ files: { 'in.json': utf16(text) } });
+    const code = await run(['explain', '--event', 'in.json', '--snapshot', SNAPSHOT, '--format', 'json'], io);
+    expect(code).toBe(0);
+    expect(io.stdoutText()).toBe((await explain(text)).out);
+  });
+
+  it('simulate --requests reads a request file saved that way', async () => {
+    const line = JSON.stringify({
+      principal: 'arn:aws:iam::111122223333:role/App',
+      action: 's3:GetObject',
+      resource: 'arn:aws:s3:::my-bucket/reports/q3.csv',
+    });
+    const outOf = async (file: string | Buffer): Promise<string> => {
+      const io = memoryIo({ files: { 'r.jsonl': file } });
+      expect(await run(['simulate', '--snapshot', SNAPSHOT, '--requests', 'r.jsonl'], io)).toBe(0);
+      return io.stdoutText();
+    };
+    const plain = await outOf(`${line}\n${line}\n`);
+    expect(plain.split('\n')).toHaveLength(3);
+    expect(await outOf(utf16(`${line}\r\n${line}\r\n`))).toBe(plain);
+  });
+});

@@ -16,6 +16,7 @@
  * reads input of any size as a stream with the same rules.
  */
 import { kMaxLength } from 'node:buffer';
+import { TextDecoder } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { InputError } from './errors';
@@ -86,12 +87,34 @@ export const tooLarge = (cap: number): string =>
 function decode(bytes: Uint8Array, source: string, cap: number): string {
   const raw = isGzip(bytes) ? gunzip(bytes, source, cap) : bytes;
   if (raw.length > cap) throw new InputError(source, tooLarge(cap));
+  const decoder = textDecoderFor(raw);
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(raw);
+    return decoder.decode(raw);
   } catch {
-    throw new InputError(source, 'not UTF-8 text');
+    throw new InputError(source, notText(decoder));
   }
 }
+
+/**
+ * The decoder of an input, from its first bytes: UTF-16 (little or big endian) when it starts with that byte order
+ * mark, as Windows PowerShell 5.1's `>` writes the output of `aws cloudtrail lookup-events` (its default encoding,
+ * https://learn.microsoft.com/en-us/powershell/module/microsoft.powershell.core/about/about_character_encoding);
+ * UTF-8 otherwise (RFC 8259 section 8.1), a UTF-8 byte order mark skipped. Invalid text throws (unless not `fatal`:
+ * then it becomes U+FFFD).
+ */
+export function textDecoderFor(head: Uint8Array, fatal = true): TextDecoder {
+  const label =
+    head[0] === 0xff && head[1] === 0xfe
+      ? 'utf-16le'
+      : head[0] === 0xfe && head[1] === 0xff
+        ? 'utf-16be'
+        : 'utf-8';
+  return new TextDecoder(label, { fatal });
+}
+
+/** The problem of an input its decoder refused. */
+export const notText = (decoder: TextDecoder): string =>
+  decoder.encoding === 'utf-8' ? 'not UTF-8 text' : `not valid ${decoder.encoding.toUpperCase()} text`;
 
 export const isGzip = (bytes: Uint8Array): boolean =>
   bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;

@@ -26,6 +26,8 @@ import {
   isGzip,
   maxJsonBytes,
   NO_RECORD,
+  notText,
+  textDecoderFor,
   tooLarge,
   type Extracted,
   type ReadOptions,
@@ -62,14 +64,18 @@ export async function* streamRecords(
 ): AsyncGenerator<JsonObject> {
   const cap = maxJsonBytes(opts);
   const reader = new RecordReader(source, opts.onSkip);
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+  // chosen on the first bytes: UTF-8, or UTF-16 after its byte order mark (read.ts textDecoderFor)
+  let decoder: TextDecoder | null = null;
   let bytes = 0;
   for await (const chunk of jsonBytes(chunks, source)) {
     bytes += chunk.length;
     if (bytes > cap) throw new InputError(source, tooLarge(cap));
-    yield* reader.text(decodeChunk(decoder, chunk, source, true));
+    const d = (decoder ??= textDecoderFor(chunk));
+    yield* reader.text(decodeChunk(d, chunk, source, true));
   }
-  yield* reader.text(decodeChunk(decoder, new Uint8Array(), source, false));
+  yield* reader.text(
+    decodeChunk(decoder ?? textDecoderFor(new Uint8Array()), new Uint8Array(), source, false),
+  );
   yield* reader.end();
 }
 
@@ -77,7 +83,7 @@ function decodeChunk(decoder: TextDecoder, chunk: Uint8Array, source: string, st
   try {
     return decoder.decode(chunk, { stream });
   } catch {
-    throw new InputError(source, 'not UTF-8 text');
+    throw new InputError(source, notText(decoder));
   }
 }
 

@@ -168,3 +168,39 @@ describe('records as other AWS tools give them', () => {
     expect(consumedAtFirst).toBeLessThan(5);
   });
 });
+
+/**
+ * Windows PowerShell 5.1 writes what `>` redirects (`aws cloudtrail lookup-events > events.json`) as UTF-16LE with
+ * a byte order mark, its default encoding
+ * (https://learn.microsoft.com/en-us/powershell/module/microsoft.powershell.core/about/about_character_encoding).
+ * Both readers take UTF-16 (either byte order) after its byte order mark, gzipped or not; RFC 8259 section 8.1
+ * asks for UTF-8 between systems, so without a byte order mark the input is read as UTF-8.
+ */
+describe('text encodings: UTF-16 after its byte order mark', () => {
+  const text = JSON.stringify({
+    Events: [
+      {
+        EventId: 'a',
+        CloudTrailEvent: JSON.stringify({ ...record('a'), requestParameters: { key: 'é/日本' } }),
+      },
+    ],
+  });
+  const utf16le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+  const utf16be = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]);
+
+  it('UTF-16LE, UTF-16BE and gzipped UTF-16LE give the records of the UTF-8 text', async () => {
+    const { records } = await both(text);
+    expect(records).toHaveLength(1);
+    expect((await both(utf16le)).records).toEqual(records);
+    expect((await both(utf16be)).records).toEqual(records);
+    expect((await both(gzipSync(utf16le))).records).toEqual(records);
+  });
+
+  it('UTF-16 cut in the middle of a character is one clear line from both readers', async () => {
+    const cut = utf16le.subarray(0, utf16le.length - 1);
+    expect(() => readRecords(new Uint8Array(cut), 'in.json')).toThrow(/^in\.json: not valid UTF-16LE text$/);
+    await expect(async () => {
+      for await (const r of streamRecords(chunked(cut), 'in.json')) void r;
+    }).rejects.toThrow(/^in\.json: not valid UTF-16LE text$/);
+  });
+});
