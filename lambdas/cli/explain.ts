@@ -18,7 +18,7 @@ import { jsonText, safeText } from '../core/render/safe';
 import type { AccessRequest, Finding } from '../core/model';
 import { keyOf, problemKey } from '../core/problem-key';
 import { isFiltering, matchesFilter, NO_FILTER, parseTime, type DenialFilter } from '../core/report/filter';
-import { Grouper } from '../core/report/group';
+import { Grouper, noDenialText } from '../core/report/group';
 import { renderSlack } from '../core/render/slack';
 import { renderSns } from '../core/render/sns';
 import { renderFinding, textRule } from '../core/render/text';
@@ -76,7 +76,7 @@ const arrayElement = (v: unknown): string => {
 interface Sink {
   add(finding: Finding, request: AccessRequest): void;
   /** The rest of the output; null when there is nothing to print (every input failed). */
-  end(counts: { records: number; denials: number; readAny: boolean }): string | null;
+  end(counts: { records: number; denials: number; filteredOut: number; readAny: boolean }): string | null;
 }
 
 /** text / json / slack / sns without --group: each finding is written as soon as it is decided. */
@@ -96,10 +96,10 @@ function streamingSink(
       }
       started = true;
     },
-    end({ readAny }) {
+    end({ readAny, filteredOut }) {
       if (started) return format === 'text' ? '\n' : '\n]\n';
       if (!readAny) return null;
-      return format === 'text' ? 'No S3 access denial found in the input.\n' : '[]\n';
+      return format === 'text' ? `${noDenialText(filteredOut)}\n` : '[]\n';
     },
   };
 }
@@ -116,9 +116,9 @@ function reportSink(
     add(f, request) {
       grouper.add(f, request);
     },
-    end({ records, denials, readAny }) {
+    end({ records, denials, filteredOut, readAny }) {
       if (!readAny) return null;
-      const report = grouper.report(records, denials);
+      const report = grouper.report(records, denials, filteredOut);
       if (format === 'html') return renderHtml(report, grouper.times, meta);
       if (format === 'json') return `${jsonText(report, 2)}\n`;
       if (format === 'text') return renderGroupsText(report, { color, verbose });
@@ -177,6 +177,13 @@ export function maxJsonBytesOf(
   const fromEnv = env[MAX_JSON_BYTES_ENV];
   return fromEnv ? parseSize(fromEnv, MAX_JSON_BYTES_ENV) : undefined;
 }
+
+/**
+ * The live account could not be opened (no credentials, a profile that does not exist). It is opened on the first
+ * denial (a log without one needs no account), so this is met while an input is read, but it is no problem of that
+ * input: the command stops with this one line (exit 2) instead of repeating it for every input left.
+ */
+class AccountUnavailable extends UsageError {}
 
 async function liveSource(io: CliIo, opts: ExplainOptions): Promise<ExplainSource> {
   const aws = await loadLiveAws(io);
@@ -248,9 +255,14 @@ export async function explainCommand(opts: ExplainOptions, io: CliIo): Promise<n
     ...(await trailInputs(io, opts, filter)),
   ];
   const snapshotView = opts.snapshot !== undefined ? await loadSnapshotView(io, opts.snapshot) : null;
-  const explainer = new Explainer(async () =>
-    snapshotView ? { view: snapshotView, explain: {} } : liveSource(io, opts),
-  );
+  const explainer = new Explainer(async () => {
+    if (snapshotView) return { view: snapshotView, explain: {} };
+    try {
+      return await liveSource(io, opts);
+    } catch (e) {
+      throw e instanceof UsageError ? new AccountUnavailable(e.message) : e;
+    }
+  });
 
   const color = useColor(io);
   const toFile = opts.out !== undefined && opts.out !== '-';
@@ -269,6 +281,7 @@ export async function explainCommand(opts: ExplainOptions, io: CliIo): Promise<n
 
   let records = 0;
   let denials = 0;
+  let filteredOut = 0;
   let failed = 0;
   const filtering = isFiltering(filter);
   // on a terminal, unless findings are written to it as they come: records read and denials so far
@@ -293,7 +306,10 @@ export async function explainCommand(opts: ExplainOptions, io: CliIo): Promise<n
         if (progress !== null && records % 1000 === 0) progress.update(records);
         if (!isDenial(record)) continue;
         const request = toAccessRequest(record);
-        if (filtering && !matchesFilter(request, filter)) continue;
+        if (filtering && !matchesFilter(request, filter)) {
+          filteredOut += 1;
+          continue;
+        }
         denials += 1;
         const finding = await explainer.explain(request);
         progress?.update(records, { denials });
@@ -308,7 +324,11 @@ export async function explainCommand(opts: ExplainOptions, io: CliIo): Promise<n
       }
       skipped.endInput(source.name);
     } catch (e) {
-      if (!(e instanceof InputError || e instanceof UsageError) && !isFsError(e)) {
+      // no credentials (or no such profile): no input can be explained, so one line and stop
+      if (
+        e instanceof AccountUnavailable ||
+        (!(e instanceof InputError || e instanceof UsageError) && !isFsError(e))
+      ) {
         progress?.stop();
         throw e;
       }
@@ -319,7 +339,7 @@ export async function explainCommand(opts: ExplainOptions, io: CliIo): Promise<n
   }
   progress?.stop();
   skipped.end();
-  const rest = sink.end({ records, denials, readAny: failed < sources.length });
+  const rest = sink.end({ records, denials, filteredOut, readAny: failed < sources.length });
   if (rest !== null) emit(rest);
   if (toFile && rest !== null) await writeOutput(io, opts.out!, buffered.join(''));
   if (toFile && rest !== null && opts.format === 'html')

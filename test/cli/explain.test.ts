@@ -311,6 +311,21 @@ describe('explain without --snapshot (live account)', () => {
     });
   });
 
+  it('says so once, not once per input, when several inputs hold denials and there are no credentials', async () => {
+    const aws = fakeAws({
+      credentials: new Error('no AWS credentials found: set AWS_PROFILE or use --snapshot FILE'),
+    });
+    const r = await explain(
+      ['--event', IP_DENIED, '--event', IP_DENIED, '--event', IP_DENIED],
+      memoryIo({ aws }),
+    );
+    expect(r).toEqual({
+      code: 2,
+      out: '',
+      err: 's3-403: no AWS credentials found: set AWS_PROFILE or use --snapshot FILE\n',
+    });
+  });
+
   it('does not need credentials when the input holds no denial', async () => {
     const aws = fakeAws({ credentials: new Error('no credentials') });
     const r = await explain(
