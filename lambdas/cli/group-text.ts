@@ -3,17 +3,15 @@
  * problem's first finding in the compact form (all its checks with --verbose).
  */
 import { createColors } from 'picocolors';
-import type { GroupReport } from '../core/report/group';
+import { noDenialText, plural, reportCounts, type GroupReport } from '../core/report/group';
 import { safeDeep } from '../core/render/safe';
 import { renderFinding, textRule, type TextOptions } from '../core/render/text';
-
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function renderGroupsText(untrusted: GroupReport, opts: TextOptions): string {
   const report = safeDeep(untrusted); // principals, buckets, event ids came from requests (SECURITY.md)
   const c = createColors(opts.color);
-  const head = `${plural(report.records, 'record')} read, ${plural(report.denials, 'denial')}, ${plural(report.groups.length, 'distinct problem')}`;
-  if (report.groups.length === 0) return `${head}\nNo S3 access denial found in the input.\n`;
+  const head = reportCounts(report);
+  if (report.groups.length === 0) return `${head}\n${noDenialText(report.filteredOut ?? 0)}\n`;
   const width = String(report.groups[0]!.count).length;
   const lines = [c.bold(head), ''];
   report.groups.forEach((g, i) => {

@@ -14,14 +14,13 @@ import escapeHtml from 'escape-html';
 import type { Check, Finding, RootCause } from '../core/model';
 import { callerLabel } from '../core/render/text';
 import type { DenialFilter } from '../core/report/filter';
-import type { Group, GroupReport } from '../core/report/group';
+import { noDenialText, plural, reportCounts, type Group, type GroupReport } from '../core/report/group';
 
 /**
  * Text into HTML: markup escaped, and every control, bidi and separator character shown as a visible escape as in
  * the terminal (`safeLines`: a key `evil\u202Egpj.exe` must not read as `evilexe.jpg`); line breaks kept for <pre>.
  */
 export const h = (s: unknown): string => escapeHtml(safeLines(String(s ?? '')));
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 const PALETTE = [
   '#d62728',
@@ -114,8 +113,8 @@ function timeline(times: ReadonlyMap<string, readonly number[]>, color: (c: stri
   return `<svg id="timeline" role="img" aria-label="Denials over time per root cause" viewBox="0 0 ${W} ${H}" width="100%">${axis.join('')}${bars.join('')}</svg><div class="legend">${legend}</div>`;
 }
 
-function groupsTable(groups: readonly Group[], color: (c: string) => string): string {
-  if (groups.length === 0) return '<p>No S3 access denial found in the input.</p>';
+function groupsTable(groups: readonly Group[], color: (c: string) => string, filteredOut: number): string {
+  if (groups.length === 0) return `<p>${h(noDenialText(filteredOut))}</p>`;
   const rows = groups.map((g, i) => {
     const cause = g.rootCause ?? 'unexplained';
     return `<tr><td class="n"><a href="#g${i + 1}">#${i + 1}</a></td><td class="n">${g.count}</td><td><span class="cause" style="background:${color(cause)}">${h(cause)}</span></td><td><code>${h(g.principal)}</code></td><td><code>${h(g.bucket)}</code></td><td><code>${h(g.actions.join(', '))}</code></td><td>${h(g.firstSeen)}</td><td>${h(g.lastSeen)}</td></tr>`;
@@ -223,7 +222,7 @@ export function renderHtml(
     .map((g) => g.lastSeen)
     .sort()
     .at(-1);
-  const summary = `${plural(report.records, 'record')} read, ${plural(report.denials, 'denial')}, ${plural(report.groups.length, 'distinct problem')}${first ? `, from ${first} to ${last}` : ''}.`;
+  const summary = `${reportCounts(report)}${first ? `, from ${first} to ${last}` : ''}.`;
   const top = report.groups[0];
   const headline = top
     ? ` Most frequent: ${top.rootCause ?? 'unexplained'} for ${top.principal} on ${top.bucket} (${plural(top.count, 'denial')}).`
@@ -245,7 +244,7 @@ export function renderHtml(
 <p class="summary" id="summary">${h(summary + headline)}</p>
 <p class="meta">Inputs: ${h(inputs || 'none')}. Filters: ${h(filterText(meta.filter))}. Generated ${h(meta.now.toISOString())} by s3-403.</p>
 <h2>Problems, most frequent first</h2>
-${groupsTable(report.groups, color)}
+${groupsTable(report.groups, color, report.filteredOut ?? 0)}
 <h2>Denials over time, per root cause</h2>
 ${timeline(times, color)}
 <h2>Findings</h2>

@@ -188,6 +188,31 @@ describe('filters', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(expected);
   });
+
+  it('says how many denials the filters left out, not that the input held none', async () => {
+    const text = await explain(['--event', 'log.json', '--snapshot', SNAPSHOT, '--bucket', 'nope'], io());
+    expect(text.out).toBe(
+      'No S3 access denial matches the filters (3 denials in the input did not match).\n',
+    );
+    const grouped = await explain(
+      ['--event', 'log.json', '--snapshot', SNAPSHOT, '--bucket', 'my-bucket', '--group', '--format', 'json'],
+      io(),
+    );
+    expect(JSON.parse(grouped.out)).toMatchObject({ records: 3, denials: 2, filteredOut: 1 });
+    const groupedText = await explain(
+      ['--event', 'log.json', '--snapshot', SNAPSHOT, '--bucket', 'nope', '--group'],
+      io(),
+    );
+    expect(groupedText.out).toBe(
+      '3 records read, 0 denials (3 more left out by the filters), 0 distinct problems\n' +
+        'No S3 access denial matches the filters (3 denials in the input did not match).\n',
+    );
+    const unfiltered = await explain(
+      ['--event', 'log.json', '--snapshot', SNAPSHOT, '--group', '--format', 'json'],
+      io(),
+    );
+    expect(JSON.parse(unfiltered.out)).not.toHaveProperty('filteredOut');
+  });
 });
 
 describe('--group', () => {

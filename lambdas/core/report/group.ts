@@ -30,8 +30,24 @@ export interface GroupReport {
   readonly records: number;
   /** Denials explained (after the filters). */
   readonly denials: number;
+  /** Denials read that the filters (--bucket, --principal, --since, --until, --error-code) left out; absent when none. */
+  readonly filteredOut?: number;
   readonly groups: readonly Group[];
 }
+
+export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The counts of a report in words: "N records read, N denials (N more left out by the filters), N distinct problems". */
+export function reportCounts(report: GroupReport): string {
+  const left = report.filteredOut ? ` (${report.filteredOut} more left out by the filters)` : '';
+  return `${plural(report.records, 'record')} read, ${plural(report.denials, 'denial')}${left}, ${plural(report.groups.length, 'distinct problem')}`;
+}
+
+/** What an empty result says: nothing in the input, or nothing the filters kept. */
+export const noDenialText = (filteredOut: number): string =>
+  filteredOut > 0
+    ? `No S3 access denial matches the filters (${plural(filteredOut, 'denial')} in the input did not match).`
+    : 'No S3 access denial found in the input.';
 
 interface MutableGroup<T> {
   key: string;
@@ -127,10 +143,11 @@ export class Grouper<T = undefined> {
   }
 
   /** The contract's JSON shape (docs/CLI.md). */
-  report(records: number, denials: number): GroupReport {
+  report(records: number, denials: number, filteredOut = 0): GroupReport {
     return {
       records,
       denials,
+      ...(filteredOut > 0 ? { filteredOut } : {}),
       groups: this.groups().map(({ key: _key, sample: _sample, ...g }) => g),
     };
   }
