@@ -13,8 +13,6 @@ import type { Checker, CheckerInput, CheckResult } from './types';
 
 const GLOBS = new Map<string, GlobPattern | RegExp>();
 const GLOBS_MAX = 8192;
-/** JavaScript's `.` does not match these: the RegExp form below then decides, as it always did. */
-const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
 const SENTINEL = /[\uE000\uE001]/;
 
 function globRegExp(pattern: string): RegExp {
@@ -23,27 +21,23 @@ function globRegExp(pattern: string): RegExp {
       .replace(/[.+^${}()|[\]\\]/g, '\\$&')
       .replace(/\*/g, '.*')
       .replace(/\?/g, '.')}$`,
+    's', // `*` and `?` match any character, line breaks too, as in the engine (a key may hold them)
   );
 }
 
 /**
  * IAM-style wildcard match (* and ?), case-sensitive as ARNs are. Used only to classify a Resource pattern.
- * The policy engine's compiled glob (no RegExp to build), except for the texts where it could differ from the
- * RegExp this checker has always used (line terminators, the engine's own wildcard sentinels).
+ * The policy engine's compiled glob (no RegExp to build), except for a pattern holding the engine's own wildcard
+ * sentinels (private-use characters), which the RegExp form matches literally.
  */
 export function globMatch(pattern: string, value: string): boolean {
   let g = GLOBS.get(pattern);
   if (g === undefined) {
-    g =
-      LINE_TERMINATOR.test(pattern) || SENTINEL.test(pattern)
-        ? globRegExp(pattern)
-        : compileGlob(encodeWildcards(pattern));
+    g = SENTINEL.test(pattern) ? globRegExp(pattern) : compileGlob(encodeWildcards(pattern));
     if (GLOBS.size >= GLOBS_MAX) GLOBS.clear();
     GLOBS.set(pattern, g);
   }
-  if (g instanceof RegExp) return g.test(value);
-  if (LINE_TERMINATOR.test(value)) return globRegExp(pattern).test(value);
-  return globTest(g, value);
+  return g instanceof RegExp ? g.test(value) : globTest(g, value);
 }
 
 const resourcesOf = (s: Json): string[] => {

@@ -177,6 +177,10 @@ describe('globMatch: how a Resource pattern matches an ARN', () => {
         ['arn:aws:s3:::a.b/x\ny?', 'arn:aws:s3:::a.b/x\nyzz', false],
         ['arn:aws:s3:::a.b/(x)\n+', 'arn:aws:s3:::a.b/(x)\n+', true],
         ['arn:aws:s3:::a.b/\uE000*', 'arn:aws:s3:::a.b/\uE000key', true],
+        // * and ? match a line break as the engine does (it once did not here: `.` stops at \n)
+        ['arn:aws:s3:::a.b/*', 'arn:aws:s3:::a.b/x\ny', true],
+        ['arn:aws:s3:::a.b/x?y', 'arn:aws:s3:::a.b/x\ny', true],
+        ['arn:aws:s3:::a.b/x\ny*', 'arn:aws:s3:::a.b/x\ny\nz', true],
         ['arn:aws:s3:::a.b/\uE000?', 'arn:aws:s3:::a.b/\uE001k', false],
       ] as const
     ).map(([pattern, value, expected]) => [shown(pattern), shown(value), expected, pattern, value] as const),

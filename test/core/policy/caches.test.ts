@@ -108,13 +108,15 @@ describe('the statements that decided are read without tracing near misses, and 
   });
 });
 
-describe('the resource-ARN-mismatch checker matches Resource patterns as its RegExp did', () => {
+describe('the resource-ARN-mismatch checker matches Resource patterns as a RegExp does (* and ? any character)', () => {
+  // `s`: line breaks too, as the engine matches them (an S3 key may hold any character)
   const regexp = (pattern: string, value: string): boolean =>
     new RegExp(
       `^${pattern
         .replace(/[.+^${}()|[\]\\]/g, '\\$&')
         .replace(/\*/g, '.*')
         .replace(/\?/g, '.')}$`,
+      's',
     ).test(value);
   const chars = fc.constantFrom('a', 'b', '/', ':', '*', '?', '.', '\n', '\uE000', '-', '$', '(', 'é');
   const text = fc.array(chars, { maxLength: 12 }).map((cs) => cs.join(''));
