@@ -154,10 +154,6 @@ function lastBreak(text: string): number {
   return Math.max(lf, cr);
 }
 
-/**
- * The lines of FILE (or stdin), read as a stream, a batch per chunk read: the caller decides every line a chunk
- * completes, then writes their results at once (one write per chunk, not per line) before waiting for more input.
- */
 /** A decoder of text that comes in chunks, chosen on the first bytes. */
 function textLines(head: Uint8Array): { write(chunk: Uint8Array): string; end(): string } {
   const decoder = textDecoderFor(head, false);
@@ -165,6 +161,10 @@ function textLines(head: Uint8Array): { write(chunk: Uint8Array): string; end():
   return { write: (chunk) => decoder.decode(chunk, { stream: true }), end: () => decoder.decode() };
 }
 
+/**
+ * The lines of FILE (or stdin), read as a stream, a batch per chunk read: the caller decides every line a chunk
+ * completes, then writes their results at once (one write per chunk, not per line) before waiting for more input.
+ */
 async function* lineBatches(io: CliIo, path: string): AsyncGenerator<string[]> {
   // UTF-8, or UTF-16 after its byte order mark (Windows PowerShell 5.1's `>`): read.ts textDecoderFor. Not
   // fatal: a line that is not valid text is named by its number, as any line that is not JSON.
@@ -172,6 +172,7 @@ async function* lineBatches(io: CliIo, path: string): AsyncGenerator<string[]> {
   let pending = '';
   try {
     for await (const chunk of path === '-' ? io.stdinStream() : io.openFile(path)) {
+      if (chunk.length === 0) continue;
       decoder ??= textLines(chunk);
       const text = pending + decoder.write(chunk);
       const cut = lastBreak(text);

@@ -70,6 +70,7 @@ export async function* streamRecords(
   for await (const chunk of jsonBytes(chunks, source)) {
     bytes += chunk.length;
     if (bytes > cap) throw new InputError(source, tooLarge(cap));
+    if (chunk.length === 0) continue; // nothing to decode, nor to choose the decoder by
     const d = (decoder ??= textDecoderFor(chunk));
     yield* reader.text(decodeChunk(d, chunk, source, true));
   }

@@ -51,7 +51,11 @@ const jsonEscape = (ch: string): string => `\\u${hex(ch.charCodeAt(0), 4)}`;
  * can only occur inside strings, so the text parses back to exactly the same value.
  */
 export function jsonText(value: unknown, indent?: number): string {
-  return (JSON.stringify(value, null, indent) ?? 'null').replace(RAW_IN_JSON, jsonEscape);
+  const text = JSON.stringify(value, null, indent) ?? 'null';
+  // ASCII text (its UTF-8 length is its length; JSON.stringify escapes lone surrogates) holds none of them but DEL.
+  // Node counts that natively, several times faster than the RegExp scans (batch simulate writes 3 KB a decision).
+  if (Buffer.byteLength(text, 'utf8') === text.length && !text.includes('\u007f')) return text;
+  return text.replace(RAW_IN_JSON, jsonEscape);
 }
 
 /** The visible form of one unsafe character: `\n`, `\r`, `\t`, `\x1B`, `\u202E`. */
