@@ -12,7 +12,7 @@ import {
   type SimulationDetail,
   type SimulationRequest,
 } from '../core/simulate';
-import { textDecoderFor } from '../core/event/read';
+import { encodingOf } from '../core/event/read';
 import { describeFailure, EXIT, fileError, UsageError } from './errors';
 import { loadSnapshotView } from './files';
 import { jsonText, safeText } from '../core/render/safe';
@@ -156,8 +156,9 @@ function lastBreak(text: string): number {
 
 /** A decoder of text that comes in chunks, chosen on the first bytes. */
 function textLines(head: Uint8Array): { write(chunk: Uint8Array): string; end(): string } {
-  const decoder = textDecoderFor(head, false);
-  if (decoder.encoding === 'utf-8') return new StringDecoder('utf8'); // the fast path, as before
+  const encoding = encodingOf(head);
+  if (encoding === 'utf-8') return new StringDecoder('utf8'); // the fast path, as before
+  const decoder = new TextDecoder(encoding); // not fatal: a bad line is named by its number
   return { write: (chunk) => decoder.decode(chunk, { stream: true }), end: () => decoder.decode() };
 }
 
@@ -166,8 +167,8 @@ function textLines(head: Uint8Array): { write(chunk: Uint8Array): string; end():
  * completes, then writes their results at once (one write per chunk, not per line) before waiting for more input.
  */
 async function* lineBatches(io: CliIo, path: string): AsyncGenerator<string[]> {
-  // UTF-8, or UTF-16 after its byte order mark (Windows PowerShell 5.1's `>`): read.ts textDecoderFor. Not
-  // fatal: a line that is not valid text is named by its number, as any line that is not JSON.
+  // UTF-8, or UTF-16 after its byte order mark (Windows PowerShell 5.1's `>`): read.ts encodingOf. Not fatal:
+  // a line that is not valid text is named by its number, as any line that is not JSON.
   let decoder: { write(chunk: Uint8Array): string; end(): string } | null = null;
   let pending = '';
   try {

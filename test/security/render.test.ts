@@ -13,7 +13,7 @@ import { renderSlack, type SlackMessage, type TextObject } from '../../lambdas/c
 import { renderSns } from '../../lambdas/core/render/sns';
 import { renderPreflightText } from '../../lambdas/core/preflight/text';
 import type { PreflightItem, PreflightReport } from '../../lambdas/core/preflight/types';
-import { jsonText, safeJson } from '../../lambdas/core/render/safe';
+import { jsonText } from '../../lambdas/core/render/safe';
 import { renderFinding, renderText } from '../../lambdas/core/render/text';
 import { bucketPolicyDeny, makeFinding } from '../delivery/fixtures';
 import { explain, scenarioEvent } from '../core/checkers/helpers';
@@ -262,7 +262,7 @@ describe('JSON output', () => {
 
   it('the pretty JSON of a policy patch in text output is valid JSON (escapes a shell or file takes back)', () => {
     const patch = { Statement: [{ Sid: 'x\u009b31m\u202e', Resource: 'arn:aws:s3:::b/\u0007' }] };
-    const shown = safeJson(patch);
+    const shown = jsonText(patch, 2);
     expect(JSON.parse(shown)).toEqual(patch);
     expect(shown).toContain('\\u009B31m\\u202E');
     expect(RAW_CONTROL.test(shown) || BIDI.test(shown)).toBe(false);

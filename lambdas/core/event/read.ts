@@ -99,17 +99,16 @@ function decode(bytes: Uint8Array, source: string, cap: number): string {
  * The decoder of an input, from its first bytes: UTF-16 (little or big endian) when it starts with that byte order
  * mark, as Windows PowerShell 5.1's `>` writes the output of `aws cloudtrail lookup-events` (its default encoding,
  * https://learn.microsoft.com/en-us/powershell/module/microsoft.powershell.core/about/about_character_encoding);
- * UTF-8 otherwise (RFC 8259 section 8.1), a UTF-8 byte order mark skipped. Invalid text throws (unless not `fatal`:
- * then it becomes U+FFFD).
+ * UTF-8 otherwise (RFC 8259 section 8.1), a UTF-8 byte order mark skipped. Invalid text throws.
  */
-export function textDecoderFor(head: Uint8Array, fatal = true): TextDecoder {
-  const label =
-    head[0] === 0xff && head[1] === 0xfe
-      ? 'utf-16le'
-      : head[0] === 0xfe && head[1] === 0xff
-        ? 'utf-16be'
-        : 'utf-8';
-  return new TextDecoder(label, { fatal });
+export function textDecoderFor(head: Uint8Array): TextDecoder {
+  return new TextDecoder(encodingOf(head), { fatal: true });
+}
+
+/** The encoding `textDecoderFor` reads an input in, from its first bytes. */
+export function encodingOf(head: Uint8Array): 'utf-8' | 'utf-16le' | 'utf-16be' {
+  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  return head[0] === 0xfe && head[1] === 0xff ? 'utf-16be' : 'utf-8';
 }
 
 /** The problem of an input its decoder refused. */

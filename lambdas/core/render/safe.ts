@@ -96,7 +96,7 @@ export function safeDeep<T>(value: T, multiline: (key: string) => boolean = () =
 
 /**
  * The finding with every string made safe for display. The policy patch is left as it is: renderers show it
- * as JSON (`safeJson`), whose escapes are exact. A change diff keeps its line breaks (each line is JSON).
+ * as JSON (`jsonText`), whose escapes are exact. A change diff keeps its line breaks (each line is JSON).
  */
 export function safeFinding(finding: Finding): Finding {
   return {
@@ -106,11 +106,6 @@ export function safeFinding(finding: Finding): Finding {
       return rc.fix.policyPatch ? { ...safe, fix: { ...safe.fix, policyPatch: rc.fix.policyPatch } } : safe;
     }),
   };
-}
-
-/** Pretty-printed JSON for a terminal (`jsonText`, two spaces): valid JSON that can be pasted into a file. */
-export function safeJson(value: unknown): string {
-  return jsonText(value, 2);
 }
 
 /** Slack: the three characters Slack parses (links, mentions, entities), as entities. */

@@ -9,7 +9,7 @@
  */
 import { createColors } from 'picocolors';
 import type { Check, Finding, RootCause } from '../model';
-import { safeFinding, safeJson } from './safe';
+import { jsonText, safeFinding } from './safe';
 import { changeLine, explainedWithoutCause, recordLine, simulatorLine } from './second-lines';
 
 export interface TextOptions {
@@ -119,7 +119,7 @@ function cause(f: Finding, rc: RootCause, n: number, c: Colors, verbose: boolean
   for (const cmd of fix.commands) out.push(`    ${c.dim('$')} ${cmd}`);
   if (fix.policyPatch && verbose) {
     out.push('    Policy change:');
-    out.push(indent(safeJson(fix.policyPatch), '      '));
+    out.push(indent(jsonText(fix.policyPatch, 2), '      '));
   }
   if (fix.stillDeniedBy && fix.stillDeniedBy.length > 0)
     out.push(`    ${c.yellow('Still denied by')}: ${fix.stillDeniedBy.join('; ')}`);

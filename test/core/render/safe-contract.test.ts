@@ -5,9 +5,9 @@
  */
 import type { Finding } from '../../../lambdas/core/model';
 import {
+  jsonText,
   safeDeep,
   safeFinding,
-  safeJson,
   safeLines,
   safeText,
   slackCode,
@@ -129,10 +129,10 @@ describe('safeFinding', () => {
   });
 });
 
-describe('safeJson: pretty-printed JSON for a terminal', () => {
+describe('jsonText with an indent: pretty-printed JSON for a terminal', () => {
   it('is indented by two spaces, and C1 and bidi characters (which JSON leaves raw) are escaped', () => {
     // as JSON escapes (\u009B, not \x9B): a patch copied from the terminal into a file is valid JSON
-    const shown = safeJson({ a: ['x\u009b\u202e'] });
+    const shown = jsonText({ a: ['x\u009b\u202e'] }, 2);
     expect(shown).toBe('{\n  "a": [\n    "x\\u009B\\u202E"\n  ]\n}');
     expect(JSON.parse(shown)).toEqual({ a: ['x\u009b\u202e'] });
   });

@@ -5,9 +5,9 @@
  */
 import type { Finding } from '../../../lambdas/core/model';
 import {
+  jsonText,
   safeDeep,
   safeFinding,
-  safeJson,
   slackCode,
   slackCodeBlock,
   slackProse,
@@ -49,7 +49,7 @@ describe('safe output', () => {
   });
 
   it('JSON of nothing prints null, never an empty line', () => {
-    expect(safeJson(undefined)).toBe('null');
+    expect(jsonText(undefined, 2)).toBe('null');
   });
 
   it('Slack prose: an underscore inside a word stays (My_Role); at a word edge it cannot start italics', () => {
