@@ -6,8 +6,8 @@
  * when it stops, which clears it.
  */
 import cliProgress from 'cli-progress';
-import { safeLines, safeText } from '../core/render/safe';
-import type { CliIo } from './io';
+import { safeText } from '../core/render/safe';
+import { withSafeStderr, type CliIo } from './io';
 
 export interface Progress {
   /** The figures of the line (cli-progress's {value} and the format's own tokens); drawn on the next frame. */
@@ -20,7 +20,7 @@ export interface Progress {
 
 /** The io a command uses while the line shows: its stderr lines go above the line. */
 export const aboveProgress = (io: CliIo, progress: Progress | null): CliIo =>
-  progress === null ? io : { ...io, stderr: (s) => progress.log(s) };
+  progress === null ? io : withSafeStderr({ ...io, stderr: (s) => progress.log(s) });
 
 /**
  * A progress line with `format` (cli-progress tokens, e.g. "{value} requests decided ({duration_formatted})"),
@@ -49,7 +49,7 @@ export function progressLine(
       if (active) bar.update(value, more);
     },
     log(line) {
-      if (active) multi.log(safeLines(line));
+      if (active) multi.log(line);
       else io.stderr(line);
     },
     stop() {

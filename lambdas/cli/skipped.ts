@@ -4,6 +4,7 @@
  * the end, one note counting CloudTrail's own digest files and Insights events, which hold no API call. Every
  * text taken from the input goes through safeText before it reaches the terminal.
  */
+import { plural } from '../core/report/group';
 import type { OnSkip, SkipReport } from '../core/event/skipped';
 import { safeText } from '../core/render/safe';
 import type { CliIo } from './io';
@@ -12,8 +13,6 @@ import type { CliIo } from './io';
 const NAMED = 3;
 
 const KINDS = ['digest', 'insight', 'control'] as const;
-
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export class SkipTally {
   /** CloudTrail's own files and events, by kind: of the inputs read to their end, and of the current one. */

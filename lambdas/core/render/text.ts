@@ -9,6 +9,7 @@
  */
 import { createColors } from 'picocolors';
 import type { Check, Finding, RootCause } from '../model';
+import { noDenialText } from '../report/group';
 import { jsonText, safeFinding } from './safe';
 import { changeLine, explainedWithoutCause, recordLine, simulatorLine } from './second-lines';
 
@@ -206,7 +207,7 @@ export function renderFinding(f: Finding, opts: TextOptions): string {
 /** Renders findings for a terminal or a log; colour only when `opts.color`. */
 export function renderText(findings: readonly Finding[], opts: TextOptions): string {
   const c = createColors(opts.color);
-  if (findings.length === 0) return 'No S3 access denial found in the input.\n';
+  if (findings.length === 0) return `${noDenialText(0)}\n`;
   // Every string of a finding came from a request or a policy: made safe once, before any colour is added.
   return `${findings.map((f) => renderOne(safeFinding(f), c, opts.verbose === true)).join(`
 
