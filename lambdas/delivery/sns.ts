@@ -3,7 +3,7 @@
  *
  * The message is structured (MessageStructure "json"): `email` carries the readable text and
  * `default` the finding JSON, so email subscribers read the text while SQS, Lambda and HTTP
- * subscribers receive the JSON to parse. "If you want to send different messages for each
+ * subscribers receive the JSON to parse (written by `jsonText`, so no control or bidi character is raw in it). "If you want to send different messages for each
  * transport protocol, set the value of the MessageStructure parameter to json"; the object must
  * hold a `default` key and at most 256 KB in all
  * (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html).
@@ -14,6 +14,7 @@
  */
 import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws-sdk/client-sns';
 import type { Finding } from '../core/model';
+import { jsonText } from '../core/render/safe';
 import { renderSns, type RenderOptions } from '../core/render/sns';
 
 /** SNS's limit: 262,144 bytes for the whole Message. */
@@ -84,7 +85,9 @@ export function buildMessage(
     opts.repeatCount !== undefined ? { repeatCount: opts.repeatCount, since: opts.since ?? null } : {};
   const payload = { ...finding, ...digest };
   for (const max of [Infinity, 16_384, 4_096, 1_024, 256, 64]) {
-    const json = JSON.stringify(
+    // jsonText: the JSON reaches people too (email-json subscribers, a queue read on a terminal), so DEL, C1 and
+    // bidi characters from the request are \u escapes, as in the command line's JSON (SECURITY.md).
+    const json = jsonText(
       max === Infinity ? payload : { ...(clipStrings(payload, max) as object), truncated: true },
     );
     // Protocols without their own key (sqs, lambda, http/s, email-json) receive `default`.
@@ -92,7 +95,7 @@ export function buildMessage(
     if (bytes(message) <= MESSAGE_BUDGET) return { subject, message };
   }
   // Not reachable with a 64 KB email text, kept as a guard: the request alone always fits.
-  const minimal = JSON.stringify({ eventId: finding.eventId, request: finding.request, truncated: true });
+  const minimal = jsonText({ eventId: finding.eventId, request: finding.request, truncated: true });
   return { subject, message: JSON.stringify({ default: minimal, email: email.slice(0, 32_768) }) };
 }
 

@@ -117,6 +117,22 @@ describe('publishFinding (aws-sdk-client-mock)', () => {
     expect(inner).toEqual(JSON.parse(JSON.stringify(makeFinding())));
   });
 
+  it('writes the JSON for subscribers with control and bidi characters as \\u escapes, the same value', () => {
+    // email-json subscribers read `default` in a mail client, SQS consumers often on a terminal: a key with CSI
+    // (U+009B), DEL, RLO (U+202E) or a line separator must not act there (SECURITY.md, core/render/safe.ts).
+    const key = 'a\u009b2J\u007fb\u202eexe.txt\u2028c';
+    const base = makeFinding();
+    const finding = makeFinding({ request: { ...base.request, key } });
+    const { message } = buildMessage(finding);
+    const structured = JSON.parse(message) as { default: string; email: string };
+    // eslint-disable-next-line no-control-regex -- looking for the raw characters is the point
+    const raw = /[\u007f-\u009f\u202e\u2028]/;
+    expect(structured.default).not.toMatch(raw);
+    expect(structured.default).toContain('\\u009B2J\\u007Fb\\u202Eexe.txt\\u2028c');
+    expect(structured.email).not.toMatch(raw);
+    expect((JSON.parse(structured.default) as Finding).request.key).toBe(key);
+  });
+
   it('wraps an SNS error in SnsDeliveryError naming the topic and the cause', async () => {
     sns
       .on(PublishCommand)
