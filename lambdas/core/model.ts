@@ -427,6 +427,8 @@ export interface VpcEndpointFacts {
   readonly vpcId: string | null;
   readonly serviceName: string | null;
   readonly type: string | null; // Gateway | Interface
+  /** The account that owns the endpoint (describe-vpc-endpoints OwnerId): aws:VpceAccount; undefined = not read. */
+  readonly ownerId?: string | null;
   /** null = the default full-access policy. */
   readonly policy: NamedPolicy | null;
 }
@@ -493,6 +495,11 @@ export interface RequestFacts {
   readonly rcpLevels: Fact<readonly OrgLevel[] | null>;
   /** null = the request did not go through a VPC endpoint. */
   readonly vpcEndpoint: Fact<VpcEndpointFacts> | null;
+  /**
+   * The organization of the account that owns that endpoint (aws:VpceOrgID, aws:VpceOrgPaths) when it is neither the
+   * caller's nor the bucket's account (those use principalOrganization / resourceOrganization); absent = not read.
+   */
+  readonly vpcEndpointOrganization?: Fact<OrganizationFacts | null>;
   /** null = the request did not go through an access point. */
   readonly accessPoint: Fact<AccessPointFacts> | null;
   /** KMS keys that the request involves, by key ARN. */

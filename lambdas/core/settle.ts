@@ -8,6 +8,7 @@
 import type { NeedEvaluation } from './checkers/types';
 import type { AccessRequest, Fact, RequestFacts, RootCauseId } from './model';
 import { awsLine, versionArgs } from './fix/commands';
+import { vpcEndpointOwner } from './fix/context';
 import { bucketFact, callerAccountId, callerIdentityArn, objectFact } from './fix/input';
 import { ownValue } from './own';
 import type { LayerId } from './policy/types';
@@ -151,12 +152,24 @@ function keyRead(s: Subject, key: string): SettlingRead {
       snapshotField: null,
       what: `the tags of the bucket (${key})`,
     };
-  if (k === 'aws:sourcevpc' && s.request.vpcEndpointId)
+  const vpce = s.request.vpcEndpointId;
+  if ((k === 'aws:sourcevpc' || k === 'aws:vpceaccount') && vpce)
     return {
-      command: awsLine(['ec2', 'describe-vpc-endpoints', '--vpc-endpoint-ids', s.request.vpcEndpointId]),
-      snapshotField: `vpcEndpoints${seg(s.request.vpcEndpointId)}.VpcId`,
-      what: `the VPC of endpoint ${s.request.vpcEndpointId} (${key})`,
+      command: awsLine(['ec2', 'describe-vpc-endpoints', '--vpc-endpoint-ids', vpce]),
+      snapshotField: `vpcEndpoints${seg(vpce)}.${k === 'aws:sourcevpc' ? 'VpcId' : 'OwnerId'}`,
+      what: `the ${k === 'aws:sourcevpc' ? 'VPC' : 'owner account'} of endpoint ${vpce} (${key})`,
     };
+  if ((k === 'aws:vpceorgid' || k === 'aws:vpceorgpaths') && vpce) {
+    const owner = vpcEndpointOwner(s.request, s.facts.vpcEndpoint);
+    if (owner === null) return keyRead(s, 'aws:VpceAccount');
+    if (owner === s.callerAccount) return orgRead(s, 'caller', null);
+    if (owner === s.bucketAccount) return orgRead(s, 'bucket', null);
+    return {
+      command: awsLine(['organizations', 'list-parents', '--child-id', owner]),
+      snapshotField: `organization.Accounts (and accounts${seg(owner)}.organizationPath)`,
+      what: `the organization of account ${owner}, which owns endpoint ${vpce} (${key})`,
+    };
+  }
   return {
     command: null,
     snapshotField: null,

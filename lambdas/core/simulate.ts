@@ -258,7 +258,7 @@ function baseRequest(
     principal,
     sourceIp: contextValue(req.context, 'aws:SourceIp'),
     vpcEndpointId: contextValue(req.context, 'aws:SourceVpce'),
-    vpcEndpointAccountId: null,
+    vpcEndpointAccountId: contextValue(req.context, 'aws:VpceAccount'),
     accessPointArn: r.accessPointArn,
     secureTransport: secure === null ? true : secure.toLowerCase() === 'true',
     tlsVersion: contextValue(req.context, 's3:TlsVersion'),

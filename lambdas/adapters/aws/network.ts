@@ -39,6 +39,7 @@ export async function readVpcEndpoint(
     vpcId: e.VpcId ?? null,
     serviceName: e.ServiceName ?? null,
     type: e.VpcEndpointType ?? null,
+    ownerId: e.OwnerId ?? null,
     policy: e.PolicyDocument
       ? { name: id, source: 'vpc-endpoint-policy', document: policyDocument(e.PolicyDocument) }
       : null,

@@ -124,6 +124,7 @@ export function vpcEndpointFor(snapshot: Snapshot, id: string | null): Fact<VpcE
     vpcId: e.VpcId ?? null,
     serviceName: e.ServiceName ?? null,
     type: e.VpcEndpointType ?? null,
+    ownerId: e.OwnerId ?? null,
     policy,
   });
 }

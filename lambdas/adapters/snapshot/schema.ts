@@ -231,6 +231,7 @@ const vpcEndpoint = z.looseObject({
   VpcId: z.string().optional(),
   ServiceName: z.string().optional(),
   VpcEndpointType: z.string().optional(),
+  OwnerId: z.string().optional(),
   PolicyDocument: nullablePolicyDocument.optional(),
 });
 

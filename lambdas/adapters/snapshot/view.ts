@@ -19,6 +19,7 @@ import {
   type VpcEndpointFacts,
 } from '../../core/model';
 import { dictionary, ownValue, setOwn } from '../../core/own';
+import { vpcEndpointOwner } from '../../core/fix/context';
 import { otherKeyAccounts } from '../../core/fix/kms';
 import type { AccountView } from '../types';
 import { bucketFacts, objectsFor, pabOf } from './bucket-facts';
@@ -65,6 +66,15 @@ export class SnapshotView implements AccountView {
     const keyAccountRcpLevels: Record<string, Fact<readonly OrgLevel[] | null>> = {};
     for (const account of otherKeyAccounts(kmsKeys, bucketAccount))
       keyAccountRcpLevels[account] = this.orgLevels(account, 'rcp');
+    const vpcEndpoint = memo(this.endpoints, request.vpcEndpointId, (id) =>
+      vpcEndpointFor(this.snapshot, id),
+    );
+    // the endpoint's owner, when it is a third account (a central network account): its organization
+    const vpceOwner = vpcEndpointOwner(request, vpcEndpoint);
+    const vpceOrganization =
+      vpceOwner !== null && vpceOwner !== callerAccount && vpceOwner !== bucketAccount
+        ? this.organization(vpceOwner)
+        : undefined;
     return {
       principal,
       principalOrganization: principal === null ? known(null) : this.organization(callerAccount),
@@ -73,7 +83,8 @@ export class SnapshotView implements AccountView {
       accountPublicAccessBlock: this.accountPabs(bucketAccounts, bucketAccount),
       scpLevels: principal === null ? known(null) : this.orgLevels(callerAccount, 'scp'),
       rcpLevels: this.orgLevels(bucketAccount, 'rcp'),
-      vpcEndpoint: memo(this.endpoints, request.vpcEndpointId, (id) => vpcEndpointFor(this.snapshot, id)),
+      vpcEndpoint,
+      ...(vpceOrganization !== undefined ? { vpcEndpointOrganization: vpceOrganization } : {}),
       accessPoint: memo(this.accessPoints, request.accessPointArn, (arn) =>
         accessPointFor(this.snapshot, arn),
       ),

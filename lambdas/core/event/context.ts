@@ -84,20 +84,31 @@ function requestKeys(b: ContextBuilder, record: JsonObject): void {
  * Through a VPC endpoint, aws:SourceIp is not in the request and aws:SourceVpce / aws:VpcSourceIp are
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceip).
  * A service name in sourceIPAddress ("AWS Internal") tells nothing about the network: those keys stay unknown.
+ * aws:VpceAccount (with aws:VpceOrgID and aws:VpceOrgPaths, its account's organization: fix/context.ts) is the account
+ * that owns the endpoint, which the record gives as vpcEndpointAccountId; like aws:SourceVpce it is in the request only
+ * when the request came through a VPC endpoint (#condition-keys-vpceaccount; "Use scalable controls to help prevent
+ * access from unexpected networks", AWS Security Blog, 2025), so a request from an IP address has none of them.
  * aws:SecureTransport is true when the record shows TLS; when its silence points at plain HTTP (network.ts
  * plainHttpInference) "false" is only inferred, never a recorded value.
  */
+/** The keys a request has only when it came through a VPC endpoint. */
+export const VPC_ENDPOINT_KEYS = [
+  'aws:SourceVpce',
+  'aws:SourceVpc',
+  'aws:VpcSourceIp',
+  'aws:VpceAccount',
+  'aws:VpceOrgID',
+  'aws:VpceOrgPaths',
+] as const;
+
 function networkKeys(b: ContextBuilder, { network }: ContextInput): void {
   if (network.vpcEndpointId !== null) {
     b.set('aws:SourceVpce', network.vpcEndpointId, 'vpcEndpointId')
       .set('aws:VpcSourceIp', network.sourceIp, 'sourceIPAddress')
+      .set('aws:VpceAccount', network.vpcEndpointAccountId, 'vpcEndpointAccountId')
       .none('aws:SourceIp');
   } else if (network.sourceIp !== null) {
-    b.set('aws:SourceIp', network.sourceIp, 'sourceIPAddress').none(
-      'aws:SourceVpce',
-      'aws:SourceVpc',
-      'aws:VpcSourceIp',
-    );
+    b.set('aws:SourceIp', network.sourceIp, 'sourceIPAddress').none(...VPC_ENDPOINT_KEYS);
   }
   if (network.secureTransport !== null)
     b.set(

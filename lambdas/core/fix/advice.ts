@@ -13,6 +13,10 @@ const ADVICE: readonly [RegExp, string][] = [
     'send the request through the VPC endpoint or VPC the statement names',
   ],
   [
+    /^aws:(vpceaccount|vpceorgid|vpceorgpaths)$/i,
+    'send the request through a VPC endpoint owned by an account the statement allows',
+  ],
+  [
     /^aws:principalorgid$|^aws:principalorgpaths$/i,
     'call as a principal of the organization the statement allows',
   ],

@@ -11,6 +11,10 @@
  *    it, formatted "o-…/r-…/ou-…/…/" (a multivalued key; #condition-keys-principalorgpaths);
  *  - aws:ResourceOrgID / aws:ResourceOrgPaths / aws:ResourceAccount (and s3:ResourceAccount): the same for the
  *    account that owns the resource.
+ *  - Through a VPC endpoint: aws:SourceVpc, the VPC of the endpoint (#condition-keys-sourcevpc); aws:VpceAccount, the
+ *    account that owns the endpoint (the record's vpcEndpointAccountId, else the endpoint's OwnerId); aws:VpceOrgID /
+ *    aws:VpceOrgPaths, that account's organization and path (#condition-keys-vpceorgid, #condition-keys-vpceorgpaths).
+ *    S3 sets them for gateway and interface endpoints alike; a value the facts do not give is unknown, never absent.
  * A caller or a resource outside any organization has no org keys: they are absent, not unknown.
  * S3 keys: s3:AccessPointNetworkOrigin (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-policies.html);
  * s3:ExistingObjectTag/<key> from the tags of the object the request names (get-object-tagging; snapshot `tags`),
@@ -20,10 +24,12 @@
 import type {
   AccessRequest,
   ConditionContext,
+  Fact,
   NamedPolicy,
   OrganizationFacts,
   PrincipalType,
   RequestFacts,
+  VpcEndpointFacts,
 } from '../model';
 import { REQUEST_POLICY_KEY } from '../policy/s3/bpa';
 import { ownValue } from '../own';
@@ -165,6 +171,9 @@ export function derivedContext(
     }
   }
 
+  if (request.vpcEndpointId !== null)
+    vpcEndpointKeys(request, facts, c.accountId, resourceAccount, put, none, notKnown);
+
   if (request.accessPointArn !== null) {
     put('s3:DataAccessPointArn', request.accessPointArn);
     put('s3:DataAccessPointAccount', /:(\d{12}):accesspoint\//.exec(request.accessPointArn)?.[1]);
@@ -183,6 +192,60 @@ export function derivedContext(
     ...(request.context.provenance ? { provenance: request.context.provenance } : {}),
     ...(request.context.inferred ? { inferred: request.context.inferred } : {}),
   };
+}
+
+/**
+ * The account that owns the VPC endpoint of the request (aws:VpceAccount): the record's vpcEndpointAccountId (a
+ * hypothetical request's aws:VpceAccount), else the endpoint's OwnerId; null = not known.
+ */
+export function vpcEndpointOwner(
+  request: AccessRequest,
+  vpcEndpoint: Fact<VpcEndpointFacts> | null,
+): string | null {
+  const endpoint = vpcEndpoint?.status === 'known' ? vpcEndpoint.value : null;
+  return request.vpcEndpointAccountId ?? endpoint?.ownerId ?? null;
+}
+
+type Put = (key: string, value: string | readonly string[] | null | undefined) => void;
+type Mark = (key: string) => void;
+
+/** The keys of the VPC endpoint a request came through (see the head of this file); the request's own values win. */
+function vpcEndpointKeys(
+  request: AccessRequest,
+  facts: RequestFacts,
+  callerAccount: string | null,
+  resourceAccount: string | null,
+  put: Put,
+  none: Mark,
+  notKnown: Mark,
+): void {
+  const endpoint = facts.vpcEndpoint?.status === 'known' ? facts.vpcEndpoint.value : null;
+  if (endpoint?.vpcId) put('aws:SourceVpc', endpoint.vpcId);
+  else notKnown('aws:SourceVpc');
+  const owner = vpcEndpointOwner(request, facts.vpcEndpoint);
+  if (owner === null) {
+    for (const key of ['aws:VpceAccount', 'aws:VpceOrgID', 'aws:VpceOrgPaths']) notKnown(key);
+    return;
+  }
+  put('aws:VpceAccount', owner);
+  const org =
+    owner === callerAccount
+      ? facts.principalOrganization
+      : owner === resourceAccount
+        ? facts.resourceOrganization
+        : facts.vpcEndpointOrganization;
+  if (org === undefined || org.status === 'unknown') {
+    notKnown('aws:VpceOrgID');
+    notKnown('aws:VpceOrgPaths');
+  } else if (org.value === null) {
+    none('aws:VpceOrgID');
+    none('aws:VpceOrgPaths');
+  } else {
+    put('aws:VpceOrgID', org.value.id);
+    const path = orgPathValue(org.value);
+    if (path === null) notKnown('aws:VpceOrgPaths');
+    else put('aws:VpceOrgPaths', [path]);
+  }
 }
 
 /** The policy a PutBucketPolicy / PutAccessPointPolicy record carries (requestParameters.bucketPolicy / policy), as JSON text. */

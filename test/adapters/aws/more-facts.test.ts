@@ -445,7 +445,7 @@ describe('KMS keys', () => {
 });
 
 describe('VPC endpoint and access point', () => {
-  it('DescribeVpcEndpoints: the endpoint and its policy (JSON string)', async () => {
+  it('DescribeVpcEndpoints: the endpoint, its owner (aws:VpceAccount) and its policy (JSON string)', async () => {
     const { aws, view } = setup();
     const policy = {
       Statement: [
@@ -459,6 +459,7 @@ describe('VPC endpoint and access point', () => {
           VpcId: 'vpc-1',
           ServiceName: 'com.amazonaws.us-east-1.s3',
           VpcEndpointType: 'Gateway',
+          OwnerId: '444455556666',
           PolicyDocument: JSON.stringify(policy),
         },
       ],
@@ -471,6 +472,7 @@ describe('VPC endpoint and access point', () => {
         vpcId: 'vpc-1',
         serviceName: 'com.amazonaws.us-east-1.s3',
         type: 'Gateway',
+        ownerId: '444455556666',
         policy: { name: 'vpce-0abc', source: 'vpc-endpoint-policy', document: policy },
       },
     });

@@ -70,6 +70,28 @@ describe('requestSideAdvice', () => {
       'call as a principal of the organization',
     ],
     ['StringNotEquals', 'aws:ResourceOrgID', 'o-a1b2c3d4e5', 'o-other', 'use a bucket of the organization'],
+    // the VPC endpoint owner keys (#condition-keys-vpceaccount, #condition-keys-vpceorgid, #condition-keys-vpceorgpaths)
+    [
+      'StringNotEquals',
+      'aws:VpceAccount',
+      '111122223333',
+      '777788889999',
+      'send the request through a VPC endpoint owned by an account the statement allows',
+    ],
+    [
+      'StringNotEquals',
+      'aws:VpceOrgID',
+      'o-a1b2c3d4e5',
+      'o-other',
+      'send the request through a VPC endpoint owned by an account the statement allows',
+    ],
+    [
+      'StringNotLike',
+      'aws:VpceOrgPaths',
+      'o-a1b2c3d4e5/*',
+      'o-x/r-1/',
+      'send the request through a VPC endpoint owned by an account the statement allows',
+    ],
     [
       'StringNotLike',
       'aws:ResourceOrgPaths',
