@@ -22,9 +22,11 @@ import {
   type Fact,
   type KmsKeyFacts,
   type NamedPolicy,
+  type OrganizationFacts,
   type OrgLevel,
   type PublicAccessBlock,
   type RequestFacts,
+  type VpcEndpointFacts,
 } from '../../core/model';
 import type { AccountView } from '../types';
 import { AccountAccess, type ScopeResult } from './accounts';
@@ -33,6 +35,7 @@ import { baseRegion, partitionOf, type AwsClients, type ClientFactory } from './
 import { factOrNone } from './facts';
 import { keyRef, readKmsKey } from './kms';
 import { parseAccessPointArn, readAccessPoint, readVpcEndpoint } from './network';
+import { vpcEndpointOwner } from '../../core/fix/context';
 import { otherKeyAccounts } from '../../core/fix/kms';
 import { isBareKmsRef, kmsRefAccount } from '../../core/fix/kms-ref';
 import { OBJECT_LOCK_ACTIONS } from '../../core/policy/s3/object-lock';
@@ -217,13 +220,37 @@ export class AwsAccountView implements AccountView {
     const out: Record<string, Fact<readonly OrgLevel[] | null>> = {};
     await Promise.all(
       otherKeyAccounts(kmsKeys, bucketAccount).map(async (account) => {
-        const organization = await scopeFor(account)
-          .then((s) => this.org.organizationOf(s, account))
-          .then((o) => this.org.withPath(o, account));
+        const organization = await this.organizationWithPath(account, scopeFor);
         out[account] = await this.org.levels(account, organization, 'rcp');
       }),
     );
     return out;
+  }
+
+  /** The organization of an account and the account's path in it (aws:*OrgID, aws:*OrgPaths). */
+  private organizationWithPath(
+    account: string | null,
+    scopeFor: (accountId: string | null) => Promise<ScopeResult>,
+  ): Promise<Fact<OrganizationFacts | null>> {
+    return scopeFor(account)
+      .then((s) => this.org.organizationOf(s, account))
+      .then((o) => this.org.withPath(o, account));
+  }
+
+  /**
+   * The organization of the account that owns the request's VPC endpoint (aws:VpceOrgID, aws:VpceOrgPaths) when it
+   * is a third account (a central network account): read after the endpoint, only then. The caller's and the
+   * bucket's accounts use the organizations read for them.
+   */
+  private async vpcEndpointOrganization(
+    request: AccessRequest,
+    vpcEndpoint: Fact<VpcEndpointFacts> | null,
+    accounts: readonly (string | null)[],
+    scopeFor: (accountId: string | null) => Promise<ScopeResult>,
+  ): Promise<Fact<OrganizationFacts | null> | undefined> {
+    const owner = request.vpcEndpointId === null ? null : vpcEndpointOwner(request, vpcEndpoint);
+    if (owner === null || accounts.includes(owner)) return undefined;
+    return this.organizationWithPath(owner, scopeFor);
   }
 
   async gather(request: AccessRequest): Promise<RequestFacts> {
@@ -254,12 +281,8 @@ export class AwsAccountView implements AccountView {
     const noCaller = ['Anonymous', 'AWSService'].includes(request.principal.type);
     const principalOrgP = noCaller
       ? Promise.resolve(null)
-      : scopeFor(callerAccount)
-          .then((s) => this.org.organizationOf(s, callerAccount))
-          .then((o) => this.org.withPath(o, callerAccount));
-    const resourceOrgP = scopeFor(bucketAccount)
-      .then((s) => this.org.organizationOf(s, bucketAccount))
-      .then((o) => this.org.withPath(o, bucketAccount));
+      : this.organizationWithPath(callerAccount, scopeFor);
+    const resourceOrgP = this.organizationWithPath(bucketAccount, scopeFor);
     const scpP = principalOrgP.then((o) => (o === null ? null : this.org.levels(callerAccount, o, 'scp')));
     const rcpP = resourceOrgP.then((o) => this.org.levels(bucketAccount, o, 'rcp'));
     const vpceId = request.vpcEndpointId;
@@ -268,6 +291,14 @@ export class AwsAccountView implements AccountView {
           readVpcEndpoint(this.reader, s, request.region, vpceId),
         )
       : Promise.resolve(null);
+    const vpceOrgP = vpceP.then((e) =>
+      this.vpcEndpointOrganization(
+        request,
+        e,
+        noCaller ? [bucketAccount] : [callerAccount, bucketAccount],
+        scopeFor,
+      ),
+    );
     const apArn = request.accessPointArn;
     const apP = apArn
       ? scopeFor(parseAccessPointArn(apArn)?.accountId ?? bucketAccount).then((s) =>
@@ -307,6 +338,7 @@ export class AwsAccountView implements AccountView {
       vpcEndpoint,
       accessPoint,
       eventKms,
+      vpcEndpointOrganization,
       laterKms,
       sessionPolicy,
     ] = await Promise.all([
@@ -319,6 +351,7 @@ export class AwsAccountView implements AccountView {
       vpceP,
       apP,
       eventKmsP,
+      vpceOrgP,
       Promise.all([
         ...laterKeys.map(async (k) => this.kmsKeys([k.ref], k.defaults, scopeFor)),
         ...callerKeys.map(async (k) =>
@@ -347,6 +380,7 @@ export class AwsAccountView implements AccountView {
       scpLevels: scpLevels ?? { status: 'known', value: null },
       rcpLevels,
       vpcEndpoint,
+      ...(vpcEndpointOrganization !== undefined ? { vpcEndpointOrganization } : {}),
       accessPoint,
       kmsKeys,
       ...(Object.keys(keyAccountRcpLevels).length > 0 ? { keyAccountRcpLevels } : {}),

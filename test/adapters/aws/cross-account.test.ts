@@ -11,6 +11,7 @@ import {
   ListAliasesCommand,
   ListGrantsCommand,
 } from '@aws-sdk/client-kms';
+import { DescribeVpcEndpointsCommand } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { AwsAccountView, type AwsClients, type TemporaryCredentials } from '../../../lambdas/adapters/aws';
 import {
@@ -27,6 +28,7 @@ import {
 const AUDITOR = '999999999999';
 const CALLER = '111122223333';
 const OWNER = '444455556666';
+const NETWORK = '555566667777'; // a central network account that owns the VPC endpoints
 const MEMBER_ROLE = 'S3403Reader';
 const roleArn = (acct: string) => `arn:aws:iam::${acct}:role/${MEMBER_ROLE}`;
 
@@ -51,6 +53,8 @@ const ORG_ONLY = {
 const PARENTS: Record<string, { Id: string; Type: string }> = {
   [CALLER]: { Id: 'ou-ab12-11111111', Type: 'ORGANIZATIONAL_UNIT' },
   [OWNER]: { Id: 'ou-ab12-22222222', Type: 'ORGANIZATIONAL_UNIT' },
+  [NETWORK]: { Id: 'ou-ab12-33333333', Type: 'ORGANIZATIONAL_UNIT' },
+  'ou-ab12-33333333': { Id: 'r-ab12', Type: 'ROOT' },
   'ou-ab12-11111111': { Id: 'r-ab12', Type: 'ROOT' },
   'ou-ab12-22222222': { Id: 'r-ab12', Type: 'ROOT' },
 };
@@ -407,5 +411,67 @@ describe('cloudTrailFor: whose event history the change lookup reads', () => {
         new RegExp(`^cannot assume arn:aws:iam::${OWNER}:role/.* to read account ${OWNER}: AccessDenied`),
       ),
     });
+  });
+});
+
+describe('a request through a VPC endpoint of a third account (aws:VpceOrgID, aws:VpceOrgPaths)', () => {
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-vpceorgpaths:
+  // the organization and path of the account that owns the endpoint, here neither the caller's nor the bucket's
+  it("reads the endpoint in its owner's account, then that account's organization and path", async () => {
+    const w = world();
+    const network = mockedAws(0);
+    organization(network);
+    network.on('ec2', DescribeVpcEndpointsCommand, () => ({
+      VpcEndpoints: [
+        { VpcEndpointId: 'vpce-0net', VpcId: 'vpc-0net', OwnerId: NETWORK, PolicyDocument: null },
+      ],
+    }));
+    const view = new AwsAccountView({
+      region: 'us-east-1',
+      memberRoleName: MEMBER_ROLE,
+      externalId: 'ext-123',
+      clientFactory: (accountId) =>
+        accountId === NETWORK
+          ? network.clients
+          : accountId === CALLER
+            ? w.caller.clients
+            : accountId === OWNER
+              ? w.owner.clients
+              : w.auditor.clients,
+    });
+    const facts = await view.gather({
+      ...w.request,
+      vpcEndpointId: 'vpce-0net',
+      vpcEndpointAccountId: NETWORK,
+    });
+    expect(facts.vpcEndpoint).toMatchObject({
+      status: 'known',
+      value: { vpcId: 'vpc-0net', ownerId: NETWORK },
+    });
+    expect(facts.vpcEndpointOrganization).toEqual({
+      status: 'known',
+      value: {
+        id: 'o-exampleorg',
+        managementAccountId: '000011112222',
+        accountIds: ['000011112222', NETWORK],
+        path: ['r-ab12', 'ou-ab12-33333333'],
+      },
+    });
+  });
+
+  it("an endpoint of the caller's own account reads no organization twice", async () => {
+    const w = world();
+    w.caller.on('ec2', DescribeVpcEndpointsCommand, () => ({
+      VpcEndpoints: [
+        { VpcEndpointId: 'vpce-0own', VpcId: 'vpc-0own', OwnerId: CALLER, PolicyDocument: null },
+      ],
+    }));
+    const facts = await w.view.gather({
+      ...w.request,
+      vpcEndpointId: 'vpce-0own',
+      vpcEndpointAccountId: CALLER,
+    });
+    expect(facts.vpcEndpoint?.status).toBe('known');
+    expect(facts).not.toHaveProperty('vpcEndpointOrganization');
   });
 });
