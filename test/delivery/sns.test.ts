@@ -125,7 +125,6 @@ describe('publishFinding (aws-sdk-client-mock)', () => {
     const finding = makeFinding({ request: { ...base.request, key } });
     const { message } = buildMessage(finding);
     const structured = JSON.parse(message) as { default: string; email: string };
-    // eslint-disable-next-line no-control-regex -- looking for the raw characters is the point
     const raw = /[\u007f-\u009f\u202e\u2028]/;
     expect(structured.default).not.toMatch(raw);
     expect(structured.default).toContain('\\u009B2J\\u007Fb\\u202Eexe.txt\\u2028c');
