@@ -63,6 +63,7 @@ export const ACTION_SCOPES: Readonly<Record<string, ResourceScope>> = {
   's3:GetBucketLocation': 'bucket',
   's3:GetBucketVersioning': 'bucket',
   's3:GetBucketTagging': 'bucket',
+  's3:GetBucketAbac': 'bucket',
   's3:GetBucketLogging': 'bucket',
   // issue 19: Requester Pays and the Object Lock configuration of the bucket a denial names
   's3:GetBucketRequestPayment': 'bucket',

@@ -403,6 +403,15 @@ export interface BucketFacts {
    * Optional: absent = notCollected.
    */
   readonly objectLock?: Fact<ObjectLockConfiguration | null>;
+  /**
+   * Whether attribute-based access control is enabled (get-bucket-abac .AbacStatus.Status "Enabled"): with it the
+   * bucket's tags are aws:ResourceTag/<key>; without it (the default) they serve cost allocation only
+   * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging-enable-abac.html). Optional: absent =
+   * notCollected.
+   */
+  readonly abac?: Fact<boolean>;
+  /** The bucket's tags (get-bucket-tagging .TagSet); {} = none. Optional: absent = notCollected. */
+  readonly tags?: Fact<Readonly<Record<string, string>>>;
 }
 
 /** One level of the organization path (root, an OU, the account) and the policies attached to it. */

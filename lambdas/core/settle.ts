@@ -146,12 +146,22 @@ function keyRead(s: Subject, key: string): SettlingRead {
       snapshotField: `buckets${seg(B(s))}.objects${seg(K(s))}.tags`,
       what: `the tags of the object (${key})`,
     };
-  if (k.startsWith('aws:resourcetag/'))
+  if (k.startsWith('aws:resourcetag/')) {
+    // a general purpose bucket's tags are aws:ResourceTag only with ABAC enabled (fix/context.ts bucketTagKeys)
+    const b = bucketFact(s.facts, s.bucket);
+    const abac = b?.status === 'known' ? b.value.abac : undefined;
+    if (s.request.accessPointArn === null && abac?.status !== 'known')
+      return {
+        command: awsLine(['s3api', 'get-bucket-abac', '--bucket', B(s)]),
+        snapshotField: `buckets${seg(B(s))}.abacStatus`,
+        what: `whether ABAC is enabled on bucket ${B(s)}: without it the bucket's tags are not ${key}`,
+      };
     return {
       command: awsLine(['s3api', 'get-bucket-tagging', '--bucket', B(s)]),
-      snapshotField: null,
+      snapshotField: s.request.accessPointArn === null ? `buckets${seg(B(s))}.tagSet` : null,
       what: `the tags of the bucket (${key})`,
     };
+  }
   const vpce = s.request.vpcEndpointId;
   if ((k === 'aws:sourcevpc' || k === 'aws:vpceaccount') && vpce)
     return {

@@ -25,6 +25,8 @@ import {
   GetBucketOwnershipControlsCommand,
   GetBucketPolicyCommand,
   GetBucketRequestPaymentCommand,
+  GetBucketAbacCommand,
+  GetBucketTaggingCommand,
   GetObjectLockConfigurationCommand,
   GetObjectAclCommand,
   GetPublicAccessBlockCommand,
@@ -225,6 +227,11 @@ export function sameAccountScenario(aws: MockedAws): void {
   }));
   // Read by the live view only for a caller outside the bucket owner's account, and by `s3-403 snapshot` (issue 19).
   aws.on('s3', GetBucketRequestPaymentCommand, () => ({ Payer: 'BucketOwner' }));
+  // S3 ABAC: read by the live view only when a policy tests aws:ResourceTag, and by `s3-403 snapshot`. The default.
+  aws.on('s3', GetBucketAbacCommand, () => ({ AbacStatus: { Status: 'Disabled' } }));
+  aws.on('s3', GetBucketTaggingCommand, () => {
+    throw awsError('NoSuchTagSet', 'The TagSet does not exist', 404);
+  });
   aws.on('s3', GetObjectLockConfigurationCommand, () => {
     throw awsError(
       'ObjectLockConfigurationNotFoundError',

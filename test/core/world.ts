@@ -53,6 +53,9 @@ export interface BucketSpec {
   } | null;
   readonly grants?: readonly Record<string, unknown>[];
   readonly objects?: Readonly<Record<string, ObjectSpec>>;
+  /** ABAC on the bucket (get-bucket-abac; default disabled, as AWS creates buckets) and its tags (default none). */
+  readonly abac?: boolean;
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 export interface WorldSpec {
@@ -176,6 +179,8 @@ export function snapshotOf(spec: WorldSpec): Record<string, unknown> {
       // a complete snapshot carries every bucket setting the analysis reads (issue 19: Requester Pays, Object Lock)
       requestPayment: { Payer: 'BucketOwner' },
       objectLockConfiguration: null,
+      abacStatus: { Status: b.abac === true ? 'Enabled' : 'Disabled' },
+      tagSet: Object.entries(b.tags ?? {}).map(([Key, Value]) => ({ Key, Value })),
       objects,
     };
   }

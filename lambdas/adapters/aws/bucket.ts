@@ -16,12 +16,14 @@
  * the object's tags (GetObjectTagging, second round trip) when the bucket policy tests s3:ExistingObjectTag.
  */
 import {
+  GetBucketAbacCommand,
   GetBucketAclCommand,
   GetBucketEncryptionCommand,
   GetBucketLocationCommand,
   GetBucketOwnershipControlsCommand,
   GetBucketPolicyCommand,
   GetBucketRequestPaymentCommand,
+  GetBucketTaggingCommand,
   GetObjectAclCommand,
   GetObjectLegalHoldCommand,
   GetObjectLockConfigurationCommand,
@@ -657,4 +659,38 @@ async function objectFact(
       base.ownerAccountId = bucketAccount;
   }
   return known(base);
+}
+
+/**
+ * S3 ABAC on a general purpose bucket: whether it is enabled (GetBucketAbac; no Status = the default, disabled) and
+ * the bucket's tags (GetBucketTagging; NoSuchTagSet = none). Read in the bucket's Region, only when a policy of the
+ * request tests aws:ResourceTag (views/aws/view.ts).
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketAbac.html,
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketTagging.html
+ */
+export async function readBucketAbac(
+  reader: CachedReader,
+  scope: Scope,
+  bucket: string,
+  region: string,
+): Promise<{ abac: Fact<boolean>; tags: Fact<Readonly<Record<string, string>>> }> {
+  const s3 = scope.clients(region).s3;
+  const key = (api: string) => [scope.label, region, 's3', api, bucket].join('|');
+  const [abac, tags] = await Promise.all([
+    reader.read(key('GetBucketAbac'), PERMISSION.GetBucketAbac, () =>
+      s3.send(new GetBucketAbacCommand({ Bucket: bucket })),
+    ),
+    reader.read(key('GetBucketTagging'), PERMISSION.GetBucketTagging, () =>
+      s3.send(new GetBucketTaggingCommand({ Bucket: bucket })),
+    ),
+  ]);
+  const tagFact = factOrNone(
+    tags,
+    (t) => Object.fromEntries((t.TagSet ?? []).map((x) => [x.Key ?? '', x.Value ?? ''])),
+    `bucket ${bucket} tags`,
+  );
+  return {
+    abac: factOf(abac, (a) => a.AbacStatus?.Status === 'Enabled', `bucket ${bucket} ABAC status`),
+    tags: tagFact.status === 'known' ? known(tagFact.value ?? {}) : tagFact,
+  };
 }

@@ -36,6 +36,8 @@ const ABSENT = new Set([
   // Object Lock not enabled on the bucket; no retention / legal hold on the version
   'ObjectLockConfigurationNotFoundError',
   'NoSuchObjectLockConfiguration',
+  // a bucket without tags (GetBucketTagging)
+  'NoSuchTagSet',
   'AWSOrganizationsNotInUseException',
   'PolicyTypeNotEnabledException',
 ]);

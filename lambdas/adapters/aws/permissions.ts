@@ -38,6 +38,12 @@ export const PERMISSION = {
   GetObjectRetention: 's3:GetObjectRetention',
   GetObjectLegalHold: 's3:GetObjectLegalHold',
   GetObjectTagging: 's3:GetObjectTagging',
+  /**
+   * S3 ABAC on general purpose buckets: whether it is enabled (API_GetBucketAbac.html) and the bucket's tags
+   * (API_GetBucketTagging.html), read only when a policy of the request tests aws:ResourceTag.
+   */
+  GetBucketAbac: 's3:GetBucketAbac',
+  GetBucketTagging: 's3:GetBucketTagging',
   GetObjectVersionTagging: 's3:GetObjectVersionTagging',
   // S3 Control
   GetAccountPublicAccessBlock: 's3:GetAccountPublicAccessBlock',

@@ -38,12 +38,14 @@ import {
 } from '@aws-sdk/client-iam';
 import type { GrantListEntry } from '@aws-sdk/client-kms';
 import {
+  GetBucketAbacCommand,
   GetBucketAclCommand,
   GetBucketEncryptionCommand,
   GetBucketLocationCommand,
   GetBucketOwnershipControlsCommand,
   GetBucketPolicyCommand,
   GetBucketRequestPaymentCommand,
+  GetBucketTaggingCommand,
   GetObjectLockConfigurationCommand,
   GetPublicAccessBlockCommand,
 } from '@aws-sdk/client-s3';
@@ -178,51 +180,66 @@ async function captureBucket(
   const region = loc.ok ? regionFromLocation(loc.value.LocationConstraint) : baseRegionName;
   const s3 = c.clients(region).s3;
   const Bucket = name;
-  const [policy, pab, ownership, encryption, acl, requestPayment, objectLock] = await Promise.all([
-    c.readOrNull(
-      `bucket ${name} policy`,
-      PERMISSION.GetBucketPolicy,
-      () => s3.send(new GetBucketPolicyCommand({ Bucket })),
-      (v) => (v.Policy ? policyDocument(v.Policy) : null),
-    ),
-    c.readOrNull(
-      `bucket ${name} Block Public Access`,
-      PERMISSION.GetBucketPublicAccessBlock,
-      () => s3.send(new GetPublicAccessBlockCommand({ Bucket })),
-      (v) => v.PublicAccessBlockConfiguration ?? null,
-    ),
-    c.readOrNull(
-      `bucket ${name} ownership controls`,
-      PERMISSION.GetBucketOwnershipControls,
-      () => s3.send(new GetBucketOwnershipControlsCommand({ Bucket })),
-      (v) => v.OwnershipControls ?? null,
-    ),
-    c.readOrNull(
-      `bucket ${name} default encryption`,
-      PERMISSION.GetBucketEncryption,
-      () => s3.send(new GetBucketEncryptionCommand({ Bucket })),
-      (v) => v.ServerSideEncryptionConfiguration ?? null,
-    ),
-    c.readOrNull(
-      `bucket ${name} ACL`,
-      PERMISSION.GetBucketAcl,
-      () => s3.send(new GetBucketAclCommand({ Bucket })),
-      (v) => ({ ...(v.Owner ? { Owner: v.Owner } : {}), Grants: v.Grants ?? [] }),
-    ),
-    // issue 19: Requester Pays ({"Payer": …}, the whole answer) and Object Lock (null = not enabled)
-    c.readOrNull(
-      `bucket ${name} request payment`,
-      PERMISSION.GetBucketRequestPayment,
-      () => s3.send(new GetBucketRequestPaymentCommand({ Bucket })),
-      (v) => ({ Payer: v.Payer === 'Requester' ? 'Requester' : 'BucketOwner' }),
-    ),
-    c.readOrNull(
-      `bucket ${name} Object Lock configuration`,
-      PERMISSION.GetObjectLockConfiguration,
-      () => s3.send(new GetObjectLockConfigurationCommand({ Bucket })),
-      (v) => v.ObjectLockConfiguration ?? null,
-    ),
-  ]);
+  const [policy, pab, ownership, encryption, acl, requestPayment, objectLock, abac, tags] = await Promise.all(
+    [
+      c.readOrNull(
+        `bucket ${name} policy`,
+        PERMISSION.GetBucketPolicy,
+        () => s3.send(new GetBucketPolicyCommand({ Bucket })),
+        (v) => (v.Policy ? policyDocument(v.Policy) : null),
+      ),
+      c.readOrNull(
+        `bucket ${name} Block Public Access`,
+        PERMISSION.GetBucketPublicAccessBlock,
+        () => s3.send(new GetPublicAccessBlockCommand({ Bucket })),
+        (v) => v.PublicAccessBlockConfiguration ?? null,
+      ),
+      c.readOrNull(
+        `bucket ${name} ownership controls`,
+        PERMISSION.GetBucketOwnershipControls,
+        () => s3.send(new GetBucketOwnershipControlsCommand({ Bucket })),
+        (v) => v.OwnershipControls ?? null,
+      ),
+      c.readOrNull(
+        `bucket ${name} default encryption`,
+        PERMISSION.GetBucketEncryption,
+        () => s3.send(new GetBucketEncryptionCommand({ Bucket })),
+        (v) => v.ServerSideEncryptionConfiguration ?? null,
+      ),
+      c.readOrNull(
+        `bucket ${name} ACL`,
+        PERMISSION.GetBucketAcl,
+        () => s3.send(new GetBucketAclCommand({ Bucket })),
+        (v) => ({ ...(v.Owner ? { Owner: v.Owner } : {}), Grants: v.Grants ?? [] }),
+      ),
+      // issue 19: Requester Pays ({"Payer": …}, the whole answer) and Object Lock (null = not enabled)
+      c.readOrNull(
+        `bucket ${name} request payment`,
+        PERMISSION.GetBucketRequestPayment,
+        () => s3.send(new GetBucketRequestPaymentCommand({ Bucket })),
+        (v) => ({ Payer: v.Payer === 'Requester' ? 'Requester' : 'BucketOwner' }),
+      ),
+      c.readOrNull(
+        `bucket ${name} Object Lock configuration`,
+        PERMISSION.GetObjectLockConfiguration,
+        () => s3.send(new GetObjectLockConfigurationCommand({ Bucket })),
+        (v) => v.ObjectLockConfiguration ?? null,
+      ),
+      // S3 ABAC: whether the bucket's tags are aws:ResourceTag ({"Status": …}), and the tags ([] = none)
+      c.readOrNull(
+        `bucket ${name} ABAC status`,
+        PERMISSION.GetBucketAbac,
+        () => s3.send(new GetBucketAbacCommand({ Bucket })),
+        (v) => v.AbacStatus ?? {},
+      ),
+      c.readOrNull(
+        `bucket ${name} tags`,
+        PERMISSION.GetBucketTagging,
+        () => s3.send(new GetBucketTaggingCommand({ Bucket })),
+        (v) => v.TagSet ?? [],
+      ),
+    ],
+  );
   const out: Json = {};
   if (accountId !== null) out.accountId = accountId;
   if (loc.ok) out.region = region;
@@ -235,6 +252,9 @@ async function captureBucket(
     // a request-payment answer is never "not configured": null here only means the read failed
     ['requestPayment', requestPayment === null ? undefined : requestPayment],
     ['objectLockConfiguration', objectLock],
+    // neither is ever "not configured": null here means the read failed, or (NoSuchTagSet) no tags
+    ['abacStatus', abac === null ? undefined : abac],
+    ['tagSet', tags === null ? [] : tags],
   ];
   for (const [k, v] of fields) if (v !== undefined) out[k] = plain(v);
   return out;

@@ -30,12 +30,12 @@ import {
 } from '../../core/model';
 import type { AccountView } from '../types';
 import { AccountAccess, type ScopeResult } from './accounts';
-import { readBucket, pabOf, type BucketRead, type BucketTarget } from './bucket';
+import { readBucket, readBucketAbac, pabOf, type BucketRead, type BucketTarget } from './bucket';
 import { baseRegion, partitionOf, type AwsClients, type ClientFactory } from './clients';
 import { factOrNone } from './facts';
 import { keyRef, readKmsKey } from './kms';
 import { parseAccessPointArn, readAccessPoint, readVpcEndpoint } from './network';
-import { vpcEndpointOwner } from '../../core/fix/context';
+import { testsResourceTags, vpcEndpointOwner } from '../../core/fix/context';
 import { otherKeyAccounts } from '../../core/fix/kms';
 import { isBareKmsRef, kmsRefAccount } from '../../core/fix/kms-ref';
 import { OBJECT_LOCK_ACTIONS } from '../../core/policy/s3/object-lock';
@@ -44,7 +44,7 @@ import { PERMISSION } from './permissions';
 import { managedPoliciesByArn, parseIdentityArn, principalFacts, type PrincipalContext } from './principal';
 import type { SessionLookupOptions, SessionSearch } from '../changes/cloudtrail-lookup';
 import { CachedReader } from './reader';
-import { setOwn } from '../../core/own';
+import { ownValue, setOwn } from '../../core/own';
 
 export interface AwsAccountViewOptions {
   readonly region?: string;
@@ -371,7 +371,7 @@ export class AwsAccountView implements AccountView {
       const r = bucketReads[i];
       if (r) setOwn(buckets, t.name, r.fact);
     });
-    return {
+    const facts: RequestFacts = {
       principal,
       principalOrganization: principalOrganization ?? { status: 'known', value: null },
       resourceOrganization,
@@ -390,6 +390,30 @@ export class AwsAccountView implements AccountView {
         'the live view does not look up change history (see adapters/changes)',
       ),
     };
+    await this.bucketAbac(request, facts, buckets, scopeFor);
+    return facts;
+  }
+
+  /**
+   * S3 ABAC (fix/context.ts bucketTagKeys): the bucket's ABAC status and tags, read only when a policy of the request
+   * tests aws:ResourceTag and the request goes to the bucket itself (through an access point the key is the access
+   * point's tags): one more round trip, for those requests alone. Sets them on the bucket's fact in `buckets`.
+   */
+  private async bucketAbac(
+    request: AccessRequest,
+    facts: RequestFacts,
+    buckets: Record<string, Fact<BucketFacts>>,
+    scopeFor: (accountId: string | null) => Promise<ScopeResult>,
+  ): Promise<void> {
+    const name = request.bucket;
+    if (name === null || request.accessPointArn !== null || !testsResourceTags(facts)) return;
+    const b = ownValue(buckets, name);
+    if (b?.status !== 'known' || b.value.abac !== undefined) return;
+    const scoped = await scopeFor(b.value.accountId.status === 'known' ? b.value.accountId.value : null);
+    if (!scoped.ok) return;
+    const region = b.value.region.status === 'known' ? b.value.region.value : request.region;
+    const { abac, tags } = await readBucketAbac(this.reader, scoped.scope, name, region);
+    setOwn(buckets, name, known({ ...b.value, abac, tags }));
   }
 
   /** The lookup that finds issuing events: injected, or built on first use over this view's CloudTrail clients. */

@@ -198,6 +198,10 @@ const bucket = z.looseObject({
     .optional(),
   acl: acl.optional(),
   objects: z.record(z.string(), objectEntry).optional(),
+  /** get-bucket-abac .AbacStatus: {"Status": "Enabled" | "Disabled"}; no Status = not enabled (the default). */
+  abacStatus: z.looseObject({ Status: z.string().optional() }).optional(),
+  /** get-bucket-tagging .TagSet; [] = no tags (get-bucket-tagging answers NoSuchTagSet). */
+  tagSet: z.array(z.looseObject({ Key: z.string(), Value: z.string() })).optional(),
   /** get-bucket-request-payment (whole answer): {"Payer": "Requester" | "BucketOwner"}. */
   requestPayment: z.looseObject({ Payer: z.enum(['Requester', 'BucketOwner']) }).optional(),
   /** get-object-lock-configuration .ObjectLockConfiguration; null = Object Lock is not enabled. */

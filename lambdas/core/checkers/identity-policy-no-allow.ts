@@ -1,3 +1,4 @@
+import { abacRemedy } from '../fix/abac';
 import { identityAllowFix } from '../fix/grants';
 import { callerIdentityArn } from '../fix/input';
 import { noAllowEvidence } from '../fix/layers';
@@ -11,7 +12,7 @@ export const checker: Checker = {
   detection:
     "The engine finds no Allow for the action and resource in the caller's identity policies, and no resource-based policy or ACL grants the request instead.",
   fixSummary:
-    "Add an Allow for exactly this action and resource to the caller's identity (aws iam put-role-policy / put-user-policy); verified by re-evaluation.",
+    "Add an Allow for exactly this action and resource to the caller's identity (aws iam put-role-policy / put-user-policy); verified by re-evaluation. When the Allow is on aws:ResourceTag and the bucket carries the tag but has ABAC disabled: enable ABAC on the bucket (aws s3api put-bucket-abac), verified the same way.",
   check(input): CheckResult {
     const { request, facts, evaluations } = input;
     const view = viewLayer(evaluations, 'identity-policy');
@@ -27,6 +28,17 @@ export const checker: Checker = {
     const principalArn = callerIdentityArn(request, facts) ?? 'the caller';
     const what = describeNeeds(view.implicit);
     const crossAccount = request.crossAccount === true;
+    // a tag-conditioned Allow that only misses the bucket's tags: ABAC is disabled on the bucket
+    const abac = abacRemedy(input, needs, 'identity-policy');
+    if (abac !== null)
+      return {
+        status: 'deny',
+        confidence: view.certain ? 'confirmed' : 'likely',
+        title: `The Allow of ${principalArn} for ${what} rests on bucket tags, and ABAC is disabled on bucket ${request.bucket ?? ''}`,
+        explanation: `An identity policy of ${principalArn} allows ${what} on a condition on aws:ResourceTag, and the bucket carries the tag, but ABAC is disabled on the bucket (every general purpose bucket's default): its tags serve cost allocation only, the condition finds no aws:ResourceTag key, and nothing else allows the request.`,
+        evidence: [abac.evidence, ...noAllowEvidence(view.implicit, 'identity-policy')],
+        fix: abac.fix,
+      };
     return {
       status: 'deny',
       confidence: view.certain ? 'confirmed' : 'likely',

@@ -182,6 +182,7 @@ export function derivedContext(
   }
   put(REQUEST_POLICY_KEY, requestedPolicy(request));
   tagKeys(request, facts, put, none);
+  bucketTagKeys(request, facts, put, none);
   for (const [k, v] of Object.entries(extra)) put(k, v);
   return {
     values,
@@ -288,15 +289,52 @@ function policiesOf(facts: RequestFacts): NamedPolicy[] {
   return out;
 }
 
+const RESOURCE_TAG = 'aws:resourcetag/';
+
+/**
+ * A general purpose bucket's tags as aws:ResourceTag/<key> (S3 ABAC): only when ABAC is enabled on the bucket; while
+ * it is disabled (the default) tags "serve cost allocation only" and every aws:ResourceTag key a policy tests is absent
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging-enable-abac.html, API_AbacStatus). Through an
+ * access point, aws:ResourceTag is the access point's tags (access-points-tagging.html): left alone. A request that
+ * names another bucket too (a copy source) is left alone: the context is one for all its needs.
+ */
+function bucketTagKeys(
+  request: AccessRequest,
+  facts: RequestFacts,
+  put: (key: string, value: string) => void,
+  none: (key: string) => void,
+): void {
+  const name = request.bucket;
+  if (name === null || request.accessPointArn !== null) return;
+  if (request.needs.some((n) => n.bucket !== null && n.bucket !== name)) return;
+  const b = ownValue(facts.buckets, name);
+  const abac = b?.status === 'known' ? b.value.abac : undefined;
+  if (abac?.status !== 'known') return;
+  const tags = b?.status === 'known' && b.value.tags?.status === 'known' ? b.value.tags.value : undefined;
+  if (abac.value && tags === undefined) return;
+  const own = new Set<string>();
+  if (abac.value && tags !== undefined)
+    for (const [k, v] of Object.entries(tags)) {
+      put(`aws:ResourceTag/${k}`, v);
+      own.add(`${RESOURCE_TAG}${lowerKey(k)}`);
+    }
+  for (const key of referencedTagKeys(facts)) if (key.startsWith(RESOURCE_TAG) && !own.has(key)) none(key);
+}
+
+/** Whether a policy of the facts tests aws:ResourceTag (an adapter then reads the bucket's ABAC status and tags). */
+export function testsResourceTags(facts: RequestFacts): boolean {
+  return referencedTagKeys(facts).some((k) => k.startsWith(RESOURCE_TAG));
+}
+
 /** The tag keys of the last facts objects (../recent.ts): an analysis derives the context of one facts many times. */
 const referencedCache = new Recent<readonly string[]>(4);
 
-/** The object-tag condition keys the policies of the facts test, lower-cased (each document read once). */
+/** The tag condition keys the policies of the facts test, lower-cased (each document read once). */
 function referencedTagKeys(facts: RequestFacts): readonly string[] {
   let out = referencedCache.get(facts);
   if (out === undefined) {
     const keys = new Set<string>();
-    for (const p of policiesOf(facts)) for (const k of scanDocument(p.document).objectTagKeys) keys.add(k);
+    for (const p of policiesOf(facts)) for (const k of scanDocument(p.document).tagKeys) keys.add(k);
     out = [...keys];
     referencedCache.set(out, facts);
   }

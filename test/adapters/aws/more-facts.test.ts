@@ -4,6 +4,7 @@ import {
   GetPolicyCommand,
   GetPolicyVersionCommand,
   GetRoleCommand,
+  GetRolePolicyCommand,
   GetUserCommand,
   GetUserPolicyCommand,
   ListAttachedGroupPoliciesCommand,
@@ -20,8 +21,10 @@ import {
   ListGrantsCommand,
 } from '@aws-sdk/client-kms';
 import {
+  GetBucketAbacCommand,
   GetBucketEncryptionCommand,
   GetBucketOwnershipControlsCommand,
+  GetBucketTaggingCommand,
   GetObjectAclCommand,
   HeadObjectCommand,
 } from '@aws-sdk/client-s3';
@@ -32,6 +35,7 @@ import {
   ACCOUNT,
   BUCKET,
   KEY,
+  ROLE,
   awsError,
   mockedAws,
   sameAccountScenario,
@@ -543,5 +547,62 @@ describe('VPC endpoint and access point', () => {
       AccountId: ACCOUNT,
       Name: 'reports',
     });
+  });
+});
+
+describe('S3 ABAC: the bucket ABAC status and tags, read only when a policy tests aws:ResourceTag', () => {
+  // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketAbac.html, API_GetBucketTagging.html
+  const ABAC_DOC = {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: 'arn:aws:s3:::*/*',
+        Condition: { StringEquals: { 'aws:ResourceTag/environment': 'development' } },
+      },
+    ],
+  };
+  const abacReads = (aws: ReturnType<typeof setup>['aws']) =>
+    aws.calls.filter((c) => c.command === 'GetBucketAbac' || c.command === 'GetBucketTagging').length;
+
+  it('a policy testing aws:ResourceTag: one more round trip reads both, and the bucket fact carries them', async () => {
+    const { aws, view } = setup();
+    aws.on('iam', GetRolePolicyCommand, () => ({
+      RoleName: ROLE,
+      PolicyName: 'list-bucket',
+      PolicyDocument: encodeURIComponent(JSON.stringify(ABAC_DOC)),
+    }));
+    aws.on('s3', GetBucketAbacCommand, () => ({ AbacStatus: { Status: 'Disabled' } }));
+    aws.on('s3', GetBucketTaggingCommand, () => ({ TagSet: [{ Key: 'environment', Value: 'development' }] }));
+    const facts = await view.gather(sampleRequest());
+    const bucket = facts.buckets[BUCKET];
+    expect(bucket?.status === 'known' && bucket.value.abac).toEqual({ status: 'known', value: false });
+    expect(bucket?.status === 'known' && bucket.value.tags).toEqual({
+      status: 'known',
+      value: { environment: 'development' },
+    });
+    expect(abacReads(aws)).toBe(2);
+  });
+
+  it('a bucket without tags (NoSuchTagSet) has none; no policy testing aws:ResourceTag: nothing is read', async () => {
+    const a = setup();
+    a.aws.on('iam', GetRolePolicyCommand, () => ({
+      RoleName: ROLE,
+      PolicyName: 'list-bucket',
+      PolicyDocument: encodeURIComponent(JSON.stringify(ABAC_DOC)),
+    }));
+    a.aws.on('s3', GetBucketAbacCommand, () => ({ AbacStatus: { Status: 'Enabled' } }));
+    a.aws.on('s3', GetBucketTaggingCommand, () => {
+      throw awsError('NoSuchTagSet', 'The TagSet does not exist', 404);
+    });
+    const bucket = (await a.view.gather(sampleRequest())).buckets[BUCKET];
+    expect(bucket?.status === 'known' && bucket.value.tags).toEqual({ status: 'known', value: {} });
+    expect(bucket?.status === 'known' && bucket.value.abac).toEqual({ status: 'known', value: true });
+
+    const b = setup();
+    const plain = (await b.view.gather(sampleRequest())).buckets[BUCKET];
+    expect(plain?.status === 'known' && plain.value.abac).toBeUndefined();
+    expect(abacReads(b.aws)).toBe(0);
   });
 });

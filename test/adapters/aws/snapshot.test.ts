@@ -58,11 +58,12 @@ function world() {
 
 /**
  * The bucket facts both sources give. Requester Pays and Object Lock (issue 19) are left out: the live view reads them
- * only where they can decide (a caller from another account; a version delete), the capture always.
+ * only where they can decide (a caller from another account; a version delete), the capture always. So are the ABAC
+ * status and the tags (read live only when a policy tests aws:ResourceTag).
  */
 const withoutObjects = (b: BucketFacts | undefined) => {
   if (!b) return b;
-  const { requestPayment: _p, objectLock: _l, ...rest } = b;
+  const { requestPayment: _p, objectLock: _l, abac: _a, tags: _t, ...rest } = b;
   return { ...rest, objects: {} };
 };
 
@@ -103,6 +104,9 @@ describe('captureSnapshot', () => {
       // issue 19: get-bucket-request-payment; get-object-lock-configuration (ObjectLockConfigurationNotFoundError = null)
       requestPayment: { Payer: 'BucketOwner' },
       objectLockConfiguration: null,
+      // S3 ABAC: get-bucket-abac .AbacStatus; get-bucket-tagging .TagSet (NoSuchTagSet = [])
+      abacStatus: { Status: 'Disabled' },
+      tagSet: [],
     });
     const details = s.accounts[ACCOUNT].authorizationDetails;
     expect(details.RoleDetailList).toHaveLength(1);

@@ -19,8 +19,18 @@ describe('scanDocument: what a policy text names, read once per document', () =>
         StringLike: { 's3:RequestObjectTag/Stage': 'x' },
       }),
     );
-    expect(scan.objectTagKeys).toEqual(['s3:existingobjecttag/team', 's3:requestobjecttag/stage']);
-    expect(scanDocument(doc({})).objectTagKeys).toEqual([]);
+    expect(scan.tagKeys).toEqual(['s3:existingobjecttag/team', 's3:requestobjecttag/stage']);
+    expect(scanDocument(doc({})).tagKeys).toEqual([]);
+  });
+
+  it('lists the aws:ResourceTag keys too (a bucket with ABAC enabled), but not a policy variable naming one', () => {
+    const scan = scanDocument(
+      doc({
+        StringEquals: { 'aws:ResourceTag/Team': '${aws:PrincipalTag/team}' },
+        StringLike: { 's3:prefix': '${aws:ResourceTag/project}/*' },
+      }),
+    );
+    expect(scan.tagKeys).toEqual(['aws:resourcetag/team']);
   });
 
   it('reads a document given as JSON text, and scans an object once', () => {
@@ -33,10 +43,10 @@ describe('scanDocument: what a policy text names, read once per document', () =>
 
   it('scans a missing or scalar document as its text, without caching it', () => {
     for (const d of [null, undefined, 42, true])
-      expect(scanDocument(d)).toEqual({ namesTime: false, objectTagKeys: [] });
+      expect(scanDocument(d)).toEqual({ namesTime: false, tagKeys: [] });
   });
 
   it('takes a document it cannot serialise as reading the time, with no tag keys', () => {
-    expect(scanDocument({ n: BigInt(1) })).toEqual({ namesTime: true, objectTagKeys: [] });
+    expect(scanDocument({ n: BigInt(1) })).toEqual({ namesTime: true, tagKeys: [] });
   });
 });
