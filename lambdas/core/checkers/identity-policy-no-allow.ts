@@ -12,7 +12,7 @@ export const checker: Checker = {
   detection:
     "The engine finds no Allow for the action and resource in the caller's identity policies, and no resource-based policy or ACL grants the request instead.",
   fixSummary:
-    "Add an Allow for exactly this action and resource to the caller's identity (aws iam put-role-policy / put-user-policy); verified by re-evaluation. When the Allow is on aws:ResourceTag and the bucket carries the tag but has ABAC disabled: enable ABAC on the bucket (aws s3api put-bucket-abac), verified the same way.",
+    "Add an Allow for exactly this action and resource to the caller's identity (aws iam put-role-policy / put-user-policy); verified by re-evaluation.",
   check(input): CheckResult {
     const { request, facts, evaluations } = input;
     const view = viewLayer(evaluations, 'identity-policy');
