@@ -92,7 +92,7 @@ function requestKeys(b: ContextBuilder, record: JsonObject): void {
  * plainHttpInference) "false" is only inferred, never a recorded value.
  */
 /** The keys a request has only when it came through a VPC endpoint. */
-export const VPC_ENDPOINT_KEYS = [
+const VPC_ENDPOINT_KEYS = [
   'aws:SourceVpce',
   'aws:SourceVpc',
   'aws:VpcSourceIp',

@@ -31,6 +31,7 @@ import type {
   RequestFacts,
   VpcEndpointFacts,
 } from '../model';
+import { known } from '../model';
 import { REQUEST_POLICY_KEY } from '../policy/s3/bpa';
 import { ownValue } from '../own';
 import { scanDocument } from '../policy/document-scan';
@@ -133,46 +134,15 @@ export function derivedContext(
     for (const [k, v] of Object.entries(facts.principal.value.tags)) put(`aws:PrincipalTag/${k}`, v);
   }
 
+  const keys: KeyWriter = { put, none, notKnown };
   // The caller's organization: anonymous callers and service principals belong to none.
-  const porg = facts.principalOrganization;
-  if (anonymous || service) {
-    none('aws:PrincipalOrgID');
-    none('aws:PrincipalOrgPaths');
-  } else if (porg.status === 'unknown') {
-    notKnown('aws:PrincipalOrgID');
-    notKnown('aws:PrincipalOrgPaths');
-  } else {
-    if (porg.value) {
-      put('aws:PrincipalOrgID', porg.value.id);
-      const path = orgPathValue(porg.value);
-      if (path === null) notKnown('aws:PrincipalOrgPaths');
-      else put('aws:PrincipalOrgPaths', [path]);
-    } else {
-      none('aws:PrincipalOrgID');
-      none('aws:PrincipalOrgPaths');
-    }
-  }
+  orgKeys(anonymous || service ? known(null) : facts.principalOrganization, 'Principal', keys);
 
   put('aws:ResourceAccount', resourceAccount);
   put('s3:ResourceAccount', resourceAccount);
-  const rorg = facts.resourceOrganization;
-  if (rorg.status === 'unknown') {
-    notKnown('aws:ResourceOrgID');
-    notKnown('aws:ResourceOrgPaths');
-  } else {
-    if (rorg.value) {
-      put('aws:ResourceOrgID', rorg.value.id);
-      const path = orgPathValue(rorg.value);
-      if (path === null) notKnown('aws:ResourceOrgPaths');
-      else put('aws:ResourceOrgPaths', [path]);
-    } else {
-      none('aws:ResourceOrgID');
-      none('aws:ResourceOrgPaths');
-    }
-  }
+  orgKeys(facts.resourceOrganization, 'Resource', keys);
 
-  if (request.vpcEndpointId !== null)
-    vpcEndpointKeys(request, facts, c.accountId, resourceAccount, put, none, notKnown);
+  if (request.vpcEndpointId !== null) vpcEndpointKeys(request, facts, c.accountId, resourceAccount, keys);
 
   if (request.accessPointArn !== null) {
     put('s3:DataAccessPointArn', request.accessPointArn);
@@ -207,8 +177,38 @@ export function vpcEndpointOwner(
   return request.vpcEndpointAccountId ?? endpoint?.ownerId ?? null;
 }
 
-type Put = (key: string, value: string | readonly string[] | null | undefined) => void;
-type Mark = (key: string) => void;
+interface KeyWriter {
+  readonly put: (key: string, value: string | readonly string[] | null | undefined) => void;
+  /** Known absent. */
+  readonly none: (key: string) => void;
+  /** Set on the request, but the facts do not give the value. */
+  readonly notKnown: (key: string) => void;
+}
+
+/**
+ * aws:<prefix>OrgID and aws:<prefix>OrgPaths of an account's organization: absent outside any organization, unknown
+ * when the organization (or the account's path in it) was not read.
+ */
+function orgKeys(
+  org: Fact<OrganizationFacts | null> | undefined,
+  prefix: 'Principal' | 'Resource' | 'Vpce',
+  { put, none, notKnown }: KeyWriter,
+): void {
+  const id = `aws:${prefix}OrgID`;
+  const paths = `aws:${prefix}OrgPaths`;
+  if (org === undefined || org.status === 'unknown') {
+    notKnown(id);
+    notKnown(paths);
+  } else if (org.value === null) {
+    none(id);
+    none(paths);
+  } else {
+    put(id, org.value.id);
+    const path = orgPathValue(org.value);
+    if (path === null) notKnown(paths);
+    else put(paths, [path]);
+  }
+}
 
 /** The keys of the VPC endpoint a request came through (see the head of this file); the request's own values win. */
 function vpcEndpointKeys(
@@ -216,37 +216,23 @@ function vpcEndpointKeys(
   facts: RequestFacts,
   callerAccount: string | null,
   resourceAccount: string | null,
-  put: Put,
-  none: Mark,
-  notKnown: Mark,
+  keys: KeyWriter,
 ): void {
   const endpoint = facts.vpcEndpoint?.status === 'known' ? facts.vpcEndpoint.value : null;
-  if (endpoint?.vpcId) put('aws:SourceVpc', endpoint.vpcId);
-  else notKnown('aws:SourceVpc');
+  if (endpoint?.vpcId) keys.put('aws:SourceVpc', endpoint.vpcId);
+  else keys.notKnown('aws:SourceVpc');
   const owner = vpcEndpointOwner(request, facts.vpcEndpoint);
-  if (owner === null) {
-    for (const key of ['aws:VpceAccount', 'aws:VpceOrgID', 'aws:VpceOrgPaths']) notKnown(key);
-    return;
-  }
-  put('aws:VpceAccount', owner);
+  if (owner === null) keys.notKnown('aws:VpceAccount');
+  else keys.put('aws:VpceAccount', owner);
   const org =
-    owner === callerAccount
-      ? facts.principalOrganization
-      : owner === resourceAccount
-        ? facts.resourceOrganization
-        : facts.vpcEndpointOrganization;
-  if (org === undefined || org.status === 'unknown') {
-    notKnown('aws:VpceOrgID');
-    notKnown('aws:VpceOrgPaths');
-  } else if (org.value === null) {
-    none('aws:VpceOrgID');
-    none('aws:VpceOrgPaths');
-  } else {
-    put('aws:VpceOrgID', org.value.id);
-    const path = orgPathValue(org.value);
-    if (path === null) notKnown('aws:VpceOrgPaths');
-    else put('aws:VpceOrgPaths', [path]);
-  }
+    owner === null
+      ? undefined
+      : owner === callerAccount
+        ? facts.principalOrganization
+        : owner === resourceAccount
+          ? facts.resourceOrganization
+          : facts.vpcEndpointOrganization;
+  orgKeys(org, 'Vpce', keys);
 }
 
 /** The policy a PutBucketPolicy / PutAccessPointPolicy record carries (requestParameters.bucketPolicy / policy), as JSON text. */
@@ -308,9 +294,10 @@ function bucketTagKeys(
   if (name === null || request.accessPointArn !== null) return;
   if (request.needs.some((n) => n.bucket !== null && n.bucket !== name)) return;
   const b = ownValue(facts.buckets, name);
-  const abac = b?.status === 'known' ? b.value.abac : undefined;
+  if (b?.status !== 'known') return;
+  const { abac } = b.value;
   if (abac?.status !== 'known') return;
-  const tags = b?.status === 'known' && b.value.tags?.status === 'known' ? b.value.tags.value : undefined;
+  const tags = b.value.tags?.status === 'known' ? b.value.tags.value : undefined;
   if (abac.value && tags === undefined) return;
   const own = new Set<string>();
   if (abac.value && tags !== undefined)
