@@ -7,6 +7,7 @@ import { evaluateNeeds } from '../../lambdas/core/analyze';
 import { hypothetical, simulate } from '../../lambdas/core/simulate';
 import type { Oracle, OracleResult } from './oracle';
 import {
+  A,
   fullContext,
   orgLevels,
   toOracleInput,
@@ -280,6 +281,13 @@ function edits(w: World): Edit[] {
     });
   if (w.org) out.push((x) => ((x.org = null), true));
   if (w.vpce && w.vpce.policy === null) out.push((x) => ((x.vpce = null), true));
+  if (w.vpce && w.vpce.owner !== A)
+    out.push((x) => {
+      if (x.vpce) x.vpce.owner = A;
+      return true;
+    });
+  if (w.abac.enabled) out.push((x) => ((x.abac.enabled = false), true));
+  for (const k of Object.keys(w.abac.tags)) out.push((x) => delete x.abac.tags[k]);
   if (w.restrictPublicBuckets) out.push((x) => ((x.restrictPublicBuckets = false), true));
   const i = w.caller.identity;
   if (i) for (const k of Object.keys(i.tags)) out.push((x) => delete x.caller.identity?.tags[k]);
@@ -417,6 +425,8 @@ export function featureTags(w: World): Set<string> {
   if (w.caller.sessionPolicy) tags.add('session policy');
   if (w.caller.identity?.boundary) tags.add('permissions boundary');
   if (w.restrictPublicBuckets) tags.add('RestrictPublicBuckets');
+  if (w.vpce && w.vpce.owner !== A) tags.add('VPC endpoint of another account');
+  if (w.abac.enabled && Object.keys(w.abac.tags).length > 0) tags.add('bucket ABAC with tags');
   if (w.org && !w.org.listsRcpFullAccess) tags.add('RCPFullAWSAccess implied (not listed)');
   // AWS keeps at least one SCP attached to every root, OU and account once SCPs are enabled: a shrunk world may not
   const scps = w.org?.scps ?? [];

@@ -7,7 +7,9 @@
  * Resource / NotResource, Principal / NotPrincipal with wildcards; every condition operator family (String*,
  * Numeric*, Date*, Bool, BinaryEquals, IpAddress / NotIpAddress, Arn*, Null) with ForAnyValue: / ForAllValues:
  * and …IfExists; policy variables; same-account, cross-account (same and other organization) and anonymous callers,
- * IAM users and role sessions.
+ * IAM users and role sessions; the VPC endpoint network-perimeter keys (aws:VpceAccount, aws:VpceOrgID,
+ * aws:VpceOrgPaths: endpoints owned by the bucket's, the caller's, a central network account of the organization, or
+ * an account outside it); bucket tags as aws:ResourceTag under S3 ABAC, enabled or disabled.
  * Not covered (iam-simulate does not model them, so they are held neutral): ACLs (BucketOwnerEnforced), object
  * ownership, BlockPublicAcls / IgnorePublicAcls / BlockPublicPolicy, access points, SSE-KMS, the root user,
  * AWS service principals, the organization's management account.
@@ -17,7 +19,9 @@ import {
   B,
   BUCKET,
   C,
+  N,
   ORG_ID,
+  OU_N,
   ROOT_ID,
   type Caller,
   type Doc,
@@ -31,7 +35,7 @@ import {
 /** What the generated worlds cover and what they hold neutral (printed by every run). */
 export const COVERAGE = {
   covered:
-    'identity policies (inline, managed, group), permissions boundaries, session policies, bucket policies, SCPs and RCPs on several organization levels, VPC endpoint policies, RestrictPublicBuckets; Action/NotAction, Resource/NotResource, Principal/NotPrincipal, wildcards; String*, Numeric*, Date*, Bool, BinaryEquals, IpAddress/NotIpAddress, Arn*, Null with ForAnyValue:/ForAllValues: and IfExists; policy variables; same-account, cross-account (same and other organization) and anonymous callers, IAM users and role sessions',
+    'identity policies (inline, managed, group), permissions boundaries, session policies, bucket policies, SCPs and RCPs on several organization levels, VPC endpoint policies, RestrictPublicBuckets; Action/NotAction, Resource/NotResource, Principal/NotPrincipal, wildcards; String*, Numeric*, Date*, Bool, BinaryEquals, IpAddress/NotIpAddress, Arn*, Null with ForAnyValue:/ForAllValues: and IfExists; policy variables; same-account, cross-account (same and other organization) and anonymous callers, IAM users and role sessions; aws:VpceAccount / aws:VpceOrgID / aws:VpceOrgPaths (endpoint owned by the bucket account, the calling account, a central network account of the organization, or an outside account); bucket tags as aws:ResourceTag under S3 ABAC (enabled or disabled)',
   neutral:
     'ACLs and object ownership (BucketOwnerEnforced), other Block Public Access settings, access points, SSE-KMS, the root user, service principals as callers, the management account; not generated: plain operators on multivalued keys, named principals in VPC endpoint policies',
 } as const;
@@ -178,6 +182,13 @@ const KEYS_BY_FAMILY: Record<Family, readonly (readonly [string, readonly string
     ['aws:ResourceOrgID', [ORG_ID, 'o-other00000']],
     ['aws:SourceVpce', ['vpce-1a2b3c4d', 'vpce-99999999']],
     ['aws:SourceVpc', ['vpc-11112222', 'vpc-*']],
+    // the VPC endpoint network-perimeter keys (IAM, August 2025): absent from the internet
+    ['aws:VpceAccount', [A, N, C, '${aws:ResourceAccount}']],
+    ['aws:VpceOrgID', [ORG_ID, 'o-other00000', '${aws:ResourceOrgID}']],
+    ['aws:VpceOrgPaths', [`${ORG_ID}/${ROOT_ID}/${OU_N}/`, `${ORG_ID}/*`, `${pathA}*`]],
+    // bucket tags under S3 ABAC: absent unless ABAC is enabled on the bucket
+    ['aws:ResourceTag/team', ['red', 'blue', '${aws:PrincipalTag/team}']],
+    ['aws:ResourceTag/env', ['prod', 'dev', 'p*']],
     ['s3:prefix', ['home/', 'home/${aws:username}/*', 'public/*', '']],
     ['s3:delimiter', ['/']],
     ['s3:x-amz-server-side-encryption', ['AES256', 'aws:kms']],
@@ -239,6 +250,9 @@ const KEYS_BY_FAMILY: Record<Family, readonly (readonly [string, readonly string
     ['aws:username', ['true', 'false']],
     ['aws:PrincipalTag/team', ['true', 'false']],
     ['aws:SourceVpce', ['true', 'false']],
+    ['aws:VpceAccount', ['true', 'false']],
+    ['aws:VpceOrgID', ['true', 'false']],
+    ['aws:ResourceTag/team', ['true', 'false']],
     ['aws:PrincipalOrgID', ['true', 'false']],
     ['aws:MultiFactorAuthPresent', ['true', 'false']],
     ['s3:prefix', ['true', 'false']],
@@ -276,10 +290,11 @@ const OPERATORS: Record<Family, readonly string[]> = {
   arn: ['ArnEquals', 'ArnLike', 'ArnNotEquals', 'ArnNotLike'],
   null: ['Null'],
 };
-/** Multivalued context keys (ArrayOfString): aws:PrincipalOrgPaths, aws:ResourceOrgPaths, s3:RequestObjectTagKeys, aws:CalledVia. */
+/** Multivalued context keys (ArrayOfString): aws:PrincipalOrgPaths, aws:ResourceOrgPaths, aws:VpceOrgPaths, s3:RequestObjectTagKeys, aws:CalledVia. */
 export const MULTIVALUED: ReadonlySet<string> = new Set([
   'aws:PrincipalOrgPaths',
   'aws:ResourceOrgPaths',
+  'aws:VpceOrgPaths',
   's3:RequestObjectTagKeys',
   'aws:CalledVia',
 ]);
@@ -498,16 +513,29 @@ export function generateWorld(seed: number, index: number): World {
     bucketPolicy = p;
   }
   const vpce = r.chance(0.2)
-    ? { id: 'vpce-1a2b3c4d', vpc: 'vpc-11112222', policy: r.chance(0.6) ? policy(r, 'vpce', true, 2) : null }
+    ? {
+        id: 'vpce-1a2b3c4d',
+        vpc: 'vpc-11112222',
+        owner: A,
+        policy: r.chance(0.6) ? policy(r, 'vpce', true, 2) : null,
+      }
     : null;
+  const restrictPublicBuckets = r.chance(0.1);
+  const context = contextOf(r, caller, action, vpce !== null);
+  // Drawn last, so that the facts drawn before keep their values for a given seed.
+  if (vpce) vpce.owner = r.pick([A, A, N, C, caller.identity?.account ?? B]);
+  const tags: Record<string, string> = {};
+  if (r.chance(0.6)) tags.team = r.pick(['red', 'blue']);
+  if (r.chance(0.4)) tags.env = r.pick(['prod', 'dev']);
   return {
     caller,
     org,
     bucketPolicy,
     vpce,
-    restrictPublicBuckets: r.chance(0.1),
+    abac: { enabled: r.chance(0.5), tags },
+    restrictPublicBuckets,
     action,
     key,
-    context: contextOf(r, caller, action, vpce !== null),
+    context,
   };
 }

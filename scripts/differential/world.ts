@@ -21,6 +21,10 @@ export const A = '111111111111'; // bucket owner
 export const B = '222222222222'; // another account of the same organization
 export const C = '333333333333'; // an account outside the organization
 export const M = '444444444444'; // the organization's management account (never a caller or bucket owner here)
+/** A central network account: owns the VPC endpoint of some requests, never a caller or bucket owner. */
+export const N = '555555555555';
+/** N's OU in the organization (when there is one). */
+export const OU_N = 'ou-ab12-55555555';
 export const ORG_ID = 'o-a1b2c3d4e5';
 export const ROOT_ID = 'r-ab12';
 export const BUCKET = 'data-bucket';
@@ -71,8 +75,16 @@ export interface World {
   caller: Caller;
   org: Org | null;
   bucketPolicy: Doc | null;
-  /** The VPC endpoint the request came through (policy null = the default full-access policy). */
-  vpce: { readonly id: string; readonly vpc: string; policy: Doc | null } | null;
+  /**
+   * The VPC endpoint the request came through (policy null = the default full-access policy), and the account that
+   * owns it (aws:VpceAccount; its organization gives aws:VpceOrgID / aws:VpceOrgPaths).
+   */
+  vpce: { readonly id: string; readonly vpc: string; owner: string; policy: Doc | null } | null;
+  /**
+   * S3 ABAC on the bucket (get-bucket-abac) and its tags (get-bucket-tagging): with ABAC enabled the tags are
+   * aws:ResourceTag/<key>; disabled, every aws:ResourceTag key is absent.
+   */
+  abac: { enabled: boolean; tags: Record<string, string> };
   /** S3 Block Public Access RestrictPublicBuckets on the bucket owner's account (all other settings off). */
   restrictPublicBuckets: boolean;
   readonly action: string;
@@ -101,7 +113,7 @@ export function callerArn(c: Caller): string | null {
 
 /** The account ids of the organization's members and the levels (root first, then OUs, then the account). */
 export function orgLevels(org: Org, account: string): string[] | null {
-  const path = org.paths[account];
+  const path = account === N ? [OU_N] : org.paths[account];
   return path ? [ROOT_ID, ...path, account] : null;
 }
 
@@ -170,7 +182,7 @@ const EMPTY_IAM = { UserDetailList: [], GroupDetailList: [], RoleDetailList: [],
 /** The complete snapshot (docs/SNAPSHOT.md) of the world: every fact our engine reads is present. */
 export function toSnapshot(w: World): Record<string, unknown> {
   const accounts: Record<string, Record<string, unknown>> = {};
-  for (const id of [A, B, C]) {
+  for (const id of [A, B, C, N]) {
     const own = w.caller.identity?.account === id ? w.caller.identity : null;
     const path = w.org ? orgLevels(w.org, id) : null;
     accounts[id] = {
@@ -199,7 +211,7 @@ export function toSnapshot(w: World): Record<string, unknown> {
       ? {
           Id: ORG_ID,
           ManagementAccountId: M,
-          Accounts: [{ Id: A }, { Id: B }, { Id: M }],
+          Accounts: [{ Id: A }, { Id: B }, { Id: M }, { Id: N }],
           serviceControlPolicies: w.org.scps.map((p) => ({
             Id: p.id,
             Name: p.name,
@@ -235,6 +247,8 @@ export function toSnapshot(w: World): Record<string, unknown> {
         requestPayment: { Payer: 'BucketOwner' },
         objectLockConfiguration: null,
         encryption: null,
+        abacStatus: { Status: w.abac.enabled ? 'Enabled' : 'Disabled' },
+        tagSet: Object.entries(w.abac.tags).map(([Key, Value]) => ({ Key, Value })),
         acl: objectAcl,
         objects: w.key === null ? {} : { [w.key]: { exists: true, ownerAccountId: A, acl: objectAcl } },
       },
@@ -245,6 +259,7 @@ export function toSnapshot(w: World): Record<string, unknown> {
           [w.vpce.id]: {
             VpcEndpointId: w.vpce.id,
             VpcId: w.vpce.vpc,
+            OwnerId: w.vpce.owner,
             ServiceName: `com.amazonaws.${REGION}.s3`,
             VpcEndpointType: 'Gateway',
             PolicyDocument: w.vpce.policy,
@@ -291,6 +306,18 @@ export function fullContext(w: World): Record<string, string | string[]> {
     ctx['aws:ResourceOrgID'] = ORG_ID;
     const p = orgPath(w.org, A);
     if (p) ctx['aws:ResourceOrgPaths'] = [p];
+  }
+  // S3 ABAC: https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging-enable-abac.html
+  if (w.abac.enabled) for (const [k, v] of Object.entries(w.abac.tags)) ctx[`aws:ResourceTag/${k}`] = v;
+  // Through an endpoint: the endpoint owner's account and organization (#condition-keys-vpceaccount,
+  // #condition-keys-vpceorgid, #condition-keys-vpceorgpaths); from the internet all three are absent.
+  if (w.vpce) {
+    ctx['aws:VpceAccount'] = w.vpce.owner;
+    const p = w.org ? orgPath(w.org, w.vpce.owner) : null;
+    if (p) {
+      ctx['aws:VpceOrgID'] = ORG_ID;
+      ctx['aws:VpceOrgPaths'] = [p];
+    }
   }
   if (c.identity === null) {
     // aws:userid "is included in the request context for all requests, including anonymous requests", as
@@ -352,6 +379,10 @@ export function toOracleInput(w: World, anonymousPrincipal: unknown): Record<str
   if (i?.boundary) sim.permissionBoundaryPolicies = [{ name: 'boundary', policy: i.boundary }];
   if (c.kind === 'session' && c.sessionPolicy) sim.sessionPolicy = c.sessionPolicy;
   if (w.vpce?.policy) sim.vpcEndpointPolicies = [{ name: 'vpce', policy: w.vpce.policy }];
-  if (w.restrictPublicBuckets) sim.additionalSettings = { s3: { blockPublicAccess: true } };
+  // iam-simulate drops aws:ResourceTag from the context of a bucket or object request unless told ABAC is enabled
+  const s3: Record<string, boolean> = {};
+  if (w.restrictPublicBuckets) s3.blockPublicAccess = true;
+  if (w.abac.enabled) s3.bucketAbacEnabled = true;
+  if (Object.keys(s3).length > 0) sim.additionalSettings = { s3 };
   return sim;
 }

@@ -9,7 +9,21 @@ import { simulate } from '../../lambdas/core/simulate';
 import { decideOnly, featureTags, nowOf, viewOf } from '../../scripts/differential/compare';
 import { caseSeed, generateWorld } from '../../scripts/differential/generate';
 import { parseArgs } from '../../scripts/differential/index';
-import { fullContext, toOracleInput, toOurRequest, toSnapshot } from '../../scripts/differential/world';
+import {
+  A,
+  B,
+  C,
+  FULL_ACCESS,
+  N,
+  ORG_ID,
+  OU_N,
+  ROOT_ID,
+  fullContext,
+  toOracleInput,
+  toOurRequest,
+  toSnapshot,
+  type World,
+} from '../../scripts/differential/world';
 
 const SEED = 20261202;
 const COUNT = 300;
@@ -99,6 +113,94 @@ describe('differential generator', () => {
       const view = viewOf(w);
       expect(decideOnly(w, view).decision).toBe(simulate(toOurRequest(w), view, { now: nowOf(w) }).decision);
     }
+  });
+
+  it('covers the VPC endpoint perimeter keys and bucket ABAC: conditions on them, endpoints of four owners, ABAC on and off', () => {
+    const text = worlds.map((w) => JSON.stringify(toSnapshot(w))).join('\n');
+    for (const key of ['aws:VpceAccount', 'aws:VpceOrgID', 'aws:VpceOrgPaths', 'aws:ResourceTag/'])
+      expect(text).toContain(`"${key}`);
+    const owners = new Set(worlds.flatMap((w) => (w.vpce ? [w.vpce.owner] : [])));
+    for (const owner of [A, N, C]) expect(owners).toContain(owner);
+    const tagged = worlds.filter((w) => Object.keys(w.abac.tags).length > 0);
+    expect(tagged.some((w) => w.abac.enabled)).toBe(true);
+    expect(tagged.some((w) => !w.abac.enabled)).toBe(true);
+  });
+
+  /** A world whose caller may do anything, with `bucketPolicy` the only other policy, and no organization policies. */
+  function perimeterWorld(statement: Record<string, unknown>, change: (w: World) => void): World {
+    const base = worlds.find((x) => x.caller.kind === 'session' && x.caller.identity?.account === A);
+    if (!base?.caller.identity) throw new Error('no same-account session among the generated worlds');
+    const w = structuredClone(base);
+    const identity = w.caller.identity;
+    if (!identity) throw new Error('unreachable');
+    Object.assign(identity, { inline: [FULL_ACCESS], managed: [], group: [], boundary: null });
+    w.caller.sessionPolicy = null;
+    if (w.org) Object.assign(w.org, { scps: [], rcps: [] });
+    w.restrictPublicBuckets = false;
+    w.bucketPolicy = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*', ...statement }],
+    };
+    change(w);
+    return w;
+  }
+
+  const withEndpoint = (owner: string) => (w: World) => {
+    w.vpce = { id: 'vpce-1a2b3c4d', vpc: 'vpc-11112222', owner, policy: null };
+    for (const k of ['aws:SourceIp', 'aws:SourceVpce', 'aws:SourceVpc', 'aws:VpcSourceIp'])
+      delete w.context[k];
+    w.context['aws:SourceVpce'] = 'vpce-1a2b3c4d';
+  };
+  const organized = (w: World) => {
+    if (!w.org)
+      w.org = {
+        paths: { [A]: ['ou-ab12-11111111'], [B]: [] },
+        scps: [],
+        rcps: [],
+        listsRcpFullAccess: false,
+      };
+  };
+
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-vpceaccount
+  // (#condition-keys-vpceorgid, #condition-keys-vpceorgpaths): the endpoint owner's account, organization and path,
+  // present only for a request through a VPC endpoint.
+  it('the reference context and our engine agree on the endpoint keys: owner, its organization, its path; none from the internet', () => {
+    const perimeter = { Condition: { StringNotEqualsIfExists: { 'aws:VpceOrgID': ORG_ID } } };
+    const central = perimeterWorld(perimeter, (w) => (organized(w), withEndpoint(N)(w)));
+    expect(fullContext(central)).toMatchObject({
+      'aws:VpceAccount': N,
+      'aws:VpceOrgID': ORG_ID,
+      'aws:VpceOrgPaths': [`${ORG_ID}/${ROOT_ID}/${OU_N}/`],
+    });
+    expect(decideOnly(central, viewOf(central)).decision).toBe('allowed');
+    const outside = perimeterWorld(perimeter, (w) => (organized(w), withEndpoint(C)(w)));
+    expect(fullContext(outside)['aws:VpceAccount']).toBe(C);
+    expect(fullContext(outside)).not.toHaveProperty(['aws:VpceOrgID']);
+    expect(decideOnly(outside, viewOf(outside)).decision).toBe('explicitly-denied');
+    const account = perimeterWorld(
+      { Condition: { StringEquals: { 'aws:VpceAccount': N } } },
+      withEndpoint(N),
+    );
+    expect(decideOnly(account, viewOf(account)).decision).toBe('explicitly-denied');
+    const internet = perimeterWorld({ Condition: { Null: { 'aws:VpceAccount': 'true' } } }, (w) => {
+      w.vpce = null;
+    });
+    for (const k of ['aws:VpceAccount', 'aws:VpceOrgID', 'aws:VpceOrgPaths'])
+      expect(fullContext(internet)).not.toHaveProperty([k]);
+    expect(decideOnly(internet, viewOf(internet)).decision).toBe('explicitly-denied');
+  });
+
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging-enable-abac.html: with ABAC enabled the
+  // bucket's tags are aws:ResourceTag/<key>; disabled (the default), the tags are not evaluated.
+  it('the reference context and our engine agree on bucket tags: aws:ResourceTag with ABAC enabled, absent with it disabled', () => {
+    const deny = { Condition: { StringEquals: { 'aws:ResourceTag/team': 'red' } } };
+    const on = perimeterWorld(deny, (w) => (w.abac = { enabled: true, tags: { team: 'red' } }));
+    expect(fullContext(on)['aws:ResourceTag/team']).toBe('red');
+    expect(toOracleInput(on, {})).toMatchObject({ additionalSettings: { s3: { bucketAbacEnabled: true } } });
+    expect(decideOnly(on, viewOf(on)).decision).toBe('explicitly-denied');
+    const off = perimeterWorld(deny, (w) => (w.abac = { enabled: false, tags: { team: 'red' } }));
+    expect(fullContext(off)).not.toHaveProperty(['aws:ResourceTag/team']);
+    expect(decideOnly(off, viewOf(off)).decision).toBe('allowed');
   });
 
   it('rejects a bad option with one clear message', () => {
