@@ -180,6 +180,9 @@ const ALWAYS_PRESENT: ReadonlySet<string> = new Set([
   's3:signatureversion',
 ]);
 
+const THROUGH_ENDPOINT: ReadonlySet<string> = new Set(['aws:SourceVpce', 'aws:SourceVpc', 'aws:VpcSourceIp']);
+const FROM_INTERNET: ReadonlySet<string> = new Set(['aws:SourceIp']);
+
 /** Candidate simplifications of a world, each applied to a fresh copy (by path into docsOf / fields). */
 type Edit = (w: World) => boolean;
 
@@ -265,7 +268,9 @@ function edits(w: World): Edit[] {
       if (s.Sid !== undefined) out.push((x) => delete at(x)?.Sid);
     });
   });
-  if (w.org && w.org.scps.length + w.org.rcps.length > 0)
+  // Listed only while it changes something: a no-op edit is always "accepted" and would spend the whole budget on
+  // this position, never reaching the edits after it.
+  if (w.org && (w.org.rcps.length > 0 || w.org.scps.some((p) => p.name !== 'FullAWSAccess')))
     out.push((x) => {
       if (!x.org) return false;
       x.org.rcps = [];
@@ -280,7 +285,14 @@ function edits(w: World): Edit[] {
       return true;
     });
   if (w.org) out.push((x) => ((x.org = null), true));
-  if (w.vpce && w.vpce.policy === null) out.push((x) => ((x.vpce = null), true));
+  // An endpoint with the default policy goes, and the request then comes from the internet
+  if (w.vpce && w.vpce.policy === null)
+    out.push((x) => {
+      x.vpce = null;
+      for (const k of THROUGH_ENDPOINT) delete x.context[k];
+      x.context['aws:SourceIp'] = '203.0.113.7';
+      return true;
+    });
   if (w.vpce && w.vpce.owner !== A)
     out.push((x) => {
       if (x.vpce) x.vpce.owner = A;
@@ -293,7 +305,11 @@ function edits(w: World): Edit[] {
   if (i) for (const k of Object.keys(i.tags)) out.push((x) => delete x.caller.identity?.tags[k]);
   // Keys every request carries (our simulate adds them when absent, so removing them would not be the same
   // change for both engines) stay.
-  for (const k of Object.keys(w.context)) if (!ALWAYS_PRESENT.has(k)) out.push((x) => delete x.context[k]);
+  // Nor do the keys of the network path (the endpoint's, or the caller's public address): without them the world
+  // would say the request came through an endpoint (or from the internet) and carry none of its keys.
+  const path = w.vpce ? THROUGH_ENDPOINT : FROM_INTERNET;
+  for (const k of Object.keys(w.context))
+    if (!ALWAYS_PRESENT.has(k) && !path.has(k)) out.push((x) => delete x.context[k]);
   return out;
 }
 
@@ -320,7 +336,8 @@ export async function shrink(
     for (let k = 0; k < edits(best).length && spent < budget;) {
       const cand = structuredClone(best);
       const edit = edits(cand)[k];
-      if (!edit || !edit(cand)) {
+      // an edit that changed nothing would be "accepted" for ever: it is skipped like a failed one
+      if (!edit || !edit(cand) || JSON.stringify(cand) === JSON.stringify(best)) {
         k++;
         continue;
       }

@@ -6,7 +6,7 @@
  */
 import { loadSnapshot } from '../../lambdas/adapters/snapshot';
 import { simulate } from '../../lambdas/core/simulate';
-import { decideOnly, featureTags, nowOf, viewOf } from '../../scripts/differential/compare';
+import { decideOnly, featureTags, nowOf, shrink, viewOf } from '../../scripts/differential/compare';
 import { caseSeed, generateWorld } from '../../scripts/differential/generate';
 import { parseArgs } from '../../scripts/differential/index';
 import {
@@ -201,6 +201,49 @@ describe('differential generator', () => {
     const off = perimeterWorld(deny, (w) => (w.abac = { enabled: false, tags: { team: 'red' } }));
     expect(fullContext(off)).not.toHaveProperty(['aws:ResourceTag/team']);
     expect(decideOnly(off, viewOf(off)).decision).toBe('allowed');
+  });
+
+  // A disagreement that survives every edit shrinks to the bare world. The edit "keep only FullAWSAccess" used to be
+  // offered (and "accepted") when it changed nothing, spending the whole budget on one position: no edit after it
+  // (the organization, the endpoint, ABAC, tags, request keys) was ever tried.
+  it('shrinking tries every edit: a no-op edit does not spend the budget', async () => {
+    const w = worlds.find(
+      (x) => x.org !== null && x.org.rcps.length === 0 && x.org.scps.every((p) => p.name === 'FullAWSAccess'),
+    );
+    if (!w) throw new Error('no world with only FullAWSAccess among the generated ones');
+    const rich = structuredClone(w);
+    rich.abac = { enabled: true, tags: { team: 'red' } };
+    let calls = 0;
+    const small = await shrink(
+      rich,
+      { ours: 'allowed', oracle: 'allowed' },
+      () => {
+        calls++;
+        return Promise.resolve({ ours: 'allowed', oracle: 'allowed' });
+      },
+      200,
+    );
+    expect(calls).toBeLessThan(200);
+    expect(small.org).toBeNull();
+    expect(small.abac).toEqual({ enabled: false, tags: {} });
+    expect(featureTags(small).size).toBe(0);
+  });
+
+  // Shrinking never makes a world AWS cannot produce: a request through an endpoint carries its keys, one from the
+  // internet carries aws:SourceIp (an endpoint going away takes its keys with it).
+  it('shrinking keeps the network path whole: endpoint keys with an endpoint, aws:SourceIp without', async () => {
+    const keep = () => Promise.resolve({ ours: 'allowed' as const, oracle: 'allowed' as const });
+    const consistent = (x: World): boolean =>
+      x.vpce === null
+        ? 'aws:SourceIp' in x.context && !('aws:SourceVpce' in x.context)
+        : x.context['aws:SourceVpce'] === x.vpce.id && x.context['aws:SourceVpc'] === x.vpce.vpc;
+    const viaEndpoint = worlds.filter((x) => x.vpce !== null).slice(0, 8);
+    const fromInternet = worlds.filter((x) => x.vpce === null).slice(0, 8);
+    expect(viaEndpoint.length).toBeGreaterThan(0);
+    for (const w of [...viaEndpoint, ...fromInternet]) {
+      const small = await shrink(w, { ours: 'allowed', oracle: 'allowed' }, keep, 400);
+      expect(consistent(small)).toBe(true);
+    }
   });
 
   it('rejects a bad option with one clear message', () => {
