@@ -82,6 +82,7 @@ export const ACTION_SCOPES: Readonly<Record<string, ResourceScope>> = {
   's3:GetObjectVersionAcl': 'object',
   's3:GetAccessPointPolicy': 'accesspoint',
   's3:GetAccessPointPolicyStatus': 'accesspoint',
+  's3:ListTagsForResource': 'accesspoint',
   's3:GetAccountPublicAccessBlock': 'none',
   's3:GetAccessPoint': 'none',
   's3:ListAccessPoints': 'none',
@@ -226,7 +227,9 @@ const WILDCARD_REASONS: Readonly<Record<ResourceScope, string>> = {
     '(s3:GetObjectAcl/GetObjectVersionAcl, s3:GetObjectTagging/GetObjectVersionTagging, s3:GetObjectRetention, ' +
     's3:GetObjectLegalHold), which is known only at run time. No object content is readable unless ' +
     'readObjectMetadata is set.',
-  accesspoint: 'Access point policies of this account: a denied request may come through any access point.',
+  accesspoint:
+    'Access point policies (and tags, read only when a policy tests aws:ResourceTag) of this account: a denied ' +
+    'request may come through any access point.',
   'iam-principal':
     'Roles, users and groups of this account: the denied principal is known only at run time; read-only ' +
     'Get/List of its policies and the policy simulator.',

@@ -451,6 +451,13 @@ export interface AccessPointFacts {
   readonly vpcId: string | null;
   readonly policy: Fact<NamedPolicy | null>;
   readonly publicAccessBlock: PublicAccessBlock | null;
+  /**
+   * The access point's tags (s3control list-tags-for-resource .Tags, as key -> value; {} = none): through an access
+   * point, aws:ResourceTag "covers the underlying access point tags only", and ABAC is on by default for access
+   * points (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-tagging.html). Optional: absent =
+   * not collected.
+   */
+  readonly tags?: Fact<Readonly<Record<string, string>>>;
 }
 
 export interface KmsGrant {

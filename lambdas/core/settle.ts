@@ -147,10 +147,27 @@ function keyRead(s: Subject, key: string): SettlingRead {
       what: `the tags of the object (${key})`,
     };
   if (k.startsWith('aws:resourcetag/')) {
-    // a general purpose bucket's tags are aws:ResourceTag only with ABAC enabled (fix/context.ts bucketTagKeys)
+    // through an access point the key is the access point's tags (fix/context.ts resourceTagKeys)
+    const ap = s.request.accessPointArn;
+    if (ap !== null) {
+      const account = /:(\d{12}):accesspoint\//.exec(ap)?.[1] ?? 'ACCOUNT';
+      return {
+        command: awsLine([
+          's3control',
+          'list-tags-for-resource',
+          '--account-id',
+          account,
+          '--resource-arn',
+          ap,
+        ]),
+        snapshotField: `accessPoints${seg(ap)}.Tags`,
+        what: `the tags of access point ${ap} (${key})`,
+      };
+    }
+    // a general purpose bucket's tags are aws:ResourceTag only with ABAC enabled
     const b = bucketFact(s.facts, s.bucket);
     const abac = b?.status === 'known' ? b.value.abac : undefined;
-    if (s.request.accessPointArn === null && abac?.status !== 'known')
+    if (abac?.status !== 'known')
       return {
         command: awsLine(['s3api', 'get-bucket-abac', '--bucket', B(s)]),
         snapshotField: `buckets${seg(B(s))}.abacStatus`,
@@ -158,7 +175,7 @@ function keyRead(s: Subject, key: string): SettlingRead {
       };
     return {
       command: awsLine(['s3api', 'get-bucket-tagging', '--bucket', B(s)]),
-      snapshotField: s.request.accessPointArn === null ? `buckets${seg(B(s))}.tagSet` : null,
+      snapshotField: `buckets${seg(B(s))}.tagSet`,
       what: `the tags of the bucket (${key})`,
     };
   }

@@ -1,15 +1,19 @@
 /**
  * The VPC endpoint (EC2 DescribeVpcEndpoints) and the access point (S3 Control GetAccessPoint +
- * GetAccessPointPolicy) a request went through.
+ * GetAccessPointPolicy, and ListTagsForResource when a policy tests aws:ResourceTag) a request went through.
  */
-import { GetAccessPointCommand, GetAccessPointPolicyCommand } from '@aws-sdk/client-s3-control';
+import {
+  GetAccessPointCommand,
+  GetAccessPointPolicyCommand,
+  ListTagsForResourceCommand,
+} from '@aws-sdk/client-s3-control';
 import { known, unknown, type AccessPointFacts, type Fact, type VpcEndpointFacts } from '../../core/model';
 import { frontDoorCheck } from '../../core/actions';
 import type { ScopeResult } from './accounts';
 import { pabOf } from './bucket';
 import { ec2Sdk } from './clients';
 import { policyDocument } from './documents';
-import { factOrNone, unknownOf } from './facts';
+import { factOf, factOrNone, unknownOf } from './facts';
 import { PERMISSION } from './permissions';
 import type { CachedReader } from './reader';
 
@@ -100,4 +104,30 @@ export async function readAccessPoint(
     ),
     publicAccessBlock: pabOf(v.PublicAccessBlockConfiguration),
   });
+}
+
+/**
+ * The access point's tags (S3 Control ListTagsForResource): aws:ResourceTag of a request through it
+ * (core/fix/context.ts resourceTagKeys). {} = no tags.
+ */
+export async function readAccessPointTags(
+  reader: CachedReader,
+  scoped: ScopeResult,
+  arn: string,
+): Promise<Fact<Readonly<Record<string, string>>>> {
+  const ap = parseAccessPointArn(arn);
+  if (!ap) return unknown('error', `not an access point ARN: ${arn}`);
+  if (!scoped.ok) return scoped.fact;
+  const { scope } = scoped;
+  const s3control = scope.clients(ap.region).s3control;
+  const o = await reader.read(
+    `${scope.label}|${ap.region}|s3control|ListTagsForResource|${arn}`,
+    PERMISSION.ListTagsForResource,
+    () => s3control.send(new ListTagsForResourceCommand({ AccountId: ap.accountId, ResourceArn: arn })),
+  );
+  return factOf(
+    o,
+    (v) => Object.fromEntries((v.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+    `access point ${arn} tags`,
+  );
 }

@@ -49,6 +49,11 @@ export const PERMISSION = {
   GetAccountPublicAccessBlock: 's3:GetAccountPublicAccessBlock',
   GetAccessPoint: 's3:GetAccessPoint',
   GetAccessPointPolicy: 's3:GetAccessPointPolicy',
+  /**
+   * The access point's tags (API_control_ListTagsForResource.html), aws:ResourceTag of a request through it: read only
+   * when a policy of the request tests aws:ResourceTag.
+   */
+  ListTagsForResource: 's3:ListTagsForResource',
   // IAM
   GetRole: 'iam:GetRole',
   ListAttachedRolePolicies: 'iam:ListAttachedRolePolicies',

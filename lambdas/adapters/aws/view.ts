@@ -34,7 +34,7 @@ import { readBucket, readBucketAbac, pabOf, type BucketRead, type BucketTarget }
 import { baseRegion, partitionOf, type AwsClients, type ClientFactory } from './clients';
 import { factOrNone } from './facts';
 import { keyRef, readKmsKey } from './kms';
-import { parseAccessPointArn, readAccessPoint, readVpcEndpoint } from './network';
+import { parseAccessPointArn, readAccessPoint, readAccessPointTags, readVpcEndpoint } from './network';
 import { testsResourceTags, vpcEndpointOwner } from '../../core/fix/context';
 import { otherKeyAccounts } from '../../core/fix/kms';
 import { isBareKmsRef, kmsRefAccount } from '../../core/fix/kms-ref';
@@ -391,11 +391,28 @@ export class AwsAccountView implements AccountView {
       ),
     };
     await this.bucketAbac(request, facts, buckets, scopeFor);
-    return facts;
+    return this.accessPointTags(request, facts, scopeFor);
   }
 
   /**
-   * S3 ABAC (fix/context.ts bucketTagKeys): the bucket's ABAC status and tags, read only when a policy of the request
+   * Through an access point, aws:ResourceTag is the access point's tags (fix/context.ts resourceTagKeys): read only
+   * when a policy of the request tests aws:ResourceTag, one more round trip for those requests alone.
+   */
+  private async accessPointTags(
+    request: AccessRequest,
+    facts: RequestFacts,
+    scopeFor: (accountId: string | null) => Promise<ScopeResult>,
+  ): Promise<RequestFacts> {
+    const ap = facts.accessPoint;
+    if (request.accessPointArn === null || ap?.status !== 'known' || ap.value.tags !== undefined)
+      return facts;
+    if (!testsResourceTags(facts)) return facts;
+    const tags = await readAccessPointTags(this.reader, await scopeFor(ap.value.accountId), ap.value.arn);
+    return { ...facts, accessPoint: known({ ...ap.value, tags }) };
+  }
+
+  /**
+   * S3 ABAC (fix/context.ts resourceTagKeys): the bucket's ABAC status and tags, read only when a policy of the request
    * tests aws:ResourceTag and the request goes to the bucket itself (through an access point the key is the access
    * point's tags): one more round trip, for those requests alone. Sets them on the bucket's fact in `buckets`.
    */

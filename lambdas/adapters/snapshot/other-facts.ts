@@ -153,6 +153,9 @@ export function accessPointFor(snapshot: Snapshot, arn: string | null): Fact<Acc
             ap.Policy === null ? null : { name, arn, source: 'access-point-policy', document: ap.Policy },
           ),
     publicAccessBlock: ap.PublicAccessBlockConfiguration ? pabOf(ap.PublicAccessBlockConfiguration) : null,
+    ...(ap.Tags !== undefined
+      ? { tags: known(Object.fromEntries(ap.Tags.map((t) => [t.Key, t.Value]))) }
+      : {}),
   });
 }
 

@@ -228,6 +228,8 @@ const accessPoint = z.looseObject({
   VpcConfiguration: z.looseObject({ VpcId: z.string().optional() }).nullable().optional(),
   Policy: nullablePolicyDocument.optional(),
   PublicAccessBlockConfiguration: publicAccessBlock.nullable().optional(),
+  /** s3control list-tags-for-resource --resource-arn <access point ARN> .Tags ([] = no tags) */
+  Tags: z.array(z.looseObject({ Key: z.string(), Value: z.string() })).optional(),
 });
 
 const vpcEndpoint = z.looseObject({

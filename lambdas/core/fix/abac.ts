@@ -1,7 +1,7 @@
 /**
  * Enabling ABAC on a general purpose bucket, when that is what a tag-conditioned Allow is missing: the bucket carries
  * tags, ABAC is disabled on it (the default), so its tags "serve cost allocation only" and are not aws:ResourceTag
- * keys (fix/context.ts bucketTagKeys). The fix is offered only when re-evaluating the request with ABAC enabled
+ * keys (fix/context.ts resourceTagKeys). The fix is offered only when re-evaluating the request with ABAC enabled
  * allows it on the layer: https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging-enable-abac.html,
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketAbac.html.
  */

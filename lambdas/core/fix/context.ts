@@ -16,6 +16,8 @@
  *    aws:VpceOrgPaths, that account's organization and path (#condition-keys-vpceorgid, #condition-keys-vpceorgpaths).
  *    S3 sets them for gateway and interface endpoints alike; a value the facts do not give is unknown, never absent.
  * A caller or a resource outside any organization has no org keys: they are absent, not unknown.
+ *  - aws:ResourceTag/<key>: through an access point its tags; otherwise the bucket's, with S3 ABAC enabled on it
+ *    (resourceTagKeys below).
  * S3 keys: s3:AccessPointNetworkOrigin (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-policies.html);
  * s3:ExistingObjectTag/<key> from the tags of the object the request names (get-object-tagging; snapshot `tags`),
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/tagging-and-policies.html: once the object's tag set (or the
@@ -152,7 +154,7 @@ export function derivedContext(
   }
   put(REQUEST_POLICY_KEY, requestedPolicy(request));
   tagKeys(request, facts, put, none);
-  bucketTagKeys(request, facts, put, none);
+  resourceTagKeys(request, facts, keys);
   for (const [k, v] of Object.entries(extra)) put(k, v);
   return {
     values,
@@ -278,34 +280,45 @@ function policiesOf(facts: RequestFacts): NamedPolicy[] {
 const RESOURCE_TAG = 'aws:resourcetag/';
 
 /**
- * A general purpose bucket's tags as aws:ResourceTag/<key> (S3 ABAC): only when ABAC is enabled on the bucket; while
- * it is disabled (the default) tags "serve cost allocation only" and every aws:ResourceTag key a policy tests is absent
- * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging-enable-abac.html, API_AbacStatus). Through an
- * access point, aws:ResourceTag is the access point's tags (access-points-tagging.html): left alone. A request that
- * names another bucket too (a copy source) is left alone: the context is one for all its needs.
+ * aws:ResourceTag/<key>, the tags of the resource the request is authorized against:
+ *  - through an access point, the access point's tags: the key "covers the underlying access point tags only", and
+ *    ABAC is on by default for access points (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-tagging.html,
+ *    buckets-tagging.html);
+ *  - otherwise a general purpose bucket's tags, only when ABAC is enabled on the bucket; while it is disabled (the
+ *    default) tags "serve cost allocation only" (buckets-tagging-enable-abac.html, API_AbacStatus).
+ * Once the tags are known, every other aws:ResourceTag key a policy tests is absent; ABAC disabled makes them all
+ * absent. A fact not read leaves the tested keys unknown, even for a hypothetical request (whose other keys are
+ * absent). A request that names another bucket too (a copy source) is left alone: the context is one for all its
+ * needs.
  */
-function bucketTagKeys(
-  request: AccessRequest,
-  facts: RequestFacts,
-  put: (key: string, value: string) => void,
-  none: (key: string) => void,
-): void {
-  const name = request.bucket;
-  if (name === null || request.accessPointArn !== null) return;
-  if (request.needs.some((n) => n.bucket !== null && n.bucket !== name)) return;
-  const b = ownValue(facts.buckets, name);
-  if (b?.status !== 'known') return;
-  const { abac } = b.value;
-  if (abac?.status !== 'known') return;
-  const tags = b.value.tags?.status === 'known' ? b.value.tags.value : undefined;
-  if (abac.value && tags === undefined) return;
-  const own = new Set<string>();
-  if (abac.value && tags !== undefined)
-    for (const [k, v] of Object.entries(tags)) {
-      put(`aws:ResourceTag/${k}`, v);
-      own.add(`${RESOURCE_TAG}${lowerKey(k)}`);
+function resourceTagKeys(request: AccessRequest, facts: RequestFacts, keys: KeyWriter): void {
+  const tested = () => referencedTagKeys(facts).filter((k) => k.startsWith(RESOURCE_TAG));
+  let tags: Fact<Readonly<Record<string, string>>> | undefined;
+  if (request.accessPointArn !== null) {
+    const ap = facts.accessPoint;
+    tags = ap?.status === 'known' ? ap.value.tags : undefined;
+  } else {
+    const name = request.bucket;
+    if (name === null) return;
+    if (request.needs.some((n) => n.bucket !== null && n.bucket !== name)) return;
+    const b = ownValue(facts.buckets, name);
+    const abac = b?.status === 'known' ? b.value.abac : undefined;
+    if (abac?.status === 'known' && !abac.value) {
+      for (const key of tested()) keys.none(key);
+      return;
     }
-  for (const key of referencedTagKeys(facts)) if (key.startsWith(RESOURCE_TAG) && !own.has(key)) none(key);
+    tags = abac?.status === 'known' && b?.status === 'known' ? b.value.tags : undefined;
+  }
+  if (tags?.status !== 'known') {
+    for (const key of tested()) keys.notKnown(key);
+    return;
+  }
+  const own = new Set<string>();
+  for (const [k, v] of Object.entries(tags.value)) {
+    keys.put(`aws:ResourceTag/${k}`, v);
+    own.add(`${RESOURCE_TAG}${lowerKey(k)}`);
+  }
+  for (const key of tested()) if (!own.has(key)) keys.none(key);
 }
 
 /** Whether a policy of the facts tests aws:ResourceTag (an adapter then reads the bucket's ABAC status and tags). */

@@ -28,7 +28,11 @@ import {
   GetObjectAclCommand,
   HeadObjectCommand,
 } from '@aws-sdk/client-s3';
-import { GetAccessPointCommand, GetAccessPointPolicyCommand } from '@aws-sdk/client-s3-control';
+import {
+  GetAccessPointCommand,
+  GetAccessPointPolicyCommand,
+  ListTagsForResourceCommand,
+} from '@aws-sdk/client-s3-control';
 import { AwsAccountView } from '../../../lambdas/adapters/aws';
 import { objectNeed } from '../snapshot/request-builder';
 import {
@@ -604,5 +608,80 @@ describe('S3 ABAC: the bucket ABAC status and tags, read only when a policy test
     const plain = (await b.view.gather(sampleRequest())).buckets[BUCKET];
     expect(plain?.status === 'known' && plain.value.abac).toBeUndefined();
     expect(abacReads(b.aws)).toBe(0);
+  });
+});
+
+describe('ABAC through an access point: its tags, read only when a policy tests aws:ResourceTag', () => {
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-tagging.html (aws:ResourceTag "covers the
+  // underlying access point tags only"); https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListTagsForResource.html
+  const arn = `arn:aws:s3:us-east-1:${ACCOUNT}:accesspoint/reports`;
+  const TEAM_DOC = {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: `arn:aws:s3:us-east-1:${ACCOUNT}:accesspoint/*/object/*`,
+        Condition: { StringEquals: { 'aws:ResourceTag/team': 'red' } },
+      },
+    ],
+  };
+  const withAccessPoint = (aws: ReturnType<typeof setup>['aws']) => {
+    aws.on('s3control', GetAccessPointCommand, () => ({
+      Name: 'reports',
+      Bucket: BUCKET,
+      NetworkOrigin: 'Internet',
+    }));
+    aws.on('s3control', GetAccessPointPolicyCommand, () => {
+      throw awsError('NoSuchAccessPointPolicy', 'The access point policy does not exist', 404);
+    });
+  };
+  const tagReads = (aws: ReturnType<typeof setup>['aws']) =>
+    aws.calls.filter((c) => c.command === 'ListTagsForResource').length;
+
+  it('a policy testing aws:ResourceTag: ListTagsForResource on the access point ARN, and its tags on the fact', async () => {
+    const { aws, view } = setup();
+    withAccessPoint(aws);
+    aws.on('iam', GetRolePolicyCommand, () => ({
+      RoleName: ROLE,
+      PolicyName: 'team',
+      PolicyDocument: encodeURIComponent(JSON.stringify(TEAM_DOC)),
+    }));
+    aws.on('s3control', ListTagsForResourceCommand, () => ({ Tags: [{ Key: 'team', Value: 'blue' }] }));
+    const facts = await view.gather(sampleRequest({ accessPointArn: arn }));
+    expect(facts.accessPoint?.status === 'known' && facts.accessPoint.value.tags).toEqual({
+      status: 'known',
+      value: { team: 'blue' },
+    });
+    expect(aws.stubs.s3control.commandCalls(ListTagsForResourceCommand)[0]?.args[0].input).toEqual({
+      AccountId: ACCOUNT,
+      ResourceArn: arn,
+    });
+    expect(tagReads(aws)).toBe(1);
+  });
+
+  it('denied: the tags are unknown naming s3:ListTagsForResource; no policy testing the key: nothing is read', async () => {
+    const a = setup();
+    withAccessPoint(a.aws);
+    a.aws.on('iam', GetRolePolicyCommand, () => ({
+      RoleName: ROLE,
+      PolicyName: 'team',
+      PolicyDocument: encodeURIComponent(JSON.stringify(TEAM_DOC)),
+    }));
+    a.aws.on('s3control', ListTagsForResourceCommand, () => {
+      throw awsError('AccessDenied', 'Access Denied', 403);
+    });
+    const denied = (await a.view.gather(sampleRequest({ accessPointArn: arn }))).accessPoint;
+    expect(denied?.status === 'known' && denied.value.tags).toMatchObject({
+      status: 'unknown',
+      reason: 'accessDenied',
+      permission: 's3:ListTagsForResource',
+    });
+
+    const b = setup();
+    withAccessPoint(b.aws);
+    const plain = (await b.view.gather(sampleRequest({ accessPointArn: arn }))).accessPoint;
+    expect(plain?.status === 'known' && plain.value.tags).toBeUndefined();
+    expect(tagReads(b.aws)).toBe(0);
   });
 });

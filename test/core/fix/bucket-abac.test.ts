@@ -10,6 +10,7 @@
  *   aws:ResourceTag "covers the underlying access point tags only")
  */
 import { derivedContext } from '../../../lambdas/core/fix/context';
+import { simulate } from '../../../lambdas/core/simulate';
 import { explain } from '../checkers/helpers';
 import { A, recordFor, viewOf, type Stmt, type WorldSpec } from '../world';
 
@@ -113,6 +114,21 @@ describe('what is not known stays unknown, and the cause names the read that set
     const cause = finding.rootCauses.find((x) => x.id === 'identity-policy-no-allow');
     expect(cause?.confidence).toBe('possible');
     expect(cause?.fix.commands).toEqual([`aws s3api get-bucket-abac --bucket ${BUCKET}`]);
+  });
+
+  it('simulate on a snapshot without the ABAC status: unknown, not "implicitly denied" (the status could change it)', () => {
+    const sim = simulate(
+      {
+        principal: `arn:aws:iam::${A}:role/Developer`,
+        action: 's3:GetObject',
+        resource: `arn:aws:s3:::${BUCKET}/app.log`,
+        context: {},
+      },
+      viewWithoutAbac(),
+      { now: new Date('2026-12-04T12:00:00Z') },
+    );
+    expect(sim.decision).toBe('unknown');
+    expect(JSON.stringify(sim.missing)).toContain('aws:ResourceTag/environment');
   });
 
   it('ABAC enabled but the tags not read: unknown, settled by get-bucket-tagging', () => {

@@ -1,0 +1,122 @@
+/**
+ * ABAC through an access point: the request's aws:ResourceTag keys are the access point's tags.
+ * - https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-tagging.html: "The aws:ResourceTag condition
+ *   key can only be used for S3 actions performed via an access point ARN for general purpose buckets and covers the
+ *   underlying access point tags only."
+ * - https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging.html: ABAC is disabled by default for general
+ *   purpose buckets; "for Amazon S3 resources such as access points and directory buckets, ABAC is enabled by default".
+ * - https://docs.aws.amazon.com/AmazonS3/API/API_control_ListTagsForResource.html: the access point's tags
+ *   (snapshot `accessPoints[arn].Tags`).
+ */
+import { derivedContext } from '../../../lambdas/core/fix/context';
+import { simulate } from '../../../lambdas/core/simulate';
+import { explain } from '../checkers/helpers';
+import { A, recordFor, viewOf, type Stmt, type WorldSpec } from '../world';
+
+const BUCKET = 'shared-data';
+const AP = `arn:aws:s3:us-east-1:${A}:accesspoint/team-ap`;
+
+/** ABAC on access points: a role may read through the access points of its own team. */
+const teamAllow: Stmt = {
+  Effect: 'Allow',
+  Action: 's3:GetObject',
+  Resource: `arn:aws:s3:us-east-1:${A}:accesspoint/*/object/*`,
+  Condition: { StringEquals: { 'aws:ResourceTag/team': '${aws:PrincipalTag/team}' } },
+};
+
+/** The bucket delegates access control to the account's access points (access-points-policies.html). */
+const delegate: Stmt = {
+  Effect: 'Allow',
+  Principal: { AWS: '*' },
+  Action: '*',
+  Resource: [`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/*`],
+  Condition: { StringEquals: { 's3:DataAccessPointAccount': A } },
+};
+
+function world(
+  apTags: Record<string, string> | 'unread',
+  bucket: { abac?: boolean; tags?: Record<string, string> } = { abac: false, tags: {} },
+): WorldSpec {
+  return {
+    roles: [{ account: A, name: 'Analyst', statements: [teamAllow], tags: { team: 'red' } }],
+    buckets: {
+      [BUCKET]: { account: A, policy: [delegate], ...bucket, objects: { 'q3.csv': {} } },
+    },
+    accessPoints: {
+      [AP]: {
+        Name: 'team-ap',
+        Bucket: BUCKET,
+        NetworkOrigin: 'Internet',
+        Policy: null,
+        ...(apTags === 'unread'
+          ? {}
+          : { Tags: Object.entries(apTags).map(([Key, Value]) => ({ Key, Value })) }),
+      },
+    },
+  };
+}
+
+const record = () =>
+  recordFor({ account: A, role: 'Analyst', bucket: BUCKET, key: 'q3.csv', accessPoint: AP });
+
+const decide = (w: WorldSpec) =>
+  simulate(
+    {
+      principal: `arn:aws:iam::${A}:role/Analyst`,
+      action: 's3:GetObject',
+      resource: `${AP}/object/q3.csv`,
+      context: {},
+    },
+    viewOf(w),
+    { now: new Date('2026-12-04T12:00:00Z') },
+  );
+
+describe('through an access point, aws:ResourceTag is the access point tags', () => {
+  it("the access point tagged with the caller's team: the key carries its tag and the ABAC Allow matches", () => {
+    const { request, facts, finding } = explain(record(), viewOf(world({ team: 'red' })));
+    expect(derivedContext(request, facts, A).values['aws:ResourceTag/team']).toBe('red');
+    expect(finding.rootCauses.map((c) => c.id)).not.toContain('identity-policy-no-allow');
+    expect(decide(world({ team: 'red' })).decision).toBe('allowed');
+  });
+
+  it("another team's access point: no Allow, cause 1 confirmed, and the evidence shows the tag that did not match", () => {
+    const { request, facts, finding } = explain(record(), viewOf(world({ team: 'blue' })));
+    expect(derivedContext(request, facts, A).values['aws:ResourceTag/team']).toBe('blue');
+    expect(finding.rootCauses[0]).toMatchObject({ id: 'identity-policy-no-allow', confidence: 'confirmed' });
+    expect(JSON.stringify(finding.rootCauses[0]?.evidence)).toContain('aws:ResourceTag/team');
+    expect(decide(world({ team: 'blue' })).decision).toBe('implicitly-denied');
+  });
+
+  it('an access point with no tags: every tested key is absent, so the Allow is decided not to match', () => {
+    const { request, facts, finding } = explain(record(), viewOf(world({})));
+    expect(derivedContext(request, facts, A).absent).toContain('aws:resourcetag/team');
+    expect(finding.rootCauses[0]).toMatchObject({ id: 'identity-policy-no-allow', confidence: 'confirmed' });
+  });
+
+  it("the bucket's tags do not stand in for the access point's, even with ABAC enabled on the bucket", () => {
+    const w = world({ team: 'blue' }, { abac: true, tags: { team: 'red' } });
+    const { request, facts } = explain(record(), viewOf(w));
+    expect(derivedContext(request, facts, A).values['aws:ResourceTag/team']).toBe('blue');
+    expect(decide(w).decision).toBe('implicitly-denied');
+  });
+});
+
+describe('access point tags not read: unknown, and the read that settles it is named', () => {
+  it('explain: the cause is possible and its first step lists the access point tags', () => {
+    const { request, facts, finding } = explain(record(), viewOf(world('unread')));
+    const c = derivedContext(request, facts, A);
+    expect(c.values).not.toHaveProperty('aws:ResourceTag/team');
+    expect(c.absent).not.toContain('aws:resourcetag/team');
+    const cause = finding.rootCauses.find((x) => x.id === 'identity-policy-no-allow');
+    expect(cause?.confidence).toBe('possible');
+    expect(cause?.fix.commands).toEqual([
+      `aws s3control list-tags-for-resource --account-id ${A} --resource-arn ${AP}`,
+    ]);
+  });
+
+  it('simulate: unknown (not "implicitly denied"), because the snapshot does not hold the tags', () => {
+    const sim = decide(world('unread'));
+    expect(sim.decision).toBe('unknown');
+    expect(JSON.stringify(sim.missing)).toContain('aws:ResourceTag/team');
+  });
+});
