@@ -3,6 +3,7 @@ import { identityAllowFix } from '../fix/grants';
 import { callerIdentityArn } from '../fix/input';
 import { noAllowEvidence } from '../fix/layers';
 import { describeNeeds, viewLayer } from '../fix/layer-check';
+import { resourceTagRemedy } from '../fix/resource-tags';
 import { needsOf } from '../fix/verify';
 import type { Checker, CheckResult } from './types';
 
@@ -10,7 +11,7 @@ export const checker: Checker = {
   id: 'identity-policy-no-allow',
   title: 'No identity policy allows the action on the resource',
   detection:
-    "The engine finds no Allow for the action and resource in the caller's identity policies, and no resource-based policy or ACL grants the request instead.",
+    "The engine finds no Allow for the action and resource in the caller's identity policies, and no resource-based policy or ACL grants the request instead. An Allow that misses only on resource tags is named so, with its own verified fix: ABAC disabled on a tagged bucket (put-bucket-abac), or the tag the Allow requires against the one the access point or ABAC bucket carries (s3control tag-resource).",
   fixSummary:
     "Add an Allow for exactly this action and resource to the caller's identity (aws iam put-role-policy / put-user-policy); verified by re-evaluation.",
   check(input): CheckResult {
@@ -38,6 +39,17 @@ export const checker: Checker = {
         explanation: `An identity policy of ${principalArn} allows ${what} on a condition on aws:ResourceTag, and the bucket carries the tag, but ABAC is disabled on the bucket (every general purpose bucket's default): its tags serve cost allocation only, the condition finds no aws:ResourceTag key, and nothing else allows the request.`,
         evidence: [abac.evidence, ...noAllowEvidence(view.implicit, 'identity-policy')],
         fix: abac.fix,
+      };
+    // a tag-conditioned Allow that misses only because the access point (or ABAC bucket) is tagged otherwise
+    const tagged = resourceTagRemedy(input, needs, view.implicit, 'identity-policy');
+    if (tagged !== null)
+      return {
+        status: 'deny',
+        confidence: view.certain ? 'confirmed' : 'likely',
+        title: `The Allow of ${principalArn} for ${what} ${tagged.title}`,
+        explanation: `An identity policy of ${principalArn} allows ${what} only on a resource with a given tag (aws:ResourceTag), the resource the request went to is tagged otherwise, and nothing else allows the request.`,
+        evidence: [tagged.evidence, ...noAllowEvidence(view.implicit, 'identity-policy')],
+        fix: tagged.fix,
       };
     return {
       status: 'deny',

@@ -87,6 +87,46 @@ describe('through an access point, aws:ResourceTag is the access point tags', ()
     expect(decide(world({ team: 'blue' })).decision).toBe('implicitly-denied');
   });
 
+  it('the cause names the tag the Allow requires and the one the access point carries; the fix tags it, verified', () => {
+    const { finding } = explain(record(), viewOf(world({ team: 'blue' })));
+    const cause = finding.rootCauses[0]!;
+    expect(cause.title).toBe(
+      `The Allow of arn:aws:iam::${A}:role/Analyst for s3:GetObject on ${AP}/object/q3.csv requires team=red on access point team-ap, which carries team=blue`,
+    );
+    expect(cause.evidence[0]).toEqual({
+      layer: 'resource-tags',
+      detail:
+        'access point team-ap carries team=blue; the Allow of statement #1 of Analyst-inline requires team=red (aws:ResourceTag)',
+    });
+    expect(cause.fix).toMatchObject({
+      verified: true,
+      commands: [
+        `aws s3control tag-resource --account-id ${A} --resource-arn ${AP} --tags '[{"Key":"team","Value":"red"}]'`,
+      ],
+    });
+    expect(cause.fix.summary).toContain('through an access point tagged team=red');
+    // no tags at all: "no team tag"
+    expect(explain(record(), viewOf(world({}))).finding.rootCauses[0]?.title).toContain(
+      'which carries no team tag',
+    );
+  });
+
+  it('an Allow that also misses on another condition gets the usual fix, not a tag change', () => {
+    const both: Stmt = {
+      ...teamAllow,
+      Condition: {
+        StringEquals: { 'aws:ResourceTag/team': '${aws:PrincipalTag/team}' },
+        IpAddress: { 'aws:SourceIp': '203.0.113.0/24' },
+      },
+    };
+    const w = world({ team: 'blue' });
+    const spec = { ...w, roles: [{ ...w.roles![0]!, statements: [both] }] };
+    const { finding } = explain(record(), viewOf(spec));
+    expect(finding.rootCauses[0]?.id).toBe('identity-policy-no-allow');
+    expect(finding.rootCauses[0]?.title).toMatch(/^No identity policy/);
+    expect(finding.rootCauses[0]?.fix.commands.join('\n')).not.toContain('tag-resource');
+  });
+
   it('an access point with no tags: every tested key is absent, so the Allow is decided not to match', () => {
     const { request, facts, finding } = explain(record(), viewOf(world({})));
     expect(derivedContext(request, facts, A).absent).toContain('aws:resourcetag/team');

@@ -102,6 +102,17 @@ describe('a bucket tagged environment=development', () => {
     expect(c.values['aws:ResourceTag/team']).toBe('web');
     expect(c.absent).toContain('aws:resourcetag/environment');
     expect(finding.rootCauses[0]).toMatchObject({ id: 'identity-policy-no-allow', confidence: 'confirmed' });
+    // the Allow wants environment=development: the cause says which tag, the fix tags the bucket (S3 Control
+    // TagResource, the way tags change once ABAC is on: API_PutBucketAbac.html), verified by re-evaluation
+    expect(finding.rootCauses[0]?.title).toContain(
+      `requires environment=development on bucket ${BUCKET}, which carries no environment tag`,
+    );
+    expect(finding.rootCauses[0]?.fix).toMatchObject({
+      verified: true,
+      commands: [
+        `aws s3control tag-resource --account-id ${A} --resource-arn arn:aws:s3:::${BUCKET} --tags '[{"Key":"environment","Value":"development"}]'`,
+      ],
+    });
   });
 });
 
