@@ -105,7 +105,10 @@ function evidenceSection(): string[] {
     'What changed: a change is blamed only when it added or altered the denying statement (by Sid, else by its',
     'content), removed an Allow (implicit denies) or turned on the denying setting; one whose document CloudTrail did',
     'not record, or whose previous version is not known, "may have started" it; otherwise the cause says that the',
-    'denying statement predates every change found in the window (`changeNote`).',
+    'denying statement predates every change found in the window (`changeNote`). A cause that rests on resource tags',
+    '(an Allow that misses on `aws:ResourceTag`) may also be blamed on a tag change of that resource (S3 Control',
+    'TagResource / UntagResource, PutBucketTagging / DeleteBucketTagging), and "ABAC is disabled" on the PutBucketAbac',
+    'that disabled it; these events are never blamed for other causes.',
     '',
   ];
 }

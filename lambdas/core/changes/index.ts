@@ -11,7 +11,7 @@ import type {
   RequestFacts,
   RootCause,
 } from '../model';
-import { blameTarget, CHANGE_EVENTS, orgPolicyType, type BlameTarget } from './layers';
+import { blameTarget, CHANGE_EVENTS, orgPolicyType, TAG_EVENTS, type BlameTarget } from './layers';
 import { policyFromChange, statementDiff } from './diff';
 import { ownValue } from '../own';
 import {
@@ -63,6 +63,23 @@ function touches(cause: RootCause['id'], c: ChangeRecord, t: BlameTarget): boole
   return matcher(c, params, t);
 }
 
+/** A tag or ABAC change to the resource, when the cause rests on its tags (evidence layer of fix/abac.ts, resource-tags.ts). */
+function touchesTags(cause: RootCause, c: ChangeRecord, t: BlameTarget): boolean {
+  if (failed(c)) return false;
+  for (const e of cause.evidence) {
+    const events = e.layer === 'bucket-abac' || e.layer === 'resource-tags' ? TAG_EVENTS[e.layer] : undefined;
+    const matcher = events ? ownValue(events, c.eventName) : undefined;
+    if (matcher?.(c, paramsOf(c), t)) return true;
+  }
+  return false;
+}
+
+/** PutBucketAbac: the status it set ('Enabled' / 'Disabled'), null when the record does not tell. */
+function abacStatusSet(c: ChangeRecord): string | null {
+  const m = /"Status"\s*:\s*"(Enabled|Disabled)"/.exec(JSON.stringify(paramsOf(c)));
+  return m?.[1] ?? null;
+}
+
 function describeTarget(c: ChangeRecord): string {
   const p = paramsOf(c);
   for (const k of [
@@ -74,6 +91,8 @@ function describeTarget(c: ChangeRecord): string {
     'keyId',
     'name',
     'policyId',
+    'resourceArn',
+    'ResourceArn',
   ]) {
     if (typeof p[k] === 'string') return `${p[k]}`;
   }
@@ -143,6 +162,14 @@ function verdictOf(
 ): Verdict {
   if (SETTING_EVENT.test(c.eventName))
     return { relation: settingVerdict(cause, c, target.kmsKeyIds, errorCode), statements: [] };
+  // ABAC turned off on a tagged bucket is what the bucket-abac cause says; turning it on never removed access
+  if (c.eventName === 'PutBucketAbac') {
+    const status = abacStatusSet(c);
+    return {
+      relation: status === null ? 'unverified' : status === 'Disabled' ? 'setting' : 'unchanged',
+      statements: [],
+    };
+  }
   // A bucket policy or ACL change behind a Block Public Access or ACL cause: the setting, not a statement, denies.
   if (cause.id === 'block-public-access' || cause.id === 'object-ownership-acl')
     return { relation: 'unverified', statements: [] };
@@ -178,6 +205,8 @@ function settingWords(c: ChangeRecord): string {
   if (c.eventName === 'PutBucketEncryption') return 'it made SSE-KMS the default encryption';
   if (c.eventName === 'DisableKey') return 'it disabled the KMS key';
   if (c.eventName === 'ScheduleKeyDeletion') return 'it scheduled the KMS key for deletion';
+  if (c.eventName === 'PutBucketAbac')
+    return 'it disabled ABAC on the bucket, so its tags no longer take part';
   return 'it set the permissions boundary';
 }
 
@@ -234,7 +263,9 @@ export function explainChange(
   const history = [...changes]
     .filter((c) => {
       const t = Date.parse(c.eventTime);
-      return !Number.isNaN(t) && t <= deniedAt && touches(cause.id, c, target);
+      return (
+        !Number.isNaN(t) && t <= deniedAt && (touches(cause.id, c, target) || touchesTags(cause, c, target))
+      );
     })
     .sort((a, b) => Date.parse(a.eventTime) - Date.parse(b.eventTime));
   const first = history.findIndex((c) => Date.parse(c.eventTime) >= deniedAt - windowMs);
@@ -384,6 +415,12 @@ export function changeLookupTargets(
       case 'identity-policy-no-allow':
       case 'resource-arn-mismatch':
         identity();
+        // a cause that rests on resource tags: the tag / ABAC changes of that resource (TAG_EVENTS)
+        if (c.evidence.some((e) => e.layer === 'resource-tags' || e.layer === 'bucket-abac')) {
+          if (t.accessPointArn !== null)
+            add(t.accessPointArn, t.accessPointArn.split(':')[4] ?? bucketAccount, request.region);
+          else add(t.bucket, bucketAccount, request.region);
+        }
         break;
       case 'missing-object-no-list':
         identity();

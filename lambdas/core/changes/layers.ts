@@ -8,6 +8,7 @@ import type { AccessRequest, ChangeRecord, RequestFacts, RootCauseId } from '../
 export interface BlameTarget {
   readonly bucket: string | null;
   readonly accessPointName: string | null;
+  readonly accessPointArn: string | null;
   readonly vpcEndpointId: string | null;
   readonly kmsKeyIds: readonly string[]; // key ARNs and bare key ids
   readonly principalName: string | null; // role or user name
@@ -61,6 +62,13 @@ const keyIs: Matcher = (_c, p, t) => {
 
 const accessPointIs: Matcher = (_c, p, t) =>
   t.accessPointName !== null && str(p['name']) === t.accessPointName;
+
+/** S3 Control TagResource / UntagResource on the resource whose tags are the request's aws:ResourceTag. */
+const taggedArnIs: Matcher = (c, p, t) => {
+  const arn = t.accessPointArn ?? (t.bucket !== null ? `arn:aws:s3:::${t.bucket}` : null);
+  if (arn === null) return false;
+  return c.resources.some((r) => r.name === arn) || Object.values(p).some((v) => v === arn);
+};
 
 const orgPolicyChanged: Matcher = () => true; // organization policies: any attach/detach/update in the window is relevant
 
@@ -150,9 +158,26 @@ export const CHANGE_EVENTS: Readonly<Record<RootCauseId, Readonly<Record<string,
   },
 };
 
+/**
+ * Tag and ABAC changes, for a cause that rests on resource tags only (fix/abac.ts, fix/resource-tags.ts): blamed on
+ * every identity-policy cause, they would name a tag change for causes that have nothing to do with tags. With ABAC
+ * on, a bucket's tags change through S3 Control TagResource / UntagResource (API_PutBucketAbac.html).
+ */
+export const TAG_EVENTS: Readonly<
+  Record<'bucket-abac' | 'resource-tags', Readonly<Record<string, Matcher>>>
+> = {
+  'bucket-abac': { PutBucketAbac: bucketIs },
+  'resource-tags': {
+    TagResource: taggedArnIs,
+    UntagResource: taggedArnIs,
+    PutBucketTagging: bucketIs,
+    DeleteBucketTagging: bucketIs,
+  },
+};
+
 /** Every eventName any root cause may be blamed on (for LookupEvents filters). */
 export const ALL_CHANGE_EVENT_NAMES: readonly string[] = [
-  ...new Set(Object.values(CHANGE_EVENTS).flatMap((m) => Object.keys(m))),
+  ...new Set([...Object.values(CHANGE_EVENTS), ...Object.values(TAG_EVENTS)].flatMap((m) => Object.keys(m))),
 ].sort();
 
 /** The organization policy events concern SCPs or RCPs: tell them apart by the policy type when recorded. */
@@ -180,6 +205,7 @@ export function blameTarget(request: AccessRequest, facts: RequestFacts): BlameT
   return {
     bucket: request.bucket,
     accessPointName: ap,
+    accessPointArn: request.accessPointArn,
     vpcEndpointId: request.vpcEndpointId,
     kmsKeyIds: [...keyIds],
     principalName: m?.[2] ?? null,

@@ -433,8 +433,89 @@ describe('changeLookupTargets: where the change history of each cause is recorde
     ]);
   });
 
+  it("a cause that rests on resource tags also searches that resource's history: the access point, else the bucket", () => {
+    const AP = `arn:aws:s3:us-east-1:${ACCOUNT}:accesspoint/team-ap`;
+    const withTags = {
+      rootCauses: [
+        { ...cause('identity-policy-no-allow'), evidence: [{ layer: 'resource-tags', detail: 'd' }] },
+      ],
+    } as unknown as Finding;
+    expect(changeLookupTargets(withTags, request({ accessPointArn: AP }), facts(known([])))).toContainEqual({
+      name: AP,
+      accountId: ACCOUNT,
+      region: 'us-east-1',
+    });
+    expect(changeLookupTargets(withTags, request(), facts(known([])))).toContainEqual({
+      name: 'corp-data',
+      accountId: ACCOUNT,
+      region: 'us-east-1',
+    });
+    expect(
+      changeLookupTargets(f(['identity-policy-no-allow']), request(), facts(known([]))),
+    ).not.toContainEqual(expect.objectContaining({ name: 'corp-data' }));
+  });
+
   it('searches nothing for causes no change explains', () => {
     expect(changeLookupTargets(f(['request-expired-or-invalid']), request(), facts(known([])))).toEqual([]);
     expect(changeLookupTargets(f([]), request(), facts(known([])))).toEqual([]);
+  });
+});
+
+describe('tag and ABAC changes: blamed only for a cause that rests on resource tags', () => {
+  // With ABAC on, a bucket's tags change through S3 Control TagResource / UntagResource (API_PutBucketAbac.html);
+  // an access point's tags, aws:ResourceTag of a request through it, too (access-points-tagging.html).
+  const AP = `arn:aws:s3:us-east-1:${ACCOUNT}:accesspoint/team-ap`;
+  const tagged = (layer: 'resource-tags' | 'bucket-abac'): RootCause => ({
+    ...cause('identity-policy-no-allow'),
+    evidence: [{ layer, detail: 'd' }],
+  });
+  const untag = (arn: string): ChangeRecord => ({
+    ...change('UntagResource', '2026-11-20T08:00:00Z', {
+      accountId: ACCOUNT,
+      resourceArn: arn,
+      tagKeys: ['team'],
+    }),
+    resources: [{ type: 'AWS::S3::AccessPoint', name: arn }],
+  });
+  const abac = (status: string) =>
+    change('PutBucketAbac', '2026-11-20T08:30:00Z', {
+      bucketName: 'corp-data',
+      AbacStatus: { Status: status },
+    });
+
+  it("UntagResource on the request's access point: may have started the tag cause; never a plain missing Allow", () => {
+    const req = request({ accessPointArn: AP });
+    const c = attributeChange(tagged('resource-tags'), req, facts(known([untag(AP)])), [untag(AP)]);
+    expect(c?.summary).toBe(
+      `may have started after arn:aws:iam::${ACCOUNT}:user/bob ran UntagResource on ${AP} at 2026-11-20T08:00:00Z`,
+    );
+    expect(attributeChange(cause('identity-policy-no-allow'), req, facts(known([])), [untag(AP)])).toBeNull();
+    expect(
+      attributeChange(tagged('resource-tags'), req, facts(known([])), [
+        untag(`arn:aws:s3:us-east-1:${ACCOUNT}:accesspoint/other-ap`),
+      ]),
+    ).toBeNull();
+  });
+
+  it('PutBucketAbac Disabled started the "ABAC is disabled" cause; Enabled did not', () => {
+    const off = attributeChange(tagged('bucket-abac'), request(), facts(known([])), [abac('Disabled')]);
+    expect(off).toMatchObject({ eventName: 'PutBucketAbac', relation: 'setting' });
+    expect(off?.summary).toContain('started after');
+    expect(off?.summary).toContain('it disabled ABAC on the bucket');
+    expect(attributeChange(tagged('bucket-abac'), request(), facts(known([])), [abac('Enabled')])).toBeNull();
+    expect(
+      attributeChange(tagged('resource-tags'), request(), facts(known([])), [abac('Disabled')]),
+    ).toBeNull();
+  });
+
+  it('the live lookup asks CloudTrail for these events too', () => {
+    for (const name of [
+      'PutBucketAbac',
+      'TagResource',
+      'UntagResource',
+      'PutBucketTagging',
+      'DeleteBucketTagging',
+    ])
+      expect(ALL_CHANGE_EVENT_NAMES).toContain(name);
   });
 });
