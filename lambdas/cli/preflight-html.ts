@@ -7,11 +7,10 @@
  * Nothing is loaded when the page is opened (no script at all; a Content-Security-Policy forbids any request),
  * and every string from the traffic or a policy is HTML-escaped (escape-html) wherever it is written.
  */
+import { n, plural } from '../core/preflight/text';
 import type { PreflightItem, PreflightReport, Tally } from '../core/preflight/types';
 import { causeHtml, CSS, h } from './html';
 
-const n = (x: number): string => x.toLocaleString('en-US');
-const plural = (x: number, word: string): string => `${n(x)} ${word}${x === 1 ? '' : 's'}`;
 const tally = (t: Tally): string => `${plural(t.requests, 'request')} (${n(t.distinct)} distinct)`;
 
 const EXTRA_CSS = `.flag{font-weight:600;color:#cf222e}td.from{white-space:nowrap}`;

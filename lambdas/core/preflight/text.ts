@@ -7,8 +7,9 @@ import type { RootCause } from '../model';
 import { safeDeep } from '../render/safe';
 import type { PreflightItem, PreflightReport, Tally } from './types';
 
-const n = (x: number): string => x.toLocaleString('en-US');
-const plural = (x: number, word: string): string => `${n(x)} ${word}${x === 1 ? '' : 's'}`;
+/** A count as people read it (12,345), and with its noun (1 request, 2 requests). */
+export const n = (x: number): string => x.toLocaleString('en-US');
+export const plural = (x: number, word: string): string => `${n(x)} ${word}${x === 1 ? '' : 's'}`;
 const tally = (t: Tally): string =>
   `${plural(t.requests, 'request')} (${plural(t.distinct, 'distinct request')})`;
 
