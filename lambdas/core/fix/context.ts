@@ -310,7 +310,8 @@ function resourceTagKeys(request: AccessRequest, facts: RequestFacts, keys: KeyW
     tags = abac?.status === 'known' && b?.status === 'known' ? b.value.tags : undefined;
   }
   if (tags?.status !== 'known') {
-    for (const key of tested()) keys.notKnown(key);
+    // a reconstructed request's unset keys are unknown already: only a hypothetical one needs them named
+    if (request.context.otherKeys === 'absent') for (const key of tested()) keys.notKnown(key);
     return;
   }
   const own = new Set<string>();
