@@ -1,4 +1,6 @@
 import type { Evidence, Fix } from '../model';
+import { abacRemedy } from '../fix/abac';
+import { resourceTagRemedy } from '../fix/resource-tags';
 import { bucketPolicyCommands, callerIdentityCommand, presignCommand } from '../fix/commands';
 import { bucketPolicy } from '../fix/find';
 import { addToBucketPolicy, bucketAllowStatements } from '../fix/grants';
@@ -65,7 +67,7 @@ export const checker: Checker = {
   id: 'cross-account-no-bucket-grant',
   title: 'Cross-account request and the bucket policy (or ACL) grants the caller nothing',
   detection:
-    "When the caller's account differs from the bucket owner's, or the request is anonymous (unsigned), the engine requires a grant on the resource side: no bucket policy statement (and no ACL grant) allows this principal the action.",
+    "When the caller's account differs from the bucket owner's, or the request is anonymous (unsigned), the engine requires a grant on the resource side: no bucket policy statement (and no ACL grant) allows this principal the action. A grant that misses only on the bucket's tags is named so, with its own verified fix: ABAC disabled on the tagged bucket (put-bucket-abac), or the tag it requires against the one the bucket carries (s3control tag-resource).",
   fixSummary:
     "Add a bucket policy statement naming the caller's role or user ARN, this action and this resource (aws s3api put-bucket-policy); the caller's own IAM policy must allow it too. An anonymous caller is told to sign its requests (credentials or a presigned URL); no public grant is proposed.",
   check(input): CheckResult {
@@ -136,11 +138,33 @@ export const checker: Checker = {
     const outcome = addToBucketPolicy(input, needs, bucket, statements);
     const owner = bucketAccountId(input.request, input.facts, bucket) ?? 'the bucket owner';
     const caller = callerAccountId(input.request, input.facts) ?? 'another account';
+    const confidence = noGrant.some((e) => layerOf(e, 'acl')?.result === 'unknown') ? 'likely' : 'confirmed';
+    const who = principalArn ?? `account ${caller}`;
+    // a grant that rests on resource tags: ABAC disabled on the tagged bucket, or the resource tagged otherwise
+    const abac = abacRemedy(input, needs, 'bucket-policy');
+    const tagged = abac === null ? resourceTagRemedy(input, needs, hitsList, 'bucket-policy') : null;
+    const remedy = abac ?? tagged;
+    if (remedy !== null)
+      return {
+        status: 'deny',
+        confidence,
+        title:
+          abac !== null
+            ? `The bucket policy of ${bucket} grants ${who} ${describeNeeds(noGrant)} on bucket tags, and ABAC is disabled on bucket ${bucket}`
+            : `The bucket policy grant of ${bucket} for ${who} ${tagged?.title ?? ''}`,
+        explanation: `The caller is in account ${caller} and the bucket in account ${owner}: the bucket policy must allow the request, and its Allow for this principal rests on a condition on aws:ResourceTag ${
+          abac !== null
+            ? 'while ABAC is disabled on the bucket (its tags serve cost allocation only, so the condition finds no key)'
+            : 'that the resource the request went to does not meet'
+        }.`,
+        evidence: [remedy.evidence, ...noAllowEvidence(hitsList, 'bucket-policy')],
+        fix: remedy.fix,
+      };
     return {
       status: 'deny',
       // an ACL that could not be read might still grant the caller
-      confidence: noGrant.some((e) => layerOf(e, 'acl')?.result === 'unknown') ? 'likely' : 'confirmed',
-      title: `Bucket ${bucket} (account ${owner}) grants nothing to ${principalArn ?? `account ${caller}`}`,
+      confidence,
+      title: `Bucket ${bucket} (account ${owner}) grants nothing to ${who}`,
       explanation: `The caller is in account ${caller} and the bucket in account ${owner}. A cross-account request needs an Allow on both sides: the caller's identity policy and the bucket policy (or ACL). ${
         policy ? 'No statement of the bucket policy' : 'The bucket has no policy, and no ACL grant'
       } allows ${describeNeeds(noGrant)} for this principal.`,
