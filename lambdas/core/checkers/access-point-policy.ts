@@ -1,8 +1,10 @@
 import { known } from '../model';
 import { accessPointCommand, accessPointPolicyCommands } from '../fix/commands';
 import { guardrailDeny } from '../fix/guardrail';
-import { layerEvidence } from '../fix/layers';
-import { viewLayer } from '../fix/layer-check';
+import { layerEvidence, noAllowEvidence } from '../fix/layers';
+import { describeNeeds, viewLayer } from '../fix/layer-check';
+import { resourceTagRemedy } from '../fix/resource-tags';
+import { needsOf } from '../fix/verify';
 import type { Checker, CheckerInput, CheckResult } from './types';
 import type { LayerHit } from '../fix/layers';
 
@@ -10,7 +12,7 @@ export const checker: Checker = {
   id: 'access-point-policy',
   title: "The S3 access point's policy or network origin stops the request",
   detection:
-    "For requests through an access point, the engine evaluates the access point policy against the access point ARN and its network origin (a VPC-only access point refuses requests that do not come from that VPC); both the access point and the bucket must permit the request. This checker reads the engine's access-point layer.",
+    "For requests through an access point, the engine evaluates the access point policy against the access point ARN and its network origin (a VPC-only access point refuses requests that do not come from that VPC); both the access point and the bucket must permit the request. This checker reads the engine's access-point layer. An Allow that misses only on the access point's tags (aws:ResourceTag) is named so, with the tag it requires as a verified fix (s3control tag-resource).",
   fixSummary:
     'Add an Allow for this principal on the access point ARN (aws s3control put-access-point-policy), or call a VPC-only access point from inside its VPC.',
   check(input): CheckResult {
@@ -32,10 +34,30 @@ export const checker: Checker = {
     const origin =
       view.explicit.length === 0 ? view.implicit.filter((h) => h.layer.rule === 'network-origin') : [];
     if (origin.length > 0) return networkOriginDeny(input, origin);
+    const name = ap?.name ?? request.accessPointArn ?? 'the access point';
+    // an Allow of the access point policy that misses only on the access point's tags (aws:ResourceTag)
+    if (view.explicit.length === 0 && view.implicit.length > 0) {
+      const tagged = resourceTagRemedy(
+        input,
+        needsOf(view.implicit.map((h) => h.evaluation)),
+        view.implicit,
+        'access-point-policy',
+      );
+      if (tagged !== null)
+        return {
+          status: 'deny',
+          confidence: view.certain ? 'confirmed' : 'likely',
+          title: `The access point policy of ${name} allows ${describeNeeds(view.implicit)} only on a tag: it ${tagged.title}`,
+          explanation:
+            "Both the access point policy and the bucket policy must permit a request made through an access point, and the Allow of the access point policy rests on a condition on aws:ResourceTag (the access point's tags) that the access point does not meet.",
+          evidence: [tagged.evidence, ...noAllowEvidence(view.implicit, 'access-point-policy')],
+          fix: tagged.fix,
+        };
+    }
     const policy = ap?.policy.status === 'known' ? ap.policy.value : null;
     return guardrailDeny(input, view, {
       layer: 'access-point-policy',
-      name: `access point policy of ${ap?.name ?? request.accessPointArn ?? 'the access point'}`,
+      name: `access point policy of ${name}`,
       implicitWhy:
         'Both the access point policy and the bucket policy must permit a request made through an access point.',
       locate: () => ({

@@ -11,7 +11,7 @@
 import { derivedContext } from '../../../lambdas/core/fix/context';
 import { simulate } from '../../../lambdas/core/simulate';
 import { explain } from '../checkers/helpers';
-import { A, recordFor, viewOf, type Stmt, type WorldSpec } from '../world';
+import { A, B, recordFor, viewOf, type Stmt, type WorldSpec } from '../world';
 
 const BUCKET = 'shared-data';
 const AP = `arn:aws:s3:us-east-1:${A}:accesspoint/team-ap`;
@@ -158,5 +158,62 @@ describe('access point tags not read: unknown, and the read that settles it is n
     const sim = decide(world('unread'));
     expect(sim.decision).toBe('unknown');
     expect(JSON.stringify(sim.missing)).toContain('aws:ResourceTag/team');
+  });
+});
+
+describe('an access point policy whose Allow rests on the access point tags', () => {
+  // A partner account reads through the access point; the access point policy must grant it (a caller of another
+  // account needs the resource side: reference_policies_evaluation-logic-cross-account.html), and grants it only what
+  // goes through an access point tagged data=shared.
+  const apAllow: Stmt = {
+    Effect: 'Allow',
+    Principal: { AWS: `arn:aws:iam::${B}:role/Partner` },
+    Action: 's3:GetObject',
+    Resource: `${AP}/object/*`,
+    Condition: { StringEquals: { 'aws:ResourceTag/data': 'shared' } },
+  };
+  const apWorld = (tags: Record<string, string>): WorldSpec => {
+    const w = world(tags);
+    return {
+      ...w,
+      roles: [
+        {
+          account: B,
+          name: 'Partner',
+          statements: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: `${AP}/object/*` }],
+        },
+      ],
+      accessPoints: {
+        [AP]: { ...w.accessPoints![AP]!, Policy: { Version: '2012-10-17', Statement: [apAllow] } },
+      },
+    };
+  };
+  const partnerRecord = () =>
+    recordFor({
+      account: B,
+      role: 'Partner',
+      bucket: BUCKET,
+      bucketAccount: A,
+      key: 'q3.csv',
+      accessPoint: AP,
+    });
+
+  it('tagged data=internal: the access point policy cause names the tag it requires, and the fix tags it, verified', () => {
+    const { finding } = explain(partnerRecord(), viewOf(apWorld({ data: 'internal' })));
+    const cause = finding.rootCauses.find((c) => c.id === 'access-point-policy');
+    expect(cause?.title).toBe(
+      `The access point policy of team-ap allows s3:GetObject on ${AP}/object/q3.csv only on a tag: it requires data=shared on access point team-ap, which carries data=internal`,
+    );
+    expect(cause?.fix).toMatchObject({
+      verified: true,
+      commands: [
+        `aws s3control tag-resource --account-id ${A} --resource-arn ${AP} --tags '[{"Key":"data","Value":"shared"}]'`,
+      ],
+    });
+  });
+
+  it('tagged data=shared: the access point policy grants, no access point cause', () => {
+    const { finding } = explain(partnerRecord(), viewOf(apWorld({ data: 'shared' })));
+    expect(finding.rootCauses.map((c) => c.id)).not.toContain('access-point-policy');
   });
 });
