@@ -36,6 +36,7 @@ import {
 } from '@aws-sdk/client-s3';
 import {
   GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand,
+  ListAccessPointsCommand,
   S3ControlClient,
 } from '@aws-sdk/client-s3-control';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
@@ -252,6 +253,8 @@ export function sameAccountScenario(aws: MockedAws): void {
     Owner: { ID: 'c0ffee' },
     Grants: [{ Grantee: { Type: 'CanonicalUser', ID: 'c0ffee' }, Permission: 'FULL_CONTROL' }],
   }));
+  // Called only by `s3-403 snapshot` (the access points of a captured bucket): none here.
+  aws.on('s3control', ListAccessPointsCommand, () => ({ AccessPointList: [] }));
   aws.on('s3control', GetAccountPublicAccessBlockCommand, () => ({
     PublicAccessBlockConfiguration: {
       BlockPublicAcls: true,

@@ -49,6 +49,8 @@ export const PERMISSION = {
   GetAccountPublicAccessBlock: 's3:GetAccountPublicAccessBlock',
   GetAccessPoint: 's3:GetAccessPoint',
   GetAccessPointPolicy: 's3:GetAccessPointPolicy',
+  /** `s3-403 snapshot` only: the access points of each captured bucket. */
+  ListAccessPoints: 's3:ListAccessPoints',
   /**
    * The access point's tags (API_control_ListTagsForResource.html), aws:ResourceTag of a request through it: read only
    * when a policy of the request tests aws:ResourceTag.
@@ -105,6 +107,7 @@ const sorted = (actions: Iterable<string>): string[] => [...new Set(actions)].so
  * organization, every SCP/RCP and their targets.
  */
 export const SNAPSHOT_ONLY_PERMISSIONS: string[] = sorted([
+  PERMISSION.ListAccessPoints,
   PERMISSION.ListAccounts,
   PERMISSION.ListPolicies,
   PERMISSION.ListTargetsForPolicy,

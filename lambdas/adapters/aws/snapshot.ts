@@ -49,7 +49,14 @@ import {
   GetObjectLockConfigurationCommand,
   GetPublicAccessBlockCommand,
 } from '@aws-sdk/client-s3';
-import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
+import {
+  GetAccessPointCommand,
+  GetAccessPointPolicyCommand,
+  GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand,
+  ListAccessPointsCommand,
+  ListTagsForResourceCommand,
+  type AccessPoint,
+} from '@aws-sdk/client-s3-control';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import {
   baseRegion,
@@ -707,6 +714,69 @@ async function captureKey(
   return [arn, plain(entry) as Json];
 }
 
+// ---------------------------------------------------------------------------------------------- access points
+
+/**
+ * The capturing account's access points of a bucket (s3control list-access-points --bucket), each as SNAPSHOT.md
+ * `accessPoints[arn]`: get-access-point (network origin, VPC, Block Public Access), get-access-point-policy (null
+ * when none) and list-tags-for-resource .Tags (aws:ResourceTag of a request through it).
+ */
+async function captureAccessPoints(
+  c: Capture,
+  bucket: string,
+  accountId: string,
+  region: string,
+): Promise<(readonly [string, Json])[]> {
+  const s3control = c.clients(region).s3control;
+  const AccountId = accountId;
+  const list = await c.pages<AccessPoint>(
+    `access points of bucket ${bucket}`,
+    PERMISSION.ListAccessPoints,
+    async (NextToken) => {
+      const r = await s3control.send(
+        new ListAccessPointsCommand({ AccountId, Bucket: bucket, ...(NextToken ? { NextToken } : {}) }),
+      );
+      return { items: r.AccessPointList ?? [], next: r.NextToken };
+    },
+  );
+  return Promise.all(
+    (list ?? []).flatMap((a) => {
+      const { AccessPointArn: arn, Name } = a;
+      if (!arn || !Name) return [];
+      return [
+        (async () => {
+          const [point, policy, tags] = await Promise.all([
+            c.read(`access point ${arn}`, PERMISSION.GetAccessPoint, () =>
+              s3control.send(new GetAccessPointCommand({ AccountId, Name })),
+            ),
+            c.readOrNull(
+              `access point ${arn} policy`,
+              PERMISSION.GetAccessPointPolicy,
+              () => s3control.send(new GetAccessPointPolicyCommand({ AccountId, Name })),
+              (v) => (v.Policy ? policyDocument(v.Policy) : null),
+            ),
+            c.read(`access point ${arn} tags`, PERMISSION.ListTagsForResource, () =>
+              s3control.send(new ListTagsForResourceCommand({ AccountId, ResourceArn: arn })),
+            ),
+          ]);
+          const entry: Json = { Name, Bucket: bucket };
+          if (point.ok) {
+            const p = point.value;
+            if (p.BucketAccountId) entry.BucketAccountId = p.BucketAccountId;
+            if (p.NetworkOrigin) entry.NetworkOrigin = p.NetworkOrigin;
+            if (p.VpcConfiguration) entry.VpcConfiguration = plain(p.VpcConfiguration) as Json;
+            if (p.PublicAccessBlockConfiguration)
+              entry.PublicAccessBlockConfiguration = plain(p.PublicAccessBlockConfiguration) as Json;
+          }
+          if (policy !== undefined) entry.Policy = policy as Json;
+          if (tags.ok) entry.Tags = plain(tags.value.Tags ?? []) as Json;
+          return [arn, entry] as const;
+        })(),
+      ];
+    }),
+  );
+}
+
 // ---------------------------------------------------------------------------------------------- entry point
 
 export async function captureSnapshot(
@@ -765,8 +835,8 @@ export async function captureSnapshot(
     if (def?.SSEAlgorithm?.startsWith('aws:kms') && def.KMSMasterKeyID)
       keys.set(def.KMSMasterKeyID, { region: bRegion, accountId });
   }
-  c.total += vpces.size + keys.size;
-  const [vpceEntries, keyEntries] = await Promise.all([
+  c.total += vpces.size + keys.size + (accountId ? buckets.length : 0);
+  const [vpceEntries, keyEntries, apEntries] = await Promise.all([
     Promise.all(
       [...vpces].map(
         async ([id, r]) =>
@@ -777,6 +847,15 @@ export async function captureSnapshot(
       [...keys].map(async ([ref, where]) =>
         captureKey(c, ref, where.region, where.accountId).finally(() => c.step(`KMS key ${ref}`)),
       ),
+    ),
+    Promise.all(
+      accountId
+        ? buckets.map(async ([name, b]) =>
+            captureAccessPoints(c, name, accountId, typeof b.region === 'string' ? b.region : region).finally(
+              () => c.step(`access points of ${name}`),
+            ),
+          )
+        : [],
     ),
   ]);
 
@@ -790,6 +869,7 @@ export async function captureSnapshot(
     accounts: accountId ? { [accountId]: account } : {},
     ...(org.organization !== undefined ? { organization: org.organization } : {}),
     buckets: Object.fromEntries(buckets),
+    accessPoints: Object.fromEntries(apEntries.flat()),
     vpcEndpoints: Object.fromEntries(
       vpceEntries.filter((e): e is readonly [string, Json] => e[1] !== undefined),
     ),

@@ -86,12 +86,13 @@ describe('LAMBDA_READ_PERMISSIONS and OBJECT_METADATA_PERMISSIONS (least privile
       expect(LAMBDA_READ_PERMISSIONS).toContain(p);
   });
 
-  it('object metadata is exactly s3:GetObject and s3:GetObjectVersion; snapshot-only is the three organization lists', () => {
+  it('object metadata is exactly s3:GetObject and s3:GetObjectVersion; snapshot-only is the three organization lists and the access point list', () => {
     expect(OBJECT_METADATA_PERMISSIONS).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
     expect(SNAPSHOT_ONLY_PERMISSIONS).toEqual([
       'organizations:ListAccounts',
       'organizations:ListPolicies',
       'organizations:ListTargetsForPolicy',
+      's3:ListAccessPoints',
     ]);
   });
 

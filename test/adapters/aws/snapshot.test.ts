@@ -16,6 +16,12 @@ import {
   ListTargetsForPolicyCommand,
 } from '@aws-sdk/client-organizations';
 import { GetBucketEncryptionCommand, GetBucketPolicyCommand } from '@aws-sdk/client-s3';
+import {
+  GetAccessPointCommand,
+  GetAccessPointPolicyCommand,
+  ListAccessPointsCommand,
+  ListTagsForResourceCommand,
+} from '@aws-sdk/client-s3-control';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { AwsAccountView, captureSnapshot } from '../../../lambdas/adapters/aws';
 import { loadSnapshot, snapshotSchema, SnapshotView } from '../../../lambdas/adapters/snapshot';
@@ -128,6 +134,71 @@ describe('captureSnapshot', () => {
       RestrictPublicBuckets: true,
     });
     expect(Object.keys(s.vpcEndpoints)).toEqual(['vpce-0abc1234def567890']);
+  });
+
+  it("captures the account's access points of each bucket: settings, policy (null when none) and tags", async () => {
+    // https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListAccessPoints.html, API_control_GetAccessPoint.html,
+    // API_control_GetAccessPointPolicy.html, API_control_ListTagsForResource.html
+    const aws = world();
+    const arn = (name: string) => `arn:aws:s3:us-east-1:${ACCOUNT}:accesspoint/${name}`;
+    aws.on('s3control', ListAccessPointsCommand, (input: unknown) => {
+      const { NextToken } = input as { NextToken?: string };
+      return NextToken
+        ? { AccessPointList: [{ Name: 'team-ap', AccessPointArn: arn('team-ap'), Bucket: BUCKET }] }
+        : {
+            AccessPointList: [{ Name: 'open-ap', AccessPointArn: arn('open-ap'), Bucket: BUCKET }],
+            NextToken: 'page-2',
+          };
+    });
+    aws.on('s3control', GetAccessPointCommand, (input: unknown) => ({
+      Name: (input as { Name: string }).Name,
+      Bucket: BUCKET,
+      NetworkOrigin: 'Internet',
+      BucketAccountId: ACCOUNT,
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, RestrictPublicBuckets: true },
+    }));
+    aws.on('s3control', GetAccessPointPolicyCommand, (input: unknown) => {
+      if ((input as { Name: string }).Name === 'open-ap')
+        throw awsError('NoSuchAccessPointPolicy', 'The access point policy does not exist', 404);
+      return { Policy: JSON.stringify({ Version: '2012-10-17', Statement: [] }) };
+    });
+    aws.on('s3control', ListTagsForResourceCommand, (input: unknown) => ({
+      Tags: (input as { ResourceArn: string }).ResourceArn.endsWith('team-ap')
+        ? [{ Key: 'team', Value: 'red' }]
+        : [],
+    }));
+    const { snapshot, problems } = await captureSnapshot({
+      buckets: [BUCKET],
+      principals: [],
+      allIam: false,
+      region: 'us-east-1',
+      clients: aws.clients,
+    });
+    expect(problems).toEqual([]);
+    const s = snapshot as Record<string, any>;
+    expect(s.accessPoints).toEqual({
+      [arn('open-ap')]: {
+        Name: 'open-ap',
+        Bucket: BUCKET,
+        BucketAccountId: ACCOUNT,
+        NetworkOrigin: 'Internet',
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, RestrictPublicBuckets: true },
+        Policy: null,
+        Tags: [],
+      },
+      [arn('team-ap')]: {
+        Name: 'team-ap',
+        Bucket: BUCKET,
+        BucketAccountId: ACCOUNT,
+        NetworkOrigin: 'Internet',
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, RestrictPublicBuckets: true },
+        Policy: { Version: '2012-10-17', Statement: [] },
+        Tags: [{ Key: 'team', Value: 'red' }],
+      },
+    });
+    const view = new SnapshotView(loadSnapshot(JSON.stringify(snapshot), 'captured.json'));
+    const ap = view.gatherSync(sampleRequest({ accessPointArn: arn('team-ap') })).accessPoint;
+    expect(ap?.status === 'known' && ap.value.tags).toEqual({ status: 'known', value: { team: 'red' } });
   });
 
   it('read back by the snapshot view, it gives the same facts as the live view (one analysis, two sources)', async () => {
