@@ -73,6 +73,16 @@ const withoutObjects = (b: BucketFacts | undefined) => {
   return { ...rest, objects: {} };
 };
 
+/** The capture of BUCKET alone (no principal), as `s3-403 snapshot --bucket` runs it. */
+const captureBucket = (aws: ReturnType<typeof world>) =>
+  captureSnapshot({
+    buckets: [BUCKET],
+    principals: [],
+    allIam: false,
+    region: 'us-east-1',
+    clients: aws.clients,
+  });
+
 describe('captureSnapshot', () => {
   it('writes buckets, account BPA, the principals, "not in an organization" and referenced VPC endpoints, valid per SNAPSHOT.md', async () => {
     const aws = world();
@@ -167,13 +177,7 @@ describe('captureSnapshot', () => {
         ? [{ Key: 'team', Value: 'red' }]
         : [],
     }));
-    const { snapshot, problems } = await captureSnapshot({
-      buckets: [BUCKET],
-      principals: [],
-      allIam: false,
-      region: 'us-east-1',
-      clients: aws.clients,
-    });
+    const { snapshot, problems } = await captureBucket(aws);
     expect(problems).toEqual([]);
     const s = snapshot as Record<string, any>;
     expect(s.accessPoints).toEqual({
@@ -447,13 +451,7 @@ describe('captureSnapshot', () => {
       Aliases: [{ AliasName: 'alias/reports' }],
       Truncated: false,
     }));
-    const { snapshot, problems } = await captureSnapshot({
-      buckets: [BUCKET],
-      principals: [],
-      allIam: false,
-      region: 'us-east-1',
-      clients: aws.clients,
-    });
+    const { snapshot, problems } = await captureBucket(aws);
     expect(problems).toEqual([]);
     expect((snapshot as Record<string, any>).kmsKeys[keyArn]).toEqual({
       KeyManager: 'CUSTOMER',
