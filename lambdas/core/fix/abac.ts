@@ -6,12 +6,28 @@
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketAbac.html.
  */
 import type { CheckerInput } from '../checkers/types';
-import { known, type ActionNeed, type BucketFacts, type Evidence, type Fact, type Fix } from '../model';
+import {
+  known,
+  type ActionNeed,
+  type BucketFacts,
+  type Evidence,
+  type Fact,
+  type Fix,
+  type RequestFacts,
+} from '../model';
 import { dictionary, ownValue, setOwn } from '../own';
 import type { LayerId } from '../policy/types';
 import { awsLine } from './commands';
 import { buildAuthorizationInput } from './input';
 import { verifyS3 } from './verify';
+
+/** The facts with bucket `name` replaced by `value` (the other buckets as they are). */
+export function withBucket(facts: RequestFacts, name: string, value: BucketFacts): RequestFacts {
+  const buckets = dictionary<Fact<BucketFacts>>();
+  for (const [k, v] of Object.entries(facts.buckets)) setOwn(buckets, k, v);
+  setOwn(buckets, name, known(value));
+  return { ...facts, buckets };
+}
 
 export interface AbacRemedy {
   readonly evidence: Evidence;
@@ -35,10 +51,7 @@ export function abacRemedy(
     .map(([k, v]) => `${k}=${v}`)
     .join(', ');
   if (tagText === '') return null;
-  const buckets = dictionary<Fact<BucketFacts>>();
-  for (const [k, v] of Object.entries(facts.buckets)) setOwn(buckets, k, v);
-  setOwn(buckets, name, known({ ...bucket.value, abac: known(true) }));
-  const enabled = { ...facts, buckets };
+  const enabled = withBucket(facts, name, { ...bucket.value, abac: known(true) });
   const outcome = verifyS3(input, needs, layer, (_base, need) =>
     buildAuthorizationInput(request, need, enabled),
   );

@@ -9,9 +9,10 @@
  * longer change through PutBucketTagging: API_PutBucketAbac.html).
  */
 import type { CheckerInput } from '../checkers/types';
-import { known, type ActionNeed, type BucketFacts, type Evidence, type Fact, type Fix } from '../model';
-import { dictionary, ownValue, setOwn } from '../own';
+import { known, type ActionNeed, type Evidence, type Fix } from '../model';
+import { dictionary, ownValue } from '../own';
 import type { LayerId, StatementTrace } from '../policy/types';
+import { withBucket } from './abac';
 import { awsLine } from './commands';
 import { buildAuthorizationInput } from './input';
 import { nearMissAllows, statementLabel, type LayerHit } from './layers';
@@ -41,34 +42,28 @@ interface Tagged {
 function taggedResource(input: CheckerInput): Tagged | null {
   const { request, facts } = input;
   if (request.accessPointArn !== null) {
-    const ap = facts.accessPoint;
-    if (ap?.status !== 'known' || ap.value.tags?.status !== 'known') return null;
-    const value = ap.value;
+    const ap = facts.accessPoint?.status === 'known' ? facts.accessPoint.value : null;
+    if (ap?.tags?.status !== 'known') return null;
     return {
-      label: `access point ${value.name}`,
-      arn: value.arn,
-      account: value.accountId,
-      tags: value.tags?.status === 'known' ? value.tags.value : {},
-      retagged: (tags) => ({ ...facts, accessPoint: known({ ...value, tags: known(tags) }) }),
+      label: `access point ${ap.name}`,
+      arn: ap.arn,
+      account: ap.accountId,
+      tags: ap.tags.value,
+      retagged: (tags) => ({ ...facts, accessPoint: known({ ...ap, tags: known(tags) }) }),
     };
   }
   const name = request.bucket;
-  if (name === null) return null;
-  const b = ownValue(facts.buckets, name);
-  if (b?.status !== 'known' || b.value.abac?.status !== 'known' || !b.value.abac.value) return null;
-  if (b.value.tags?.status !== 'known' || b.value.accountId.status !== 'known') return null;
-  const value = b.value;
+  const b = name === null ? undefined : ownValue(facts.buckets, name);
+  if (name === null || b?.status !== 'known') return null;
+  const { abac, tags, accountId } = b.value;
+  if (abac?.status !== 'known' || !abac.value || tags?.status !== 'known' || accountId.status !== 'known')
+    return null;
   return {
     label: `bucket ${name}`,
     arn: `arn:aws:s3:::${name}`,
-    account: b.value.accountId.value,
-    tags: b.value.tags.value,
-    retagged: (tags) => {
-      const buckets = dictionary<Fact<BucketFacts>>();
-      for (const [k, v] of Object.entries(facts.buckets)) setOwn(buckets, k, v);
-      setOwn(buckets, name, known({ ...value, tags: known(tags) }));
-      return { ...facts, buckets };
-    },
+    account: accountId.value,
+    tags: tags.value,
+    retagged: (t) => withBucket(facts, name, { ...b.value, tags: known(t) }),
   };
 }
 
