@@ -85,6 +85,7 @@ What each TARGET means:
   --scp / --rcp POLICY-ID=FILE       that policy (p-…, its ARN or name), wherever it is attached
   --scp / --rcp r-…|ou-…|ACCOUNT[#NAME]=FILE  a new policy attached there
   --vpc-endpoint-policy VPCE-ID=FILE the policy of that VPC endpoint
+  --bucket-abac BUCKET=Enabled|Disabled  ABAC on BUCKET: which requests its tags would then deny or allow
 Each option is repeatable; several changes are replayed together. Without --snapshot the live account is
 read; --trail-bucket without --since reads the last 24 hours.
 Exit status 4 when anything is newly denied (a CI gate), 2 for unusable arguments or input, else 0.`;
@@ -252,6 +253,11 @@ function program(io: CliIo, setCode: (code: number) => void): Command {
       collect,
     )
     .option('--vpc-endpoint-policy <id=file>', 'proposed policy of VPC endpoint ID (repeatable)', collect)
+    .option(
+      '--bucket-abac <bucket=status>',
+      'proposed ABAC status of BUCKET, Enabled or Disabled: its tags as aws:ResourceTag (repeatable)',
+      collect,
+    )
     .addOption(
       new Option('--format <format>', 'output format').choices([...PREFLIGHT_FORMATS]).default('text'),
     )
@@ -276,6 +282,7 @@ function program(io: CliIo, setCode: (code: number) => void): Command {
     '--scp',
     '--rcp',
     '--vpc-endpoint-policy',
+    '--bucket-abac',
   ]);
 
   const snapshot = root

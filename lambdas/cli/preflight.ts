@@ -53,6 +53,7 @@ export interface PreflightOptions {
   readonly scp?: readonly string[];
   readonly rcp?: readonly string[];
   readonly vpcEndpointPolicy?: readonly string[];
+  readonly bucketAbac?: readonly string[];
   readonly format: (typeof PREFLIGHT_FORMATS)[number];
   readonly out?: string;
   readonly verbose?: boolean;
@@ -67,6 +68,7 @@ const FLAGS: Readonly<Record<ProposalKind, string>> = {
   scp: '--scp',
   rcp: '--rcp',
   'vpc-endpoint-policy': '--vpc-endpoint-policy',
+  'bucket-abac': '--bucket-abac',
 };
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -99,6 +101,8 @@ function example(kind: ProposalKind): string {
       return 'p-examplepolicyid=new.json';
     case 'vpc-endpoint-policy':
       return 'vpce-0a1b2c3d4e5f60718=new.json';
+    case 'bucket-abac':
+      return 'my-bucket=Enabled';
   }
 }
 
@@ -111,8 +115,10 @@ function checkTarget(kind: ProposalKind, target: string, name: string | null, sp
   if (name !== null && name === '') bad('the name after # is empty');
   switch (kind) {
     case 'bucket-policy':
+    case 'bucket-abac':
       if (!BUCKET_NAME.test(target)) bad(`${JSON.stringify(target)} is not a bucket name`);
-      if (name !== null) bad('a bucket has one policy: no #NAME');
+      if (name !== null)
+        bad(`a bucket has one ${kind === 'bucket-abac' ? 'ABAC status' : 'policy'}: no #NAME`);
       return;
     case 'identity-policy': {
       const t = identityTarget(target);
@@ -140,7 +146,20 @@ function checkTarget(kind: ProposalKind, target: string, name: string | null, sp
   }
 }
 
+/** `--bucket-abac BUCKET=Enabled|Disabled`: the status, not a file (put-bucket-abac --abac-status Status=…). */
+function abacProposal(spec: string): Proposal {
+  const { target, name, file: status } = splitSpec('bucket-abac', spec);
+  checkTarget('bucket-abac', target, name, spec);
+  const Status = /^enabled$/i.test(status) ? 'Enabled' : /^disabled$/i.test(status) ? 'Disabled' : null;
+  if (Status === null)
+    throw new UsageError(
+      `--bucket-abac ${JSON.stringify(spec)}: the status is Enabled or Disabled, not ${JSON.stringify(status)} (e.g. ${example('bucket-abac')})`,
+    );
+  return { kind: 'bucket-abac', target, name: Status, document: { Status }, label: `--bucket-abac ${spec}` };
+}
+
 async function readProposal(io: CliIo, kind: ProposalKind, spec: string): Promise<Proposal> {
+  if (kind === 'bucket-abac') return abacProposal(spec);
   const { target, name, file } = splitSpec(kind, spec);
   checkTarget(kind, target, name, spec);
   const { text } = await readText(io, file);
@@ -155,7 +174,7 @@ async function readProposal(io: CliIo, kind: ProposalKind, spec: string): Promis
   return { kind, target, name: policyName, document: decoded.value, label: `${FLAGS[kind]} ${spec}` };
 }
 
-function sourceOf(kind: ProposalKind) {
+function sourceOf(kind: Exclude<ProposalKind, 'bucket-abac'>) {
   switch (kind) {
     case 'bucket-policy':
       return 'bucket-policy' as const;
@@ -177,6 +196,7 @@ export async function readProposals(io: CliIo, opts: PreflightOptions): Promise<
     ['scp', opts.scp],
     ['rcp', opts.rcp],
     ['vpc-endpoint-policy', opts.vpcEndpointPolicy],
+    ['bucket-abac', opts.bucketAbac],
   ];
   const out: Proposal[] = [];
   const seen = new Set<string>();
@@ -191,7 +211,7 @@ export async function readProposals(io: CliIo, opts: PreflightOptions): Promise<
     }
   if (out.length === 0)
     throw new UsageError(
-      'preflight needs at least one proposed document: --bucket-policy BUCKET=FILE, --identity-policy ARN=FILE, --scp ID=FILE, --rcp ID=FILE or --vpc-endpoint-policy ID=FILE',
+      'preflight needs at least one proposed change: --bucket-policy BUCKET=FILE, --identity-policy ARN=FILE, --scp ID=FILE, --rcp ID=FILE, --vpc-endpoint-policy ID=FILE or --bucket-abac BUCKET=Enabled|Disabled',
     );
   return out;
 }
@@ -209,6 +229,7 @@ export function resolveAgainstSnapshot(view: SnapshotView, proposals: readonly P
     };
     switch (p.kind) {
       case 'bucket-policy':
+      case 'bucket-abac':
         if (!index.buckets.has(p.target)) missing(`bucket ${p.target}`);
         return p;
       case 'vpc-endpoint-policy':

@@ -223,7 +223,7 @@ describe('s3-403 preflight', () => {
 
   describe('unusable arguments: one line, exit 2', () => {
     const cases: [string, string[], Record<string, string>, RegExp][] = [
-      ['no proposed document', [], {}, /^s3-403: preflight needs at least one proposed document/],
+      ['no proposed document', [], {}, /^s3-403: preflight needs at least one proposed change/],
       ['no traffic', ['--bucket-policy', `reports-bucket=${PROPOSED}`], {}, /needs the traffic/],
       ['TARGET=FILE missing its =', ['--bucket-policy', 'reports-bucket'], {}, /expected TARGET=FILE/],
       [

@@ -15,6 +15,9 @@
  * - scp / rcp TARGET[#NAME] (r-…, ou-…, or a 12-digit account id): a new policy NAME attached to that root, OU
  *   or account.
  * - vpc-endpoint-policy VPCE-ID: the policy of that VPC endpoint.
+ * - bucket-abac BUCKET: the ABAC status of BUCKET (`document` is the AbacStatus, `{"Status": "Enabled"}`): with
+ *   ABAC enabled the bucket's tags become aws:ResourceTag, with it disabled they stop taking part. AWS asks for
+ *   exactly this audit before enabling it (https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging-enable-abac.html).
  *
  * For each request a proposal is `applied` (the facts changed), `not-applicable` (the request does not reach
  * it) or `unknown` (the fact it would change could not be read, so whether the request reaches it is not
@@ -32,7 +35,8 @@ import {
 } from '../model';
 import { ownValue } from '../own';
 
-export type ProposalKind = 'bucket-policy' | 'identity-policy' | 'scp' | 'rcp' | 'vpc-endpoint-policy';
+export type ProposalKind =
+  'bucket-policy' | 'identity-policy' | 'scp' | 'rcp' | 'vpc-endpoint-policy' | 'bucket-abac';
 
 export interface Proposal {
   readonly kind: ProposalKind;
@@ -134,7 +138,20 @@ function applyOne(request: AccessRequest, facts: RequestFacts, p: Proposal): One
       return orgPolicy(facts, p);
     case 'vpc-endpoint-policy':
       return endpointPolicy(request, facts, p);
+    case 'bucket-abac':
+      return bucketAbac(facts, p);
   }
+}
+
+function bucketAbac(facts: RequestFacts, p: Proposal): One {
+  const bucket = ownValue(facts.buckets, p.target);
+  if (bucket === undefined) return NA;
+  if (!isKnown(bucket)) return { status: 'unknown', missing: missingOf(bucket, `bucket ${p.target}`) };
+  const abac = known(p.document['Status'] === 'Enabled');
+  return {
+    status: 'applied',
+    facts: { ...facts, buckets: { ...facts.buckets, [p.target]: known({ ...bucket.value, abac }) } },
+  };
 }
 
 function bucketPolicy(facts: RequestFacts, p: Proposal): One {

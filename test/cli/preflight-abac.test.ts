@@ -1,0 +1,108 @@
+/**
+ * `s3-403 preflight --bucket-abac BUCKET=Enabled|Disabled`: before enabling ABAC on a general purpose bucket, which
+ * recorded requests its tags would then deny or allow. AWS asks for this audit: "Before you enable ABAC for your
+ * bucket, if your bucket has tags, audit your access control policies to review if tag-based conditions reference
+ * any of the existing tags on your buckets" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging-enable-abac.html).
+ */
+import { run } from '../../lambdas/cli';
+import type { PreflightReport } from '../../lambdas/core/preflight/types';
+import { A, recordFor, snapshotOf, type Stmt } from '../core/world';
+import { memoryIo } from './memory-io';
+
+const BUCKET = 'prod-data';
+const readAll: Stmt = { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' };
+/** Only the Admin and Auditor roles may read what is tagged env=prod (a tag guard that ABAC off leaves inert). */
+const guard: Stmt = {
+  Sid: 'ProdForAdminsOnly',
+  Effect: 'Deny',
+  Principal: '*',
+  Action: 's3:GetObject',
+  Resource: `arn:aws:s3:::${BUCKET}/*`,
+  Condition: {
+    StringEquals: { 'aws:ResourceTag/env': 'prod' },
+    ArnNotLike: { 'aws:PrincipalArn': [`arn:aws:iam::${A}:role/Admin`, `arn:aws:iam::${A}:role/Auditor`] },
+  },
+};
+/** The Auditor may read only what is tagged env=prod (an ABAC grant that ABAC off leaves unmatched). */
+const auditorAllow: Stmt = {
+  Effect: 'Allow',
+  Action: 's3:GetObject',
+  Resource: '*',
+  Condition: { StringEquals: { 'aws:ResourceTag/env': 'prod' } },
+};
+
+const snapshot = JSON.stringify(
+  snapshotOf({
+    roles: [
+      { account: A, name: 'App', statements: [readAll] },
+      { account: A, name: 'Admin', statements: [readAll] },
+      { account: A, name: 'Auditor', statements: [auditorAllow] },
+    ],
+    buckets: {
+      [BUCKET]: { account: A, policy: [guard], abac: false, tags: { env: 'prod' }, objects: { 'k.csv': {} } },
+    },
+  }),
+);
+
+/** A recorded GetObject of k.csv by `role`: allowed, or denied as CloudTrail records it. */
+function call(role: string, allowed: boolean, i: number): Record<string, unknown> {
+  const r = recordFor({ account: A, role, bucket: BUCKET, key: 'k.csv' });
+  r['eventID'] = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+  if (allowed) {
+    delete r['errorCode'];
+    delete r['errorMessage'];
+  }
+  return r;
+}
+
+const traffic = JSON.stringify({
+  Records: [call('App', true, 1), call('App', true, 2), call('Admin', true, 3), call('Auditor', false, 4)],
+});
+
+const preflight = async (extra: string[]) => {
+  const io = memoryIo({ files: { 'snap.json': snapshot, 'traffic.json': traffic } });
+  const code = await run(
+    ['preflight', '--snapshot', 'snap.json', '--events', 'traffic.json', ...extra, '--format', 'json'],
+    io,
+  );
+  return { code, io };
+};
+
+describe('preflight --bucket-abac', () => {
+  it('enabling ABAC wakes the tag guard (App newly denied, Admin still allowed) and the ABAC grant (Auditor newly allowed)', async () => {
+    const { code, io } = await preflight(['--bucket-abac', `${BUCKET}=Enabled`]);
+    expect(io.stderrText()).toBe('');
+    expect(code).toBe(4);
+    const report = JSON.parse(io.stdoutText()) as PreflightReport;
+    expect(report.requests).toBe(4);
+    expect(report.newlyDenied.map((i) => [i.principal, i.count])).toEqual([
+      [`arn:aws:sts::${A}:assumed-role/App/s1`, 2],
+    ]);
+    const cause = report.newlyDenied[0]?.after.rootCauses[0];
+    expect(cause?.id).toBe('bucket-policy-explicit-deny');
+    expect(cause?.evidence.map((e) => e.statement)).toContain('ProdForAdminsOnly');
+    expect(report.newlyAllowed.map((i) => i.principal)).toEqual([
+      `arn:aws:sts::${A}:assumed-role/Auditor/s1`,
+    ]);
+    expect(report.unknown).toEqual([]);
+  });
+
+  it('"Disabled" on a bucket that has ABAC off changes nothing: exit 0', async () => {
+    const { code, io } = await preflight(['--bucket-abac', `${BUCKET}=disabled`]);
+    expect(code).toBe(0);
+    const report = JSON.parse(io.stdoutText()) as PreflightReport;
+    expect(report.newlyDenied).toEqual([]);
+    expect(report.newlyAllowed).toEqual([]);
+  });
+
+  it.each([
+    [`${BUCKET}=On`, /the status is Enabled or Disabled, not "On"/],
+    ['other-bucket=Enabled', /the snapshot has no bucket other-bucket/],
+    [`${BUCKET}#x=Enabled`, /a bucket has one ABAC status: no #NAME/],
+  ])('--bucket-abac %s: one clear line, exit 2', async (spec, message) => {
+    const { code, io } = await preflight(['--bucket-abac', spec]);
+    expect(code).toBe(2);
+    expect(io.stderrText()).toMatch(message);
+    expect(io.stderrText().trim().split('\n')).toHaveLength(1);
+  });
+});
