@@ -205,7 +205,9 @@ export async function readProposals(io: CliIo, opts: PreflightOptions): Promise<
       const p = await readProposal(io, kind, spec);
       const key = `${kind}|${p.target}|${kind === 'identity-policy' ? p.name : ''}`;
       if (seen.has(key))
-        throw new UsageError(`${FLAGS[kind]} names ${p.target} twice: give one document for it`);
+        throw new UsageError(
+          `${FLAGS[kind]} names ${p.target} twice: give one ${kind === 'bucket-abac' ? 'status' : 'document'} for it`,
+        );
       seen.add(key);
       out.push(p);
     }

@@ -96,11 +96,12 @@ describe('preflight --bucket-abac', () => {
   });
 
   it.each([
-    [`${BUCKET}=On`, /the status is Enabled or Disabled, not "On"/],
-    ['other-bucket=Enabled', /the snapshot has no bucket other-bucket/],
-    [`${BUCKET}#x=Enabled`, /a bucket has one ABAC status: no #NAME/],
-  ])('--bucket-abac %s: one clear line, exit 2', async (spec, message) => {
-    const { code, io } = await preflight(['--bucket-abac', spec]);
+    [[`${BUCKET}=On`], /the status is Enabled or Disabled, not "On"/],
+    [['other-bucket=Enabled'], /the snapshot has no bucket other-bucket/],
+    [[`${BUCKET}#x=Enabled`], /a bucket has one ABAC status: no #NAME/],
+    [[`${BUCKET}=Enabled`, `${BUCKET}=Disabled`], /names prod-data twice: give one status for it/],
+  ])('--bucket-abac %j: one clear line, exit 2', async (specs, message) => {
+    const { code, io } = await preflight(specs.flatMap((spec) => ['--bucket-abac', spec]));
     expect(code).toBe(2);
     expect(io.stderrText()).toMatch(message);
     expect(io.stderrText().trim().split('\n')).toHaveLength(1);
