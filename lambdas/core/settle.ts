@@ -58,6 +58,12 @@ function subjectOf(request: AccessRequest, facts: RequestFacts): Subject {
 const B = (s: Subject): string => s.bucket ?? 'BUCKET';
 const K = (s: Subject): string => s.key ?? 'KEY';
 
+/** The account and name an access point ARN names (placeholders when it does not). */
+function accessPointParts(arn: string): { account: string; name: string } {
+  const m = /:(\d{12}):accesspoint\/([^/]+)/.exec(arn);
+  return { account: m?.[1] ?? 'ACCOUNT', name: m?.[2] ?? 'NAME' };
+}
+
 function bucketRead(s: Subject, what: string, call: string, field: string): SettlingRead {
   return {
     command: awsLine(['s3api', call, '--bucket', B(s)]),
@@ -150,13 +156,12 @@ function keyRead(s: Subject, key: string): SettlingRead {
     // through an access point the key is the access point's tags (fix/context.ts resourceTagKeys)
     const ap = s.request.accessPointArn;
     if (ap !== null) {
-      const account = /:(\d{12}):accesspoint\//.exec(ap)?.[1] ?? 'ACCOUNT';
       return {
         command: awsLine([
           's3control',
           'list-tags-for-resource',
           '--account-id',
-          account,
+          accessPointParts(ap).account,
           '--resource-arn',
           ap,
         ]),
@@ -335,16 +340,9 @@ export function settlingRead(
       const arn = request.accessPointArn;
       const policyUnknown = unknownFact(ap) || (ap?.status === 'known' && unknownFact(ap.value.policy));
       if (policyUnknown && arn) {
-        const m = /:(\d{12}):accesspoint\/([^/]+)/.exec(arn);
+        const { account, name } = accessPointParts(arn);
         return {
-          command: awsLine([
-            's3control',
-            'get-access-point-policy',
-            '--account-id',
-            m?.[1] ?? 'ACCOUNT',
-            '--name',
-            m?.[2] ?? 'NAME',
-          ]),
+          command: awsLine(['s3control', 'get-access-point-policy', '--account-id', account, '--name', name]),
           snapshotField: `accessPoints${seg(arn)}.Policy`,
           what: `the policy of access point ${arn}`,
         };

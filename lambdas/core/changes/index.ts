@@ -63,15 +63,16 @@ function touches(cause: RootCause['id'], c: ChangeRecord, t: BlameTarget): boole
   return matcher(c, params, t);
 }
 
-/** A tag or ABAC change to the resource, when the cause rests on its tags (evidence layer of fix/abac.ts, resource-tags.ts). */
+/** The tag layers a cause rests on (the evidence layers of fix/abac.ts and fix/resource-tags.ts). */
+const tagLayers = (cause: RootCause): (keyof typeof TAG_EVENTS)[] =>
+  cause.evidence.flatMap((e) => (e.layer === 'bucket-abac' || e.layer === 'resource-tags' ? [e.layer] : []));
+
+/** A tag or ABAC change to the resource, when the cause rests on its tags. */
 function touchesTags(cause: RootCause, c: ChangeRecord, t: BlameTarget): boolean {
   if (failed(c)) return false;
-  for (const e of cause.evidence) {
-    const events = e.layer === 'bucket-abac' || e.layer === 'resource-tags' ? TAG_EVENTS[e.layer] : undefined;
-    const matcher = events ? ownValue(events, c.eventName) : undefined;
-    if (matcher?.(c, paramsOf(c), t)) return true;
-  }
-  return false;
+  return tagLayers(cause).some(
+    (layer) => ownValue(TAG_EVENTS[layer], c.eventName)?.(c, paramsOf(c), t) === true,
+  );
 }
 
 /** PutBucketAbac: the status it set ('Enabled' / 'Disabled'), null when the record does not tell. */
@@ -416,7 +417,7 @@ export function changeLookupTargets(
       case 'resource-arn-mismatch':
         identity();
         // a cause that rests on resource tags: the tag / ABAC changes of that resource (TAG_EVENTS)
-        if (c.evidence.some((e) => e.layer === 'resource-tags' || e.layer === 'bucket-abac')) {
+        if (tagLayers(c).length > 0) {
           if (t.accessPointArn !== null)
             add(t.accessPointArn, t.accessPointArn.split(':')[4] ?? bucketAccount, request.region);
           else add(t.bucket, bucketAccount, request.region);
