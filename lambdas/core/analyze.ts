@@ -108,6 +108,7 @@ function runChecker(checker: Checker, input: CheckerInput): CheckResult {
 export function messageCauses(msg: EnhancedMessage): RootCauseId[] {
   if (msg.kind === 'bpa') return ['block-public-access'];
   if (msg.kind === 'vpce') return ['vpc-endpoint-policy'];
+  if (msg.kind === 'sse-c-blocked') return ['sse-c-blocked'];
   if (msg.kind !== 'explicit-deny' && msg.kind !== 'implicit-deny') return [];
   if (msg.action && isKmsAction(msg.action)) return ['kms-key-access'];
   const explicit = msg.kind === 'explicit-deny';
@@ -148,6 +149,7 @@ export function messageCauses(msg: EnhancedMessage): RootCauseId[] {
 
 function describeMessage(msg: EnhancedMessage): string {
   if (msg.kind === 'bpa') return `Block Public Access (${msg.bpaSetting ?? 'a setting'})`;
+  if (msg.kind === 'sse-c-blocked') return "the bucket's block on SSE-C uploads";
   if (msg.kind === 'vpce') return 'a VPC endpoint policy';
   const how = msg.kind === 'explicit-deny' ? 'an explicit deny in' : 'no allow in';
   const type = msg.policyType ?? 'policy';
@@ -175,6 +177,7 @@ const CAUSE_LAYERS: Partial<Record<RootCauseId, readonly LayerId[]>> = {
   'kms-key-access': ['kms-key-policy', 'kms-grants'],
   'requester-pays': ['requester-pays'],
   'object-lock': ['object-lock'],
+  'sse-c-blocked': ['blocked-encryption'],
 };
 
 /**
@@ -191,6 +194,7 @@ const RESTS_ON: Partial<Record<RootCauseId, readonly LayerId[]>> = {
 
 /** Most specific first among the implicit denials: a specific cause above the general one it implies. */
 const IMPLICIT_ORDER: readonly RootCauseId[] = [
+  'sse-c-blocked',
   'requester-pays',
   'object-lock',
   'resource-arn-mismatch',
@@ -221,6 +225,10 @@ const IMPLICIT_ORDER: readonly RootCauseId[] = [
  * docs/ROOT-CAUSES.md prints this table (scripts/gen-root-causes.ts).
  */
 export const PRIOR: readonly { readonly id: RootCauseId; readonly why: string }[] = [
+  {
+    id: 'sse-c-blocked',
+    why: 'applies only to uploads that specify SSE-C, and for them it is the usual 403 since April 2026, when S3 began blocking SSE-C by default on new buckets',
+  },
   {
     id: 'service-principal-grant',
     why: 'applies only to AWS service callers (CloudFront, log delivery, replication), and for them the missing or mis-scoped service grant (aws:SourceArn, aws:SourceAccount) is the usual 403',

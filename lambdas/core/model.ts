@@ -200,8 +200,11 @@ export type EnhancedPolicyType =
 /** AWS's own error message, parsed (see docs/reference/ENHANCED-MESSAGES.md). */
 export interface EnhancedMessage {
   readonly raw: string;
-  /** generic: "Access Denied" or no message; vpce: the network-activity VPCE message; bpa: an S3 BPA message. */
-  readonly kind: 'explicit-deny' | 'implicit-deny' | 'bpa' | 'vpce' | 'generic' | 'other';
+  /**
+   * generic: "Access Denied" or no message; vpce: the network-activity VPCE message; bpa: an S3 BPA message;
+   * sse-c-blocked: S3's message for an SSE-C upload to a bucket that blocks SSE-C.
+   */
+  readonly kind: 'explicit-deny' | 'implicit-deny' | 'bpa' | 'vpce' | 'sse-c-blocked' | 'generic' | 'other';
   readonly principalArn: string | null;
   readonly action: string | null;
   readonly resource: string | null;
@@ -331,6 +334,12 @@ export interface BucketEncryption {
   readonly algorithm: string; // AES256 | aws:kms | aws:kms:dsse
   readonly kmsKeyId: string | null;
   readonly bucketKeyEnabled: boolean;
+  /**
+   * The encryption types the bucket blocks for new writes (.Rules[].BlockedEncryptionTypes.EncryptionType: "SSE-C"
+   * or "NONE"); [] = none. Absent = not read (a snapshot written by a tool that did not know the field).
+   * https://docs.aws.amazon.com/AmazonS3/latest/API/API_BlockedEncryptionTypes.html
+   */
+  readonly blockedEncryptionTypes?: Fact<readonly string[]>;
 }
 
 export interface ObjectFacts {
@@ -560,6 +569,7 @@ export const ROOT_CAUSE_IDS = [
   'service-principal-grant',
   'requester-pays',
   'object-lock',
+  'sse-c-blocked',
 ] as const;
 export type RootCauseId = (typeof ROOT_CAUSE_IDS)[number];
 

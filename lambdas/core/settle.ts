@@ -403,6 +403,24 @@ export function settlingRead(
           'requestPayment',
         );
       break;
+    case 'sse-c-blocked':
+      // the blocked encryption types are part of the bucket's default encryption configuration
+      if (
+        bucketUnknown ||
+        b?.encryption === undefined ||
+        unknownFact(b.encryption) ||
+        (b.encryption.status === 'known' &&
+          b.encryption.value !== null &&
+          (b.encryption.value.blockedEncryptionTypes === undefined ||
+            unknownFact(b.encryption.value.blockedEncryptionTypes)))
+      )
+        return bucketRead(
+          s,
+          `whether ${B(s)} blocks SSE-C uploads (BlockedEncryptionTypes)`,
+          'get-bucket-encryption',
+          'encryption',
+        );
+      break;
     case 'object-lock': {
       // Object Lock not enabled on the bucket settles it at once; then the version's retention, then its legal hold
       // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-overview.html; the reads:

@@ -50,6 +50,8 @@ export interface BucketSpec {
     readonly algorithm: string;
     readonly key?: string;
     readonly bucketKey?: boolean;
+    /** BlockedEncryptionTypes.EncryptionType (["SSE-C"], ["NONE"]); absent = not in the snapshot. */
+    readonly blocked?: readonly string[];
   } | null;
   readonly grants?: readonly Record<string, unknown>[];
   readonly objects?: Readonly<Record<string, ObjectSpec>>;
@@ -171,6 +173,9 @@ export function snapshotOf(spec: WorldSpec): Record<string, unknown> {
                   ...(b.encryption.key ? { KMSMasterKeyID: b.encryption.key } : {}),
                 },
                 BucketKeyEnabled: b.encryption.bucketKey ?? false,
+                ...(b.encryption.blocked
+                  ? { BlockedEncryptionTypes: { EncryptionType: b.encryption.blocked } }
+                  : {}),
               },
             ],
           }

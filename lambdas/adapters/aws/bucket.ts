@@ -118,6 +118,7 @@ type Reads = {
                 ApplyServerSideEncryptionByDefault?:
                   { SSEAlgorithm?: string | undefined; KMSMasterKeyID?: string | undefined } | undefined;
                 BucketKeyEnabled?: boolean | undefined;
+                BlockedEncryptionTypes?: { EncryptionType?: string[] | undefined } | undefined;
               }[]
             | undefined;
         }
@@ -416,14 +417,27 @@ async function redoWrongRegion(br: BucketReader, reads: Reads, region: string): 
 function encryptionOf(
   out: NonNullable<Extract<Reads['encryption'], { ok: true }>['value']>,
 ): BucketEncryption | null {
-  const rule = out.ServerSideEncryptionConfiguration?.Rules?.[0];
+  const rules = out.ServerSideEncryptionConfiguration?.Rules ?? [];
+  const rule = rules[0];
   const def = rule?.ApplyServerSideEncryptionByDefault;
   if (!def?.SSEAlgorithm) return null;
   return {
     algorithm: def.SSEAlgorithm,
     kmsKeyId: def.KMSMasterKeyID ?? null,
     bucketKeyEnabled: rule?.BucketKeyEnabled ?? false,
+    blockedEncryptionTypes: known(blockedTypes(rules)),
   };
+}
+
+/**
+ * The rules' BlockedEncryptionTypes. The SDK knows the field, so an answer without it blocks nothing: ["NONE"], as
+ * `s3-403 snapshot` writes it (https://docs.aws.amazon.com/AmazonS3/latest/API/API_BlockedEncryptionTypes.html).
+ */
+function blockedTypes(
+  rules: readonly { BlockedEncryptionTypes?: { EncryptionType?: string[] | undefined } | undefined }[],
+): string[] {
+  const types = rules.flatMap((r) => r.BlockedEncryptionTypes?.EncryptionType ?? []);
+  return types.length > 0 ? types : ['NONE'];
 }
 
 export async function readBucket(

@@ -91,6 +91,23 @@ function plain<T>(value: T): unknown {
   return JSON.parse(JSON.stringify(value)) as unknown;
 }
 
+/**
+ * The default encryption configuration as captured: a rule S3 answered without BlockedEncryptionTypes blocks nothing,
+ * and says so ({"EncryptionType": ["NONE"]}), so that reading the snapshot tells "not blocked" from "not captured".
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_BlockedEncryptionTypes.html
+ */
+function withBlockedTypes<C extends { Rules?: object[] | undefined }>(config: C | null): C | null {
+  if (config === null || config.Rules === undefined) return config;
+  return {
+    ...config,
+    Rules: config.Rules.map((r) =>
+      'BlockedEncryptionTypes' in r && r.BlockedEncryptionTypes !== undefined
+        ? r
+        : { ...r, BlockedEncryptionTypes: { EncryptionType: ['NONE'] } },
+    ),
+  };
+}
+
 class Capture {
   readonly problems: string[] = [];
   private readonly byRegion = new Map<string, AwsClients>();
@@ -211,7 +228,7 @@ async function captureBucket(
         `bucket ${name} default encryption`,
         PERMISSION.GetBucketEncryption,
         () => s3.send(new GetBucketEncryptionCommand({ Bucket })),
-        (v) => v.ServerSideEncryptionConfiguration ?? null,
+        (v) => withBlockedTypes(v.ServerSideEncryptionConfiguration ?? null),
       ),
       c.readOrNull(
         `bucket ${name} ACL`,

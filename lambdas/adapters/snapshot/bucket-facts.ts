@@ -65,7 +65,24 @@ function encryptionOf(e: NonNullable<SnapshotBucket['encryption']>): BucketEncry
     algorithm: def.SSEAlgorithm,
     kmsKeyId: def.KMSMasterKeyID ?? null,
     bucketKeyEnabled: rule.BucketKeyEnabled ?? false,
+    ...blockedTypesOf(e.Rules),
   };
+}
+
+/**
+ * The encryption types the rules block (BlockedEncryptionTypes.EncryptionType of any rule); left out (not read) when
+ * no rule carries the field: a snapshot written by an AWS CLI that did not know it says nothing either way.
+ */
+function blockedTypesOf(
+  rules: NonNullable<SnapshotBucket['encryption']>['Rules'],
+): Pick<BucketEncryption, 'blockedEncryptionTypes'> {
+  const carried = rules.filter((r) => r.BlockedEncryptionTypes !== undefined);
+  if (carried.length === 0) return {};
+  const types = carried.flatMap((r) => {
+    const t = r.BlockedEncryptionTypes?.EncryptionType;
+    return t === undefined ? [] : Array.isArray(t) ? t : [t];
+  });
+  return { blockedEncryptionTypes: known(types) };
 }
 
 export function objectFactsOf(o: SnapshotObject): ObjectFacts {

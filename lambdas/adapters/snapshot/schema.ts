@@ -191,6 +191,10 @@ const bucket = z.looseObject({
             .looseObject({ SSEAlgorithm: z.string(), KMSMasterKeyID: z.string().optional() })
             .optional(),
           BucketKeyEnabled: z.boolean().optional(),
+          /** {"EncryptionType": ["SSE-C"] | ["NONE"]}; absent = not captured (an AWS CLI older than the field). */
+          BlockedEncryptionTypes: z
+            .looseObject({ EncryptionType: z.union([z.array(z.string()), z.string()]).optional() })
+            .optional(),
         }),
       ),
     })

@@ -156,6 +156,8 @@ export const CHANGE_EVENTS: Readonly<Record<RootCauseId, Readonly<Record<string,
     PutObjectRetention: bucketIs,
     PutObjectLegalHold: bucketIs,
   },
+  // the bucket's BlockedEncryptionTypes are part of its default encryption configuration
+  'sse-c-blocked': { PutBucketEncryption: bucketIs },
 };
 
 /**

@@ -207,6 +207,23 @@ function truthy(v: unknown): boolean {
   return v === true || (typeof v === 'string' && v.toLowerCase() === 'true');
 }
 
+/**
+ * PutBucketEncryption for a blocked SSE-C upload: 'setting' when its rule blocks SSE-C
+ * (BlockedEncryptionTypes.EncryptionType ["SSE-C"]), 'unchanged' when it allows it (["NONE"]), 'unverified' when the
+ * record does not show the field (https://docs.aws.amazon.com/AmazonS3/latest/API/API_BlockedEncryptionTypes.html).
+ */
+function sseCBlockVerdict(p: Record<string, unknown>): ChangeRelation {
+  const config = obj(p['ServerSideEncryptionConfiguration']);
+  const raw = config['Rule'] ?? config['Rules'];
+  const rules = (Array.isArray(raw) ? raw : [raw]).map(obj);
+  const types = rules.flatMap((r) => {
+    const t = obj(r['BlockedEncryptionTypes'])['EncryptionType'];
+    return (Array.isArray(t) ? t : [t]).map(str).filter((v): v is string => v !== null);
+  });
+  if (types.length === 0) return 'unverified';
+  return types.some((t) => t.toUpperCase() === 'SSE-C') ? 'setting' : 'unchanged';
+}
+
 /** Changes to a setting (not a document): whether it turned on the setting that denies. */
 export function settingVerdict(
   cause: RootCause,
@@ -236,6 +253,7 @@ export function settingVerdict(
       errorCode === 'AccessControlListNotSupported' || /ACLs are disabled/i.test(cause.title);
     return (set === 'BucketOwnerEnforced') === aclsDisabled ? 'setting' : 'unchanged';
   }
+  if (c.eventName === 'PutBucketEncryption' && id === 'sse-c-blocked') return sseCBlockVerdict(p);
   if (c.eventName === 'PutBucketEncryption') {
     const rule = obj(obj(p['ServerSideEncryptionConfiguration'])['Rule']);
     const byDefault = obj(rule['ApplyServerSideEncryptionByDefault']);

@@ -21,6 +21,7 @@ import { checker as resourceArnMismatch } from './resource-arn-mismatch';
 import { checker as scpDeny } from './scp-deny';
 import { checker as servicePrincipalGrant } from './service-principal-grant';
 import { checker as sessionPolicy } from './session-policy';
+import { checker as sseCBlocked } from './sse-c-blocked';
 import { checker as vpcEndpointPolicy } from './vpc-endpoint-policy';
 
 /** In the order a reader checks them: request, organization, network, resource, identity, encryption. */
@@ -35,6 +36,7 @@ export const CHECKERS: readonly Checker[] = [
   objectOwnershipAcl,
   requesterPays,
   objectLock,
+  sseCBlocked,
   servicePrincipalGrant,
   crossAccountNoBucketGrant,
   identityPolicyExplicitDeny,

@@ -27,6 +27,7 @@ const OTHER_CAUSES: readonly LayerId[] = [
   'object-ownership',
   'requester-pays',
   'object-lock',
+  'blocked-encryption',
 ];
 
 const READS = /^s3:(GetObject|GetObjectVersion|GetObjectAttributes)$/i;

@@ -31,6 +31,14 @@ const POLICY_ARN_SUFFIX = /^\s*:\s*(arn:[^\s"]+)/;
 const BPA_ACLS = /public ACLs are prevented by the BlockPublicAcls setting/i;
 const BPA_POLICY = /public policies are prevented by the BlockPublicPolicy setting/i;
 const VPCE_NETWORK = /denied due to a VPC endpoint policy/i;
+/**
+ * S3's message for an SSE-C upload to a bucket that blocks SSE-C: "… because this bucket has blocked upload requests
+ * that specify Server Side Encryption with Customer provided keys (SSE-C). Please specify a different server-side
+ * encryption type" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html, "Access
+ * denied due to Blocked Encryption Type").
+ */
+const SSE_C_BLOCKED =
+  /blocked upload requests that specify server[- ]side encryption with customer[- ]provided keys/i;
 const GENERIC = /^\s*access denied\.?\s*$/i;
 
 export function parseEnhancedMessage(errorCode: string, errorMessage: string | null): EnhancedMessage {
@@ -100,7 +108,7 @@ function parseReason(rest: string): Reason {
     incomplete: false,
   };
   const bpaReason = bpa(rest);
-  if (bpaReason.kind === 'bpa') return { ...none, ...bpaReason };
+  if (bpaReason.kind !== 'other') return { ...none, ...bpaReason };
   const explicit = EXPLICIT.exec(rest);
   if (explicit)
     return {
@@ -163,9 +171,11 @@ const trailingArn = (text: string): string | null => {
   return arn ? trimPunctuation(arn) : null;
 };
 
+/** A bucket setting's own message: Block Public Access, or blocked SSE-C uploads. */
 function bpa(text: string): Pick<EnhancedMessage, 'kind' | 'bpaSetting'> {
   if (BPA_ACLS.test(text)) return { kind: 'bpa', bpaSetting: 'BlockPublicAcls' };
   if (BPA_POLICY.test(text)) return { kind: 'bpa', bpaSetting: 'BlockPublicPolicy' };
+  if (SSE_C_BLOCKED.test(text)) return { kind: 'sse-c-blocked', bpaSetting: null };
   return { kind: 'other', bpaSetting: null };
 }
 

@@ -201,6 +201,7 @@ export function enhancedMessageCauses(m: EnhancedMessage): RootCauseId[] {
   if (m.action?.toLowerCase().startsWith('kms:')) out.add('kms-key-access');
   if (m.kind === 'bpa') out.add('block-public-access');
   if (m.kind === 'vpce') out.add('vpc-endpoint-policy');
+  if (m.kind === 'sse-c-blocked') out.add('sse-c-blocked');
   const table =
     m.kind === 'explicit-deny' ? EXPLICIT_CAUSES : m.kind === 'implicit-deny' ? IMPLICIT_CAUSES : null;
   if (table) {
@@ -259,11 +260,13 @@ function messageItem(m: EnhancedMessage, code: ErrorCodeEvidence): RecordEvidenc
   const what =
     m.kind === 'bpa'
       ? `S3 Block Public Access (${m.bpaSetting ?? 'a setting'}) refused it`
-      : m.kind === 'vpce'
-        ? 'a VPC endpoint policy denied it'
-        : `${m.kind === 'explicit-deny' ? 'an explicit deny in' : 'no statement allows it in'} a ${m.policyType ?? 'policy of an unnamed type'}${
-            m.transitiveThrough ? ` (transitively through a ${m.transitiveThrough})` : ''
-          }${m.policyArn ? `: ${m.policyArn}` : ''}`;
+      : m.kind === 'sse-c-blocked'
+        ? 'the bucket blocks uploads that specify SSE-C (server-side encryption with customer-provided keys)'
+        : m.kind === 'vpce'
+          ? 'a VPC endpoint policy denied it'
+          : `${m.kind === 'explicit-deny' ? 'an explicit deny in' : 'no statement allows it in'} a ${m.policyType ?? 'policy of an unnamed type'}${
+              m.transitiveThrough ? ` (transitively through a ${m.transitiveThrough})` : ''
+            }${m.policyArn ? `: ${m.policyArn}` : ''}`;
   return {
     kind: 'aws-message',
     confidence: 'confirmed',

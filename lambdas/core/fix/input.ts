@@ -26,6 +26,7 @@ import { lowerKey } from '../policy/variables';
 import type {
   AccessPointInput,
   AuthorizationInput,
+  BlockedEncryptionInput,
   EnginePrincipal,
   KmsAuthorizationInput,
   ObjectLockInput,
@@ -155,6 +156,7 @@ function s3Input(
   const refusals = {
     requestPayment: requestPaymentInput(request, b),
     ...objectLockInput(request, need, facts, b),
+    ...blockedEncryptionInput(request, need, b),
   };
   const ap = facts.accessPoint?.status === 'known' ? facts.accessPoint.value : null;
   const accountBpa = account
@@ -252,6 +254,40 @@ function requestPaymentInput(request: AccessRequest, b: Fact<BucketFacts>): Requ
       ? b
       : (b.value.requestPayment ?? notCollected(`bucket ${b.value.name} requestPayment`));
   return { payer, header: requestHeader(request, 'x-amz-request-payer') };
+}
+
+/**
+ * Whether a write specifies SSE-C: its x-amz-server-side-encryption-customer-algorithm header (simulate's context,
+ * or the record's requestParameters, where S3 records the request's x-amz-… headers), or CloudTrail's
+ * additionalEventData.SSEApplied "SSE_C" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-encryption-tracking.html).
+ */
+export function specifiesSseC(request: AccessRequest): Tri {
+  const header = requestHeader(request, 'x-amz-server-side-encryption-customer-algorithm');
+  if (header !== null && header !== 'unknown') return true;
+  // simulate's context may give it as the S3 condition key of the same name
+  const key = contextValues(request.context, 's3:x-amz-server-side-encryption-customer-algorithm');
+  if (Array.isArray(key) && key.length > 0) return true;
+  if (textOf(fieldOf(fieldOf(request.raw, 'additionalEventData'), 'SSEApplied'))?.toUpperCase() === 'SSE_C')
+    return true;
+  return header === 'unknown' ? 'unknown' : false;
+}
+
+/** The bucket's blocked encryption types, for the writes it can refuse (s3:PutObject). */
+function blockedEncryptionInput(
+  request: AccessRequest,
+  need: ActionNeed,
+  b: Fact<BucketFacts>,
+): { blockedEncryption?: BlockedEncryptionInput } {
+  if (lowerKey(need.action) !== 's3:putobject') return {};
+  let blocked: BlockedEncryptionInput['blocked'];
+  if (b.status === 'unknown') blocked = b;
+  else if (b.value.encryption.status === 'unknown') blocked = b.value.encryption;
+  else if (b.value.encryption.value === null) blocked = known(null);
+  else
+    blocked =
+      b.value.encryption.value.blockedEncryptionTypes ??
+      notCollected(`bucket ${b.value.name} encryption BlockedEncryptionTypes`);
+  return { blockedEncryption: { blocked, sseC: specifiesSseC(request) } };
 }
 
 /** PutObjectRetention: the retention the request sets, when the record carries it. */

@@ -163,6 +163,7 @@ export type LayerId =
   | 'session-policy'
   | 'requester-pays'
   | 'object-lock'
+  | 'blocked-encryption'
   | 'kms-key-policy'
   | 'kms-grants';
 
@@ -224,7 +225,8 @@ export interface LayerResult {
     | 'anonymous-caller'
     | 'requester-pays'
     | 'object-lock-retention'
-    | 'object-lock-legal-hold';
+    | 'object-lock-legal-hold'
+    | 'sse-c-blocked';
   /**
    * For an unknown layer: whether an explicit Deny of this layer may match (false when only its Allow side could not
    * be decided, e.g. an Allow whose condition key is unknown and no Deny statement that could match).
@@ -312,6 +314,18 @@ export interface RequestPaymentInput {
   readonly header: string | null | 'unknown';
 }
 
+/**
+ * The bucket's BlockedEncryptionTypes (get-bucket-encryption .Rules[].BlockedEncryptionTypes.EncryptionType) and
+ * whether the write specifies SSE-C (absent = not modelled for this request).
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/blocking-unblocking-s3-c-encryption-gpb.html
+ */
+export interface BlockedEncryptionInput {
+  /** The encryption types the bucket blocks (["SSE-C"], ["NONE"] or []); null = the bucket has no encryption configuration. */
+  readonly blocked: Fact<readonly string[] | null>;
+  /** The request specifies SSE-C (x-amz-server-side-encryption-customer-algorithm), does not, or unknown. */
+  readonly sseC: Tri;
+}
+
 /** Object Lock of the version a request deletes or re-locks (absent = not modelled for this request). */
 export interface ObjectLockInput {
   readonly configuration: Fact<ObjectLockConfiguration | null>;
@@ -384,6 +398,8 @@ export interface AuthorizationInput {
     readonly requestPayment?: RequestPaymentInput;
     /** Object Lock, for the actions it can refuse (deleting a version, changing its retention); absent = none. */
     readonly objectLock?: ObjectLockInput;
+    /** The bucket's blocked encryption types (SSE-C), for writes; absent = the layer is not evaluated. */
+    readonly blockedEncryption?: BlockedEncryptionInput;
   } | null;
 }
 

@@ -45,6 +45,7 @@ const CAUSE_LABELS: Record<RootCauseId, string> = {
   'service-principal-grant': 'AWS service not granted',
   'requester-pays': 'Requester Pays header missing',
   'object-lock': 'Object Lock',
+  'sse-c-blocked': 'SSE-C uploads blocked',
 };
 
 /** Short label of a root cause, with the deciding statement when there is one. */

@@ -685,3 +685,32 @@ describe('ABAC through an access point: its tags, read only when a policy tests 
     expect(tagReads(b.aws)).toBe(0);
   });
 });
+
+describe('blocked encryption types: part of the GetBucketEncryption answer the view reads anyway', () => {
+  // https://docs.aws.amazon.com/AmazonS3/latest/API/API_BlockedEncryptionTypes.html (Rules[].BlockedEncryptionTypes)
+  it('a rule that blocks SSE-C is on the bucket fact; no extra call', async () => {
+    const { aws, view } = setup();
+    aws.on('s3', GetBucketEncryptionCommand, () => ({
+      ServerSideEncryptionConfiguration: {
+        Rules: [
+          {
+            ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' },
+            BlockedEncryptionTypes: { EncryptionType: ['SSE-C'] },
+          },
+        ],
+      },
+    }));
+    const facts = await view.gather(sampleRequest());
+    const bucket = facts.buckets[BUCKET];
+    expect(bucket?.status === 'known' && bucket.value.encryption).toEqual({
+      status: 'known',
+      value: {
+        algorithm: 'AES256',
+        kmsKeyId: null,
+        bucketKeyEnabled: false,
+        blockedEncryptionTypes: { status: 'known', value: ['SSE-C'] },
+      },
+    });
+    expect(aws.calls.filter((c) => c.command === 'GetBucketEncryption')).toHaveLength(1);
+  });
+});

@@ -110,8 +110,15 @@ describe('captureSnapshot', () => {
         RestrictPublicBuckets: true,
       },
       ownershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      // S3 answered without BlockedEncryptionTypes: written as blocking nothing, so "not captured" stays distinct
       encryption: {
-        Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: false }],
+        Rules: [
+          {
+            ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' },
+            BucketKeyEnabled: false,
+            BlockedEncryptionTypes: { EncryptionType: ['NONE'] },
+          },
+        ],
       },
       acl: {
         Owner: { ID: 'c0ffee' },

@@ -95,7 +95,12 @@ describe('AwsAccountView.gather, same-account role session', () => {
     expect(b.value.ownership).toEqual({ status: 'known', value: 'BucketOwnerEnforced' });
     expect(b.value.encryption).toEqual({
       status: 'known',
-      value: { algorithm: 'AES256', kmsKeyId: null, bucketKeyEnabled: false },
+      value: {
+        algorithm: 'AES256',
+        kmsKeyId: null,
+        bucketKeyEnabled: false,
+        blockedEncryptionTypes: { status: 'known', value: ['NONE'] },
+      },
     });
     expect(b.value.acl).toEqual({
       status: 'known',

@@ -519,3 +519,30 @@ describe('tag and ABAC changes: blamed only for a cause that rests on resource t
       expect(ALL_CHANGE_EVENT_NAMES).toContain(name);
   });
 });
+
+describe('blocked SSE-C: the PutBucketEncryption that blocked it', () => {
+  // BlockedEncryptionTypes is part of the bucket's encryption configuration, set by PutBucketEncryption
+  // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_BlockedEncryptionTypes.html)
+  const encryption = (types: string[] | null) =>
+    change('PutBucketEncryption', '2026-11-20T08:30:00Z', {
+      bucketName: 'corp-data',
+      ServerSideEncryptionConfiguration: {
+        Rule: {
+          ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' },
+          ...(types ? { BlockedEncryptionTypes: { EncryptionType: types } } : {}),
+        },
+      },
+    });
+
+  it('blocking SSE-C started the cause (setting); allowing it did not; a record without the field may have', () => {
+    const on = attributeChange(cause('sse-c-blocked'), request(), facts(known([])), [encryption(['SSE-C'])]);
+    expect(on).toMatchObject({ eventName: 'PutBucketEncryption', relation: 'setting' });
+    expect(on?.summary).toContain('started after');
+    expect(
+      attributeChange(cause('sse-c-blocked'), request(), facts(known([])), [encryption(['NONE'])]),
+    ).toBeNull();
+    expect(
+      attributeChange(cause('sse-c-blocked'), request(), facts(known([])), [encryption(null)]),
+    ).toMatchObject({ relation: 'unverified' });
+  });
+});
