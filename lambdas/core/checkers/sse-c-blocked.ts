@@ -8,11 +8,11 @@
  * The engine decides (policy/s3/blocked-encryption.ts); this reads its layer, and S3's own message when the setting
  * could not be read.
  */
-import { awsLine } from '../fix/commands';
+import { awsLine, sseCUnblockCommand } from '../fix/commands';
 import { bucketFact, requestHeader } from '../fix/input';
 import { viewLayer } from '../fix/layer-check';
 import { needsOf, verifyS3 } from '../fix/verify';
-import type { AccessRequest, BucketEncryption, Evidence, Fix } from '../model';
+import type { AccessRequest, Evidence, Fix } from '../model';
 import type { Checker, CheckResult } from './types';
 
 const SSE_C_HEADER = 'x-amz-server-side-encryption-customer-algorithm';
@@ -51,36 +51,6 @@ function retryWithoutSseC(request: AccessRequest, bucket: string, key: string | 
     ]);
   }
   return awsLine(['s3', 'cp', `./${target.split('/').pop() || 'file'}`, `s3://${bucket}/${target}`]);
-}
-
-/**
- * put-bucket-encryption with SSE-C allowed (BlockedEncryptionTypes NONE). The call replaces the configuration, so the
- * bucket's current default rule is kept when it is known; else the command says to fill it in.
- * https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketEncryption.html
- */
-function unblockCommand(bucket: string, current: BucketEncryption | null | undefined): string {
-  const byDefault =
-    current === undefined
-      ? { SSEAlgorithm: 'CURRENT_ALGORITHM' }
-      : current === null
-        ? { SSEAlgorithm: 'AES256' }
-        : {
-            SSEAlgorithm: current.algorithm,
-            ...(current.kmsKeyId !== null ? { KMSMasterKeyID: current.kmsKeyId } : {}),
-          };
-  const rule = {
-    ApplyServerSideEncryptionByDefault: byDefault,
-    ...(current?.bucketKeyEnabled ? { BucketKeyEnabled: true } : {}),
-    BlockedEncryptionTypes: { EncryptionType: ['NONE'] },
-  };
-  return awsLine([
-    's3api',
-    'put-bucket-encryption',
-    '--bucket',
-    bucket,
-    '--server-side-encryption-configuration',
-    JSON.stringify({ Rules: [rule] }),
-  ]);
 }
 
 const WHY =
@@ -140,7 +110,7 @@ export const checker: Checker = {
         commands: [
           awsLine(['s3api', 'get-bucket-encryption', '--bucket', target]),
           retryWithoutSseC(request, target, need.key),
-          unblockCommand(target, encryption),
+          sseCUnblockCommand(target, encryption),
         ],
         ...without,
       };
@@ -186,7 +156,7 @@ export const checker: Checker = {
           commands: [
             awsLine(['s3api', 'get-bucket-encryption', '--bucket', bucket]),
             retryWithoutSseC(request, bucket, request.key),
-            unblockCommand(bucket, encryption),
+            sseCUnblockCommand(bucket, encryption),
           ],
           verified: false,
         },

@@ -8,7 +8,7 @@
  * never concatenated text, so a key, bucket, ARN or policy name can only ever be one literal argument.
  * test/security/commands.test.ts runs the printed commands through a real bash with an argument printer.
  */
-import type { NamedPolicy } from '../model';
+import type { BucketEncryption, NamedPolicy } from '../model';
 import { UNSAFE_CHAR } from '../render/safe';
 import { iamKind, iamName } from './patch';
 
@@ -275,6 +275,29 @@ function putBucketEncryption(bucket: string, configuration: string): string {
     '--server-side-encryption-configuration',
     configuration,
   ]);
+}
+
+/**
+ * put-bucket-encryption with SSE-C allowed (BlockedEncryptionTypes NONE). The call replaces the configuration, so the
+ * bucket's current default rule is kept when it is known; else the command says to fill it in.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketEncryption.html
+ */
+export function sseCUnblockCommand(bucket: string, current: BucketEncryption | null | undefined): string {
+  const byDefault =
+    current === undefined
+      ? { SSEAlgorithm: 'CURRENT_ALGORITHM' }
+      : current === null
+        ? { SSEAlgorithm: 'AES256' }
+        : {
+            SSEAlgorithm: current.algorithm,
+            ...(current.kmsKeyId !== null ? { KMSMasterKeyID: current.kmsKeyId } : {}),
+          };
+  const rule = {
+    ApplyServerSideEncryptionByDefault: byDefault,
+    ...(current?.bucketKeyEnabled ? { BucketKeyEnabled: true } : {}),
+    BlockedEncryptionTypes: { EncryptionType: ['NONE'] },
+  };
+  return putBucketEncryption(bucket, JSON.stringify({ Rules: [rule] }));
 }
 
 /**
