@@ -5,7 +5,7 @@
  * https://repost.aws/knowledge-center/s3-large-file-encryption-kms-key
  */
 import type { AccessRequest, ActionNeed, BucketEncryption, Fact, KmsKeyFacts, RequestFacts } from '../model';
-import { bucketFact, type KmsNeed, objectFact, resolveKmsKey } from './input';
+import { bucketFact, type KmsNeed, objectFact, requestHeader, resolveKmsKey, specifiesSseC } from './input';
 
 /** The AWS managed key S3 uses when SSE-KMS names no key. */
 export const AWS_S3_KEY = 'alias/aws/s3';
@@ -99,10 +99,24 @@ export function kmsNeeds(request: AccessRequest, facts: RequestFacts): KmsNeed[]
   for (const need of request.needs) {
     const action = need.action.toLowerCase();
     if (need.resourceType !== 'object') continue;
-    if (READS.has(action) || need.role === 'source') add(readNeed(facts, need));
-    else if (WRITES.has(action)) for (const k of writeNeeds(request, facts, need)) add(k);
+    if (READS.has(action) || need.role === 'source') {
+      if (!customerKey(request, need.role === 'source')) add(readNeed(facts, need));
+    } else if (WRITES.has(action) && !customerKey(request, false))
+      for (const k of writeNeeds(request, facts, need)) add(k);
   }
   return out;
+}
+
+/**
+ * Whether the object the need reads or writes is encrypted with a key the request provides (SSE-C): S3 then encrypts
+ * or decrypts with that key itself, with no KMS call and whatever the bucket's default encryption
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/specifying-s3-c-encryption.html). A copy source is SSE-C when
+ * the request carries the x-amz-copy-source-server-side-encryption-customer-algorithm header.
+ */
+function customerKey(request: AccessRequest, copySource: boolean): boolean {
+  if (!copySource) return specifiesSseC(request) === true;
+  const h = requestHeader(request, 'x-amz-copy-source-server-side-encryption-customer-algorithm');
+  return h !== null && h !== 'unknown';
 }
 
 /** The ActionNeed form of a KMS call, as stored in CheckerInput.evaluations. */
