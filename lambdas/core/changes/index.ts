@@ -10,6 +10,7 @@ import type {
   Finding,
   RequestFacts,
   RootCause,
+  RootCauseId,
 } from '../model';
 import { blameTarget, CHANGE_EVENTS, orgPolicyType, TAG_EVENTS, type BlameTarget } from './layers';
 import { policyFromChange, statementDiff } from './diff';
@@ -282,8 +283,20 @@ export function explainChange(
     return { change: attribution(c, v, cs) };
   }
   if (Object.keys(CHANGE_EVENTS[cause.id]).length === 0) return { change: null };
-  return { change: null, note: predatesNote(cs, cleared, windowDays) };
+  return {
+    change: null,
+    note: `${predatesNote(cs, cleared, windowDays)}${AWS_DEFAULT_CHANGES[cause.id] ?? ''}`,
+  };
 }
+
+/**
+ * Settings AWS itself changed, with no event in the account's history: said when no recorded change is blamed.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-s3-c-encryption-setting-faq.html
+ */
+const AWS_DEFAULT_CHANGES: Partial<Record<RootCauseId, string>> = {
+  'sse-c-blocked':
+    ". AWS itself blocked SSE-C from April 2026 on every new general purpose bucket, and on the existing buckets of accounts that held no SSE-C object, without a PutBucketEncryption in the account's history: code that always sent SSE-C headers fails on such buckets from their first upload",
+};
 
 function attribution(c: ChangeRecord, v: Verdict, cs: CauseStatements): ChangeAttribution {
   const who = principalOf(c);

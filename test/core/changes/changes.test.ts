@@ -2,6 +2,7 @@ import { request as buildRequest } from '../../adapters/snapshot/request-builder
 import {
   attachChanges,
   attributeChange,
+  explainChange,
   statementDiff,
   ALL_CHANGE_EVENT_NAMES,
 } from '../../../lambdas/core/changes';
@@ -544,5 +545,19 @@ describe('blocked SSE-C: the PutBucketEncryption that blocked it', () => {
     expect(
       attributeChange(cause('sse-c-blocked'), request(), facts(known([])), [encryption(null)]),
     ).toMatchObject({ relation: 'unverified' });
+  });
+});
+
+describe("blocked SSE-C with no recorded change: AWS's own April 2026 default is named", () => {
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-s3-c-encryption-setting-faq.html
+  it('the note says no change was found, then that AWS blocked SSE-C on new buckets without an event', () => {
+    const v = explainChange(cause('sse-c-blocked'), request(), facts(known([])), []);
+    expect(v.change).toBeNull();
+    expect(v.note).toContain('no change to this layer was found in the last');
+    expect(v.note).toContain('AWS itself blocked SSE-C from April 2026 on every new general purpose bucket');
+    // other setting causes say nothing of it
+    expect(explainChange(cause('requester-pays'), request(), facts(known([])), []).note).not.toContain(
+      'April 2026',
+    );
   });
 });
