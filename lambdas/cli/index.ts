@@ -86,6 +86,7 @@ What each TARGET means:
   --scp / --rcp r-…|ou-…|ACCOUNT[#NAME]=FILE  a new policy attached there
   --vpc-endpoint-policy VPCE-ID=FILE the policy of that VPC endpoint
   --bucket-abac BUCKET=Enabled|Disabled  ABAC on BUCKET: which requests its tags would then deny or allow
+  --blocked-encryption BUCKET=SSE-C|NONE  block (or allow) SSE-C uploads on BUCKET: which recorded uploads break
 Each option is repeatable; several changes are replayed together. Without --snapshot the live account is
 read; --trail-bucket without --since reads the last 24 hours.
 Exit status 4 when anything is newly denied (a CI gate), 2 for unusable arguments or input, else 0.`;
@@ -258,6 +259,11 @@ function program(io: CliIo, setCode: (code: number) => void): Command {
       'proposed ABAC status of BUCKET, Enabled or Disabled: its tags as aws:ResourceTag (repeatable)',
       collect,
     )
+    .option(
+      '--blocked-encryption <bucket=type>',
+      'proposed blocked encryption type of BUCKET, SSE-C or NONE: which uploads specifying SSE-C it refuses (repeatable)',
+      collect,
+    )
     .addOption(
       new Option('--format <format>', 'output format').choices([...PREFLIGHT_FORMATS]).default('text'),
     )
@@ -283,6 +289,7 @@ function program(io: CliIo, setCode: (code: number) => void): Command {
     '--rcp',
     '--vpc-endpoint-policy',
     '--bucket-abac',
+    '--blocked-encryption',
   ]);
 
   const snapshot = root

@@ -54,6 +54,7 @@ export interface PreflightOptions {
   readonly rcp?: readonly string[];
   readonly vpcEndpointPolicy?: readonly string[];
   readonly bucketAbac?: readonly string[];
+  readonly blockedEncryption?: readonly string[];
   readonly format: (typeof PREFLIGHT_FORMATS)[number];
   readonly out?: string;
   readonly verbose?: boolean;
@@ -69,7 +70,11 @@ const FLAGS: Readonly<Record<ProposalKind, string>> = {
   rcp: '--rcp',
   'vpc-endpoint-policy': '--vpc-endpoint-policy',
   'bucket-abac': '--bucket-abac',
+  'blocked-encryption': '--blocked-encryption',
 };
+
+/** The proposals that set a bucket setting to a value given on the command line, not a document read from a file. */
+const SETTINGS: ReadonlySet<ProposalKind> = new Set<ProposalKind>(['bucket-abac', 'blocked-encryption']);
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const VPCE_ID = /^vpce-[0-9a-f]{8,17}$/;
@@ -103,6 +108,8 @@ function example(kind: ProposalKind): string {
       return 'vpce-0a1b2c3d4e5f60718=new.json';
     case 'bucket-abac':
       return 'my-bucket=Enabled';
+    case 'blocked-encryption':
+      return 'my-bucket=SSE-C';
   }
 }
 
@@ -116,9 +123,12 @@ function checkTarget(kind: ProposalKind, target: string, name: string | null, sp
   switch (kind) {
     case 'bucket-policy':
     case 'bucket-abac':
+    case 'blocked-encryption':
       if (!BUCKET_NAME.test(target)) bad(`${JSON.stringify(target)} is not a bucket name`);
       if (name !== null)
-        bad(`a bucket has one ${kind === 'bucket-abac' ? 'ABAC status' : 'policy'}: no #NAME`);
+        bad(
+          `a bucket has one ${kind === 'bucket-abac' ? 'ABAC status' : kind === 'blocked-encryption' ? 'set of blocked encryption types' : 'policy'}: no #NAME`,
+        );
       return;
     case 'identity-policy': {
       const t = identityTarget(target);
@@ -158,8 +168,30 @@ function abacProposal(spec: string): Proposal {
   return { kind: 'bucket-abac', target, name: Status, document: { Status }, label: `--bucket-abac ${spec}` };
 }
 
+/**
+ * `--blocked-encryption BUCKET=SSE-C|NONE`: the value of BlockedEncryptionTypes.EncryptionType (put-bucket-encryption;
+ * SSE-C is the only type S3 can block: https://docs.aws.amazon.com/AmazonS3/latest/API/API_BlockedEncryptionTypes.html).
+ */
+function blockedEncryptionProposal(spec: string): Proposal {
+  const { target, name, file: value } = splitSpec('blocked-encryption', spec);
+  checkTarget('blocked-encryption', target, name, spec);
+  const type = /^sse-c$/i.test(value) ? 'SSE-C' : /^none$/i.test(value) ? 'NONE' : null;
+  if (type === null)
+    throw new UsageError(
+      `--blocked-encryption ${JSON.stringify(spec)}: the blocked type is SSE-C or NONE, not ${JSON.stringify(value)} (e.g. ${example('blocked-encryption')})`,
+    );
+  return {
+    kind: 'blocked-encryption',
+    target,
+    name: type,
+    document: { EncryptionType: [type] },
+    label: `--blocked-encryption ${spec}`,
+  };
+}
+
 async function readProposal(io: CliIo, kind: ProposalKind, spec: string): Promise<Proposal> {
   if (kind === 'bucket-abac') return abacProposal(spec);
+  if (kind === 'blocked-encryption') return blockedEncryptionProposal(spec);
   const { target, name, file } = splitSpec(kind, spec);
   checkTarget(kind, target, name, spec);
   const { text } = await readText(io, file);
@@ -174,7 +206,7 @@ async function readProposal(io: CliIo, kind: ProposalKind, spec: string): Promis
   return { kind, target, name: policyName, document: decoded.value, label: `${FLAGS[kind]} ${spec}` };
 }
 
-function sourceOf(kind: Exclude<ProposalKind, 'bucket-abac'>) {
+function sourceOf(kind: Exclude<ProposalKind, 'bucket-abac' | 'blocked-encryption'>) {
   switch (kind) {
     case 'bucket-policy':
       return 'bucket-policy' as const;
@@ -197,6 +229,7 @@ export async function readProposals(io: CliIo, opts: PreflightOptions): Promise<
     ['rcp', opts.rcp],
     ['vpc-endpoint-policy', opts.vpcEndpointPolicy],
     ['bucket-abac', opts.bucketAbac],
+    ['blocked-encryption', opts.blockedEncryption],
   ];
   const out: Proposal[] = [];
   const seen = new Set<string>();
@@ -206,14 +239,14 @@ export async function readProposals(io: CliIo, opts: PreflightOptions): Promise<
       const key = `${kind}|${p.target}|${kind === 'identity-policy' ? p.name : ''}`;
       if (seen.has(key))
         throw new UsageError(
-          `${FLAGS[kind]} names ${p.target} twice: give one ${kind === 'bucket-abac' ? 'status' : 'document'} for it`,
+          `${FLAGS[kind]} names ${p.target} twice: give one ${kind === 'bucket-abac' ? 'status' : SETTINGS.has(kind) ? 'value' : 'document'} for it`,
         );
       seen.add(key);
       out.push(p);
     }
   if (out.length === 0)
     throw new UsageError(
-      'preflight needs at least one proposed change: --bucket-policy BUCKET=FILE, --identity-policy ARN=FILE, --scp ID=FILE, --rcp ID=FILE, --vpc-endpoint-policy ID=FILE or --bucket-abac BUCKET=Enabled|Disabled',
+      'preflight needs at least one proposed change: --bucket-policy BUCKET=FILE, --identity-policy ARN=FILE, --scp ID=FILE, --rcp ID=FILE, --vpc-endpoint-policy ID=FILE, --bucket-abac BUCKET=Enabled|Disabled or --blocked-encryption BUCKET=SSE-C|NONE',
     );
   return out;
 }
@@ -232,6 +265,7 @@ export function resolveAgainstSnapshot(view: SnapshotView, proposals: readonly P
     switch (p.kind) {
       case 'bucket-policy':
       case 'bucket-abac':
+      case 'blocked-encryption':
         if (!index.buckets.has(p.target)) missing(`bucket ${p.target}`);
         return p;
       case 'vpc-endpoint-policy':

@@ -18,6 +18,9 @@
  * - bucket-abac BUCKET: the ABAC status of BUCKET (`document` is the AbacStatus, `{"Status": "Enabled"}`): with
  *   ABAC enabled the bucket's tags become aws:ResourceTag, with it disabled they stop taking part. AWS asks for
  *   exactly this audit before enabling it (https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging-enable-abac.html).
+ * - blocked-encryption BUCKET: the encryption types BUCKET blocks (`document` is BlockedEncryptionTypes,
+ *   `{"EncryptionType": ["SSE-C"]}` or `["NONE"]`), the rest of its default encryption as it is: which recorded
+ *   uploads specify SSE-C and would be refused (https://docs.aws.amazon.com/AmazonS3/latest/userguide/blocking-unblocking-s3-c-encryption-gpb.html).
  *
  * For each request a proposal is `applied` (the facts changed), `not-applicable` (the request does not reach
  * it) or `unknown` (the fact it would change could not be read, so whether the request reaches it is not
@@ -36,7 +39,13 @@ import {
 import { ownValue } from '../own';
 
 export type ProposalKind =
-  'bucket-policy' | 'identity-policy' | 'scp' | 'rcp' | 'vpc-endpoint-policy' | 'bucket-abac';
+  | 'bucket-policy'
+  | 'identity-policy'
+  | 'scp'
+  | 'rcp'
+  | 'vpc-endpoint-policy'
+  | 'bucket-abac'
+  | 'blocked-encryption';
 
 export interface Proposal {
   readonly kind: ProposalKind;
@@ -140,7 +149,28 @@ function applyOne(request: AccessRequest, facts: RequestFacts, p: Proposal): One
       return endpointPolicy(request, facts, p);
     case 'bucket-abac':
       return bucketAbac(facts, p);
+    case 'blocked-encryption':
+      return blockedEncryption(facts, p);
   }
+}
+
+/** The bucket with the proposed blocked encryption types; its default encryption rule as it is (SSE-S3 when none). */
+function blockedEncryption(facts: RequestFacts, p: Proposal): One {
+  const bucket = ownValue(facts.buckets, p.target);
+  if (bucket === undefined) return NA;
+  if (!isKnown(bucket)) return { status: 'unknown', missing: missingOf(bucket, `bucket ${p.target}`) };
+  const current = bucket.value.encryption;
+  if (!isKnown(current))
+    return { status: 'unknown', missing: missingOf(current, `the default encryption of bucket ${p.target}`) };
+  const types = p.document['EncryptionType'];
+  const encryption = known({
+    ...(current.value ?? { algorithm: 'AES256', kmsKeyId: null, bucketKeyEnabled: false }),
+    blockedEncryptionTypes: known(Array.isArray(types) ? types.map(String) : []),
+  });
+  return {
+    status: 'applied',
+    facts: { ...facts, buckets: { ...facts.buckets, [p.target]: known({ ...bucket.value, encryption }) } },
+  };
 }
 
 function bucketAbac(facts: RequestFacts, p: Proposal): One {
