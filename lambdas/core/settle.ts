@@ -191,6 +191,25 @@ function keyRead(s: Subject, key: string): SettlingRead {
       snapshotField: `vpcEndpoints${seg(vpce)}.${k === 'aws:sourcevpc' ? 'VpcId' : 'OwnerId'}`,
       what: `the ${k === 'aws:sourcevpc' ? 'VPC' : 'owner account'} of endpoint ${vpce} (${key})`,
     };
+  if (k === 'aws:sourcevpcarn' && vpce) {
+    // arn:aws:ec2:<region>:<the VPC owner>:vpc/<id>: the VPC's owner, which describe-vpcs gives (fix/context.ts)
+    const endpoint = s.facts.vpcEndpoint?.status === 'known' ? s.facts.vpcEndpoint.value : null;
+    if (!endpoint?.vpcId) return keyRead(s, 'aws:SourceVpc');
+    return {
+      command: awsLine([
+        'ec2',
+        'describe-vpcs',
+        '--vpc-ids',
+        endpoint.vpcId,
+        '--query',
+        'Vpcs[0].OwnerId',
+        '--output',
+        'text',
+      ]),
+      snapshotField: null,
+      what: `the account that owns VPC ${endpoint.vpcId}, the VPC of endpoint ${vpce} (${key} is arn:aws:ec2:REGION:OWNER:vpc/${endpoint.vpcId}; simulate takes it as --context ${key}=…)`,
+    };
+  }
   if ((k === 'aws:vpceorgid' || k === 'aws:vpceorgpaths') && vpce) {
     const owner = vpcEndpointOwner(s.request, s.facts.vpcEndpoint);
     if (owner === null) return keyRead(s, 'aws:VpceAccount');

@@ -91,10 +91,15 @@ function requestKeys(b: ContextBuilder, record: JsonObject): void {
  * aws:SecureTransport is true when the record shows TLS; when its silence points at plain HTTP (network.ts
  * plainHttpInference) "false" is only inferred, never a recorded value.
  */
-/** The keys a request has only when it came through a VPC endpoint. */
+/**
+ * The keys a request has only when it came through a VPC endpoint (aws:SourceVpcArn, the ARN of the VPC: "Through VPC
+ * endpoint: Yes; Over public internet: No", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sts_vpc_condition_keys_federated.html,
+ * and #condition-keys-sourcevpcarn).
+ */
 const VPC_ENDPOINT_KEYS = [
   'aws:SourceVpce',
   'aws:SourceVpc',
+  'aws:SourceVpcArn',
   'aws:VpcSourceIp',
   'aws:VpceAccount',
   'aws:VpceOrgID',

@@ -223,6 +223,9 @@ function vpcEndpointKeys(
   const endpoint = facts.vpcEndpoint?.status === 'known' ? facts.vpcEndpoint.value : null;
   if (endpoint?.vpcId) keys.put('aws:SourceVpc', endpoint.vpcId);
   else keys.notKnown('aws:SourceVpc');
+  // the VPC's ARN names the account that owns the VPC, which no fact read here gives (an endpoint's owner may differ
+  // in a shared VPC): set, but not known, unless the request gives it
+  keys.notKnown('aws:SourceVpcArn');
   const owner = vpcEndpointOwner(request, facts.vpcEndpoint);
   if (owner === null) keys.notKnown('aws:VpceAccount');
   else keys.put('aws:VpceAccount', owner);

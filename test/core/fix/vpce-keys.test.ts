@@ -207,3 +207,50 @@ describe('simulate: a hypothetical request through an endpoint names its owner w
     expect(decide('999999999999')).toBe('unknown');
   });
 });
+
+describe('aws:SourceVpcArn, the ARN of the VPC the request came through', () => {
+  // "aws:SourceVpcArn: Through VPC endpoint: Yes; Over public internet: No"
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sts_vpc_condition_keys_federated.html; #condition-keys-sourcevpcarn)
+  const VPC_ARN = `arn:aws:ec2:us-east-1:${A}:vpc/vpc-0lake`;
+  const ourVpc = perimeter({ StringNotEquals: { 'aws:SourceVpcArn': VPC_ARN } });
+
+  it('from an IP address it is absent: a Deny unless the request comes from our VPC is decided, confirmed', () => {
+    const { request, finding } = explain(record('internet'), viewOf(world(ourVpc, null)));
+    expect(request.context.absent).toContain('aws:SourceVpcArn');
+    expect(finding.rootCauses[0]).toMatchObject({
+      id: 'bucket-policy-explicit-deny',
+      confidence: 'confirmed',
+    });
+  });
+
+  it('through an endpoint it is set but no fact gives the VPC owner: unknown (never absent), also in simulate', () => {
+    const { request, facts } = explain(record({ owner: A }), viewOf(world(ourVpc)));
+    expect(derivedContext(request, facts, A).unknown).toContain('aws:SourceVpcArn');
+    // the possible cause names the read that settles it: the owner of the endpoint's VPC
+    const { finding } = explain(record({ owner: A }), viewOf(world(ourVpc)));
+    expect(finding.rootCauses[0]).toMatchObject({
+      id: 'bucket-policy-explicit-deny',
+      confidence: 'possible',
+    });
+    expect(finding.rootCauses[0]?.fix.commands).toContain(
+      "aws ec2 describe-vpcs --vpc-ids vpc-0lake --query 'Vpcs[0].OwnerId' --output text",
+    );
+    const decide = (context: Record<string, string>) =>
+      simulate(
+        {
+          principal: `arn:aws:iam::${A}:role/Analyst`,
+          action: 's3:GetObject',
+          resource: `arn:aws:s3:::${BUCKET}/q3.parquet`,
+          context: { 'aws:SourceVpce': VPCE, ...context },
+        },
+        viewOf(world(ourVpc)),
+        { now: new Date('2026-12-04T12:00:00Z') },
+      );
+    expect(decide({}).decision).toBe('unknown');
+    // given with --context, it decides
+    expect(decide({ 'aws:SourceVpcArn': VPC_ARN }).decision).toBe('allowed');
+    expect(decide({ 'aws:SourceVpcArn': `arn:aws:ec2:us-east-1:${B}:vpc/vpc-0other` }).decision).toBe(
+      'explicitly-denied',
+    );
+  });
+});
