@@ -70,6 +70,8 @@ export const checker: Checker = {
     const { request, facts, evaluations } = input;
     const view = viewLayer(evaluations, 'blocked-encryption', { implicitDenies: false });
     const saysBlocked = request.enhancedMessage.kind === 'sse-c-blocked';
+    if (view.kind === 'not-applicable' || (view.kind === 'pass' && !saysBlocked))
+      return { status: view.kind, detail: view.detail };
     const bucket = request.bucket ?? 'BUCKET';
     const b = bucketFact(facts, request.bucket);
     const encryption =
@@ -137,7 +139,7 @@ export const checker: Checker = {
     }
     // S3's own message is its answer at the time of the request, but not a fact read here: likely (confirmed only by
     // the setting itself), whether the setting could not be read or reads as allowing SSE-C now (changed since?)
-    if (saysBlocked && view.kind !== 'not-applicable') {
+    if (saysBlocked) {
       const readNow = view.kind === 'pass';
       return {
         status: 'deny',

@@ -99,10 +99,14 @@ export function kmsNeeds(request: AccessRequest, facts: RequestFacts): KmsNeed[]
   for (const need of request.needs) {
     const action = need.action.toLowerCase();
     if (need.resourceType !== 'object') continue;
+    // (the SSE-C headers are looked at only when a KMS key would otherwise be involved)
     if (READS.has(action) || need.role === 'source') {
-      if (!customerKey(request, need.role === 'source')) add(readNeed(facts, need));
-    } else if (WRITES.has(action) && !customerKey(request, false))
-      for (const k of writeNeeds(request, facts, need)) add(k);
+      const k = readNeed(facts, need);
+      if (k !== null && !customerKey(request, need.role === 'source')) add(k);
+    } else if (WRITES.has(action)) {
+      const ks = writeNeeds(request, facts, need);
+      if (ks.length > 0 && !customerKey(request, false)) for (const k of ks) add(k);
+    }
   }
   return out;
 }
