@@ -15,6 +15,7 @@
  */
 import { simulate } from '../../../lambdas/core/simulate';
 import { parseEnhancedMessage } from '../../../lambdas/core/event/enhanced-message';
+import { blockedEncryptionLayer } from '../../../lambdas/core/policy/s3/blocked-encryption';
 import { explain } from './helpers';
 import { A, recordFor, viewOf, type WorldSpec } from '../world';
 
@@ -252,5 +253,24 @@ describe('an SSE-C request involves no KMS key, whatever the bucket default', ()
       viewOf(world(['SSE-C'], KEY)),
     );
     expect(finding.checks.find((c) => c.layer === 'kms-key-access')?.status).toBe('not-applicable');
+  });
+});
+
+describe('the layer itself (policy/s3/blocked-encryption.ts)', () => {
+  const req = { action: 's3:PutObject' } as Parameters<typeof blockedEncryptionLayer>[1];
+  const notRead = { status: 'unknown', reason: 'notCollected' } as const;
+
+  it('a record that cannot show the header, on a bucket whose setting was not read either: both named as missing', () => {
+    const calc = blockedEncryptionLayer({ blocked: notRead, sseC: 'unknown' }, req)!;
+    expect(calc.result.result).toBe('unknown');
+    expect(calc.result.note).toBe(
+      'whether the bucket blocks uploads that specify SSE-C, and whether this request specified it, are not known',
+    );
+    expect(calc.result.missing).toHaveLength(2);
+  });
+
+  it('a bucket with no default encryption configuration blocks nothing', () => {
+    const calc = blockedEncryptionLayer({ blocked: { status: 'known', value: null }, sseC: true }, req)!;
+    expect(calc.result).toMatchObject({ result: 'allowed' });
   });
 });

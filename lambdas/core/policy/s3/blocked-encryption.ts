@@ -48,13 +48,21 @@ export function blockedEncryptionLayer(
     return { result: layer(ID, 'allowed', [], setting), permit: true, deny: false };
   }
   if (sseC === 'unknown') {
+    const header = 'whether the request specified SSE-C (x-amz-server-side-encryption-customer-algorithm)';
     return {
       result: layer(
         ID,
         'unknown',
         [],
-        'the bucket blocks uploads that specify SSE-C; the record does not show whether this request specified it',
-        ['whether the request specified SSE-C (x-amz-server-side-encryption-customer-algorithm)'],
+        blocked.status === 'known'
+          ? 'the bucket blocks uploads that specify SSE-C; the record does not show whether this request specified it'
+          : 'whether the bucket blocks uploads that specify SSE-C, and whether this request specified it, are not known',
+        blocked.status === 'known'
+          ? [header]
+          : [
+              header,
+              factMissing('the blocked encryption types of the bucket (get-bucket-encryption)', blocked),
+            ],
       ),
       permit: 'unknown',
       deny: 'unknown',
