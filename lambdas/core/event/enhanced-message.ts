@@ -49,7 +49,7 @@ export function parseEnhancedMessage(errorCode: string, errorMessage: string | n
   if (VPCE_NETWORK.test(raw)) return { ...base, kind: 'vpce', policyType: 'VPC endpoint policy' };
 
   const head = HEAD.exec(raw);
-  if (!head) return { ...base, ...bpa(raw), truncated: isNearCap(raw) };
+  if (!head) return { ...base, ...settingMessage(raw), truncated: isNearCap(raw) };
   const rest = raw.slice(head[0].length);
   const resource = parseResource(rest);
   const parsed = {
@@ -107,8 +107,8 @@ function parseReason(rest: string): Reason {
     bpaSetting: null,
     incomplete: false,
   };
-  const bpaReason = bpa(rest);
-  if (bpaReason.kind !== 'other') return { ...none, ...bpaReason };
+  const setting = settingMessage(rest);
+  if (setting.kind !== 'other') return { ...none, ...setting };
   const explicit = EXPLICIT.exec(rest);
   if (explicit)
     return {
@@ -172,7 +172,7 @@ const trailingArn = (text: string): string | null => {
 };
 
 /** A bucket setting's own message: Block Public Access, or blocked SSE-C uploads. */
-function bpa(text: string): Pick<EnhancedMessage, 'kind' | 'bpaSetting'> {
+function settingMessage(text: string): Pick<EnhancedMessage, 'kind' | 'bpaSetting'> {
   if (BPA_ACLS.test(text)) return { kind: 'bpa', bpaSetting: 'BlockPublicAcls' };
   if (BPA_POLICY.test(text)) return { kind: 'bpa', bpaSetting: 'BlockPublicPolicy' };
   if (SSE_C_BLOCKED.test(text)) return { kind: 'sse-c-blocked', bpaSetting: null };
