@@ -4,10 +4,9 @@
  * bucket, if your bucket has tags, audit your access control policies to review if tag-based conditions reference
  * any of the existing tags on your buckets" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging-enable-abac.html).
  */
-import { run } from '../../lambdas/cli';
 import type { PreflightReport } from '../../lambdas/core/preflight/types';
 import { A, recordFor, snapshotOf, type Stmt } from '../core/world';
-import { memoryIo } from './memory-io';
+import { preflightOver, recorded } from './preflight-replay';
 
 const BUCKET = 'prod-data';
 const readAll: Stmt = { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' };
@@ -45,28 +44,15 @@ const snapshot = JSON.stringify(
 );
 
 /** A recorded GetObject of k.csv by `role`: allowed, or denied as CloudTrail records it. */
-function call(role: string, allowed: boolean, i: number): Record<string, unknown> {
-  const r = recordFor({ account: A, role, bucket: BUCKET, key: 'k.csv' });
-  r['eventID'] = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
-  if (allowed) {
-    delete r['errorCode'];
-    delete r['errorMessage'];
-  }
-  return r;
-}
+const call = (role: string, allowed: boolean, i: number) =>
+  recorded(recordFor({ account: A, role, bucket: BUCKET, key: 'k.csv' }), allowed, i);
 
-const traffic = JSON.stringify({
-  Records: [call('App', true, 1), call('App', true, 2), call('Admin', true, 3), call('Auditor', false, 4)],
-});
-
-const preflight = async (extra: string[]) => {
-  const io = memoryIo({ files: { 'snap.json': snapshot, 'traffic.json': traffic } });
-  const code = await run(
-    ['preflight', '--snapshot', 'snap.json', '--events', 'traffic.json', ...extra, '--format', 'json'],
-    io,
-  );
-  return { code, io };
-};
+const preflight = preflightOver(snapshot, [
+  call('App', true, 1),
+  call('App', true, 2),
+  call('Admin', true, 3),
+  call('Auditor', false, 4),
+]);
 
 describe('preflight --bucket-abac', () => {
   it('enabling ABAC wakes the tag guard (App newly denied, Admin still allowed) and the ABAC grant (Auditor newly allowed)', async () => {

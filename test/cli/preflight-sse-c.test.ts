@@ -7,10 +7,9 @@
  * 2026 AWS blocks it by default on new buckets, so the reverse question (NONE: which refused uploads would pass) is
  * asked too.
  */
-import { run } from '../../lambdas/cli';
 import type { PreflightReport } from '../../lambdas/core/preflight/types';
 import { A, recordFor, snapshotOf, type Stmt } from '../core/world';
-import { memoryIo } from './memory-io';
+import { preflightOver, recorded } from './preflight-replay';
 
 const OPEN = 'legacy-vault';
 const BLOCKED = 'new-vault';
@@ -30,43 +29,23 @@ const snapshot = JSON.stringify(
   }),
 );
 
-/** A recorded call by `role` on `bucket`: allowed, or denied as CloudTrail records it. */
-function call(
-  role: string,
-  bucket: string,
-  eventName: string,
-  sseC: boolean,
-  allowed: boolean,
-  i: number,
-): Record<string, unknown> {
+/** A recorded call by `role` on `bucket`, with or without SSE-C: allowed, or denied as CloudTrail records it. */
+function call(role: string, bucket: string, eventName: string, sseC: boolean, allowed: boolean, i: number) {
   const key = `${eventName}-${sseC ? 'sse-c' : 'default'}.bin`;
-  const r = recordFor({ account: A, role, bucket, key, eventName, params: sseC ? SSE_C : {} });
-  r['eventID'] = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
-  if (allowed) {
-    delete r['errorCode'];
-    delete r['errorMessage'];
-  }
-  return r;
+  return recorded(
+    recordFor({ account: A, role, bucket, key, eventName, params: sseC ? SSE_C : {} }),
+    allowed,
+    i,
+  );
 }
 
-const traffic = JSON.stringify({
-  Records: [
-    call('Legacy', OPEN, 'PutObject', true, true, 1),
-    call('Legacy', OPEN, 'PutObject', true, true, 2),
-    call('Legacy', OPEN, 'GetObject', true, true, 3),
-    call('Modern', OPEN, 'PutObject', false, true, 4),
-    call('Legacy', BLOCKED, 'PutObject', true, false, 5),
-  ],
-});
-
-const preflight = async (extra: string[]) => {
-  const io = memoryIo({ files: { 'snap.json': snapshot, 'traffic.json': traffic } });
-  const code = await run(
-    ['preflight', '--snapshot', 'snap.json', '--events', 'traffic.json', ...extra, '--format', 'json'],
-    io,
-  );
-  return { code, io };
-};
+const preflight = preflightOver(snapshot, [
+  call('Legacy', OPEN, 'PutObject', true, true, 1),
+  call('Legacy', OPEN, 'PutObject', true, true, 2),
+  call('Legacy', OPEN, 'GetObject', true, true, 3),
+  call('Modern', OPEN, 'PutObject', false, true, 4),
+  call('Legacy', BLOCKED, 'PutObject', true, false, 5),
+]);
 
 describe('preflight --blocked-encryption', () => {
   it('blocking SSE-C on the legacy bucket: its SSE-C uploads newly denied (sse-c-blocked), reads and plain uploads not', async () => {

@@ -65,6 +65,17 @@ const upload = (
     ...(extra.errorMessage ? { errorMessage: extra.errorMessage } : {}),
   });
 
+/** A denied GetObject of the object that carries the customer key headers (reading an SSE-C object). */
+const readWithKey = () =>
+  recordFor({
+    account: A,
+    role: 'Uploader',
+    eventName: 'GetObject',
+    bucket: BUCKET,
+    key: 'in/k.csv',
+    params: SSE_C,
+  });
+
 const KEY = `arn:aws:kms:us-east-1:${A}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 
 describe('sse-c-blocked: an SSE-C upload to a bucket that blocks SSE-C (BLOCK, TYPES)', () => {
@@ -158,17 +169,7 @@ describe('sse-c-blocked is ruled out where S3 would not refuse', () => {
   });
 
   it('reading an SSE-C object from a blocking bucket: not applicable (reads are not blocked)', () => {
-    const { finding } = explain(
-      recordFor({
-        account: A,
-        role: 'Uploader',
-        eventName: 'GetObject',
-        bucket: BUCKET,
-        key: 'in/k.csv',
-        params: SSE_C,
-      }),
-      viewOf(world(['SSE-C'])),
-    );
+    const { finding } = explain(readWithKey(), viewOf(world(['SSE-C'])));
     expect(finding.checks.find((c) => c.layer === 'sse-c-blocked')?.status).toBe('not-applicable');
   });
 });
@@ -241,17 +242,7 @@ describe('an SSE-C request involves no KMS key, whatever the bucket default', ()
   });
 
   it('reading an SSE-C object (the request carries the customer key headers): no KMS key either', () => {
-    const { finding } = explain(
-      recordFor({
-        account: A,
-        role: 'Uploader',
-        eventName: 'GetObject',
-        bucket: BUCKET,
-        key: 'in/k.csv',
-        params: SSE_C,
-      }),
-      viewOf(world(['SSE-C'], KEY)),
-    );
+    const { finding } = explain(readWithKey(), viewOf(world(['SSE-C'], KEY)));
     expect(finding.checks.find((c) => c.layer === 'kms-key-access')?.status).toBe('not-applicable');
   });
 });
