@@ -29,6 +29,7 @@
 import {
   isKnown,
   known,
+  type BucketFacts,
   type Fact,
   type NamedPolicy,
   type OrgLevel,
@@ -154,53 +155,50 @@ function applyOne(request: AccessRequest, facts: RequestFacts, p: Proposal): One
   }
 }
 
-/** The bucket with the proposed blocked encryption types; its default encryption rule as it is (SSE-S3 when none). */
-function blockedEncryption(facts: RequestFacts, p: Proposal): One {
+/**
+ * A proposal that changes one bucket: not applicable to a request that does not name the bucket, unknown when the
+ * bucket's facts (or the one `change` needs) were not read.
+ */
+function onBucket(
+  facts: RequestFacts,
+  p: Proposal,
+  change: (bucket: BucketFacts) => BucketFacts | { readonly missing: string },
+): One {
   const bucket = ownValue(facts.buckets, p.target);
   if (bucket === undefined) return NA;
   if (!isKnown(bucket)) return { status: 'unknown', missing: missingOf(bucket, `bucket ${p.target}`) };
-  const current = bucket.value.encryption;
-  if (!isKnown(current))
-    return { status: 'unknown', missing: missingOf(current, `the default encryption of bucket ${p.target}`) };
-  const types = p.document['EncryptionType'];
-  const encryption = known({
-    ...(current.value ?? { algorithm: 'AES256', kmsKeyId: null, bucketKeyEnabled: false }),
-    blockedEncryptionTypes: known(Array.isArray(types) ? types.map(String) : []),
+  const next = change(bucket.value);
+  if ('missing' in next) return { status: 'unknown', missing: next.missing };
+  return { status: 'applied', facts: { ...facts, buckets: { ...facts.buckets, [p.target]: known(next) } } };
+}
+
+/** The bucket with the proposed blocked encryption types; its default encryption rule as it is (SSE-S3 when none). */
+function blockedEncryption(facts: RequestFacts, p: Proposal): One {
+  return onBucket(facts, p, (bucket) => {
+    const current = bucket.encryption;
+    if (!isKnown(current))
+      return { missing: missingOf(current, `the default encryption of bucket ${p.target}`) };
+    const types = p.document['EncryptionType'];
+    const encryption = known({
+      ...(current.value ?? { algorithm: 'AES256', kmsKeyId: null, bucketKeyEnabled: false }),
+      blockedEncryptionTypes: known(Array.isArray(types) ? types.map(String) : []),
+    });
+    return { ...bucket, encryption };
   });
-  return {
-    status: 'applied',
-    facts: { ...facts, buckets: { ...facts.buckets, [p.target]: known({ ...bucket.value, encryption }) } },
-  };
 }
 
 function bucketAbac(facts: RequestFacts, p: Proposal): One {
-  const bucket = ownValue(facts.buckets, p.target);
-  if (bucket === undefined) return NA;
-  if (!isKnown(bucket)) return { status: 'unknown', missing: missingOf(bucket, `bucket ${p.target}`) };
-  const abac = known(p.document['Status'] === 'Enabled');
-  return {
-    status: 'applied',
-    facts: { ...facts, buckets: { ...facts.buckets, [p.target]: known({ ...bucket.value, abac }) } },
-  };
+  return onBucket(facts, p, (bucket) => ({ ...bucket, abac: known(p.document['Status'] === 'Enabled') }));
 }
 
 function bucketPolicy(facts: RequestFacts, p: Proposal): One {
-  const bucket = ownValue(facts.buckets, p.target);
-  if (bucket === undefined) return NA;
-  if (!isKnown(bucket)) return { status: 'unknown', missing: missingOf(bucket, `bucket ${p.target}`) };
   const policy: NamedPolicy = {
     name: p.target,
     arn: `arn:aws:s3:::${p.target}`,
     source: 'bucket-policy',
     document: p.document,
   };
-  return {
-    status: 'applied',
-    facts: {
-      ...facts,
-      buckets: { ...facts.buckets, [p.target]: known({ ...bucket.value, policy: known(policy) }) },
-    },
-  };
+  return onBucket(facts, p, (bucket) => ({ ...bucket, policy: known(policy) }));
 }
 
 function identityPolicy(request: AccessRequest, facts: RequestFacts, p: Proposal): One {
