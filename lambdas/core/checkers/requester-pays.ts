@@ -1,6 +1,6 @@
 import { awsLine } from '../fix/commands';
 import type { AccessRequest, Evidence } from '../model';
-import { callerIdentityArn, requestHeader } from '../fix/input';
+import { callerIdentityArn, requestHeader, sentHeader } from '../fix/input';
 import { describeNeeds, viewLayer } from '../fix/layer-check';
 import { needsOf, verifyS3 } from '../fix/verify';
 import type { Checker, CheckResult } from './types';
@@ -24,10 +24,7 @@ const CLI_OPERATION: Readonly<Record<string, string>> = {
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html, API_UploadPartCopy.html
  */
 function copyRetry(request: AccessRequest, payer: readonly string[]): string {
-  const header = (name: string): string | null => {
-    const v = requestHeader(request, name);
-    return v === 'unknown' ? null : v;
-  };
+  const header = (name: string): string | null => sentHeader(request, name);
   const destination = ['--bucket', request.bucket ?? 'BUCKET', '--key', request.key ?? 'KEY'];
   const source = ['--copy-source', header('x-amz-copy-source') ?? 'SOURCE_BUCKET/SOURCE_KEY'];
   if (request.eventName === 'UploadPartCopy')

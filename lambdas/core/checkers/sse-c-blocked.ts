@@ -9,7 +9,7 @@
  * could not be read.
  */
 import { awsLine, sseCUnblockCommand } from '../fix/commands';
-import { bucketFact, requestHeader } from '../fix/input';
+import { bucketFact, sentHeader as header } from '../fix/input';
 import { viewLayer } from '../fix/layer-check';
 import { needsOf, verifyS3 } from '../fix/verify';
 import type { AccessRequest, Evidence, Fix } from '../model';
@@ -17,11 +17,6 @@ import type { Checker, CheckResult } from './types';
 
 const SSE_C_HEADER = 'x-amz-server-side-encryption-customer-algorithm';
 const COPY_SOURCE_SSE_C = 'x-amz-copy-source-server-side-encryption-customer-algorithm';
-
-const header = (request: AccessRequest, name: string): string | null => {
-  const v = requestHeader(request, name);
-  return v === 'unknown' ? null : v;
-};
 
 /**
  * The upload retried without SSE-C, so the bucket's default encryption (SSE-S3 or SSE-KMS) applies. A copy keeps

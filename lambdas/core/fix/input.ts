@@ -248,6 +248,12 @@ export function requestHeader(request: AccessRequest, name: string): string | nu
   return request.context.otherKeys === 'absent' || isRecord(params) ? null : 'unknown';
 }
 
+/** A request header's value when the request is known to have carried it; null when it did not or cannot be told. */
+export function sentHeader(request: AccessRequest, name: string): string | null {
+  const v = requestHeader(request, name);
+  return v === 'unknown' ? null : v;
+}
+
 function requestPaymentInput(request: AccessRequest, b: Fact<BucketFacts>): RequestPaymentInput {
   const payer: RequestPaymentInput['payer'] =
     b.status === 'unknown'
