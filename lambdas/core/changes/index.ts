@@ -423,6 +423,12 @@ export function changeLookupTargets(
       case 'cross-account-no-bucket-grant':
       case 'block-public-access':
       case 'object-ownership-acl':
+      // the bucket settings that refuse on their own (PutBucketRequestPayment, Object Lock, PutBucketEncryption) and
+      // the bucket policy's grant to a service are changes of the bucket too (layers.ts CHANGE_EVENTS)
+      case 'requester-pays':
+      case 'object-lock':
+      case 'sse-c-blocked':
+      case 'service-principal-grant':
         add(t.bucket, bucketAccount, request.region);
         break;
       case 'identity-policy-explicit-deny':

@@ -415,6 +415,15 @@ describe('changeLookupTargets: where the change history of each cause is recorde
     ).toEqual([{ name: 'corp-data', accountId: ACCOUNT, region: 'eu-west-1' }]);
   });
 
+  it.each(['requester-pays', 'object-lock', 'sse-c-blocked', 'service-principal-grant'] as const)(
+    "%s: its changes are the bucket's (PutBucketRequestPayment, Object Lock, PutBucketEncryption, the bucket policy), searched there",
+    (id) => {
+      expect(changeLookupTargets(f([id]), request({ region: 'eu-west-1' }), facts(known([])))).toEqual([
+        { name: 'corp-data', accountId: ACCOUNT, region: 'eu-west-1' },
+      ]);
+    },
+  );
+
   it("searches IAM changes in the caller's account, in us-east-1 where CloudTrail records global IAM events", () => {
     // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-concepts.html#cloudtrail-concepts-global-service-events
     const caller = {
