@@ -424,6 +424,23 @@ describe('changeLookupTargets: where the change history of each cause is recorde
     },
   );
 
+  it('every cause some change can start is searched somewhere live, but the organization policies', () => {
+    // SCP and RCP changes are recorded in the organization's management account, which this lookup does not search
+    const { CHANGE_EVENTS } = jest.requireActual<typeof import('../../../lambdas/core/changes')>(
+      '../../../lambdas/core/changes',
+    );
+    const through = request({
+      vpcEndpointId: 'vpce-1',
+      accessPointArn: `arn:aws:s3:us-east-1:${ACCOUNT}:accesspoint/team-ap`,
+    });
+    const unsearched = (Object.keys(CHANGE_EVENTS) as RootCause['id'][]).filter(
+      (id) =>
+        Object.keys(CHANGE_EVENTS[id]).length > 0 &&
+        changeLookupTargets(f([id]), through, facts(known([]))).length === 0,
+    );
+    expect(unsearched).toEqual(['scp-deny', 'rcp-deny']);
+  });
+
   it("searches IAM changes in the caller's account, in us-east-1 where CloudTrail records global IAM events", () => {
     // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-concepts.html#cloudtrail-concepts-global-service-events
     const caller = {
