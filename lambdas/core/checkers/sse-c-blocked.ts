@@ -9,13 +9,12 @@
  * could not be read.
  */
 import { awsLine, sseCUnblockCommand } from '../fix/commands';
-import { bucketFact, sentHeader as header } from '../fix/input';
+import { bucketFact, sentHeader as header, sseCShownBy } from '../fix/input';
 import { viewLayer } from '../fix/layer-check';
 import { needsOf, verifyS3 } from '../fix/verify';
 import type { AccessRequest, Evidence, Fix } from '../model';
 import type { Checker, CheckResult } from './types';
 
-const SSE_C_HEADER = 'x-amz-server-side-encryption-customer-algorithm';
 const COPY_SOURCE_SSE_C = 'x-amz-copy-source-server-side-encryption-customer-algorithm';
 
 /**
@@ -71,13 +70,10 @@ export const checker: Checker = {
     const b = bucketFact(facts, request.bucket);
     const encryption =
       b?.status === 'known' && b.value.encryption.status === 'known' ? b.value.encryption.value : undefined;
-    const sent = header(request, SSE_C_HEADER);
+    const shownBy = sseCShownBy(request);
     const sentEvidence: Evidence = {
       layer: 'blocked-encryption',
-      detail:
-        sent !== null
-          ? `the request specified SSE-C: ${SSE_C_HEADER}: ${sent}`
-          : 'the record shows SSE-C applied (additionalEventData.SSEApplied SSE_C)',
+      detail: `the request specified SSE-C: ${shownBy ?? 'not shown'}`,
     };
     const message: Evidence[] = saysBlocked
       ? [{ layer: 'blocked-encryption', detail: `errorMessage: ${request.errorMessage ?? ''}` }]
@@ -147,7 +143,7 @@ export const checker: Checker = {
               ? ` The bucket's setting could not be read (${view.missing.join('; ')}).`
               : ''
         }`,
-        evidence: [...message, ...(sent !== null ? [sentEvidence] : [])],
+        evidence: [...message, ...(shownBy !== null ? [sentEvidence] : [])],
         fix: {
           summary: SUMMARY,
           commands: [

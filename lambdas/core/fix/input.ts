@@ -262,20 +262,28 @@ function requestPaymentInput(request: AccessRequest, b: Fact<BucketFacts>): Requ
   return { payer, header: requestHeader(request, 'x-amz-request-payer') };
 }
 
+const SSE_C_ALGORITHM = 'x-amz-server-side-encryption-customer-algorithm';
+
 /**
- * Whether a write specifies SSE-C: its x-amz-server-side-encryption-customer-algorithm header (simulate's context,
- * or the record's requestParameters, where S3 records the request's x-amz-… headers), or CloudTrail's
- * additionalEventData.SSEApplied "SSE_C" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-encryption-tracking.html).
+ * What shows that a request specifies SSE-C, as evidence: its x-amz-server-side-encryption-customer-algorithm header
+ * (the record's requestParameters, where S3 records the request's x-amz-… headers, or simulate's context), the S3
+ * condition key of the same name (simulate's context), or CloudTrail's additionalEventData.SSEApplied "SSE_C"
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-encryption-tracking.html); null when nothing does.
  */
-export function specifiesSseC(request: AccessRequest): Tri {
-  const header = requestHeader(request, 'x-amz-server-side-encryption-customer-algorithm');
-  if (header !== null && header !== 'unknown') return true;
-  // simulate's context may give it as the S3 condition key of the same name
-  const key = contextValues(request.context, 's3:x-amz-server-side-encryption-customer-algorithm');
-  if (Array.isArray(key) && key.length > 0) return true;
+export function sseCShownBy(request: AccessRequest): string | null {
+  const header = sentHeader(request, SSE_C_ALGORITHM);
+  if (header !== null) return `${SSE_C_ALGORITHM}: ${header}`;
+  const key = contextValues(request.context, `s3:${SSE_C_ALGORITHM}`);
+  if (Array.isArray(key) && key.length > 0) return `s3:${SSE_C_ALGORITHM}: ${key.join(', ')}`;
   if (textOf(fieldOf(fieldOf(request.raw, 'additionalEventData'), 'SSEApplied'))?.toUpperCase() === 'SSE_C')
-    return true;
-  return header === 'unknown' ? 'unknown' : false;
+    return 'additionalEventData.SSEApplied: SSE_C';
+  return null;
+}
+
+/** Whether a write specifies SSE-C (./sseCShownBy); unknown only for a record that cannot show its headers. */
+export function specifiesSseC(request: AccessRequest): Tri {
+  if (sseCShownBy(request) !== null) return true;
+  return requestHeader(request, SSE_C_ALGORITHM) === 'unknown' ? 'unknown' : false;
 }
 
 /** The bucket's blocked encryption types, for the writes it can refuse (s3:PutObject). */

@@ -130,7 +130,7 @@ describe('sse-c-blocked: an SSE-C upload to a bucket that blocks SSE-C (BLOCK, T
     const { finding } = explain(record, viewOf(world(['SSE-C'])));
     expect(finding.rootCauses[0]).toMatchObject({ id: 'sse-c-blocked', confidence: 'confirmed' });
     expect(finding.rootCauses[0]?.evidence[2]?.detail).toBe(
-      'the record shows SSE-C applied (additionalEventData.SSEApplied SSE_C)',
+      'the request specified SSE-C: additionalEventData.SSEApplied: SSE_C',
     );
   });
 
@@ -218,6 +218,10 @@ describe('simulate: the same engine for a hypothetical SSE-C upload', () => {
   it('with the SSE-C condition key: explicitly denied by the blocked-encryption layer', () => {
     const sim = decide(['SSE-C'], SSE_C_KEY);
     expect(sim.decision).toBe('explicitly-denied');
+    // the evidence names what showed SSE-C: here the condition key simulate was given
+    expect(sim.rootCauses[0]?.evidence[2]?.detail).toBe(
+      'the request specified SSE-C: s3:x-amz-server-side-encryption-customer-algorithm: AES256',
+    );
     expect(sim.layers.find((l) => l.layer === 'blocked-encryption')?.result).toBe('explicitly-denied');
   });
 
