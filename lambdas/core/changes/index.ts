@@ -419,12 +419,12 @@ export function changeLookupTargets(
   };
   for (const c of finding.rootCauses) {
     switch (c.id) {
+      // the bucket's own changes; with them, the settings that refuse on their own (PutBucketRequestPayment, Object
+      // Lock, PutBucketEncryption) and the bucket policy's grant to a service (layers.ts CHANGE_EVENTS)
       case 'bucket-policy-explicit-deny':
       case 'cross-account-no-bucket-grant':
       case 'block-public-access':
       case 'object-ownership-acl':
-      // the bucket settings that refuse on their own (PutBucketRequestPayment, Object Lock, PutBucketEncryption) and
-      // the bucket policy's grant to a service are changes of the bucket too (layers.ts CHANGE_EVENTS)
       case 'requester-pays':
       case 'object-lock':
       case 'sse-c-blocked':
