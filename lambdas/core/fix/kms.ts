@@ -5,7 +5,7 @@
  * https://repost.aws/knowledge-center/s3-large-file-encryption-kms-key
  */
 import type { AccessRequest, ActionNeed, BucketEncryption, Fact, KmsKeyFacts, RequestFacts } from '../model';
-import { bucketFact, type KmsNeed, objectFact, requestHeader, resolveKmsKey, specifiesSseC } from './input';
+import { bucketFact, type KmsNeed, objectFact, resolveKmsKey, sentHeader, specifiesSseC } from './input';
 
 /** The AWS managed key S3 uses when SSE-KMS names no key. */
 export const AWS_S3_KEY = 'alias/aws/s3';
@@ -119,8 +119,7 @@ export function kmsNeeds(request: AccessRequest, facts: RequestFacts): KmsNeed[]
  */
 function customerKey(request: AccessRequest, copySource: boolean): boolean {
   if (!copySource) return specifiesSseC(request) === true;
-  const h = requestHeader(request, 'x-amz-copy-source-server-side-encryption-customer-algorithm');
-  return h !== null && h !== 'unknown';
+  return sentHeader(request, 'x-amz-copy-source-server-side-encryption-customer-algorithm') !== null;
 }
 
 /** The ActionNeed form of a KMS call, as stored in CheckerInput.evaluations. */
