@@ -12,6 +12,7 @@
 import { CHECKERS } from './checkers';
 import type { Checker, CheckerInput, CheckResult, NeedEvaluation } from './checkers/types';
 import { buildAuthorizationInput, buildKmsInput } from './fix/input';
+import { sessionTagInference } from './fix/context';
 import { kmsActionNeed, kmsKeyArn, kmsNeeds } from './fix/kms';
 import { remainingDenials } from './fix/verify';
 import type {
@@ -30,7 +31,7 @@ import type {
 } from './model';
 import { authorize, authorizeKms } from './policy';
 import type { LayerId } from './policy/types';
-import { settleText, settlingRead, type SettlingRead } from './settle';
+import { sessionTagsRead, settleText, settlingRead, type SettlingRead } from './settle';
 
 export { buildAuthorizationInput } from './fix/input';
 
@@ -444,21 +445,48 @@ function inferredBasis(id: RootCauseId, evaluations: readonly NeedEvaluation[]):
 }
 
 /** A confirmed cause that rests on an inferred value is only likely: said, with what was inferred and from what. */
-function withInferredBasis(cause: RootCause, request: AccessRequest, keys: readonly string[]): RootCause {
-  const inferred = request.context.inferred ?? {};
+function withInferredBasis(
+  cause: RootCause,
+  request: AccessRequest,
+  facts: RequestFacts,
+  keys: readonly string[],
+): RootCause {
+  const inferred = { ...request.context.inferred, ...sessionTagInference(request, facts) };
+  const fromFacts: string[] = [];
+  const fromRecord: string[] = [];
   const lines = keys.map((k) => {
     const name = Object.keys(inferred).find((n) => n.toLowerCase() === k.toLowerCase()) ?? k;
     const v = inferred[name];
     const value = v ? (Array.isArray(v.value) ? v.value.join(', ') : String(v.value)) : '?';
+    if (v?.source === 'facts') {
+      fromFacts.push(name);
+      const read = sessionTagsRead(request, facts, name);
+      const settle = read?.command ? `. To settle it, read ${read.what}: ${read.command}` : '';
+      return {
+        layer: 'principal',
+        detail: `${name} = ${value} is likely, not certain: ${v.reason}${settle}`,
+      };
+    }
+    fromRecord.push(name);
     return {
       layer: 'record',
       detail: `${name} = ${value} is inferred, not recorded: ${v?.reason ?? 'implied by the record'} (record fields: ${(v?.from ?? []).join(', ') || 'unknown'})`,
     };
   });
+  const basis = [
+    ...(fromRecord.length > 0
+      ? [`${fromRecord.join(', ')}, which the record implies but does not state`]
+      : []),
+    ...(fromFacts.length > 0
+      ? [
+          `${fromFacts.join(', ')}, the role's own tags, which a session tag the record does not show may override`,
+        ]
+      : []),
+  ];
   return {
     ...cause,
     confidence: cause.confidence === 'confirmed' ? 'likely' : cause.confidence,
-    explanation: `${cause.explanation} This rests on ${keys.join(', ')}, which the record implies but does not state, so the cause is likely rather than confirmed.`,
+    explanation: `${cause.explanation} This rests on ${basis.join(', and on ')}, so the cause is likely rather than confirmed.`,
     evidence: [...cause.evidence, ...lines],
   };
 }
@@ -621,7 +649,7 @@ function analyzeUnsafe(request: AccessRequest, facts: RequestFacts, evaluations:
       };
       // the engine says what rests on a value the record only implies: such a cause is at most likely
       const basis = inferredBasis(checker.id, evaluations);
-      causes.push(basis ? withInferredBasis(cause, request, basis) : cause);
+      causes.push(basis ? withInferredBasis(cause, request, facts, basis) : cause);
     } else if (r.status === 'unknown') {
       if (r.closeness !== undefined) checkerCloseness.set(checker.id, r.closeness);
       checks.push({

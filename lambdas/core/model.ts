@@ -139,8 +139,13 @@ export interface InferredValue {
   readonly confidence: 'likely';
   /** Human-readable: what in the record implies it. */
   readonly reason: string;
-  /** The record fields it was inferred from (their absence counts). */
+  /** The record fields it was inferred from (their absence counts); ['facts'] for a value the facts imply. */
   readonly from: readonly string[];
+  /**
+   * 'record' (the default): implied by what the CloudTrail record holds or lacks; 'facts': implied by what was read
+   * of the account (a role's own tag, which a session tag may override: fix/context.ts sessionTagInference).
+   */
+  readonly source?: 'record' | 'facts';
 }
 
 /** One fact the CloudTrail record itself establishes, before any AWS read (issue 13, lambdas/core/event/evidence.ts). */
@@ -304,6 +309,12 @@ export interface PrincipalFacts {
   readonly permissionsBoundary: NamedPolicy | null;
   readonly tags: Readonly<Record<string, string>>;
   readonly groups: readonly string[];
+  /**
+   * Roles: whether the role's sessions can carry session tags, from its trust policy (policy/trust.ts). false: a
+   * session's aws:PrincipalTag values are exactly the role's tags; true: session tags may override or add to them;
+   * null or absent: the trust policy was not read, so nothing is known either way.
+   */
+  readonly sessionTags?: boolean | null;
 }
 
 export interface PublicAccessBlock {

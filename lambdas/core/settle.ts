@@ -129,12 +129,40 @@ function orgRead(s: Subject, side: 'caller' | 'bucket', kind: 'SCP' | 'RCP' | nu
   };
 }
 
+/**
+ * The read that shows a role session's own tags (`key`, an aws:PrincipalTag key), when the session may carry
+ * session tags (fix/context.ts sessionTagInference): only the AssumeRole* event that created the session lists them
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_ctlogs). null otherwise.
+ */
+export function sessionTagsRead(
+  request: AccessRequest,
+  facts: RequestFacts,
+  key: string,
+): SettlingRead | null {
+  const f = facts.principal?.status === 'known' ? facts.principal.value : null;
+  if (request.principal.type !== 'AssumedRole' || f?.kind !== 'role' || f.sessionTags === false) return null;
+  return {
+    command: awsLine([
+      'cloudtrail',
+      'lookup-events',
+      '--lookup-attributes',
+      `AttributeKey=ResourceName,AttributeValue=${f.identityArn}`,
+      '--query',
+      "Events[?starts_with(EventName, 'AssumeRole')].CloudTrailEvent",
+    ]),
+    snapshotField: null,
+    what: `the session tags of ${request.principal.arn ?? f.identityArn} (${key}): the AssumeRole event that created the session lists them`,
+  };
+}
+
 /** The read that gives a condition key the request does not carry. */
 function keyRead(s: Subject, key: string): SettlingRead {
   const k = key.toLowerCase();
   if (k === 'aws:principalorgid' || k === 'aws:principalorgpaths') return orgRead(s, 'caller', null);
   if (k === 'aws:resourceorgid' || k === 'aws:resourceorgpaths') return orgRead(s, 'bucket', null);
   if (k.startsWith('aws:principaltag/')) {
+    const session = sessionTagsRead(s.request, s.facts, key);
+    if (session !== null) return session;
     return {
       command: awsLine([
         'iam',

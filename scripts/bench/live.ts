@@ -145,6 +145,11 @@ export const BUCKET = 'corp-reports';
 export const KEY = 'q3/summary.csv';
 export const ROLE = 'app-role';
 export const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/${ROLE}`;
+/** app-role's trust policy: only Lambda assumes it, without sts:TagSession (its sessions carry exactly its tags). */
+export const LAMBDA_TRUST = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+};
 export const MANAGED_ARN = `arn:aws:iam::${ACCOUNT}:policy/ReportsRead`;
 
 const enc = (doc: unknown) => encodeURIComponent(JSON.stringify(doc));
@@ -185,6 +190,8 @@ export function sameAccountScenario(aws: MockedAws): void {
       RoleId: 'AROAEXAMPLEROLEID1234',
       Arn: ROLE_ARN,
       CreateDate: new Date('2026-01-01T00:00:00Z'),
+      // GetRole answers the trust policy URL-encoded: a Lambda function's role (no sts:TagSession)
+      AssumeRolePolicyDocument: encodeURIComponent(JSON.stringify(LAMBDA_TRUST)),
       Tags: [{ Key: 'team', Value: 'finance' }],
     },
   }));

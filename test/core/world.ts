@@ -29,7 +29,27 @@ export interface RoleSpec {
   readonly boundary?: readonly Stmt[];
   readonly tags?: Readonly<Record<string, string>>;
   readonly path?: string;
+  /** The role's trust policy (AssumeRolePolicyDocument); absent: not in the snapshot (session tags unknown). */
+  readonly trust?: Record<string, unknown>;
 }
+
+/** A trust policy only a service uses, without sts:TagSession: the role's sessions carry exactly its tags. */
+export const SERVICE_TRUST: Record<string, unknown> = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+};
+
+/** A trust policy that lets the account's principals assume the role and tag their sessions. */
+export const TAGGING_TRUST = (account: string): Record<string, unknown> => ({
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${account}:root` },
+      Action: ['sts:AssumeRole', 'sts:TagSession'],
+    },
+  ],
+});
 
 export interface ObjectSpec {
   readonly owner?: string;
@@ -106,6 +126,7 @@ function roleEntry(r: RoleSpec, i: number): Record<string, unknown> {
         }
       : {}),
     Tags: Object.entries(r.tags ?? {}).map(([Key, Value]) => ({ Key, Value })),
+    ...(r.trust ? { AssumeRolePolicyDocument: r.trust } : {}),
   };
 }
 

@@ -34,6 +34,7 @@ import {
   type PolicySource,
   type PrincipalFacts,
 } from '../../core/model';
+import { sessionTagsPossible } from '../../core/policy/trust';
 import type { Scope, ScopeResult } from './accounts';
 import type { Failure, Outcome } from './errors';
 import { unknownOf } from './facts';
@@ -214,6 +215,8 @@ class PrincipalReader {
       permissionsBoundary: boundary,
       tags: tagsOf(role?.Tags),
       groups: [],
+      // GetRole's AssumeRolePolicyDocument (URL-encoded JSON): whether sessions can carry session tags
+      sessionTags: sessionTagsPossible(role?.AssumeRolePolicyDocument),
     };
   }
 

@@ -12,6 +12,7 @@ import {
   type Principal,
   type PrincipalFacts,
 } from '../../core/model';
+import { sessionTagsPossible } from '../../core/policy/trust';
 import { parseIamArn, type Identity, type SnapshotIndex } from './snapshot-index';
 
 type AttachedList = readonly { PolicyName?: string | undefined; PolicyArn: string }[] | undefined;
@@ -99,6 +100,10 @@ export function identityFacts(index: SnapshotIndex, identity: Identity): Fact<Pr
     permissionsBoundary: boundary,
     tags: tagsOf(entry.Tags),
     groups: fromGroups.groups,
+    // a role's AssumeRolePolicyDocument (GetAccountAuthorizationDetails); absent in older snapshots: not known
+    ...(identity.kind === 'role'
+      ? { sessionTags: sessionTagsPossible(identity.entry.AssumeRolePolicyDocument) }
+      : {}),
   });
 }
 

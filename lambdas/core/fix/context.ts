@@ -6,7 +6,10 @@
  * Global keys: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
  *  - aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType, aws:userid, aws:username, aws:PrincipalIsAWSService,
  *    aws:PrincipalServiceName: from the caller (the record or the hypothetical principal, completed by the facts);
- *  - aws:PrincipalTag/<key>: the tags of the caller's user or role;
+ *  - aws:PrincipalTag/<key>: an IAM user's tags; a role session's are the role's tags plus its session tags, which
+ *    CloudTrail's S3 events do not carry: the role's tags are the session's only when its trust policy rules
+ *    session tags out (policy/trust.ts), else they are inferred values and the other keys unknown
+ *    (principalTagKeys below);
  *  - aws:PrincipalOrgID / aws:PrincipalOrgPaths: the organization of the caller's account and the account's path in
  *    it, formatted "o-…/r-…/ou-…/…/" (a multivalued key; #condition-keys-principalorgpaths);
  *  - aws:ResourceOrgID / aws:ResourceOrgPaths / aws:ResourceAccount (and s3:ResourceAccount): the same for the
@@ -27,6 +30,7 @@ import type {
   AccessRequest,
   ConditionContext,
   Fact,
+  InferredValue,
   NamedPolicy,
   OrganizationFacts,
   PrincipalType,
@@ -118,6 +122,7 @@ export function derivedContext(
     if (take(key)) unknownKeys.push(key);
   };
 
+  const keys: KeyWriter = { put, none, notKnown };
   const c = callerOf(request, facts);
   const anonymous = c.type === 'Anonymous';
   const service = c.type === 'AWSService';
@@ -132,11 +137,8 @@ export function derivedContext(
   if (c.type === 'IAMUser') put('aws:username', c.userName);
   if (c.type !== 'Unknown' && !oai) put('aws:PrincipalIsAWSService', String(service));
   if (service && !oai) put('aws:PrincipalServiceName', c.invokedBy);
-  if (!anonymous && !service && facts.principal?.status === 'known') {
-    for (const [k, v] of Object.entries(facts.principal.value.tags)) put(`aws:PrincipalTag/${k}`, v);
-  }
+  if (!anonymous && !service) principalTagKeys(request, facts, c, keys);
 
-  const keys: KeyWriter = { put, none, notKnown };
   // The caller's organization: anonymous callers and service principals belong to none.
   orgKeys(anonymous || service ? known(null) : facts.principalOrganization, 'Principal', keys);
 
@@ -163,8 +165,99 @@ export function derivedContext(
     ...(unknownKeys.length > 0 ? { unknown: unknownKeys } : {}),
     // what the record says about where each value came from, and what it only implies (lambdas/core/event/evidence.ts)
     ...(request.context.provenance ? { provenance: request.context.provenance } : {}),
-    ...(request.context.inferred ? { inferred: request.context.inferred } : {}),
+    ...inferredOf(request, facts),
   };
+}
+
+/** The record's inferred values and the caller's session-dependent tags (sessionTagInference), in one map. */
+function inferredOf(
+  request: AccessRequest,
+  facts: RequestFacts,
+): { inferred?: Readonly<Record<string, InferredValue>> } {
+  const fromFacts = sessionTagInference(request, facts);
+  const fromRecord = request.context.inferred;
+  if (fromFacts === null) return fromRecord ? { inferred: fromRecord } : {};
+  const own = new Set(Object.keys(request.context.values).map(lowerKey));
+  for (const k of request.context.absent) own.add(lowerKey(k));
+  const merged: Record<string, InferredValue> = { ...fromRecord };
+  for (const [k, v] of Object.entries(fromFacts)) if (!own.has(lowerKey(k))) merged[k] = v;
+  return { inferred: merged };
+}
+
+// ---------------------------------------------------------------------------
+// Principal tags: aws:PrincipalTag/<key>
+// ---------------------------------------------------------------------------
+
+const PRINCIPAL_TAG = 'aws:principaltag/';
+
+/**
+ * Where the caller's aws:PrincipalTag values come from (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principaltag):
+ *  - 'exact': they are exactly the IAM tags of the caller: an IAM user; a role session whose role's trust policy
+ *    rules session tags out (policy/trust.ts); a hypothetical session (simulate), which carries none unless
+ *    `--context` gives them;
+ *  - 'session': a role session that may carry session tags, which override the role's tags with the same key and
+ *    add others (id_session-tags.html). S3's CloudTrail events do not record them;
+ *  - 'own': any other caller with IAM facts (a federated user, a caller typed only by its account): its tags, as
+ *    read, with other keys left as the request leaves them;
+ *  - null: no IAM facts.
+ */
+function principalTagSource(
+  request: AccessRequest,
+  facts: RequestFacts,
+  type: PrincipalType,
+): 'exact' | 'session' | 'own' | null {
+  const f = facts.principal?.status === 'known' ? facts.principal.value : null;
+  if (f === null) return null;
+  if (type === 'IAMUser' && f.kind === 'user') return 'exact';
+  if (type !== 'AssumedRole' || f.kind !== 'role') return 'own';
+  if (request.context.otherKeys === 'absent') return 'exact';
+  return f.sessionTags === false ? 'exact' : 'session';
+}
+
+function principalTagKeys(request: AccessRequest, facts: RequestFacts, c: Caller, keys: KeyWriter): void {
+  const source = principalTagSource(request, facts, c.type);
+  if (source === null || source === 'session') return; // the role's tags are inferred values (sessionTagInference)
+  const tags = facts.principal?.status === 'known' ? facts.principal.value.tags : {};
+  const own = new Set<string>();
+  for (const [k, v] of Object.entries(tags)) {
+    keys.put(`aws:PrincipalTag/${k}`, v);
+    own.add(`${PRINCIPAL_TAG}${lowerKey(k)}`);
+  }
+  if (source !== 'exact') return;
+  for (const key of referencedTagKeys(facts))
+    if (key.startsWith(PRINCIPAL_TAG) && !own.has(key)) keys.none(key);
+}
+
+/**
+ * A role session that may carry session tags: each of the role's own tags is only a likely value of
+ * aws:PrincipalTag/<key> (a session tag with the same key overrides it), kept out of the known values like any
+ * inferred value (ConditionContext.inferred): a decision that rests on it is at most 'likely'. Other keys stay
+ * unknown. null when the caller's tags are not session-dependent.
+ */
+export function sessionTagInference(
+  request: AccessRequest,
+  facts: RequestFacts,
+): Readonly<Record<string, InferredValue>> | null {
+  const c = callerOf(request, facts);
+  if (principalTagSource(request, facts, c.type) !== 'session') return null;
+  const f = facts.principal?.status === 'known' ? facts.principal.value : null;
+  if (f === null) return null;
+  const entries = Object.entries(f.tags);
+  if (entries.length === 0) return null;
+  const why =
+    f.sessionTags === true
+      ? `its trust policy allows session tags (sts:TagSession) or role chaining (which passes transitive tags on), and a session tag with the same key overrides the role's`
+      : `its trust policy was not read, so a session tag with the same key may override the role's`;
+  const out: Record<string, InferredValue> = {};
+  for (const [k, v] of entries)
+    out[`aws:PrincipalTag/${k}`] = {
+      value: v,
+      confidence: 'likely',
+      reason: `the role ${f.identityArn} has the tag ${k}=${v}, but the session's own tags are not recorded: ${why}`,
+      from: ['facts'],
+      source: 'facts',
+    };
+  return out;
 }
 
 /**

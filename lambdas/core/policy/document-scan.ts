@@ -9,13 +9,17 @@
 export interface DocumentScan {
   /** aws:CurrentTime, aws:EpochTime or aws:MultiFactorAuthAge appears in the text. */
   readonly namesTime: boolean;
-  /** s3:ExistingObjectTag/<key>, s3:RequestObjectTag/<key> and aws:ResourceTag/<key> keys in the text, lower-cased. */
+  /**
+   * s3:ExistingObjectTag/<key>, s3:RequestObjectTag/<key>, aws:ResourceTag/<key> and aws:PrincipalTag/<key> keys in
+   * the text, lower-cased (aws:PrincipalTag also as a policy variable, `${aws:PrincipalTag/<key>}`).
+   */
   readonly tagKeys: readonly string[];
 }
 
 const TIME_KEY = /aws:(?:currenttime|epochtime|multifactorauthage)/i;
-const TAG = /(?:objecttag|resourcetag)\//i;
-const TAG_KEY_IN_JSON = /"(s3:(?:existingobjecttag|requestobjecttag)\/[^"]*|aws:resourcetag\/[^"]*)"/gi;
+const TAG = /(?:objecttag|resourcetag|principaltag)\//i;
+const TAG_KEY_IN_JSON =
+  /"(s3:(?:existingobjecttag|requestobjecttag)\/[^"]*|aws:(?:resourcetag|principaltag)\/[^"]*)"|\$\{\s*(aws:principaltag\/[^}"\s,]*)/gi;
 const NO_TAG_KEYS: readonly string[] = [];
 /** A document that cannot be serialised: nothing is known of it, so it is taken as reading the time. */
 const UNREADABLE: DocumentScan = { namesTime: true, tagKeys: NO_TAG_KEYS };
@@ -26,7 +30,7 @@ function scanText(text: string): DocumentScan {
   const namesTime = TIME_KEY.test(text);
   if (!TAG.test(text)) return { namesTime, tagKeys: NO_TAG_KEYS };
   const keys = new Set<string>();
-  for (const m of text.matchAll(TAG_KEY_IN_JSON)) keys.add((m[1] ?? '').toLowerCase());
+  for (const m of text.matchAll(TAG_KEY_IN_JSON)) keys.add((m[1] ?? m[2] ?? '').toLowerCase());
   return { namesTime, tagKeys: [...keys] };
 }
 

@@ -190,6 +190,38 @@ describe('IAM user callers: own, group and boundary policies', () => {
     ).toHaveLength(1);
   });
 
+  it("a role's trust policy: sts:TagSession makes its tags only likely; no trust document in the answer, not known", async () => {
+    const trusting = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+          Action: ['sts:AssumeRole', 'sts:TagSession'],
+        },
+      ],
+    };
+    for (const [answer, expected] of [
+      [{ AssumeRolePolicyDocument: enc(trusting) }, true],
+      [{}, null],
+    ] as const) {
+      const { aws, view } = setup();
+      aws.on('iam', GetRoleCommand, () => ({
+        Role: {
+          RoleName: ROLE,
+          Arn: `arn:aws:iam::${ACCOUNT}:role/${ROLE}`,
+          Path: '/',
+          RoleId: 'AROA1',
+          CreateDate: new Date(0),
+          Tags: [{ Key: 'team', Value: 'finance' }],
+          ...answer,
+        },
+      }));
+      const facts = await view.gather(sampleRequest());
+      expect(facts.principal?.status === 'known' && facts.principal.value.sessionTags).toBe(expected);
+    }
+  });
+
   it('a role with a permissions boundary', async () => {
     const { aws, view } = setup();
     aws.on('iam', GetRoleCommand, () => ({

@@ -36,7 +36,7 @@ function setup() {
 }
 
 describe('AwsAccountView.gather, same-account role session', () => {
-  it('reads the role: inline and managed policies decoded from URL-encoded JSON, tags, unique id', async () => {
+  it('reads the role: inline and managed policies decoded from URL-encoded JSON, tags, unique id, trust policy', async () => {
     const { view } = setup();
     const facts = await view.gather(sampleRequest());
     expect(facts.principal?.status).toBe('known');
@@ -49,6 +49,8 @@ describe('AwsAccountView.gather, same-account role session', () => {
       uniqueId: 'AROAEXAMPLEROLEID1234',
       tags: { team: 'finance' },
       groups: [],
+      // GetRole's URL-encoded AssumeRolePolicyDocument: only Lambda assumes it, without sts:TagSession
+      sessionTags: false,
     });
     expect(p.identityPolicies).toEqual([
       { name: 'list-bucket', source: 'identity-inline', document: INLINE_DOC },

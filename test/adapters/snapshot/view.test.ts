@@ -53,6 +53,9 @@ describe('SnapshotView principal facts', () => {
       arn: `arn:aws:iam::${A}:policy/S3Boundary`,
     });
     expect(p.tags).toEqual({ team: 'reports' });
+    // its AssumeRolePolicyDocument (URL-encoded, as GetAccountAuthorizationDetails gives it) trusts only EC2,
+    // without sts:TagSession: its sessions carry exactly its tags (lambdas/core/policy/trust.ts)
+    expect(p.sessionTags).toBe(false);
   });
 
   it('finds a role by name when the identity ARN has no path (derived from the session ARN)', () => {

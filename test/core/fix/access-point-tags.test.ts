@@ -11,7 +11,7 @@
 import { derivedContext } from '../../../lambdas/core/fix/context';
 import { simulate } from '../../../lambdas/core/simulate';
 import { explain } from '../checkers/helpers';
-import { A, B, recordFor, viewOf, type Stmt, type WorldSpec } from '../world';
+import { A, B, recordFor, SERVICE_TRUST, viewOf, type Stmt, type WorldSpec } from '../world';
 
 const BUCKET = 'shared-data';
 const AP = `arn:aws:s3:us-east-1:${A}:accesspoint/team-ap`;
@@ -38,7 +38,10 @@ function world(
   bucket: { abac?: boolean; tags?: Record<string, string> } = { abac: false, tags: {} },
 ): WorldSpec {
   return {
-    roles: [{ account: A, name: 'Analyst', statements: [teamAllow], tags: { team: 'red' } }],
+    // a role only EC2 assumes, without sts:TagSession: its sessions carry exactly its tags (policy/trust.ts)
+    roles: [
+      { account: A, name: 'Analyst', statements: [teamAllow], tags: { team: 'red' }, trust: SERVICE_TRUST },
+    ],
     buckets: {
       [BUCKET]: { account: A, policy: [delegate], ...bucket, objects: { 'q3.csv': {} } },
     },

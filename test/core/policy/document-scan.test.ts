@@ -26,11 +26,29 @@ describe('scanDocument: what a policy text names, read once per document', () =>
   it('lists the aws:ResourceTag keys too (a bucket with ABAC enabled), but not a policy variable naming one', () => {
     const scan = scanDocument(
       doc({
-        StringEquals: { 'aws:ResourceTag/Team': '${aws:PrincipalTag/team}' },
+        StringEquals: { 'aws:ResourceTag/Team': 'red' },
         StringLike: { 's3:prefix': '${aws:ResourceTag/project}/*' },
       }),
     );
     expect(scan.tagKeys).toEqual(['aws:resourcetag/team']);
+  });
+
+  it('lists the aws:PrincipalTag keys, as condition keys and as policy variables (a caller whose tags are all known)', () => {
+    const scan = scanDocument(
+      doc({
+        StringEquals: {
+          'aws:ResourceTag/Team': '${aws:PrincipalTag/team}',
+          'aws:PrincipalTag/Stage': 'prod',
+        },
+        StringLike: { 's3:prefix': "${aws:PrincipalTag/Project, 'none'}/*" },
+      }),
+    );
+    expect(scan.tagKeys).toEqual([
+      'aws:resourcetag/team',
+      'aws:principaltag/team',
+      'aws:principaltag/stage',
+      'aws:principaltag/project',
+    ]);
   });
 
   it('reads a document given as JSON text, and scans an object once', () => {

@@ -263,7 +263,7 @@ export function evaluateCondition(c: CompiledCondition, ctx: ContextView): Condi
       requestValues,
       policyValues: display,
       result,
-      detail: `${detail} (with an inferred value: the record implies it, it does not state it)`,
+      detail: `${detail} (with an inferred value: likely, not recorded)`,
       inferred: true,
     };
   return { operator: c.operatorText, key: c.key, requestValues, policyValues: display, result, detail };
