@@ -223,7 +223,8 @@ function principalTagKeys(request: AccessRequest, facts: RequestFacts, c: Caller
     keys.put(`aws:PrincipalTag/${k}`, v);
     own.add(`${PRINCIPAL_TAG}${lowerKey(k)}`);
   }
-  if (source !== 'exact') return;
+  // a hypothetical request's unset keys are absent already
+  if (source !== 'exact' || request.context.otherKeys === 'absent') return;
   for (const key of referencedTagKeys(facts))
     if (key.startsWith(PRINCIPAL_TAG) && !own.has(key)) keys.none(key);
 }
