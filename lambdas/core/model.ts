@@ -547,6 +547,11 @@ export interface RequestFacts {
   readonly keyAccountRcpLevels?: Readonly<Record<string, Fact<readonly OrgLevel[] | null>>>;
   /** The session policy of an assumed-role / federated session; null = no session (not applicable). */
   readonly sessionPolicy: Fact<NamedPolicy | null> | null;
+  /**
+   * The session's own tags (session tags and incoming transitive tags, not its role's), from the event that created
+   * the session (changes/session-issuance.ts) or a snapshot's `sessions` entry. Absent or null: not read.
+   */
+  readonly sessionTags?: Fact<Readonly<Record<string, string>>> | null;
   /** Recent access-control changes (newest last). */
   readonly recentChanges: Fact<readonly ChangeRecord[]>;
   /**

@@ -141,6 +141,7 @@ export function sessionTagsRead(
 ): SettlingRead | null {
   const f = facts.principal?.status === 'known' ? facts.principal.value : null;
   if (request.principal.type !== 'AssumedRole' || f?.kind !== 'role' || f.sessionTags === false) return null;
+  if (facts.sessionTags?.status === 'known') return null;
   return {
     command: awsLine([
       'cloudtrail',

@@ -31,6 +31,8 @@ export interface RoleSpec {
   readonly path?: string;
   /** The role's trust policy (AssumeRolePolicyDocument); absent: not in the snapshot (session tags unknown). */
   readonly trust?: Record<string, unknown>;
+  /** The session tags of its session s1 (the snapshot's `sessions` entry `Tags`); absent: not known. */
+  readonly sessionTags?: Readonly<Record<string, string>>;
 }
 
 /** A trust policy only a service uses, without sts:TagSession: the role's sessions carry exactly its tags. */
@@ -257,7 +259,10 @@ export function snapshotOf(spec: WorldSpec): Record<string, unknown> {
     kmsKeys: spec.kmsKeys ?? {},
     // the session the records of recordFor use (s1), known to carry no session policy
     sessions: Object.fromEntries(
-      roles.map((r) => [`arn:aws:sts::${r.account}:assumed-role/${r.name}/s1`, { Policy: null }]),
+      roles.map((r) => [
+        `arn:aws:sts::${r.account}:assumed-role/${r.name}/s1`,
+        { Policy: null, ...(r.sessionTags ? { Tags: r.sessionTags } : {}) },
+      ]),
     ),
     recentChanges: [],
   };

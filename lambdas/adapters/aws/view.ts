@@ -137,6 +137,12 @@ export function bucketTargets(request: AccessRequest): BucketTarget[] {
   }));
 }
 
+/** What the event that created the caller's session says: its session policy and its own tags (when looked up). */
+interface SessionFacts {
+  readonly policy: Fact<NamedPolicy | null> | null;
+  readonly tags?: Fact<Readonly<Record<string, string>>>;
+}
+
 function sessionPolicyOf(request: AccessRequest): Fact<NamedPolicy | null> | null {
   const p = request.principal;
   const session =
@@ -362,8 +368,9 @@ export class AwsAccountView implements AccountView {
           ),
         ),
       ]),
-      sessionP,
+      sessionP.then((x) => x.policy),
     ]);
+    const session = await sessionP;
     const kmsKeys = Object.assign({}, eventKms, ...laterKms) as Record<string, Fact<KmsKeyFacts>>;
     const keyAccountRcpLevels = await this.keyAccountRcps(kmsKeys, bucketAccount, scopeFor);
     const buckets: Record<string, Fact<BucketFacts>> = {};
@@ -385,6 +392,7 @@ export class AwsAccountView implements AccountView {
       kmsKeys,
       ...(Object.keys(keyAccountRcpLevels).length > 0 ? { keyAccountRcpLevels } : {}),
       sessionPolicy,
+      ...(session.tags !== undefined ? { sessionTags: session.tags } : {}),
       recentChanges: unknown(
         'notCollected',
         'the live view does not look up change history (see adapters/changes)',
@@ -449,23 +457,24 @@ export class AwsAccountView implements AccountView {
   }
 
   /**
+   * The session's own tags ride along: the same issuing event records them (known, or unknown with the same reason
+   * when the event was not found; absent when no lookup was made).
    * The session policy fact (issue 13 item 3): null when the caller is not a session; known(null) when the issuing
    * event passed none; known(policy) with the inline and managed session policies; unknown with the reason when
    * the event was not found (regions searched named), could not be read, or recorded a policy that cannot be read.
    */
-  private async sessionPolicy(
-    request: AccessRequest,
-    ctx: PrincipalContext,
-  ): Promise<Fact<NamedPolicy | null> | null> {
+  private async sessionPolicy(request: AccessRequest, ctx: PrincipalContext): Promise<SessionFacts> {
     const base = sessionPolicyOf(request);
     const source = base === null ? null : this.sessions();
-    if (base === null || source === null) return base;
+    if (base === null || source === null) return { policy: base };
     const session = sessionOf(request);
     if (session === null)
-      return unknown(
-        'notCollected',
-        'the record does not carry the session’s temporary access key id (ASIA…) and account, so the event that created the session cannot be looked up',
-      );
+      return {
+        policy: unknown(
+          'notCollected',
+          'the record does not carry the session’s temporary access key id (ASIA…) and account, so the event that created the session cannot be looked up',
+        ),
+      };
     const regions = [...new Set([request.region, 'us-east-1', this.region].filter((r) => r !== ''))];
     const found = await source
       .sessionIssuance({ session, regions, now: this.now() })
@@ -475,24 +484,41 @@ export class AwsAccountView implements AccountView {
         reason: 'error',
         detail: err instanceof Error ? err.message : String(err),
       }));
-    if (found.status === 'notFound') return unknown('notFound', found.detail);
-    if (found.status === 'failed') return unknown(found.reason, found.detail, found.permission);
+    if (found.status === 'notFound') {
+      const f = unknown('notFound', found.detail);
+      return { policy: f, tags: f };
+    }
+    if (found.status === 'failed') {
+      const f = unknown(found.reason, found.detail, found.permission);
+      return { policy: f, tags: f };
+    }
     const issuance = found.issuance;
     const what = `${issuance.eventName} at ${issuance.eventTime} (${issuance.region ?? 'unknown Region'}, event ${issuance.eventId})`;
+    // the session's own tags, as the issuing event records them (session-issuance.ts SessionTagsRecord)
+    const tags =
+      issuance.tags.status === 'known'
+        ? known(issuance.tags.tags)
+        : unknown('notCollected', `${what} recorded session tags, but ${issuance.tags.detail}`);
     if (issuance.policy.status === 'unreadable')
-      return unknown('notCollected', `${what} passed a session policy, but ${issuance.policy.detail}`);
+      return {
+        policy: unknown('notCollected', `${what} passed a session policy, but ${issuance.policy.detail}`),
+        tags,
+      };
     const inline = issuance.policy.status === 'document' ? issuance.policy.document : null;
-    if (inline === null && issuance.policyArns.length === 0) return known(null);
+    if (inline === null && issuance.policyArns.length === 0) return { policy: known(null), tags };
     const managed =
       issuance.policyArns.length === 0
         ? known([])
         : await managedPoliciesByArn(ctx, session.accountId, issuance.policyArns, 'session');
     if (managed.status === 'unknown')
       return {
-        ...managed,
-        detail: `${what} passed managed session policies: ${managed.detail ?? managed.reason}`,
+        policy: {
+          ...managed,
+          detail: `${what} passed managed session policies: ${managed.detail ?? managed.reason}`,
+        },
+        tags,
       };
-    return known(sessionPolicyDocument(issuance, inline, managed.value));
+    return { policy: known(sessionPolicyDocument(issuance, inline, managed.value)), tags };
   }
 
   private async bucket(t: BucketTarget, scoped: ScopeResult): Promise<BucketRead> {

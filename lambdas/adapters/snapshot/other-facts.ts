@@ -206,6 +206,22 @@ export function sessionPolicyFor(
   return entry === undefined ? NO_SESSION_ENTRY : sessionFact(entry);
 }
 
+/**
+ * The session's own tags from its `sessions` entry (`Tags`); undefined when the snapshot does not carry them (no
+ * entry, or an entry without `Tags`), so a role's tags stay only likely the session's (fix/context.ts).
+ */
+export function sessionTagsFor(
+  sessions: ReadonlyMap<string, SnapshotSession>,
+  request: AccessRequest,
+): Fact<Readonly<Record<string, string>>> | undefined {
+  if (sessions.size === 0) return undefined;
+  const p = request.principal;
+  const entry =
+    (p.arn !== null ? sessions.get(p.arn) : undefined) ??
+    (p.accessKeyId !== null ? sessions.get(p.accessKeyId) : undefined);
+  return entry?.Tags === undefined ? undefined : known(entry.Tags);
+}
+
 export function recentChangesOf(snapshot: Snapshot): Fact<readonly ChangeRecord[]> {
   if (snapshot.recentChanges === undefined) return notCollected('recentChanges');
   return known(snapshot.recentChanges.flatMap((c) => changeRecordFromLookupEvent(c) ?? []));

@@ -6,8 +6,9 @@
  * Policy documents are decoded here, so the rest of the adapter only sees parsed objects.
  *
  * Extension to SNAPSHOT.md (optional, documented here and in lambdas/adapters/snapshot/README.md):
- *   "sessions": { "<session ARN or access key id>": { "Policy": {…} | null } }
- * carries the session policy of an assumed-role / federated session (`Policy: null` = known: none).
+ *   "sessions": { "<session ARN or access key id>": { "Policy": {…} | null, "Tags": { "<key>": "<value>" } } }
+ * carries the session policy of an assumed-role / federated session (`Policy: null` = known: none) and its session
+ * tags (`Tags: {}` = known: none; absent = not known).
  *   "organization": null   means every account is known not to be in an organization.
  */
 import { z } from 'zod';
@@ -286,7 +287,11 @@ const kmsKey = z.looseObject({
     .optional(),
 });
 
-const session = z.looseObject({ Policy: nullablePolicyDocument.optional() });
+const session = z.looseObject({
+  Policy: nullablePolicyDocument.optional(),
+  // the session's own tags (session tags and incoming transitive tags, as its issuing event records them)
+  Tags: z.record(z.string(), z.string()).optional(),
+});
 
 export const snapshotSchema = z.looseObject({
   snapshotVersion: z.literal(1).optional(),

@@ -24,7 +24,14 @@ import { otherKeyAccounts } from '../../core/fix/kms';
 import type { AccountView } from '../types';
 import { bucketFacts, objectsFor, pabOf } from './bucket-facts';
 import { organizationFacts, orgLevels } from './org-facts';
-import { accessPointFor, kmsKeysFor, recentChangesOf, sessionPolicyFor, vpcEndpointFor } from './other-facts';
+import {
+  accessPointFor,
+  kmsKeysFor,
+  recentChangesOf,
+  sessionPolicyFor,
+  sessionTagsFor,
+  vpcEndpointFor,
+} from './other-facts';
 import { principalFacts } from './principal-facts';
 import type { Snapshot, SnapshotBucket } from './schema';
 import { SnapshotIndex } from './snapshot-index';
@@ -75,6 +82,7 @@ export class SnapshotView implements AccountView {
       vpceOwner !== null && vpceOwner !== callerAccount && vpceOwner !== bucketAccount
         ? this.organization(vpceOwner)
         : undefined;
+    const sessionTags = sessionTagsFor(this.index.sessions, request);
     return {
       principal,
       principalOrganization: principal === null ? known(null) : this.organization(callerAccount),
@@ -91,6 +99,7 @@ export class SnapshotView implements AccountView {
       kmsKeys,
       ...(Object.keys(keyAccountRcpLevels).length > 0 ? { keyAccountRcpLevels } : {}),
       sessionPolicy: sessionPolicyFor(this.index.sessions, request),
+      ...(sessionTags !== undefined ? { sessionTags } : {}),
       recentChanges: this.changes,
       canonicalIds: this.index.canonicalIds,
     };

@@ -79,6 +79,16 @@ export type InlineSessionPolicy =
   | { readonly status: 'document'; readonly document: unknown }
   | { readonly status: 'unreadable'; readonly detail: string };
 
+/**
+ * The session tags an issuing event records (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_ctlogs):
+ * AssumeRole's and GetFederationToken's `tags` ([{key, value}]), AssumeRoleWithSAML's and
+ * AssumeRoleWithWebIdentity's `principalTags` ({key: value}), and `incomingTransitiveTags` ({key: value}), the
+ * transitive tags a chained session inherits. 'known' with none of them: the session has no session tags.
+ */
+export type SessionTagsRecord =
+  | { readonly status: 'known'; readonly tags: Readonly<Record<string, string>> }
+  | { readonly status: 'unreadable'; readonly detail: string };
+
 export interface SessionIssuance {
   readonly eventId: string;
   readonly eventName: string;
@@ -88,6 +98,8 @@ export interface SessionIssuance {
   readonly policy: InlineSessionPolicy;
   /** Managed session policies (PolicyArns), to read with iam:GetPolicy / GetPolicyVersion. */
   readonly policyArns: readonly string[];
+  /** The session's own tags (not its role's). */
+  readonly tags: SessionTagsRecord;
 }
 
 /** The credentials an issuing event handed out (responseElements.credentials.accessKeyId). */
@@ -119,7 +131,44 @@ export function parseIssuance(record: Readonly<Record<string, unknown>>): Sessio
     accessKeyId,
     policy: inlinePolicy(params, omitted),
     policyArns: policyArnsOf(params['policyArns']),
+    tags: sessionTagsOf(params, omitted),
   };
+}
+
+/** Session tags from the request parameters of an issuing event (SessionTagsRecord). */
+function sessionTagsOf(params: Record<string, unknown>, omitted: boolean): SessionTagsRecord {
+  const list = params['tags'];
+  const maps = [params['incomingTransitiveTags'], params['principalTags']];
+  if (list === undefined && maps.every((m) => m === undefined))
+    return omitted
+      ? { status: 'unreadable', detail: 'CloudTrail truncated the request parameters (omitted: true)' }
+      : { status: 'known', tags: {} };
+  const tags: Record<string, string> = Object.create(null) as Record<string, string>;
+  const bad = {
+    status: 'unreadable',
+    detail: 'the recorded session tags are not key-value strings',
+  } as const;
+  for (const m of maps) {
+    if (m === undefined || m === null) continue;
+    if (typeof m !== 'object' || Array.isArray(m)) return bad;
+    for (const [k, v] of Object.entries(m)) {
+      if (typeof v !== 'string') return bad;
+      tags[k] = v;
+    }
+  }
+  if (list !== undefined && list !== null) {
+    if (!Array.isArray(list)) return bad;
+    for (const t of list) {
+      const o = obj(t);
+      const key = o['key'] ?? o['Key'];
+      const value = o['value'] ?? o['Value'];
+      if (typeof key !== 'string' || typeof value !== 'string') return bad;
+      tags[key] = value;
+    }
+  }
+  if (Object.values(tags).some((v) => REDACTED.test(v.trim())))
+    return { status: 'unreadable', detail: 'CloudTrail recorded the session tags as hidden' };
+  return { status: 'known', tags: { ...tags } };
 }
 
 function inlinePolicy(params: Record<string, unknown>, omitted: boolean): InlineSessionPolicy {

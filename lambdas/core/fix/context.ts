@@ -39,7 +39,7 @@ import type {
 } from '../model';
 import { known } from '../model';
 import { REQUEST_POLICY_KEY } from '../policy/s3/bpa';
-import { ownValue } from '../own';
+import { ownValue, setOwn } from '../own';
 import { scanDocument } from '../policy/document-scan';
 import { lowerKey } from '../policy/variables';
 import { Recent } from '../recent';
@@ -211,13 +211,35 @@ function principalTagSource(
   if (type === 'IAMUser' && f.kind === 'user') return 'exact';
   if (type !== 'AssumedRole' || f.kind !== 'role') return 'own';
   if (request.context.otherKeys === 'absent') return 'exact';
-  return f.sessionTags === false ? 'exact' : 'session';
+  if (f.sessionTags === false || facts.sessionTags?.status === 'known') return 'exact';
+  return 'session';
+}
+
+/**
+ * The caller's principal tags when they are all known: its IAM tags, and a role session's own tags (read from the
+ * event that created it) over them: "session tags override a role tag with the same key", keys compared without
+ * case (API_AssumeRole, Tags).
+ */
+function exactTags(facts: RequestFacts): Record<string, string> {
+  const own = facts.principal?.status === 'known' ? facts.principal.value.tags : {};
+  const session = facts.sessionTags?.status === 'known' ? facts.sessionTags.value : null;
+  if (session === null || Object.keys(session).length === 0) return { ...own };
+  const overridden = new Set(Object.keys(session).map(lowerKey));
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(own)) if (!overridden.has(lowerKey(k))) setOwn(out, k, v);
+  for (const [k, v] of Object.entries(session)) setOwn(out, k, v);
+  return out;
 }
 
 function principalTagKeys(request: AccessRequest, facts: RequestFacts, c: Caller, keys: KeyWriter): void {
   const source = principalTagSource(request, facts, c.type);
   if (source === null || source === 'session') return; // the role's tags are inferred values (sessionTagInference)
-  const tags = facts.principal?.status === 'known' ? facts.principal.value.tags : {};
+  const tags =
+    source === 'exact'
+      ? exactTags(facts)
+      : facts.principal?.status === 'known'
+        ? facts.principal.value.tags
+        : {};
   const own = new Set<string>();
   for (const [k, v] of Object.entries(tags)) {
     keys.put(`aws:PrincipalTag/${k}`, v);
@@ -245,10 +267,14 @@ export function sessionTagInference(
   if (f === null) return null;
   const entries = Object.entries(f.tags);
   if (entries.length === 0) return null;
+  const unread =
+    facts.sessionTags?.status === 'unknown'
+      ? ` (the session's own tags could not be read: ${facts.sessionTags.detail ?? facts.sessionTags.reason})`
+      : '';
   const why =
     f.sessionTags === true
-      ? `its trust policy allows session tags (sts:TagSession) or role chaining (which passes transitive tags on), and a session tag with the same key overrides the role's`
-      : `its trust policy was not read, so a session tag with the same key may override the role's`;
+      ? `its trust policy allows session tags (sts:TagSession) or role chaining (which passes transitive tags on), and a session tag with the same key overrides the role's${unread}`
+      : `its trust policy was not read, so a session tag with the same key may override the role's${unread}`;
   const out: Record<string, InferredValue> = {};
   for (const [k, v] of entries)
     out[`aws:PrincipalTag/${k}`] = {

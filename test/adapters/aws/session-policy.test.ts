@@ -248,3 +248,49 @@ describe('AwsAccountView: the session policy from the event that created the ses
     expect(lookups(aws)).toHaveLength(0);
   });
 });
+
+/**
+ * The session's own tags ride on the same event (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_ctlogs):
+ * with them, a role session's aws:PrincipalTag values are known (fix/context.ts), not only likely.
+ */
+describe('AwsAccountView: the session tags from the event that created the session', () => {
+  it('AssumeRole --tags and inherited transitive tags: known, from the one search the session policy makes', async () => {
+    const { aws, view } = setup([
+      issuing({
+        tags: [{ key: 'team', value: 'audit' }],
+        incomingTransitiveTags: { Department: 'Engineering' },
+      }),
+    ]);
+    const facts = await view.gather(request());
+    expect(facts.sessionTags).toEqual({
+      status: 'known',
+      value: { Department: 'Engineering', team: 'audit' },
+    });
+    expect(lookups(aws)).toHaveLength(1);
+  });
+
+  it('a session created without tags: known, none', async () => {
+    const { view } = setup([issuing({})]);
+    expect((await view.gather(request())).sessionTags).toEqual({ status: 'known', value: {} });
+  });
+
+  it('the event not found: unknown with the search named; lookups off: not read at all', async () => {
+    const { view } = setup([
+      issuing({}, { responseElements: { credentials: { accessKeyId: 'ASIAOTHER' } } }),
+    ]);
+    expect((await view.gather(request())).sessionTags).toMatchObject({
+      status: 'unknown',
+      reason: 'notFound',
+    });
+    const off = setup([issuing({ tags: [{ key: 'team', value: 'audit' }] })], false);
+    expect(await off.view.gather(request())).not.toHaveProperty('sessionTags');
+  });
+
+  it('tags CloudTrail cut are unknown, never "no session tags"', async () => {
+    const { view } = setup([issuing({}, { omitted: true })]);
+    expect((await view.gather(request())).sessionTags).toMatchObject({
+      status: 'unknown',
+      reason: 'notCollected',
+    });
+  });
+});

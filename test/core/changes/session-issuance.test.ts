@@ -55,6 +55,55 @@ describe('parseIssuance', () => {
     expect(parseIssuance(record({ requestParameters: { policy: doc } }))?.policy.status).toBe('document');
   });
 
+  it('reads the session tags: AssumeRole tags, SAML / web identity principalTags, incoming transitive tags (id_session-tags.html#id_session-tags_ctlogs)', () => {
+    expect(parseIssuance(record())?.tags).toEqual({ status: 'known', tags: {} });
+    // AWS's role chaining example: tags passed, and the transitive tag inherited from the calling session
+    const chained = record({
+      requestParameters: {
+        incomingTransitiveTags: { Department: 'Engineering' },
+        tags: [
+          { value: 'johndoe@example.com', key: 'Email' },
+          { value: '12345', key: 'CostCenter' },
+        ],
+        transitiveTagKeys: ['Email', 'CostCenter'],
+      },
+    });
+    expect(parseIssuance(chained)?.tags).toEqual({
+      status: 'known',
+      tags: { Department: 'Engineering', Email: 'johndoe@example.com', CostCenter: '12345' },
+    });
+    // AWS's AssumeRoleWithSAML example
+    const saml = record({
+      eventName: 'AssumeRoleWithSAML',
+      requestParameters: { principalTags: { CostCenter: '987654', Project: 'Unicorn' } },
+    });
+    expect(parseIssuance(saml)?.tags).toEqual({
+      status: 'known',
+      tags: { CostCenter: '987654', Project: 'Unicorn' },
+    });
+  });
+
+  it('session tags CloudTrail cut, hid or recorded oddly are unreadable, never "no session tags"', () => {
+    const omitted = record({
+      omitted: true,
+      requestParameters: { roleArn: 'arn:aws:iam::111122223333:role/R' },
+    });
+    expect(parseIssuance(omitted)?.tags.status).toBe('unreadable');
+    for (const requestParameters of [
+      { tags: 'team=a' },
+      { tags: [{ key: 'team' }] },
+      { principalTags: ['team'] },
+      { principalTags: { team: 1 } },
+      { tags: [{ key: 'team', value: 'HIDDEN_DUE_TO_SECURITY_REASONS' }] },
+    ])
+      expect(parseIssuance(record({ requestParameters }))?.tags.status).toBe('unreadable');
+    // a hostile key is data, not a prototype
+    const proto = parseIssuance(
+      record({ requestParameters: { principalTags: JSON.parse('{"__proto__":"x"}') } }),
+    );
+    expect(proto?.tags).toEqual({ status: 'known', tags: JSON.parse('{"__proto__":"x"}') });
+  });
+
   it('a failed call, another event or an event without credentials is not an issuance', () => {
     expect(parseIssuance(record({ errorCode: 'AccessDenied' }))).toBeNull();
     expect(parseIssuance(record({ eventName: 'GetSessionToken' }))).toBeNull();

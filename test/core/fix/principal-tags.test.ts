@@ -159,6 +159,49 @@ describe('the cause', () => {
   });
 });
 
+describe("the session's own tags, read (the event that created the session; a snapshot's sessions[…].Tags)", () => {
+  it('a session tag overrides the role tag with the same key, whatever its case: the Deny on it is confirmed', () => {
+    const { request, facts, finding } = denial(
+      { tags: { team: 'finance' }, trust: TAGGING_TRUST(A), sessionTags: { TEAM: 'audit' } },
+      [denyOtherTeams],
+    );
+    const ctx = derivedContext(request, facts, A);
+    expect(ctx.values).toMatchObject({ 'aws:PrincipalTag/TEAM': 'audit' });
+    expect(ctx.values).not.toHaveProperty('aws:PrincipalTag/team');
+    expect(ctx.inferred ?? {}).not.toHaveProperty('aws:PrincipalTag/team');
+    expect(finding.rootCauses[0]).toMatchObject({
+      id: 'bucket-policy-explicit-deny',
+      confidence: 'confirmed',
+    });
+    expect(JSON.stringify(finding.rootCauses[0]?.evidence)).toContain(
+      'aws:PrincipalTag/team audit does not equal finance',
+    );
+  });
+
+  it('a session known to carry no tags: the role tags are all there is, a tag the role lacks is absent', () => {
+    const { request, facts, finding } = denial({
+      tags: {},
+      statements: [readIfFinance],
+      trust: TAGGING_TRUST(A),
+      sessionTags: {},
+    });
+    expect(derivedContext(request, facts, A).absent).toContain('aws:principaltag/team');
+    expect(finding.rootCauses[0]).toMatchObject({ id: 'identity-policy-no-allow', confidence: 'confirmed' });
+    expect(JSON.stringify(finding)).not.toContain('lookup-events');
+  });
+
+  it('a session tag the role lacks is a principal tag too', () => {
+    const { finding } = denial({
+      tags: {},
+      statements: [readIfFinance],
+      trust: TAGGING_TRUST(A),
+      sessionTags: { team: 'finance' },
+    });
+    expect(finding.verdict).not.toBe('explained'); // allowed by the facts: nothing here denies
+    expect(finding.rootCauses.map((c) => c.id)).not.toContain('identity-policy-no-allow');
+  });
+});
+
 describe('simulate: a hypothetical session carries no session tags', () => {
   it('the role tag decides, confirmed, whatever the trust policy', () => {
     for (const trust of [TAGGING_TRUST(A), SERVICE_TRUST, undefined]) {
