@@ -7,9 +7,9 @@
  *  - aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType, aws:userid, aws:username, aws:PrincipalIsAWSService,
  *    aws:PrincipalServiceName: from the caller (the record or the hypothetical principal, completed by the facts);
  *  - aws:PrincipalTag/<key>: an IAM user's tags; a role session's are the role's tags plus its session tags, which
- *    CloudTrail's S3 events do not carry: the role's tags are the session's only when its trust policy rules
- *    session tags out (policy/trust.ts), else they are inferred values and the other keys unknown
- *    (principalTagKeys below);
+ *    CloudTrail's S3 events do not carry: known when the event that created the session was read
+ *    (RequestFacts.sessionTags) or the role's trust policy rules session tags out (policy/trust.ts), else the role's
+ *    tags are inferred values and the other keys unknown (principalTagKeys below);
  *  - aws:PrincipalOrgID / aws:PrincipalOrgPaths: the organization of the caller's account and the account's path in
  *    it, formatted "o-…/r-…/ou-…/…/" (a multivalued key; #condition-keys-principalorgpaths);
  *  - aws:ResourceOrgID / aws:ResourceOrgPaths / aws:ResourceAccount (and s3:ResourceAccount): the same for the
@@ -192,9 +192,9 @@ const PRINCIPAL_TAG = 'aws:principaltag/';
 
 /**
  * Where the caller's aws:PrincipalTag values come from (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principaltag):
- *  - 'exact': they are exactly the IAM tags of the caller: an IAM user; a role session whose role's trust policy
- *    rules session tags out (policy/trust.ts); a hypothetical session (simulate), which carries none unless
- *    `--context` gives them;
+ *  - 'exact': they are all known: an IAM user's tags; a role session's whose own tags were read from the event that
+ *    created it (RequestFacts.sessionTags, over the role's), or whose role's trust policy rules session tags out
+ *    (policy/trust.ts); a hypothetical session (simulate), which carries none unless `--context` gives them;
  *  - 'session': a role session that may carry session tags, which override the role's tags with the same key and
  *    add others (id_session-tags.html). S3's CloudTrail events do not record them;
  *  - 'own': any other caller with IAM facts (a federated user, a caller typed only by its account): its tags, as
