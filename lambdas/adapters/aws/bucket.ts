@@ -13,7 +13,8 @@
  * (GetBucketRequestPayment) when the caller may be outside the bucket owner's account; the Object Lock configuration
  * (GetObjectLockConfiguration) and the version's retention and legal hold (GetObjectRetention, GetObjectLegalHold,
  * second round trip, only when Object Lock is enabled) when the request deletes a version or changes its retention;
- * the object's tags (GetObjectTagging, second round trip) when the bucket policy tests s3:ExistingObjectTag.
+ * the object's tags (GetObjectTagging, second round trip) when the bucket policy tests s3:ExistingObjectTag (when
+ * another policy of the request tests it, view.ts reads them once the facts are gathered: withObjectTags).
  */
 import {
   GetBucketAbacCommand,
@@ -682,6 +683,24 @@ async function objectFact(
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketAbac.html,
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketTagging.html
  */
+/**
+ * An object's tags read after the bucket (view.ts objectTags): when a policy other than the bucket policy tests
+ * s3:ExistingObjectTag. The same GetObjectTagging read, cached under the same key, as with the bucket.
+ */
+export function withObjectTags(
+  reader: CachedReader,
+  scope: Scope,
+  bucket: string,
+  region: string,
+  object: { readonly key: string; readonly versionId: string | null },
+  fact: Fact<ObjectFacts>,
+): Promise<Fact<ObjectFacts>> {
+  return withLockAndTags(new BucketReader(reader, scope, bucket), region, object, fact, {
+    lock: false,
+    tags: true,
+  });
+}
+
 export async function readBucketAbac(
   reader: CachedReader,
   scope: Scope,

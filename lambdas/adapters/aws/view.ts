@@ -30,12 +30,19 @@ import {
 } from '../../core/model';
 import type { AccountView } from '../types';
 import { AccountAccess, type ScopeResult } from './accounts';
-import { readBucket, readBucketAbac, pabOf, type BucketRead, type BucketTarget } from './bucket';
+import {
+  readBucket,
+  readBucketAbac,
+  pabOf,
+  withObjectTags,
+  type BucketRead,
+  type BucketTarget,
+} from './bucket';
 import { baseRegion, partitionOf, type AwsClients, type ClientFactory } from './clients';
 import { factOrNone } from './facts';
 import { keyRef, readKmsKey } from './kms';
 import { parseAccessPointArn, readAccessPoint, readAccessPointTags, readVpcEndpoint } from './network';
-import { testsResourceTags, vpcEndpointOwner } from '../../core/fix/context';
+import { testsObjectTags, testsResourceTags, vpcEndpointOwner } from '../../core/fix/context';
 import { otherKeyAccounts } from '../../core/fix/kms';
 import { isBareKmsRef, kmsRefAccount } from '../../core/fix/kms-ref';
 import { OBJECT_LOCK_ACTIONS } from '../../core/policy/s3/object-lock';
@@ -398,7 +405,9 @@ export class AwsAccountView implements AccountView {
         'the live view does not look up change history (see adapters/changes)',
       ),
     };
+    // one after the other: each replaces a bucket's fact in `buckets`
     await this.bucketAbac(request, facts, buckets, scopeFor);
+    await this.objectTags(request, facts, buckets, scopeFor);
     return this.accessPointTags(request, facts, scopeFor);
   }
 
@@ -439,6 +448,42 @@ export class AwsAccountView implements AccountView {
     const region = b.value.region.status === 'known' ? b.value.region.value : request.region;
     const { abac, tags } = await readBucketAbac(this.reader, scoped.scope, name, region);
     setOwn(buckets, name, known({ ...b.value, abac, tags }));
+  }
+
+  /**
+   * s3:ExistingObjectTag (fix/context.ts tagKeys): the objects' tags are read with the bucket when its bucket policy
+   * tests the key. When only another policy of the request does (an identity or session policy, an SCP, an access
+   * point or VPC endpoint policy: ABAC on objects is often written in identity policies), one more round trip reads
+   * them here, for those requests alone. Sets them on each existing object's fact in `buckets`.
+   */
+  private async objectTags(
+    request: AccessRequest,
+    facts: RequestFacts,
+    buckets: Record<string, Fact<BucketFacts>>,
+    scopeFor: (accountId: string | null) => Promise<ScopeResult>,
+  ): Promise<void> {
+    if (!testsObjectTags(facts)) return;
+    await Promise.all(
+      bucketTargets(request).map(async (t) => {
+        const b = ownValue(buckets, t.name);
+        if (b?.status !== 'known') return;
+        const pending = t.objects.filter((o) => {
+          const f = ownValue(b.value.objects, o.key);
+          return f?.status === 'known' && f.value.exists && f.value.tags === undefined;
+        });
+        if (pending.length === 0) return;
+        const scoped = await scopeFor(b.value.accountId.status === 'known' ? b.value.accountId.value : null);
+        if (!scoped.ok) return;
+        const region = b.value.region.status === 'known' ? b.value.region.value : t.regionHint;
+        const objects = { ...b.value.objects };
+        for (const o of pending) {
+          const fact = ownValue(b.value.objects, o.key);
+          if (fact !== undefined)
+            setOwn(objects, o.key, await withObjectTags(this.reader, scoped.scope, t.name, region, o, fact));
+        }
+        setOwn(buckets, t.name, known({ ...b.value, objects }));
+      }),
+    );
   }
 
   /** The lookup that finds issuing events: injected, or built on first use over this view's CloudTrail clients. */

@@ -445,6 +445,11 @@ function resourceTagKeys(request: AccessRequest, facts: RequestFacts, keys: KeyW
   for (const key of tested()) if (!own.has(key)) keys.none(key);
 }
 
+/** Whether a policy of the facts tests s3:ExistingObjectTag (an adapter then reads the object's tags). */
+export function testsObjectTags(facts: RequestFacts): boolean {
+  return referencedTagKeys(facts).some((k) => k.startsWith(EXISTING_TAG));
+}
+
 /** Whether a policy of the facts tests aws:ResourceTag (an adapter then reads the bucket's ABAC status and tags). */
 export function testsResourceTags(facts: RequestFacts): boolean {
   return referencedTagKeys(facts).some((k) => k.startsWith(RESOURCE_TAG));

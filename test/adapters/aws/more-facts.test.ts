@@ -25,7 +25,9 @@ import {
   GetBucketEncryptionCommand,
   GetBucketOwnershipControlsCommand,
   GetBucketTaggingCommand,
+  GetBucketPolicyCommand,
   GetObjectAclCommand,
+  GetObjectTaggingCommand,
   HeadObjectCommand,
 } from '@aws-sdk/client-s3';
 import {
@@ -640,6 +642,77 @@ describe('S3 ABAC: the bucket ABAC status and tags, read only when a policy test
     const plain = (await b.view.gather(sampleRequest())).buckets[BUCKET];
     expect(plain?.status === 'known' && plain.value.abac).toBeUndefined();
     expect(abacReads(b.aws)).toBe(0);
+  });
+});
+
+describe('object tags (s3:ExistingObjectTag): read whichever policy tests the key, and only then', () => {
+  // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectTagging.html; tagging-and-policies.html
+  const objectAbac = (where: 'identity' | 'bucket') => ({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'OwnTeamObjects',
+        Effect: where === 'identity' ? 'Allow' : 'Deny',
+        ...(where === 'bucket' ? { Principal: '*' } : {}),
+        Action: 's3:GetObject',
+        Resource: `arn:aws:s3:::${BUCKET}/*`,
+        Condition: {
+          [where === 'identity' ? 'StringEquals' : 'StringNotEquals']: {
+            's3:ExistingObjectTag/team': '${aws:PrincipalTag/team}',
+          },
+        },
+      },
+    ],
+  });
+  const tagReads = (aws: ReturnType<typeof setup>['aws']) =>
+    aws.calls.filter((c) => c.command === 'GetObjectTagging');
+  const objectTags = (facts: Awaited<ReturnType<AwsAccountView['gather']>>) => {
+    const b = facts.buckets[BUCKET];
+    const o = b?.status === 'known' ? b.value.objects[KEY] : undefined;
+    return o?.status === 'known' ? o.value.tags : undefined;
+  };
+
+  it('an identity policy (ABAC on objects): one more round trip reads the tags, and the object fact carries them', async () => {
+    const { aws, view } = setup();
+    aws.on('iam', GetRolePolicyCommand, () => ({
+      RoleName: ROLE,
+      PolicyName: 'list-bucket',
+      PolicyDocument: encodeURIComponent(JSON.stringify(objectAbac('identity'))),
+    }));
+    aws.on('s3', GetObjectTaggingCommand, () => ({ TagSet: [{ Key: 'team', Value: 'marketing' }] }));
+    const facts = await view.gather(sampleRequest());
+    expect(objectTags(facts)).toEqual({ status: 'known', value: { team: 'marketing' } });
+    expect(tagReads(aws)).toHaveLength(1);
+    expect(tagReads(aws)[0]?.input).toEqual({ Bucket: BUCKET, Key: KEY });
+  });
+
+  it('a bucket policy: read with the bucket, once; no policy testing the key: never read', async () => {
+    const a = setup();
+    a.aws.on('s3', GetBucketPolicyCommand, () => ({ Policy: JSON.stringify(objectAbac('bucket')) }));
+    a.aws.on('s3', GetObjectTaggingCommand, () => ({ TagSet: [] }));
+    expect(objectTags(await a.view.gather(sampleRequest()))).toEqual({ status: 'known', value: {} });
+    expect(tagReads(a.aws)).toHaveLength(1);
+
+    const b = setup();
+    expect(objectTags(await b.view.gather(sampleRequest()))).toBeUndefined();
+    expect(tagReads(b.aws)).toHaveLength(0);
+  });
+
+  it('the read denied: the tags are unknown, naming s3:GetObjectTagging, never "no tags"', async () => {
+    const { aws, view } = setup();
+    aws.on('iam', GetRolePolicyCommand, () => ({
+      RoleName: ROLE,
+      PolicyName: 'list-bucket',
+      PolicyDocument: encodeURIComponent(JSON.stringify(objectAbac('identity'))),
+    }));
+    aws.on('s3', GetObjectTaggingCommand, () => {
+      throw awsError('AccessDenied', 'Access Denied', 403);
+    });
+    expect(objectTags(await view.gather(sampleRequest()))).toMatchObject({
+      status: 'unknown',
+      reason: 'accessDenied',
+      permission: 's3:GetObjectTagging',
+    });
   });
 });
 
