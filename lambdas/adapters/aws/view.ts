@@ -407,7 +407,7 @@ export class AwsAccountView implements AccountView {
     };
     // one after the other: each replaces a bucket's fact in `buckets`
     await this.bucketAbac(request, facts, buckets, scopeFor);
-    await this.objectTags(request, facts, buckets, scopeFor);
+    await this.objectTags(targets, facts, buckets, scopeFor);
     return this.accessPointTags(request, facts, scopeFor);
   }
 
@@ -457,14 +457,14 @@ export class AwsAccountView implements AccountView {
    * them here, for those requests alone. Sets them on each existing object's fact in `buckets`.
    */
   private async objectTags(
-    request: AccessRequest,
+    targets: readonly BucketTarget[],
     facts: RequestFacts,
     buckets: Record<string, Fact<BucketFacts>>,
     scopeFor: (accountId: string | null) => Promise<ScopeResult>,
   ): Promise<void> {
     if (!testsObjectTags(facts)) return;
     await Promise.all(
-      bucketTargets(request).map(async (t) => {
+      targets.map(async (t) => {
         const b = ownValue(buckets, t.name);
         if (b?.status !== 'known') return;
         const pending = t.objects.filter((o) => {

@@ -220,10 +220,10 @@ function principalTagSource(
  * event that created it) over them: "session tags override a role tag with the same key", keys compared without
  * case (API_AssumeRole, Tags).
  */
-function exactTags(facts: RequestFacts): Record<string, string> {
+function exactTags(facts: RequestFacts): Readonly<Record<string, string>> {
   const own = facts.principal?.status === 'known' ? facts.principal.value.tags : {};
   const session = facts.sessionTags?.status === 'known' ? facts.sessionTags.value : null;
-  if (session === null || Object.keys(session).length === 0) return { ...own };
+  if (session === null || Object.keys(session).length === 0) return own;
   const overridden = new Set(Object.keys(session).map(lowerKey));
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(own)) if (!overridden.has(lowerKey(k))) setOwn(out, k, v);

@@ -17,19 +17,13 @@
  * identity providers assume without sts:TagSession (a Lambda or EC2 role) have exactly their own tags.
  * Principal and Condition are not evaluated: a grant to anyone, under any condition, makes tags possible.
  */
+import { parseDoc } from '../changes/diff';
 import { compileGlob, encodeWildcards, globTest } from './match';
 
 const TAG_SESSION = 'sts:tagsession';
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function documentOf(document: unknown): unknown {
-  if (typeof document !== 'string') return document;
-  let text = document.trim();
-  if (text.startsWith('%')) text = decodeURIComponent(text);
-  return JSON.parse(text) as unknown;
-}
 
 function strings(v: unknown): string[] | null {
   const list = Array.isArray(v) ? v : [v];
@@ -62,13 +56,7 @@ function admitsAwsPrincipal(st: Record<string, unknown>): boolean {
  * nothing is known and the caller must not take the role's tags as the session's).
  */
 export function sessionTagsPossible(trustPolicy: unknown): boolean | null {
-  if (trustPolicy === undefined || trustPolicy === null) return null;
-  let doc: unknown;
-  try {
-    doc = documentOf(trustPolicy);
-  } catch {
-    return null;
-  }
+  const doc = parseDoc(trustPolicy); // an object, JSON text, or URL-encoded JSON (GetRole)
   if (!isObject(doc)) return null;
   const raw = doc['Statement'];
   const statements = Array.isArray(raw) ? raw : [raw];
