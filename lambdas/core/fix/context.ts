@@ -192,7 +192,7 @@ const PRINCIPAL_TAG = 'aws:principaltag/';
 
 /**
  * Where the caller's aws:PrincipalTag values come from (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principaltag):
- *  - 'exact': they are all known: an IAM user's tags; a role session's whose own tags were read from the event that
+ *  - 'exact': they are all known: an IAM user's tags; the root user's (none); a role session's whose own tags were read from the event that
  *    created it (RequestFacts.sessionTags, over the role's), or whose role's trust policy rules session tags out
  *    (policy/trust.ts); a hypothetical session (simulate), which carries none unless `--context` gives them;
  *  - 'session': a role session that may carry session tags, which override the role's tags with the same key and
@@ -209,6 +209,8 @@ function principalTagSource(
   const f = facts.principal?.status === 'known' ? facts.principal.value : null;
   if (f === null) return null;
   if (type === 'IAMUser' && f.kind === 'user') return 'exact';
+  // the root user cannot be tagged (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html lists what can)
+  if (type === 'Root' && f.kind === 'root') return 'exact';
   if (type !== 'AssumedRole' || f.kind !== 'role') return 'own';
   if (request.context.otherKeys === 'absent') return 'exact';
   if (f.sessionTags === false || facts.sessionTags?.status === 'known') return 'exact';

@@ -202,6 +202,29 @@ describe("the session's own tags, read (the event that created the session; a sn
   });
 });
 
+describe('the root user', () => {
+  it('has no tags (only IAM users, roles and other IAM resources can be tagged: id_tags.html): a tested key is absent', () => {
+    const { request, facts } = denial({ tags: {} }, [denyOtherTeams]);
+    const root = {
+      ...request,
+      principal: { ...request.principal, type: 'Root' as const, arn: `arn:aws:iam::${A}:root` },
+    };
+    const rootFacts = {
+      ...facts,
+      principal: known({
+        identityArn: `arn:aws:iam::${A}:root`,
+        accountId: A,
+        kind: 'root' as const,
+        identityPolicies: [],
+        permissionsBoundary: null,
+        tags: {},
+        groups: [],
+      }),
+    };
+    expect(derivedContext(root, rootFacts, A).absent).toContain('aws:principaltag/team');
+  });
+});
+
 describe('simulate: a hypothetical session carries no session tags', () => {
   it('the role tag decides, confirmed, whatever the trust policy', () => {
     for (const trust of [TAGGING_TRUST(A), SERVICE_TRUST, undefined]) {
