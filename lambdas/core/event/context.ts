@@ -183,6 +183,15 @@ function principalKeys(b: ContextBuilder, p: Principal, record: JsonObject): voi
   }
   if (p.type !== 'Anonymous' && p.type !== 'AWSService')
     b.set('aws:PrincipalAccount', p.accountId, `${ui}.accountId`);
+  // aws:SourceIdentity: once a session's source identity is set "it is present in requests for any AWS action taken
+  // during the role session", and CloudTrail records it in the session context
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html). Its absence
+  // from a record is not taken as proof of none: the key then stays unknown.
+  b.set(
+    'aws:SourceIdentity',
+    textField(asObject(asObject(record['userIdentity'])['sessionContext']), 'sourceIdentity'),
+    `${ui}.sessionContext.sourceIdentity`,
+  );
   // A CloudFront origin access identity is not a service principal, nor an IAM principal of the customer.
   if (p.type !== 'Unknown' && p.originAccessIdentity !== true)
     b.set('aws:PrincipalIsAWSService', String(p.type === 'AWSService'), `${ui}.type`);

@@ -31,6 +31,45 @@ const s3Record = (over: Record<string, unknown> = {}): Record<string, unknown> =
   ...over,
 });
 
+describe('aws:SourceIdentity', () => {
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html: set once, present
+  // in every request of the session (and of chained sessions); CloudTrail records it in userIdentity.sessionContext
+  const session = (sessionContext: Record<string, unknown>) =>
+    toAccessRequest(
+      s3Record({
+        userIdentity: {
+          type: 'AssumedRole',
+          principalId: 'AROAEXAMPLE:alice',
+          arn: 'arn:aws:sts::111122223333:assumed-role/Admin/alice',
+          accountId: '111122223333',
+          accessKeyId: 'ASIAEXAMPLE',
+          sessionContext: {
+            sessionIssuer: {
+              type: 'Role',
+              arn: 'arn:aws:iam::111122223333:role/Admin',
+              accountId: '111122223333',
+            },
+            attributes: { creationDate: '2026-11-20T09:00:00Z', mfaAuthenticated: 'false' },
+            ...sessionContext,
+          },
+        },
+      }),
+    );
+
+  it('a session with a source identity carries it, with where it was read', () => {
+    const r = session({ sourceIdentity: 'alice@example.com' });
+    expect(r.context.values['aws:SourceIdentity']).toBe('alice@example.com');
+    expect(r.context.provenance?.['aws:SourceIdentity']).toBe('userIdentity.sessionContext.sourceIdentity');
+  });
+
+  it('a record without one leaves the key unknown, not absent', () => {
+    const r = session({});
+    expect(r.context.values).not.toHaveProperty('aws:SourceIdentity');
+    expect(r.context.absent).not.toContain('aws:SourceIdentity');
+    expect(r.context.otherKeys).toBe('unknown');
+  });
+});
+
 describe('synthetic denial through an access point', () => {
   const r = fixture('synthetic-getobject-accessdenied-accesspoint.json');
 
