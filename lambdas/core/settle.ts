@@ -8,7 +8,7 @@
 import type { NeedEvaluation } from './checkers/types';
 import type { AccessRequest, Fact, RequestFacts, RootCauseId } from './model';
 import { awsLine, versionArgs } from './fix/commands';
-import { vpcEndpointOwner } from './fix/context';
+import { sessionTagsUnknown, vpcEndpointOwner } from './fix/context';
 import { bucketFact, callerAccountId, callerIdentityArn, objectFact } from './fix/input';
 import { ownValue } from './own';
 import type { LayerId } from './policy/types';
@@ -140,8 +140,9 @@ export function sessionTagsRead(
   key: string,
 ): SettlingRead | null {
   const f = facts.principal?.status === 'known' ? facts.principal.value : null;
-  if (request.principal.type !== 'AssumedRole' || f?.kind !== 'role' || f.sessionTags === false) return null;
-  if (facts.sessionTags?.status === 'known') return null;
+  // the same test as the context derivation: a bucket owner's copy of a cross-account record types the caller
+  // by account, yet it is a role session
+  if (f === null || !sessionTagsUnknown(request, facts)) return null;
   return {
     command: awsLine([
       'cloudtrail',

@@ -254,6 +254,14 @@ function principalTagKeys(request: AccessRequest, facts: RequestFacts, c: Caller
 }
 
 /**
+ * Whether the caller's principal tags may include session tags no fact gave (principalTagSource 'session'): a role
+ * session whose issuing event was not read and whose role's trust policy does not rule session tags out.
+ */
+export function sessionTagsUnknown(request: AccessRequest, facts: RequestFacts): boolean {
+  return principalTagSource(request, facts, callerOf(request, facts).type) === 'session';
+}
+
+/**
  * A role session that may carry session tags: each of the role's own tags is only a likely value of
  * aws:PrincipalTag/<key> (a session tag with the same key overrides it), kept out of the known values like any
  * inferred value (ConditionContext.inferred): a decision that rests on it is at most 'likely'. Other keys stay
@@ -263,8 +271,7 @@ export function sessionTagInference(
   request: AccessRequest,
   facts: RequestFacts,
 ): Readonly<Record<string, InferredValue>> | null {
-  const c = callerOf(request, facts);
-  if (principalTagSource(request, facts, c.type) !== 'session') return null;
+  if (!sessionTagsUnknown(request, facts)) return null;
   const f = facts.principal?.status === 'known' ? facts.principal.value : null;
   if (f === null) return null;
   const entries = Object.entries(f.tags);

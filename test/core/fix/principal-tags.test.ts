@@ -139,6 +139,20 @@ describe('the cause', () => {
     expect(text).not.toContain('list-role-tags');
   });
 
+  it("the bucket owner's copy of a cross-account record (a caller typed AWSAccount, AROA… id): the same read", () => {
+    const event = recordFor({ account: A, role: 'AppRole', bucket: BUCKET, key: 'q3.csv' }) as {
+      userIdentity: Record<string, unknown>;
+    };
+    const id = String(event.userIdentity['principalId']);
+    event.userIdentity = { type: 'AWSAccount', principalId: id, accountId: A };
+    const { finding } = explain(
+      event as unknown as Record<string, unknown>,
+      world({ tags: {}, statements: [readIfFinance], trust: TAGGING_TRUST(A) }),
+    );
+    expect(JSON.stringify(finding)).toContain('aws cloudtrail lookup-events');
+    expect(JSON.stringify(finding)).not.toContain('list-role-tags');
+  });
+
   it('an IAM user: its tags are all its principal tags (a tag it lacks is absent)', () => {
     const { request, facts } = denial({ tags: {}, statements: [readIfFinance] });
     const user = {
