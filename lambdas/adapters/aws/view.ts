@@ -467,20 +467,18 @@ export class AwsAccountView implements AccountView {
       targets.map(async (t) => {
         const b = ownValue(buckets, t.name);
         if (b?.status !== 'known') return;
-        const pending = t.objects.filter((o) => {
+        // the existing objects whose tags the bucket read did not fetch
+        const pending = t.objects.flatMap((o) => {
           const f = ownValue(b.value.objects, o.key);
-          return f?.status === 'known' && f.value.exists && f.value.tags === undefined;
+          return f?.status === 'known' && f.value.exists && f.value.tags === undefined ? [{ o, f }] : [];
         });
         if (pending.length === 0) return;
         const scoped = await scopeFor(b.value.accountId.status === 'known' ? b.value.accountId.value : null);
         if (!scoped.ok) return;
         const region = b.value.region.status === 'known' ? b.value.region.value : t.regionHint;
         const objects = { ...b.value.objects };
-        for (const o of pending) {
-          const fact = ownValue(b.value.objects, o.key);
-          if (fact !== undefined)
-            setOwn(objects, o.key, await withObjectTags(this.reader, scoped.scope, t.name, region, o, fact));
-        }
+        for (const { o, f } of pending)
+          setOwn(objects, o.key, await withObjectTags(this.reader, scoped.scope, t.name, region, o, f));
         setOwn(buckets, t.name, known({ ...b.value, objects }));
       }),
     );

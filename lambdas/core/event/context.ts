@@ -127,11 +127,9 @@ function networkKeys(b: ContextBuilder, { network }: ContextInput): void {
 
 /** aws:PrincipalType values: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#principaltable */
 function principalKeys(b: ContextBuilder, p: Principal, record: JsonObject): void {
-  const attributes = asObject(asObject(asObject(record['userIdentity'])['sessionContext'])['attributes']);
-  const issuerArn = textField(
-    asObject(asObject(asObject(record['userIdentity'])['sessionContext'])['sessionIssuer']),
-    'arn',
-  );
+  const sessionContext = asObject(asObject(record['userIdentity'])['sessionContext']);
+  const attributes = asObject(sessionContext['attributes']);
+  const issuerArn = textField(asObject(sessionContext['sessionIssuer']), 'arn');
   const ui = 'userIdentity';
   switch (p.type) {
     case 'IAMUser':
@@ -189,7 +187,7 @@ function principalKeys(b: ContextBuilder, p: Principal, record: JsonObject): voi
   // from a record is not taken as proof of none: the key then stays unknown.
   b.set(
     'aws:SourceIdentity',
-    textField(asObject(asObject(record['userIdentity'])['sessionContext']), 'sourceIdentity'),
+    textField(sessionContext, 'sourceIdentity'),
     `${ui}.sessionContext.sourceIdentity`,
   );
   // A CloudFront origin access identity is not a service principal, nor an IAM principal of the customer.
