@@ -458,19 +458,21 @@ function withInferredBasis(
     const name = Object.keys(inferred).find((n) => n.toLowerCase() === k.toLowerCase()) ?? k;
     const v = inferred[name];
     const value = v ? (Array.isArray(v.value) ? v.value.join(', ') : String(v.value)) : '?';
+    // an empty list is a likely absence (InferredValue.value)
+    const stated = Array.isArray(v?.value) && v.value.length === 0 ? `${name} absent` : `${name} = ${value}`;
     if (v?.source === 'facts') {
       fromFacts.push(name);
       const read = sessionTagsRead(request, facts, name);
       const settle = read?.command ? `. To settle it, read ${read.what}: ${read.command}` : '';
       return {
         layer: 'principal',
-        detail: `${name} = ${value} is likely, not certain: ${v.reason}${settle}`,
+        detail: `${stated} is likely, not certain: ${v.reason}${settle}`,
       };
     }
     fromRecord.push(name);
     return {
       layer: 'record',
-      detail: `${name} = ${value} is inferred, not recorded: ${v?.reason ?? 'implied by the record'} (record fields: ${(v?.from ?? []).join(', ') || 'unknown'})`,
+      detail: `${stated} is inferred, not recorded: ${v?.reason ?? 'implied by the record'} (record fields: ${(v?.from ?? []).join(', ') || 'unknown'})`,
     };
   });
   const basis = [

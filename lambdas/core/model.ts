@@ -135,6 +135,7 @@ export interface ConditionContext {
 
 /** A condition-key value inferred from the record, with why. */
 export interface InferredValue {
+  /** The likely value; an empty list: the key is likely absent (e.g. aws:SourceIdentity, event/context.ts). */
   readonly value: string | readonly string[];
   readonly confidence: 'likely';
   /** Human-readable: what in the record implies it. */

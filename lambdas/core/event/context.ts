@@ -43,8 +43,8 @@ class ContextBuilder {
     for (const key of keys) if (!(key in this.values) && !this.absent.includes(key)) this.absent.push(key);
     return this;
   }
-  /** A likely value, kept out of `values` (see ConditionContext.inferred). */
-  infer(key: string, value: string, reason: string, from: readonly string[]): this {
+  /** A likely value, kept out of `values` (see ConditionContext.inferred); an empty list: likely absent. */
+  infer(key: string, value: string | readonly string[], reason: string, from: readonly string[]): this {
     if (!(key in this.values) && !this.absent.includes(key))
       this.inferred[key] = { value, confidence: 'likely', reason, from };
     return this;
@@ -181,19 +181,40 @@ function principalKeys(b: ContextBuilder, p: Principal, record: JsonObject): voi
   }
   if (p.type !== 'Anonymous' && p.type !== 'AWSService')
     b.set('aws:PrincipalAccount', p.accountId, `${ui}.accountId`);
-  // aws:SourceIdentity: once a session's source identity is set "it is present in requests for any AWS action taken
-  // during the role session", and CloudTrail records it in the session context
-  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html). Its absence
-  // from a record is not taken as proof of none: the key then stays unknown.
-  b.set(
-    'aws:SourceIdentity',
-    textField(sessionContext, 'sourceIdentity'),
-    `${ui}.sessionContext.sourceIdentity`,
-  );
+  sourceIdentityKey(b, p, sessionContext);
   // A CloudFront origin access identity is not a service principal, nor an IAM principal of the customer.
   if (p.type !== 'Unknown' && p.originAccessIdentity !== true)
     b.set('aws:PrincipalIsAWSService', String(p.type === 'AWSService'), `${ui}.type`);
   mfaKeys(b, p, attributes);
+}
+
+/**
+ * aws:SourceIdentity. A source identity is set only when a role is assumed (AssumeRole, AssumeRoleWithSAML,
+ * AssumeRoleWithWebIdentity, or AssumeRoot for a root session); once set "it is present in requests for any AWS action
+ * taken during the role session", and CloudTrail records it as userIdentity.sessionContext.sourceIdentity
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html,
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html#STS-API-source-identity).
+ *  - recorded: its value;
+ *  - an IAM user's long-term credentials, a federated user's (GetFederationToken takes no source identity) and an
+ *    anonymous caller: absent;
+ *  - a role session whose record carries its session context (the session issuer) without the field: likely absent.
+ *    The record's silence is evidence, not a statement, so a cause that rests on it is likely, never confirmed;
+ *  - otherwise (a root session, the bucket owner's copy of a cross-account record, which has no session context):
+ *    unknown.
+ */
+function sourceIdentityKey(b: ContextBuilder, p: Principal, sessionContext: JsonObject): void {
+  const key = 'aws:SourceIdentity';
+  const field = 'userIdentity.sessionContext.sourceIdentity';
+  const recorded = textField(sessionContext, 'sourceIdentity');
+  if (recorded !== null) b.set(key, recorded, field);
+  else if (p.type === 'IAMUser' || p.type === 'FederatedUser' || p.type === 'Anonymous') b.none(key);
+  else if (p.type === 'AssumedRole' && textField(asObject(sessionContext['sessionIssuer']), 'arn') !== null)
+    b.infer(
+      key,
+      [],
+      'the record shows the session context of the role session but no sourceIdentity, which CloudTrail records there once a source identity is set',
+      [field],
+    );
 }
 
 /**

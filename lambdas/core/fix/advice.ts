@@ -24,6 +24,11 @@ const ADVICE: readonly [RegExp, string][] = [
   [/^s3:x-amz-server-side-encryption/i, 'send the server-side encryption headers the statement requires'],
   [/^s3:x-amz-acl$|^s3:x-amz-grant/i, 'send the ACL header the statement requires (or none)'],
   [/^aws:multifactorauth/i, 'authenticate with MFA'],
+  // set once, when the role is assumed, and kept by chained sessions (id_credentials_temp_control-access_monitor.html)
+  [
+    /^aws:sourceidentity$/i,
+    'assume the role with the source identity the statement requires (aws sts assume-role --source-identity …)',
+  ],
   [/^aws:requestedregion$/i, 'call the Region the statement allows'],
   [
     /^(aws:principaltag|aws:requesttag|s3:existingobjecttag|s3:requestobjecttag|aws:resourcetag)\//i,

@@ -133,7 +133,7 @@ export interface LoweredContext {
   readonly values: ReadonlyMap<string, readonly string[]>;
   readonly absent: ReadonlySet<string>;
   readonly unknown: ReadonlySet<string> | null;
-  /** ConditionContext.inferred, lower-cased (null when there is none). */
+  /** ConditionContext.inferred, lower-cased (null when there is none); an empty list: likely absent. */
   readonly inferred: ReadonlyMap<string, readonly string[]> | null;
 }
 
@@ -175,9 +175,10 @@ export function loweredContext(ctx: ConditionContext): LoweredContext {
   let inferred: Map<string, readonly string[]> | null = null;
   for (const [k, iv] of Object.entries(ctx.inferred ?? {})) {
     const v: unknown = iv?.value;
+    // an empty list is a likely absence (InferredValue.value); anything else without a value is ignored
     const list =
-      typeof v === 'string' ? [v] : Array.isArray(v) ? (v as unknown[]).filter(isScalar).map(String) : [];
-    if (list.length === 0) continue;
+      typeof v === 'string' ? [v] : Array.isArray(v) ? (v as unknown[]).filter(isScalar).map(String) : null;
+    if (list === null || (list.length === 0 && (v as unknown[]).length > 0)) continue;
     if (inferred === null) inferred = new Map();
     inferred.set(lowerKey(k), list);
   }
@@ -206,7 +207,8 @@ export class ContextView {
   get(key: string): ContextValue {
     const v = this.known(key);
     if (v !== UNKNOWN || this.inferred === null) return v;
-    return this.inferred.get(key) ?? UNKNOWN;
+    const inferred = this.inferred.get(key);
+    return inferred === undefined ? UNKNOWN : inferred.length === 0 ? ABSENT : inferred;
   }
 
   /** Whether this view evaluates with inferred values at all. */

@@ -62,11 +62,41 @@ describe('aws:SourceIdentity', () => {
     expect(r.context.provenance?.['aws:SourceIdentity']).toBe('userIdentity.sessionContext.sourceIdentity');
   });
 
-  it('a record without one leaves the key unknown, not absent', () => {
+  it("a role session's record without one: likely absent (inferred from its session context), never a stated absence", () => {
     const r = session({});
     expect(r.context.values).not.toHaveProperty('aws:SourceIdentity');
     expect(r.context.absent).not.toContain('aws:SourceIdentity');
-    expect(r.context.otherKeys).toBe('unknown');
+    expect(r.context.inferred?.['aws:SourceIdentity']).toMatchObject({
+      value: [],
+      confidence: 'likely',
+      from: ['userIdentity.sessionContext.sourceIdentity'],
+    });
+  });
+
+  it('an IAM user and a federated user never have one (set only when a role is assumed): absent', () => {
+    expect(toAccessRequest(s3Record()).context.absent).toContain('aws:SourceIdentity');
+    const federated = toAccessRequest(
+      s3Record({
+        userIdentity: {
+          type: 'FederatedUser',
+          principalId: '111122223333:bob',
+          arn: 'arn:aws:sts::111122223333:federated-user/bob',
+          accountId: '111122223333',
+          sessionContext: { sessionIssuer: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/u' } },
+        },
+      }),
+    );
+    expect(federated.context.absent).toContain('aws:SourceIdentity');
+  });
+
+  it("the bucket owner's copy of a cross-account record (no session context) leaves it unknown", () => {
+    const r = toAccessRequest(
+      s3Record({
+        userIdentity: { type: 'AWSAccount', principalId: 'AROAEXAMPLE:alice', accountId: '444455556666' },
+      }),
+    );
+    expect(r.context.absent).not.toContain('aws:SourceIdentity');
+    expect(r.context.inferred ?? {}).not.toHaveProperty('aws:SourceIdentity');
   });
 });
 

@@ -70,6 +70,14 @@ describe('requestSideAdvice', () => {
       'call as a principal of the organization',
     ],
     ['StringNotEquals', 'aws:ResourceOrgID', 'o-a1b2c3d4e5', 'o-other', 'use a bucket of the organization'],
+    // set when the role is assumed (id_credentials_temp_control-access_monitor.html)
+    [
+      'StringNotLike',
+      'aws:SourceIdentity',
+      '*@example.com',
+      'ci-bot',
+      'assume the role with the source identity the statement requires',
+    ],
     // the VPC endpoint owner keys (#condition-keys-vpceaccount, #condition-keys-vpceorgid, #condition-keys-vpceorgpaths)
     [
       'StringNotEquals',

@@ -1,7 +1,8 @@
 /**
  * aws:SourceIdentity from the record (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html):
- * a guardrail that requires a source identity decides from what CloudTrail recorded; without it in the record the
- * key is unknown and the Deny only possible, never confirmed on a guess.
+ * a guardrail that requires a source identity decides from what CloudTrail recorded. A role session's record without
+ * it makes the key likely absent (CloudTrail records it in the session context once set): the Deny is then likely,
+ * never confirmed on the record's silence (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html#STS-API-source-identity).
  */
 import { explain } from '../checkers/helpers';
 import { A, recordFor, viewOf, type Stmt } from '../world';
@@ -45,9 +46,37 @@ describe('a bucket policy that requires a source identity', () => {
     expect(finding.rootCauses.map((c) => c.id)).not.toContain('bucket-policy-explicit-deny');
   });
 
-  it('none recorded: the key is unknown, so the Deny is possible, not confirmed', () => {
+  it("none in the role session's record: likely absent, so the Deny is cause 1 as likely (never confirmed on the record's silence)", () => {
     const { finding } = explain(record(), view);
-    const cause = finding.rootCauses.find((c) => c.id === 'bucket-policy-explicit-deny');
-    expect(cause?.confidence).toBe('possible');
+    expect(finding.rootCauses[0]).toMatchObject({ id: 'bucket-policy-explicit-deny', confidence: 'likely' });
+    const evidence = JSON.stringify(finding.rootCauses[0]?.evidence);
+    expect(evidence).toContain('aws:SourceIdentity absent is inferred, not recorded');
+    expect(evidence).toContain('userIdentity.sessionContext.sourceIdentity');
+  });
+
+  it('the same guardrail with a Null test: the session without one is likely denied', () => {
+    const nullView = viewOf({
+      roles: [
+        {
+          account: A,
+          name: 'Admin',
+          statements: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }],
+        },
+      ],
+      buckets: {
+        [BUCKET]: {
+          account: A,
+          policy: [{ ...requireSourceIdentity, Condition: { Null: { 'aws:SourceIdentity': 'true' } } }],
+          objects: { 'k.csv': {} },
+        },
+      },
+    });
+    expect(explain(record(), nullView).finding.rootCauses[0]).toMatchObject({
+      id: 'bucket-policy-explicit-deny',
+      confidence: 'likely',
+    });
+    expect(explain(record('alice@example.com'), nullView).finding.rootCauses.map((c) => c.id)).not.toContain(
+      'bucket-policy-explicit-deny',
+    );
   });
 });

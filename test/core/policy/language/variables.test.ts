@@ -639,7 +639,7 @@ describe('values the record implies (ConditionContext.inferred, read only when t
     expect(ev.statements[0]?.dependsOnInferred).toBeUndefined();
   });
 
-  it('an inferred list of values is read as a multivalued key; an empty inferred list is no value', () => {
+  it('an inferred list of values is read as a multivalued key; an empty inferred list is a likely absence', () => {
     const doc = statementDoc({
       Effect: 'Allow',
       Action: '*',
@@ -649,7 +649,15 @@ describe('values the record implies (ConditionContext.inferred, read only when t
     expect(evaluate(doc, withInferred({ 'aws:TagKeys': inferredValue(['a', 'b']) }, true)).decision).toBe(
       'allow',
     );
-    expect(evaluate(doc, withInferred({ 'aws:TagKeys': inferredValue([]) }, true)).decision).toBe('unknown');
+    // ForAnyValue over an absent key is false (reference_policies_condition-single-vs-multi-valued-context-keys.html)
+    const absent = evaluate(doc, withInferred({ 'aws:TagKeys': inferredValue([]) }, true));
+    expect(absent.decision).toBe('none');
+    expect(absent.statements[0]?.conditions[0]?.inferred).toBe(true);
+    // a list of nothing but non-text items is no value at all: the key stays unknown
+    const junk = { ...inferredValue([]), value: [{}] as unknown as string[] };
+    expect(evaluate(doc, withInferred({ 'aws:TagKeys': junk }, true)).decision).toBe('unknown');
+    // and without useInferred a likely absence is not read either
+    expect(evaluate(doc, withInferred({ 'aws:TagKeys': inferredValue([]) }, false)).decision).toBe('unknown');
   });
 
   it('several inferred keys are all read; entries without a value and non-text list items are left out', () => {
