@@ -481,7 +481,7 @@ function withInferredBasis(
       : []),
     ...(fromFacts.length > 0
       ? [
-          `${fromFacts.join(', ')}, the role's own tags, which a session tag the record does not show may override`,
+          `${fromFacts.join(', ')}, the ${facts.principal?.status === 'known' && facts.principal.value.kind === 'user' ? "IAM user's" : "role's"} own tags, which a session tag the record does not show may override`,
         ]
       : []),
   ];

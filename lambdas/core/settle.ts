@@ -143,6 +143,22 @@ export function sessionTagsRead(
   // the same test as the context derivation: a bucket owner's copy of a cross-account record types the caller
   // by account, yet it is a role session
   if (f === null || !sessionTagsUnknown(request, facts)) return null;
+  if (f.kind === 'user') {
+    // a federated user: the GetFederationToken call that issued its access key (as the session-policy read finds it)
+    const akid = request.principal.accessKeyId;
+    return {
+      command: awsLine([
+        'cloudtrail',
+        'lookup-events',
+        '--lookup-attributes',
+        'AttributeKey=EventName,AttributeValue=GetFederationToken',
+        '--query',
+        `Events[?contains(CloudTrailEvent, '${akid !== null && /^[A-Z0-9]+$/.test(akid) ? akid : 'ACCESS_KEY_ID'}')].CloudTrailEvent`,
+      ]),
+      snapshotField: null,
+      what: `the session tags of ${request.principal.arn ?? f.identityArn} (${key}): the GetFederationToken event that created the session lists them`,
+    };
+  }
   return {
     command: awsLine([
       'cloudtrail',

@@ -195,10 +195,13 @@ const PRINCIPAL_TAG = 'aws:principaltag/';
  *  - 'exact': they are all known: an IAM user's tags; the root user's (none); a role session's whose own tags were read from the event that
  *    created it (RequestFacts.sessionTags, over the role's), or whose role's trust policy rules session tags out
  *    (policy/trust.ts); a hypothetical session (simulate), which carries none unless `--context` gives them;
+ *    A federated user's (GetFederationToken) likewise once the event that created it was read: its IAM user's tags
+ *    with the session tags over them;
  *  - 'session': a role session that may carry session tags, which override the role's tags with the same key and
- *    add others (id_session-tags.html). S3's CloudTrail events do not record them;
- *  - 'own': any other caller with IAM facts (a federated user, a caller typed only by its account): its tags, as
- *    read, with other keys left as the request leaves them;
+ *    add others (id_session-tags.html), and a federated user whose creating event was not read: "session tags
+ *    override a user tag with the same key" (API_GetFederationToken, Tags). S3's CloudTrail events record neither;
+ *  - 'own': any other caller with IAM facts (a caller typed only by its account): its tags, as read, with other
+ *    keys left as the request leaves them;
  *  - null: no IAM facts.
  */
 function principalTagSource(
@@ -211,9 +214,13 @@ function principalTagSource(
   if (type === 'IAMUser' && f.kind === 'user') return 'exact';
   // the root user cannot be tagged (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html lists what can)
   if (type === 'Root' && f.kind === 'root') return 'exact';
-  if (type !== 'AssumedRole' || f.kind !== 'role') return 'own';
+  const federated = type === 'FederatedUser' && f.kind === 'user';
+  if (!federated && (type !== 'AssumedRole' || f.kind !== 'role')) return 'own';
   if (request.context.otherKeys === 'absent') return 'exact';
-  if (f.sessionTags === false || facts.sessionTags?.status === 'known') return 'exact';
+  if (facts.sessionTags?.status === 'known') return 'exact';
+  // a role's trust policy may rule session tags out (policy/trust.ts); nothing read here rules them out for
+  // GetFederationToken
+  if (!federated && f.sessionTags === false) return 'exact';
   return 'session';
 }
 
@@ -281,15 +288,18 @@ export function sessionTagInference(
       ? ` (the session's own tags could not be read: ${facts.sessionTags.detail ?? facts.sessionTags.reason})`
       : '';
   const why =
-    f.sessionTags === true
-      ? `its trust policy allows session tags (sts:TagSession) or role chaining (which passes transitive tags on), and a session tag with the same key overrides the role's${unread}`
-      : `its trust policy was not read, so a session tag with the same key may override the role's${unread}`;
+    f.kind === 'user'
+      ? `GetFederationToken may pass session tags, and a session tag with the same key overrides the user's${unread}`
+      : f.sessionTags === true
+        ? `its trust policy allows session tags (sts:TagSession) or role chaining (which passes transitive tags on), and a session tag with the same key overrides the role's${unread}`
+        : `its trust policy was not read, so a session tag with the same key may override the role's${unread}`;
+  const holder = f.kind === 'user' ? 'the IAM user' : 'the role';
   const out: Record<string, InferredValue> = {};
   for (const [k, v] of entries)
     out[`aws:PrincipalTag/${k}`] = {
       value: v,
       confidence: 'likely',
-      reason: `the role ${f.identityArn} has the tag ${k}=${v}, but the session's own tags are not recorded: ${why}`,
+      reason: `${holder} ${f.identityArn} has the tag ${k}=${v}, but the session's own tags are not recorded: ${why}`,
       from: ['facts'],
       source: 'facts',
     };

@@ -8,6 +8,7 @@
  * session without session tags (given ones with --context).
  */
 import { derivedContext, sessionTagInference } from '../../../lambdas/core/fix/context';
+import { sessionTagsRead } from '../../../lambdas/core/settle';
 import { known } from '../../../lambdas/core/model';
 import { simulate } from '../../../lambdas/core/simulate';
 import { explain } from '../checkers/helpers';
@@ -213,6 +214,61 @@ describe("the session's own tags, read (the event that created the session; a sn
     });
     expect(finding.verdict).not.toBe('explained'); // allowed by the facts: nothing here denies
     expect(finding.rootCauses.map((c) => c.id)).not.toContain('identity-policy-no-allow');
+  });
+});
+
+describe('a federated user (GetFederationToken): "session tags override a user tag with the same key" (API_GetFederationToken, Tags)', () => {
+  const USER = 'arn:aws:iam::111122223333:user/proxy';
+  /** The denial of a federated user whose IAM user (the session issuer) has `tags`; `sessionTags`: the issuing event's. */
+  function federated(tags: Record<string, string>, sessionTags?: Record<string, string>) {
+    const { request, facts } = denial({ tags, statements: [readIfFinance] }, [denyOtherTeams]);
+    const p = facts.principal?.status === 'known' ? facts.principal.value : null;
+    return {
+      request: {
+        ...request,
+        principal: {
+          ...request.principal,
+          type: 'FederatedUser' as const,
+          arn: 'arn:aws:sts::111122223333:federated-user/bob',
+          identityArn: USER,
+          accessKeyId: 'ASIAFEDERATED0000001',
+        },
+      },
+      facts: {
+        ...facts,
+        principal: known({ ...p!, kind: 'user' as const, identityArn: USER, tags }),
+        ...(sessionTags !== undefined ? { sessionTags: known(sessionTags) } : {}),
+      },
+    };
+  }
+
+  it("the creating event not read: the user's tag is only likely, a tag the user lacks unknown", () => {
+    const { request, facts } = federated({ team: 'eng' });
+    const ctx = derivedContext(request, facts, A);
+    expect(ctx.values).not.toHaveProperty('aws:PrincipalTag/team');
+    expect(ctx.inferred?.['aws:PrincipalTag/team']).toMatchObject({ value: 'eng', source: 'facts' });
+    expect(ctx.inferred?.['aws:PrincipalTag/team']?.reason).toContain(
+      `the IAM user ${USER} has the tag team=eng, but the session's own tags are not recorded: GetFederationToken may pass session tags`,
+    );
+    const bare = federated({});
+    expect(derivedContext(bare.request, bare.facts, A).absent).not.toContain('aws:principaltag/team');
+    // the read that settles it is the GetFederationToken event that issued the session's access key
+    const read = sessionTagsRead(request, facts, 'aws:PrincipalTag/team');
+    expect(read?.command).toContain(
+      'aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventName,AttributeValue=GetFederationToken',
+    );
+    expect(read?.command).toContain('ASIAFEDERATED0000001');
+    expect(read?.what).toContain('the GetFederationToken event that created the session lists them');
+  });
+
+  it("the event read: its session tags over the user's tags (keys without case), every other tested key absent", () => {
+    const over = federated({ team: 'finance' }, { TEAM: 'audit' });
+    const ctx = derivedContext(over.request, over.facts, A);
+    expect(ctx.values).toMatchObject({ 'aws:PrincipalTag/TEAM': 'audit' });
+    expect(ctx.values).not.toHaveProperty('aws:PrincipalTag/team');
+    expect(sessionTagInference(over.request, over.facts)).toBeNull();
+    const none = federated({}, {});
+    expect(derivedContext(none.request, none.facts, A).absent).toContain('aws:principaltag/team');
   });
 });
 
