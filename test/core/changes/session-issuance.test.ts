@@ -81,6 +81,12 @@ describe('parseIssuance', () => {
       status: 'known',
       tags: { CostCenter: '987654', Project: 'Unicorn' },
     });
+    // GetFederationToken takes Tags as AssumeRole does (API_GetFederationToken); they override the IAM user's tags
+    const federation = record({
+      eventName: 'GetFederationToken',
+      requestParameters: { name: 'bob', tags: [{ key: 'team', value: 'audit' }] },
+    });
+    expect(parseIssuance(federation)?.tags).toEqual({ status: 'known', tags: { team: 'audit' } });
   });
 
   it('session tags CloudTrail cut, hid or recorded oddly are unreadable, never "no session tags"', () => {
