@@ -13,7 +13,7 @@ import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
  * (plus one AssumeRole round trip for another account, and the organization walk when the account is in one).
  */
 import { GetPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
-import { sessionOf, sessionPolicyDocument } from '../../core/changes/session-issuance';
+import { identityCenterRegion, sessionOf, sessionPolicyDocument } from '../../core/changes/session-issuance';
 import {
   known,
   unknown,
@@ -518,7 +518,12 @@ export class AwsAccountView implements AccountView {
           'the record does not carry the session’s temporary access key id (ASIA…) and account, so the event that created the session cannot be looked up',
         ),
       };
-    const regions = [...new Set([request.region, 'us-east-1', this.region].filter((r) => r !== ''))];
+    // STS records the issuing event in the Region of the endpoint it was called at (us-east-1 for the global one);
+    // a permission-set role's session is created by IAM Identity Center, in its own Region
+    const idc = session.kind === 'role' ? identityCenterRegion(session.roleArn) : null;
+    const regions = [
+      ...new Set([request.region, idc ?? '', 'us-east-1', this.region].filter((r) => r !== '')),
+    ];
     const found = await source
       .sessionIssuance({ session, regions, now: this.now() })
       .catch((err: unknown): SessionSearch => ({

@@ -73,6 +73,20 @@ export function sessionOf(request: AccessRequest): SessionRef | null {
   };
 }
 
+/**
+ * The Region of the IAM Identity Center instance that provisioned a permission-set role, from the role's path:
+ * `role/aws-reserved/sso.amazonaws.com/REGION/AWSReservedSSO_…` (no Region segment for us-east-1). The session of such
+ * a role is created by Identity Center's own AssumeRoleWithSAML call, so its issuing event is searched in that Region
+ * too. A place to look, never a fact: the event found is still matched on its access key id. null for other roles.
+ */
+export function identityCenterRegion(roleArn: string | null): string | null {
+  if (roleArn === null) return null;
+  const m = /:role\/aws-reserved\/sso\.amazonaws\.com\/(?:([a-z]{2}(?:-[a-z]+)+-\d+)\/)?AWSReservedSSO_/.exec(
+    roleArn,
+  );
+  return m === null ? null : (m[1] ?? 'us-east-1');
+}
+
 /** What an issuing event records about the session policy. */
 export type InlineSessionPolicy =
   | { readonly status: 'none' }

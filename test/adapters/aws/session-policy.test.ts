@@ -179,6 +179,18 @@ describe('AwsAccountView: the session policy from the event that created the ses
     expect(lookups(aws)).toHaveLength(2);
   });
 
+  it('an IAM Identity Center permission-set role: its Identity Center Region (from the role path) is searched too', async () => {
+    const { aws, view } = setup([
+      issuing({}, { responseElements: { credentials: { accessKeyId: 'ASIAOTHER' } } }),
+    ]);
+    const sso = `arn:aws:iam::${ACCOUNT}:role/aws-reserved/sso.amazonaws.com/eu-central-1/AWSReservedSSO_Admin_0123456789abcdef`;
+    const base = request({ region: 'eu-west-1' });
+    const facts = await view.gather({ ...base, principal: { ...base.principal, identityArn: sso } });
+    const detail = facts.sessionPolicy?.status === 'unknown' ? (facts.sessionPolicy.detail ?? '') : '';
+    expect(detail).toContain('regions searched: eu-west-1, eu-central-1, us-east-1');
+    expect(lookups(aws)).toHaveLength(3);
+  });
+
   it('follows NextToken pages to the issuing event', async () => {
     let page = 0;
     const { aws, view } = setup(() =>

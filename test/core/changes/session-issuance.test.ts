@@ -5,6 +5,7 @@
  * Session duration limits (12 h for roles, 36 h for federation tokens): STS API reference, DurationSeconds.
  */
 import {
+  identityCenterRegion,
   parseIssuance,
   sessionOf,
   sessionPolicyDocument,
@@ -215,5 +216,20 @@ describe('sessionPolicyDocument', () => {
         { Effect: 'Deny', Action: 'b', Resource: '*' },
       ],
     });
+  });
+});
+
+describe('identityCenterRegion: where IAM Identity Center created a permission-set role session', () => {
+  it('reads the Region from the role path; no Region segment is us-east-1; other roles have none', () => {
+    const role = (path: string) =>
+      `arn:aws:iam::111122223333:role/${path}AWSReservedSSO_Admin_0123456789abcdef`;
+    expect(identityCenterRegion(role('aws-reserved/sso.amazonaws.com/ap-northeast-1/'))).toBe(
+      'ap-northeast-1',
+    );
+    expect(identityCenterRegion(role('aws-reserved/sso.amazonaws.com/us-gov-west-1/'))).toBe('us-gov-west-1');
+    expect(identityCenterRegion(role('aws-reserved/sso.amazonaws.com/'))).toBe('us-east-1');
+    expect(identityCenterRegion(role(''))).toBeNull();
+    expect(identityCenterRegion('arn:aws:iam::111122223333:role/app-role')).toBeNull();
+    expect(identityCenterRegion(null)).toBeNull();
   });
 });
