@@ -16,8 +16,12 @@ import type { AuthorizationResult, EngineRequest, LayerResult } from './types';
 const hasInferred = (ctx: ConditionContext): boolean =>
   ctx.inferred !== undefined && Object.keys(ctx.inferred).length > 0;
 
-/** The inferred keys a layer's traces read (by their names in ConditionContext.inferred). */
-function keysRead(layer: LayerResult, ctx: ConditionContext): string[] {
+/**
+ * The inferred keys a layer's traces read (by their names in ConditionContext.inferred). A layer decided by the
+ * second pass whose traces show none read an inferred value elsewhere (a policy variable in a Resource, a trace not
+ * shown): then the keys the second pass read anywhere (`read`, lower-cased), and only when that is empty all of them.
+ */
+function keysRead(layer: LayerResult, ctx: ConditionContext, read: ReadonlySet<string>): string[] {
   const names = Object.keys(ctx.inferred ?? {});
   const found = new Set<string>();
   for (const p of layer.policies)
@@ -27,8 +31,9 @@ function keysRead(layer: LayerResult, ctx: ConditionContext): string[] {
         const name = names.find((n) => n.toLowerCase() === c.key.toLowerCase());
         found.add(name ?? c.key);
       }
-  // a layer decided by the second pass read an inferred value somewhere (a policy variable, a trace not shown)
-  return found.size > 0 ? [...found] : names;
+  if (found.size > 0) return [...found];
+  const anywhere = names.filter((n) => read.has(n.toLowerCase()));
+  return anywhere.length > 0 ? anywhere : names;
 }
 
 /** Runs `decide` with the recorded facts, then, where they leave something unknown, with the inferred values too. */
@@ -40,7 +45,8 @@ export function withInferred<I extends { readonly request: EngineRequest }>(
   const ctx = input.request.context;
   if (input.request.useInferred === true || !hasInferred(ctx)) return base;
   if (base.decision !== 'unknown' && !base.layers.some((l) => l.result === 'unknown')) return base;
-  const alt = decide({ ...input, request: { ...input.request, useInferred: true } });
+  const read = new Set<string>();
+  const alt = decide({ ...input, request: { ...input.request, useInferred: true, inferredRead: read } });
   if (alt.layers.length !== base.layers.length) return base;
   if (base.decision !== 'unknown' && alt.decision !== base.decision) return base;
   for (let i = 0; i < base.layers.length; i++) {
@@ -53,7 +59,7 @@ export function withInferred<I extends { readonly request: EngineRequest }>(
     const a = alt.layers[i]!;
     if (b.result !== 'unknown' || a.result === 'unknown') return b;
     changed = true;
-    return { ...a, dependsOnInferred: keysRead(a, ctx) };
+    return { ...a, dependsOnInferred: keysRead(a, ctx, read) };
   });
   if (!changed && (base.decision !== 'unknown' || alt.decision === 'unknown')) return base;
   // what the base decided stays; what it left unknown is read from the second pass (monotonic, as for layers)
@@ -67,6 +73,8 @@ export function withInferred<I extends { readonly request: EngineRequest }>(
     return { decision: base.decision, layers, ...extra };
   const keys = new Set<string>();
   for (const l of layers) for (const k of l.dependsOnInferred ?? []) keys.add(k);
-  if (keys.size === 0) for (const k of Object.keys(ctx.inferred ?? {})) keys.add(k);
+  if (keys.size === 0)
+    for (const k of Object.keys(ctx.inferred ?? {}))
+      if (read.size === 0 || read.has(k.toLowerCase())) keys.add(k);
   return { decision: alt.decision, layers, dependsOnInferred: [...keys], ...extra };
 }

@@ -54,6 +54,11 @@ export interface EngineRequest {
    * Set only by the engine itself, for its second pass (policy/inferred.ts): callers leave it unset.
    */
   readonly useInferred?: boolean;
+  /**
+   * With `useInferred`: the lower-cased inferred keys the evaluation answered from (policy/variables.ts ContextView),
+   * conditions and policy variables alike. Set only by the engine itself (policy/inferred.ts).
+   */
+  readonly inferredRead?: Set<string>;
 }
 
 // ---------------------------------------------------------------------------

@@ -208,7 +208,9 @@ export class ContextView {
     const v = this.known(key);
     if (v !== UNKNOWN || this.inferred === null) return v;
     const inferred = this.inferred.get(key);
-    return inferred === undefined ? UNKNOWN : inferred.length === 0 ? ABSENT : inferred;
+    if (inferred === undefined) return UNKNOWN;
+    this.request.inferredRead?.add(key);
+    return inferred.length === 0 ? ABSENT : inferred;
   }
 
   /** Whether this view evaluates with inferred values at all. */

@@ -123,6 +123,16 @@ describe('the cause', () => {
     expect(finding.verdict).toBe('partially-explained'); // no confirmed cause
   });
 
+  it('a role tag read as a policy variable in a Resource: the cause rests on that tag alone, not on every inferred key', () => {
+    const perTeam: Stmt = { ...readAll, Resource: `arn:aws:s3:::${BUCKET}/\${aws:PrincipalTag/team}/*` };
+    const { finding } = denial({ tags: { team: 'eng' }, trust: TAGGING_TRUST(A), statements: [perTeam] });
+    const cause = finding.rootCauses[0];
+    expect(cause).toMatchObject({ id: 'identity-policy-no-allow', confidence: 'likely' });
+    expect(cause?.explanation).toContain('aws:PrincipalTag/team');
+    // the record also implies aws:SourceIdentity absent, which no policy here reads
+    expect(JSON.stringify(cause)).not.toContain('aws:SourceIdentity');
+  });
+
   it('an Allow that needs a tag the role lacks, no session tags possible: the missing tag is a fact, the cause confirmed', () => {
     const { finding } = denial({ tags: {}, statements: [readIfFinance], trust: SERVICE_TRUST });
     expect(finding.rootCauses[0]).toMatchObject({ id: 'identity-policy-no-allow', confidence: 'confirmed' });
