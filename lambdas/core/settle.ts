@@ -130,8 +130,30 @@ function orgRead(s: Subject, side: 'caller' | 'bucket', kind: 'SCP' | 'RCP' | nu
 }
 
 /**
- * The read that shows a role session's own tags (`key`, an aws:PrincipalTag key), when the session may carry
- * session tags (fix/context.ts sessionTagInference): only the AssumeRole* event that created the session lists them
+ * The lookup of the event that issued the caller's session credentials. It is made with the caller's own keys, so it
+ * is found by the role (ResourceName) or by GetFederationToken (`role` null), then matched on
+ * responseElements.credentials.accessKeyId (as the live view does: lambdas/adapters/changes/cloudtrail-lookup.ts),
+ * never by the session's AccessKeyId. null without the record's access key id.
+ */
+function issuingEventLookup(request: AccessRequest, role: string | null): string | null {
+  const akid = request.principal.accessKeyId;
+  if (!akid) return null;
+  return awsLine([
+    'cloudtrail',
+    'lookup-events',
+    '--lookup-attributes',
+    role
+      ? `AttributeKey=ResourceName,AttributeValue=${role}`
+      : 'AttributeKey=EventName,AttributeValue=GetFederationToken',
+    '--query',
+    `Events[?contains(CloudTrailEvent, '${/^[A-Z0-9]+$/.test(akid) ? akid : 'ACCESS_KEY_ID'}')]`,
+  ]);
+}
+
+/**
+ * The read that shows a session's own tags (`key`, an aws:PrincipalTag key), when the session may carry session tags
+ * (fix/context.ts sessionTagInference): only the event that created it lists them, AssumeRole* for a role session,
+ * GetFederationToken for a federated user
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_ctlogs). null otherwise.
  */
 export function sessionTagsRead(
@@ -144,17 +166,9 @@ export function sessionTagsRead(
   // by account, yet it is a role session
   if (f === null || !sessionTagsUnknown(request, facts)) return null;
   if (f.kind === 'user') {
-    // a federated user: the GetFederationToken call that issued its access key (as the session-policy read finds it)
-    const akid = request.principal.accessKeyId;
+    // a federated user: the GetFederationToken call that issued its access key
     return {
-      command: awsLine([
-        'cloudtrail',
-        'lookup-events',
-        '--lookup-attributes',
-        'AttributeKey=EventName,AttributeValue=GetFederationToken',
-        '--query',
-        `Events[?contains(CloudTrailEvent, '${akid !== null && /^[A-Z0-9]+$/.test(akid) ? akid : 'ACCESS_KEY_ID'}')].CloudTrailEvent`,
-      ]),
+      command: issuingEventLookup(request, null),
       snapshotField: null,
       what: `the session tags of ${request.principal.arn ?? f.identityArn} (${key}): the GetFederationToken event that created the session lists them`,
     };
@@ -360,25 +374,9 @@ export function settlingRead(
       break;
     case 'session-policy':
       if (unknownFact(facts.sessionPolicy)) {
-        // The issuing event is made with the caller's own keys, so it is found by the role (ResourceName) or by
-        // GetFederationToken, then matched on responseElements.credentials.accessKeyId (as the live view does:
-        // lambdas/adapters/changes/cloudtrail-lookup.ts), never by the session's AccessKeyId.
-        const akid = request.principal.accessKeyId;
         const role = request.principal.type === 'AssumedRole' ? request.principal.identityArn : null;
-        const attribute = role
-          ? `AttributeKey=ResourceName,AttributeValue=${role}`
-          : 'AttributeKey=EventName,AttributeValue=GetFederationToken';
         return {
-          command: akid
-            ? awsLine([
-                'cloudtrail',
-                'lookup-events',
-                '--lookup-attributes',
-                attribute,
-                '--query',
-                `Events[?contains(CloudTrailEvent, '${/^[A-Z0-9]+$/.test(akid) ? akid : 'ACCESS_KEY_ID'}')]`,
-              ])
-            : null,
+          command: issuingEventLookup(request, role),
           snapshotField: request.principal.arn ? `sessions${seg(request.principal.arn)}` : 'sessions',
           what: 'whether the session was created with a session policy (the AssumeRole / GetFederationToken event that issued its access key)',
         };
