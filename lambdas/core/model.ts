@@ -459,6 +459,8 @@ export interface VpcEndpointFacts {
   readonly type: string | null; // Gateway | Interface
   /** The account that owns the endpoint (describe-vpc-endpoints OwnerId): aws:VpceAccount; undefined = not read. */
   readonly ownerId?: string | null;
+  /** The Region the endpoint, and so its VPC, is in; undefined or null = not known. */
+  readonly region?: string | null;
   /** null = the default full-access policy. */
   readonly policy: NamedPolicy | null;
 }

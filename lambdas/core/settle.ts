@@ -252,7 +252,8 @@ function keyRead(s: Subject, key: string): SettlingRead {
       what: `the ${k === 'aws:sourcevpc' ? 'VPC' : 'owner account'} of endpoint ${vpce} (${key})`,
     };
   if (k === 'aws:sourcevpcarn' && vpce) {
-    // arn:aws:ec2:<region>:<the VPC owner>:vpc/<id>: the VPC's owner, which describe-vpcs gives (fix/context.ts)
+    // arn:aws:ec2:<region>:<the VPC owner>:vpc/<id>: what the facts lacked (fix/context.ts: the endpoint's Region or
+    // owner), which describe-vpcs in the VPC's Region shows
     const endpoint = s.facts.vpcEndpoint?.status === 'known' ? s.facts.vpcEndpoint.value : null;
     if (!endpoint?.vpcId) return keyRead(s, 'aws:SourceVpc');
     return {

@@ -44,6 +44,8 @@ export async function readVpcEndpoint(
     serviceName: e.ServiceName ?? null,
     type: e.VpcEndpointType ?? null,
     ownerId: e.OwnerId ?? null,
+    // endpoint ids are Regional: the endpoint was found in the Region it was described in
+    region,
     policy: e.PolicyDocument
       ? { name: id, source: 'vpc-endpoint-policy', document: policyDocument(e.PolicyDocument) }
       : null,

@@ -37,6 +37,7 @@ import type {
   RequestFacts,
   VpcEndpointFacts,
 } from '../model';
+import { partitionOf } from '../event/fields';
 import { known } from '../model';
 import { REQUEST_POLICY_KEY } from '../policy/s3/bpa';
 import { ownValue, setOwn } from '../own';
@@ -362,10 +363,15 @@ function vpcEndpointKeys(
   const endpoint = facts.vpcEndpoint?.status === 'known' ? facts.vpcEndpoint.value : null;
   if (endpoint?.vpcId) keys.put('aws:SourceVpc', endpoint.vpcId);
   else keys.notKnown('aws:SourceVpc');
-  // the VPC's ARN names the account that owns the VPC, which no fact read here gives (an endpoint's owner may differ
-  // in a shared VPC): set, but not known, unless the request gives it
-  keys.notKnown('aws:SourceVpcArn');
   const owner = vpcEndpointOwner(request, facts.vpcEndpoint);
+  // aws:SourceVpcArn, arn:PARTITION:ec2:REGION:OWNER:vpc/ID: the VPC's owner is the endpoint's, as only a VPC's owner
+  // creates its gateway and interface endpoints, also in a shared VPC
+  // (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-share-limitations.html); the Region is the endpoint's.
+  // Without all three it is set, but not known, unless the request gives it.
+  const region = endpoint?.region ?? null;
+  if (endpoint?.vpcId && region && owner !== null)
+    keys.put('aws:SourceVpcArn', `arn:${partitionOf(region)}:ec2:${region}:${owner}:vpc/${endpoint.vpcId}`);
+  else keys.notKnown('aws:SourceVpcArn');
   if (owner === null) keys.notKnown('aws:VpceAccount');
   else keys.put('aws:VpceAccount', owner);
   const org =

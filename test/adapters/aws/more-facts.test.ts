@@ -515,6 +515,8 @@ describe('VPC endpoint and access point', () => {
         serviceName: 'com.amazonaws.us-east-1.s3',
         type: 'Gateway',
         ownerId: '444455556666',
+        // endpoint ids are Regional: it is in the Region it was found in (the request's)
+        region: 'us-east-1',
         policy: { name: 'vpce-0abc', source: 'vpc-endpoint-policy', document: policy },
       },
     });

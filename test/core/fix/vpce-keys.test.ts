@@ -223,7 +223,7 @@ describe('aws:SourceVpcArn, the ARN of the VPC the request came through', () => 
     });
   });
 
-  it('through an endpoint it is set but no fact gives the VPC owner: unknown (never absent), also in simulate', () => {
+  it('through an endpoint whose Region no fact gives: set but unknown (never absent), also in simulate', () => {
     const { request, facts } = explain(record({ owner: A }), viewOf(world(ourVpc)));
     expect(derivedContext(request, facts, A).unknown).toContain('aws:SourceVpcArn');
     // the possible cause names the read that settles it: the owner of the endpoint's VPC
@@ -252,5 +252,36 @@ describe('aws:SourceVpcArn, the ARN of the VPC the request came through', () => 
     expect(decide({ 'aws:SourceVpcArn': `arn:aws:ec2:us-east-1:${B}:vpc/vpc-0other` }).decision).toBe(
       'explicitly-denied',
     );
+  });
+
+  // Only a VPC's owner creates its gateway and interface endpoints, also in a shared VPC
+  // (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-share-limitations.html), and a gateway endpoint reaches only
+  // the service of its own VPC's Region (https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html):
+  // the endpoint's owner, VPC and Region give the VPC's ARN.
+  const gateway = (owner: string) => ({
+    PolicyDocument: null,
+    VpcEndpointType: 'Gateway',
+    ServiceName: 'com.amazonaws.us-east-1.s3',
+    OwnerId: owner,
+  });
+
+  it("a gateway endpoint's owner, VPC and Region give it: from our VPC the perimeter passes, from another account's it denies, confirmed", () => {
+    const ours = explain(record({ owner: A }), viewOf(world(ourVpc, gateway(A))));
+    expect(derivedContext(ours.request, ours.facts, A).values['aws:SourceVpcArn']).toBe(VPC_ARN);
+    expect(ours.finding.rootCauses.map((c) => c.id)).not.toContain('bucket-policy-explicit-deny');
+    const theirs = explain(record({ owner: B }), viewOf(world(ourVpc, gateway(B))));
+    expect(derivedContext(theirs.request, theirs.facts, A).values['aws:SourceVpcArn']).toBe(
+      `arn:aws:ec2:us-east-1:${B}:vpc/vpc-0lake`,
+    );
+    expect(theirs.finding.rootCauses[0]).toMatchObject({
+      id: 'bucket-policy-explicit-deny',
+      confidence: 'confirmed',
+    });
+  });
+
+  it('an interface endpoint in a snapshot (its Region not recorded, its service maybe in another Region): still unknown', () => {
+    const iface = { ...gateway(A), VpcEndpointType: 'Interface' };
+    const { request, facts } = explain(record({ owner: A }), viewOf(world(ourVpc, iface)));
+    expect(derivedContext(request, facts, A).unknown).toContain('aws:SourceVpcArn');
   });
 });
