@@ -41,10 +41,14 @@ export function withInferred<I extends { readonly request: EngineRequest }>(
   input: I,
   decide: (input: I) => AuthorizationResult,
 ): AuthorizationResult {
-  const base = decide(input);
   const ctx = input.request.context;
-  if (input.request.useInferred === true || !hasInferred(ctx)) return base;
+  if (input.request.useInferred === true || !hasInferred(ctx)) return decide(input);
+  // the inferred keys the first pass asked for while unknown: without one, a second pass would decide the same way
+  // (it differs only in those answers), so it is not run
+  const asked = new Set<string>();
+  const base = decide({ ...input, request: { ...input.request, inferredRead: asked } });
   if (base.decision !== 'unknown' && !base.layers.some((l) => l.result === 'unknown')) return base;
+  if (asked.size === 0) return base;
   const read = new Set<string>();
   const alt = decide({ ...input, request: { ...input.request, useInferred: true, inferredRead: read } });
   if (alt.layers.length !== base.layers.length) return base;

@@ -55,8 +55,10 @@ export interface EngineRequest {
    */
   readonly useInferred?: boolean;
   /**
-   * With `useInferred`: the lower-cased inferred keys the evaluation answered from (policy/variables.ts ContextView),
-   * conditions and policy variables alike. Set only by the engine itself (policy/inferred.ts).
+   * Collects the lower-cased inferred keys the evaluation asked for while the recorded facts left them unknown
+   * (policy/variables.ts ContextView), conditions and policy variables alike: with `useInferred` the keys it answered
+   * from an inferred value, without it the keys such a second pass would answer. Set only by the engine itself
+   * (policy/inferred.ts).
    */
   readonly inferredRead?: Set<string>;
 }

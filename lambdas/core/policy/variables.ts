@@ -206,10 +206,12 @@ export class ContextView {
    */
   get(key: string): ContextValue {
     const v = this.known(key);
-    if (v !== UNKNOWN || this.inferred === null) return v;
+    if (v !== UNKNOWN) return v;
+    const read = this.request.inferredRead;
+    if (read !== undefined && this.lowered.inferred?.has(key) === true) read.add(key);
+    if (this.inferred === null) return v;
     const inferred = this.inferred.get(key);
     if (inferred === undefined) return UNKNOWN;
-    this.request.inferredRead?.add(key);
     return inferred.length === 0 ? ABSENT : inferred;
   }
 

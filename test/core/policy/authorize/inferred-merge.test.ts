@@ -83,11 +83,17 @@ const readsTls = (id: LayerId, result: LayerOutcome): LayerResult =>
     ] as unknown as LayerResult['policies'],
   });
 
-/** A stand-in engine: `first` with the recorded facts, `second` when asked to read the inferred values too. */
-function engine(first: AuthorizationResult, second: AuthorizationResult) {
+/**
+ * A stand-in engine: `first` with the recorded facts, `second` when asked to read the inferred values too. Like the
+ * engine's ContextView, it reports the inferred keys it asks for (`inferredRead`): every one, unless `asks` is false.
+ */
+function engine(first: AuthorizationResult, second: AuthorizationResult, asks = true) {
   const calls: boolean[] = [];
   const decide = (input: { request: EngineRequest }): AuthorizationResult => {
     calls.push(input.request.useInferred === true);
+    if (asks)
+      for (const k of Object.keys(input.request.context.inferred ?? {}))
+        input.request.inferredRead?.add(k.toLowerCase());
     return input.request.useInferred === true ? second : first;
   };
   return { decide, calls };
@@ -140,6 +146,12 @@ describe('when the engine decides a second time, with the inferred values', () =
       result: 'explicitly-denied',
       dependsOnInferred: ['aws:SecureTransport'],
     });
+  });
+
+  it('a first decision that never asked for an inferred key is not decided again: the second would be the same', () => {
+    const e = engine(unknownBucket, deniedWithInference, false);
+    expect(withInferred(recorded(), e.decide)).toBe(unknownBucket);
+    expect(e.calls).toEqual([false]);
   });
 
   it('a request already deciding with the inferred values is not decided a third time', () => {
