@@ -267,7 +267,11 @@ function keyRead(s: Subject, key: string): SettlingRead {
         '--output',
         'text',
       ]),
-      snapshotField: null,
+      // with the owner known, a snapshot lacks only the endpoint's Region: its own field, which `s3-403 snapshot` writes
+      snapshotField:
+        endpoint.region === null && vpcEndpointOwner(s.request, s.facts.vpcEndpoint) !== null
+          ? `vpcEndpoints${seg(vpce)}.Region`
+          : null,
       what: `the account that owns VPC ${endpoint.vpcId}, the VPC of endpoint ${vpce} (${key} is arn:aws:ec2:REGION:OWNER:vpc/${endpoint.vpcId}; simulate takes it as --context ${key}=…)`,
     };
   }

@@ -693,7 +693,8 @@ async function captureVpce(c: Capture, region: string, id: string): Promise<Json
   const e = r.ok ? r.value.VpcEndpoints?.[0] : undefined;
   if (r.ok && !e)
     c.problems.push(`VPC endpoint ${id}: not visible in ${region} (it may belong to another account)`);
-  return e ? (plain(e) as Json) : undefined;
+  // Region: s3-403's own field (the snapshot format), where the endpoint was found, as the live view uses it
+  return e ? { ...(plain(e) as Json), Region: region } : undefined;
 }
 
 async function captureKey(

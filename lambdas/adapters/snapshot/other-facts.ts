@@ -125,15 +125,16 @@ export function vpcEndpointFor(snapshot: Snapshot, id: string | null): Fact<VpcE
     serviceName: e.ServiceName ?? null,
     type: e.VpcEndpointType ?? null,
     ownerId: e.OwnerId ?? null,
-    region: gatewayRegion(e.VpcEndpointType, e.ServiceName),
+    region: e.Region ?? gatewayRegion(e.VpcEndpointType, e.ServiceName),
     policy,
   });
 }
 
 /**
- * The Region of a gateway endpoint: its service's (com.amazonaws.REGION.s3), as a gateway endpoint reaches only the
- * service in its own VPC's Region (https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html). An
- * interface endpoint's service may be in another Region: null, not known from the snapshot.
+ * The Region of a gateway endpoint the snapshot gives no `Region` for: its service's (com.amazonaws.REGION.s3), as a
+ * gateway endpoint reaches only the service in its own VPC's Region
+ * (https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html). An interface endpoint's service may be
+ * in another Region: null, not known from such a snapshot.
  */
 function gatewayRegion(type: string | undefined, serviceName: string | undefined): string | null {
   if (type?.toLowerCase() !== 'gateway' || serviceName === undefined) return null;

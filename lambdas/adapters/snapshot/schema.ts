@@ -244,6 +244,14 @@ const vpcEndpoint = z.looseObject({
   VpcEndpointType: z.string().optional(),
   OwnerId: z.string().optional(),
   PolicyDocument: nullablePolicyDocument.optional(),
+  /**
+   * s3-403's own field, not EC2's: the Region the endpoint was described in (endpoint ids are Regional), which with
+   * VpcId and OwnerId gives aws:SourceVpcArn. `s3-403 snapshot` writes it.
+   */
+  Region: z
+    .string()
+    .regex(/^[a-z]{2}(?:-[a-z]+)+-\d+$/, 'expected a Region name such as us-east-1')
+    .optional(),
 });
 
 /** The CLI prints EventTime as an ISO string; older outputs and SDK dumps may carry epoch seconds. */

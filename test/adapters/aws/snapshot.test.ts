@@ -151,6 +151,8 @@ describe('captureSnapshot', () => {
       RestrictPublicBuckets: true,
     });
     expect(Object.keys(s.vpcEndpoints)).toEqual(['vpce-0abc1234def567890']);
+    // the Region it was described in: s3-403's own field, which gives aws:SourceVpcArn's REGION (docs/SNAPSHOT.md)
+    expect(s.vpcEndpoints['vpce-0abc1234def567890']).toMatchObject({ VpcId: 'vpc-1', Region: 'us-east-1' });
   });
 
   it("captures the account's access points of each bucket: settings, policy (null when none) and tags", async () => {

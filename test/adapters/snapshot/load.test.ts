@@ -136,6 +136,10 @@ describe('loadSnapshot', () => {
     ],
     [{ buckets: [] }, 'snap.json: buckets: expected object, got an array'],
     [
+      { vpcEndpoints: { 'vpce-1': { Region: 'us-east-1; rm -rf /' } } },
+      /^snap\.json: vpcEndpoints\.vpce-1\.Region: expected a Region name such as us-east-1/,
+    ],
+    [
       { organization: { serviceControlPolicies: [{ Targets: [5], Content: {} }] } },
       /^snap\.json: organization\.serviceControlPolicies\[0\]\.Targets\[0\]: /,
     ],

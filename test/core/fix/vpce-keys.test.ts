@@ -235,6 +235,8 @@ describe('aws:SourceVpcArn, the ARN of the VPC the request came through', () => 
     expect(finding.rootCauses[0]?.fix.commands).toContain(
       "aws ec2 describe-vpcs --vpc-ids vpc-0lake --query 'Vpcs[0].OwnerId' --output text",
     );
+    // the owner is known (the record names it): only the endpoint's Region is missing, a field of the snapshot
+    expect(JSON.stringify(finding.rootCauses[0])).toContain(`(snapshot: vpcEndpoints.${VPCE}.Region)`);
     const decide = (context: Record<string, string>) =>
       simulate(
         {
@@ -279,9 +281,30 @@ describe('aws:SourceVpcArn, the ARN of the VPC the request came through', () => 
     });
   });
 
-  it('an interface endpoint in a snapshot (its Region not recorded, its service maybe in another Region): still unknown', () => {
+  it('an interface endpoint in a snapshot without its Region (its service maybe in another Region): still unknown', () => {
     const iface = { ...gateway(A), VpcEndpointType: 'Interface' };
     const { request, facts } = explain(record({ owner: A }), viewOf(world(ourVpc, iface)));
     expect(derivedContext(request, facts, A).unknown).toContain('aws:SourceVpcArn');
+  });
+
+  it("an interface endpoint with the snapshot's Region (where `s3-403 snapshot` described it) gives it: decided, confirmed", () => {
+    // endpoint ids are Regional: the Region an endpoint is described in is its own, whatever its service's
+    const iface = (owner: string, region: string) => ({
+      ...gateway(owner),
+      VpcEndpointType: 'Interface',
+      ServiceName: 'com.amazonaws.eu-west-1.s3',
+      Region: region,
+    });
+    const ours = explain(record({ owner: A }), viewOf(world(ourVpc, iface(A, 'us-east-1'))));
+    expect(derivedContext(ours.request, ours.facts, A).values['aws:SourceVpcArn']).toBe(VPC_ARN);
+    expect(ours.finding.rootCauses.map((c) => c.id)).not.toContain('bucket-policy-explicit-deny');
+    const elsewhere = explain(record({ owner: A }), viewOf(world(ourVpc, iface(A, 'eu-west-1'))));
+    expect(derivedContext(elsewhere.request, elsewhere.facts, A).values['aws:SourceVpcArn']).toBe(
+      `arn:aws:ec2:eu-west-1:${A}:vpc/vpc-0lake`,
+    );
+    expect(elsewhere.finding.rootCauses[0]).toMatchObject({
+      id: 'bucket-policy-explicit-deny',
+      confidence: 'confirmed',
+    });
   });
 });
