@@ -110,6 +110,7 @@ export function messageCauses(msg: EnhancedMessage): RootCauseId[] {
   if (msg.kind === 'bpa') return ['block-public-access'];
   if (msg.kind === 'vpce') return ['vpc-endpoint-policy'];
   if (msg.kind === 'sse-c-blocked') return ['sse-c-blocked'];
+  if (msg.kind === 'mfa-delete') return ['mfa-delete'];
   if (msg.kind !== 'explicit-deny' && msg.kind !== 'implicit-deny') return [];
   if (msg.action && isKmsAction(msg.action)) return ['kms-key-access'];
   const explicit = msg.kind === 'explicit-deny';
@@ -151,6 +152,7 @@ export function messageCauses(msg: EnhancedMessage): RootCauseId[] {
 function describeMessage(msg: EnhancedMessage): string {
   if (msg.kind === 'bpa') return `Block Public Access (${msg.bpaSetting ?? 'a setting'})`;
   if (msg.kind === 'sse-c-blocked') return "the bucket's block on SSE-C uploads";
+  if (msg.kind === 'mfa-delete') return "the bucket's MFA delete";
   if (msg.kind === 'vpce') return 'a VPC endpoint policy';
   const how = msg.kind === 'explicit-deny' ? 'an explicit deny in' : 'no allow in';
   const type = msg.policyType ?? 'policy';
@@ -179,6 +181,7 @@ const CAUSE_LAYERS: Partial<Record<RootCauseId, readonly LayerId[]>> = {
   'requester-pays': ['requester-pays'],
   'object-lock': ['object-lock'],
   'sse-c-blocked': ['blocked-encryption'],
+  'mfa-delete': ['mfa-delete'],
 };
 
 /**
@@ -196,6 +199,7 @@ const RESTS_ON: Partial<Record<RootCauseId, readonly LayerId[]>> = {
 /** Most specific first among the implicit denials: a specific cause above the general one it implies. */
 const IMPLICIT_ORDER: readonly RootCauseId[] = [
   'sse-c-blocked',
+  'mfa-delete',
   'requester-pays',
   'object-lock',
   'resource-arn-mismatch',
@@ -229,6 +233,10 @@ export const PRIOR: readonly { readonly id: RootCauseId; readonly why: string }[
   {
     id: 'sse-c-blocked',
     why: 'applies only to uploads that specify SSE-C, and for them it is the usual 403 since April 2026, when S3 began blocking SSE-C by default on new buckets',
+  },
+  {
+    id: 'mfa-delete',
+    why: "applies only to permanent deletes of object versions and versioning changes on a bucket with MFA delete, and there it refuses every caller but the bucket owner's root user with its MFA",
   },
   {
     id: 'service-principal-grant',

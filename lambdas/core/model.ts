@@ -208,9 +208,11 @@ export interface EnhancedMessage {
   readonly raw: string;
   /**
    * generic: "Access Denied" or no message; vpce: the network-activity VPCE message; bpa: an S3 BPA message;
-   * sse-c-blocked: S3's message for an SSE-C upload to a bucket that blocks SSE-C.
+   * sse-c-blocked: S3's message for an SSE-C upload to a bucket that blocks SSE-C; mfa-delete: S3's message for a
+   * version delete or versioning change on a bucket with MFA delete, without the root user's MFA.
    */
-  readonly kind: 'explicit-deny' | 'implicit-deny' | 'bpa' | 'vpce' | 'sse-c-blocked' | 'generic' | 'other';
+  readonly kind:
+    'explicit-deny' | 'implicit-deny' | 'bpa' | 'vpce' | 'sse-c-blocked' | 'mfa-delete' | 'generic' | 'other';
   readonly principalArn: string | null;
   readonly action: string | null;
   readonly resource: string | null;
@@ -388,6 +390,15 @@ export interface ObjectRetention {
   readonly retainUntilDate: string;
 }
 
+/**
+ * get-bucket-versioning: the versioning state and MFA delete (each null when S3 does not return it: a bucket that was
+ * never versioned, or never configured with MFA delete).
+ */
+export interface BucketVersioning {
+  readonly status: 'Enabled' | 'Suspended' | null;
+  readonly mfaDelete: 'Enabled' | 'Disabled' | null;
+}
+
 /** get-object-lock-configuration .ObjectLockConfiguration, reduced to what authorization needs. */
 export interface ObjectLockConfiguration {
   readonly enabled: boolean;
@@ -424,6 +435,12 @@ export interface BucketFacts {
    * Optional: absent = notCollected.
    */
   readonly objectLock?: Fact<ObjectLockConfiguration | null>;
+  /**
+   * The versioning configuration (get-bucket-versioning), for MFA delete
+   * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiFactorAuthenticationDelete.html). Optional: absent =
+   * notCollected.
+   */
+  readonly versioning?: Fact<BucketVersioning>;
   /**
    * Whether attribute-based access control is enabled (get-bucket-abac .AbacStatus.Status "Enabled"): with it the
    * bucket's tags are aws:ResourceTag/<key>; without it (the default) they serve cost allocation only
@@ -589,6 +606,7 @@ export const ROOT_CAUSE_IDS = [
   'requester-pays',
   'object-lock',
   'sse-c-blocked',
+  'mfa-delete',
 ] as const;
 export type RootCauseId = (typeof ROOT_CAUSE_IDS)[number];
 

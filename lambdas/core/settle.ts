@@ -489,6 +489,16 @@ export function settlingRead(
           'encryption',
         );
       break;
+    case 'mfa-delete':
+      // MFA delete is part of the bucket's versioning configuration; whether the request sent x-amz-mfa no read tells
+      if (bucketUnknown || b?.versioning === undefined || unknownFact(b.versioning))
+        return bucketRead(
+          s,
+          `whether MFA delete is enabled on ${B(s)} (MFADelete)`,
+          'get-bucket-versioning',
+          'versioning',
+        );
+      break;
     case 'object-lock': {
       // Object Lock not enabled on the bucket settles it at once; then the version's retention, then its legal hold
       // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-overview.html; the reads:

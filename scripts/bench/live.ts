@@ -27,6 +27,7 @@ import {
   GetBucketRequestPaymentCommand,
   GetBucketAbacCommand,
   GetBucketTaggingCommand,
+  GetBucketVersioningCommand,
   GetObjectLockConfigurationCommand,
   GetObjectAclCommand,
   GetPublicAccessBlockCommand,
@@ -240,6 +241,9 @@ export function sameAccountScenario(aws: MockedAws): void {
   aws.on('s3', GetBucketTaggingCommand, () => {
     throw awsError('NoSuchTagSet', 'The TagSet does not exist', 404);
   });
+  // MFA delete: read by the live view only for a version delete or versioning change, and by `s3-403 snapshot`.
+  // A bucket never versioned answers {} (API_GetBucketVersioning).
+  aws.on('s3', GetBucketVersioningCommand, () => ({}));
   aws.on('s3', GetObjectLockConfigurationCommand, () => {
     throw awsError(
       'ObjectLockConfigurationNotFoundError',

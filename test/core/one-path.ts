@@ -9,6 +9,7 @@ import type { AccessRequest, ActionNeed } from '../../lambdas/core/model';
 import type { LayerResult } from '../../lambdas/core/policy/types';
 import { REQUEST_POLICY_KEY } from '../../lambdas/core/policy/s3/bpa';
 import { requestedPolicy } from '../../lambdas/core/fix/context';
+import { sentHeader } from '../../lambdas/core/fix/input';
 import { hypothetical, SimulationInputError, type SimulationRequest } from '../../lambdas/core/simulate';
 
 const NOW = new Date('2026-11-20T10:00:00Z');
@@ -40,6 +41,9 @@ export function simulationOf(request: AccessRequest, need: ActionNeed): Simulati
   // a PutBucketPolicy record carries the policy it sets; simulate takes it as the engine's request-policy key
   const policy = requestedPolicy(request);
   if (policy !== null) context[REQUEST_POLICY_KEY] = policy;
+  // a request header the engine reads from the record, which simulate takes in its context (docs/CLI.md)
+  const mfa = sentHeader(request, 'x-amz-mfa');
+  if (mfa !== null) context['x-amz-mfa'] = mfa;
   return { principal, action: need.action, resource: need.resource, context };
 }
 

@@ -77,6 +77,11 @@ export interface BucketSpec {
   } | null;
   readonly grants?: readonly Record<string, unknown>[];
   readonly objects?: Readonly<Record<string, ObjectSpec>>;
+  /** get-bucket-versioning (default {}: never versioned); null = not in the snapshot. */
+  readonly versioning?: {
+    readonly Status?: 'Enabled' | 'Suspended';
+    readonly MFADelete?: 'Enabled' | 'Disabled';
+  } | null;
   /** ABAC on the bucket (get-bucket-abac; default disabled, as AWS creates buckets) and its tags (default none). */
   readonly abac?: boolean;
   readonly tags?: Readonly<Record<string, string>>;
@@ -209,6 +214,7 @@ export function snapshotOf(spec: WorldSpec): Record<string, unknown> {
       objectLockConfiguration: null,
       abacStatus: { Status: b.abac === true ? 'Enabled' : 'Disabled' },
       tagSet: Object.entries(b.tags ?? {}).map(([Key, Value]) => ({ Key, Value })),
+      ...(b.versioning !== null ? { versioning: b.versioning ?? {} } : {}),
       objects,
     };
   }

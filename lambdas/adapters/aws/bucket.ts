@@ -25,6 +25,7 @@ import {
   GetBucketPolicyCommand,
   GetBucketRequestPaymentCommand,
   GetBucketTaggingCommand,
+  GetBucketVersioningCommand,
   GetObjectAclCommand,
   GetObjectLegalHoldCommand,
   GetObjectLockConfigurationCommand,
@@ -46,6 +47,7 @@ import {
   type Fact,
   type ObjectFacts,
   type ObjectLockConfiguration,
+  type BucketVersioning,
   type ObjectOwnership,
   type ObjectRetention,
   type PublicAccessBlock,
@@ -72,6 +74,8 @@ export interface BucketTarget {
   }[];
   /** The caller may be outside the bucket owner's account: read the Requester Pays setting. */
   readonly requestPayment?: boolean;
+  /** The request deletes a version or changes versioning: read the versioning configuration (MFA delete). */
+  readonly versioning?: boolean;
 }
 
 export interface ReadBucketOptions {
@@ -129,6 +133,7 @@ type Reads = {
 };
 
 type PaymentRead = Outcome<{ Payer?: string | undefined }> | null;
+type VersioningRead = Outcome<{ Status?: string | undefined; MFADelete?: string | undefined }> | null;
 type LockRead = Outcome<{
   ObjectLockConfiguration?:
     | {
@@ -337,6 +342,13 @@ class BucketReader {
     );
   }
 
+  versioning(region: string): Promise<NonNullable<VersioningRead>> {
+    const s3 = this.scope.clients(region).s3;
+    return this.read(region, 'GetBucketVersioning', PERMISSION.GetBucketVersioning, () =>
+      s3.send(new GetBucketVersioningCommand({ Bucket: this.bucket })),
+    );
+  }
+
   lockConfiguration(region: string): Promise<NonNullable<LockRead>> {
     const s3 = this.scope.clients(region).s3;
     return this.read(region, 'GetObjectLockConfiguration', PERMISSION.GetObjectLockConfiguration, () =>
@@ -453,12 +465,13 @@ export async function readBucket(
   const readObjects = (region: string) =>
     Promise.all(target.objects.map((o) => br.objectReads(region, o, metadata)));
   const wantsLock = target.objects.some((o) => o.lock === true);
-  const [location, first, objectsFirst, paymentFirst, lockFirst] = await Promise.all([
+  const [location, first, objectsFirst, paymentFirst, lockFirst, versioningFirst] = await Promise.all([
     br.location(hint),
     br.reads(hint),
     readObjects(hint),
     target.requestPayment ? br.requestPayment(hint) : Promise.resolve(null),
     wantsLock ? br.lockConfiguration(hint) : Promise.resolve(null),
+    target.versioning ? br.versioning(hint) : Promise.resolve(null),
   ]);
   if (!location.ok && location.failure.kind === 'notFound') {
     return { fact: unknownOf(location.failure, `bucket ${target.name}`), region: hint, defaultKmsKey: null };
@@ -466,9 +479,10 @@ export async function readBucket(
   const region = location.ok ? regionFromLocation(location.value.LocationConstraint) : hint;
   const reads = region !== hint ? await redoWrongRegion(br, first, region) : first;
   const wrong = (o: Outcome<unknown> | null) => o !== null && !o.ok && o.failure.kind === 'wrongRegion';
-  const [payment, lockRead]: [PaymentRead, LockRead] = await Promise.all([
+  const [payment, lockRead, versioningRead]: [PaymentRead, LockRead, VersioningRead] = await Promise.all([
     wrong(paymentFirst) ? br.requestPayment(region) : Promise.resolve(paymentFirst),
     wrong(lockFirst) ? br.lockConfiguration(region) : Promise.resolve(lockFirst),
+    wrong(versioningFirst) ? br.versioning(region) : Promise.resolve(versioningFirst),
   ]);
   const objectLock =
     lockRead === null
@@ -540,8 +554,24 @@ export async function readBucket(
         }
       : {}),
     ...(objectLock !== undefined ? { objectLock } : {}),
+    ...(versioningRead !== null
+      ? {
+          versioning: factOf(versioningRead, versioningOf, `bucket ${target.name} versioning`),
+        }
+      : {}),
   };
   return { fact: known(fact), region, defaultKmsKey };
+}
+
+/** get-bucket-versioning: each field only when S3 returns it (a bucket never versioned, or never given MFA delete). */
+export function versioningOf(v: {
+  Status?: string | undefined;
+  MFADelete?: string | undefined;
+}): BucketVersioning {
+  return {
+    status: v.Status === 'Enabled' || v.Status === 'Suspended' ? v.Status : null,
+    mfaDelete: v.MFADelete === 'Enabled' || v.MFADelete === 'Disabled' ? v.MFADelete : null,
+  };
 }
 
 function lockConfigurationOf(

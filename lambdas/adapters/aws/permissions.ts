@@ -38,6 +38,8 @@ export const PERMISSION = {
   GetObjectRetention: 's3:GetObjectRetention',
   GetObjectLegalHold: 's3:GetObjectLegalHold',
   GetObjectTagging: 's3:GetObjectTagging',
+  /** MFA delete: the bucket's versioning configuration (API_GetBucketVersioning.html), read only for version deletes and versioning changes. */
+  GetBucketVersioning: 's3:GetBucketVersioning',
   /**
    * S3 ABAC on general purpose buckets: whether it is enabled (API_GetBucketAbac.html) and the bucket's tags
    * (API_GetBucketTagging.html), read only when a policy of the request tests aws:ResourceTag.

@@ -45,6 +45,7 @@ import {
   GetBucketOwnershipControlsCommand,
   GetBucketPolicyCommand,
   GetBucketRequestPaymentCommand,
+  GetBucketVersioningCommand,
   GetBucketTaggingCommand,
   GetObjectLockConfigurationCommand,
   GetPublicAccessBlockCommand,
@@ -204,8 +205,8 @@ async function captureBucket(
   const region = loc.ok ? regionFromLocation(loc.value.LocationConstraint) : baseRegionName;
   const s3 = c.clients(region).s3;
   const Bucket = name;
-  const [policy, pab, ownership, encryption, acl, requestPayment, objectLock, abac, tags] = await Promise.all(
-    [
+  const [policy, pab, ownership, encryption, acl, requestPayment, objectLock, abac, tags, versioning] =
+    await Promise.all([
       c.readOrNull(
         `bucket ${name} policy`,
         PERMISSION.GetBucketPolicy,
@@ -262,8 +263,17 @@ async function captureBucket(
         () => s3.send(new GetBucketTaggingCommand({ Bucket })),
         (v) => v.TagSet ?? [],
       ),
-    ],
-  );
+      // MFA delete: the versioning configuration ({} for a bucket never versioned)
+      c.readOrNull(
+        `bucket ${name} versioning`,
+        PERMISSION.GetBucketVersioning,
+        () => s3.send(new GetBucketVersioningCommand({ Bucket })),
+        (v) => ({
+          ...(v.Status ? { Status: v.Status } : {}),
+          ...(v.MFADelete ? { MFADelete: v.MFADelete } : {}),
+        }),
+      ),
+    ]);
   const out: Json = {};
   if (accountId !== null) out.accountId = accountId;
   if (loc.ok) out.region = region;
@@ -279,6 +289,8 @@ async function captureBucket(
     // neither is ever "not configured": null here means the read failed, or (NoSuchTagSet) no tags
     ['abacStatus', abac === null ? undefined : abac],
     ['tagSet', tags === null ? [] : tags],
+    // never "not configured" either: null here means the read failed
+    ['versioning', versioning === null ? undefined : versioning],
   ];
   for (const [k, v] of fields) if (v !== undefined) out[k] = plain(v);
   return out;

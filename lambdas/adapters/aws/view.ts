@@ -46,6 +46,7 @@ import { testsObjectTags, testsResourceTags, vpcEndpointOwner } from '../../core
 import { otherKeyAccounts } from '../../core/fix/kms';
 import { isBareKmsRef, kmsRefAccount } from '../../core/fix/kms-ref';
 import { OBJECT_LOCK_ACTIONS } from '../../core/policy/s3/object-lock';
+import { MFA_DELETE_ACTIONS } from '../../core/policy/s3/mfa-delete';
 import { OrgReader } from './org';
 import { PERMISSION } from './permissions';
 import { managedPoliciesByArn, parseIdentityArn, principalFacts, type PrincipalContext } from './principal';
@@ -135,12 +136,19 @@ export function bucketTargets(request: AccessRequest): BucketTarget[] {
       .map((n) => `${n.bucket}/${n.key}`),
   );
   const payment = request.crossAccount !== false || request.principal.type === 'Anonymous';
+  // MFA delete: the versioning configuration of the buckets the request deletes versions of or changes versioning of
+  const versioned = new Set(
+    request.needs
+      .filter((n) => MFA_DELETE_ACTIONS.has(n.action.toLowerCase()) && n.bucket !== null)
+      .map((n) => n.bucket),
+  );
   return [...byName].map(([name, objects]) => ({
     name,
     accountId: name === request.bucket ? request.bucketAccountId : null,
     regionHint: request.region,
     objects: objects.map((o) => (locked.has(`${name}/${o.key}`) ? { ...o, lock: true } : o)),
     ...(payment ? { requestPayment: true } : {}),
+    ...(versioned.has(name) ? { versioning: true } : {}),
   }));
 }
 

@@ -152,6 +152,14 @@ export function bucketFacts(name: string, b: SnapshotBucket): BucketFacts {
     // Optional (issue 19): left out when the snapshot does not carry them, as the live view leaves them out when it
     // does not read them; the analysis takes an absent one as notCollected.
     ...(b.requestPayment !== undefined ? { requestPayment: known(b.requestPayment.Payer) } : {}),
+    ...(b.versioning !== undefined
+      ? {
+          versioning: known({
+            status: b.versioning.Status ?? null,
+            mfaDelete: b.versioning.MFADelete ?? null,
+          }),
+        }
+      : {}),
     ...(b.abacStatus !== undefined ? { abac: known(b.abacStatus.Status === 'Enabled') } : {}),
     ...(b.tagSet !== undefined
       ? { tags: known(Object.fromEntries(b.tagSet.map((t) => [t.Key, t.Value]))) }

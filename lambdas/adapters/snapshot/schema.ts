@@ -209,6 +209,13 @@ const bucket = z.looseObject({
   tagSet: z.array(z.looseObject({ Key: z.string(), Value: z.string() })).optional(),
   /** get-bucket-request-payment (whole answer): {"Payer": "Requester" | "BucketOwner"}. */
   requestPayment: z.looseObject({ Payer: z.enum(['Requester', 'BucketOwner']) }).optional(),
+  /** get-bucket-versioning ({} for a bucket never versioned): MFADelete Enabled is MFA delete. */
+  versioning: z
+    .looseObject({
+      Status: z.enum(['Enabled', 'Suspended']).optional(),
+      MFADelete: z.enum(['Enabled', 'Disabled']).optional(),
+    })
+    .optional(),
   /** get-object-lock-configuration .ObjectLockConfiguration; null = Object Lock is not enabled. */
   objectLockConfiguration: z
     .looseObject({

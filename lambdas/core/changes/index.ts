@@ -142,7 +142,7 @@ function documentStream(c: ChangeRecord): string | null {
 }
 
 const SETTING_EVENT =
-  /PublicAccessBlock$|^PutBucketOwnershipControls$|^PutBucketEncryption$|^DisableKey$|^ScheduleKeyDeletion$|^RevokeGrant$|^RetireGrant$|PermissionsBoundary$/;
+  /PublicAccessBlock$|^PutBucketOwnershipControls$|^PutBucketEncryption$|^PutBucketVersioning$|^DisableKey$|^ScheduleKeyDeletion$|^RevokeGrant$|^RetireGrant$|PermissionsBoundary$/;
 const MEMBERSHIP_EVENT =
   /^(Attach|Detach)(Role|User|Group)?Policy$|^(AddUserToGroup|RemoveUserFromGroup|SetDefaultPolicyVersion)$/;
 
@@ -428,6 +428,7 @@ export function changeLookupTargets(
       case 'requester-pays':
       case 'object-lock':
       case 'sse-c-blocked':
+      case 'mfa-delete':
       case 'service-principal-grant':
         add(t.bucket, bucketAccount, request.region);
         break;

@@ -158,6 +158,8 @@ export const CHANGE_EVENTS: Readonly<Record<RootCauseId, Readonly<Record<string,
   },
   // the bucket's BlockedEncryptionTypes are part of its default encryption configuration
   'sse-c-blocked': { PutBucketEncryption: bucketIs },
+  // MFA delete is part of the bucket's versioning configuration
+  'mfa-delete': { PutBucketVersioning: bucketIs },
 };
 
 /**

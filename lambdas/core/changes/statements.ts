@@ -254,6 +254,13 @@ export function settingVerdict(
     return (set === 'BucketOwnerEnforced') === aclsDisabled ? 'setting' : 'unchanged';
   }
   if (c.eventName === 'PutBucketEncryption' && id === 'sse-c-blocked') return sseCBlockVerdict(p);
+  if (c.eventName === 'PutBucketVersioning') {
+    // the versioning configuration's MfaDelete: Enabled turned MFA delete on
+    const config = obj(p['VersioningConfiguration']);
+    const mfa = str(config['MfaDelete'] ?? config['MFADelete']);
+    if (mfa === null) return 'unverified';
+    return mfa.toLowerCase() === 'enabled' ? 'setting' : 'unchanged';
+  }
   if (c.eventName === 'PutBucketEncryption') {
     const rule = obj(obj(p['ServerSideEncryptionConfiguration'])['Rule']);
     const byDefault = obj(rule['ApplyServerSideEncryptionByDefault']);

@@ -10,6 +10,7 @@ import { checker as crossAccountNoBucketGrant } from './cross-account-no-bucket-
 import { checker as identityPolicyExplicitDeny } from './identity-policy-explicit-deny';
 import { checker as identityPolicyNoAllow } from './identity-policy-no-allow';
 import { checker as kmsKeyAccess } from './kms-key-access';
+import { checker as mfaDelete } from './mfa-delete';
 import { checker as missingObjectNoList } from './missing-object-no-list';
 import { checker as objectLock } from './object-lock';
 import { checker as objectOwnershipAcl } from './object-ownership-acl';
@@ -37,6 +38,7 @@ export const CHECKERS: readonly Checker[] = [
   requesterPays,
   objectLock,
   sseCBlocked,
+  mfaDelete,
   servicePrincipalGrant,
   crossAccountNoBucketGrant,
   identityPolicyExplicitDeny,

@@ -28,6 +28,7 @@ const OTHER_CAUSES: readonly LayerId[] = [
   'requester-pays',
   'object-lock',
   'blocked-encryption',
+  'mfa-delete',
 ];
 
 const READS = /^s3:(GetObject|GetObjectVersion|GetObjectAttributes)$/i;

@@ -39,6 +39,11 @@ const VPCE_NETWORK = /denied due to a VPC endpoint policy/i;
  */
 const SSE_C_BLOCKED =
   /blocked upload requests that specify server[- ]side encryption with customer[- ]provided keys/i;
+/**
+ * S3's message for a version delete or versioning change on a bucket with MFA delete, without the bucket owner's root
+ * user's MFA: "Mfa Authentication must be used for this request" (https://repost.aws/knowledge-center/s3-bucket-mfa-delete).
+ */
+const MFA_DELETE = /\bmfa authentication must be used for this request\b/i;
 const GENERIC = /^\s*access denied\.?\s*$/i;
 
 export function parseEnhancedMessage(errorCode: string, errorMessage: string | null): EnhancedMessage {
@@ -171,11 +176,12 @@ const trailingArn = (text: string): string | null => {
   return arn ? trimPunctuation(arn) : null;
 };
 
-/** A bucket setting's own message: Block Public Access, or blocked SSE-C uploads. */
+/** A bucket setting's own message: Block Public Access, blocked SSE-C uploads, or MFA delete. */
 function settingMessage(text: string): Pick<EnhancedMessage, 'kind' | 'bpaSetting'> {
   if (BPA_ACLS.test(text)) return { kind: 'bpa', bpaSetting: 'BlockPublicAcls' };
   if (BPA_POLICY.test(text)) return { kind: 'bpa', bpaSetting: 'BlockPublicPolicy' };
   if (SSE_C_BLOCKED.test(text)) return { kind: 'sse-c-blocked', bpaSetting: null };
+  if (MFA_DELETE.test(text)) return { kind: 'mfa-delete', bpaSetting: null };
   return { kind: 'other', bpaSetting: null };
 }
 

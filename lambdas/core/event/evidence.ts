@@ -202,6 +202,7 @@ export function enhancedMessageCauses(m: EnhancedMessage): RootCauseId[] {
   if (m.kind === 'bpa') out.add('block-public-access');
   if (m.kind === 'vpce') out.add('vpc-endpoint-policy');
   if (m.kind === 'sse-c-blocked') out.add('sse-c-blocked');
+  if (m.kind === 'mfa-delete') out.add('mfa-delete');
   const table =
     m.kind === 'explicit-deny' ? EXPLICIT_CAUSES : m.kind === 'implicit-deny' ? IMPLICIT_CAUSES : null;
   if (table) {
@@ -262,11 +263,13 @@ function messageItem(m: EnhancedMessage, code: ErrorCodeEvidence): RecordEvidenc
       ? `S3 Block Public Access (${m.bpaSetting ?? 'a setting'}) refused it`
       : m.kind === 'sse-c-blocked'
         ? 'the bucket blocks uploads that specify SSE-C (server-side encryption with customer-provided keys)'
-        : m.kind === 'vpce'
-          ? 'a VPC endpoint policy denied it'
-          : `${m.kind === 'explicit-deny' ? 'an explicit deny in' : 'no statement allows it in'} a ${m.policyType ?? 'policy of an unnamed type'}${
-              m.transitiveThrough ? ` (transitively through a ${m.transitiveThrough})` : ''
-            }${m.policyArn ? `: ${m.policyArn}` : ''}`;
+        : m.kind === 'mfa-delete'
+          ? "MFA delete refused it: the bucket owner's root user's MFA (x-amz-mfa) is required"
+          : m.kind === 'vpce'
+            ? 'a VPC endpoint policy denied it'
+            : `${m.kind === 'explicit-deny' ? 'an explicit deny in' : 'no statement allows it in'} a ${m.policyType ?? 'policy of an unnamed type'}${
+                m.transitiveThrough ? ` (transitively through a ${m.transitiveThrough})` : ''
+              }${m.policyArn ? `: ${m.policyArn}` : ''}`;
   return {
     kind: 'aws-message',
     confidence: 'confirmed',

@@ -19,6 +19,7 @@ import { known, unknown } from '../model';
 import { contextValues } from '../policy/s3/bpa';
 import { derivedContext } from './context';
 import { OBJECT_LOCK_ACTIONS } from '../policy/s3/object-lock';
+import { MFA_DELETE_ACTIONS } from '../policy/s3/mfa-delete';
 import { kmsRefAccount, parseKmsKeyRef } from './kms-ref';
 import { ownValue } from '../own';
 import { Recent } from '../recent';
@@ -29,6 +30,7 @@ import type {
   BlockedEncryptionInput,
   EnginePrincipal,
   KmsAuthorizationInput,
+  MfaDeleteInput,
   ObjectLockInput,
   RequestPaymentInput,
   Tri,
@@ -157,6 +159,7 @@ function s3Input(
     requestPayment: requestPaymentInput(request, b),
     ...objectLockInput(request, need, facts, b),
     ...blockedEncryptionInput(request, need, b),
+    ...mfaDeleteInput(request, need, facts, b),
   };
   const ap = facts.accessPoint?.status === 'known' ? facts.accessPoint.value : null;
   const accountBpa = account
@@ -302,6 +305,58 @@ function blockedEncryptionInput(
       b.value.encryption.value.blockedEncryptionTypes ??
       notCollected(`bucket ${b.value.name} encryption BlockedEncryptionTypes`);
   return { blockedEncryption: { blocked, sseC: specifiesSseC(request) } };
+}
+
+/**
+ * Whether the caller is the root user of the bucket's account: only that user can get past MFA delete
+ * (../policy/s3/mfa-delete.ts). Another account's caller, or any IAM identity, is not.
+ */
+function bucketOwnerRoot(request: AccessRequest, facts: RequestFacts, bucket: string | null): Tri {
+  const p = request.principal;
+  const account = bucketAccountId(request, facts, bucket);
+  const other = account !== null && p.accountId !== null && p.accountId !== account;
+  if (p.type === 'Root') return other ? false : account === null || p.accountId === null ? 'unknown' : true;
+  // the bucket owner's copy of another account's request names only that account
+  if (p.type === 'AWSAccount') return other ? false : 'unknown';
+  return false;
+}
+
+/** PutBucketVersioning: the MfaDelete its VersioningConfiguration sets, when the record carries it. */
+function requestedMfaDelete(request: AccessRequest): 'Enabled' | 'Disabled' | null {
+  const config = fieldOf(fieldOf(request.raw, 'requestParameters'), 'VersioningConfiguration');
+  const v = textOf(fieldOf(config, 'MfaDelete') ?? fieldOf(config, 'MFADelete'))?.toLowerCase();
+  return v === 'enabled' ? 'Enabled' : v === 'disabled' ? 'Disabled' : null;
+}
+
+/** MFA delete, for the requests it can refuse (s3:DeleteObjectVersion, s3:PutBucketVersioning). */
+function mfaDeleteInput(
+  request: AccessRequest,
+  need: ActionNeed,
+  facts: RequestFacts,
+  b: Fact<BucketFacts>,
+): { mfaDelete?: MfaDeleteInput } {
+  if (!MFA_DELETE_ACTIONS.has(lowerKey(need.action))) return {};
+  const versioning: MfaDeleteInput['versioning'] =
+    b.status === 'unknown' ? b : (b.value.versioning ?? notCollected(`bucket ${b.value.name} versioning`));
+  // a record need not show x-amz-mfa; a hypothetical request has it only when given (simulate --context x-amz-mfa=…)
+  const header = requestHeader(request, 'x-amz-mfa');
+  const mfaHeader: Tri =
+    header === 'unknown'
+      ? 'unknown'
+      : header !== null
+        ? true
+        : request.context.otherKeys === 'absent'
+          ? false
+          : 'unknown';
+  return {
+    mfaDelete: {
+      versioning,
+      requested: requestedMfaDelete(request),
+      bucketOwnerRoot: bucketOwnerRoot(request, facts, need.bucket),
+      mfaHeader,
+      secureTransport: request.secureTransport ?? 'unknown',
+    },
+  };
 }
 
 /** PutObjectRetention: the retention the request sets, when the record carries it. */

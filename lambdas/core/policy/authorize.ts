@@ -3,9 +3,9 @@
  * statements that decided, and the overall decision.
  *
  * Layers, in evaluation order: RCP, SCP, VPC endpoint policy, access point policy, bucket policy, ACL,
- * Block Public Access, Object Ownership, Requester Pays, Object Lock and blocked encryption types (only when the
- * input models them: see ./s3/requester-pays.ts, ./s3/object-lock.ts and ./s3/blocked-encryption.ts), identity-based
- * policies, permissions boundary, session policy.
+ * Block Public Access, Object Ownership, Requester Pays, Object Lock, blocked encryption types and MFA delete (only
+ * when the input models them: see ./s3/requester-pays.ts, ./s3/object-lock.ts, ./s3/blocked-encryption.ts and
+ * ./s3/mfa-delete.ts), identity-based policies, permissions boundary, session policy.
  * For an AWS service caller the result also notes the bucket policy's grants to that service (./s3/service-grant.ts).
  * The rule table, with sources and the tests that cover each rule: docs/AUTHORIZATION.md.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html
@@ -53,6 +53,7 @@ import { grantLayer, resourcePolicy, type ResourcePolicy } from './s3/resource-p
 import { objectLockLayer } from './s3/object-lock';
 import { requesterPaysLayer } from './s3/requester-pays';
 import { blockedEncryptionLayer } from './s3/blocked-encryption';
+import { mfaDeleteLayer } from './s3/mfa-delete';
 import { aclLayer, bpaLayer, bpaPutCheck, ownershipLayer, ownershipPutReject } from './s3/s3-layers';
 import { serviceGrantNote } from './s3/service-grant';
 import {
@@ -478,12 +479,13 @@ function authorizeKnown(input: AuthorizationInput): AuthorizationResult {
       )
     : notS3('object-ownership');
 
-  // Requester Pays, Object Lock and blocked encryption types refuse requests whatever the policies say (left out
-  // when not modelled).
+  // Requester Pays, Object Lock, blocked encryption types and MFA delete refuse requests whatever the policies say
+  // (left out when not modelled).
   const payment = s3 ? requesterPaysLayer(s3.requestPayment, req, gf.inBucketAccount) : null;
   const lock = s3 ? objectLockLayer(s3.objectLock, req) : null;
   const blockedSseC = s3 ? blockedEncryptionLayer(s3.blockedEncryption, req) : null;
-  const refusals = [payment, lock, blockedSseC].filter((c): c is LayerCalc => c !== null);
+  const mfa = s3 ? mfaDeleteLayer(s3.mfaDelete, req) : null;
+  const refusals = [payment, lock, blockedSseC, mfa].filter((c): c is LayerCalc => c !== null);
 
   // the access point layer's permit is its network origin (its policy's grant is part of `grant`)
   const network = ap ? networkOrigin(ap).permit : true;

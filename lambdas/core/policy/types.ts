@@ -8,6 +8,7 @@
  */
 import type {
   Acl,
+  BucketVersioning,
   ConditionContext,
   Fact,
   NamedPolicy,
@@ -171,6 +172,7 @@ export type LayerId =
   | 'requester-pays'
   | 'object-lock'
   | 'blocked-encryption'
+  | 'mfa-delete'
   | 'kms-key-policy'
   | 'kms-grants';
 
@@ -233,7 +235,8 @@ export interface LayerResult {
     | 'requester-pays'
     | 'object-lock-retention'
     | 'object-lock-legal-hold'
-    | 'sse-c-blocked';
+    | 'sse-c-blocked'
+    | 'mfa-delete';
   /**
    * For an unknown layer: whether an explicit Deny of this layer may match (false when only its Allow side could not
    * be decided, e.g. an Allow whose condition key is unknown and no Deny statement that could match).
@@ -333,6 +336,22 @@ export interface BlockedEncryptionInput {
   readonly sseC: Tri;
 }
 
+/**
+ * MFA delete of the bucket a request permanently deletes a version of, or changes the versioning of (absent = not
+ * modelled for this request). https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiFactorAuthenticationDelete.html
+ */
+export interface MfaDeleteInput {
+  readonly versioning: Fact<BucketVersioning>;
+  /** PutBucketVersioning: the MfaDelete the request sets, when recorded (null: not set, or not recorded). */
+  readonly requested: 'Enabled' | 'Disabled' | null;
+  /** The caller is the root user of the bucket's account (true), is not (false), or unknown. */
+  readonly bucketOwnerRoot: Tri;
+  /** The request sent x-amz-mfa (true), did not (false), or unknown (a record need not show it). */
+  readonly mfaHeader: Tri;
+  /** Over HTTPS (aws:SecureTransport): requests with x-amz-mfa must use HTTPS. */
+  readonly secureTransport: Tri;
+}
+
 /** Object Lock of the version a request deletes or re-locks (absent = not modelled for this request). */
 export interface ObjectLockInput {
   readonly configuration: Fact<ObjectLockConfiguration | null>;
@@ -407,6 +426,8 @@ export interface AuthorizationInput {
     readonly objectLock?: ObjectLockInput;
     /** The bucket's blocked encryption types (SSE-C), for writes; absent = the layer is not evaluated. */
     readonly blockedEncryption?: BlockedEncryptionInput;
+    /** MFA delete, for version deletes and versioning changes; absent = the layer is not evaluated. */
+    readonly mfaDelete?: MfaDeleteInput;
   } | null;
 }
 

@@ -46,6 +46,7 @@ const CAUSE_LABELS: Record<RootCauseId, string> = {
   'requester-pays': 'Requester Pays header missing',
   'object-lock': 'Object Lock',
   'sse-c-blocked': 'SSE-C uploads blocked',
+  'mfa-delete': 'MFA delete',
 };
 
 /** Short label of a root cause, with the deciding statement when there is one. */

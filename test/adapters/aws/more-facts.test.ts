@@ -26,6 +26,7 @@ import {
   GetBucketOwnershipControlsCommand,
   GetBucketTaggingCommand,
   GetBucketPolicyCommand,
+  GetBucketVersioningCommand,
   GetObjectAclCommand,
   GetObjectTaggingCommand,
   HeadObjectCommand,
@@ -819,5 +820,57 @@ describe('blocked encryption types: part of the GetBucketEncryption answer the v
       },
     });
     expect(aws.calls.filter((c) => c.command === 'GetBucketEncryption')).toHaveLength(1);
+  });
+});
+
+describe('MFA delete: the versioning configuration, read only for a version delete or a versioning change', () => {
+  // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html (Status, MFADelete: returned only
+  // when the bucket was ever so configured); https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingMFADelete.html
+  const versioningReads = (aws: ReturnType<typeof setup>['aws']) =>
+    aws.calls.filter((c) => c.command === 'GetBucketVersioning').length;
+
+  it('a version delete reads it (s3:GetBucketVersioning) onto the bucket fact', async () => {
+    const { aws, view } = setup();
+    aws.on('s3', GetBucketVersioningCommand, () => ({ Status: 'Enabled', MFADelete: 'Enabled' }));
+    const facts = await view.gather(
+      sampleRequest({ needs: [objectNeed('s3:DeleteObjectVersion', BUCKET, KEY)] }),
+    );
+    const bucket = facts.buckets[BUCKET];
+    expect(bucket?.status === 'known' && bucket.value.versioning).toEqual({
+      status: 'known',
+      value: { status: 'Enabled', mfaDelete: 'Enabled' },
+    });
+    expect(versioningReads(aws)).toBe(1);
+  });
+
+  it('a bucket never versioned answers {}: known, MFA delete off', async () => {
+    const { aws, view } = setup();
+    aws.on('s3', GetBucketVersioningCommand, () => ({}));
+    const facts = await view.gather(
+      sampleRequest({ needs: [objectNeed('s3:DeleteObjectVersion', BUCKET, KEY)] }),
+    );
+    const bucket = facts.buckets[BUCKET];
+    expect(bucket?.status === 'known' && bucket.value.versioning).toEqual({
+      status: 'known',
+      value: { status: null, mfaDelete: null },
+    });
+  });
+
+  it('a read it cannot decide is not made (GetObject), and a refused read is unknown with its permission', async () => {
+    const { aws, view } = setup();
+    await view.gather(sampleRequest());
+    expect(versioningReads(aws)).toBe(0);
+    const denied = setup();
+    denied.aws.on('s3', GetBucketVersioningCommand, () => {
+      throw awsError('AccessDenied', 'Access Denied', 403);
+    });
+    const facts = await denied.view.gather(
+      sampleRequest({ needs: [objectNeed('s3:DeleteObjectVersion', BUCKET, KEY)] }),
+    );
+    const bucket = facts.buckets[BUCKET];
+    expect(bucket?.status === 'known' && bucket.value.versioning).toMatchObject({
+      status: 'unknown',
+      permission: 's3:GetBucketVersioning',
+    });
   });
 });

@@ -65,11 +65,12 @@ function world() {
 /**
  * The bucket facts both sources give. Requester Pays and Object Lock (issue 19) are left out: the live view reads them
  * only where they can decide (a caller from another account; a version delete), the capture always. So are the ABAC
- * status and the tags (read live only when a policy tests aws:ResourceTag).
+ * status and the tags (read live only when a policy tests aws:ResourceTag), and the versioning configuration (MFA
+ * delete: read live only for a version delete or a versioning change).
  */
 const withoutObjects = (b: BucketFacts | undefined) => {
   if (!b) return b;
-  const { requestPayment: _p, objectLock: _l, abac: _a, tags: _t, ...rest } = b;
+  const { requestPayment: _p, objectLock: _l, abac: _a, tags: _t, versioning: _v, ...rest } = b;
   return { ...rest, objects: {} };
 };
 
@@ -130,6 +131,8 @@ describe('captureSnapshot', () => {
       // S3 ABAC: get-bucket-abac .AbacStatus; get-bucket-tagging .TagSet (NoSuchTagSet = [])
       abacStatus: { Status: 'Disabled' },
       tagSet: [],
+      // get-bucket-versioning: {} for a bucket never versioned (MFA delete off)
+      versioning: {},
     });
     const details = s.accounts[ACCOUNT].authorizationDetails;
     expect(details.RoleDetailList).toHaveLength(1);

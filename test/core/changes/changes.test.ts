@@ -587,3 +587,28 @@ describe("blocked SSE-C with no recorded change: AWS's own April 2026 default is
     );
   });
 });
+
+describe('MFA delete: the PutBucketVersioning that enabled it', () => {
+  // MFA delete is part of the bucket's versioning configuration, set by PutBucketVersioning
+  // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketVersioning.html, MfaDelete)
+  const versioning = (config: Record<string, string> | null) =>
+    change('PutBucketVersioning', '2026-11-20T08:30:00Z', {
+      bucketName: 'corp-data',
+      ...(config ? { VersioningConfiguration: config } : {}),
+    });
+
+  it('enabling MFA delete started the cause (setting); leaving it off did not; a record without it may have', () => {
+    const on = attributeChange(cause('mfa-delete'), request(), facts(known([])), [
+      versioning({ Status: 'Enabled', MfaDelete: 'Enabled' }),
+    ]);
+    expect(on).toMatchObject({ eventName: 'PutBucketVersioning', relation: 'setting' });
+    expect(
+      attributeChange(cause('mfa-delete'), request(), facts(known([])), [
+        versioning({ Status: 'Enabled', MfaDelete: 'Disabled' }),
+      ]),
+    ).toBeNull();
+    expect(
+      attributeChange(cause('mfa-delete'), request(), facts(known([])), [versioning(null)]),
+    ).toMatchObject({ relation: 'unverified' });
+  });
+});
