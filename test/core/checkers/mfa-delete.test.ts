@@ -213,6 +213,21 @@ describe('mfa-delete: a version delete or versioning change on a bucket with MFA
     const possible = finding.rootCauses.find((c) => c.id === 'mfa-delete');
     expect(possible?.confidence).toBe('possible');
     expect(JSON.stringify(possible)).toContain(`aws s3api get-bucket-versioning --bucket ${BUCKET}`);
+    // the layer says what it would require, conditionally, and what it lacks
+    const unread = mfaDeleteLayer(
+      {
+        versioning: { status: 'unknown', reason: 'notCollected' },
+        requested: null,
+        bucketOwnerRoot: false,
+        mfaHeader: 'unknown',
+        secureTransport: true,
+      },
+      { action: 's3:DeleteObjectVersion' } as EngineRequest,
+    );
+    expect(unread?.result).toMatchObject({
+      result: 'unknown',
+      note: "if MFA delete is enabled on the bucket, only the bucket owner's root user, sending its MFA (x-amz-mfa) over HTTPS, can permanently delete an object version, and the caller is not that user",
+    });
     const said = explain(deleteVersion(MESSAGE), viewOf(world(null))).finding;
     expect(said.rootCauses[0]).toMatchObject({ id: 'mfa-delete', confidence: 'likely' });
   });

@@ -55,10 +55,15 @@ export function mfaDeleteLayer(input: MfaDeleteInput | undefined, req: EngineReq
       ? 'permanently delete an object version'
       : 'change the versioning configuration';
   const enabledHere = input.versioning.status === 'known' && input.versioning.value.mfaDelete === 'Enabled';
-  const rule = enabledHere
-    ? `MFA delete is enabled on the bucket: only the bucket owner's root user, sending its MFA (x-amz-mfa) over HTTPS, can ${what}`
-    : `enabling MFA delete takes the bucket owner's root user, sending its MFA (x-amz-mfa) over HTTPS`;
+  const enabling = !enabledHere && action === PUT_VERSIONING && input.requested === 'Enabled';
   const on = guarded(input, action);
+  const who = `only the bucket owner's root user, sending its MFA (x-amz-mfa) over HTTPS, can ${what}`;
+  // what the bucket requires: enabled on it, enabled by this request, or (not read) enabled perhaps
+  const rule = enabledHere
+    ? `MFA delete is enabled on the bucket: ${who}`
+    : enabling
+      ? "enabling MFA delete takes the bucket owner's root user, sending its MFA (x-amz-mfa) over HTTPS"
+      : `if MFA delete is enabled on the bucket, ${who}`;
   if (on === false)
     return notApplicable(
       ID,
@@ -88,13 +93,9 @@ export function mfaDeleteLayer(input: MfaDeleteInput | undefined, req: EngineReq
     permit: 'unknown',
     deny: 'unknown',
   });
-  const ifOn = on === 'unknown' ? 'if MFA delete is enabled on the bucket, ' : '';
   if (input.bucketOwnerRoot === false) {
     if (on === true) return refused("the caller is not the bucket owner's root user");
-    return undecided(
-      `${ifOn}only the bucket owner's root user, with its MFA, can ${what}, and the caller is not that user`,
-      [],
-    );
+    return undecided(`${rule}, and the caller is not that user`, []);
   }
   if (input.mfaHeader === false || input.secureTransport === false) {
     const why =
@@ -102,17 +103,14 @@ export function mfaDeleteLayer(input: MfaDeleteInput | undefined, req: EngineReq
         ? 'the request did not send x-amz-mfa'
         : 'the request was not made over HTTPS';
     if (on === true) return refused(why);
-    return undecided(
-      `${ifOn}the request needs x-amz-mfa over HTTPS, and ${why.replace(/^the request /, 'it ')}`,
-      [],
-    );
+    return undecided(`${rule}, and ${why}`, []);
   }
   if (input.bucketOwnerRoot === true && input.mfaHeader === true && input.secureTransport === true) {
     const note = `the bucket owner's root user sent its MFA (x-amz-mfa) over HTTPS, as MFA delete requires`;
     if (on === true) return { result: layer(ID, 'allowed', [], note), permit: true, deny: false };
     return undecided(note, []);
   }
-  return undecided(`${ifOn}${rule.replace(/^MFA delete is enabled on the bucket: /, '')}`, [
+  return undecided(rule, [
     ...(input.bucketOwnerRoot === 'unknown' ? ["whether the caller is the bucket owner's root user"] : []),
     ...(input.mfaHeader === 'unknown'
       ? ['whether the request sent x-amz-mfa (CloudTrail does not show it)']
