@@ -235,10 +235,6 @@ export const PRIOR: readonly { readonly id: RootCauseId; readonly why: string }[
     why: 'applies only to uploads that specify SSE-C, and for them it is the usual 403 since April 2026, when S3 began blocking SSE-C by default on new buckets',
   },
   {
-    id: 'mfa-delete',
-    why: "applies only to permanent deletes of object versions and versioning changes on a bucket with MFA delete, and there it refuses every caller but the bucket owner's root user with its MFA",
-  },
-  {
     id: 'service-principal-grant',
     why: 'applies only to AWS service callers (CloudFront, log delivery, replication), and for them the missing or mis-scoped service grant (aws:SourceArn, aws:SourceAccount) is the usual 403',
   },
@@ -277,6 +273,10 @@ export const PRIOR: readonly { readonly id: RootCauseId; readonly why: string }[
   {
     id: 'object-lock',
     why: 'only deletes and retention changes of versions under Object Lock retention or legal hold',
+  },
+  {
+    id: 'mfa-delete',
+    why: 'applies only to permanent deletes of object versions and versioning changes, on a bucket whose root user turned MFA delete on (few do); there it refuses every caller but that root user with its MFA',
   },
   {
     id: 'identity-policy-explicit-deny',
