@@ -87,6 +87,7 @@ What each TARGET means:
   --vpc-endpoint-policy VPCE-ID=FILE the policy of that VPC endpoint
   --bucket-abac BUCKET=Enabled|Disabled  ABAC on BUCKET: which requests its tags would then deny or allow
   --blocked-encryption BUCKET=SSE-C|NONE  block (or allow) SSE-C uploads on BUCKET: which recorded uploads break
+  --mfa-delete BUCKET=Enabled|Disabled  MFA delete on BUCKET: which recorded version deletes and versioning changes break
 Each option is repeatable; several changes are replayed together. Without --snapshot the live account is
 read; --trail-bucket without --since reads the last 24 hours.
 Exit status 4 when anything is newly denied (a CI gate), 2 for unusable arguments or input, else 0.`;
@@ -264,6 +265,11 @@ function program(io: CliIo, setCode: (code: number) => void): Command {
       'proposed blocked encryption type of BUCKET, SSE-C or NONE: which uploads specifying SSE-C it refuses (repeatable)',
       collect,
     )
+    .option(
+      '--mfa-delete <bucket=status>',
+      'proposed MFA delete of BUCKET, Enabled or Disabled: which version deletes and versioning changes only the root user with its MFA could make (repeatable)',
+      collect,
+    )
     .addOption(
       new Option('--format <format>', 'output format').choices([...PREFLIGHT_FORMATS]).default('text'),
     )
@@ -290,6 +296,7 @@ function program(io: CliIo, setCode: (code: number) => void): Command {
     '--vpc-endpoint-policy',
     '--bucket-abac',
     '--blocked-encryption',
+    '--mfa-delete',
   ]);
 
   const snapshot = root

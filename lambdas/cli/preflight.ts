@@ -55,6 +55,7 @@ export interface PreflightOptions {
   readonly vpcEndpointPolicy?: readonly string[];
   readonly bucketAbac?: readonly string[];
   readonly blockedEncryption?: readonly string[];
+  readonly mfaDelete?: readonly string[];
   readonly format: (typeof PREFLIGHT_FORMATS)[number];
   readonly out?: string;
   readonly verbose?: boolean;
@@ -71,10 +72,15 @@ const FLAGS: Readonly<Record<ProposalKind, string>> = {
   'vpc-endpoint-policy': '--vpc-endpoint-policy',
   'bucket-abac': '--bucket-abac',
   'blocked-encryption': '--blocked-encryption',
+  'mfa-delete': '--mfa-delete',
 };
 
 /** The proposals that set a bucket setting to a value given on the command line, not a document read from a file. */
-const SETTINGS: ReadonlySet<ProposalKind> = new Set<ProposalKind>(['bucket-abac', 'blocked-encryption']);
+const SETTINGS: ReadonlySet<ProposalKind> = new Set<ProposalKind>([
+  'bucket-abac',
+  'blocked-encryption',
+  'mfa-delete',
+]);
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const VPCE_ID = /^vpce-[0-9a-f]{8,17}$/;
@@ -110,6 +116,8 @@ function example(kind: ProposalKind): string {
       return 'my-bucket=Enabled';
     case 'blocked-encryption':
       return 'my-bucket=SSE-C';
+    case 'mfa-delete':
+      return 'my-bucket=Enabled';
   }
 }
 
@@ -124,10 +132,11 @@ function checkTarget(kind: ProposalKind, target: string, name: string | null, sp
     case 'bucket-policy':
     case 'bucket-abac':
     case 'blocked-encryption':
+    case 'mfa-delete':
       if (!BUCKET_NAME.test(target)) bad(`${JSON.stringify(target)} is not a bucket name`);
       if (name !== null)
         bad(
-          `a bucket has one ${kind === 'bucket-abac' ? 'ABAC status' : kind === 'blocked-encryption' ? 'set of blocked encryption types' : 'policy'}: no #NAME`,
+          `a bucket has one ${kind === 'bucket-abac' ? 'ABAC status' : kind === 'blocked-encryption' ? 'set of blocked encryption types' : kind === 'mfa-delete' ? 'MFA delete status' : 'policy'}: no #NAME`,
         );
       return;
     case 'identity-policy': {
@@ -189,9 +198,31 @@ function blockedEncryptionProposal(spec: string): Proposal {
   };
 }
 
+/**
+ * `--mfa-delete BUCKET=Enabled|Disabled`: the MFADelete of the bucket's versioning configuration (put-bucket-versioning,
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_VersioningConfiguration.html).
+ */
+function mfaDeleteProposal(spec: string): Proposal {
+  const { target, name, file: value } = splitSpec('mfa-delete', spec);
+  checkTarget('mfa-delete', target, name, spec);
+  const status = /^enabled$/i.test(value) ? 'Enabled' : /^disabled$/i.test(value) ? 'Disabled' : null;
+  if (status === null)
+    throw new UsageError(
+      `--mfa-delete ${JSON.stringify(spec)}: MFA delete is Enabled or Disabled, not ${JSON.stringify(value)} (e.g. ${example('mfa-delete')})`,
+    );
+  return {
+    kind: 'mfa-delete',
+    target,
+    name: status,
+    document: { MFADelete: status },
+    label: `--mfa-delete ${spec}`,
+  };
+}
+
 async function readProposal(io: CliIo, kind: ProposalKind, spec: string): Promise<Proposal> {
   if (kind === 'bucket-abac') return abacProposal(spec);
   if (kind === 'blocked-encryption') return blockedEncryptionProposal(spec);
+  if (kind === 'mfa-delete') return mfaDeleteProposal(spec);
   const { target, name, file } = splitSpec(kind, spec);
   checkTarget(kind, target, name, spec);
   const { text } = await readText(io, file);
@@ -206,7 +237,7 @@ async function readProposal(io: CliIo, kind: ProposalKind, spec: string): Promis
   return { kind, target, name: policyName, document: decoded.value, label: `${FLAGS[kind]} ${spec}` };
 }
 
-function sourceOf(kind: Exclude<ProposalKind, 'bucket-abac' | 'blocked-encryption'>) {
+function sourceOf(kind: Exclude<ProposalKind, 'bucket-abac' | 'blocked-encryption' | 'mfa-delete'>) {
   switch (kind) {
     case 'bucket-policy':
       return 'bucket-policy' as const;
@@ -230,6 +261,7 @@ export async function readProposals(io: CliIo, opts: PreflightOptions): Promise<
     ['vpc-endpoint-policy', opts.vpcEndpointPolicy],
     ['bucket-abac', opts.bucketAbac],
     ['blocked-encryption', opts.blockedEncryption],
+    ['mfa-delete', opts.mfaDelete],
   ];
   const out: Proposal[] = [];
   const seen = new Set<string>();
@@ -246,7 +278,7 @@ export async function readProposals(io: CliIo, opts: PreflightOptions): Promise<
     }
   if (out.length === 0)
     throw new UsageError(
-      'preflight needs at least one proposed change: --bucket-policy BUCKET=FILE, --identity-policy ARN=FILE, --scp ID=FILE, --rcp ID=FILE, --vpc-endpoint-policy ID=FILE, --bucket-abac BUCKET=Enabled|Disabled or --blocked-encryption BUCKET=SSE-C|NONE',
+      'preflight needs at least one proposed change: --bucket-policy BUCKET=FILE, --identity-policy ARN=FILE, --scp ID=FILE, --rcp ID=FILE, --vpc-endpoint-policy ID=FILE, --bucket-abac BUCKET=Enabled|Disabled, --blocked-encryption BUCKET=SSE-C|NONE or --mfa-delete BUCKET=Enabled|Disabled',
     );
   return out;
 }
@@ -266,6 +298,7 @@ export function resolveAgainstSnapshot(view: SnapshotView, proposals: readonly P
       case 'bucket-policy':
       case 'bucket-abac':
       case 'blocked-encryption':
+      case 'mfa-delete':
         if (!index.buckets.has(p.target)) missing(`bucket ${p.target}`);
         return p;
       case 'vpc-endpoint-policy':

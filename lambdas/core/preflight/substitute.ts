@@ -21,6 +21,9 @@
  * - blocked-encryption BUCKET: the encryption types BUCKET blocks (`document` is BlockedEncryptionTypes,
  *   `{"EncryptionType": ["SSE-C"]}` or `["NONE"]`), the rest of its default encryption as it is: which recorded
  *   uploads specify SSE-C and would be refused (https://docs.aws.amazon.com/AmazonS3/latest/userguide/blocking-unblocking-s3-c-encryption-gpb.html).
+ * - mfa-delete BUCKET: the bucket's MFA delete (`document` is `{"MFADelete": "Enabled"}` or `Disabled`): which
+ *   recorded version deletes and versioning changes only the root user with its MFA could then make
+ *   (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingMFADelete.html).
  *
  * For each request a proposal is `applied` (the facts changed), `not-applicable` (the request does not reach
  * it) or `unknown` (the fact it would change could not be read, so whether the request reaches it is not
@@ -46,7 +49,8 @@ export type ProposalKind =
   | 'rcp'
   | 'vpc-endpoint-policy'
   | 'bucket-abac'
-  | 'blocked-encryption';
+  | 'blocked-encryption'
+  | 'mfa-delete';
 
 export interface Proposal {
   readonly kind: ProposalKind;
@@ -152,7 +156,27 @@ function applyOne(request: AccessRequest, facts: RequestFacts, p: Proposal): One
       return bucketAbac(facts, p);
     case 'blocked-encryption':
       return blockedEncryption(facts, p);
+    case 'mfa-delete':
+      return mfaDelete(facts, p);
   }
+}
+
+/**
+ * The bucket with the proposed MFA delete (`document` is `{"MFADelete": "Enabled"}`): only the MFA delete layer reads
+ * it, so the bucket's versioning state need not be known; enabling it keeps (or turns on) versioning, which MFA
+ * delete needs (https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiFactorAuthenticationDelete.html).
+ */
+function mfaDelete(facts: RequestFacts, p: Proposal): One {
+  const bucket = ownValue(facts.buckets, p.target);
+  if (bucket === undefined) return NA;
+  if (!isKnown(bucket)) return { status: 'unknown', missing: missingOf(bucket, `bucket ${p.target}`) };
+  const mfa = p.document['MFADelete'] === 'Enabled' ? 'Enabled' : 'Disabled';
+  const current = bucket.value.versioning?.status === 'known' ? bucket.value.versioning.value.status : null;
+  const versioning = known({ status: mfa === 'Enabled' ? 'Enabled' : current, mfaDelete: mfa } as const);
+  return {
+    status: 'applied',
+    facts: { ...facts, buckets: { ...facts.buckets, [p.target]: known({ ...bucket.value, versioning }) } },
+  };
 }
 
 /**
