@@ -23,7 +23,10 @@ const WHY =
 const SUMMARY =
   'Have the bucket owner\'s root user make the request with its MFA device (AWS CLI --mfa "MFA_SERIAL CODE"), or delete without a version id (a delete marker, no MFA needed) if the version may stay. Only if automation must delete versions: the root user turns MFA delete off (put-bucket-versioning with MFADelete=Disabled and its MFA), which removes the protection for every version of the bucket.';
 
-/** The request retried by the bucket owner's root user with its MFA: the same call, with --mfa. */
+/**
+ * The request retried by the bucket owner's root user with its MFA: the same call, with --mfa; a version delete always
+ * names the version (without one, delete-object adds a delete marker instead).
+ */
 function asRootWithMfa(request: AccessRequest, action: string, bucket: string, key: string | null): string {
   const mfa = ['--mfa', 'MFA_SERIAL CODE'];
   if (action.toLowerCase() === 's3:putbucketversioning') {
@@ -38,7 +41,12 @@ function asRootWithMfa(request: AccessRequest, action: string, bucket: string, k
       ...mfa,
     ]);
   }
-  return awsLine(['s3api', 'delete-object', ...versionArgs(bucket, key, request.versionId), ...mfa]);
+  return awsLine([
+    's3api',
+    'delete-object',
+    ...versionArgs(bucket, key, request.versionId ?? 'VERSION_ID'),
+    ...mfa,
+  ]);
 }
 
 /** The versioning configuration the record asked for, as the AWS CLI's shorthand (Status=…,MFADelete=…). */

@@ -131,6 +131,22 @@ describe('mfa-delete: a version delete or versioning change on a bucket with MFA
     ).toBe('explicitly-denied');
   });
 
+  it('simulate (no version id): the root-with-MFA retry still names a version, so it is not a delete-marker call', () => {
+    const sim = simulate(
+      {
+        principal: `arn:aws:iam::${A}:role/Janitor`,
+        action: 's3:DeleteObjectVersion',
+        resource: `arn:aws:s3:::${BUCKET}/${KEY}`,
+        context: {},
+      },
+      viewOf(world(ENABLED)),
+      { now: new Date('2026-12-04T12:00:00Z') },
+    );
+    expect(sim.rootCauses[0]?.fix.commands).toContain(
+      `aws s3api delete-object --bucket ${BUCKET} --key ${KEY} --version-id VERSION_ID --mfa 'MFA_SERIAL CODE'`,
+    );
+  });
+
   it('KC: a delete without a version id (a delete marker) takes no MFA: not applicable', () => {
     const record = recordFor({
       account: A,
