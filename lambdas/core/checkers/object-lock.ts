@@ -82,7 +82,14 @@ function lockFix(input: CheckerInput, hit: LayerHit): { fix: Fix; extra: string;
           'Mode=GOVERNANCE,RetainUntilDate=NEW_DATE',
           '--bypass-governance-retention',
         ])
-      : awsLine(['s3api', 'delete-object', ...args, '--bypass-governance-retention']);
+      : // a version delete names its version (VERSION_ID when the request gives none, as in simulate): without
+        // --version-id, delete-object adds a delete marker and deletes no version
+        awsLine([
+          's3api',
+          'delete-object',
+          ...versionArgs(need.bucket, need.key, request.versionId ?? 'VERSION_ID'),
+          '--bypass-governance-retention',
+        ]);
   return {
     fix: {
       summary: `To override GOVERNANCE retention, send x-amz-bypass-governance-retention: true (AWS CLI --bypass-governance-retention) as a caller allowed s3:BypassGovernanceRetention.${extra}`,

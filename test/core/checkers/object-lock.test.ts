@@ -6,7 +6,16 @@
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-managing.html#object-lock-managing-bypass
  */
-import { causeOf, exampleViewWith, explain, scenarioEvent, editedEvent, type EditableEvent } from './helpers';
+import { simulate } from '../../../lambdas/core/simulate';
+import {
+  causeOf,
+  exampleView,
+  exampleViewWith,
+  explain,
+  scenarioEvent,
+  editedEvent,
+  type EditableEvent,
+} from './helpers';
 
 type Event = EditableEvent;
 type View = Parameters<typeof explain>[1];
@@ -278,5 +287,26 @@ describe('object-lock: what the record and the facts cannot settle', () => {
       status: 'not-applicable',
       detail: 'the request neither deletes an object version nor changes its retention',
     });
+  });
+});
+
+describe('object-lock in simulate: a version delete without a version id', () => {
+  it('the GOVERNANCE retry names the version (VERSION_ID): without --version-id delete-object only adds a delete marker', () => {
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeletingObjectVersions.html: a delete without a version id
+    // inserts a delete marker; only a delete naming the version removes it
+    const sim = simulate(
+      {
+        principal: 'arn:aws:iam::111122223333:role/RecordsAdmin',
+        action: 's3:DeleteObjectVersion',
+        resource: 'arn:aws:s3:::records-bucket/ledger/2026-q2.csv',
+        context: { 'aws:SourceIp': '203.0.113.25' },
+      },
+      exampleView,
+      { now: new Date('2026-11-20T10:15:00Z') },
+    );
+    const lock = sim.rootCauses.find((c) => c.id === 'object-lock');
+    expect(lock?.fix.commands).toContain(
+      'aws s3api delete-object --bucket records-bucket --key ledger/2026-q2.csv --version-id VERSION_ID --bypass-governance-retention',
+    );
   });
 });
