@@ -165,64 +165,52 @@ function checkTarget(kind: ProposalKind, target: string, name: string | null, sp
   }
 }
 
-/** `--bucket-abac BUCKET=Enabled|Disabled`: the status, not a file (put-bucket-abac --abac-status Status=…). */
-function abacProposal(spec: string): Proposal {
-  const { target, name, file: status } = splitSpec('bucket-abac', spec);
-  checkTarget('bucket-abac', target, name, spec);
-  const Status = /^enabled$/i.test(status) ? 'Enabled' : /^disabled$/i.test(status) ? 'Disabled' : null;
-  if (Status === null)
-    throw new UsageError(
-      `--bucket-abac ${JSON.stringify(spec)}: the status is Enabled or Disabled, not ${JSON.stringify(status)} (e.g. ${example('bucket-abac')})`,
-    );
-  return { kind: 'bucket-abac', target, name: Status, document: { Status }, label: `--bucket-abac ${spec}` };
-}
+type SettingKind = 'bucket-abac' | 'blocked-encryption' | 'mfa-delete';
 
 /**
- * `--blocked-encryption BUCKET=SSE-C|NONE`: the value of BlockedEncryptionTypes.EncryptionType (put-bucket-encryption;
- * SSE-C is the only type S3 can block: https://docs.aws.amazon.com/AmazonS3/latest/API/API_BlockedEncryptionTypes.html).
+ * The bucket settings a proposal gives on the command line (`BUCKET=VALUE`, not a file): each one's values (matched
+ * without regard to case), what the value is called in a refusal, and the document the proposal carries.
+ *  - `--bucket-abac`: put-bucket-abac --abac-status Status=….
+ *  - `--blocked-encryption`: BlockedEncryptionTypes.EncryptionType (put-bucket-encryption; SSE-C is the only type S3
+ *    can block: https://docs.aws.amazon.com/AmazonS3/latest/API/API_BlockedEncryptionTypes.html).
+ *  - `--mfa-delete`: the MFADelete of the bucket's versioning configuration (put-bucket-versioning,
+ *    https://docs.aws.amazon.com/AmazonS3/latest/API/API_VersioningConfiguration.html).
  */
-function blockedEncryptionProposal(spec: string): Proposal {
-  const { target, name, file: value } = splitSpec('blocked-encryption', spec);
-  checkTarget('blocked-encryption', target, name, spec);
-  const type = /^sse-c$/i.test(value) ? 'SSE-C' : /^none$/i.test(value) ? 'NONE' : null;
-  if (type === null)
-    throw new UsageError(
-      `--blocked-encryption ${JSON.stringify(spec)}: the blocked type is SSE-C or NONE, not ${JSON.stringify(value)} (e.g. ${example('blocked-encryption')})`,
-    );
-  return {
-    kind: 'blocked-encryption',
-    target,
-    name: type,
-    document: { EncryptionType: [type] },
-    label: `--blocked-encryption ${spec}`,
-  };
-}
+const SETTING_VALUES: Readonly<
+  Record<
+    SettingKind,
+    { values: readonly string[]; what: string; document: (v: string) => Record<string, unknown> }
+  >
+> = {
+  'bucket-abac': { values: ['Enabled', 'Disabled'], what: 'the status is', document: (v) => ({ Status: v }) },
+  'blocked-encryption': {
+    values: ['SSE-C', 'NONE'],
+    what: 'the blocked type is',
+    document: (v) => ({ EncryptionType: [v] }),
+  },
+  'mfa-delete': {
+    values: ['Enabled', 'Disabled'],
+    what: 'MFA delete is',
+    document: (v) => ({ MFADelete: v }),
+  },
+};
 
-/**
- * `--mfa-delete BUCKET=Enabled|Disabled`: the MFADelete of the bucket's versioning configuration (put-bucket-versioning,
- * https://docs.aws.amazon.com/AmazonS3/latest/API/API_VersioningConfiguration.html).
- */
-function mfaDeleteProposal(spec: string): Proposal {
-  const { target, name, file: value } = splitSpec('mfa-delete', spec);
-  checkTarget('mfa-delete', target, name, spec);
-  const status = /^enabled$/i.test(value) ? 'Enabled' : /^disabled$/i.test(value) ? 'Disabled' : null;
-  if (status === null)
+/** A bucket setting's proposal: `BUCKET=VALUE`, one of the setting's values. */
+function settingProposal(kind: SettingKind, spec: string): Proposal {
+  const { target, name, file: given } = splitSpec(kind, spec);
+  checkTarget(kind, target, name, spec);
+  const { values, what, document } = SETTING_VALUES[kind];
+  const value = values.find((v) => v.toLowerCase() === given.toLowerCase());
+  if (value === undefined)
     throw new UsageError(
-      `--mfa-delete ${JSON.stringify(spec)}: MFA delete is Enabled or Disabled, not ${JSON.stringify(value)} (e.g. ${example('mfa-delete')})`,
+      `${FLAGS[kind]} ${JSON.stringify(spec)}: ${what} ${values.join(' or ')}, not ${JSON.stringify(given)} (e.g. ${example(kind)})`,
     );
-  return {
-    kind: 'mfa-delete',
-    target,
-    name: status,
-    document: { MFADelete: status },
-    label: `--mfa-delete ${spec}`,
-  };
+  return { kind, target, name: value, document: document(value), label: `${FLAGS[kind]} ${spec}` };
 }
 
 async function readProposal(io: CliIo, kind: ProposalKind, spec: string): Promise<Proposal> {
-  if (kind === 'bucket-abac') return abacProposal(spec);
-  if (kind === 'blocked-encryption') return blockedEncryptionProposal(spec);
-  if (kind === 'mfa-delete') return mfaDeleteProposal(spec);
+  if (kind === 'bucket-abac' || kind === 'blocked-encryption' || kind === 'mfa-delete')
+    return settingProposal(kind, spec);
   const { target, name, file } = splitSpec(kind, spec);
   checkTarget(kind, target, name, spec);
   const { text } = await readText(io, file);
