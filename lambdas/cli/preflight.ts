@@ -75,13 +75,6 @@ const FLAGS: Readonly<Record<ProposalKind, string>> = {
   'mfa-delete': '--mfa-delete',
 };
 
-/** The proposals that set a bucket setting to a value given on the command line, not a document read from a file. */
-const SETTINGS: ReadonlySet<ProposalKind> = new Set<ProposalKind>([
-  'bucket-abac',
-  'blocked-encryption',
-  'mfa-delete',
-]);
-
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const VPCE_ID = /^vpce-[0-9a-f]{8,17}$/;
 const ORG_POLICY = /^(p-[0-9a-z_]{8,128}|arn:aws[a-z-]*:organizations::\d{12}:policy\/.+)$/;
@@ -195,6 +188,9 @@ const SETTING_VALUES: Readonly<
   },
 };
 
+/** The proposals that set a bucket setting to a value given on the command line, not a document read from a file. */
+const isSetting = (kind: ProposalKind): kind is SettingKind => Object.hasOwn(SETTING_VALUES, kind);
+
 /** A bucket setting's proposal: `BUCKET=VALUE`, one of the setting's values. */
 function settingProposal(kind: SettingKind, spec: string): Proposal {
   const { target, name, file: given } = splitSpec(kind, spec);
@@ -209,8 +205,7 @@ function settingProposal(kind: SettingKind, spec: string): Proposal {
 }
 
 async function readProposal(io: CliIo, kind: ProposalKind, spec: string): Promise<Proposal> {
-  if (kind === 'bucket-abac' || kind === 'blocked-encryption' || kind === 'mfa-delete')
-    return settingProposal(kind, spec);
+  if (isSetting(kind)) return settingProposal(kind, spec);
   const { target, name, file } = splitSpec(kind, spec);
   checkTarget(kind, target, name, spec);
   const { text } = await readText(io, file);
@@ -225,7 +220,7 @@ async function readProposal(io: CliIo, kind: ProposalKind, spec: string): Promis
   return { kind, target, name: policyName, document: decoded.value, label: `${FLAGS[kind]} ${spec}` };
 }
 
-function sourceOf(kind: Exclude<ProposalKind, 'bucket-abac' | 'blocked-encryption' | 'mfa-delete'>) {
+function sourceOf(kind: Exclude<ProposalKind, SettingKind>) {
   switch (kind) {
     case 'bucket-policy':
       return 'bucket-policy' as const;
@@ -259,7 +254,7 @@ export async function readProposals(io: CliIo, opts: PreflightOptions): Promise<
       const key = `${kind}|${p.target}|${kind === 'identity-policy' ? p.name : ''}`;
       if (seen.has(key))
         throw new UsageError(
-          `${FLAGS[kind]} names ${p.target} twice: give one ${kind === 'bucket-abac' ? 'status' : SETTINGS.has(kind) ? 'value' : 'document'} for it`,
+          `${FLAGS[kind]} names ${p.target} twice: give one ${kind === 'bucket-abac' ? 'status' : isSetting(kind) ? 'value' : 'document'} for it`,
         );
       seen.add(key);
       out.push(p);

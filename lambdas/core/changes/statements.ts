@@ -18,6 +18,7 @@
  */
 import type { ChangeRecord, NamedPolicy, RequestFacts, RootCause, RootCauseId } from '../model';
 import { canonical, parseDoc, policyFromChange, statementsOf } from './diff';
+import { requestedVersioning } from '../event/versioning';
 
 export type ChangeRelation = 'added' | 'altered' | 'removed' | 'setting' | 'unverified' | 'unchanged';
 
@@ -256,10 +257,9 @@ export function settingVerdict(
   if (c.eventName === 'PutBucketEncryption' && id === 'sse-c-blocked') return sseCBlockVerdict(p);
   if (c.eventName === 'PutBucketVersioning') {
     // the versioning configuration's MfaDelete: Enabled turned MFA delete on
-    const config = obj(p['VersioningConfiguration']);
-    const mfa = str(config['MfaDelete'] ?? config['MFADelete']);
+    const mfa = requestedVersioning(p).mfaDelete;
     if (mfa === null) return 'unverified';
-    return mfa.toLowerCase() === 'enabled' ? 'setting' : 'unchanged';
+    return mfa === 'Enabled' ? 'setting' : 'unchanged';
   }
   if (c.eventName === 'PutBucketEncryption') {
     const rule = obj(obj(p['ServerSideEncryptionConfiguration'])['Rule']);

@@ -11,6 +11,7 @@
  * be read.
  */
 import { awsLine, versionArgs } from '../fix/commands';
+import { requestedVersioning } from '../event/versioning';
 import { bucketFact } from '../fix/input';
 import { viewLayer } from '../fix/layer-check';
 import { needsOf, verifyS3 } from '../fix/verify';
@@ -51,17 +52,8 @@ function asRootWithMfa(request: AccessRequest, action: string, bucket: string, k
 
 /** The versioning configuration the record asked for, as the AWS CLI's shorthand (Status=…,MFADelete=…). */
 function versioningConfiguration(request: AccessRequest): string {
-  const params = request.raw['requestParameters'];
-  const config =
-    params && typeof params === 'object'
-      ? (params as Record<string, unknown>)['VersioningConfiguration']
-      : undefined;
-  const c = config && typeof config === 'object' ? (config as Record<string, unknown>) : {};
-  const word = (v: unknown): string | null =>
-    typeof v === 'string' && /^(Enabled|Suspended|Disabled)$/.test(v) ? v : null;
-  const status = word(c['Status']) ?? 'Enabled';
-  const mfa = word(c['MfaDelete'] ?? c['MFADelete']);
-  return `Status=${status}${mfa ? `,MFADelete=${mfa}` : ''}`;
+  const { status, mfaDelete } = requestedVersioning(request.raw['requestParameters']);
+  return `Status=${status ?? 'Enabled'}${mfaDelete ? `,MFADelete=${mfaDelete}` : ''}`;
 }
 
 const disableCommand = (bucket: string): string =>

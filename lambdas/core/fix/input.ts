@@ -20,6 +20,7 @@ import { contextValues } from '../policy/s3/bpa';
 import { derivedContext } from './context';
 import { OBJECT_LOCK_ACTIONS } from '../policy/s3/object-lock';
 import { MFA_DELETE_ACTIONS } from '../policy/s3/mfa-delete';
+import { requestedVersioning } from '../event/versioning';
 import { kmsRefAccount, parseKmsKeyRef } from './kms-ref';
 import { ownValue } from '../own';
 import { Recent } from '../recent';
@@ -321,13 +322,6 @@ function bucketOwnerRoot(request: AccessRequest, facts: RequestFacts, bucket: st
   return false;
 }
 
-/** PutBucketVersioning: the MfaDelete its VersioningConfiguration sets, when the record carries it. */
-function requestedMfaDelete(request: AccessRequest): 'Enabled' | 'Disabled' | null {
-  const config = fieldOf(fieldOf(request.raw, 'requestParameters'), 'VersioningConfiguration');
-  const v = textOf(fieldOf(config, 'MfaDelete') ?? fieldOf(config, 'MFADelete'))?.toLowerCase();
-  return v === 'enabled' ? 'Enabled' : v === 'disabled' ? 'Disabled' : null;
-}
-
 /** MFA delete, for the requests it can refuse (s3:DeleteObjectVersion, s3:PutBucketVersioning). */
 function mfaDeleteInput(
   request: AccessRequest,
@@ -351,7 +345,7 @@ function mfaDeleteInput(
   return {
     mfaDelete: {
       versioning,
-      requested: requestedMfaDelete(request),
+      requested: requestedVersioning(request.raw['requestParameters']).mfaDelete,
       bucketOwnerRoot: bucketOwnerRoot(request, facts, need.bucket),
       mfaHeader,
       secureTransport: request.secureTransport ?? 'unknown',
