@@ -14,6 +14,7 @@ import { awsLine, versionArgs } from '../fix/commands';
 import { requestedVersioning } from '../event/versioning';
 import { bucketFact } from '../fix/input';
 import { viewLayer } from '../fix/layer-check';
+import { MFA_DELETE_ACTIONS } from '../policy/s3/mfa-delete';
 import { needsOf, verifyS3 } from '../fix/verify';
 import type { AccessRequest, Evidence, Fix } from '../model';
 import type { Checker, CheckResult } from './types';
@@ -56,14 +57,15 @@ function versioningConfiguration(request: AccessRequest): string {
   return `Status=${status ?? 'Enabled'}${mfaDelete ? `,MFADelete=${mfaDelete}` : ''}`;
 }
 
-const disableCommand = (bucket: string): string =>
+/** MFA delete turned off by the root user, the versioning state kept as it is (Suspended stays suspended). */
+const disableCommand = (bucket: string, status: 'Enabled' | 'Suspended' | null): string =>
   awsLine([
     's3api',
     'put-bucket-versioning',
     '--bucket',
     bucket,
     '--versioning-configuration',
-    'Status=Enabled,MFADelete=Disabled',
+    `Status=${status ?? 'Enabled'},MFADelete=Disabled`,
     '--mfa',
     'MFA_SERIAL CODE',
   ]);
@@ -82,10 +84,13 @@ export const checker: Checker = {
     const saysMfa = request.enhancedMessage.kind === 'mfa-delete';
     // S3's own message outweighs a setting read here as off (changed since?): it is handled below, as likely
     if (view.kind === 'not-applicable' && !saysMfa) {
-      // the layer's own note (MFA delete not enabled), or: no need of the request is one it guards
-      const note = evaluations
-        .flatMap((e) => e.result.layers)
-        .find((l) => l.layer === 'mfa-delete' && l.result === 'not-applicable')?.note;
+      // the layer's own note for a need it guards (MFA delete not enabled), else: no need is one it guards
+      const notes = evaluations.flatMap((e) =>
+        e.result.layers
+          .filter((l) => l.layer === 'mfa-delete' && l.result === 'not-applicable')
+          .map((l) => ({ guarded: MFA_DELETE_ACTIONS.has(e.need.action.toLowerCase()), note: l.note })),
+      );
+      const note = (notes.find((n) => n.guarded) ?? notes[0])?.note;
       return {
         status: 'not-applicable',
         detail:
@@ -125,10 +130,9 @@ export const checker: Checker = {
         'not-denied',
       );
       const b = bucketFact(facts, target);
-      const enabled =
-        b?.status === 'known' &&
-        b.value.versioning?.status === 'known' &&
-        b.value.versioning.value.mfaDelete === 'Enabled';
+      const versioning =
+        b?.status === 'known' && b.value.versioning?.status === 'known' ? b.value.versioning.value : null;
+      const enabled = versioning?.mfaDelete === 'Enabled';
       const still = asRoot.verified && 'stillDeniedBy' in asRoot ? asRoot.stillDeniedBy : undefined;
       const fix: Fix = {
         summary: SUMMARY,
@@ -138,7 +142,7 @@ export const checker: Checker = {
           ...(need.action.toLowerCase() === 's3:deleteobjectversion'
             ? [awsLine(['s3api', 'delete-object', '--bucket', target, '--key', need.key ?? 'KEY'])]
             : []),
-          disableCommand(target),
+          disableCommand(target, versioning?.status ?? null),
         ],
         ...asRoot,
       };

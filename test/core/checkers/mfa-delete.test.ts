@@ -147,6 +147,17 @@ describe('mfa-delete: a version delete or versioning change on a bucket with MFA
     );
   });
 
+  it('turning MFA delete off keeps the versioning state: a suspended bucket stays suspended', () => {
+    // MFA delete is set together with the versioning status (API_VersioningConfiguration: Status, MfaDelete)
+    const { finding } = explain(
+      deleteVersion(),
+      viewOf(world({ Status: 'Suspended', MFADelete: 'Enabled' })),
+    );
+    expect(finding.rootCauses[0]?.fix.commands.at(-1)).toBe(
+      `aws s3api put-bucket-versioning --bucket ${BUCKET} --versioning-configuration Status=Suspended,MFADelete=Disabled --mfa 'MFA_SERIAL CODE'`,
+    );
+  });
+
   it('KC: a delete without a version id (a delete marker) takes no MFA: not applicable', () => {
     const record = recordFor({
       account: A,
