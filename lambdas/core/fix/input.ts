@@ -14,6 +14,7 @@ import type {
   ObjectRetention,
   OrgLevel,
   RequestFacts,
+  Unknown,
 } from '../model';
 import { known, unknown } from '../model';
 import { contextValues } from '../policy/s3/bpa';
@@ -38,6 +39,19 @@ import type {
 } from '../policy/types';
 
 const notCollected = (what: string): Fact<never> => unknown('notCollected', `${what} is not in the facts`);
+
+/**
+ * A bucket setting an adapter reads only where it can decide something (an optional field of BucketFacts): the
+ * bucket's own unknown when the bucket was not read, notCollected when the setting was not.
+ */
+function bucketSetting<K extends 'requestPayment' | 'objectLock' | 'versioning'>(
+  b: Fact<BucketFacts>,
+  field: K,
+  label: string = field,
+): NonNullable<BucketFacts[K]> | Unknown {
+  if (b.status === 'unknown') return b;
+  return b.value[field] ?? notCollected(`bucket ${b.value.name} ${label}`);
+}
 
 /** The facts of the bucket a need touches, or an unknown fact when the adapter did not gather it. */
 export function bucketFact(facts: RequestFacts, bucket: string | null): Fact<BucketFacts> | null {
@@ -259,10 +273,7 @@ export function sentHeader(request: AccessRequest, name: string): string | null 
 }
 
 function requestPaymentInput(request: AccessRequest, b: Fact<BucketFacts>): RequestPaymentInput {
-  const payer: RequestPaymentInput['payer'] =
-    b.status === 'unknown'
-      ? b
-      : (b.value.requestPayment ?? notCollected(`bucket ${b.value.name} requestPayment`));
+  const payer: RequestPaymentInput['payer'] = bucketSetting(b, 'requestPayment');
   return { payer, header: requestHeader(request, 'x-amz-request-payer') };
 }
 
@@ -330,8 +341,7 @@ function mfaDeleteInput(
   b: Fact<BucketFacts>,
 ): { mfaDelete?: MfaDeleteInput } {
   if (!MFA_DELETE_ACTIONS.has(lowerKey(need.action))) return {};
-  const versioning: MfaDeleteInput['versioning'] =
-    b.status === 'unknown' ? b : (b.value.versioning ?? notCollected(`bucket ${b.value.name} versioning`));
+  const versioning: MfaDeleteInput['versioning'] = bucketSetting(b, 'versioning');
   // a record need not show x-amz-mfa; a hypothetical request has it only when given (simulate --context x-amz-mfa=…)
   const header = requestHeader(request, 'x-amz-mfa');
   const mfaHeader: Tri =
@@ -370,10 +380,11 @@ function objectLockInput(
   b: Fact<BucketFacts>,
 ): { objectLock?: ObjectLockInput } {
   if (!OBJECT_LOCK_ACTIONS.has(lowerKey(need.action))) return {};
-  const configuration: ObjectLockInput['configuration'] =
-    b.status === 'unknown'
-      ? b
-      : (b.value.objectLock ?? notCollected(`bucket ${b.value.name} objectLockConfiguration`));
+  const configuration: ObjectLockInput['configuration'] = bucketSetting(
+    b,
+    'objectLock',
+    'objectLockConfiguration',
+  );
   const obj = objectFact(facts, need.bucket, need.key) ?? notCollected('the object version');
   const what = `s3://${need.bucket ?? ''}/${need.key ?? '*'}`;
   let retention: ObjectLockInput['retention'];
