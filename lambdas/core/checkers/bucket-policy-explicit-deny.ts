@@ -5,7 +5,8 @@ import { bucketPolicy, findPolicy } from '../fix/find';
 import { callerIdentityArn } from '../fix/input';
 import { denyEvidence, denyStatements, statementDetail, statementLabel } from '../fix/layers';
 import { viewLayer } from '../fix/layer-check';
-import { exemptPrincipal, statementAt, withReplacedStatement } from '../fix/patch';
+import { endpointExceptions, firstVerified } from '../fix/endpoint-exception';
+import { exemptPrincipal, statementAt, withReplacedStatement, type Json } from '../fix/patch';
 import { needsOf, verifyS3 } from '../fix/verify';
 import type { Checker, CheckResult } from './types';
 
@@ -38,20 +39,28 @@ export const checker: Checker = {
     const principalArn = callerIdentityArn(request, facts);
     const label = deny ? statementLabel(deny.statement) : 'the Deny statement';
     const original = target && deny ? statementAt(target, deny.statement.index) : null;
-    const changed = original && principalArn ? exemptPrincipal(original, principalArn) : null;
-    const outcome =
-      target && deny && changed
+    const verify = (statement: Json) =>
+      target && deny
         ? verifyS3(
             { request, facts, evaluations },
             needsOf(view.explicit.map((h) => h.evaluation)),
             'bucket-policy',
             (base) => ({
               ...base,
-              bucketPolicy: known(withReplacedStatement(target, deny.statement.index, changed)),
+              bucketPolicy: known(withReplacedStatement(target, deny.statement.index, statement)),
             }),
             'not-denied',
           )
         : { verified: false };
+    // a network Deny that every request through a VPC endpoint trips: spare the endpoint (./fix/endpoint-exception.ts)
+    const network = deny
+      ? firstVerified(endpointExceptions(request, deny.statement, original, 'of the bucket policy'), (c) =>
+          verify(c.statement),
+        )
+      : null;
+    const principalChange = original && principalArn ? exemptPrincipal(original, principalArn) : null;
+    const changed = network?.candidate.statement ?? principalChange;
+    const outcome = network?.outcome ?? (changed ? verify(changed) : { verified: false });
     const exception = principalArn
       ? `add an aws:PrincipalArn exception for ${principalArn} to statement ${label}`
       : `narrow statement ${label}`;
@@ -64,9 +73,11 @@ export const checker: Checker = {
       }. An explicit Deny overrides every Allow, in any policy.`,
       evidence: denyEvidence(view.explicit, 'bucket-policy'),
       fix: {
-        summary: advice
-          ? `To stay within the policy, ${advice}; or ${exception}.`
-          : `${exception[0]!.toUpperCase()}${exception.slice(1)} if this caller should be allowed.`,
+        summary: network
+          ? `${network.candidate.summary}${principalArn ? ` Or ${exception}.` : ''}`
+          : advice
+            ? `To stay within the policy, ${advice}; or ${exception}.`
+            : `${exception[0]!.toUpperCase()}${exception.slice(1)} if this caller should be allowed.`,
         commands: bucket ? bucketPolicyCommands(bucket) : [],
         ...(changed && deny && bucket
           ? { policyPatch: { layer: 'bucket-policy', bucket, statement: label, replaceStatement: changed } }

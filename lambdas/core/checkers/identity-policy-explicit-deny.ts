@@ -1,4 +1,4 @@
-import { known } from '../model';
+import { known, type NamedPolicy } from '../model';
 import { requestSideAdvice } from '../fix/advice';
 import { identityPolicyCommands } from '../fix/commands';
 import { findPolicy, identityPolicies } from '../fix/find';
@@ -12,12 +12,14 @@ import {
   statementLabel,
 } from '../fix/layers';
 import { viewLayer } from '../fix/layer-check';
+import { endpointExceptions, firstVerified } from '../fix/endpoint-exception';
 import {
   exemptPrincipal,
   statementAt,
   withoutActions,
   withoutStatement,
   withReplacedStatement,
+  type Json,
 } from '../fix/patch';
 import { needsOf, verifyS3 } from '../fix/verify';
 import { stmtLabel } from '../policy/s3/evaluate';
@@ -83,23 +85,8 @@ export const checker: Checker = {
     // An inline policy belongs to this principal alone: drop the denied action from the statement.
     // A managed or group policy is shared: exempt this principal only.
     const deniedActions = needsOf(view.explicit.map((h) => h.evaluation)).map((n) => n.action);
-    const changed = original
-      ? shared && principalArn
-        ? exemptPrincipal(original, principalArn)
-        : withoutActions(original, deniedActions)
-      : null;
-    // No listed action to remove (the Deny matches through a wildcard): the patch removes the statement.
-    const remove = target !== null && deny !== undefined && original !== null && changed === null && !shared;
-    const patched =
-      target && deny
-        ? changed
-          ? withReplacedStatement(target, deny.statement.index, changed)
-          : remove
-            ? withoutStatement(target, deny.statement.index)
-            : null
-        : null;
-    const outcome =
-      patched && target
+    const verify = (patched: NamedPolicy) =>
+      target
         ? verifyS3(
             { request, facts, evaluations },
             needsOf(view.explicit.map((h) => h.evaluation)),
@@ -111,11 +98,38 @@ export const checker: Checker = {
             'not-denied',
           )
         : { verified: false };
+    // a network Deny that every request through a VPC endpoint trips: spare the endpoint (./fix/endpoint-exception.ts)
+    const network =
+      target && deny
+        ? firstVerified(
+            endpointExceptions(request, deny.statement, original, `of ${target.arn ?? target.name}`),
+            (c) => verify(withReplacedStatement(target, deny.statement.index, c.statement)),
+          )
+        : null;
+    const ownChange: Json | null = original
+      ? shared && principalArn
+        ? exemptPrincipal(original, principalArn)
+        : withoutActions(original, deniedActions)
+      : null;
+    // No listed action to remove (the Deny matches through a wildcard): the change removes the statement.
+    const removal =
+      target !== null && deny !== undefined && original !== null && ownChange === null && !shared;
+    const changed = network ? network.candidate.statement : ownChange;
+    const remove = removal && network === null;
+    const patched =
+      target && deny
+        ? changed
+          ? withReplacedStatement(target, deny.statement.index, changed)
+          : remove
+            ? withoutStatement(target, deny.statement.index)
+            : null
+        : null;
+    const outcome = network?.outcome ?? (patched ? verify(patched) : { verified: false });
     const advice = deny ? requestSideAdvice(deny.statement) : null;
     const policyName = target?.arn ?? target?.name ?? deny?.policy.policy.name ?? 'an identity policy';
     const change = shared
       ? `add an aws:PrincipalArn exception for ${principalArn ?? 'this principal'}`
-      : remove
+      : removal
         ? 'remove the Deny statement (its Action matches through a wildcard)'
         : `remove ${deniedActions.join(', ')} from the Action list`;
     return {
@@ -127,9 +141,11 @@ export const checker: Checker = {
       }. An explicit Deny overrides every Allow, in any policy.`,
       evidence: denyEvidence(view.explicit, 'identity-policy'),
       fix: {
-        summary: advice
-          ? `To stay within the policy, ${advice}; or ${change} in statement ${label} of ${policyName}.`
-          : `${change[0]!.toUpperCase()}${change.slice(1)} in statement ${label} of ${policyName}.`,
+        summary: network
+          ? `${network.candidate.summary} Or ${change} in statement ${label} of ${policyName}.`
+          : advice
+            ? `To stay within the policy, ${advice}; or ${change} in statement ${label} of ${policyName}.`
+            : `${change[0]!.toUpperCase()}${change.slice(1)} in statement ${label} of ${policyName}.`,
         commands: identityPolicyCommands(principalArn, target),
         ...(patched
           ? {

@@ -7,6 +7,7 @@ import type { CheckerInput, CheckResult } from '../checkers/types';
 import type { ActionNeed, Confidence, Fix, NamedPolicy } from '../model';
 import type { AuthorizationInput, KmsAuthorizationInput, LayerId } from '../policy/types';
 import { requestSideAdvice } from './advice';
+import { endpointExceptions, firstVerified } from './endpoint-exception';
 import { allowStatements } from './grants';
 import { callerIdentityArn } from './input';
 import {
@@ -82,17 +83,38 @@ export function guardrailDeny(
     const target = spec.locate(deny?.policy.policy ?? null);
     const label = deny ? statementLabel(deny.statement) : 'the Deny statement';
     const original = target.policy && deny ? statementAt(target.policy, deny.statement.index) : null;
-    const changed = original && principalArn ? exemptPrincipal(original, principalArn) : null;
     const needs = needsOf(view.explicit.map((h) => h.evaluation));
     // a resource policy need not allow (the identity policy may grant); a guardrail must
     const goal = spec.layer === 'access-point-policy' ? 'not-denied' : 'allowed';
+    // a network Deny that every request through a VPC endpoint trips: spare the endpoint (./endpoint-exception.ts)
+    const network =
+      target.policy && deny
+        ? firstVerified(
+            endpointExceptions(
+              input.request,
+              deny.statement,
+              original,
+              `of the ${spec.name}`,
+              spec.layer !== 'vpc-endpoint-policy',
+            ),
+            (c) => {
+              const patched = withReplacedStatement(target.policy!, deny.statement.index, c.statement);
+              return verifyS3(input, needs, spec.layer, (base) => target.apply(base, patched), goal);
+            },
+          )
+        : null;
+    const changed =
+      network?.candidate.statement ??
+      (original && principalArn ? exemptPrincipal(original, principalArn) : null);
     const exempted =
       changed && target.policy && deny
         ? withReplacedStatement(target.policy, deny.statement.index, changed)
         : null;
-    let outcome: Pick<Fix, 'verified' | 'stillDeniedBy'> = exempted
-      ? verifyS3(input, needs, spec.layer, (base) => target.apply(base, exempted), goal)
-      : { verified: false };
+    let outcome: Pick<Fix, 'verified' | 'stillDeniedBy'> =
+      network?.outcome ??
+      (exempted
+        ? verifyS3(input, needs, spec.layer, (base) => target.apply(base, exempted), goal)
+        : { verified: false });
     // A guardrail that must also allow (an endpoint policy, an SCP level, a boundary, a session policy) may have no
     // Allow for the request once the Deny exempts the caller: the fix then adds one too, when that is what works.
     let added: Json[] = [];
@@ -117,7 +139,11 @@ export function guardrailDeny(
       ? `${advice ? `To stay within the policy, ${advice}. ` : ''}An anonymous (unsigned) request has no principal to exempt from statement ${label} of the ${spec.name}: sign the request with credentials of a principal the statement allows.`
       : `${advice ? `To stay within the policy, ${advice}; or a` : 'A'}dd an aws:PrincipalArn exception for ${principalArn ?? 'this principal'} to statement ${label} of the ${spec.name}${allowToo}.`;
     const fix: Fix = {
-      summary: `${spec.advice ? `${spec.advice} ` : ''}${exception}`,
+      summary: `${spec.advice ? `${spec.advice} ` : ''}${
+        network
+          ? `${network.candidate.summary}${principalArn ? ` Or add an aws:PrincipalArn exception for ${principalArn} to statement ${label} of the ${spec.name}.` : ''}`
+          : exception
+      }`,
       commands: anonymous ? [] : target.commands,
       ...(changed
         ? {

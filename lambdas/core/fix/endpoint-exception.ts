@@ -1,0 +1,167 @@
+/**
+ * A network Deny that a VPC endpoint trips: "Deny unless aws:SourceIp is in our ranges" (NotIpAddress, or a negated
+ * operator's IfExists form) matches every request that comes through a VPC endpoint, because such a request carries no
+ * aws:SourceIp at all: "The aws:SourceIp condition key is always included in the request, except for requests that
+ * use an Amazon VPC endpoint" (https://repost.aws/knowledge-center/iam-restrict-access-policy); through an endpoint
+ * the caller's address is aws:VpcSourceIp
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceip).
+ * It is the classic 403 after a workload moves behind a gateway endpoint. Telling the caller to "send the request from
+ * an address the statement allows" is then no answer: no caller behind the endpoint can. The changes that keep the
+ * statement's intent, most precise first:
+ *  - the statement's ranges are all private (RFC 1918, shared address space, IPv6 unique local): its author meant
+ *    the VPC's own addresses, which aws:SourceIp never holds (it takes only public addresses; the knowledge-center
+ *    article above): test aws:VpcSourceIp instead;
+ *  - otherwise exempt the endpoint the request came through (StringNotEquals aws:SourceVpce), AWS's own pattern for
+ *    "only these VPC endpoints or these IP addresses" (https://repost.aws/knowledge-center/block-s3-traffic-vpc-ip).
+ * An endpoint owned by an account that is neither the caller's nor the bucket's is someone else's network: nothing is
+ * proposed for it. In the endpoint's own policy every request lacks aws:SourceIp, and sparing the endpoint would void
+ * the statement: only the aws:VpcSourceIp change is proposed there. Each candidate is only a proposal: the caller verifies it by re-evaluating the request.
+ */
+import * as ipaddr from 'ipaddr.js';
+import type { AccessRequest } from '../model';
+import { parseCidr, parseRequestIp } from '../policy/conditions/ip';
+import { INVALID } from '../policy/conditions/operator';
+import type { ConditionTrace, StatementTrace } from '../policy/types';
+import { statementLabel } from './layers';
+import type { Json } from './patch';
+
+export interface EndpointException {
+  /** The Deny statement, changed. */
+  readonly statement: Json;
+  /** The fix, in sentences: why the statement refuses every request through the endpoint, and the change. */
+  readonly summary: string;
+}
+
+const SOURCE_IP = 'aws:sourceip';
+const SOURCE_VPCE = 'aws:SourceVpce';
+const VPC_SOURCE_IP = 'aws:VpcSourceIp';
+
+/** Address blocks that aws:SourceIp never holds and a VPC (or a network behind it) uses. */
+const PRIVATE_BLOCKS: readonly [ipaddr.IPv4 | ipaddr.IPv6, number][] = [
+  '10.0.0.0/8',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  '100.64.0.0/10',
+  'fc00::/7',
+].map((c) => ipaddr.parseCIDR(c));
+
+/** Whether a policy range lies wholly inside a private block (a bare address counts as its own range). */
+function privateRange(text: string): boolean {
+  const range = parseCidr(text);
+  if (range === INVALID) return false;
+  const [addr, bits] = range;
+  return PRIVATE_BLOCKS.some(
+    ([block, size]) => addr.kind() === block.kind() && bits >= size && addr.match(block, size),
+  );
+}
+
+/** Whether the request's address is in a policy range (IpAddress's comparison, ../policy/conditions/ip.ts). */
+function inRange(address: string, text: string): boolean {
+  const range = parseCidr(text);
+  const addr = parseRequestIp(address);
+  return range !== INVALID && addr !== INVALID && addr.kind() === range[0].kind() && addr.match(range);
+}
+
+/** The condition that made the Deny match because the request had no aws:SourceIp. */
+function absentSourceIp(trace: StatementTrace): ConditionTrace | null {
+  return (
+    trace.conditions.find(
+      (c) => c.key.toLowerCase() === SOURCE_IP && c.result === true && c.requestValues === null,
+    ) ?? null
+  );
+}
+
+/** A copy of the statement's Condition block, each operator's keys copied too (the original is never changed). */
+function conditionCopy(statement: Json): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  const existing = statement['Condition'];
+  if (existing && typeof existing === 'object')
+    for (const [op, block] of Object.entries(existing as Json))
+      out[op] = { ...(block && typeof block === 'object' ? (block as Json) : {}) };
+  return out;
+}
+
+/** The statement testing aws:VpcSourceIp where it tested aws:SourceIp under `operator`; null when it cannot. */
+function withVpcSourceIp(statement: Json, operator: string): Json | null {
+  const condition = conditionCopy(statement);
+  const block = condition[operator];
+  if (block === undefined) return null;
+  const key = Object.keys(block).find((k) => k.toLowerCase() === SOURCE_IP);
+  if (key === undefined || Object.keys(block).some((k) => k.toLowerCase() === VPC_SOURCE_IP.toLowerCase()))
+    return null;
+  const renamed: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(block)) renamed[k === key ? VPC_SOURCE_IP : k] = v;
+  condition[operator] = renamed;
+  return { ...statement, Condition: condition };
+}
+
+/** The statement sparing requests through `endpoint`: adds (or extends) StringNotEquals aws:SourceVpce. */
+function withEndpointSpared(statement: Json, endpoint: string): Json {
+  const condition = conditionCopy(statement);
+  const op = Object.keys(condition).find((k) => k.toLowerCase() === 'stringnotequals') ?? 'StringNotEquals';
+  const block = condition[op] ?? {};
+  const key = Object.keys(block).find((k) => k.toLowerCase() === SOURCE_VPCE.toLowerCase()) ?? SOURCE_VPCE;
+  const prior = block[key];
+  const values = prior === undefined ? [] : Array.isArray(prior) ? (prior as unknown[]) : [prior];
+  const next = values.includes(endpoint) ? values : [...values, endpoint];
+  condition[op] = { ...block, [key]: next.length === 1 ? next[0] : next };
+  return { ...statement, Condition: condition };
+}
+
+/**
+ * The changes to Deny statement `trace` (its text `original`) that let a request through a VPC endpoint pass, most
+ * precise first; [] when the statement did not match for want of aws:SourceIp on a request through an endpoint of the
+ * caller's or the bucket's account. `where` names the statement's policy ("of the bucket policy").
+ */
+export function endpointExceptions(
+  request: AccessRequest,
+  trace: StatementTrace,
+  original: Json | null,
+  where: string,
+  /** False in the endpoint's own policy, where sparing the endpoint would void the statement. */
+  spareEndpoint = true,
+): EndpointException[] {
+  const endpoint = request.vpcEndpointId;
+  if (endpoint === null || original === null || trace.effect !== 'Deny') return [];
+  const owner = request.vpcEndpointAccountId;
+  if (owner !== null && owner !== request.principal.accountId && owner !== request.bucketAccountId) return [];
+  const condition = absentSourceIp(trace);
+  if (condition === null) return [];
+  const label = statementLabel(trace);
+  const from = request.sourceIp !== null ? ` from ${request.sourceIp}` : '';
+  const why = `The request came through VPC endpoint ${endpoint}${from}; a request through a VPC endpoint carries no aws:SourceIp${
+    request.sourceIp !== null ? ` (that address is its aws:VpcSourceIp)` : ''
+  }, so ${condition.operator} on aws:SourceIp in statement ${label} ${where} matches every request through the endpoint.`;
+  const out: EndpointException[] = [];
+  const ranges = condition.policyValues;
+  let outside = '';
+  if (ranges.length > 0 && ranges.every(privateRange)) {
+    const listed = `Its ranges (${ranges.join(', ')}) are private addresses, which aws:SourceIp never holds`;
+    const renamed = withVpcSourceIp(original, condition.operator);
+    if (renamed !== null && request.sourceIp !== null && ranges.some((r) => inRange(request.sourceIp!, r)))
+      out.push({
+        statement: renamed,
+        summary: `${why} ${listed}: test aws:VpcSourceIp instead of aws:SourceIp in statement ${label}.`,
+      });
+    else if (request.sourceIp !== null)
+      outside = ` ${listed}, and ${request.sourceIp} is not in them either.`;
+  }
+  if (spareEndpoint)
+    out.push({
+      statement: withEndpointSpared(original, endpoint),
+      summary: `${why}${outside} Exempt the endpoint in statement ${label} (StringNotEquals aws:SourceVpce ${endpoint}, AWS's pattern for allowing "these VPC endpoints or these IP addresses").`,
+    });
+  return out;
+}
+
+/** The first of `candidates` whose change `verify` confirms, with its outcome; null when none does. */
+export function firstVerified<C, O extends { readonly verified: boolean }>(
+  candidates: readonly C[],
+  verify: (candidate: C) => O,
+): { candidate: C; outcome: O } | null {
+  for (const candidate of candidates) {
+    const outcome = verify(candidate);
+    if (outcome.verified) return { candidate, outcome };
+  }
+  return null;
+}

@@ -1,0 +1,303 @@
+/**
+ * A network Deny ("deny unless aws:SourceIp is ours") that a request through a VPC endpoint trips: such a request
+ * carries no aws:SourceIp, so no caller behind the endpoint can satisfy the statement, and "send the request from an
+ * address the statement allows" is no answer. The fix spares the endpoint, or tests aws:VpcSourceIp when the
+ * statement's ranges are private, and is verified by re-evaluation (lambdas/core/fix/endpoint-exception.ts).
+ *
+ * AWS: "The aws:SourceIp condition key is always included in the request, except for requests that use an Amazon VPC
+ * endpoint" (https://repost.aws/knowledge-center/iam-restrict-access-policy); through an endpoint the caller's address
+ * is aws:VpcSourceIp (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-vpcsourceip);
+ * "only these VPC endpoints or these IP addresses" is a Deny with StringNotEquals aws:SourceVpce and NotIpAddress
+ * aws:SourceIp (https://repost.aws/knowledge-center/block-s3-traffic-vpc-ip).
+ */
+import { explain } from '../checkers/helpers';
+import { causeOf } from '../checkers/helpers';
+import { A, C, recordFor, type Stmt, viewOf, type WorldSpec } from '../world';
+import { endpointExceptions } from '../../../lambdas/core/fix/endpoint-exception';
+import type { AccessRequest } from '../../../lambdas/core/model';
+import type { StatementTrace } from '../../../lambdas/core/policy/types';
+
+const VPCE = 'vpce-0a1b2c3d4e5f60001';
+const BUCKET = 'reports-bucket';
+
+const networkDeny = (ranges: string | string[], extra: Record<string, unknown> = {}): Stmt => ({
+  Sid: 'DenyOutsideOffice',
+  Effect: 'Deny',
+  Principal: '*',
+  Action: 's3:*',
+  Resource: [`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/*`],
+  Condition: { NotIpAddress: { 'aws:SourceIp': ranges }, ...extra },
+});
+
+const world = (over: Partial<WorldSpec> = {}): WorldSpec => ({
+  roles: [{ account: A, name: 'AppRole', statements: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] }],
+  buckets: { [BUCKET]: { account: A, policy: [networkDeny('203.0.113.0/24')], objects: { 'k.csv': {} } } },
+  vpcEndpoints: {
+    [VPCE]: {
+      VpcEndpointId: VPCE,
+      VpcId: 'vpc-0app',
+      OwnerId: A,
+      ServiceName: 'com.amazonaws.us-east-1.s3',
+      PolicyDocument: null,
+    },
+  },
+  ...over,
+});
+
+/** A GetObject from 10.0.12.34 through the endpoint (vpcEndpointAccountId as CloudTrail writes it). */
+const throughEndpoint = (owner: string = A): Record<string, unknown> => ({
+  ...recordFor({ account: A, role: 'AppRole', bucket: BUCKET, sourceIp: '10.0.12.34', vpcEndpointId: VPCE }),
+  vpcEndpointAccountId: owner,
+});
+
+const bucketPolicy = (w: WorldSpec, record = throughEndpoint()) =>
+  causeOf(explain(record, viewOf(w)).finding, 'bucket-policy-explicit-deny');
+
+describe('a network Deny in the bucket policy, tripped by a request through a VPC endpoint', () => {
+  it('public office ranges: says why no address can satisfy it and exempts the endpoint (AWS\'s "VPC endpoints or IP addresses" pattern), verified', () => {
+    const c = bucketPolicy(world());
+    expect(c.fix.summary).toBe(
+      `The request came through VPC endpoint ${VPCE} from 10.0.12.34; a request through a VPC endpoint carries no aws:SourceIp (that address is its aws:VpcSourceIp), so NotIpAddress on aws:SourceIp in statement DenyOutsideOffice of the bucket policy matches every request through the endpoint. ` +
+        `Exempt the endpoint in statement DenyOutsideOffice (StringNotEquals aws:SourceVpce ${VPCE}, AWS's pattern for allowing "these VPC endpoints or these IP addresses"). ` +
+        'Or add an aws:PrincipalArn exception for arn:aws:iam::111122223333:role/AppRole to statement DenyOutsideOffice.',
+    );
+    expect(c.fix.verified).toBe(true);
+    expect(c.fix.policyPatch).toEqual({
+      layer: 'bucket-policy',
+      bucket: BUCKET,
+      statement: 'DenyOutsideOffice',
+      replaceStatement: {
+        ...networkDeny('203.0.113.0/24'),
+        Condition: {
+          NotIpAddress: { 'aws:SourceIp': '203.0.113.0/24' },
+          StringNotEquals: { 'aws:SourceVpce': VPCE },
+        },
+      },
+    });
+  });
+
+  it('extends a StringNotEquals aws:SourceVpce list the statement already has', () => {
+    const deny = networkDeny('203.0.113.0/24', { StringNotEquals: { 'aws:sourceVpce': 'vpce-0other' } });
+    const c = bucketPolicy(
+      world({ buckets: { [BUCKET]: { account: A, policy: [deny], objects: { 'k.csv': {} } } } }),
+    );
+    expect(c.fix.verified).toBe(true);
+    expect(c.fix.policyPatch?.replaceStatement).toMatchObject({
+      Condition: {
+        NotIpAddress: { 'aws:SourceIp': '203.0.113.0/24' },
+        StringNotEquals: { 'aws:sourceVpce': ['vpce-0other', VPCE] },
+      },
+    });
+  });
+
+  it('private ranges that hold the caller: tests aws:VpcSourceIp instead, which keeps the address restriction, verified', () => {
+    const deny = networkDeny(['10.0.0.0/16', '10.1.0.0/16']);
+    const c = bucketPolicy(
+      world({ buckets: { [BUCKET]: { account: A, policy: [deny], objects: { 'k.csv': {} } } } }),
+    );
+    expect(c.fix.summary).toContain(
+      'Its ranges (10.0.0.0/16, 10.1.0.0/16) are private addresses, which aws:SourceIp never holds: test aws:VpcSourceIp instead of aws:SourceIp in statement DenyOutsideOffice.',
+    );
+    expect(c.fix.verified).toBe(true);
+    expect(c.fix.policyPatch?.replaceStatement).toEqual({
+      ...deny,
+      Condition: { NotIpAddress: { 'aws:VpcSourceIp': ['10.0.0.0/16', '10.1.0.0/16'] } },
+    });
+  });
+
+  it('private ranges that do not hold the caller: says so, and exempts the endpoint', () => {
+    const deny = networkDeny('10.9.0.0/16');
+    const c = bucketPolicy(
+      world({ buckets: { [BUCKET]: { account: A, policy: [deny], objects: { 'k.csv': {} } } } }),
+    );
+    expect(c.fix.summary).toContain(
+      'Its ranges (10.9.0.0/16) are private addresses, which aws:SourceIp never holds, and 10.0.12.34 is not in them either. Exempt the endpoint',
+    );
+    expect(c.fix.policyPatch?.replaceStatement).toMatchObject({
+      Condition: { StringNotEquals: { 'aws:SourceVpce': VPCE } },
+    });
+  });
+
+  it("an endpoint of another account (neither the caller's nor the bucket's) is someone else's network: the caller is exempted instead", () => {
+    const c = bucketPolicy(world(), throughEndpoint(C));
+    expect(c.fix.summary).toBe(
+      'To stay within the policy, send the request from a network address the statement allows (aws:SourceIp is absent, so NotIpAddress passes); or add an aws:PrincipalArn exception for arn:aws:iam::111122223333:role/AppRole to statement DenyOutsideOffice.',
+    );
+    expect(c.fix.policyPatch?.replaceStatement).toMatchObject({
+      Condition: { ArnNotEquals: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/AppRole' } },
+    });
+  });
+
+  it('a request from the internet (no endpoint) keeps the request-side advice and the principal exception', () => {
+    const record = recordFor({ account: A, role: 'AppRole', bucket: BUCKET });
+    const c = bucketPolicy(world(), record);
+    expect(c.fix.summary).toBe(
+      'To stay within the policy, send the request from a network address the statement allows (aws:SourceIp 198.51.100.7 is not in 203.0.113.0/24); or add an aws:PrincipalArn exception for arn:aws:iam::111122223333:role/AppRole to statement DenyOutsideOffice.',
+    );
+  });
+});
+
+describe('the same network Deny in the other policies a Deny fix patches', () => {
+  const denyInPolicy: Stmt = {
+    Sid: 'OfficeOnly',
+    Effect: 'Deny',
+    Action: '*',
+    Resource: '*',
+    Condition: { NotIpAddress: { 'aws:SourceIp': '203.0.113.0/24' }, Bool: { 'aws:ViaAWSService': 'false' } },
+  };
+  const open = { [BUCKET]: { account: A, policy: null, objects: { 'k.csv': {} } } };
+
+  it('an identity policy\'s Deny (AWS\'s "deny based on the source IP" example): the endpoint is exempted in that policy, verified', () => {
+    const w = world({
+      roles: [
+        {
+          account: A,
+          name: 'AppRole',
+          statements: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }, denyInPolicy],
+        },
+      ],
+      buckets: open,
+    });
+    const c = causeOf(explain(throughEndpoint(), viewOf(w)).finding, 'identity-policy-explicit-deny');
+    expect(c.fix.summary).toMatch(
+      /^The request came through VPC endpoint vpce-0a1b2c3d4e5f60001 from 10\.0\.12\.34; .* in statement OfficeOnly of AppRole-inline matches every request through the endpoint\. Exempt the endpoint in statement OfficeOnly .* Or remove the Deny statement \(its Action matches through a wildcard\) in statement OfficeOnly of AppRole-inline\.$/,
+    );
+    expect(c.fix.verified).toBe(true);
+    expect(c.fix.policyPatch?.replaceStatement).toEqual({
+      ...denyInPolicy,
+      Condition: { ...(denyInPolicy['Condition'] as object), StringNotEquals: { 'aws:SourceVpce': VPCE } },
+    });
+  });
+
+  it("an SCP's Deny: the endpoint is exempted in the SCP statement, verified", () => {
+    const w = world({
+      buckets: open,
+      scps: [{ name: 'OfficeOnly', targets: [A], statements: [denyInPolicy] }],
+    });
+    const c = causeOf(explain(throughEndpoint(), viewOf(w)).finding, 'scp-deny');
+    expect(c.fix.summary).toContain(
+      `Exempt the endpoint in statement OfficeOnly (StringNotEquals aws:SourceVpce ${VPCE}`,
+    );
+    expect(c.fix.summary).toContain(
+      'Or add an aws:PrincipalArn exception for arn:aws:iam::111122223333:role/AppRole to statement OfficeOnly of the',
+    );
+    expect(c.fix.verified).toBe(true);
+    expect(c.fix.policyPatch?.replaceStatement).toMatchObject({
+      Condition: { StringNotEquals: { 'aws:SourceVpce': VPCE } },
+    });
+  });
+});
+
+describe("a network Deny in the VPC endpoint's own policy", () => {
+  const endpointWith = (ranges: string): WorldSpec =>
+    world({
+      buckets: { [BUCKET]: { account: A, policy: null, objects: { 'k.csv': {} } } },
+      vpcEndpoints: {
+        [VPCE]: {
+          VpcEndpointId: VPCE,
+          VpcId: 'vpc-0app',
+          OwnerId: A,
+          ServiceName: 'com.amazonaws.us-east-1.s3',
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              { Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' },
+              {
+                Sid: 'OnlyOurSubnets',
+                Effect: 'Deny',
+                Principal: '*',
+                Action: '*',
+                Resource: '*',
+                Condition: { NotIpAddress: { 'aws:SourceIp': ranges } },
+              },
+            ],
+          },
+        },
+      },
+    });
+
+  it('private ranges that hold the caller: tests aws:VpcSourceIp, verified', () => {
+    const c = causeOf(
+      explain(throughEndpoint(), viewOf(endpointWith('10.0.0.0/16'))).finding,
+      'vpc-endpoint-policy',
+    );
+    expect(c.fix.summary).toContain(
+      'test aws:VpcSourceIp instead of aws:SourceIp in statement OnlyOurSubnets.',
+    );
+    expect(c.fix.verified).toBe(true);
+    expect(c.fix.policyPatch?.replaceStatement).toMatchObject({
+      Condition: { NotIpAddress: { 'aws:VpcSourceIp': '10.0.0.0/16' } },
+    });
+  });
+
+  it('public ranges: never "exempt the endpoint" in its own policy (that voids the statement); the caller is exempted', () => {
+    const c = causeOf(
+      explain(throughEndpoint(), viewOf(endpointWith('203.0.113.0/24'))).finding,
+      'vpc-endpoint-policy',
+    );
+    expect(c.fix.summary).not.toContain('Exempt the endpoint');
+    expect(c.fix.policyPatch?.replaceStatement).toMatchObject({
+      Condition: { ArnNotEquals: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/AppRole' } },
+    });
+  });
+});
+
+describe('endpointExceptions proposes nothing outside its case', () => {
+  const trace = (over: Partial<StatementTrace> = {}): StatementTrace => ({
+    index: 1,
+    sid: 'S',
+    effect: 'Deny',
+    actionMatched: true,
+    resourceMatched: true,
+    conditions: [
+      {
+        operator: 'NotIpAddress',
+        key: 'aws:SourceIp',
+        requestValues: null,
+        policyValues: ['203.0.113.0/24'],
+        result: true,
+        detail: 'aws:SourceIp is absent, so NotIpAddress passes',
+      },
+    ],
+    matched: true,
+    detail: '',
+    ...over,
+  });
+  const request = {
+    vpcEndpointId: VPCE,
+    vpcEndpointAccountId: A,
+    sourceIp: '10.0.12.34',
+    bucketAccountId: A,
+    principal: { accountId: A },
+  } as unknown as AccessRequest;
+  const original = { Effect: 'Deny', Condition: { NotIpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } };
+
+  it("offers the endpoint exemption in its case, and nothing in the endpoint's own policy for public ranges", () => {
+    expect(endpointExceptions(request, trace(), original, 'of P')).toHaveLength(1);
+    expect(endpointExceptions(request, trace(), original, 'of P', false)).toEqual([]);
+  });
+  it('not for an Allow, nor without the statement text, nor without an endpoint', () => {
+    expect(endpointExceptions(request, trace({ effect: 'Allow' }), original, 'of P')).toEqual([]);
+    expect(endpointExceptions(request, trace(), null, 'of P')).toEqual([]);
+    expect(endpointExceptions({ ...request, vpcEndpointId: null }, trace(), original, 'of P')).toEqual([]);
+  });
+  it('not when aws:SourceIp had a value (the address itself is outside the ranges) or the condition did not match', () => {
+    const c = trace().conditions[0]!;
+    expect(
+      endpointExceptions(
+        request,
+        trace({ conditions: [{ ...c, requestValues: ['198.51.100.7'] }] }),
+        original,
+        'of P',
+      ),
+    ).toEqual([]);
+    expect(
+      endpointExceptions(request, trace({ conditions: [{ ...c, result: 'unknown' }] }), original, 'of P'),
+    ).toEqual([]);
+  });
+  it('never changes the statement it is given', () => {
+    const before = JSON.stringify(original);
+    endpointExceptions(request, trace(), original, 'of P');
+    expect(JSON.stringify(original)).toBe(before);
+  });
+});
