@@ -5,7 +5,7 @@ import { bucketPolicy, findPolicy } from '../fix/find';
 import { callerIdentityArn } from '../fix/input';
 import { denyEvidence, denyStatements, statementDetail, statementLabel } from '../fix/layers';
 import { viewLayer } from '../fix/layer-check';
-import { endpointExceptions, firstVerified } from '../fix/endpoint-exception';
+import { perimeterExceptions, firstVerified } from '../fix/perimeter-exception';
 import { exemptPrincipal, statementAt, withReplacedStatement, type Json } from '../fix/patch';
 import { needsOf, verifyS3 } from '../fix/verify';
 import type { Checker, CheckResult } from './types';
@@ -52,15 +52,15 @@ export const checker: Checker = {
             'not-denied',
           )
         : { verified: false };
-    // a network Deny that every request through a VPC endpoint trips: spare the endpoint (./fix/endpoint-exception.ts)
-    const network = deny
-      ? firstVerified(endpointExceptions(request, deny.statement, original, 'of the bucket policy'), (c) =>
+    // a perimeter Deny this caller can never satisfy (a service principal, a VPC endpoint): ../fix/perimeter-exception.ts
+    const perimeter = deny
+      ? firstVerified(perimeterExceptions(request, deny.statement, original, 'of the bucket policy'), (c) =>
           verify(c.statement),
         )
       : null;
     const principalChange = original && principalArn ? exemptPrincipal(original, principalArn) : null;
-    const changed = network?.candidate.statement ?? principalChange;
-    const outcome = network?.outcome ?? (changed ? verify(changed) : { verified: false });
+    const changed = perimeter?.candidate.statement ?? principalChange;
+    const outcome = perimeter?.outcome ?? (changed ? verify(changed) : { verified: false });
     const exception = principalArn
       ? `add an aws:PrincipalArn exception for ${principalArn} to statement ${label}`
       : `narrow statement ${label}`;
@@ -73,8 +73,8 @@ export const checker: Checker = {
       }. An explicit Deny overrides every Allow, in any policy.`,
       evidence: denyEvidence(view.explicit, 'bucket-policy'),
       fix: {
-        summary: network
-          ? `${network.candidate.summary}${principalArn ? ` Or ${exception}.` : ''}`
+        summary: perimeter
+          ? `${perimeter.candidate.summary}${principalArn ? ` Or ${exception}.` : ''}`
           : advice
             ? `To stay within the policy, ${advice}; or ${exception}.`
             : `${exception[0]!.toUpperCase()}${exception.slice(1)} if this caller should be allowed.`,

@@ -12,7 +12,7 @@ import {
   statementLabel,
 } from '../fix/layers';
 import { viewLayer } from '../fix/layer-check';
-import { endpointExceptions, firstVerified } from '../fix/endpoint-exception';
+import { perimeterExceptions, firstVerified } from '../fix/perimeter-exception';
 import {
   exemptPrincipal,
   statementAt,
@@ -98,11 +98,11 @@ export const checker: Checker = {
             'not-denied',
           )
         : { verified: false };
-    // a network Deny that every request through a VPC endpoint trips: spare the endpoint (./fix/endpoint-exception.ts)
-    const network =
+    // a perimeter Deny this caller can never satisfy (a service principal, a VPC endpoint): ../fix/perimeter-exception.ts
+    const perimeter =
       target && deny
         ? firstVerified(
-            endpointExceptions(request, deny.statement, original, `of ${target.arn ?? target.name}`),
+            perimeterExceptions(request, deny.statement, original, `of ${target.arn ?? target.name}`),
             (c) => verify(withReplacedStatement(target, deny.statement.index, c.statement)),
           )
         : null;
@@ -114,8 +114,8 @@ export const checker: Checker = {
     // No listed action to remove (the Deny matches through a wildcard): the change removes the statement.
     const removal =
       target !== null && deny !== undefined && original !== null && ownChange === null && !shared;
-    const changed = network ? network.candidate.statement : ownChange;
-    const remove = removal && network === null;
+    const changed = perimeter ? perimeter.candidate.statement : ownChange;
+    const remove = removal && perimeter === null;
     const patched =
       target && deny
         ? changed
@@ -124,7 +124,7 @@ export const checker: Checker = {
             ? withoutStatement(target, deny.statement.index)
             : null
         : null;
-    const outcome = network?.outcome ?? (patched ? verify(patched) : { verified: false });
+    const outcome = perimeter?.outcome ?? (patched ? verify(patched) : { verified: false });
     const advice = deny ? requestSideAdvice(deny.statement) : null;
     const policyName = target?.arn ?? target?.name ?? deny?.policy.policy.name ?? 'an identity policy';
     const change = shared
@@ -141,8 +141,8 @@ export const checker: Checker = {
       }. An explicit Deny overrides every Allow, in any policy.`,
       evidence: denyEvidence(view.explicit, 'identity-policy'),
       fix: {
-        summary: network
-          ? `${network.candidate.summary} Or ${change} in statement ${label} of ${policyName}.`
+        summary: perimeter
+          ? `${perimeter.candidate.summary} Or ${change} in statement ${label} of ${policyName}.`
           : advice
             ? `To stay within the policy, ${advice}; or ${change} in statement ${label} of ${policyName}.`
             : `${change[0]!.toUpperCase()}${change.slice(1)} in statement ${label} of ${policyName}.`,

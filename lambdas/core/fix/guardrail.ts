@@ -7,7 +7,7 @@ import type { CheckerInput, CheckResult } from '../checkers/types';
 import type { ActionNeed, Confidence, Fix, NamedPolicy } from '../model';
 import type { AuthorizationInput, KmsAuthorizationInput, LayerId } from '../policy/types';
 import { requestSideAdvice } from './advice';
-import { endpointExceptions, firstVerified } from './endpoint-exception';
+import { perimeterExceptions, firstVerified } from './perimeter-exception';
 import { allowStatements } from './grants';
 import { callerIdentityArn } from './input';
 import {
@@ -86,11 +86,11 @@ export function guardrailDeny(
     const needs = needsOf(view.explicit.map((h) => h.evaluation));
     // a resource policy need not allow (the identity policy may grant); a guardrail must
     const goal = spec.layer === 'access-point-policy' ? 'not-denied' : 'allowed';
-    // a network Deny that every request through a VPC endpoint trips: spare the endpoint (./endpoint-exception.ts)
-    const network =
+    // a perimeter Deny this caller can never satisfy (a service principal, a VPC endpoint): ./perimeter-exception.ts
+    const perimeter =
       target.policy && deny
         ? firstVerified(
-            endpointExceptions(
+            perimeterExceptions(
               input.request,
               deny.statement,
               original,
@@ -104,14 +104,14 @@ export function guardrailDeny(
           )
         : null;
     const changed =
-      network?.candidate.statement ??
+      perimeter?.candidate.statement ??
       (original && principalArn ? exemptPrincipal(original, principalArn) : null);
     const exempted =
       changed && target.policy && deny
         ? withReplacedStatement(target.policy, deny.statement.index, changed)
         : null;
     let outcome: Pick<Fix, 'verified' | 'stillDeniedBy'> =
-      network?.outcome ??
+      perimeter?.outcome ??
       (exempted
         ? verifyS3(input, needs, spec.layer, (base) => target.apply(base, exempted), goal)
         : { verified: false });
@@ -140,8 +140,8 @@ export function guardrailDeny(
       : `${advice ? `To stay within the policy, ${advice}; or a` : 'A'}dd an aws:PrincipalArn exception for ${principalArn ?? 'this principal'} to statement ${label} of the ${spec.name}${allowToo}.`;
     const fix: Fix = {
       summary: `${spec.advice ? `${spec.advice} ` : ''}${
-        network
-          ? `${network.candidate.summary}${principalArn ? ` Or add an aws:PrincipalArn exception for ${principalArn} to statement ${label} of the ${spec.name}.` : ''}`
+        perimeter
+          ? `${perimeter.candidate.summary}${principalArn ? ` Or add an aws:PrincipalArn exception for ${principalArn} to statement ${label} of the ${spec.name}.` : ''}`
           : exception
       }`,
       commands: anonymous ? [] : target.commands,

@@ -1,19 +1,22 @@
 /**
- * A network Deny ("deny unless aws:SourceIp is ours") that a request through a VPC endpoint trips: such a request
- * carries no aws:SourceIp, so no caller behind the endpoint can satisfy the statement, and "send the request from an
- * address the statement allows" is no answer. The fix spares the endpoint, or tests aws:VpcSourceIp when the
- * statement's ranges are private, and is verified by re-evaluation (lambdas/core/fix/endpoint-exception.ts).
+ * A perimeter Deny the caller can never satisfy, however it makes the request (lambdas/core/fix/perimeter-exception.ts):
+ * "send the request from an allowed address" or "call as a principal of the organization" is then no answer. The fix
+ * changes the Deny the way AWS's own perimeter patterns do, and is verified by re-evaluation.
  *
- * AWS: "The aws:SourceIp condition key is always included in the request, except for requests that use an Amazon VPC
- * endpoint" (https://repost.aws/knowledge-center/iam-restrict-access-policy); through an endpoint the caller's address
- * is aws:VpcSourceIp (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-vpcsourceip);
+ * A request through a VPC endpoint carries no aws:SourceIp: "The aws:SourceIp condition key is always included in
+ * the request, except for requests that use an Amazon VPC endpoint" (https://repost.aws/knowledge-center/iam-restrict-access-policy);
+ * through an endpoint the caller's address is aws:VpcSourceIp (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-vpcsourceip);
  * "only these VPC endpoints or these IP addresses" is a Deny with StringNotEquals aws:SourceVpce and NotIpAddress
  * aws:SourceIp (https://repost.aws/knowledge-center/block-s3-traffic-vpc-ip).
+ *
+ * An AWS service calling as itself has no organization, account or endpoint of the customer's; AWS's perimeter
+ * statements exclude service principals with aws:PrincipalIsAWSService ("deny access unless the request uses your
+ * PrivateLink endpoint, or if the principal making the request is an AWS service principal",
+ * https://aws.amazon.com/about-aws/whats-new/2021/05/aws-identity-and-access-management-now-makes-it-easier-for-you-to-manage-permissions-for-aws-services-accessing-your-resources).
  */
-import { explain } from '../checkers/helpers';
-import { causeOf } from '../checkers/helpers';
+import { causeOf, editedEvent, exampleViewWith, explain } from '../checkers/helpers';
 import { A, C, recordFor, type Stmt, viewOf, type WorldSpec } from '../world';
-import { endpointExceptions } from '../../../lambdas/core/fix/endpoint-exception';
+import { perimeterExceptions } from '../../../lambdas/core/fix/perimeter-exception';
 import type { AccessRequest } from '../../../lambdas/core/model';
 import type { StatementTrace } from '../../../lambdas/core/policy/types';
 
@@ -242,7 +245,72 @@ describe("a network Deny in the VPC endpoint's own policy", () => {
   });
 });
 
-describe('endpointExceptions proposes nothing outside its case', () => {
+describe('a perimeter Deny in the bucket policy, tripped by an AWS service calling as itself', () => {
+  // S3 server access log delivery (logging.s3.amazonaws.com) writing to the example's access-logs-bucket, whose
+  // policy grants the service for any source bucket of the account
+  const LOG =
+    "server access log delivery from analytics-bucket to a log bucket that only accepts reports-bucket's logs";
+  const withDeny = (deny: Stmt) =>
+    exampleViewWith((s) => {
+      const policy = s['buckets']['access-logs-bucket']['policy'] as { Statement: Stmt[] };
+      for (const st of policy.Statement)
+        if (st['Condition'])
+          (st['Condition'] as Record<string, unknown>)['ArnLike'] = { 'aws:SourceArn': 'arn:aws:s3:::*' };
+      policy.Statement.push(deny);
+    });
+  const perimeterDeny = (condition: Record<string, unknown>): Stmt => ({
+    Sid: 'OrgOnly',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: 's3:*',
+    Resource: 'arn:aws:s3:::access-logs-bucket/*',
+    Condition: condition,
+  });
+  const logCause = (deny: Stmt) =>
+    causeOf(explain(editedEvent(LOG), withDeny(deny)).finding, 'bucket-policy-explicit-deny');
+
+  it('an organization perimeter (aws:PrincipalOrgID): exempts AWS service principals, verified', () => {
+    const deny = perimeterDeny({ StringNotEquals: { 'aws:PrincipalOrgID': 'o-exampleorg' } });
+    const c = logCause(deny);
+    expect(c.fix.summary).toBe(
+      'The caller is the AWS service logging.s3.amazonaws.com acting as itself (a service principal), which has no aws:PrincipalOrgID: StringNotEquals on aws:PrincipalOrgID in statement OrgOnly of the bucket policy matches every call the service makes. ' +
+        "Exempt AWS service principals in statement OrgOnly (BoolIfExists aws:PrincipalIsAWSService false, AWS's pattern for perimeter statements); the service stays limited by the statement that grants it, which should name the source it acts for (aws:SourceArn or aws:SourceAccount).",
+    );
+    expect(c.fix.verified).toBe(true);
+    expect(c.fix.policyPatch?.replaceStatement).toEqual({
+      ...deny,
+      Condition: {
+        StringNotEquals: { 'aws:PrincipalOrgID': 'o-exampleorg' },
+        BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
+      },
+    });
+  });
+
+  it('an organization-path perimeter (aws:PrincipalOrgPaths): the same exemption, verified', () => {
+    const c = logCause(
+      perimeterDeny({ StringNotLike: { 'aws:PrincipalOrgPaths': 'o-exampleorg/r-ab12/*' } }),
+    );
+    expect(c.fix.summary).toMatch(
+      /^The caller is the AWS service logging\.s3\.amazonaws\.com .* which has no aws:PrincipalOrgPaths:/,
+    );
+    expect(c.fix.verified).toBe(true);
+    expect(c.fix.policyPatch?.replaceStatement).toMatchObject({
+      Condition: { BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' } },
+    });
+  });
+
+  it('a statement that already tests aws:PrincipalIsAWSService is left to the other advice', () => {
+    const c = logCause(
+      perimeterDeny({
+        StringNotEquals: { 'aws:PrincipalOrgID': 'o-exampleorg' },
+        Bool: { 'aws:PrincipalIsAWSService': 'true' },
+      }),
+    );
+    expect(c.fix.summary).not.toContain('Exempt AWS service principals');
+  });
+});
+
+describe('perimeterExceptions proposes nothing outside its case', () => {
   const trace = (over: Partial<StatementTrace> = {}): StatementTrace => ({
     index: 1,
     sid: 'S',
@@ -273,18 +341,18 @@ describe('endpointExceptions proposes nothing outside its case', () => {
   const original = { Effect: 'Deny', Condition: { NotIpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } };
 
   it("offers the endpoint exemption in its case, and nothing in the endpoint's own policy for public ranges", () => {
-    expect(endpointExceptions(request, trace(), original, 'of P')).toHaveLength(1);
-    expect(endpointExceptions(request, trace(), original, 'of P', false)).toEqual([]);
+    expect(perimeterExceptions(request, trace(), original, 'of P')).toHaveLength(1);
+    expect(perimeterExceptions(request, trace(), original, 'of P', false)).toEqual([]);
   });
   it('not for an Allow, nor without the statement text, nor without an endpoint', () => {
-    expect(endpointExceptions(request, trace({ effect: 'Allow' }), original, 'of P')).toEqual([]);
-    expect(endpointExceptions(request, trace(), null, 'of P')).toEqual([]);
-    expect(endpointExceptions({ ...request, vpcEndpointId: null }, trace(), original, 'of P')).toEqual([]);
+    expect(perimeterExceptions(request, trace({ effect: 'Allow' }), original, 'of P')).toEqual([]);
+    expect(perimeterExceptions(request, trace(), null, 'of P')).toEqual([]);
+    expect(perimeterExceptions({ ...request, vpcEndpointId: null }, trace(), original, 'of P')).toEqual([]);
   });
   it('not when aws:SourceIp had a value (the address itself is outside the ranges) or the condition did not match', () => {
     const c = trace().conditions[0]!;
     expect(
-      endpointExceptions(
+      perimeterExceptions(
         request,
         trace({ conditions: [{ ...c, requestValues: ['198.51.100.7'] }] }),
         original,
@@ -292,12 +360,39 @@ describe('endpointExceptions proposes nothing outside its case', () => {
       ),
     ).toEqual([]);
     expect(
-      endpointExceptions(request, trace({ conditions: [{ ...c, result: 'unknown' }] }), original, 'of P'),
+      perimeterExceptions(request, trace({ conditions: [{ ...c, result: 'unknown' }] }), original, 'of P'),
     ).toEqual([]);
+  });
+  it('for a service principal: nothing for a key a service has, nor for a legacy CloudFront origin access identity', () => {
+    const service = {
+      ...request,
+      vpcEndpointId: null,
+      principal: { type: 'AWSService', invokedBy: 'logging.s3.amazonaws.com', accountId: null },
+    } as unknown as AccessRequest;
+    const org = trace({
+      conditions: [
+        {
+          operator: 'StringNotEquals',
+          key: 'aws:PrincipalOrgID',
+          requestValues: null,
+          policyValues: ['o-exampleorg'],
+          result: true,
+          detail: 'aws:PrincipalOrgID is absent, so StringNotEquals passes',
+        },
+      ],
+    });
+    expect(perimeterExceptions(service, org, original, 'of P')).toHaveLength(1);
+    const sourceAccount = trace({ conditions: [{ ...org.conditions[0]!, key: 'aws:SourceAccount' }] });
+    expect(perimeterExceptions(service, sourceAccount, original, 'of P')).toEqual([]);
+    const oai = {
+      ...service,
+      principal: { ...service.principal, originAccessIdentity: true },
+    } as AccessRequest;
+    expect(perimeterExceptions(oai, org, original, 'of P')).toEqual([]);
   });
   it('never changes the statement it is given', () => {
     const before = JSON.stringify(original);
-    endpointExceptions(request, trace(), original, 'of P');
+    perimeterExceptions(request, trace(), original, 'of P');
     expect(JSON.stringify(original)).toBe(before);
   });
 });

@@ -1,21 +1,33 @@
 /**
- * A network Deny that a VPC endpoint trips: "Deny unless aws:SourceIp is in our ranges" (NotIpAddress, or a negated
- * operator's IfExists form) matches every request that comes through a VPC endpoint, because such a request carries no
- * aws:SourceIp at all: "The aws:SourceIp condition key is always included in the request, except for requests that
- * use an Amazon VPC endpoint" (https://repost.aws/knowledge-center/iam-restrict-access-policy); through an endpoint
- * the caller's address is aws:VpcSourceIp
- * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceip).
- * It is the classic 403 after a workload moves behind a gateway endpoint. Telling the caller to "send the request from
- * an address the statement allows" is then no answer: no caller behind the endpoint can. The changes that keep the
- * statement's intent, most precise first:
- *  - the statement's ranges are all private (RFC 1918, shared address space, IPv6 unique local): its author meant
- *    the VPC's own addresses, which aws:SourceIp never holds (it takes only public addresses; the knowledge-center
- *    article above): test aws:VpcSourceIp instead;
- *  - otherwise exempt the endpoint the request came through (StringNotEquals aws:SourceVpce), AWS's own pattern for
- *    "only these VPC endpoints or these IP addresses" (https://repost.aws/knowledge-center/block-s3-traffic-vpc-ip).
- * An endpoint owned by an account that is neither the caller's nor the bucket's is someone else's network: nothing is
- * proposed for it. In the endpoint's own policy every request lacks aws:SourceIp, and sparing the endpoint would void
- * the statement: only the aws:VpcSourceIp change is proposed there. Each candidate is only a proposal: the caller verifies it by re-evaluating the request.
+ * A perimeter Deny that the caller cannot satisfy, however it makes the request, because the key the statement tests
+ * is absent for the way it calls. "Send the request from an allowed address" or "call as a principal of the
+ * organization" is then no answer. Two families, each proposed as a change to the Deny statement that keeps its
+ * intent, which the caller verifies by re-evaluating the request:
+ *
+ * 1. An AWS service calling as itself (a service principal: log delivery, CloudTrail, replication, CloudFront OAC)
+ *    has no organization, account, ARN or VPC endpoint of the customer's, so "Deny unless aws:PrincipalOrgID is ours"
+ *    (or aws:SourceVpce, aws:PrincipalAccount, …) matches every call it makes. AWS's pattern for such statements
+ *    excludes service principals with aws:PrincipalIsAWSService ("deny access unless the request uses your
+ *    PrivateLink endpoint, or if the principal making the request is an AWS service principal",
+ *    https://aws.amazon.com/about-aws/whats-new/2021/05/aws-identity-and-access-management-now-makes-it-easier-for-you-to-manage-permissions-for-aws-services-accessing-your-resources;
+ *    https://aws.amazon.com/blogs/security/iam-makes-it-easier-to-manage-permissions-for-aws-services-accessing-resources/):
+ *    BoolIfExists aws:PrincipalIsAWSService false. The service stays limited by the statement that grants it.
+ *
+ * 2. A request through a VPC endpoint carries no aws:SourceIp: "The aws:SourceIp condition key is always included in
+ *    the request, except for requests that use an Amazon VPC endpoint"
+ *    (https://repost.aws/knowledge-center/iam-restrict-access-policy); through an endpoint the caller's address is
+ *    aws:VpcSourceIp (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-vpcsourceip).
+ *    So "Deny unless aws:SourceIp is in our ranges" (NotIpAddress, or a negated operator's IfExists form) matches
+ *    every request through an endpoint: the classic 403 after a workload moves behind a gateway endpoint. Most
+ *    precise first:
+ *     - the statement's ranges are all private (RFC 1918, shared address space, IPv6 unique local) and hold the
+ *       caller: its author meant the VPC's own addresses, which aws:SourceIp never holds (it takes only public
+ *       addresses; the knowledge-center article above): test aws:VpcSourceIp instead;
+ *     - otherwise exempt the endpoint the request came through (StringNotEquals aws:SourceVpce), AWS's own pattern
+ *       for "only these VPC endpoints or these IP addresses" (https://repost.aws/knowledge-center/block-s3-traffic-vpc-ip).
+ *    An endpoint owned by an account that is neither the caller's nor the bucket's is someone else's network: nothing
+ *    is proposed for it. In the endpoint's own policy every request lacks aws:SourceIp, and sparing the endpoint would
+ *    void the statement: only the aws:VpcSourceIp change is proposed there.
  */
 import * as ipaddr from 'ipaddr.js';
 import type { AccessRequest } from '../model';
@@ -25,10 +37,10 @@ import type { ConditionTrace, StatementTrace } from '../policy/types';
 import { statementLabel } from './layers';
 import type { Json } from './patch';
 
-export interface EndpointException {
+export interface PerimeterException {
   /** The Deny statement, changed. */
   readonly statement: Json;
-  /** The fix, in sentences: why the statement refuses every request through the endpoint, and the change. */
+  /** The fix, in sentences: why the statement refuses every such request, and the change. */
   readonly summary: string;
 }
 
@@ -109,20 +121,78 @@ function withEndpointSpared(statement: Json, endpoint: string): Json {
 }
 
 /**
- * The changes to Deny statement `trace` (its text `original`) that let a request through a VPC endpoint pass, most
- * precise first; [] when the statement did not match for want of aws:SourceIp on a request through an endpoint of the
- * caller's or the bucket's account. `where` names the statement's policy ("of the bucket policy").
+ * The changes to Deny statement `trace` (its text `original`) that let this kind of request pass, most precise first;
+ * [] when the statement did not match for want of a key this caller can never bring (see the head of this file).
+ * `where` names the statement's policy ("of the bucket policy").
  */
-export function endpointExceptions(
+export function perimeterExceptions(
   request: AccessRequest,
   trace: StatementTrace,
   original: Json | null,
   where: string,
   /** False in the endpoint's own policy, where sparing the endpoint would void the statement. */
   spareEndpoint = true,
-): EndpointException[] {
+): PerimeterException[] {
+  if (original === null || trace.effect !== 'Deny') return [];
+  if (request.principal.type === 'AWSService')
+    return request.principal.originAccessIdentity === true
+      ? []
+      : serviceExceptions(request, trace, original, where);
+  return endpointExceptions(request, trace, original, where, spareEndpoint);
+}
+
+/** Keys a service principal calling as itself never has (fix/context.ts: no organization, account or ARN of its own). */
+const NOT_FOR_SERVICES = new Set([
+  'aws:principalorgid',
+  'aws:principalorgpaths',
+  'aws:principalaccount',
+  'aws:principalarn',
+  'aws:sourcevpce',
+  'aws:sourcevpc',
+  'aws:sourcevpcarn',
+  'aws:vpcsourceip',
+  'aws:vpceaccount',
+  'aws:vpceorgid',
+  'aws:vpceorgpaths',
+]);
+const IS_SERVICE = 'aws:PrincipalIsAWSService';
+
+/** Family 1: a service principal. */
+function serviceExceptions(
+  request: AccessRequest,
+  trace: StatementTrace,
+  original: Json,
+  where: string,
+): PerimeterException[] {
+  const condition = trace.conditions.find(
+    (c) => NOT_FOR_SERVICES.has(c.key.toLowerCase()) && c.result === true && c.requestValues === null,
+  );
+  if (condition === undefined) return [];
+  const copy = conditionCopy(original);
+  for (const block of Object.values(copy))
+    if (Object.keys(block).some((k) => k.toLowerCase() === IS_SERVICE.toLowerCase())) return [];
+  const op = Object.keys(copy).find((k) => k.toLowerCase() === 'boolifexists') ?? 'BoolIfExists';
+  copy[op] = { ...(copy[op] ?? {}), [IS_SERVICE]: 'false' };
+  const label = statementLabel(trace);
+  const service = request.principal.invokedBy ?? 'an AWS service';
+  return [
+    {
+      statement: { ...original, Condition: copy },
+      summary: `The caller is the AWS service ${service} acting as itself (a service principal), which has no ${condition.key}: ${condition.operator} on ${condition.key} in statement ${label} ${where} matches every call the service makes. Exempt AWS service principals in statement ${label} (BoolIfExists aws:PrincipalIsAWSService false, AWS's pattern for perimeter statements); the service stays limited by the statement that grants it, which should name the source it acts for (aws:SourceArn or aws:SourceAccount).`,
+    },
+  ];
+}
+
+/** Family 2: a request through a VPC endpoint. */
+function endpointExceptions(
+  request: AccessRequest,
+  trace: StatementTrace,
+  original: Json,
+  where: string,
+  spareEndpoint: boolean,
+): PerimeterException[] {
   const endpoint = request.vpcEndpointId;
-  if (endpoint === null || original === null || trace.effect !== 'Deny') return [];
+  if (endpoint === null) return [];
   const owner = request.vpcEndpointAccountId;
   if (owner !== null && owner !== request.principal.accountId && owner !== request.bucketAccountId) return [];
   const condition = absentSourceIp(trace);
@@ -132,7 +202,7 @@ export function endpointExceptions(
   const why = `The request came through VPC endpoint ${endpoint}${from}; a request through a VPC endpoint carries no aws:SourceIp${
     request.sourceIp !== null ? ` (that address is its aws:VpcSourceIp)` : ''
   }, so ${condition.operator} on aws:SourceIp in statement ${label} ${where} matches every request through the endpoint.`;
-  const out: EndpointException[] = [];
+  const out: PerimeterException[] = [];
   const ranges = condition.policyValues;
   let outside = '';
   if (ranges.length > 0 && ranges.every(privateRange)) {
