@@ -11,13 +11,21 @@ export const checker: Checker = {
   id: 'identity-policy-no-allow',
   title: 'No identity policy allows the action on the resource',
   detection:
-    "The engine finds no Allow for the action and resource in the caller's identity policies, and no resource-based policy or ACL grants the request instead. An Allow that misses only on resource tags is named so, with its own verified fix: ABAC disabled on a tagged bucket (put-bucket-abac), or the tag the Allow requires against the one the access point or ABAC bucket carries (s3control tag-resource).",
+    "The engine finds no Allow for the action and resource in the caller's identity policies, and no resource-based policy or ACL grants the request instead; an Allow that matches for certain rules it out, even when a Deny of the same policies could not be decided. An Allow that misses only on resource tags is named so, with its own verified fix: ABAC disabled on a tagged bucket (put-bucket-abac), or the tag the Allow requires against the one the access point or ABAC bucket carries (s3control tag-resource).",
   fixSummary:
     "Add an Allow for exactly this action and resource to the caller's identity (aws iam put-role-policy / put-user-policy); verified by re-evaluation.",
   check(input): CheckResult {
     const { request, facts, evaluations } = input;
     const view = viewLayer(evaluations, 'identity-policy');
-    if (view.kind === 'unknown') return { status: 'unknown', missing: view.missing };
+    if (view.kind === 'unknown') {
+      // an Allow matches for certain: only a Deny is undecided, which is identity-policy-explicit-deny's question
+      if (view.unknown.every((h) => h.layer.allowMatches === true))
+        return {
+          status: 'pass',
+          detail: `an Allow of the identity policies matches ${describeNeeds(view.unknown)}; only whether a Deny matches could not be decided (see identity-policy-explicit-deny)`,
+        };
+      return { status: 'unknown', missing: view.missing };
+    }
     if (view.kind !== 'deny') return { status: view.kind, detail: view.detail };
     if (view.implicit.length === 0) {
       return {

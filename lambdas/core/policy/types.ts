@@ -243,6 +243,11 @@ export interface LayerResult {
    */
   readonly denyPossible?: boolean;
   /**
+   * For an unknown policy layer: an Allow statement of it matches for certain, so only whether an explicit Deny matches
+   * is open (the layer cannot be "no Allow").
+   */
+  readonly allowMatches?: true;
+  /**
    * For an unknown layer that is not a policy: everything known points at a denial, only unknown facts stand between
    * (Block Public Access voids every grant that could apply to the caller, whether one would apply without it could
    * not be decided). For policies the same is read from the traces: a Deny statement with `matched: 'unknown'`.

@@ -1,5 +1,6 @@
 /** identity-policy-no-allow as the user reads it: who lacks which Allow, why that denies, and what it cannot tell. */
 import { causeOf, exampleViewWith, explain, scenarioEvent } from './helpers';
+import { A, recordFor, viewOf } from '../world';
 
 const check = (n: string, view?: Parameters<typeof explain>[1]) =>
   explain(scenarioEvent(n), view).finding.checks.find((c) => c.layer === 'identity-policy-no-allow');
@@ -48,6 +49,54 @@ describe('identity-policy-no-allow: a request no policy allows is implicitly den
         'the identity-based policies of arn:aws:iam::111122223333:role/NoS3Role (notCollected: the snapshot has no authorizationDetails for account 111122223333)',
       ],
     });
+  });
+});
+
+// An Allow that matches for certain rules this cause out, even when a Deny of the same policies could not be decided:
+// whether the Deny matches is identity-policy-explicit-deny's question, and the only open one
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html).
+describe('identity-policy-no-allow when an Allow matches and only a Deny is undecided', () => {
+  // a read made by Athena on the caller's behalf: CloudTrail records the service, not the caller's address, so the
+  // Deny on aws:SourceIp cannot be decided
+  const world = {
+    roles: [
+      {
+        account: A,
+        name: 'AppRole',
+        statements: [
+          { Effect: 'Allow', Action: 's3:*', Resource: '*' },
+          {
+            Sid: 'OfficeOnly',
+            Effect: 'Deny',
+            Action: '*',
+            Resource: '*',
+            Condition: { NotIpAddress: { 'aws:SourceIp': '203.0.113.0/24' } },
+          },
+        ],
+      },
+    ],
+    buckets: { b1: { account: A, policy: null, objects: { 'k.csv': {} } } },
+  };
+  const viaAthena = () => {
+    const r = recordFor({ account: A, role: 'AppRole', bucket: 'b1', sourceIp: 'athena.amazonaws.com' });
+    (r['userIdentity'] as Record<string, unknown>)['invokedBy'] = 'athena.amazonaws.com';
+    return explain(r, viewOf(world)).finding;
+  };
+
+  it('passes, saying the Allow matches and pointing at the undecided Deny', () => {
+    expect(viaAthena().checks.find((c) => c.layer === 'identity-policy-no-allow')).toEqual({
+      layer: 'identity-policy-no-allow',
+      status: 'pass',
+      detail:
+        'an Allow of the identity policies matches s3:GetObject on arn:aws:s3:::b1/k.csv; only whether a Deny matches could not be decided (see identity-policy-explicit-deny)',
+    });
+  });
+
+  it('so the undecided Deny is cause 1, not a "no Allow" that the policies rule out', () => {
+    const finding = viaAthena();
+    expect(finding.rootCauses.map((c) => [c.id, c.confidence])).toEqual([
+      ['identity-policy-explicit-deny', 'possible'],
+    ]);
   });
 });
 

@@ -380,17 +380,14 @@ export function guardrail(id: LayerId, evals: readonly Evaluated[], what: string
     };
   }
   if (permit === 'unknown') {
-    return {
-      result: layer(
-        id,
-        'unknown',
-        uncertain(evals),
-        `the ${what} may or may not allow ${action}`,
-        missingOf(evals),
-      ),
-      permit,
-      deny,
-    };
+    const result = layer(
+      id,
+      'unknown',
+      uncertain(evals),
+      `the ${what} may or may not allow ${action}`,
+      missingOf(evals),
+    );
+    return { result: allow === true ? { ...result, allowMatches: true } : result, permit, deny };
   }
   return {
     result: layer(id, 'allowed', allowing(evals), `${firstMatching(evals, 'Allow')} allows ${action}`),

@@ -209,6 +209,8 @@ describe('a guardrail needs an Allow and no Deny (EVAL, BOUNDARY)', () => {
     const l = layerOf(r, 'permissions-boundary');
     expect(l.result).toBe('unknown');
     expect(l.denyPossible).toBe(true);
+    // its Allow matches for certain: only the Deny is open, so the layer is never "no Allow"
+    expect(l.allowMatches).toBe(true);
     expect(l.note).toBe('the permissions boundary may or may not allow s3:GetObject');
     expect(l.missing).toEqual(['condition key aws:SourceVpce (Boundary #2 (OnlyViaEndpoint))']);
     expect(l.policies.map((p) => p.policy.name)).toEqual(['Boundary']);
@@ -222,6 +224,7 @@ describe('a guardrail needs an Allow and no Deny (EVAL, BOUNDARY)', () => {
     const l = layerOf(r, 'permissions-boundary');
     expect(l.result).toBe('unknown');
     expect(l.denyPossible).toBe(false);
+    expect(l).not.toHaveProperty('allowMatches');
     expect(l.missing).toEqual(['condition key aws:PrincipalTag/team (Boundary #1 (Team))']);
   });
 
