@@ -14,12 +14,14 @@ import type { Checker, CheckerInput, CheckResult, NeedEvaluation } from './check
 import { buildAuthorizationInput, buildKmsInput } from './fix/input';
 import { sessionTagInference } from './fix/context';
 import { kmsActionNeed, kmsKeyArn, kmsNeeds } from './fix/kms';
+import { policyLabel, soleUndecidedDeny, statementDetail, statementLabel } from './fix/layers';
 import { remainingDenials } from './fix/verify';
 import type {
   AccessRequest,
   Check,
   Confidence,
   EnhancedMessage,
+  Evidence,
   ErrorCodeEvidence,
   Finding,
   FindingRequest,
@@ -588,10 +590,48 @@ function messageCause(
   request: AccessRequest,
   checker: Checker | undefined,
   missing: readonly string[],
+  evaluations: readonly NeedEvaluation[],
   /** The layer was read and does not deny (a disagreement), rather than not evaluated. */
   readPasses = false,
 ): RootCause {
   const msg = request.enhancedMessage;
+  const said = `AWS's own error message says the request was denied by ${describeMessage(msg)}.`;
+  const evidence: Evidence[] = [
+    { layer: id, ...(msg.policyArn ? { policy: msg.policyArn } : {}), detail: `errorMessage: ${msg.raw}` },
+  ];
+  // an explicit deny in a layer that could not be decided, where only one Deny statement may match: that one
+  const sole =
+    !readPasses && msg.kind === 'explicit-deny'
+      ? soleUndecidedDeny(evaluations, CAUSE_LAYERS[id] ?? [], msg.policyArn ?? undefined)
+      : null;
+  if (sole !== null) {
+    const label = statementLabel(sole.statement);
+    const where = `statement ${label} of ${sole.policy.policy.name}`;
+    const open = sole.statement.conditions.filter((c) => c.result === 'unknown').map((c) => c.key);
+    return {
+      id,
+      confidence: 'likely',
+      title: `AWS reports ${describeMessage(msg)}: ${where}, the only Deny there that may match`,
+      explanation: `${said} Of the statements read here, only ${where} is a Deny that may match this request (${statementDetail(sole.statement)})${
+        open.length > 0 ? `; it could not be decided without ${[...new Set(open)].join(', ')}` : ''
+      }. Unless the policies changed since they were read, it is the statement that denied.`,
+      evidence: [
+        ...evidence,
+        {
+          layer: sole.layer,
+          statement: label,
+          policy: policyLabel(sole.policy),
+          detail: statementDetail(sole.statement),
+        },
+      ],
+      fix: {
+        summary: `Change or satisfy ${where}. ${checker?.fixSummary ?? ''}`.trim(),
+        commands: [],
+        verified: false,
+      },
+      change: null,
+    };
+  }
   const layer = readPasses
     ? 'The facts read here say this layer does not deny (they may be stale or incomplete)'
     : `The layer could not be evaluated here${missing.length > 0 ? ` (missing: ${missing.join('; ')})` : ''}`;
@@ -599,10 +639,8 @@ function messageCause(
     id,
     confidence: 'likely',
     title: `AWS reports ${describeMessage(msg)}: ${checker?.title ?? id}`,
-    explanation: `AWS's own error message says the request was denied by ${describeMessage(msg)}. ${layer}, so the statement that decided is not known.`,
-    evidence: [
-      { layer: id, ...(msg.policyArn ? { policy: msg.policyArn } : {}), detail: `errorMessage: ${msg.raw}` },
-    ],
+    explanation: `${said} ${layer}, so the statement that decided is not known.`,
+    evidence,
     fix: {
       summary: checker?.fixSummary ?? 'See the layer named in the message.',
       commands: [],
@@ -701,6 +739,7 @@ function analyzeUnsafe(request: AccessRequest, facts: RequestFacts, evaluations:
           request,
           CHECKERS.find((c) => c.id === id),
           [],
+          evaluations,
           true,
         ),
       );
@@ -714,6 +753,7 @@ function analyzeUnsafe(request: AccessRequest, facts: RequestFacts, evaluations:
           request,
           CHECKERS.find((c) => c.id === id),
           missing,
+          evaluations,
         ),
       );
       note = `AWS's message names ${describeMessage(msg)}; that layer could not be evaluated here, so the cause rests on the message alone.`;

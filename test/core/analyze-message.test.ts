@@ -5,6 +5,7 @@
 import { messageCauses } from '../../lambdas/core/analyze';
 import { parseEnhancedMessage } from '../../lambdas/core/event';
 import { emptyView, explain, scenarioEvent } from './checkers/helpers';
+import { A, recordFor, type Stmt, viewOf } from './world';
 
 const USER = 'User: arn:aws:iam::111122223333:user/u is not authorized to perform:';
 const causesOf = (code: string, message: string) => messageCauses(parseEnhancedMessage(code, message));
@@ -139,5 +140,83 @@ describe('what the finding says about the message', () => {
     expect(finding.rootCauses[0]!.explanation).toBe(
       `AWS's own error message says the request was denied by an explicit deny in a service control policy (${scp}). The facts read here say this layer does not deny (they may be stale or incomplete), so the statement that decided is not known.`,
     );
+  });
+});
+
+/**
+ * AWS names the layer, the record lacks a key the layer's Deny tests (a call Athena made on the caller's behalf:
+ * CloudTrail records the service, not the caller's address), and only one Deny of that layer may match: that statement
+ * is named, with the key it could not be decided without.
+ */
+describe("AWS's explicit deny in a layer whose one undecided Deny is the only candidate", () => {
+  const officeOnly = (sid: string, range: string): Stmt => ({
+    Sid: sid,
+    Effect: 'Deny',
+    Action: '*',
+    Resource: '*',
+    Condition: { NotIpAddress: { 'aws:SourceIp': range } },
+  });
+  const denied = (...denies: Stmt[]) => deniedSaying('', ...denies);
+  const deniedSaying = (policyArn: string, ...denies: Stmt[]) => {
+    const view = viewOf({
+      roles: [
+        {
+          account: A,
+          name: 'AppRole',
+          statements: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }, ...denies],
+        },
+      ],
+      buckets: { b1: { account: A, policy: null, objects: { 'k.csv': {} } } },
+    });
+    const r = recordFor({
+      account: A,
+      role: 'AppRole',
+      bucket: 'b1',
+      sourceIp: 'athena.amazonaws.com',
+      errorMessage:
+        'User: arn:aws:sts::111122223333:assumed-role/AppRole/s1 is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::b1/k.csv" with an explicit deny in an identity-based policy' +
+        (policyArn ? `: ${policyArn}` : ''),
+    });
+    (r['userIdentity'] as Record<string, unknown>)['invokedBy'] = 'athena.amazonaws.com';
+    return explain(r, view).finding;
+  };
+
+  it('names the statement, its policy and the key it could not be decided without, as the likely cause 1', () => {
+    const finding = denied(officeOnly('OfficeOnly', '203.0.113.0/24'));
+    const first = finding.rootCauses[0]!;
+    expect(finding.rootCauses.map((c) => [c.id, c.confidence])).toEqual([
+      ['identity-policy-explicit-deny', 'likely'],
+    ]);
+    expect(first.title).toBe(
+      'AWS reports an explicit deny in an identity-based policy: statement OfficeOnly of AppRole-inline, the only Deny there that may match',
+    );
+    expect(first.explanation).toBe(
+      "AWS's own error message says the request was denied by an explicit deny in an identity-based policy. Of the statements read here, only statement OfficeOnly of AppRole-inline is a Deny that may match this request (Deny statement 2 (OfficeOnly) might apply: NotIpAddress: aws:SourceIp is not known for this request, so NotIpAddress cannot be decided); it could not be decided without aws:SourceIp. Unless the policies changed since they were read, it is the statement that denied.",
+    );
+    expect(first.evidence[1]).toEqual({
+      layer: 'identity-policy',
+      statement: 'OfficeOnly',
+      policy: 'AppRole-inline',
+      detail:
+        'Deny statement 2 (OfficeOnly) might apply: NotIpAddress: aws:SourceIp is not known for this request, so NotIpAddress cannot be decided',
+    });
+    expect(first.fix.summary).toMatch(/^Change or satisfy statement OfficeOnly of AppRole-inline\. /);
+    expect(first.fix.verified).toBe(false);
+  });
+
+  it('two undecided Deny statements: neither is named, the statement stays unknown', () => {
+    const finding = denied(
+      officeOnly('OfficeOnly', '203.0.113.0/24'),
+      officeOnly('LabOnly', '198.51.100.0/24'),
+    );
+    expect(finding.rootCauses[0]!.explanation).toMatch(/so the statement that decided is not known\.$/);
+  });
+
+  it("a message naming another policy than the candidate's: the candidate is not named", () => {
+    const finding = deniedSaying(
+      'arn:aws:iam::111122223333:policy/DataPerimeter',
+      officeOnly('OfficeOnly', '203.0.113.0/24'),
+    );
+    expect(finding.rootCauses[0]!.explanation).toMatch(/so the statement that decided is not known\.$/);
   });
 });

@@ -60,7 +60,7 @@ export function applies(evaluations: readonly NeedEvaluation[], id: LayerId): bo
 
 export const statementLabel = (s: Pick<StatementTrace, 'sid' | 'index'>): string => s.sid ?? `#${s.index}`;
 
-const policyLabel = (p: PolicyEvaluation): string => p.policy.arn ?? p.policy.name;
+export const policyLabel = (p: PolicyEvaluation): string => p.policy.arn ?? p.policy.name;
 
 /** The one-line reason a statement matched or missed, with its conditions. */
 export function statementDetail(s: StatementTrace): string {
@@ -83,6 +83,37 @@ export function denyStatements(
     }
   }
   return out;
+}
+
+/** The one Deny statement of the given layers that may match (undecided) where they could not be evaluated. */
+export interface UndecidedDeny {
+  readonly layer: LayerId;
+  readonly policy: PolicyEvaluation;
+  readonly statement: StatementTrace;
+}
+
+/**
+ * The only Deny statement that may match in the unknown layers `ids` across the needs, when there is exactly one (and
+ * no Deny of them matched for certain); `policyArn`, when given, must be its policy's. Null otherwise.
+ */
+export function soleUndecidedDeny(
+  evaluations: readonly NeedEvaluation[],
+  ids: readonly LayerId[],
+  policyArn?: string,
+): UndecidedDeny | null {
+  const found = new Map<string, UndecidedDeny>();
+  for (const e of evaluations)
+    for (const id of ids) {
+      const l = layerOf(e, id);
+      if (l === null || l.result !== 'unknown') continue;
+      for (const { policy, statement } of denyStatements(l)) {
+        if (statement.matched !== 'unknown') return null;
+        found.set(`${policyLabel(policy)}|${statement.index}`, { layer: id, policy, statement });
+      }
+    }
+  if (found.size !== 1) return null;
+  const only = [...found.values()][0]!;
+  return policyArn !== undefined && only.policy.policy.arn !== policyArn ? null : only;
 }
 
 /** Allow statements whose action matched but something else did not (the near misses). */
