@@ -40,10 +40,16 @@ const ADVICE: readonly [RegExp, string][] = [
   ],
 ];
 
-/** The advice for the conditions that made a Deny statement match, one line, or null. */
+/**
+ * The advice for the conditions that made a Deny statement match, one line, or null. An aws:SourceIp the request did
+ * not carry (it came through a VPC endpoint, where the key is absent) comes last: no address can satisfy it there, so
+ * another condition's advice (e.g. the endpoint the statement names) is the useful one.
+ */
 export function requestSideAdvice(statement: StatementTrace): string | null {
   const matched = statement.conditions.filter((c) => c.result === true);
-  for (const c of matched) {
+  const noAddress = (c: (typeof matched)[number]): boolean =>
+    c.requestValues === null && c.key.toLowerCase() === 'aws:sourceip';
+  for (const c of [...matched.filter((x) => !noAddress(x)), ...matched.filter(noAddress)]) {
     for (const [re, text] of ADVICE) if (re.test(c.key)) return `${text} (${c.detail})`;
   }
   return null;

@@ -45,6 +45,7 @@ export interface PerimeterException {
 }
 
 const SOURCE_IP = 'aws:sourceip';
+const ENDPOINT_KEYS = new Set(['aws:sourcevpce', 'aws:sourcevpc', 'aws:sourcevpcarn']);
 const SOURCE_VPCE = 'aws:SourceVpce';
 const VPC_SOURCE_IP = 'aws:VpcSourceIp';
 
@@ -110,9 +111,16 @@ function withVpcSourceIp(statement: Json, operator: string): Json | null {
 /** The statement sparing requests through `endpoint`: adds (or extends) StringNotEquals aws:SourceVpce. */
 function withEndpointSpared(statement: Json, endpoint: string): Json {
   const condition = conditionCopy(statement);
-  const op = Object.keys(condition).find((k) => k.toLowerCase() === 'stringnotequals') ?? 'StringNotEquals';
+  const isVpce = (k: string): boolean => k.toLowerCase() === SOURCE_VPCE.toLowerCase();
+  // the negated string operator that already lists endpoints, else StringNotEquals
+  const op =
+    Object.keys(condition).find(
+      (k) => /^stringnot(equals|like)(ifexists)?$/i.test(k) && Object.keys(condition[k]!).some(isVpce),
+    ) ??
+    Object.keys(condition).find((k) => k.toLowerCase() === 'stringnotequals') ??
+    'StringNotEquals';
   const block = condition[op] ?? {};
-  const key = Object.keys(block).find((k) => k.toLowerCase() === SOURCE_VPCE.toLowerCase()) ?? SOURCE_VPCE;
+  const key = Object.keys(block).find(isVpce) ?? SOURCE_VPCE;
   const prior = block[key];
   const values = prior === undefined ? [] : Array.isArray(prior) ? (prior as unknown[]) : [prior];
   const next = values.includes(endpoint) ? values : [...values, endpoint];
@@ -199,6 +207,19 @@ function endpointExceptions(
   if (condition === null) return [];
   const label = statementLabel(trace);
   const from = request.sourceIp !== null ? ` from ${request.sourceIp}` : '';
+  // a statement that already lets some endpoints through, not this one: add it to them (the endpoint of a new VPC), or
+  // use one it names; one that names VPCs is left to its own advice (the VPC it names)
+  const named = trace.conditions.filter((c) => ENDPOINT_KEYS.has(c.key.toLowerCase()) && c.result === true);
+  if (named.length > 0) {
+    const listed = named.find((c) => c.key.toLowerCase() === SOURCE_VPCE.toLowerCase());
+    if (listed === undefined || named.length > 1 || !spareEndpoint) return [];
+    return [
+      {
+        statement: withEndpointSpared(original, endpoint),
+        summary: `The request came through VPC endpoint ${endpoint}${from}, which statement ${label} ${where} does not let through (${listed.detail}); a request through a VPC endpoint carries no aws:SourceIp, so the statement's address ranges cannot let it through either. Add ${endpoint} to the endpoints the statement lets through, or send the request through one it lists.`,
+      },
+    ];
+  }
   const why = `The request came through VPC endpoint ${endpoint}${from}; a request through a VPC endpoint carries no aws:SourceIp${
     request.sourceIp !== null ? ` (that address is its aws:VpcSourceIp)` : ''
   }, so ${condition.operator} on aws:SourceIp in statement ${label} ${where} matches every request through the endpoint.`;

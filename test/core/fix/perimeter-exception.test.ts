@@ -79,10 +79,15 @@ describe('a network Deny in the bucket policy, tripped by a request through a VP
     });
   });
 
-  it('extends a StringNotEquals aws:SourceVpce list the statement already has', () => {
+  it("a statement that lets other endpoints through (a new VPC's endpoint is missing): adds this one to its list, verified", () => {
     const deny = networkDeny('203.0.113.0/24', { StringNotEquals: { 'aws:sourceVpce': 'vpce-0other' } });
     const c = bucketPolicy(
       world({ buckets: { [BUCKET]: { account: A, policy: [deny], objects: { 'k.csv': {} } } } }),
+    );
+    expect(c.fix.summary).toBe(
+      `The request came through VPC endpoint ${VPCE} from 10.0.12.34, which statement DenyOutsideOffice of the bucket policy does not let through (aws:sourceVpce ${VPCE} does not equal vpce-0other); a request through a VPC endpoint carries no aws:SourceIp, so the statement's address ranges cannot let it through either. ` +
+        `Add ${VPCE} to the endpoints the statement lets through, or send the request through one it lists. ` +
+        'Or add an aws:PrincipalArn exception for arn:aws:iam::111122223333:role/AppRole to statement DenyOutsideOffice.',
     );
     expect(c.fix.verified).toBe(true);
     expect(c.fix.policyPatch?.replaceStatement).toMatchObject({
@@ -91,6 +96,33 @@ describe('a network Deny in the bucket policy, tripped by a request through a VP
         StringNotEquals: { 'aws:sourceVpce': ['vpce-0other', VPCE] },
       },
     });
+  });
+
+  it('the list may sit under StringNotEqualsIfExists: the endpoint joins it there', () => {
+    const deny = networkDeny('203.0.113.0/24', {
+      StringNotEqualsIfExists: { 'aws:SourceVpce': ['vpce-0other'] },
+    });
+    const c = bucketPolicy(
+      world({ buckets: { [BUCKET]: { account: A, policy: [deny], objects: { 'k.csv': {} } } } }),
+    );
+    expect(c.fix.verified).toBe(true);
+    expect(c.fix.policyPatch?.replaceStatement).toEqual({
+      ...deny,
+      Condition: {
+        NotIpAddress: { 'aws:SourceIp': '203.0.113.0/24' },
+        StringNotEqualsIfExists: { 'aws:SourceVpce': ['vpce-0other', VPCE] },
+      },
+    });
+  });
+
+  it('a statement that names VPCs: its own advice (the VPC it names) comes before the address the request cannot have', () => {
+    const deny = networkDeny('203.0.113.0/24', { StringNotEquals: { 'aws:SourceVpc': 'vpc-0other' } });
+    const c = bucketPolicy(
+      world({ buckets: { [BUCKET]: { account: A, policy: [deny], objects: { 'k.csv': {} } } } }),
+    );
+    expect(c.fix.summary).toBe(
+      'To stay within the policy, send the request through the VPC endpoint or VPC the statement names (aws:SourceVpc vpc-0app does not equal vpc-0other); or add an aws:PrincipalArn exception for arn:aws:iam::111122223333:role/AppRole to statement DenyOutsideOffice.',
+    );
   });
 
   it('private ranges that hold the caller: tests aws:VpcSourceIp instead, which keeps the address restriction, verified', () => {
