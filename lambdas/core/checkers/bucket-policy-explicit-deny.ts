@@ -54,8 +54,9 @@ export const checker: Checker = {
         : { verified: false };
     // a perimeter Deny this caller can never satisfy (a service principal, a VPC endpoint): ../fix/perimeter-exception.ts
     const perimeter = deny
-      ? firstVerified(perimeterExceptions(request, deny.statement, original, 'of the bucket policy'), (c) =>
-          verify(c.statement),
+      ? firstVerified(
+          perimeterExceptions(request, facts, deny.statement, original, 'of the bucket policy'),
+          (c) => verify(c.statement),
         )
       : null;
     const principalChange = original && principalArn ? exemptPrincipal(original, principalArn) : null;

@@ -102,7 +102,7 @@ export const checker: Checker = {
     const perimeter =
       target && deny
         ? firstVerified(
-            perimeterExceptions(request, deny.statement, original, `of ${target.arn ?? target.name}`),
+            perimeterExceptions(request, facts, deny.statement, original, `of ${target.arn ?? target.name}`),
             (c) => verify(withReplacedStatement(target, deny.statement.index, c.statement)),
           )
         : null;

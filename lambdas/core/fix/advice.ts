@@ -49,8 +49,10 @@ export function requestSideAdvice(statement: StatementTrace): string | null {
   const matched = statement.conditions.filter((c) => c.result === true);
   const noAddress = (c: (typeof matched)[number]): boolean =>
     c.requestValues === null && c.key.toLowerCase() === 'aws:sourceip';
-  for (const c of [...matched.filter((x) => !noAddress(x)), ...matched.filter(noAddress)]) {
+  for (const c of matched.filter((x) => !noAddress(x)))
     for (const [re, text] of ADVICE) if (re.test(c.key)) return `${text} (${c.detail})`;
-  }
-  return null;
+  const absent = matched.find(noAddress);
+  return absent
+    ? `send the request from an address the statement allows, not through a VPC endpoint: a request through one carries no aws:SourceIp (${absent.detail})`
+    : null;
 }

@@ -92,6 +92,7 @@ export function guardrailDeny(
         ? firstVerified(
             perimeterExceptions(
               input.request,
+              input.facts,
               deny.statement,
               original,
               `of the ${spec.name}`,

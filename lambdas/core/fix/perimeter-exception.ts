@@ -25,12 +25,13 @@
  *       addresses; the knowledge-center article above): test aws:VpcSourceIp instead;
  *     - otherwise exempt the endpoint the request came through (StringNotEquals aws:SourceVpce), AWS's own pattern
  *       for "only these VPC endpoints or these IP addresses" (https://repost.aws/knowledge-center/block-s3-traffic-vpc-ip).
- *    An endpoint owned by an account that is neither the caller's nor the bucket's is someone else's network: nothing
- *    is proposed for it. In the endpoint's own policy every request lacks aws:SourceIp, and sparing the endpoint would
+ *    An endpoint owned by an account that is neither the caller's nor the bucket's is someone else's network, and one
+ *    whose owner is not known may be too: nothing is proposed for them. In the endpoint's own policy every request lacks aws:SourceIp, and sparing the endpoint would
  *    void the statement: only the aws:VpcSourceIp change is proposed there.
  */
 import * as ipaddr from 'ipaddr.js';
-import type { AccessRequest } from '../model';
+import type { AccessRequest, RequestFacts } from '../model';
+import { vpcEndpointOwner } from './context';
 import { parseCidr, parseRequestIp } from '../policy/conditions/ip';
 import { INVALID } from '../policy/conditions/operator';
 import type { ConditionTrace, StatementTrace } from '../policy/types';
@@ -135,6 +136,7 @@ function withEndpointSpared(statement: Json, endpoint: string): Json {
  */
 export function perimeterExceptions(
   request: AccessRequest,
+  facts: RequestFacts,
   trace: StatementTrace,
   original: Json | null,
   where: string,
@@ -146,7 +148,7 @@ export function perimeterExceptions(
     return request.principal.originAccessIdentity === true
       ? []
       : serviceExceptions(request, trace, original, where);
-  return endpointExceptions(request, trace, original, where, spareEndpoint);
+  return endpointExceptions(request, facts, trace, original, where, spareEndpoint);
 }
 
 /** Keys a service principal calling as itself never has (fix/context.ts: no organization, account or ARN of its own). */
@@ -194,6 +196,7 @@ function serviceExceptions(
 /** Family 2: a request through a VPC endpoint. */
 function endpointExceptions(
   request: AccessRequest,
+  facts: RequestFacts,
   trace: StatementTrace,
   original: Json,
   where: string,
@@ -201,8 +204,11 @@ function endpointExceptions(
 ): PerimeterException[] {
   const endpoint = request.vpcEndpointId;
   if (endpoint === null) return [];
-  const owner = request.vpcEndpointAccountId;
-  if (owner !== null && owner !== request.principal.accountId && owner !== request.bucketAccountId) return [];
+  // whose network: the record's vpcEndpointAccountId, else the endpoint as read; unknown is nobody's to exempt (the S3
+  // console's requests, for one, can carry an endpoint of AWS's own)
+  const owner = vpcEndpointOwner(request, facts.vpcEndpoint);
+  if (owner === null || (owner !== request.principal.accountId && owner !== request.bucketAccountId))
+    return [];
   const condition = absentSourceIp(trace);
   if (condition === null) return [];
   const label = statementLabel(trace);

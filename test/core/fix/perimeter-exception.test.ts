@@ -17,7 +17,7 @@
 import { causeOf, editedEvent, exampleViewWith, explain } from '../checkers/helpers';
 import { A, C, recordFor, type Stmt, viewOf, type WorldSpec } from '../world';
 import { perimeterExceptions } from '../../../lambdas/core/fix/perimeter-exception';
-import type { AccessRequest } from '../../../lambdas/core/model';
+import type { AccessRequest, RequestFacts } from '../../../lambdas/core/model';
 import type { StatementTrace } from '../../../lambdas/core/policy/types';
 
 const VPCE = 'vpce-0a1b2c3d4e5f60001';
@@ -156,7 +156,7 @@ describe('a network Deny in the bucket policy, tripped by a request through a VP
   it("an endpoint of another account (neither the caller's nor the bucket's) is someone else's network: the caller is exempted instead", () => {
     const c = bucketPolicy(world(), throughEndpoint(C));
     expect(c.fix.summary).toBe(
-      'To stay within the policy, send the request from a network address the statement allows (aws:SourceIp is absent, so NotIpAddress passes); or add an aws:PrincipalArn exception for arn:aws:iam::111122223333:role/AppRole to statement DenyOutsideOffice.',
+      'To stay within the policy, send the request from an address the statement allows, not through a VPC endpoint: a request through one carries no aws:SourceIp (aws:SourceIp is absent, so NotIpAddress passes); or add an aws:PrincipalArn exception for arn:aws:iam::111122223333:role/AppRole to statement DenyOutsideOffice.',
     );
     expect(c.fix.policyPatch?.replaceStatement).toMatchObject({
       Condition: { ArnNotEquals: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/AppRole' } },
@@ -371,28 +371,47 @@ describe('perimeterExceptions proposes nothing outside its case', () => {
     principal: { accountId: A },
   } as unknown as AccessRequest;
   const original = { Effect: 'Deny', Condition: { NotIpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } };
+  /** No endpoint read: its owner is the record's vpcEndpointAccountId alone. */
+  const NO_FACTS = { vpcEndpoint: null } as unknown as RequestFacts;
 
   it("offers the endpoint exemption in its case, and nothing in the endpoint's own policy for public ranges", () => {
-    expect(perimeterExceptions(request, trace(), original, 'of P')).toHaveLength(1);
-    expect(perimeterExceptions(request, trace(), original, 'of P', false)).toEqual([]);
+    expect(perimeterExceptions(request, NO_FACTS, trace(), original, 'of P')).toHaveLength(1);
+    expect(perimeterExceptions(request, NO_FACTS, trace(), original, 'of P', false)).toEqual([]);
+  });
+  it("not when the endpoint's owner is not known (the record has no vpcEndpointAccountId and the endpoint was not read)", () => {
+    const anonymousEndpoint = { ...request, vpcEndpointAccountId: null } as AccessRequest;
+    expect(perimeterExceptions(anonymousEndpoint, NO_FACTS, trace(), original, 'of P')).toEqual([]);
+    const read = {
+      vpcEndpoint: { status: 'known', value: { id: VPCE, vpcId: 'vpc-0app', ownerId: A } },
+    } as unknown as RequestFacts;
+    expect(perimeterExceptions(anonymousEndpoint, read, trace(), original, 'of P')).toHaveLength(1);
   });
   it('not for an Allow, nor without the statement text, nor without an endpoint', () => {
-    expect(perimeterExceptions(request, trace({ effect: 'Allow' }), original, 'of P')).toEqual([]);
-    expect(perimeterExceptions(request, trace(), null, 'of P')).toEqual([]);
-    expect(perimeterExceptions({ ...request, vpcEndpointId: null }, trace(), original, 'of P')).toEqual([]);
+    expect(perimeterExceptions(request, NO_FACTS, trace({ effect: 'Allow' }), original, 'of P')).toEqual([]);
+    expect(perimeterExceptions(request, NO_FACTS, trace(), null, 'of P')).toEqual([]);
+    expect(
+      perimeterExceptions({ ...request, vpcEndpointId: null }, NO_FACTS, trace(), original, 'of P'),
+    ).toEqual([]);
   });
   it('not when aws:SourceIp had a value (the address itself is outside the ranges) or the condition did not match', () => {
     const c = trace().conditions[0]!;
     expect(
       perimeterExceptions(
         request,
+        NO_FACTS,
         trace({ conditions: [{ ...c, requestValues: ['198.51.100.7'] }] }),
         original,
         'of P',
       ),
     ).toEqual([]);
     expect(
-      perimeterExceptions(request, trace({ conditions: [{ ...c, result: 'unknown' }] }), original, 'of P'),
+      perimeterExceptions(
+        request,
+        NO_FACTS,
+        trace({ conditions: [{ ...c, result: 'unknown' }] }),
+        original,
+        'of P',
+      ),
     ).toEqual([]);
   });
   it('for a service principal: nothing for a key a service has, nor for a legacy CloudFront origin access identity', () => {
@@ -413,18 +432,18 @@ describe('perimeterExceptions proposes nothing outside its case', () => {
         },
       ],
     });
-    expect(perimeterExceptions(service, org, original, 'of P')).toHaveLength(1);
+    expect(perimeterExceptions(service, NO_FACTS, org, original, 'of P')).toHaveLength(1);
     const sourceAccount = trace({ conditions: [{ ...org.conditions[0]!, key: 'aws:SourceAccount' }] });
-    expect(perimeterExceptions(service, sourceAccount, original, 'of P')).toEqual([]);
+    expect(perimeterExceptions(service, NO_FACTS, sourceAccount, original, 'of P')).toEqual([]);
     const oai = {
       ...service,
       principal: { ...service.principal, originAccessIdentity: true },
     } as AccessRequest;
-    expect(perimeterExceptions(oai, org, original, 'of P')).toEqual([]);
+    expect(perimeterExceptions(oai, NO_FACTS, org, original, 'of P')).toEqual([]);
   });
   it('never changes the statement it is given', () => {
     const before = JSON.stringify(original);
-    perimeterExceptions(request, trace(), original, 'of P');
+    perimeterExceptions(request, NO_FACTS, trace(), original, 'of P');
     expect(JSON.stringify(original)).toBe(before);
   });
 });
