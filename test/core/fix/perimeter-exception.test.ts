@@ -32,18 +32,19 @@ const networkDeny = (ranges: string | string[], extra: Record<string, unknown> =
   Condition: { NotIpAddress: { 'aws:SourceIp': ranges }, ...extra },
 });
 
+/** The app's own gateway endpoint (account A), with this policy (null: the default full access). */
+const endpoint = (PolicyDocument: Record<string, unknown> | null): Record<string, unknown> => ({
+  VpcEndpointId: VPCE,
+  VpcId: 'vpc-0app',
+  OwnerId: A,
+  ServiceName: 'com.amazonaws.us-east-1.s3',
+  PolicyDocument,
+});
+
 const world = (over: Partial<WorldSpec> = {}): WorldSpec => ({
   roles: [{ account: A, name: 'AppRole', statements: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] }],
   buckets: { [BUCKET]: { account: A, policy: [networkDeny('203.0.113.0/24')], objects: { 'k.csv': {} } } },
-  vpcEndpoints: {
-    [VPCE]: {
-      VpcEndpointId: VPCE,
-      VpcId: 'vpc-0app',
-      OwnerId: A,
-      ServiceName: 'com.amazonaws.us-east-1.s3',
-      PolicyDocument: null,
-    },
-  },
+  vpcEndpoints: { [VPCE]: endpoint(null) },
   ...over,
 });
 
@@ -228,26 +229,20 @@ describe("a network Deny in the VPC endpoint's own policy", () => {
     world({
       buckets: { [BUCKET]: { account: A, policy: null, objects: { 'k.csv': {} } } },
       vpcEndpoints: {
-        [VPCE]: {
-          VpcEndpointId: VPCE,
-          VpcId: 'vpc-0app',
-          OwnerId: A,
-          ServiceName: 'com.amazonaws.us-east-1.s3',
-          PolicyDocument: {
-            Version: '2012-10-17',
-            Statement: [
-              { Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' },
-              {
-                Sid: 'OnlyOurSubnets',
-                Effect: 'Deny',
-                Principal: '*',
-                Action: '*',
-                Resource: '*',
-                Condition: { NotIpAddress: { 'aws:SourceIp': ranges } },
-              },
-            ],
-          },
-        },
+        [VPCE]: endpoint({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' },
+            {
+              Sid: 'OnlyOurSubnets',
+              Effect: 'Deny',
+              Principal: '*',
+              Action: '*',
+              Resource: '*',
+              Condition: { NotIpAddress: { 'aws:SourceIp': ranges } },
+            },
+          ],
+        }),
       },
     });
 
