@@ -203,7 +203,8 @@ function endpointExceptions(
   spareEndpoint: boolean,
 ): PerimeterException[] {
   const endpoint = request.vpcEndpointId;
-  if (endpoint === null) return [];
+  // only an endpoint id of AWS's form goes into a policy (the record is the sender's to shape)
+  if (endpoint === null || !/^vpce-[0-9a-f]{8,17}$/.test(endpoint)) return [];
   // whose network: the record's vpcEndpointAccountId, else the endpoint as read; unknown is nobody's to exempt (the S3
   // console's requests, for one, can carry an endpoint of AWS's own)
   const owner = vpcEndpointOwner(request, facts.vpcEndpoint);

@@ -381,6 +381,10 @@ describe('perimeterExceptions proposes nothing outside its case', () => {
     } as unknown as RequestFacts;
     expect(perimeterExceptions(anonymousEndpoint, read, trace(), original, 'of P')).toHaveLength(1);
   });
+  it('not for an endpoint id that is not of the form AWS gives (vpce- and hex digits): it would go into a policy', () => {
+    const odd = { ...request, vpcEndpointId: 'vpce-0a1b"}]}' } as AccessRequest;
+    expect(perimeterExceptions(odd, NO_FACTS, trace(), original, 'of P')).toEqual([]);
+  });
   it('not for an Allow, nor without the statement text, nor without an endpoint', () => {
     expect(perimeterExceptions(request, NO_FACTS, trace({ effect: 'Allow' }), original, 'of P')).toEqual([]);
     expect(perimeterExceptions(request, NO_FACTS, trace(), null, 'of P')).toEqual([]);
