@@ -76,6 +76,16 @@ describe('s3-403 preflight', () => {
     expect(text).toContain('through vpce-0a1b2c3d4e5f60718');
     expect(text).toContain('aws:SourceIp is absent, so NotIpAddress passes');
     expect(text).toContain('statement DenyOutsideOffice');
+    // how to keep each newly denied caller working, verified with the proposal in place: the ETL behind the VPC endpoint
+    // can never send an aws:SourceIp, so the proposal should spare the endpoint; said once, then referred to
+    expect(text).toContain(
+      '     to keep it working (verified with the change in place): The request came through VPC endpoint vpce-0a1b2c3d4e5f60718 from 10.0.3.17; a request through a VPC endpoint carries no aws:SourceIp',
+    );
+    expect(text).toContain(
+      'Exempt the endpoint in statement DenyOutsideOffice (StringNotEquals aws:SourceVpce vpce-0a1b2c3d4e5f60718',
+    );
+    expect(text).toContain('     to keep it working (verified with the change in place): as for 3 above');
+    expect(text.match(/Exempt the endpoint/g)).toHaveLength(1);
     expect(text).toContain('NEWLY ALLOWED: none');
     expect(text).toContain('Disagreements with the recorded outcome: none');
   });

@@ -48,16 +48,32 @@ function head(i: PreflightItem, k: number): string[] {
   return lines;
 }
 
-function denied(i: PreflightItem, k: number): string[] {
-  const lines = head(i, k);
-  const basis =
-    i.before.basis === 'recorded' ? ' (as AWS recorded it; the engine could not decide today)' : '';
-  lines.push(`     today: ${i.before.decision}${basis}; after the change: ${i.after.decision}`);
-  const top = i.after.rootCauses.filter((c) => c.confidence !== 'possible');
-  for (const c of (top.length > 0 ? top : i.after.rootCauses).slice(0, 2)) lines.push(...cause(c, '     '));
-  if (i.timeDependent) lines.push('     (a policy reads the request time: decided at the first occurrence)');
-  return lines;
-}
+/**
+ * A denied item. For the newly denied (`fixes` given): how to keep the caller working, when the engine verified the
+ * change with the proposal in place; a change already shown for an earlier item is named by that item's number.
+ */
+const denied =
+  (fixes: Map<string, number> | null) =>
+  (i: PreflightItem, k: number): string[] => {
+    const lines = head(i, k);
+    const basis =
+      i.before.basis === 'recorded' ? ' (as AWS recorded it; the engine could not decide today)' : '';
+    lines.push(`     today: ${i.before.decision}${basis}; after the change: ${i.after.decision}`);
+    const top = i.after.rootCauses.filter((c) => c.confidence !== 'possible');
+    const shown = (top.length > 0 ? top : i.after.rootCauses).slice(0, 2);
+    for (const c of shown) lines.push(...cause(c, '     '));
+    const fix = fixes !== null ? shown.find((c) => c.fix.verified)?.fix : undefined;
+    if (fixes !== null && fix !== undefined) {
+      const earlier = fixes.get(fix.summary);
+      if (earlier === undefined) fixes.set(fix.summary, k);
+      lines.push(
+        `     to keep it working (verified with the change in place): ${earlier === undefined ? fix.summary : `as for ${earlier} above`}`,
+      );
+    }
+    if (i.timeDependent)
+      lines.push('     (a policy reads the request time: decided at the first occurrence)');
+    return lines;
+  };
 
 function allowed(i: PreflightItem, k: number): string[] {
   const lines = head(i, k);
@@ -112,14 +128,14 @@ export function renderPreflightText(untrusted: PreflightReport, opts: { verbose?
   );
   for (const c of r.changes) out.push(`  ${c.change}: reaches ${tally(c.reached)}`);
   out.push('');
-  out.push(...list('NEWLY DENIED', r.newlyDenied, denied, verbose));
+  out.push(...list('NEWLY DENIED', r.newlyDenied, denied(new Map()), verbose));
   out.push('');
   out.push(...list('NEWLY ALLOWED', r.newlyAllowed, allowed, verbose));
   out.push('');
   out.push(...list('UNKNOWN (a missing fact hides the outcome)', r.unknown, unknownItem, verbose));
   if (r.stillDenied.items && r.stillDenied.items.length > 0) {
     out.push('');
-    out.push(...list('STILL DENIED', r.stillDenied.items, denied, verbose));
+    out.push(...list('STILL DENIED', r.stillDenied.items, denied(null), verbose));
   }
   out.push('');
   out.push(
