@@ -94,7 +94,8 @@ export interface UndecidedDeny {
 
 /**
  * The only Deny statement that may match in the unknown layers `ids` across the needs, when there is exactly one (and
- * no Deny of them matched for certain); `policyArn`, when given, must be its policy's. Null otherwise.
+ * no Deny of them matched for certain, and every policy of them was read); `policyArn`, when given, must be its
+ * policy's. Null otherwise.
  */
 export function soleUndecidedDeny(
   evaluations: readonly NeedEvaluation[],
@@ -106,6 +107,10 @@ export function soleUndecidedDeny(
     for (const id of ids) {
       const l = layerOf(e, id);
       if (l === null || l.result !== 'unknown') continue;
+      // a policy that could not be read (or a layer with none read) may hold the Deny itself
+      if (l.policies.length === 0) return null;
+      for (const p of l.policies)
+        if (p.decision === 'unknown' && !p.statements.some((st) => st.matched === 'unknown')) return null;
       for (const { policy, statement } of denyStatements(l)) {
         if (statement.matched !== 'unknown') return null;
         found.set(`${policyLabel(policy)}|${statement.index}`, { layer: id, policy, statement });

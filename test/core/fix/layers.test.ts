@@ -17,6 +17,7 @@ import {
   layerEvidence,
   missingOf,
   noAllowEvidence,
+  soleUndecidedDeny,
   statementDetail,
   statementLabel,
   unknownIn,
@@ -355,5 +356,64 @@ describe('orgTarget: the SCP or RCP a fix patches, and how', () => {
       "aws organizations create-policy --type RESOURCE_CONTROL_POLICY --name s3-403-fix-rcp --description 's3-403 fix' --content file://rcp.json",
       'aws organizations attach-policy --policy-id NEW_POLICY_ID --target-id TARGET_ID',
     ]);
+  });
+});
+
+describe('soleUndecidedDeny: the one Deny that may match where a layer could not be decided', () => {
+  const deny = (index: number, sid: string): StatementTrace => ({
+    index,
+    sid,
+    effect: 'Deny',
+    actionMatched: true,
+    resourceMatched: true,
+    conditions: [
+      {
+        operator: 'NotIpAddress',
+        key: 'aws:SourceIp',
+        requestValues: 'unknown',
+        policyValues: ['203.0.113.0/24'],
+        result: 'unknown',
+        detail: 'aws:SourceIp is not known',
+      },
+    ],
+    matched: 'unknown',
+    detail: '',
+  });
+  const policy = (name: string, statements: StatementTrace[], decision: 'unknown' | 'none' = 'unknown') => ({
+    policy: { name, source: 'identity-inline' as const },
+    decision,
+    statements,
+  });
+  const evaluation = (...policies: ReturnType<typeof policy>[]): NeedEvaluation =>
+    ({
+      need: { action: 's3:GetObject', resource: OBJECT },
+      result: {
+        decision: 'unknown',
+        layers: [{ layer: 'identity-policy', result: 'unknown', policies, note: '', missing: [] }],
+      },
+    }) as unknown as NeedEvaluation;
+
+  it('names the one candidate', () => {
+    const found = soleUndecidedDeny([evaluation(policy('P', [deny(2, 'OfficeOnly')]))], ['identity-policy']);
+    expect(found?.statement.sid).toBe('OfficeOnly');
+    expect(found?.layer).toBe('identity-policy');
+  });
+  it('none when another policy of the layer could not be read: it may hold the Deny itself', () => {
+    const unreadable = policy('Broken', []);
+    expect(
+      soleUndecidedDeny([evaluation(policy('P', [deny(2, 'OfficeOnly')]), unreadable)], ['identity-policy']),
+    ).toBeNull();
+  });
+  it('none for two candidates, nor when the message names another policy', () => {
+    expect(
+      soleUndecidedDeny([evaluation(policy('P', [deny(2, 'A'), deny(3, 'B')]))], ['identity-policy']),
+    ).toBeNull();
+    expect(
+      soleUndecidedDeny(
+        [evaluation(policy('P', [deny(2, 'OfficeOnly')]))],
+        ['identity-policy'],
+        'arn:aws:iam::111122223333:policy/Other',
+      ),
+    ).toBeNull();
   });
 });
