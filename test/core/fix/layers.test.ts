@@ -27,6 +27,7 @@ import { orgTarget } from '../../../lambdas/core/fix/org';
 import { known } from '../../../lambdas/core/model';
 import { explain } from '../checkers/helpers';
 import { A, B, OU_A, recordFor, roleArn, type Stmt, viewOf, type WorldSpec } from '../world';
+import { officeOnlyDeny } from './traces';
 
 const BUCKET = 'reports-bucket';
 const OBJECT = `arn:aws:s3:::${BUCKET}/q3.csv`;
@@ -360,25 +361,7 @@ describe('orgTarget: the SCP or RCP a fix patches, and how', () => {
 });
 
 describe('soleUndecidedDeny: the one Deny that may match where a layer could not be decided', () => {
-  const deny = (index: number, sid: string): StatementTrace => ({
-    index,
-    sid,
-    effect: 'Deny',
-    actionMatched: true,
-    resourceMatched: true,
-    conditions: [
-      {
-        operator: 'NotIpAddress',
-        key: 'aws:SourceIp',
-        requestValues: 'unknown',
-        policyValues: ['203.0.113.0/24'],
-        result: 'unknown',
-        detail: 'aws:SourceIp is not known',
-      },
-    ],
-    matched: 'unknown',
-    detail: '',
-  });
+  const deny = (index: number, sid: string): StatementTrace => officeOnlyDeny('unknown', { index, sid });
   const policy = (name: string, statements: StatementTrace[], decision: 'unknown' | 'none' = 'unknown') => ({
     policy: { name, source: 'identity-inline' as const },
     decision,

@@ -19,6 +19,7 @@ import { A, C, recordFor, type Stmt, viewOf, type WorldSpec } from '../world';
 import { perimeterExceptions } from '../../../lambdas/core/fix/perimeter-exception';
 import type { AccessRequest, RequestFacts } from '../../../lambdas/core/model';
 import type { StatementTrace } from '../../../lambdas/core/policy/types';
+import { officeOnlyDeny } from './traces';
 
 const VPCE = 'vpce-0a1b2c3d4e5f60001';
 const BUCKET = 'reports-bucket';
@@ -338,26 +339,7 @@ describe('a perimeter Deny in the bucket policy, tripped by an AWS service calli
 });
 
 describe('perimeterExceptions proposes nothing outside its case', () => {
-  const trace = (over: Partial<StatementTrace> = {}): StatementTrace => ({
-    index: 1,
-    sid: 'S',
-    effect: 'Deny',
-    actionMatched: true,
-    resourceMatched: true,
-    conditions: [
-      {
-        operator: 'NotIpAddress',
-        key: 'aws:SourceIp',
-        requestValues: null,
-        policyValues: ['203.0.113.0/24'],
-        result: true,
-        detail: 'aws:SourceIp is absent, so NotIpAddress passes',
-      },
-    ],
-    matched: true,
-    detail: '',
-    ...over,
-  });
+  const trace = (over: Partial<StatementTrace> = {}): StatementTrace => officeOnlyDeny('absent', over);
   const request = {
     vpcEndpointId: VPCE,
     vpcEndpointAccountId: A,
