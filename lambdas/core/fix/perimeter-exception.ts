@@ -32,7 +32,7 @@
 import * as ipaddr from 'ipaddr.js';
 import type { AccessRequest, RequestFacts } from '../model';
 import { vpcEndpointOwner } from './context';
-import { parseCidr, parseRequestIp } from '../policy/conditions/ip';
+import { addressInRange, parseCidr } from '../policy/conditions/ip';
 import { INVALID } from '../policy/conditions/operator';
 import type { ConditionTrace, StatementTrace } from '../policy/types';
 import { statementLabel } from './layers';
@@ -67,13 +67,6 @@ function privateRange(text: string): boolean {
   return PRIVATE_BLOCKS.some(
     ([block, size]) => addr.kind() === block.kind() && bits >= size && addr.match(block, size),
   );
-}
-
-/** Whether the request's address is in a policy range (IpAddress's comparison, ../policy/conditions/ip.ts). */
-function inRange(address: string, text: string): boolean {
-  const range = parseCidr(text);
-  const addr = parseRequestIp(address);
-  return range !== INVALID && addr !== INVALID && addr.kind() === range[0].kind() && addr.match(range);
 }
 
 /** The condition that made the Deny match because the request had no aws:SourceIp. */
@@ -236,7 +229,11 @@ function endpointExceptions(
   if (ranges.length > 0 && ranges.every(privateRange)) {
     const listed = `Its ranges (${ranges.join(', ')}) are private addresses, which aws:SourceIp never holds`;
     const renamed = withVpcSourceIp(original, condition.operator);
-    if (renamed !== null && request.sourceIp !== null && ranges.some((r) => inRange(request.sourceIp!, r)))
+    if (
+      renamed !== null &&
+      request.sourceIp !== null &&
+      ranges.some((r) => addressInRange(request.sourceIp!, r))
+    )
       out.push({
         statement: renamed,
         summary: `${why} ${listed}: test aws:VpcSourceIp instead of aws:SourceIp in statement ${label}.`,

@@ -53,6 +53,13 @@ function inRange(a: Addr, r: Range): boolean {
   return a.kind() === r[0].kind() && a.match(r);
 }
 
+/** IpAddress's comparison of one request address with one policy range, from their texts (false when either is invalid). */
+export function addressInRange(address: string, range: string): boolean {
+  const r = parseCidr(range);
+  const a = parseRequestIp(address);
+  return r !== INVALID && a !== INVALID && inRange(a, r);
+}
+
 export const IP_OPERATORS: readonly ConditionOperator[] = [
   operator({
     name: 'IpAddress',
