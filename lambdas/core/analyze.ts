@@ -585,6 +585,18 @@ function possibleCause(checker: Checker, check: Check, settle: SettlingRead | nu
   };
 }
 
+/**
+ * The only layer left that could have refused a request AWS denied, every other check passing: likely (the
+ * configuration may have changed since the denial, or the denial may come from something not modelled here).
+ */
+function byElimination(cause: RootCause): RootCause {
+  return {
+    ...cause,
+    confidence: 'likely',
+    explanation: `${cause.explanation} Every other check passes, so unless the configuration changed since the denial (or the denial comes from something not modelled here), this is what refused the request.`,
+  };
+}
+
 function messageCause(
   id: RootCauseId,
   request: AccessRequest,
@@ -811,6 +823,16 @@ function analyzeUnsafe(request: AccessRequest, facts: RequestFacts, evaluations:
         );
     }
   }
+
+  // Elimination: AWS denied the recorded request, every other check passes, and one layer could not be decided.
+  const only = causes.length === 1 ? causes[0]! : null;
+  if (
+    only?.confidence === 'possible' &&
+    request.evidence !== undefined &&
+    !code?.decisive &&
+    checks.every((k) => k.layer === only.id || k.status === 'pass' || k.status === 'not-applicable')
+  )
+    causes = [byElimination(only)];
 
   const s3Evals = evaluations.filter((e) => !isKmsAction(e.need.action));
   if (

@@ -181,7 +181,8 @@ describe('a possible cause whose own layer came close to denying ranks above a l
 });
 
 // docs/CLI.md "A possible cause says what settles it": when a policy was read but one of its statements depends on a
-// condition key the record does not carry, the read is the one that gives that key.
+// condition key the record does not carry, the read is the one that gives that key. Every other check passes, so by
+// elimination the one undecided layer is the likely cause of the denial AWS recorded (docs/CLI.md, "Confidence").
 describe('a policy that depends on the tags of the object (not read) names the read of the object tags', () => {
   type Snapshot = Parameters<Parameters<typeof exampleViewWith>[0]>[0];
   const TAGGED = { 's3:ExistingObjectTag/classification': 'confidential' };
@@ -236,10 +237,11 @@ describe('a policy that depends on the tags of the object (not read) names the r
         s['buckets']['reports-bucket']['policy']['Statement'].push({ ...denyTagged, Principal: '*' }),
     ],
   ] as const)(
-    '%s: a Deny of confidential objects in %s leaves only that cause possible, settled by reading the object tags',
+    '%s: a Deny of confidential objects in %s leaves only that cause, likely by elimination, settled by reading the object tags',
     (id, _where, edit) => {
       const { finding } = explain(boundedRead(), exampleViewWith(edit));
-      expect(finding.rootCauses.map((c) => [c.id, c.confidence])).toEqual([[id, 'possible']]);
+      expect(finding.rootCauses.map((c) => [c.id, c.confidence])).toEqual([[id, 'likely']]);
+      expect(finding.rootCauses[0]!.explanation).toContain('Every other check passes');
       expect(finding.rootCauses[0]!.fix.commands).toEqual([tagsRead]);
       expect(finding.rootCauses[0]!.fix.summary).toContain(
         'To settle it, read the tags of the object (s3:ExistingObjectTag/classification)',
@@ -247,7 +249,7 @@ describe('a policy that depends on the tags of the object (not read) names the r
     },
   );
 
-  it("AppRole's only Allow for the analytics bucket requires an object tag: the missing identity Allow is possible and settled by reading the object's tags", () => {
+  it("AppRole's only Allow for the analytics bucket requires an object tag: the missing identity Allow is likely by elimination and settled by reading the object's tags", () => {
     const view = exampleViewWith((s) => {
       const roles = s['accounts']['111122223333']['authorizationDetails']['RoleDetailList'] as Snapshot[];
       const policies = roles.find((r) => r['RoleName'] === 'AppRole')!['RolePolicyList'] as unknown[];
@@ -270,14 +272,14 @@ describe('a policy that depends on the tags of the object (not read) names the r
     e['errorMessage'] = 'Access Denied';
     const { finding } = explain(e, view);
     expect(finding.rootCauses.map((c) => [c.id, c.confidence])).toEqual([
-      ['identity-policy-no-allow', 'possible'],
+      ['identity-policy-no-allow', 'likely'],
     ]);
     expect(finding.rootCauses[0]!.fix.commands).toEqual([
       'aws s3api get-object-tagging --bucket analytics-bucket --key daily/2026-11-19.parquet',
     ]);
   });
 
-  it("a cross-account read whose bucket grant to the partner requires an object tag: the missing bucket grant is possible and settled by reading the object's tags", () => {
+  it("a cross-account read whose bucket grant to the partner requires an object tag: the missing bucket grant is likely by elimination and settled by reading the object's tags", () => {
     const view = exampleViewWith((s) => {
       const grant = (s['buckets']['reports-bucket']['policy']['Statement'] as Snapshot[]).find(
         (st) => st['Sid'] === 'PartnerReadShared',
@@ -287,7 +289,7 @@ describe('a policy that depends on the tags of the object (not read) names the r
     });
     const { finding } = explain(scenarioEvent('PartnerReader reads outside the shared/ prefix'), view);
     expect(finding.rootCauses.map((c) => [c.id, c.confidence])).toEqual([
-      ['cross-account-no-bucket-grant', 'possible'],
+      ['cross-account-no-bucket-grant', 'likely'],
     ]);
     expect(finding.rootCauses[0]!.fix.commands).toEqual([
       'aws s3api get-object-tagging --bucket reports-bucket --key private/payroll.csv',

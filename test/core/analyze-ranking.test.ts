@@ -164,12 +164,14 @@ describe('ranking what is merely possible', () => {
 
   // docs/CLI.md: each possible cause names the single read that would settle it. With nothing read, each layer's own
   // read: its policy, its setting, or what leaves its conditions undecided.
-  const settleReads = (event: Json, view: SnapshotView) =>
-    Object.fromEntries(
-      explain(event, view)
-        .finding.rootCauses.filter((c) => c.confidence === 'possible')
-        .map((c) => [c.id, c.fix.commands]),
+  // the causes whose layer could not be decided (possible, or likely by elimination when every other check passes)
+  const settleReads = (event: Json, view: SnapshotView) => {
+    const { finding } = explain(event, view);
+    const undecided = new Set(finding.checks.filter((k) => k.status === 'unknown').map((k) => k.layer));
+    return Object.fromEntries(
+      finding.rootCauses.filter((c) => undecided.has(c.id)).map((c) => [c.id, c.fix.commands]),
     );
+  };
   const withGenericMessage = (name: string, edit: (e: Json) => void = () => undefined): Json => {
     const e = scenarioEvent(name) as Json;
     e['errorMessage'] = 'Access Denied';

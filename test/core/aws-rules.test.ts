@@ -359,16 +359,17 @@ describe('an explicit deny is offered as a cause only when a Deny statement coul
     expect(check(finding, 'identity-policy-no-allow')).toBe('unknown');
   });
 
-  it('a Deny whose condition cannot be decided stays a possible explicit deny', () => {
+  it('a Deny whose condition cannot be decided stays undecided: likely only by elimination (every other check passes), never confirmed', () => {
     const { finding } = explain(world([{ ...tagged, Effect: 'Deny', Principal: '*' }], [readAll]), {
       account: A,
       role: 'Reader',
       bucket: 'data',
     });
     expect(check(finding, 'bucket-policy-explicit-deny')).toBe('unknown');
-    expect(finding.rootCauses.find((c) => c.id === 'bucket-policy-explicit-deny')?.confidence).toBe(
-      'possible',
-    );
+    expect(finding.rootCauses.map((c) => [c.id, c.confidence])).toEqual([
+      ['bucket-policy-explicit-deny', 'likely'],
+    ]);
+    expect(finding.verdict).toBe('partially-explained');
   });
 });
 

@@ -92,10 +92,10 @@ describe('identity-policy-no-allow when an Allow matches and only a Deny is unde
     });
   });
 
-  it('so the undecided Deny is cause 1, not a "no Allow" that the policies rule out', () => {
+  it('so the undecided Deny is cause 1 (likely by elimination), not a "no Allow" that the policies rule out', () => {
     const finding = viaAthena();
     expect(finding.rootCauses.map((c) => [c.id, c.confidence])).toEqual([
-      ['identity-policy-explicit-deny', 'possible'],
+      ['identity-policy-explicit-deny', 'likely'],
     ]);
   });
 });

@@ -145,13 +145,14 @@ describe('through an access point, aws:ResourceTag is the access point tags', ()
 });
 
 describe('access point tags not read: unknown, and the read that settles it is named', () => {
-  it('explain: the cause is possible and its first step lists the access point tags', () => {
+  it('explain: the cause is undecided (likely only by elimination) and its first step lists the access point tags', () => {
     const { request, facts, finding } = explain(record(), viewOf(world('unread')));
     const c = derivedContext(request, facts, A);
     expect(c.values).not.toHaveProperty('aws:ResourceTag/team');
     expect(c.absent).not.toContain('aws:resourcetag/team');
     const cause = finding.rootCauses.find((x) => x.id === 'identity-policy-no-allow');
-    expect(cause?.confidence).toBe('possible');
+    expect(finding.checks.find((k) => k.layer === 'identity-policy-no-allow')?.status).toBe('unknown');
+    expect(cause?.confidence).toBe('likely');
     expect(cause?.fix.commands).toEqual([
       `aws s3control list-tags-for-resource --account-id ${A} --resource-arn ${AP}`,
     ]);
