@@ -10,7 +10,7 @@
  * would settle it (./settle.ts).
  */
 import { CHECKERS } from './checkers';
-import type { Checker, CheckerInput, CheckResult, NeedEvaluation } from './checkers/types';
+import type { Checker, CheckerInput, CheckResult, NeedEvaluation, UndecidedFix } from './checkers/types';
 import { buildAuthorizationInput, buildKmsInput } from './fix/input';
 import { sessionTagInference } from './fix/context';
 import { kmsActionNeed, kmsKeyArn, kmsNeeds } from './fix/kms';
@@ -567,9 +567,35 @@ function hintsOf(evidence: RecordEvidence | undefined): RootCauseId[] {
 // analyze
 // ---------------------------------------------------------------------------
 
-function possibleCause(checker: Checker, check: Check, settle: SettlingRead | null): RootCause {
+function possibleCause(
+  checker: Checker,
+  check: Check,
+  settle: SettlingRead | null,
+  undecided?: UndecidedFix,
+): RootCause {
   const missing = check.missing ?? [];
   const settleLine = settle ? ` ${settleText(settle)}` : '';
+  if (undecided !== undefined) {
+    // the one Deny that may match, and a change verified to let the request through whatever the missing facts are
+    const where = `statement ${undecided.statement} of ${undecided.policyName}`;
+    return {
+      id: checker.id,
+      confidence: 'possible',
+      title: `S${where.slice(1)} may deny this request (it could not be decided)`,
+      explanation: `This layer could not be evaluated, so it may be what denied the request: ${where} is the only Deny of the layer that may match (${undecided.detail}). Missing: ${missing.join('; ') || 'facts for this layer'}.${settleLine}`,
+      evidence: [
+        ...missing.map((m) => ({ layer: checker.id, detail: `not read: ${m}` })),
+        {
+          layer: checker.id,
+          statement: undecided.statement,
+          policy: undecided.policy,
+          detail: undecided.detail,
+        },
+      ],
+      fix: undecided.fix,
+      change: null,
+    };
+  }
   return {
     id: checker.id,
     confidence: 'possible',
@@ -605,6 +631,8 @@ function messageCause(
   evaluations: readonly NeedEvaluation[],
   /** The layer was read and does not deny (a disagreement), rather than not evaluated. */
   readPasses = false,
+  /** The checker's verified change to the layer's one undecided Deny (../fix/undecided-deny.ts). */
+  undecided?: UndecidedFix,
 ): RootCause {
   const msg = request.enhancedMessage;
   const said = `AWS's own error message says the request was denied by ${describeMessage(msg)}.`;
@@ -636,11 +664,16 @@ function messageCause(
           detail: statementDetail(sole.statement),
         },
       ],
-      fix: {
-        summary: `Change or satisfy ${where}. ${checker?.fixSummary ?? ''}`.trim(),
-        commands: [],
-        verified: false,
-      },
+      fix:
+        undecided !== undefined &&
+        undecided.statement === label &&
+        undecided.policy === policyLabel(sole.policy)
+          ? undecided.fix
+          : {
+              summary: `Change or satisfy ${where}. ${checker?.fixSummary ?? ''}`.trim(),
+              commands: [],
+              verified: false,
+            },
       change: null,
     };
   }
@@ -693,6 +726,7 @@ function analyzeUnsafe(request: AccessRequest, facts: RequestFacts, evaluations:
   const input: CheckerInput = { request, facts, evaluations };
   const checks: Check[] = [];
   const checkerCloseness = new Map<RootCauseId, Closeness>();
+  const undecided = new Map<RootCauseId, UndecidedFix>();
   let causes: RootCause[] = [];
   for (const checker of CHECKERS) {
     const r = runChecker(checker, input);
@@ -712,6 +746,7 @@ function analyzeUnsafe(request: AccessRequest, facts: RequestFacts, evaluations:
       causes.push(basis ? withInferredBasis(cause, request, facts, basis) : cause);
     } else if (r.status === 'unknown') {
       if (r.closeness !== undefined) checkerCloseness.set(checker.id, r.closeness);
+      if (r.undecidedFix !== undefined) undecided.set(checker.id, r.undecidedFix);
       checks.push({
         layer: checker.id,
         status: 'unknown',
@@ -766,6 +801,8 @@ function analyzeUnsafe(request: AccessRequest, facts: RequestFacts, evaluations:
           CHECKERS.find((c) => c.id === id),
           missing,
           evaluations,
+          false,
+          undecided.get(id),
         ),
       );
       note = `AWS's message names ${describeMessage(msg)}; that layer could not be evaluated here, so the cause rests on the message alone.`;
@@ -819,6 +856,7 @@ function analyzeUnsafe(request: AccessRequest, facts: RequestFacts, evaluations:
             checker,
             check,
             settlingRead(checker.id, RESTS_ON[checker.id] ?? [], request, facts, evaluations),
+            undecided.get(checker.id),
           ),
         );
     }

@@ -200,6 +200,30 @@ describe("AWS's explicit deny in a layer whose one undecided Deny is the only ca
       detail:
         'Deny statement 2 (OfficeOnly) might apply: NotIpAddress: aws:SourceIp is not known for this request, so NotIpAddress cannot be decided',
     });
+    // Athena's call reaches S3 from Athena's network: the exemption of calls through AWS services, verified
+    // (test/core/fix/via-service.test.ts)
+    expect(first.fix.summary).toMatch(/^athena\.amazonaws\.com made this call with the caller's credentials/);
+    expect(first.fix.verified).toBe(true);
+    expect(first.fix.policyPatch).toMatchObject({
+      layer: 'identity-policy',
+      policy: 'AppRole-inline',
+      statement: 'OfficeOnly',
+      replaceStatement: { Condition: { BoolIfExists: { 'aws:ViaAWSService': 'false' } } },
+    });
+  });
+
+  it('a statement no change is proposed for (it already tests aws:ViaAWSService): "change or satisfy" it, not verified', () => {
+    const finding = denied({
+      ...officeOnly('OfficeOnly', '203.0.113.0/24'),
+      Condition: {
+        NotIpAddress: { 'aws:SourceIp': '203.0.113.0/24' },
+        Bool: { 'aws:ViaAWSService': 'true' },
+      },
+    });
+    const first = finding.rootCauses[0]!;
+    expect(first.title).toMatch(
+      /statement OfficeOnly of AppRole-inline, the only Deny there that may match$/,
+    );
     expect(first.fix.summary).toMatch(/^Change or satisfy statement OfficeOnly of AppRole-inline\. /);
     expect(first.fix.verified).toBe(false);
   });

@@ -7,6 +7,7 @@ import { denyEvidence, denyStatements, statementDetail, statementLabel } from '.
 import { viewLayer } from '../fix/layer-check';
 import { perimeterExceptions, firstVerified } from '../fix/perimeter-exception';
 import { exemptPrincipal, statementAt, withReplacedStatement, type Json } from '../fix/patch';
+import { undecidedDenyFix } from '../fix/undecided-deny';
 import { needsOf, verifyS3 } from '../fix/verify';
 import type { Checker, CheckResult } from './types';
 
@@ -27,7 +28,31 @@ export const checker: Checker = {
           detail:
             'no Deny statement of the bucket policy can match this request (only an Allow could not be decided)',
         };
-      return { status: 'unknown', missing: view.missing };
+      // the one Deny that may match, changed so that it no longer refuses this request (../fix/undecided-deny.ts)
+      const undecidedFix = undecidedDenyFix(
+        { request, facts, evaluations },
+        'bucket-policy',
+        (p) => {
+          const bucket = view.unknown[0]?.evaluation.need.bucket ?? null;
+          const policy = bucket ? bucketPolicy(facts, bucket) : null;
+          return bucket && policy && findPolicy([policy], p)
+            ? {
+                policy,
+                where: 'of the bucket policy',
+                apply: (base, patched) => ({ ...base, bucketPolicy: known(patched) }),
+                patch: (statement, replaceStatement) => ({
+                  layer: 'bucket-policy',
+                  bucket,
+                  statement,
+                  replaceStatement,
+                }),
+                commands: bucketPolicyCommands(bucket),
+              }
+            : null;
+        },
+        'not-denied',
+      );
+      return { status: 'unknown', missing: view.missing, ...(undecidedFix ? { undecidedFix } : {}) };
     }
     if (view.kind !== 'deny') return { status: view.kind, detail: view.detail };
     const first = view.explicit[0]!;

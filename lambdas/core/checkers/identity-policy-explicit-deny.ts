@@ -21,6 +21,7 @@ import {
   withReplacedStatement,
   type Json,
 } from '../fix/patch';
+import { undecidedDenyFix } from '../fix/undecided-deny';
 import { needsOf, verifyS3 } from '../fix/verify';
 import { stmtLabel } from '../policy/s3/evaluate';
 import type { Checker, CheckResult, NeedEvaluation } from './types';
@@ -67,9 +68,40 @@ export const checker: Checker = {
           detail:
             'no Deny statement of the identity policies can match this request (only an Allow could not be decided)',
         };
+      // the one Deny that may match, changed so that it no longer refuses this request (../fix/undecided-deny.ts)
+      const policies = identityPolicies(facts);
+      const undecidedFix = denyPossible
+        ? undecidedDenyFix(
+            { request, facts, evaluations },
+            'identity-policy',
+            (ref) => {
+              const target = findPolicy(policies, ref);
+              const name = target?.arn ?? target?.name;
+              return target && name
+                ? {
+                    policy: target,
+                    where: `of ${name}`,
+                    apply: (base, patched) => ({
+                      ...base,
+                      identityPolicies: known(policies.map((p) => (p === target ? patched : p))),
+                    }),
+                    patch: (statement, replaceStatement) => ({
+                      layer: 'identity-policy',
+                      policy: name,
+                      statement,
+                      replaceStatement,
+                    }),
+                    commands: identityPolicyCommands(callerIdentityArn(request, facts), target),
+                  }
+                : null;
+            },
+            'not-denied',
+          )
+        : null;
       return {
         status: 'unknown',
         missing: [...new Set([...(denyPossible ? view.missing : []), ...undecided])],
+        ...(undecidedFix ? { undecidedFix } : {}),
       };
     }
     if (undecided.length > 0) return { status: 'unknown', missing: undecided };

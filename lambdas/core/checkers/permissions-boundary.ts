@@ -1,5 +1,5 @@
 import { boundaryPolicy } from '../fix/find';
-import { guardrailDeny } from '../fix/guardrail';
+import { guardrailDeny, guardrailUnknown } from '../fix/guardrail';
 import { boundaryTarget } from '../fix/targets';
 import { callerIdentityArn } from '../fix/input';
 import { viewLayer } from '../fix/layer-check';
@@ -14,15 +14,18 @@ export const checker: Checker = {
     'Add the action and resource to the boundary policy (aws iam create-policy-version --set-as-default), if the boundary owner agrees.',
   check(input): CheckResult {
     const view = viewLayer(input.evaluations, 'permissions-boundary', { implicitDenies: true });
-    if (view.kind === 'unknown') return { status: 'unknown', missing: view.missing };
-    if (view.kind !== 'deny') return { status: view.kind, detail: view.detail };
     const boundary = boundaryPolicy(input.facts);
+    const name = `permissions boundary ${boundary?.arn ?? boundary?.name ?? ''}`.trim();
+    const locate = () => boundaryTarget(input);
+    if (view.kind === 'unknown')
+      return guardrailUnknown(input, view.missing, { layer: 'permissions-boundary', name, locate });
+    if (view.kind !== 'deny') return { status: view.kind, detail: view.detail };
     const principalArn = callerIdentityArn(input.request, input.facts);
     return guardrailDeny(input, view, {
       layer: 'permissions-boundary',
-      name: `permissions boundary ${boundary?.arn ?? boundary?.name ?? ''}`.trim(),
+      name,
       implicitWhy: `The boundary caps what ${principalArn ?? 'the caller'} may do: an action it does not allow is denied even when an identity policy allows it.`,
-      locate: () => boundaryTarget(input),
+      locate,
     });
   },
 };

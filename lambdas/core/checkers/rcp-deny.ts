@@ -1,4 +1,4 @@
-import { guardrailDeny } from '../fix/guardrail';
+import { guardrailDeny, guardrailUnknown } from '../fix/guardrail';
 import { viewLayer } from '../fix/layer-check';
 import { orgTarget } from '../fix/org';
 import type { Checker, CheckResult } from './types';
@@ -12,11 +12,12 @@ export const checker: Checker = {
     'Make the request satisfy the RCP (e.g. call from inside the organization, over TLS), or add an exception for this principal to the RCP statement (aws organizations update-policy).',
   check(input): CheckResult {
     const view = viewLayer(input.evaluations, 'rcp', { implicitDenies: true });
+    const locate = (ref: Parameters<typeof orgTarget>[2]) => orgTarget(input.facts, 'rcp', ref);
     if (view.kind === 'unknown') {
       // RCPFullAWSAccess allows at every level: only a Deny that could match makes an RCP a possible cause
       if (view.unknown.every((h) => h.layer.denyPossible === false))
         return { status: 'pass', detail: 'no RCP Deny statement can match this request' };
-      return { status: 'unknown', missing: view.missing };
+      return guardrailUnknown(input, view.missing, { layer: 'rcp', name: 'resource control policy', locate });
     }
     if (view.kind !== 'deny') return { status: view.kind, detail: view.detail };
     return guardrailDeny(input, view, {
@@ -24,7 +25,7 @@ export const checker: Checker = {
       name: 'resource control policy',
       implicitWhy:
         'RCPFullAWSAccess allows everything at every level; only a Deny in an RCP restricts the resource.',
-      locate: (ref) => orgTarget(input.facts, 'rcp', ref),
+      locate,
     });
   },
 };

@@ -1,4 +1,4 @@
-import { guardrailDeny } from '../fix/guardrail';
+import { guardrailDeny, guardrailUnknown } from '../fix/guardrail';
 import { viewLayer } from '../fix/layer-check';
 import { orgTarget } from '../fix/org';
 import type { Checker, CheckResult } from './types';
@@ -12,14 +12,16 @@ export const checker: Checker = {
     'Add an aws:PrincipalArn exception to the denying SCP statement, or an Allow at the level that lacks one (aws organizations update-policy); SCPs are guardrails, so confirm the exception with whoever owns them.',
   check(input): CheckResult {
     const view = viewLayer(input.evaluations, 'scp', { implicitDenies: true });
-    if (view.kind === 'unknown') return { status: 'unknown', missing: view.missing };
+    const locate = (ref: Parameters<typeof orgTarget>[2]) => orgTarget(input.facts, 'scp', ref);
+    if (view.kind === 'unknown')
+      return guardrailUnknown(input, view.missing, { layer: 'scp', name: 'service control policy', locate });
     if (view.kind !== 'deny') return { status: view.kind, detail: view.detail };
     return guardrailDeny(input, view, {
       layer: 'scp',
       name: 'service control policy',
       implicitWhy:
         'Every level of the organization path must allow the action through an SCP (FullAWSAccess or an explicit Allow).',
-      locate: (ref) => orgTarget(input.facts, 'scp', ref),
+      locate,
     });
   },
 };

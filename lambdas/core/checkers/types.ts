@@ -42,7 +42,25 @@ export type CheckResult =
        * stand between; 1 the cause's own configuration was read but does not decide it. Absent: read from the layers.
        */
       readonly closeness?: 0 | 1;
+      /** A change that lets the request through this layer whatever the missing facts are (../fix/undecided-deny.ts). */
+      readonly undecidedFix?: UndecidedFix;
     };
+
+/**
+ * The one Deny statement of a layer that may match but could not be decided, and a change to it verified by
+ * re-evaluating the request: with it in place the layer no longer refuses the request, whatever the missing facts are.
+ */
+export interface UndecidedFix {
+  /** The statement (Sid or #index). */
+  readonly statement: string;
+  /** Its policy, as evidence names it (the ARN where there is one). */
+  readonly policy: string;
+  /** Its policy's name, for titles. */
+  readonly policyName: string;
+  /** How the statement was evaluated ("Deny statement 1 (X) might apply: …"). */
+  readonly detail: string;
+  readonly fix: Fix;
+}
 
 export interface Checker {
   /** Equals the file name; one of the contract's root-cause ids. */

@@ -21,6 +21,7 @@ import {
 import type { LayerView } from './layer-check';
 import { describeNeeds } from './layer-check';
 import { exemptPrincipal, type Json, statementAt, withReplacedStatement, withStatement } from './patch';
+import { undecidedDenyFix } from './undecided-deny';
 import { needsOf, verifyS3 } from './verify';
 import type { PolicyEvaluation } from '../policy/types';
 
@@ -196,4 +197,39 @@ export function guardrailDeny(
       ...outcome,
     },
   };
+}
+
+/**
+ * The unknown result of a guardrail-style layer, with the verified change to its one undecided Deny when there is one
+ * (./undecided-deny.ts): a guardrail must still allow the request once the statement is changed.
+ */
+export function guardrailUnknown(
+  input: CheckerInput,
+  missing: readonly string[],
+  spec: Pick<GuardrailSpec, 'layer' | 'name' | 'locate'>,
+): CheckResult {
+  const undecidedFix = undecidedDenyFix(
+    input,
+    spec.layer,
+    (ref) => {
+      const target = spec.locate(ref);
+      const policy = target.policy;
+      return policy
+        ? {
+            policy,
+            where: `of the ${spec.name}`,
+            apply: (base, patched) => target.apply(base, patched),
+            patch: (statement, replaceStatement) => ({
+              layer: spec.layer,
+              policy: policy.arn ?? policy.name,
+              statement,
+              replaceStatement,
+            }),
+            commands: target.commands,
+          }
+        : null;
+    },
+    spec.layer === 'access-point-policy' ? 'not-denied' : 'allowed',
+  );
+  return { status: 'unknown', missing, ...(undecidedFix ? { undecidedFix } : {}) };
 }

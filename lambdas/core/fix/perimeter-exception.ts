@@ -1,7 +1,7 @@
 /**
  * A perimeter Deny that the caller cannot satisfy, however it makes the request, because the key the statement tests
- * is absent for the way it calls. "Send the request from an allowed address" or "call as a principal of the
- * organization" is then no answer. Two families, each proposed as a change to the Deny statement that keeps its
+ * is absent (or is not the caller's) for the way it calls. "Send the request from an allowed address" or "call as a
+ * principal of the organization" is then no answer. Three families, each proposed as a change to the Deny statement that keeps its
  * intent, which the caller verifies by re-evaluating the request:
  *
  * 1. An AWS service calling as itself (a service principal: log delivery, CloudTrail, replication, CloudFront OAC)
@@ -28,6 +28,20 @@
  *    An endpoint owned by an account that is neither the caller's nor the bucket's is someone else's network, and one
  *    whose owner is not known may be too: nothing is proposed for them. In the endpoint's own policy every request lacks aws:SourceIp, and sparing the endpoint would
  *    void the statement: only the aws:VpcSourceIp change is proposed there.
+ *
+ * 3. A call an AWS service made with the caller's credentials (a forward access session: Athena, Glue or Lake Formation
+ *    reading the caller's data; aws:ViaAWSService true, CloudTrail's userIdentity.invokedBy) reaches S3 from the
+ *    service's network, not the caller's: "requests to Amazon S3 come from a private IPv4 address for Athena, not the
+ *    source IP specified in aws:SourceIp ... You also cannot restrict or allow access to Amazon S3 resources based on
+ *    the aws:SourceVpc or aws:SourceVpce condition keys" (https://docs.aws.amazon.com/athena/latest/ug/s3-permissions.html).
+ *    So "Deny unless aws:SourceIp (or aws:SourceVpce, aws:SourceVpc) is ours" refuses every such call, and CloudTrail
+ *    records the service's name, not an address, so the engine cannot decide it. AWS's pattern: "this denies access to
+ *    AWS services ... that make calls on your behalf unless you also use the aws:ViaAWSService global condition"
+ *    (https://repost.aws/knowledge-center/iam-restrict-calls-ip-addresses); AWS's data-perimeter network statement
+ *    carries BoolIfExists aws:ViaAWSService false (https://github.com/aws-samples/data-perimeter-policy-examples,
+ *    resource_based_policies/s3_bucket_policy.json). Proposed only when the statement matches (or may match) for its
+ *    network keys alone, and when the record names the service rather than an address: the caller's own calls stay
+ *    held to the network the statement names.
  */
 import * as ipaddr from 'ipaddr.js';
 import type { AccessRequest, RequestFacts } from '../model';
@@ -141,7 +155,61 @@ export function perimeterExceptions(
     return request.principal.originAccessIdentity === true
       ? []
       : serviceExceptions(request, trace, original, where);
+  // the record names the service, not an address: the call's network keys are the service's, not known here
+  if (request.sourceIp === null && viaService(request))
+    return viaServiceExceptions(request, trace, original, where);
   return endpointExceptions(request, facts, trace, original, where, spareEndpoint);
+}
+
+/** The network keys of a request: for a call a service makes for the caller, the service's network (family 3). */
+const NETWORK_KEYS = new Set([
+  SOURCE_IP,
+  'aws:vpcsourceip',
+  ...ENDPOINT_KEYS,
+  'aws:vpceaccount',
+  'aws:vpceorgid',
+  'aws:vpceorgpaths',
+]);
+const VIA_SERVICE = 'aws:ViaAWSService';
+
+/** Whether a service made the request with the caller's credentials (aws:ViaAWSService true in its context). */
+function viaService(request: AccessRequest): boolean {
+  for (const [k, v] of Object.entries(request.context.values))
+    if (k.toLowerCase() === VIA_SERVICE.toLowerCase()) return v === 'true';
+  return false;
+}
+
+/** Family 3: a call a service made with the caller's credentials. */
+function viaServiceExceptions(
+  request: AccessRequest,
+  trace: StatementTrace,
+  original: Json,
+  where: string,
+): PerimeterException[] {
+  // what keeps the statement matching (or undecided) must be its network keys alone, besides the exemption of service
+  // principals that AWS's own network statement carries (it holds for every call a service makes for a caller)
+  const holding = trace.conditions.filter(
+    (c) => c.result !== false && c.key.toLowerCase() !== IS_SERVICE.toLowerCase(),
+  );
+  const network = holding.filter((c) => NETWORK_KEYS.has(c.key.toLowerCase()));
+  if (network.length === 0 || network.length !== holding.length) return [];
+  const copy = conditionCopy(original);
+  for (const block of Object.values(copy))
+    if (Object.keys(block).some((k) => k.toLowerCase() === VIA_SERVICE.toLowerCase())) return [];
+  const op = Object.keys(copy).find((k) => k.toLowerCase() === 'boolifexists') ?? 'BoolIfExists';
+  copy[op] = { ...(copy[op] ?? {}), [VIA_SERVICE]: 'false' };
+  const label = statementLabel(trace);
+  const service = request.principal.invokedBy ?? 'an AWS service';
+  const keys = [...new Set(network.map((c) => `${c.operator} on ${c.key}`))].join(' and ');
+  const decided = network.every((c) => c.result === true);
+  return [
+    {
+      statement: { ...original, Condition: copy },
+      summary: `${service} made this call with the caller's credentials (aws:ViaAWSService is true): such a call reaches S3 from the service's network, not the caller's, so ${keys} in statement ${label} ${where} ${
+        decided ? 'matches' : 'may match'
+      } every call the service makes for the caller, whatever network the caller uses (CloudTrail records the service's name, not an address). Exempt calls AWS services make on a principal's behalf in statement ${label} (BoolIfExists aws:ViaAWSService false, AWS's data-perimeter pattern); the caller's own calls stay held to the network the statement names.`,
+    },
+  ];
 }
 
 /** Keys a service principal calling as itself never has (fix/context.ts: no organization, account or ARN of its own). */

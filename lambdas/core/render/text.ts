@@ -181,8 +181,10 @@ function renderOne(f: Finding, c: Colors, verbose: boolean): string {
     for (const rc of possible) {
       const missing = rc.evidence.map((e) => e.detail.replace(/^not read: /, '')).join('; ');
       out.push(`  ? ${c.cyan(rc.id)}${missing ? c.dim(`  missing: ${missing}`) : ''}`);
-      // the single read that would settle it (analyze.ts puts it in the possible cause's fix)
-      const read = rc.fix.commands[0];
+      // a change to the layer's one undecided Deny, verified whatever the missing facts are (fix/undecided-deny.ts)
+      if (rc.fix.verified) out.push(`      ${c.green('verified fix:')} ${rc.fix.summary}`);
+      // else the single read that would settle it (analyze.ts puts it in the possible cause's fix)
+      const read = rc.fix.verified ? undefined : rc.fix.commands[0];
       if (read) out.push(`      ${c.dim('settle:')} ${read}`);
     }
     out.push('');

@@ -1,0 +1,287 @@
+/**
+ * A call an AWS service made with the caller's credentials (a forward access session: Athena reading the caller's
+ * data; CloudTrail's userIdentity.invokedBy, aws:ViaAWSService true) reaches S3 from the service's network, not the
+ * caller's: "requests to Amazon S3 come from a private IPv4 address for Athena, not the source IP specified in
+ * aws:SourceIp ... You also cannot restrict or allow access to Amazon S3 resources based on the aws:SourceVpc or
+ * aws:SourceVpce condition keys" (https://docs.aws.amazon.com/athena/latest/ug/s3-permissions.html). CloudTrail records
+ * the service's name, not an address, so the engine leaves such a network Deny undecided; the fix is AWS's pattern,
+ * "unless you also use the aws:ViaAWSService global condition" (https://repost.aws/knowledge-center/iam-restrict-calls-ip-addresses),
+ * as AWS's data-perimeter network statement does (BoolIfExists aws:ViaAWSService false,
+ * https://github.com/aws-samples/data-perimeter-policy-examples, resource_based_policies/s3_bucket_policy.json),
+ * verified by re-evaluating the request: with the change, the layer lets it through whatever the service's address is
+ * (lambdas/core/fix/perimeter-exception.ts family 3, lambdas/core/fix/undecided-deny.ts).
+ *
+ * Elimination (lambdas/core/analyze.ts): AWS denied the recorded request and every other check passes, so the one layer
+ * that could not be decided is the likely cause, not merely a possible one.
+ */
+import { causeOf, explain } from '../checkers/helpers';
+import { A, OU_A, recordFor, type Stmt, viewOf, type WorldSpec } from '../world';
+import { analyze } from '../../../lambdas/core/analyze';
+import { renderText } from '../../../lambdas/core/render/text';
+import { perimeterExceptions } from '../../../lambdas/core/fix/perimeter-exception';
+import type { AccessRequest, RequestFacts } from '../../../lambdas/core/model';
+import { officeOnlyDeny } from './traces';
+
+const BUCKET = 'lake-bucket';
+const OFFICE = '203.0.113.0/24';
+
+const officeOnly = (extra: Record<string, unknown> = {}): Stmt => ({
+  Sid: 'DenyOutsideOffice',
+  Effect: 'Deny',
+  Principal: '*',
+  Action: 's3:*',
+  Resource: [`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/*`],
+  Condition: { NotIpAddress: { 'aws:SourceIp': OFFICE }, ...extra },
+});
+
+const world = (over: Partial<WorldSpec> = {}): WorldSpec => ({
+  roles: [{ account: A, name: 'Analyst', statements: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] }],
+  buckets: { [BUCKET]: { account: A, policy: [officeOnly()], objects: { 'k.csv': {} } } },
+  ...over,
+});
+
+/** Athena reading the object with the analyst's credentials, as CloudTrail records it. */
+const viaAthena = (errorMessage?: string): Record<string, unknown> => {
+  const r = recordFor({
+    account: A,
+    role: 'Analyst',
+    bucket: BUCKET,
+    sourceIp: 'athena.amazonaws.com',
+    ...(errorMessage ? { errorMessage } : {}),
+  });
+  return {
+    ...r,
+    userIdentity: { ...(r['userIdentity'] as object), invokedBy: 'athena.amazonaws.com' },
+    userAgent: 'athena.amazonaws.com',
+  };
+};
+
+const EXEMPTED = { BoolIfExists: { 'aws:ViaAWSService': 'false' } };
+
+describe("a network Deny that refuses a call an AWS service made with the caller's credentials", () => {
+  it('bucket policy, AWS\'s message "Access Denied": the undecided Deny is cause 1 (likely, every other check passes) with a verified exemption of calls through AWS services', () => {
+    const { finding } = explain(viaAthena(), viewOf(world()));
+    const c = finding.rootCauses[0]!;
+    expect(c.id).toBe('bucket-policy-explicit-deny');
+    expect(c.confidence).toBe('likely');
+    expect(c.title).toBe(
+      `Statement DenyOutsideOffice of ${BUCKET} may deny this request (it could not be decided)`,
+    );
+    expect(c.explanation).toContain(
+      'Every other check passes, so unless the configuration changed since the denial (or the denial comes from something not modelled here), this is what refused the request.',
+    );
+    expect(c.fix.summary).toBe(
+      "athena.amazonaws.com made this call with the caller's credentials (aws:ViaAWSService is true): such a call reaches S3 from the service's network, not the caller's, so NotIpAddress on aws:SourceIp in statement DenyOutsideOffice of the bucket policy may match every call the service makes for the caller, whatever network the caller uses (CloudTrail records the service's name, not an address). " +
+        "Exempt calls AWS services make on a principal's behalf in statement DenyOutsideOffice (BoolIfExists aws:ViaAWSService false, AWS's data-perimeter pattern); the caller's own calls stay held to the network the statement names.",
+    );
+    expect(c.fix.verified).toBe(true);
+    expect(c.fix.policyPatch).toEqual({
+      layer: 'bucket-policy',
+      bucket: BUCKET,
+      statement: 'DenyOutsideOffice',
+      replaceStatement: {
+        ...officeOnly(),
+        Condition: { NotIpAddress: { 'aws:SourceIp': OFFICE }, ...EXEMPTED },
+      },
+    });
+    expect(finding.checks.find((k) => k.layer === 'bucket-policy-explicit-deny')?.status).toBe('unknown');
+  });
+
+  it("AWS's message names an explicit deny in a resource-based policy: the sole undecided Deny carries the same verified fix", () => {
+    const msg = `User: arn:aws:sts::${A}:assumed-role/Analyst/s1 is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::${BUCKET}/k.csv" with an explicit deny in a resource-based policy`;
+    const c = causeOf(explain(viaAthena(msg), viewOf(world())).finding, 'bucket-policy-explicit-deny');
+    expect(c.confidence).toBe('likely');
+    expect(c.title).toBe(
+      `AWS reports an explicit deny in a resource-based policy: statement DenyOutsideOffice of ${BUCKET}, the only Deny there that may match`,
+    );
+    expect(c.fix.verified).toBe(true);
+    expect(c.fix.policyPatch?.['replaceStatement']).toMatchObject({ Condition: EXEMPTED });
+  });
+
+  it("the exemption joins the statement's own BoolIfExists block, keeping what it tests", () => {
+    const deny = officeOnly({ BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' } });
+    const c = causeOf(
+      explain(
+        viaAthena(),
+        viewOf(world({ buckets: { [BUCKET]: { account: A, policy: [deny], objects: { 'k.csv': {} } } } })),
+      ).finding,
+      'bucket-policy-explicit-deny',
+    );
+    expect(c.fix.verified).toBe(true);
+    expect(c.fix.policyPatch?.['replaceStatement']).toEqual({
+      ...deny,
+      Condition: {
+        NotIpAddress: { 'aws:SourceIp': OFFICE },
+        BoolIfExists: { 'aws:PrincipalIsAWSService': 'false', 'aws:ViaAWSService': 'false' },
+      },
+    });
+  });
+
+  it('an SCP network perimeter: the SCP statement is changed, verified', () => {
+    const scpDeny: Stmt = {
+      Sid: 'NetworkPerimeter',
+      Effect: 'Deny',
+      Action: 's3:*',
+      Resource: '*',
+      Condition: { NotIpAddress: { 'aws:SourceIp': OFFICE } },
+    };
+    const w = world({
+      buckets: { [BUCKET]: { account: A, objects: { 'k.csv': {} } } },
+      scps: [{ name: 'network-perimeter', targets: [OU_A], statements: [scpDeny] }],
+    });
+    const c = explain(viaAthena(), viewOf(w)).finding.rootCauses[0]!;
+    expect(c.id).toBe('scp-deny');
+    expect(c.confidence).toBe('likely');
+    expect(c.fix.summary).toContain('in statement NetworkPerimeter of the service control policy may match');
+    expect(c.fix.verified).toBe(true);
+    expect(c.fix.policyPatch).toMatchObject({
+      layer: 'scp',
+      statement: 'NetworkPerimeter',
+      replaceStatement: { ...scpDeny, Condition: { NotIpAddress: { 'aws:SourceIp': OFFICE }, ...EXEMPTED } },
+    });
+  });
+
+  it('an identity policy (AWS\'s "deny based on the source IP" example, written without aws:ViaAWSService): the policy is changed, verified', () => {
+    const deny: Stmt = {
+      Sid: 'OfficeOnly',
+      Effect: 'Deny',
+      Action: '*',
+      Resource: '*',
+      Condition: { NotIpAddress: { 'aws:SourceIp': OFFICE } },
+    };
+    const w = world({
+      roles: [
+        {
+          account: A,
+          name: 'Analyst',
+          statements: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }, deny],
+        },
+      ],
+      buckets: { [BUCKET]: { account: A, objects: { 'k.csv': {} } } },
+    });
+    const c = explain(viaAthena(), viewOf(w)).finding.rootCauses[0]!;
+    expect(c.id).toBe('identity-policy-explicit-deny');
+    expect(c.fix.verified).toBe(true);
+    expect(c.fix.policyPatch).toMatchObject({
+      layer: 'identity-policy',
+      statement: 'OfficeOnly',
+      replaceStatement: { Condition: { NotIpAddress: { 'aws:SourceIp': OFFICE }, ...EXEMPTED } },
+    });
+  });
+
+  it('a statement that already tests aws:ViaAWSService is not changed again: no verified fix is claimed', () => {
+    const deny = officeOnly({ Bool: { 'aws:ViaAWSService': 'true' } });
+    const c = causeOf(
+      explain(
+        viaAthena(),
+        viewOf(world({ buckets: { [BUCKET]: { account: A, policy: [deny], objects: { 'k.csv': {} } } } })),
+      ).finding,
+      'bucket-policy-explicit-deny',
+    );
+    expect(c.fix.summary).not.toContain('aws:ViaAWSService false');
+    expect(c.fix.verified).toBe(false);
+  });
+
+  it('a direct call from an address outside the office keeps its own advice: nothing to exempt', () => {
+    const c = causeOf(
+      explain(
+        recordFor({ account: A, role: 'Analyst', bucket: BUCKET, sourceIp: '198.51.100.7' }),
+        viewOf(world()),
+      ).finding,
+      'bucket-policy-explicit-deny',
+    );
+    expect(c.confidence).toBe('confirmed');
+    expect(c.fix.summary).not.toContain('aws:ViaAWSService');
+  });
+});
+
+describe('two layers undecided: no elimination, each possible cause carries its own verified fix', () => {
+  const scpDeny: Stmt = {
+    Sid: 'NetworkPerimeter',
+    Effect: 'Deny',
+    Action: 's3:*',
+    Resource: '*',
+    Condition: { NotIpAddress: { 'aws:SourceIp': OFFICE } },
+  };
+  const both = () =>
+    explain(
+      viaAthena(),
+      viewOf(world({ scps: [{ name: 'network-perimeter', targets: [OU_A], statements: [scpDeny] }] })),
+    ).finding;
+
+  it('the bucket policy and the SCP are both possible, and both fixes are verified', () => {
+    const f = both();
+    expect(f.rootCauses.map((c) => [c.id, c.confidence, c.fix.verified])).toEqual([
+      ['bucket-policy-explicit-deny', 'possible', true],
+      ['scp-deny', 'possible', true],
+    ]);
+  });
+
+  it('the text shows each verified fix under its possible cause, instead of a read that would settle it', () => {
+    const text = renderText([both()], { color: false });
+    expect(text).toContain('No cause could be confirmed');
+    expect(text).toMatch(
+      /\? bucket-policy-explicit-deny .*\n {6}verified fix: athena\.amazonaws\.com made this call with the caller's credentials .* in statement DenyOutsideOffice of the bucket policy /,
+    );
+    expect(text).toMatch(
+      /\? scp-deny .*\n {6}verified fix: .* in statement NetworkPerimeter of the service control policy /,
+    );
+    expect(text).not.toContain('settle:');
+  });
+});
+
+describe('perimeterExceptions, family 3, proposes nothing outside its case', () => {
+  const fas = {
+    principal: { type: 'AssumedRole', invokedBy: 'athena.amazonaws.com', accountId: A },
+    sourceIp: null,
+    vpcEndpointId: null,
+    context: { values: { 'aws:ViaAWSService': 'true' }, absent: [], otherKeys: 'unknown' },
+  } as unknown as AccessRequest;
+  const facts = {} as RequestFacts;
+  const original = officeOnly() as Record<string, unknown>;
+  const undecided = officeOnlyDeny('unknown');
+
+  it('proposes the exemption for an undecided network Deny of a call through a service', () => {
+    expect(perimeterExceptions(fas, facts, undecided, original, 'of the bucket policy')).toHaveLength(1);
+  });
+
+  it('not for a direct call (aws:ViaAWSService false), nor when the record carries an address', () => {
+    const direct = {
+      ...fas,
+      context: { ...fas.context, values: { 'aws:ViaAWSService': 'false' } },
+    } as AccessRequest;
+    expect(perimeterExceptions(direct, facts, undecided, original, 'of the bucket policy')).toEqual([]);
+    expect(perimeterExceptions({ ...fas, sourceIp: '10.1.2.3' }, facts, undecided, original, 'x')).toEqual(
+      [],
+    );
+  });
+
+  it('not when another kind of key also holds the statement (an identity perimeter is not a network one)', () => {
+    const both = {
+      ...undecided,
+      conditions: [
+        ...undecided.conditions,
+        {
+          operator: 'StringNotEquals',
+          key: 'aws:PrincipalOrgID',
+          policyValues: ['o-exampleorg'],
+          requestValues: ['o-other'],
+          result: true,
+          detail: 'aws:PrincipalOrgID o-other does not equal o-exampleorg',
+        },
+      ],
+    };
+    expect(perimeterExceptions(fas, facts, both, original, 'of the bucket policy')).toEqual([]);
+  });
+});
+
+describe('elimination needs a denial AWS recorded', () => {
+  it('a hand-built request (no record evidence, as simulate and preflight build it) keeps the undecided layer possible', () => {
+    const { request, facts } = explain(viaAthena(), viewOf(world()));
+    const { evidence: _evidence, ...built } = request;
+    const c = analyze(built as AccessRequest, facts).rootCauses[0]!;
+    expect(c.id).toBe('bucket-policy-explicit-deny');
+    expect(c.confidence).toBe('possible');
+    expect(c.fix.verified).toBe(true);
+  });
+});
