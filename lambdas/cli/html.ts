@@ -12,7 +12,7 @@ import { jsonText, safeLines } from '../core/render/safe';
 import { createHash } from 'node:crypto';
 import escapeHtml from 'escape-html';
 import type { Check, Finding, RootCause } from '../core/model';
-import { callerLabel } from '../core/render/text';
+import { callerLabel, fromText } from '../core/render/text';
 import type { DenialFilter } from '../core/report/filter';
 import { noDenialText, plural, reportCounts, type Group, type GroupReport } from '../core/report/group';
 
@@ -183,7 +183,7 @@ function findingHtml(g: Group, i: number, color: (c: string) => string): string 
     `<table class="request"><tbody>`,
     `<tr><th>Request</th><td>${h(r.eventName)}: <code>${h(r.actions.join(', '))}</code> on <code>${h(r.resources.join(', ') || r.bucket || '')}</code></td></tr>`,
     `<tr><th>Caller</th><td><code>${h(caller)}</code> (${h(r.principal.type)}${r.principal.accountId ? `, account ${h(r.principal.accountId)}` : ''})${r.crossAccount ? ` cross-account, bucket account ${h(r.bucketAccountId ?? '?')}` : ''}</td></tr>`,
-    `<tr><th>From</th><td>${h(r.sourceIp ?? (r.principal.type === 'AWSService' ? 'an AWS service network (no IP address recorded)' : 'unknown address'))}${r.vpcEndpointId ? ` via ${h(r.vpcEndpointId)}` : ''}</td></tr>`,
+    `<tr><th>From</th><td>${h(fromText(r))}${r.vpcEndpointId ? ` via ${h(r.vpcEndpointId)}` : ''}</td></tr>`,
     `<tr><th>Error</th><td>${h(r.errorCode)}${r.errorMessage ? `: ${h(r.errorMessage)}` : ''}</td></tr>`,
     `<tr><th>Verdict</th><td>${h(f.verdict)}</td></tr>`,
     `<tr><th>Seen</th><td>${h(g.firstSeen)} .. ${h(g.lastSeen)}; events ${h(g.eventIds.join(', '))}${h(more)}</td></tr>`,

@@ -58,6 +58,8 @@ export function toFindingRequest(request: AccessRequest): FindingRequest {
       accountId: p.accountId,
       sessionName: p.sessionName,
       principalId: p.principalId,
+      // a service calling with the caller's credentials (not a service principal, whose arn names it)
+      ...(p.type !== 'AWSService' && p.invokedBy !== null ? { invokedBy: p.invokedBy } : {}),
     },
     sourceIp: request.sourceIp,
     vpcEndpointId: request.vpcEndpointId,

@@ -688,6 +688,11 @@ export interface FindingRequest {
     readonly accountId: string | null;
     readonly sessionName: string | null;
     readonly principalId: string | null;
+    /**
+     * The AWS service that made the call with this principal's credentials (CloudTrail userIdentity.invokedBy: Athena,
+     * Glue), present only then; the call came from the service's network.
+     */
+    readonly invokedBy?: string;
   };
   readonly sourceIp: string | null;
   readonly vpcEndpointId: string | null;

@@ -6,7 +6,7 @@
  */
 import { keyOf, problemKey } from '../../lambdas/core/problem-key';
 import { MemoryDedupStore } from '../../lambdas/delivery/dedup';
-import type { Evidence, Finding, Principal } from '../../lambdas/core/model';
+import type { Evidence, Finding } from '../../lambdas/core/model';
 import { bucketPolicyDeny, makeFinding } from './fixtures';
 
 const T0 = Date.UTC(2026, 10, 28, 1, 0, 0);
@@ -25,7 +25,7 @@ const withEvidence = (...evidence: Evidence[]): Finding =>
   makeFinding({ rootCauses: [{ ...bucketPolicyDeny, evidence }] });
 
 /** A finding whose caller differs from the fixture's in these fields. */
-const withPrincipal = (principal: Partial<Principal>): Finding =>
+const withPrincipal = (principal: Partial<Finding['request']['principal']>): Finding =>
   makeFinding({ request: { ...base.request, principal: { ...base.request.principal, ...principal } } });
 
 const noIdentity = { arn: null, identityArn: null, principalId: null } as const;

@@ -139,6 +139,7 @@ function requestFields(finding: Finding): TextObject[] {
           : null,
     ],
     ['Source IP', r.sourceIp],
+    ['Called via', p.invokedBy ? `${p.invokedBy}, with the caller's credentials` : null],
     ['VPC endpoint', r.vpcEndpointId],
     ['Access point', r.accessPointArn],
     ['Error', [r.errorCode, r.errorMessage].filter(Boolean).join(': ')],

@@ -135,6 +135,7 @@ function requestLines(finding: Finding): string[] {
     line('Bucket account', r.bucketAccountId),
     r.crossAccount === true ? line('Cross-account', 'yes') : null,
     line('Source IP', r.sourceIp),
+    p.invokedBy ? line('Called via', `${p.invokedBy}, with the caller's credentials`) : null,
     line('VPC endpoint', r.vpcEndpointId),
     line('Access point', r.accessPointArn),
     r.secureTransport === false ? line('TLS', 'no (plain HTTP)') : null,

@@ -57,6 +57,16 @@ export function callerLabel(p: Finding['request']['principal']): string {
   );
 }
 
+/** Where the request came from, in words: its address, or the AWS service network CloudTrail names instead. */
+export function fromText(r: Finding['request']): string {
+  if (r.sourceIp !== null) return r.sourceIp;
+  if (r.principal.type === 'AWSService')
+    return 'an AWS service network (CloudTrail records no IP address for a service)';
+  if (r.principal.invokedBy !== undefined)
+    return `${r.principal.invokedBy}, with the caller's credentials (the service's network; CloudTrail records no address)`;
+  return 'unknown address';
+}
+
 function header(f: Finding, c: Colors, verbose: boolean): string[] {
   const r = f.request;
   const what = `${r.actions.join(', ') || r.eventName} on ${r.resources.join(', ') || r.bucket || '(no resource)'}`;
@@ -80,7 +90,7 @@ function header(f: Finding, c: Colors, verbose: boolean): string[] {
         ? c.yellow(` cross-account, bucket account ${r.bucketAccountId ?? 'not named in the record'}`)
         : ''
     }`,
-    `  from     ${r.sourceIp ?? (r.principal.type === 'AWSService' ? 'an AWS service network (CloudTrail records no IP address for a service)' : 'unknown address')}${via ? ` ${via}` : ''}${r.secureTransport === false ? ' over plain HTTP' : ''}`,
+    `  from     ${fromText(r)}${via ? ` ${via}` : ''}${r.secureTransport === false ? ' over plain HTTP' : ''}`,
     `  error    ${r.errorCode}${verbose && r.errorMessage ? `: ${r.errorMessage}` : ''}`,
     ...(recordLine(f) ? [`  record   ${recordLine(f)}`] : []),
     c.dim(

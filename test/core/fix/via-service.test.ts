@@ -17,6 +17,8 @@
 import { causeOf, explain } from '../checkers/helpers';
 import { A, OU_A, recordFor, type Stmt, viewOf, type WorldSpec } from '../world';
 import { analyze } from '../../../lambdas/core/analyze';
+import { renderSlack } from '../../../lambdas/core/render/slack';
+import { renderSnsMessage } from '../../../lambdas/core/render/sns';
 import { renderText } from '../../../lambdas/core/render/text';
 import { perimeterExceptions } from '../../../lambdas/core/fix/perimeter-exception';
 import type { AccessRequest, RequestFacts } from '../../../lambdas/core/model';
@@ -227,6 +229,27 @@ describe('two layers undecided: no elimination, each possible cause carries its 
       /\? scp-deny .*\n {6}verified fix: .* in statement NetworkPerimeter of the service control policy /,
     );
     expect(text).not.toContain('settle:');
+  });
+});
+
+describe("the finding says the call came through the service, with the caller's credentials", () => {
+  it('request.principal.invokedBy in the JSON, and the text, SNS and Slack forms name the service instead of "unknown address"', () => {
+    const f = explain(viaAthena(), viewOf(world())).finding;
+    expect(f.request.principal.invokedBy).toBe('athena.amazonaws.com');
+    expect(f.request.sourceIp).toBeNull();
+    expect(renderText([f], { color: false })).toContain(
+      "  from     athena.amazonaws.com, with the caller's credentials (the service's network; CloudTrail records no address)",
+    );
+    expect(renderSnsMessage(f)).toContain("athena.amazonaws.com, with the caller's credentials");
+    expect(JSON.stringify(renderSlack(f))).toContain("athena.amazonaws.com, with the caller's credentials");
+  });
+
+  it('absent from a direct call', () => {
+    const direct = explain(
+      recordFor({ account: A, role: 'Analyst', bucket: BUCKET }),
+      viewOf(world()),
+    ).finding;
+    expect(direct.request.principal).not.toHaveProperty('invokedBy');
   });
 });
 
