@@ -11,7 +11,10 @@
  *    PrivateLink endpoint, or if the principal making the request is an AWS service principal",
  *    https://aws.amazon.com/about-aws/whats-new/2021/05/aws-identity-and-access-management-now-makes-it-easier-for-you-to-manage-permissions-for-aws-services-accessing-your-resources;
  *    https://aws.amazon.com/blogs/security/iam-makes-it-easier-to-manage-permissions-for-aws-services-accessing-resources/):
- *    BoolIfExists aws:PrincipalIsAWSService false. The service stays limited by the statement that grants it.
+ *    BoolIfExists aws:PrincipalIsAWSService false. The service stays limited by the statement that grants it. Its
+ *    calls come from AWS's own network, whose address CloudTrail does not record (sourceIPAddress is the service's
+ *    name): a network Deny (aws:SourceIp, aws:SourceVpce) is then undecided, and the same exemption is verified
+ *    whatever the address (./undecided-deny.ts).
  *
  * 2. A request through a VPC endpoint carries no aws:SourceIp: "The aws:SourceIp condition key is always included in
  *    the request, except for requests that use an Amazon VPC endpoint"
@@ -235,9 +238,13 @@ function serviceExceptions(
   original: Json,
   where: string,
 ): PerimeterException[] {
-  const condition = trace.conditions.find(
-    (c) => NOT_FOR_SERVICES.has(c.key.toLowerCase()) && c.result === true && c.requestValues === null,
-  );
+  // an identity key the service lacks (absent: the Deny matched), or a network key: its calls come from AWS's own
+  // network, whose address CloudTrail does not record (unknown: the Deny could not be decided)
+  const condition = trace.conditions.find((c) => {
+    const key = c.key.toLowerCase();
+    if (NOT_FOR_SERVICES.has(key) && c.result === true && c.requestValues === null) return true;
+    return NETWORK_KEYS.has(key) && c.result === 'unknown';
+  });
   if (condition === undefined) return [];
   const copy = conditionCopy(original);
   for (const block of Object.values(copy))
@@ -249,7 +256,11 @@ function serviceExceptions(
   return [
     {
       statement: { ...original, Condition: copy },
-      summary: `The caller is the AWS service ${service} acting as itself (a service principal), which has no ${condition.key}: ${condition.operator} on ${condition.key} in statement ${label} ${where} matches every call the service makes. Exempt AWS service principals in statement ${label} (BoolIfExists aws:PrincipalIsAWSService false, AWS's pattern for perimeter statements); the service stays limited by the statement that grants it, which should name the source it acts for (aws:SourceArn or aws:SourceAccount).`,
+      summary: `The caller is the AWS service ${service} acting as itself (a service principal), which ${
+        condition.result === true
+          ? `has no ${condition.key}: ${condition.operator} on ${condition.key} in statement ${label} ${where} matches`
+          : `calls from AWS's own network, not yours (CloudTrail records no address for it): ${condition.operator} on ${condition.key} in statement ${label} ${where} may match`
+      } every call the service makes. Exempt AWS service principals in statement ${label} (BoolIfExists aws:PrincipalIsAWSService false, AWS's pattern for perimeter statements); the service stays limited by the statement that grants it, which should name the source it acts for (aws:SourceArn or aws:SourceAccount).`,
     },
   ];
 }

@@ -327,6 +327,25 @@ describe('a perimeter Deny in the bucket policy, tripped by an AWS service calli
     });
   });
 
+  it("a network perimeter (aws:SourceVpce): undecided, since CloudTrail records the service's name, not an address; the same exemption is verified whatever the address", () => {
+    const deny = perimeterDeny({ StringNotEquals: { 'aws:SourceVpce': 'vpce-0a1b2c3d4e5f60001' } });
+    const { finding } = explain(editedEvent(LOG), withDeny(deny));
+    expect(finding.checks.find((k) => k.layer === 'bucket-policy-explicit-deny')?.status).toBe('unknown');
+    const c = causeOf(finding, 'bucket-policy-explicit-deny');
+    expect(c.fix.summary).toBe(
+      "The caller is the AWS service logging.s3.amazonaws.com acting as itself (a service principal), which calls from AWS's own network, not yours (CloudTrail records no address for it): StringNotEquals on aws:SourceVpce in statement OrgOnly of the bucket policy may match every call the service makes. " +
+        "Exempt AWS service principals in statement OrgOnly (BoolIfExists aws:PrincipalIsAWSService false, AWS's pattern for perimeter statements); the service stays limited by the statement that grants it, which should name the source it acts for (aws:SourceArn or aws:SourceAccount).",
+    );
+    expect(c.fix.verified).toBe(true);
+    expect(c.fix.policyPatch?.['replaceStatement']).toEqual({
+      ...deny,
+      Condition: {
+        StringNotEquals: { 'aws:SourceVpce': 'vpce-0a1b2c3d4e5f60001' },
+        BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
+      },
+    });
+  });
+
   it('a statement that already tests aws:PrincipalIsAWSService is left to the other advice', () => {
     const c = logCause(
       perimeterDeny({
