@@ -618,9 +618,11 @@ function possibleCause(
  * configuration may have changed since the denial, or the denial may come from something not modelled here).
  */
 function byElimination(cause: RootCause): RootCause {
+  const unchecked = /^Could not check: (.*)$/.exec(cause.title);
   return {
     ...cause,
     confidence: 'likely',
+    title: unchecked ? `${unchecked[1]!} (not checked: every other check passes)` : cause.title,
     explanation: `${cause.explanation} Every other check passes, so unless the configuration changed since the denial (or the denial comes from something not modelled here), this is what refused the request.`,
   };
 }
