@@ -33,13 +33,17 @@ export const checker: Checker = {
         { request, facts, evaluations },
         'bucket-policy',
         (p) => {
-          const bucket = view.unknown[0]?.evaluation.need.bucket ?? null;
-          const policy = bucket ? bucketPolicy(facts, bucket) : null;
-          return bucket && policy && findPolicy([policy], p)
-            ? {
+          // the bucket whose policy holds the statement (a copy names two buckets)
+          for (const h of view.unknown) {
+            const bucket = h.evaluation.need.bucket;
+            const policy = bucket ? bucketPolicy(facts, bucket) : null;
+            if (bucket && policy && findPolicy([policy], p))
+              return {
                 policy,
                 where: 'of the bucket policy',
-                apply: (base, patched) => ({ ...base, bucketPolicy: known(patched) }),
+                // only the needs on this bucket meet its policy
+                apply: (base, patched, need) =>
+                  need.bucket === bucket ? { ...base, bucketPolicy: known(patched) } : base,
                 patch: (statement, replaceStatement) => ({
                   layer: 'bucket-policy',
                   bucket,
@@ -47,8 +51,9 @@ export const checker: Checker = {
                   replaceStatement,
                 }),
                 commands: bucketPolicyCommands(bucket),
-              }
-            : null;
+              };
+          }
+          return null;
         },
         'not-denied',
       );

@@ -5,7 +5,7 @@
  * the request with it in place verifies it. The cause stays undecided; its fix does not.
  */
 import type { CheckerInput, UndecidedFix } from '../checkers/types';
-import type { NamedPolicy } from '../model';
+import type { ActionNeed, NamedPolicy } from '../model';
 import type { AuthorizationInput, LayerId, PolicyEvaluation } from '../policy/types';
 import { policyLabel, soleUndecidedDeny, statementDetail, statementLabel } from './layers';
 import { firstVerified, perimeterExceptions } from './perimeter-exception';
@@ -17,8 +17,8 @@ export interface UndecidedTarget {
   readonly policy: NamedPolicy;
   /** The policy in words, after "statement X": "of the bucket policy". */
   readonly where: string;
-  /** The engine input with the patched policy in place. */
-  readonly apply: (base: AuthorizationInput, patched: NamedPolicy) => AuthorizationInput;
+  /** The engine input of `need` with the patched policy in place (where the policy applies to that need). */
+  readonly apply: (base: AuthorizationInput, patched: NamedPolicy, need: ActionNeed) => AuthorizationInput;
   /** The fix's policyPatch for the changed statement. */
   readonly patch: (label: string, statement: Json) => Readonly<Record<string, unknown>>;
   readonly commands: readonly string[];
@@ -56,7 +56,8 @@ export function undecidedDenyFix(
         input,
         needs,
         layer,
-        (base) => target.apply(base, withReplacedStatement(target.policy, sole.statement.index, c.statement)),
+        (base, need) =>
+          target.apply(base, withReplacedStatement(target.policy, sole.statement.index, c.statement), need),
         goal,
       ),
   );

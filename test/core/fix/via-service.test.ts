@@ -171,6 +171,41 @@ describe("a network Deny that refuses a call an AWS service made with the caller
     });
   });
 
+  it("a copy: the statement sits in the source bucket's policy, and only that bucket's policy is changed, verified", () => {
+    const w = world({
+      buckets: {
+        [BUCKET]: { account: A, objects: {} },
+        'raw-bucket': {
+          account: A,
+          policy: [
+            {
+              ...officeOnly(),
+              Resource: ['arn:aws:s3:::raw-bucket', 'arn:aws:s3:::raw-bucket/*'],
+            },
+          ],
+          objects: { 'in.csv': {} },
+        },
+      },
+    });
+    const r = viaAthena();
+    const copy = {
+      ...r,
+      eventName: 'CopyObject',
+      requestParameters: {
+        ...(r['requestParameters'] as object),
+        'x-amz-copy-source': 'raw-bucket/in.csv',
+      },
+    };
+    const c = causeOf(explain(copy, viewOf(w)).finding, 'bucket-policy-explicit-deny');
+    expect(c.fix.verified).toBe(true);
+    expect(c.fix.policyPatch).toMatchObject({
+      layer: 'bucket-policy',
+      bucket: 'raw-bucket',
+      statement: 'DenyOutsideOffice',
+      replaceStatement: { Condition: EXEMPTED },
+    });
+  });
+
   it('a statement that already tests aws:ViaAWSService is not changed again: no verified fix is claimed', () => {
     const deny = officeOnly({ Bool: { 'aws:ViaAWSService': 'true' } });
     const c = causeOf(
