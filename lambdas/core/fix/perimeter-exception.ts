@@ -67,6 +67,33 @@ const ENDPOINT_KEYS = new Set(['aws:sourcevpce', 'aws:sourcevpc', 'aws:sourcevpc
 const SOURCE_VPCE = 'aws:SourceVpce';
 const VPC_SOURCE_IP = 'aws:VpcSourceIp';
 
+/** Keys a service principal calling as itself never has (fix/context.ts: no organization, account or ARN of its own). */
+const NOT_FOR_SERVICES = new Set([
+  'aws:principalorgid',
+  'aws:principalorgpaths',
+  'aws:principalaccount',
+  'aws:principalarn',
+  'aws:sourcevpce',
+  'aws:sourcevpc',
+  'aws:sourcevpcarn',
+  'aws:vpcsourceip',
+  'aws:vpceaccount',
+  'aws:vpceorgid',
+  'aws:vpceorgpaths',
+]);
+const IS_SERVICE = 'aws:PrincipalIsAWSService';
+
+/** The network keys of a request: for a call a service makes for the caller, the service's network (family 3). */
+const NETWORK_KEYS = new Set([
+  SOURCE_IP,
+  'aws:vpcsourceip',
+  ...ENDPOINT_KEYS,
+  'aws:vpceaccount',
+  'aws:vpceorgid',
+  'aws:vpceorgpaths',
+]);
+const VIA_SERVICE = 'aws:ViaAWSService';
+
 /** Address blocks that aws:SourceIp never holds and a VPC (or a network behind it) uses. */
 const PRIVATE_BLOCKS: readonly [ipaddr.IPv4 | ipaddr.IPv6, number][] = [
   '10.0.0.0/8',
@@ -103,6 +130,19 @@ function conditionCopy(statement: Json): Record<string, Record<string, unknown>>
     for (const [op, block] of Object.entries(existing as Json))
       out[op] = { ...(block && typeof block === 'object' ? (block as Json) : {}) };
   return out;
+}
+
+/**
+ * The statement with `key` false under BoolIfExists (the block it has, or a new one): an exemption AWS's perimeter
+ * statements carry. Null when the statement already tests `key`: its author decided about it.
+ */
+function withBoolFalse(statement: Json, key: string): Json | null {
+  const copy = conditionCopy(statement);
+  for (const block of Object.values(copy))
+    if (Object.keys(block).some((k) => k.toLowerCase() === key.toLowerCase())) return null;
+  const op = Object.keys(copy).find((k) => k.toLowerCase() === 'boolifexists') ?? 'BoolIfExists';
+  copy[op] = { ...(copy[op] ?? {}), [key]: 'false' };
+  return { ...statement, Condition: copy };
 }
 
 /** The statement testing aws:VpcSourceIp where it tested aws:SourceIp under `operator`; null when it cannot. */
@@ -164,17 +204,6 @@ export function perimeterExceptions(
   return endpointExceptions(request, facts, trace, original, where, spareEndpoint);
 }
 
-/** The network keys of a request: for a call a service makes for the caller, the service's network (family 3). */
-const NETWORK_KEYS = new Set([
-  SOURCE_IP,
-  'aws:vpcsourceip',
-  ...ENDPOINT_KEYS,
-  'aws:vpceaccount',
-  'aws:vpceorgid',
-  'aws:vpceorgpaths',
-]);
-const VIA_SERVICE = 'aws:ViaAWSService';
-
 /** Whether a service made the request with the caller's credentials (aws:ViaAWSService true in its context). */
 function viaService(request: AccessRequest): boolean {
   for (const [k, v] of Object.entries(request.context.values))
@@ -196,40 +225,21 @@ function viaServiceExceptions(
   );
   const network = holding.filter((c) => NETWORK_KEYS.has(c.key.toLowerCase()));
   if (network.length === 0 || network.length !== holding.length) return [];
-  const copy = conditionCopy(original);
-  for (const block of Object.values(copy))
-    if (Object.keys(block).some((k) => k.toLowerCase() === VIA_SERVICE.toLowerCase())) return [];
-  const op = Object.keys(copy).find((k) => k.toLowerCase() === 'boolifexists') ?? 'BoolIfExists';
-  copy[op] = { ...(copy[op] ?? {}), [VIA_SERVICE]: 'false' };
+  const statement = withBoolFalse(original, VIA_SERVICE);
+  if (statement === null) return [];
   const label = statementLabel(trace);
   const service = request.principal.invokedBy ?? 'an AWS service';
   const keys = [...new Set(network.map((c) => `${c.operator} on ${c.key}`))].join(' and ');
   const decided = network.every((c) => c.result === true);
   return [
     {
-      statement: { ...original, Condition: copy },
+      statement,
       summary: `${service} made this call with the caller's credentials (aws:ViaAWSService is true): such a call reaches S3 from the service's network, not the caller's, so ${keys} in statement ${label} ${where} ${
         decided ? 'matches' : 'may match'
       } every call the service makes for the caller, whatever network the caller uses (CloudTrail records the service's name, not an address). Exempt calls AWS services make on a principal's behalf in statement ${label} (BoolIfExists aws:ViaAWSService false, AWS's data-perimeter pattern); the caller's own calls stay held to the network the statement names.`,
     },
   ];
 }
-
-/** Keys a service principal calling as itself never has (fix/context.ts: no organization, account or ARN of its own). */
-const NOT_FOR_SERVICES = new Set([
-  'aws:principalorgid',
-  'aws:principalorgpaths',
-  'aws:principalaccount',
-  'aws:principalarn',
-  'aws:sourcevpce',
-  'aws:sourcevpc',
-  'aws:sourcevpcarn',
-  'aws:vpcsourceip',
-  'aws:vpceaccount',
-  'aws:vpceorgid',
-  'aws:vpceorgpaths',
-]);
-const IS_SERVICE = 'aws:PrincipalIsAWSService';
 
 /** Family 1: a service principal. */
 function serviceExceptions(
@@ -246,16 +256,13 @@ function serviceExceptions(
     return NETWORK_KEYS.has(key) && c.result === 'unknown';
   });
   if (condition === undefined) return [];
-  const copy = conditionCopy(original);
-  for (const block of Object.values(copy))
-    if (Object.keys(block).some((k) => k.toLowerCase() === IS_SERVICE.toLowerCase())) return [];
-  const op = Object.keys(copy).find((k) => k.toLowerCase() === 'boolifexists') ?? 'BoolIfExists';
-  copy[op] = { ...(copy[op] ?? {}), [IS_SERVICE]: 'false' };
+  const statement = withBoolFalse(original, IS_SERVICE);
+  if (statement === null) return [];
   const label = statementLabel(trace);
   const service = request.principal.invokedBy ?? 'an AWS service';
   return [
     {
-      statement: { ...original, Condition: copy },
+      statement,
       summary: `The caller is the AWS service ${service} acting as itself (a service principal), which ${
         condition.result === true
           ? `has no ${condition.key}: ${condition.operator} on ${condition.key} in statement ${label} ${where} matches`

@@ -36,6 +36,15 @@ const officeOnly = (extra: Record<string, unknown> = {}): Stmt => ({
   Condition: { NotIpAddress: { 'aws:SourceIp': OFFICE }, ...extra },
 });
 
+/** The same Deny in an SCP or an identity policy (no Principal element). */
+const anywhereOutsideOffice = (Sid: string, Action: string): Stmt => ({
+  Sid,
+  Effect: 'Deny',
+  Action,
+  Resource: '*',
+  Condition: { NotIpAddress: { 'aws:SourceIp': OFFICE } },
+});
+
 const world = (over: Partial<WorldSpec> = {}): WorldSpec => ({
   roles: [{ account: A, name: 'Analyst', statements: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] }],
   buckets: { [BUCKET]: { account: A, policy: [officeOnly()], objects: { 'k.csv': {} } } },
@@ -59,6 +68,16 @@ const viaAthena = (errorMessage?: string): Record<string, unknown> => {
 };
 
 const EXEMPTED = { BoolIfExists: { 'aws:ViaAWSService': 'false' } };
+
+/** The bucket-policy cause of Athena's call when the bucket policy holds this Deny instead. */
+const withBucketDeny = (deny: Stmt) =>
+  causeOf(
+    explain(
+      viaAthena(),
+      viewOf(world({ buckets: { [BUCKET]: { account: A, policy: [deny], objects: { 'k.csv': {} } } } })),
+    ).finding,
+    'bucket-policy-explicit-deny',
+  );
 
 describe("a network Deny that refuses a call an AWS service made with the caller's credentials", () => {
   it('bucket policy, AWS\'s message "Access Denied": the undecided Deny is cause 1 (likely, every other check passes) with a verified exemption of calls through AWS services', () => {
@@ -102,13 +121,7 @@ describe("a network Deny that refuses a call an AWS service made with the caller
 
   it("the exemption joins the statement's own BoolIfExists block, keeping what it tests", () => {
     const deny = officeOnly({ BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' } });
-    const c = causeOf(
-      explain(
-        viaAthena(),
-        viewOf(world({ buckets: { [BUCKET]: { account: A, policy: [deny], objects: { 'k.csv': {} } } } })),
-      ).finding,
-      'bucket-policy-explicit-deny',
-    );
+    const c = withBucketDeny(deny);
     expect(c.fix.verified).toBe(true);
     expect(c.fix.policyPatch?.['replaceStatement']).toEqual({
       ...deny,
@@ -120,13 +133,7 @@ describe("a network Deny that refuses a call an AWS service made with the caller
   });
 
   it('an SCP network perimeter: the SCP statement is changed, verified', () => {
-    const scpDeny: Stmt = {
-      Sid: 'NetworkPerimeter',
-      Effect: 'Deny',
-      Action: 's3:*',
-      Resource: '*',
-      Condition: { NotIpAddress: { 'aws:SourceIp': OFFICE } },
-    };
+    const scpDeny = anywhereOutsideOffice('NetworkPerimeter', 's3:*');
     const w = world({
       buckets: { [BUCKET]: { account: A, objects: { 'k.csv': {} } } },
       scps: [{ name: 'network-perimeter', targets: [OU_A], statements: [scpDeny] }],
@@ -144,13 +151,7 @@ describe("a network Deny that refuses a call an AWS service made with the caller
   });
 
   it('an identity policy (AWS\'s "deny based on the source IP" example, written without aws:ViaAWSService): the policy is changed, verified', () => {
-    const deny: Stmt = {
-      Sid: 'OfficeOnly',
-      Effect: 'Deny',
-      Action: '*',
-      Resource: '*',
-      Condition: { NotIpAddress: { 'aws:SourceIp': OFFICE } },
-    };
+    const deny = anywhereOutsideOffice('OfficeOnly', '*');
     const w = world({
       roles: [
         {
@@ -208,13 +209,7 @@ describe("a network Deny that refuses a call an AWS service made with the caller
 
   it('a statement that already tests aws:ViaAWSService is not changed again: no verified fix is claimed', () => {
     const deny = officeOnly({ Bool: { 'aws:ViaAWSService': 'true' } });
-    const c = causeOf(
-      explain(
-        viaAthena(),
-        viewOf(world({ buckets: { [BUCKET]: { account: A, policy: [deny], objects: { 'k.csv': {} } } } })),
-      ).finding,
-      'bucket-policy-explicit-deny',
-    );
+    const c = withBucketDeny(deny);
     expect(c.fix.summary).not.toContain('aws:ViaAWSService false');
     expect(c.fix.verified).toBe(false);
   });
@@ -233,13 +228,7 @@ describe("a network Deny that refuses a call an AWS service made with the caller
 });
 
 describe('two layers undecided: no elimination, each possible cause carries its own verified fix', () => {
-  const scpDeny: Stmt = {
-    Sid: 'NetworkPerimeter',
-    Effect: 'Deny',
-    Action: 's3:*',
-    Resource: '*',
-    Condition: { NotIpAddress: { 'aws:SourceIp': OFFICE } },
-  };
+  const scpDeny = anywhereOutsideOffice('NetworkPerimeter', 's3:*');
   const both = () =>
     explain(
       viaAthena(),
