@@ -193,6 +193,11 @@ function findingHtml(g: Group, i: number, color: (c: string) => string): string 
     possible.length > 0
       ? `<p><b>Possible causes</b> (layers that could not be checked): ${possible.map((rc) => `<code>${h(rc.id)}</code>`).join(', ')}</p>`
       : '',
+    // a possible cause with a fix verified whatever the missing facts are (core/fix/undecided-deny.ts): shown whole
+    possible
+      .filter((rc) => rc.fix.verified)
+      .map((rc) => causeHtml(rc, definite.length + possible.indexOf(rc) + 1))
+      .join(''),
     f.awsMessage.note ? `<p>AWS message: ${h(f.awsMessage.note)}</p>` : '',
     `<p><b>Checks</b></p><table class="checks"><thead><tr><th>Layer</th><th>Status</th><th>Detail</th></tr></thead><tbody>${checks}</tbody></table>`,
     `</details>`,

@@ -17,6 +17,8 @@
 import { causeOf, explain } from '../checkers/helpers';
 import { A, OU_A, recordFor, type Stmt, viewOf, type WorldSpec } from '../world';
 import { analyze } from '../../../lambdas/core/analyze';
+import { renderHtml } from '../../../lambdas/cli/html';
+import { NO_FILTER } from '../../../lambdas/core/report/filter';
 import { renderSlack } from '../../../lambdas/core/render/slack';
 import { renderSnsMessage } from '../../../lambdas/core/render/sns';
 import { renderText } from '../../../lambdas/core/render/text';
@@ -241,6 +243,36 @@ describe('two layers undecided: no elimination, each possible cause carries its 
       ['bucket-policy-explicit-deny', 'possible', true],
       ['scp-deny', 'possible', true],
     ]);
+  });
+
+  it('the HTML report shows each possible cause with a verified fix whole (its fix and policy change)', () => {
+    const f = both();
+    const html = renderHtml(
+      {
+        records: 1,
+        denials: 1,
+        groups: [
+          {
+            count: 1,
+            firstSeen: f.eventTime,
+            lastSeen: f.eventTime,
+            rootCause: f.rootCauses[0]!.id,
+            principal: 'Analyst',
+            bucket: BUCKET,
+            actions: ['s3:GetObject'],
+            eventIds: [f.eventId],
+            finding: f,
+          },
+        ],
+      },
+      new Map(),
+      { inputs: ['log.json'], filter: NO_FILTER, now: new Date('2026-11-20T12:00:00Z') },
+    );
+    expect(html).toContain('<h4>Cause 1: Statement DenyOutsideOffice of lake-bucket may deny this request');
+    expect(html).toContain(
+      '<h4>Cause 2: Statement NetworkPerimeter of network-perimeter may deny this request',
+    );
+    expect(html).toContain('&quot;aws:ViaAWSService&quot;: &quot;false&quot;');
   });
 
   it('the text shows each verified fix under its possible cause, instead of a read that would settle it', () => {
