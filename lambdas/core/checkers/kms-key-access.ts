@@ -37,6 +37,7 @@ import {
   withReplacedStatement,
   withStatement,
 } from '../fix/patch';
+import { forwardedCallException } from '../fix/perimeter-exception';
 import { remainingDenials, verifyKms } from '../fix/verify';
 import { authorizeKms } from '../policy';
 import type { LayerId, LayerResult } from '../policy/types';
@@ -175,6 +176,43 @@ function guardrailFix(input: CheckerInput, k: KmsNeed, e: NeedEvaluation, guard:
   return { ...text, policyPatch, ...outcome };
 }
 
+/**
+ * A network Deny of the key policy that refuses the call S3 makes to KMS with the caller's credentials (a forward
+ * access session, ../fix/context.ts forwardedRequest): AWS's exception for such calls, verified by re-evaluation.
+ */
+function forwardedKeyFix(input: CheckerInput, k: KmsNeed, layer: LayerResult, keyArn: string): Fix | null {
+  const { request, facts } = input;
+  if (request.eventSource !== 's3.amazonaws.com') return null;
+  const deny = denyStatements(layer)[0];
+  // an address outside the statement's ranges is the caller's own (a request over the internet keeps its
+  // aws:SourceIp in the call to KMS): that is the caller's network, not the forwarding
+  if (deny?.statement.conditions.some((c) => c.key.toLowerCase() === 'aws:sourceip' && c.result === true))
+    return null;
+  const base = buildKmsInput(request, k, facts);
+  if (deny === undefined || base.keyPolicy.status !== 'known' || base.keyPolicy.value === null) return null;
+  const policy = base.keyPolicy.value;
+  const original = statementAt(policy, deny.statement.index);
+  const change = original ? forwardedCallException(deny.statement, original) : null;
+  if (change === null) return null;
+  const patched = withReplacedStatement(policy, deny.statement.index, change.statement);
+  const outcome = verifyKms({ ...base, keyPolicy: known(patched) }, ['kms-key-policy']);
+  if (!outcome.verified) return null;
+  const label = statementLabel(deny.statement);
+  return {
+    summary: `S3 calls ${k.action} on ${keyArn} with the caller's credentials (a forward access session: aws:ViaAWSService is true). That call carries none of the caller's VPC endpoint keys (aws:SourceVpce, aws:SourceVpc, aws:VpcSourceIp), so ${change.keys} in statement ${label} of the key policy ${
+      change.decided ? 'refuses' : 'may refuse'
+    } every SSE-KMS read and write the caller makes through a VPC endpoint. Add AWS's exception for such calls to statement ${label} (BoolIfExists aws:ViaAWSService false, as AWS's data-perimeter key policy does); the caller's own calls to KMS stay held to the network the statement names.`,
+    commands: keyPolicyCommands(keyArn),
+    policyPatch: {
+      layer: 'kms-key-policy',
+      policy: keyArn,
+      statement: label,
+      replaceStatement: change.statement,
+    },
+    ...outcome,
+  };
+}
+
 function keyFix(input: CheckerInput, k: KmsNeed, e: NeedEvaluation): Fix {
   const { request, facts } = input;
   const principalArn = callerIdentityArn(request, facts);
@@ -187,8 +225,11 @@ function keyFix(input: CheckerInput, k: KmsNeed, e: NeedEvaluation): Fix {
   }
   // No Allow overrides an explicit Deny: the Deny statement itself must change (the evidence names it).
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html
-  const keyDeny = layerOf(e, 'kms-key-policy')?.result === 'explicitly-denied';
+  const keyLayer = layerOf(e, 'kms-key-policy');
+  const keyDeny = keyLayer?.result === 'explicitly-denied';
   const identityDeny = layerOf(e, 'identity-policy');
+  const forwarded = keyDeny && keyLayer ? forwardedKeyFix(input, k, keyLayer, keyArn) : null;
+  if (forwarded) return forwarded;
   if (keyDeny || identityDeny?.result === 'explicitly-denied') {
     const deny = identityDeny && !keyDeny ? denyStatements(identityDeny)[0] : undefined;
     return {

@@ -88,6 +88,69 @@ function callerOf(request: AccessRequest, facts: RequestFacts): Caller {
   };
 }
 
+/** The keys a request has only through a VPC endpoint (event/context.ts): never in a forward access session. */
+const ENDPOINT_ONLY = [
+  'aws:SourceVpce',
+  'aws:SourceVpc',
+  'aws:SourceVpcArn',
+  'aws:VpcSourceIp',
+  'aws:VpceAccount',
+  'aws:VpceOrgID',
+  'aws:VpceOrgPaths',
+] as const;
+const CALLED_VIA = ['aws:CalledVia', 'aws:CalledViaFirst', 'aws:CalledViaLast'] as const;
+
+/**
+ * The request S3 makes to another service with the caller's credentials (the KMS call of an SSE-KMS read or write): a
+ * forward access session. "The aws:ViaAWSService condition key value is set to true whenever a FAS request is made";
+ * "When a FAS request is made after an initial request is made through a VPC endpoint, the condition key values for
+ * aws:SourceVpce, aws:SourceVpc, and aws:VpcSourceIp from the initial request are not used in FAS requests ... When a
+ * FAS request is made after an initial request is received by a public AWS service endpoint, subsequent FAS requests
+ * will be made with the same aws:SourceIP condition key value"
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_forward_access_sessions.html). So the endpoint's keys are
+ * absent from it, aws:SourceIp is the caller's after a request over the internet and not known after one through an
+ * endpoint, and aws:ViaAWSService is true. "When FAS requests are made, aws:CalledVia, aws:CalledViaFirst, and
+ * aws:CalledViaLast condition keys are populated with the service principal of the service that initiated the FAS
+ * call" (same page): after a direct request they are S3 alone; after a request a service itself made for the caller,
+ * S3 is the last of a chain whose start is not known here. Everything else is the S3 request's.
+ */
+export function forwardedRequest(request: AccessRequest): AccessRequest {
+  const throughEndpoint = request.vpcEndpointId !== null;
+  const replaced = new Set<string>(
+    [...ENDPOINT_ONLY, ...CALLED_VIA, 'aws:ViaAWSService', ...(throughEndpoint ? ['aws:SourceIp'] : [])].map(
+      lowerKey,
+    ),
+  );
+  const kept = (k: string): boolean => !replaced.has(lowerKey(k));
+  const ctx = request.context;
+  const direct = Object.entries(ctx.values).some(
+    ([k, v]) => lowerKey(k) === 'aws:viaawsservice' && v === 'false',
+  );
+  const values: Record<string, string | readonly string[]> = {
+    'aws:ViaAWSService': 'true',
+    'aws:CalledViaLast': S3_SERVICE,
+    ...(direct ? { 'aws:CalledVia': [S3_SERVICE], 'aws:CalledViaFirst': S3_SERVICE } : {}),
+  };
+  for (const [k, v] of Object.entries(ctx.values)) if (kept(k)) values[k] = v;
+  return {
+    ...request,
+    vpcEndpointId: null,
+    vpcEndpointAccountId: null,
+    context: {
+      ...ctx,
+      values,
+      absent: [...ctx.absent.filter(kept), ...ENDPOINT_ONLY],
+      unknown: [
+        ...(ctx.unknown ?? []).filter(kept),
+        ...(direct ? [] : ['aws:CalledVia', 'aws:CalledViaFirst']),
+        ...(throughEndpoint ? ['aws:SourceIp'] : []),
+      ],
+    },
+  };
+}
+
+const S3_SERVICE = 's3.amazonaws.com';
+
 /**
  * The request's condition context plus every key the facts determine. `extra` adds keys of the call being
  * evaluated (e.g. the KMS call S3 makes: kms:ViaService, kms:EncryptionContext:aws:s3:arn).

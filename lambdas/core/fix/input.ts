@@ -18,7 +18,7 @@ import type {
 } from '../model';
 import { known, unknown } from '../model';
 import { contextValues } from '../policy/s3/bpa';
-import { derivedContext } from './context';
+import { derivedContext, forwardedRequest } from './context';
 import { OBJECT_LOCK_ACTIONS } from '../policy/s3/object-lock';
 import { MFA_DELETE_ACTIONS } from '../policy/s3/mfa-delete';
 import { requestedVersioning } from '../event/versioning';
@@ -641,7 +641,13 @@ export function buildKmsInput(
       action: kms.action,
       resource: keyArn,
       resourceAccountId: key?.accountId ?? keyAccount,
-      context: enrichContext(request, facts, key?.accountId ?? keyAccount, extra),
+      // the call S3 makes to KMS with the caller's credentials (a recorded KMS call is that call already)
+      context: enrichContext(
+        request.eventSource === 's3.amazonaws.com' ? forwardedRequest(request) : request,
+        facts,
+        key?.accountId ?? keyAccount,
+        extra,
+      ),
     },
     keyPolicy: keyFact.status === 'known' ? keyFact.value.keyPolicy : keyFact,
     grants: keyFact.status === 'known' ? keyFact.value.grants : keyFact,

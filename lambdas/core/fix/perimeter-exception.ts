@@ -33,18 +33,22 @@
  *    void the statement: only the aws:VpcSourceIp change is proposed there.
  *
  * 3. A call an AWS service made with the caller's credentials (a forward access session: Athena, Glue or Lake Formation
- *    reading the caller's data; aws:ViaAWSService true, CloudTrail's userIdentity.invokedBy) reaches S3 from the
- *    service's network, not the caller's: "requests to Amazon S3 come from a private IPv4 address for Athena, not the
- *    source IP specified in aws:SourceIp ... You also cannot restrict or allow access to Amazon S3 resources based on
- *    the aws:SourceVpc or aws:SourceVpce condition keys" (https://docs.aws.amazon.com/athena/latest/ug/s3-permissions.html).
- *    So "Deny unless aws:SourceIp (or aws:SourceVpce, aws:SourceVpc) is ours" refuses every such call, and CloudTrail
- *    records the service's name, not an address, so the engine cannot decide it. AWS's pattern: "this denies access to
- *    AWS services ... that make calls on your behalf unless you also use the aws:ViaAWSService global condition"
- *    (https://repost.aws/knowledge-center/iam-restrict-calls-ip-addresses); AWS's data-perimeter network statement
- *    carries BoolIfExists aws:ViaAWSService false (https://github.com/aws-samples/data-perimeter-policy-examples,
- *    resource_based_policies/s3_bucket_policy.json). Proposed only when the statement matches (or may match) for its
- *    network keys alone, and when the record names the service rather than an address: the caller's own calls stay
- *    held to the network the statement names.
+ *    reading the caller's data; aws:ViaAWSService true, CloudTrail's userIdentity.invokedBy). "When a FAS request is
+ *    made after an initial request is made through a VPC endpoint, the condition key values for aws:SourceVpce,
+ *    aws:SourceVpc, and aws:VpcSourceIp from the initial request are not used in FAS requests"; aws:SourceIp carries
+ *    over only from a request received by a public endpoint
+ *    (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_forward_access_sessions.html), and "requests to Amazon S3
+ *    come from a private IPv4 address for Athena, not the source IP specified in aws:SourceIp"
+ *    (https://docs.aws.amazon.com/athena/latest/ug/s3-permissions.html). CloudTrail records the service's name, not an
+ *    address, so the engine cannot decide "Deny unless aws:SourceIp (or aws:SourceVpce, aws:SourceVpc) is ours" for such
+ *    a call. AWS's answer: "To allow a FAS request to be made when it would otherwise be denied by a Deny policy
+ *    statement with a condition key testing Source IP addresses or Source VPCs, you must use condition keys to provide
+ *    an exception for FAS requests in your Deny policy ... by using the aws:ViaAWSService condition key" (same page);
+ *    AWS's data-perimeter network statement carries BoolIfExists aws:ViaAWSService false
+ *    (https://github.com/aws-samples/data-perimeter-policy-examples, resource_based_policies/s3_bucket_policy.json).
+ *    Proposed only when the statement matches (or may match) for its network keys alone, and when the record names the
+ *    service rather than an address: the caller's own calls stay held to the network the statement names. The KMS
+ *    call S3 makes for an SSE-KMS object is such a session too (checkers/kms-key-access.ts, forwardedCallException).
  */
 import * as ipaddr from 'ipaddr.js';
 import type { AccessRequest, RequestFacts } from '../model';
@@ -211,6 +215,35 @@ function viaService(request: AccessRequest): boolean {
   return false;
 }
 
+/**
+ * A Deny that holds (or may hold) for a forward access session's network keys alone, with AWS's exception for such
+ * calls added (BoolIfExists aws:ViaAWSService false): "To allow a FAS request to be made when it would otherwise be
+ * denied by a Deny policy statement with a condition key testing Source IP addresses or Source VPCs, you must use
+ * condition keys to provide an exception for FAS requests in your Deny policy. This can be done for all FAS requests
+ * by using the aws:ViaAWSService condition key" (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_forward_access_sessions.html).
+ * Null when something else holds the statement too (an identity perimeter is not a network one), or it already tests
+ * aws:ViaAWSService. `keys`: the network conditions in words; `decided`: they match for certain.
+ */
+export function forwardedCallException(
+  trace: StatementTrace,
+  original: Json,
+): { statement: Json; keys: string; decided: boolean } | null {
+  // what keeps the statement matching (or undecided) must be its network keys alone, besides the exemption of service
+  // principals that AWS's own network statement carries (it holds for every call a service makes for a caller)
+  const holding = trace.conditions.filter(
+    (c) => c.result !== false && c.key.toLowerCase() !== IS_SERVICE.toLowerCase(),
+  );
+  const network = holding.filter((c) => NETWORK_KEYS.has(c.key.toLowerCase()));
+  if (network.length === 0 || network.length !== holding.length) return null;
+  const statement = withBoolFalse(original, VIA_SERVICE);
+  if (statement === null) return null;
+  return {
+    statement,
+    keys: [...new Set(network.map((c) => `${c.operator} on ${c.key}`))].join(' and '),
+    decided: network.every((c) => c.result === true),
+  };
+}
+
 /** Family 3: a call a service made with the caller's credentials. */
 function viaServiceExceptions(
   request: AccessRequest,
@@ -218,25 +251,17 @@ function viaServiceExceptions(
   original: Json,
   where: string,
 ): PerimeterException[] {
-  // what keeps the statement matching (or undecided) must be its network keys alone, besides the exemption of service
-  // principals that AWS's own network statement carries (it holds for every call a service makes for a caller)
-  const holding = trace.conditions.filter(
-    (c) => c.result !== false && c.key.toLowerCase() !== IS_SERVICE.toLowerCase(),
-  );
-  const network = holding.filter((c) => NETWORK_KEYS.has(c.key.toLowerCase()));
-  if (network.length === 0 || network.length !== holding.length) return [];
-  const statement = withBoolFalse(original, VIA_SERVICE);
-  if (statement === null) return [];
+  const change = forwardedCallException(trace, original);
+  if (change === null) return [];
+  const { statement, keys, decided } = change;
   const label = statementLabel(trace);
   const service = request.principal.invokedBy ?? 'an AWS service';
-  const keys = [...new Set(network.map((c) => `${c.operator} on ${c.key}`))].join(' and ');
-  const decided = network.every((c) => c.result === true);
   return [
     {
       statement,
-      summary: `${service} made this call with the caller's credentials (aws:ViaAWSService is true): such a call reaches S3 from the service's network, not the caller's, so ${keys} in statement ${label} ${where} ${
+      summary: `${service} made this call with the caller's credentials (a forward access session: aws:ViaAWSService is true; CloudTrail records the service's name, not an address). Such a call carries none of the caller's VPC endpoint keys (aws:SourceVpce, aws:SourceVpc, aws:VpcSourceIp), and its aws:SourceIp is the caller's own only when the caller reached the service over the internet (Athena calls S3 from an address of its own), so ${keys} in statement ${label} ${where} ${
         decided ? 'matches' : 'may match'
-      } every call the service makes for the caller, whatever network the caller uses (CloudTrail records the service's name, not an address). Exempt calls AWS services make on a principal's behalf in statement ${label} (BoolIfExists aws:ViaAWSService false, AWS's data-perimeter pattern); the caller's own calls stay held to the network the statement names.`,
+      } it whatever network the caller uses. Add AWS's exception for such calls to statement ${label} (BoolIfExists aws:ViaAWSService false, the IAM User Guide's pattern for forward access sessions); the caller's own calls stay held to the network the statement names.`,
     },
   ];
 }

@@ -94,8 +94,9 @@ describe("a network Deny that refuses a call an AWS service made with the caller
       'Every other check passes, so unless the configuration changed since the denial (or the denial comes from something not modelled here), this is what refused the request.',
     );
     expect(c.fix.summary).toBe(
-      "athena.amazonaws.com made this call with the caller's credentials (aws:ViaAWSService is true): such a call reaches S3 from the service's network, not the caller's, so NotIpAddress on aws:SourceIp in statement DenyOutsideOffice of the bucket policy may match every call the service makes for the caller, whatever network the caller uses (CloudTrail records the service's name, not an address). " +
-        "Exempt calls AWS services make on a principal's behalf in statement DenyOutsideOffice (BoolIfExists aws:ViaAWSService false, AWS's data-perimeter pattern); the caller's own calls stay held to the network the statement names.",
+      "athena.amazonaws.com made this call with the caller's credentials (a forward access session: aws:ViaAWSService is true; CloudTrail records the service's name, not an address). " +
+        "Such a call carries none of the caller's VPC endpoint keys (aws:SourceVpce, aws:SourceVpc, aws:VpcSourceIp), and its aws:SourceIp is the caller's own only when the caller reached the service over the internet (Athena calls S3 from an address of its own), so NotIpAddress on aws:SourceIp in statement DenyOutsideOffice of the bucket policy may match it whatever network the caller uses. " +
+        "Add AWS's exception for such calls to statement DenyOutsideOffice (BoolIfExists aws:ViaAWSService false, the IAM User Guide's pattern for forward access sessions); the caller's own calls stay held to the network the statement names.",
     );
     expect(c.fix.verified).toBe(true);
     expect(c.fix.policyPatch).toEqual({
