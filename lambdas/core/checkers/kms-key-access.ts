@@ -36,6 +36,7 @@ import {
   statementAt,
   withReplacedStatement,
   withStatement,
+  type Json,
 } from '../fix/patch';
 import { forwardedCallException } from '../fix/perimeter-exception';
 import { remainingDenials, verifyKms } from '../fix/verify';
@@ -148,6 +149,18 @@ function guardrailFix(input: CheckerInput, k: KmsNeed, e: NeedEvaluation, guard:
     verified: false,
   };
   const policy = target.policy;
+  const forwarded = forwardedFix(request, k, keyArn, deny, policy, name, (patched) =>
+    verifyKms(target.apply(buildKmsInput(request, k, facts), patched), [guard.id]),
+  );
+  if (forwarded !== null) {
+    const { statement, replaceStatement, summary, ...outcome } = forwarded;
+    return {
+      summary: `${summary} (If its owner agrees.)`,
+      commands: text.commands,
+      policyPatch: { layer: guard.id, policy: policy?.arn ?? policy?.name, statement, replaceStatement },
+      ...outcome,
+    };
+  }
   let patched: NamedPolicy | null = null;
   let policyPatch: Record<string, unknown> | null = null;
   if (deny && policy && principalArn) {
@@ -176,40 +189,64 @@ function guardrailFix(input: CheckerInput, k: KmsNeed, e: NeedEvaluation, guard:
   return { ...text, policyPatch, ...outcome };
 }
 
+/** A Deny statement of a layer, as fix/layers.ts denyStatements gives it. */
+type DenyRef = ReturnType<typeof denyStatements>[number];
+
 /**
- * A network Deny of the key policy that refuses the call S3 makes to KMS with the caller's credentials (a forward
- * access session, ../fix/context.ts forwardedRequest): AWS's exception for such calls, verified by re-evaluation.
+ * A network Deny (in the key policy or a guardrail) that refuses the call S3 makes to KMS with the caller's credentials
+ * (a forward access session, ../fix/context.ts forwardedRequest): AWS's exception for such calls added to the statement
+ * (../fix/perimeter-exception.ts forwardedCallException), re-evaluated with `verify`. Null when it does not apply or
+ * is not verified. `where` names the policy ("the key policy").
  */
-function forwardedKeyFix(input: CheckerInput, k: KmsNeed, layer: LayerResult, keyArn: string): Fix | null {
-  const { request, facts } = input;
-  if (request.eventSource !== 's3.amazonaws.com') return null;
-  const deny = denyStatements(layer)[0];
+function forwardedFix(
+  request: CheckerInput['request'],
+  k: KmsNeed,
+  keyArn: string,
+  deny: DenyRef | undefined,
+  policy: NamedPolicy | null,
+  where: string,
+  verify: (patched: NamedPolicy) => Pick<Fix, 'verified' | 'stillDeniedBy'>,
+): (Omit<Fix, 'commands' | 'policyPatch'> & { statement: string; replaceStatement: Json }) | null {
+  if (request.eventSource !== 's3.amazonaws.com' || deny === undefined || policy === null) return null;
   // an address outside the statement's ranges is the caller's own (a request over the internet keeps its
   // aws:SourceIp in the call to KMS): that is the caller's network, not the forwarding
-  if (deny?.statement.conditions.some((c) => c.key.toLowerCase() === 'aws:sourceip' && c.result === true))
+  if (deny.statement.conditions.some((c) => c.key.toLowerCase() === 'aws:sourceip' && c.result === true))
     return null;
-  const base = buildKmsInput(request, k, facts);
-  if (deny === undefined || base.keyPolicy.status !== 'known' || base.keyPolicy.value === null) return null;
-  const policy = base.keyPolicy.value;
   const original = statementAt(policy, deny.statement.index);
   const change = original ? forwardedCallException(deny.statement, original) : null;
   if (change === null) return null;
-  const patched = withReplacedStatement(policy, deny.statement.index, change.statement);
-  const outcome = verifyKms({ ...base, keyPolicy: known(patched) }, ['kms-key-policy']);
+  const outcome = verify(withReplacedStatement(policy, deny.statement.index, change.statement));
   if (!outcome.verified) return null;
   const label = statementLabel(deny.statement);
   return {
-    summary: `S3 calls ${k.action} on ${keyArn} with the caller's credentials (a forward access session: aws:ViaAWSService is true). That call carries none of the caller's VPC endpoint keys (aws:SourceVpce, aws:SourceVpc, aws:VpcSourceIp), so ${change.keys} in statement ${label} of the key policy ${
+    summary: `S3 calls ${k.action} on ${keyArn} with the caller's credentials (a forward access session: aws:ViaAWSService is true). That call carries none of the caller's VPC endpoint keys (aws:SourceVpce, aws:SourceVpc, aws:VpcSourceIp), so ${change.keys} in statement ${label} of ${where} ${
       change.decided ? 'refuses' : 'may refuse'
-    } every SSE-KMS read and write the caller makes through a VPC endpoint. Add AWS's exception for such calls to statement ${label} (BoolIfExists aws:ViaAWSService false, as AWS's data-perimeter key policy does); the caller's own calls to KMS stay held to the network the statement names.`,
-    commands: keyPolicyCommands(keyArn),
-    policyPatch: {
-      layer: 'kms-key-policy',
-      policy: keyArn,
-      statement: label,
-      replaceStatement: change.statement,
-    },
+    } every SSE-KMS read and write the caller makes through a VPC endpoint. Add AWS's exception for such calls to statement ${label} (BoolIfExists aws:ViaAWSService false, as AWS's data-perimeter policies do); the caller's own calls to KMS stay held to the network the statement names.`,
+    statement: label,
+    replaceStatement: change.statement,
     ...outcome,
+  };
+}
+
+/** forwardedFix for the key policy. */
+function forwardedKeyFix(input: CheckerInput, k: KmsNeed, layer: LayerResult, keyArn: string): Fix | null {
+  const base = buildKmsInput(input.request, k, input.facts);
+  const policy = base.keyPolicy.status === 'known' ? base.keyPolicy.value : null;
+  const fix = forwardedFix(
+    input.request,
+    k,
+    keyArn,
+    denyStatements(layer)[0],
+    policy,
+    'the key policy',
+    (patched) => verifyKms({ ...base, keyPolicy: known(patched) }, ['kms-key-policy']),
+  );
+  if (fix === null) return null;
+  const { statement, replaceStatement, ...rest } = fix;
+  return {
+    ...rest,
+    commands: keyPolicyCommands(keyArn),
+    policyPatch: { layer: 'kms-key-policy', policy: keyArn, statement, replaceStatement },
   };
 }
 

@@ -14,7 +14,7 @@ import { simulate, type SimulationRequest } from '../../../lambdas/core/simulate
 import { forwardedRequest } from '../../../lambdas/core/fix/context';
 import type { AccessRequest } from '../../../lambdas/core/model';
 import { causeOf, explain } from '../checkers/helpers';
-import { A, recordFor, roleArn, type Stmt, viewOf, type WorldSpec } from '../world';
+import { A, OU_A, recordFor, roleArn, type Stmt, viewOf, type WorldSpec } from '../world';
 
 const KEY = `arn:aws:kms:us-east-1:${A}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const VPCE = 'vpce-0a1b2c3d4e5f60001';
@@ -149,7 +149,7 @@ describe('explain: a key policy network Deny that refuses the call S3 makes to K
     expect(c.fix.summary).toBe(
       `S3 calls kms:Decrypt on ${KEY} with the caller's credentials (a forward access session: aws:ViaAWSService is true). ` +
         "That call carries none of the caller's VPC endpoint keys (aws:SourceVpce, aws:SourceVpc, aws:VpcSourceIp), so StringNotEquals on aws:SourceVpce in statement OnlyThroughEndpoint of the key policy refuses every SSE-KMS read and write the caller makes through a VPC endpoint. " +
-        "Add AWS's exception for such calls to statement OnlyThroughEndpoint (BoolIfExists aws:ViaAWSService false, as AWS's data-perimeter key policy does); the caller's own calls to KMS stay held to the network the statement names.",
+        "Add AWS's exception for such calls to statement OnlyThroughEndpoint (BoolIfExists aws:ViaAWSService false, as AWS's data-perimeter policies do); the caller's own calls to KMS stay held to the network the statement names.",
     );
     expect(c.fix.verified).toBe(true);
     expect(c.fix.policyPatch).toEqual({
@@ -160,6 +160,32 @@ describe('explain: a key policy network Deny that refuses the call S3 makes to K
         ...deny,
         Condition: { ...(deny['Condition'] as object), BoolIfExists: { 'aws:ViaAWSService': 'false' } },
       },
+    });
+  });
+
+  it('an SCP network perimeter without the exception lets the read through the endpoint but refuses the call to KMS: the SCP statement gets the exception, verified', () => {
+    const perimeter: Stmt = {
+      Sid: 'NetworkPerimeter',
+      Effect: 'Deny',
+      Action: ['s3:*', 'kms:*'],
+      Resource: '*',
+      Condition: { StringNotEquals: { 'aws:SourceVpce': VPCE } },
+    };
+    const spec = {
+      ...world(),
+      scps: [{ name: 'network-perimeter', targets: [OU_A], statements: [perimeter] }],
+    };
+    const { finding } = explain(throughEndpoint(), viewOf(spec));
+    const c = finding.rootCauses[0]!;
+    expect(c.id).toBe('kms-key-access');
+    expect(c.fix.summary).toMatch(
+      /^S3 calls kms:Decrypt on .* so StringNotEquals on aws:SourceVpce in statement NetworkPerimeter of a service control policy \(SCP\) refuses every SSE-KMS read and write the caller makes through a VPC endpoint\. /,
+    );
+    expect(c.fix.verified).toBe(true);
+    expect(c.fix.policyPatch).toMatchObject({
+      layer: 'scp',
+      statement: 'NetworkPerimeter',
+      replaceStatement: { Condition: { BoolIfExists: { 'aws:ViaAWSService': 'false' } } },
     });
   });
 
