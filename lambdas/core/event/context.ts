@@ -96,7 +96,7 @@ function requestKeys(b: ContextBuilder, record: JsonObject): void {
  * endpoint: Yes; Over public internet: No", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sts_vpc_condition_keys_federated.html,
  * and #condition-keys-sourcevpcarn).
  */
-const VPC_ENDPOINT_KEYS = [
+export const VPC_ENDPOINT_KEYS = [
   'aws:SourceVpce',
   'aws:SourceVpc',
   'aws:SourceVpcArn',

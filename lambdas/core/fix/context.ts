@@ -37,6 +37,7 @@ import type {
   RequestFacts,
   VpcEndpointFacts,
 } from '../model';
+import { VPC_ENDPOINT_KEYS } from '../event/context';
 import { partitionOf } from '../event/fields';
 import { known } from '../model';
 import { REQUEST_POLICY_KEY } from '../policy/s3/bpa';
@@ -88,16 +89,8 @@ function callerOf(request: AccessRequest, facts: RequestFacts): Caller {
   };
 }
 
-/** The keys a request has only through a VPC endpoint (event/context.ts): never in a forward access session. */
-const ENDPOINT_ONLY = [
-  'aws:SourceVpce',
-  'aws:SourceVpc',
-  'aws:SourceVpcArn',
-  'aws:VpcSourceIp',
-  'aws:VpceAccount',
-  'aws:VpceOrgID',
-  'aws:VpceOrgPaths',
-] as const;
+/** The keys a request has only through a VPC endpoint: never in a forward access session. */
+const ENDPOINT_ONLY = VPC_ENDPOINT_KEYS;
 const CALLED_VIA = ['aws:CalledVia', 'aws:CalledViaFirst', 'aws:CalledViaLast'] as const;
 
 /**
