@@ -9,6 +9,7 @@ import {
   A,
   B,
   C,
+  customerKey,
   OU_A,
   OU_B,
   ORG,
@@ -279,25 +280,14 @@ describe('SSE-KMS: the encryption context follows the object own bucket-key sett
       },
     },
     kmsKeys: {
-      [KEY]: {
-        KeyManager: 'CUSTOMER',
-        KeyState: 'Enabled',
-        Aliases: [],
-        Grants: [],
-        KeyPolicy: {
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Sid: 'OnlyThisContext',
-              Effect: 'Allow',
-              Principal: { AWS: `arn:aws:iam::${A}:root` },
-              Action: 'kms:*',
-              Resource: '*',
-              Condition: { StringEquals: { 'kms:EncryptionContext:aws:s3:arn': context } },
-            },
-          ],
-        },
-      },
+      [KEY]: customerKey({
+        Sid: 'OnlyThisContext',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${A}:root` },
+        Action: 'kms:*',
+        Resource: '*',
+        Condition: { StringEquals: { 'kms:EncryptionContext:aws:s3:arn': context } },
+      }),
     },
   });
   const kmsResult = (s: ReturnType<typeof simulate>) =>

@@ -15,6 +15,7 @@ import {
   B,
   C,
   CANONICAL,
+  customerKey,
   ORG,
   OU_A,
   OU_B,
@@ -250,23 +251,12 @@ const arbCase: fc.Arbitrary<Case> = fc
         },
       },
       kmsKeys: {
-        [KEY]: {
-          KeyManager: 'CUSTOMER',
-          KeyState: 'Enabled',
-          Aliases: [],
-          Grants: [],
-          KeyPolicy: {
-            Version: '2012-10-17',
-            Statement: [
-              {
-                Effect: 'Allow',
-                Principal: { AWS: `arn:aws:iam::${A}:root` },
-                Action: 'kms:*',
-                Resource: '*',
-              },
-            ],
-          },
-        },
+        [KEY]: customerKey({
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${A}:root` },
+          Action: 'kms:*',
+          Resource: '*',
+        }),
       },
       listRcpFullAccess: g.listRcpFull,
       rcps: g.rcpDeny

@@ -8,6 +8,15 @@ import { loadSnapshot, SnapshotView } from '../../lambdas/adapters/snapshot';
 export type Stmt = Record<string, unknown>;
 export const doc = (...Statement: Stmt[]) => ({ Version: '2012-10-17', Statement });
 
+/** A snapshot kmsKeys entry: a customer managed key, enabled, no alias or grant, with this key policy. */
+export const customerKey = (...statements: Stmt[]): Record<string, unknown> => ({
+  KeyManager: 'CUSTOMER',
+  KeyState: 'Enabled',
+  Aliases: [],
+  Grants: [],
+  KeyPolicy: doc(...statements),
+});
+
 export const A = '111122223333'; // bucket owner, member of the organization
 export const B = '444455556666'; // partner, member of the organization (another OU)
 export const C = '777788889999'; // outside the organization

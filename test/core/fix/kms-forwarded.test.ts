@@ -14,7 +14,7 @@ import { simulate, type SimulationRequest } from '../../../lambdas/core/simulate
 import { forwardedRequest } from '../../../lambdas/core/fix/context';
 import type { AccessRequest } from '../../../lambdas/core/model';
 import { causeOf, explain } from '../checkers/helpers';
-import { A, OU_A, recordFor, roleArn, type Stmt, viewOf, type WorldSpec } from '../world';
+import { A, customerKey, OU_A, recordFor, roleArn, type Stmt, viewOf, type WorldSpec } from '../world';
 
 const KEY = `arn:aws:kms:us-east-1:${A}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const VPCE = 'vpce-0a1b2c3d4e5f60001';
@@ -49,25 +49,16 @@ const world = (...keyStatements: Stmt[]): WorldSpec => ({
     },
   },
   kmsKeys: {
-    [KEY]: {
-      KeyManager: 'CUSTOMER',
-      KeyState: 'Enabled',
-      Aliases: [],
-      Grants: [],
-      KeyPolicy: {
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'EnableRootAccess',
-            Effect: 'Allow',
-            Principal: { AWS: `arn:aws:iam::${A}:root` },
-            Action: 'kms:*',
-            Resource: '*',
-          },
-          ...keyStatements,
-        ],
+    [KEY]: customerKey(
+      {
+        Sid: 'EnableRootAccess',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${A}:root` },
+        Action: 'kms:*',
+        Resource: '*',
       },
-    },
+      ...keyStatements,
+    ),
   },
 });
 
