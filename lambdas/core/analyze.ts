@@ -583,7 +583,7 @@ function possibleCause(
     return {
       id: checker.id,
       confidence: 'possible',
-      title: `S${where.slice(1)} may deny this request (it could not be decided)`,
+      title: `Statement ${undecided.statement} of ${undecided.policyName} may deny this request (it could not be decided)`,
       explanation: `This layer could not be evaluated, so it may be what denied the request: ${where} is the only Deny of the layer that may match (${undecided.detail}). Missing: ${missing.join('; ') || 'facts for this layer'}.${settleLine}`,
       evidence: [
         ...missing.map((m) => ({ layer: checker.id, detail: `not read: ${m}` })),
