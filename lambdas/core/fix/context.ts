@@ -89,9 +89,17 @@ function callerOf(request: AccessRequest, facts: RequestFacts): Caller {
   };
 }
 
-/** The keys a request has only through a VPC endpoint: never in a forward access session. */
-const ENDPOINT_ONLY = VPC_ENDPOINT_KEYS;
-const CALLED_VIA = ['aws:CalledVia', 'aws:CalledViaFirst', 'aws:CalledViaLast'] as const;
+const S3_SERVICE = 's3.amazonaws.com';
+/** The keys a forward access session sets itself (lower-cased), besides aws:SourceIp after a request through an endpoint. */
+const FORWARD_SET = [
+  ...VPC_ENDPOINT_KEYS,
+  'aws:CalledVia',
+  'aws:CalledViaFirst',
+  'aws:CalledViaLast',
+  'aws:ViaAWSService',
+].map(lowerKey);
+const FORWARD_SET_OVER_INTERNET = new Set(FORWARD_SET);
+const FORWARD_SET_THROUGH_ENDPOINT = new Set([...FORWARD_SET, lowerKey('aws:SourceIp')]);
 
 /**
  * The request S3 makes to another service with the caller's credentials (the KMS call of an SSE-KMS read or write): a
@@ -109,11 +117,7 @@ const CALLED_VIA = ['aws:CalledVia', 'aws:CalledViaFirst', 'aws:CalledViaLast'] 
  */
 export function forwardedRequest(request: AccessRequest): AccessRequest {
   const throughEndpoint = request.vpcEndpointId !== null;
-  const replaced = new Set<string>(
-    [...ENDPOINT_ONLY, ...CALLED_VIA, 'aws:ViaAWSService', ...(throughEndpoint ? ['aws:SourceIp'] : [])].map(
-      lowerKey,
-    ),
-  );
+  const replaced = throughEndpoint ? FORWARD_SET_THROUGH_ENDPOINT : FORWARD_SET_OVER_INTERNET;
   const kept = (k: string): boolean => !replaced.has(lowerKey(k));
   const ctx = request.context;
   const direct = Object.entries(ctx.values).some(
@@ -132,7 +136,7 @@ export function forwardedRequest(request: AccessRequest): AccessRequest {
     context: {
       ...ctx,
       values,
-      absent: [...ctx.absent.filter(kept), ...ENDPOINT_ONLY],
+      absent: [...ctx.absent.filter(kept), ...VPC_ENDPOINT_KEYS],
       unknown: [
         ...(ctx.unknown ?? []).filter(kept),
         ...(direct ? [] : ['aws:CalledVia', 'aws:CalledViaFirst']),
@@ -141,8 +145,6 @@ export function forwardedRequest(request: AccessRequest): AccessRequest {
     },
   };
 }
-
-const S3_SERVICE = 's3.amazonaws.com';
 
 /**
  * The request's condition context plus every key the facts determine. `extra` adds keys of the call being

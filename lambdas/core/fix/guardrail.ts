@@ -22,7 +22,7 @@ import type { LayerView } from './layer-check';
 import { describeNeeds } from './layer-check';
 import { exemptPrincipal, type Json, statementAt, withReplacedStatement, withStatement } from './patch';
 import { undecidedDenyFix } from './undecided-deny';
-import { needsOf, verifyS3 } from './verify';
+import { needsOf, verifyS3, type Goal } from './verify';
 import type { PolicyEvaluation } from '../policy/types';
 
 export interface GuardrailTarget {
@@ -72,6 +72,9 @@ function withAllows(
   return { statements, refused, patched };
 }
 
+/** What a changed guardrail must do: a resource policy need not allow (the identity policy may grant); a guardrail must. */
+const goalOf = (layer: LayerId): Goal => (layer === 'access-point-policy' ? 'not-denied' : 'allowed');
+
 export function guardrailDeny(
   input: CheckerInput,
   view: Extract<LayerView, { kind: 'deny' }>,
@@ -85,8 +88,7 @@ export function guardrailDeny(
     const label = deny ? statementLabel(deny.statement) : 'the Deny statement';
     const original = target.policy && deny ? statementAt(target.policy, deny.statement.index) : null;
     const needs = needsOf(view.explicit.map((h) => h.evaluation));
-    // a resource policy need not allow (the identity policy may grant); a guardrail must
-    const goal = spec.layer === 'access-point-policy' ? 'not-denied' : 'allowed';
+    const goal = goalOf(spec.layer);
     // a perimeter Deny this caller can never satisfy (a service principal, a VPC endpoint): ./perimeter-exception.ts
     const perimeter =
       target.policy && deny
@@ -229,7 +231,7 @@ export function guardrailUnknown(
           }
         : null;
     },
-    spec.layer === 'access-point-policy' ? 'not-denied' : 'allowed',
+    goalOf(spec.layer),
   );
   return { status: 'unknown', missing, ...(undecidedFix ? { undecidedFix } : {}) };
 }
