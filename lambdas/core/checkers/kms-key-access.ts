@@ -208,10 +208,6 @@ function forwardedFix(
   verify: (patched: NamedPolicy) => Pick<Fix, 'verified' | 'stillDeniedBy'>,
 ): (Omit<Fix, 'commands' | 'policyPatch'> & { statement: string; replaceStatement: Json }) | null {
   if (request.eventSource !== 's3.amazonaws.com' || deny === undefined || policy === null) return null;
-  // an address outside the statement's ranges is the caller's own (a request over the internet keeps its
-  // aws:SourceIp in the call to KMS): that is the caller's network, not the forwarding
-  if (deny.statement.conditions.some((c) => c.key.toLowerCase() === 'aws:sourceip' && c.result === true))
-    return null;
   const original = statementAt(policy, deny.statement.index);
   const change = original ? forwardedCallException(deny.statement, original) : null;
   if (change === null) return null;

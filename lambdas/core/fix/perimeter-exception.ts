@@ -221,8 +221,9 @@ function viaService(request: AccessRequest): boolean {
  * denied by a Deny policy statement with a condition key testing Source IP addresses or Source VPCs, you must use
  * condition keys to provide an exception for FAS requests in your Deny policy. This can be done for all FAS requests
  * by using the aws:ViaAWSService condition key" (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_forward_access_sessions.html).
- * Null when something else holds the statement too (an identity perimeter is not a network one), or it already tests
- * aws:ViaAWSService. `keys`: the network conditions in words; `decided`: they match for certain.
+ * Null when something else holds the statement too (an identity perimeter is not a network one), when a known
+ * aws:SourceIp is outside its ranges (the caller's own network), or when it already tests aws:ViaAWSService.
+ * `keys`: the network conditions in words; `decided`: they match for certain.
  */
 export function forwardedCallException(
   trace: StatementTrace,
@@ -235,6 +236,10 @@ export function forwardedCallException(
   );
   const network = holding.filter((c) => NETWORK_KEYS.has(c.key.toLowerCase()));
   if (network.length === 0 || network.length !== holding.length) return null;
+  // a known address outside the statement's ranges is the caller's own (a session forwarded from a request over the
+  // internet keeps its aws:SourceIp): that is the caller's network, not the forwarding
+  if (network.some((c) => c.key.toLowerCase() === SOURCE_IP && c.result === true && c.requestValues !== null))
+    return null;
   const statement = withBoolFalse(original, VIA_SERVICE);
   if (statement === null) return null;
   return {
